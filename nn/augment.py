@@ -1,0 +1,110 @@
+"""Random distortions of MNIST-style images, vectorised over the whole batch.
+
+Each image gets its own random affine map (rotation, scale, shear, shift), optionally an
+elastic distortion (a smoothed random displacement field, after Simard et al. 2003), and
+a random change of stroke thickness. Everything is computed for the batch at once: one
+(N, 784) array of sampling coordinates and one bilinear gather.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+
+import numpy as np
+
+SIDE = 28
+CENTRE = (SIDE - 1) / 2
+
+
+@dataclass(frozen=True)
+class AugmentConfig:
+    rotation_deg: float = 12.0  # uniform in [-r, r]
+    scale: float = 0.12  # zoom uniform in [1 - s, 1 + s]
+    shear: float = 0.2  # horizontal shear factor uniform in [-s, s]
+    shift_px: float = 2.0  # translation uniform in [-t, t] pixels, per axis
+    elastic_alpha: float = 0.0  # displacement size in pixels (0 switches it off)
+    elastic_sigma: float = 4.0  # smoothness of the displacement field, pixels
+    thickness: float = 0.4  # blend toward a dilated (+) or eroded (-) stroke
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+def gaussian_matrix(sigma: float, n: int = SIDE) -> np.ndarray:
+    """(n, n) matrix G so that G @ F @ G.T blurs a field F with a Gaussian of sigma."""
+    d = np.arange(n)[:, None] - np.arange(n)[None, :]
+    g = np.exp(-0.5 * (d / sigma) ** 2)
+    return (g / g.sum(axis=1, keepdims=True)).astype(np.float32)
+
+
+def sampling_coords(n: int, rng: np.random.Generator, cfg: AugmentConfig):
+    """Source coordinates (x, y), each (n, 784), of every output pixel."""
+    f32 = np.float32
+    theta = np.deg2rad(rng.uniform(-cfg.rotation_deg, cfg.rotation_deg, n)).astype(f32)
+    zoom = rng.uniform(1 - cfg.scale, 1 + cfg.scale, n).astype(f32)
+    shear = rng.uniform(-cfg.shear, cfg.shear, n).astype(f32)
+    shift = rng.uniform(-cfg.shift_px, cfg.shift_px, (n, 2)).astype(f32)
+    # Forward map A = zoom * R(theta) @ [[1, shear], [0, 1]]; sampling needs its inverse.
+    cos, sin = np.cos(theta), np.sin(theta)
+    a, b = zoom * cos, zoom * (cos * shear - sin)
+    c, d = zoom * sin, zoom * (sin * shear + cos)
+    det = a * d - b * c
+    ys, xs = (np.mgrid[0:SIDE, 0:SIDE].reshape(2, 1, -1) - CENTRE).astype(f32)  # (1, 784)
+    u = xs - shift[:, :1]  # (n, 784)
+    v = ys - shift[:, 1:]
+    src_x = (d[:, None] * u - b[:, None] * v) / det[:, None] + CENTRE
+    src_y = (-c[:, None] * u + a[:, None] * v) / det[:, None] + CENTRE
+    if cfg.elastic_alpha > 0:
+        g = gaussian_matrix(cfg.elastic_sigma)
+        field = rng.uniform(-1, 1, (2, n, SIDE, SIDE)).astype(f32)
+        field = g @ field @ g.T  # smooth both axes at once, batched
+        # Normalise so alpha is the field's typical size in pixels, whatever sigma is.
+        field *= cfg.elastic_alpha / (field.std() + 1e-12)
+        src_x = src_x + field[0].reshape(n, -1)
+        src_y = src_y + field[1].reshape(n, -1)
+    return src_x, src_y
+
+
+def bilinear(images: np.ndarray, src_x: np.ndarray, src_y: np.ndarray) -> np.ndarray:
+    """Sample (n, 28, 28) images at (n, 784) coordinates; outside the image reads 0."""
+    n = len(images)
+    padded = np.zeros((n, SIDE + 2, SIDE + 2), np.float32)
+    padded[:, 1:-1, 1:-1] = images
+    # Clipping into the zero border makes every outside point read 0.
+    x = np.clip(src_x + 1, 0, SIDE + 0.999, dtype=np.float32)
+    y = np.clip(src_y + 1, 0, SIDE + 0.999, dtype=np.float32)
+    x0, y0 = np.floor(x), np.floor(y)
+    fx, fy = x - x0, y - y0
+    x0, y0 = x0.astype(np.intp), y0.astype(np.intp)
+    flat = padded.reshape(-1)
+    base = (np.arange(n) * (SIDE + 2) ** 2)[:, None] + y0 * (SIDE + 2) + x0
+    top = flat.take(base) * (1 - fx) + flat.take(base + 1) * fx
+    bottom = flat.take(base + SIDE + 2) * (1 - fx) + flat.take(base + SIDE + 3) * fx
+    return (top * (1 - fy) + bottom * fy).reshape(n, SIDE, SIDE)
+
+
+def neighbours(images: np.ndarray) -> list[np.ndarray]:
+    """The image and its four one-pixel shifts (zero-filled), for a 3x3 cross."""
+    p = np.pad(images, ((0, 0), (1, 1), (1, 1)))
+    return [p[:, 1:-1, 1:-1], p[:, :-2, 1:-1], p[:, 2:, 1:-1], p[:, 1:-1, :-2], p[:, 1:-1, 2:]]
+
+
+def vary_thickness(images: np.ndarray, rng: np.random.Generator, amount: float) -> np.ndarray:
+    """Blend each image toward its dilation (t > 0) or erosion (t < 0), t ~ U(-a, a)."""
+    t = rng.uniform(-amount, amount, (len(images), 1, 1)).astype(np.float32)
+    near = neighbours(images)
+    target = np.where(t > 0, np.maximum.reduce(near), np.minimum.reduce(near))
+    return images + np.abs(t) * (target - images)
+
+
+def augment(images: np.ndarray, rng: np.random.Generator, cfg: AugmentConfig, chunk: int = 512) -> np.ndarray:
+    """Distorted copies of (n, 28, 28) float images in [0, 1]."""
+    if len(images) > chunk:
+        # Chunks keep the (chunk, 784) temporaries in cache: several times faster.
+        parts = [augment(images[i : i + chunk], rng, cfg, chunk) for i in range(0, len(images), chunk)]
+        return np.concatenate(parts)
+    src_x, src_y = sampling_coords(len(images), rng, cfg)
+    out = bilinear(images, src_x, src_y)
+    if cfg.thickness > 0:
+        out = vary_thickness(out, rng, cfg.thickness)
+    return np.clip(out, 0.0, 1.0, out=out)

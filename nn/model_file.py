@@ -1,0 +1,169 @@
+"""Model files: a pickle of plain data, written atomically, read through a safe unpickler.
+
+A model file holds one dict:
+    format            "digits-model"
+    format_version    1
+    kind              "mlp"
+    name              short name shown by the site, e.g. "mlp"
+    sizes             [784, 250, 10]
+    recipe            "softmax-xent" or "sigmoid-mse"
+    hidden_activation "sigmoid"; output "softmax" | "sigmoid"; loss "cross_entropy" | "squared_error"
+    params            {"W1": ndarray (784, 250), "b1": (250,), "W2": (250, 10), "b2": (10,)}
+    config            the training configuration (plain dict)
+    history           per-epoch dicts: loss, train/validation accuracy, learning rate, seconds
+    stopped_by        "threshold" or "max_epochs"
+    test_accuracy     float; per_class_accuracy [10 floats]; confusion [[10 ints] x 10]
+    data_sha256       {file name: SHA-256 of the decompressed IDX bytes trained on}
+    created           ISO-8601 time
+
+Unpickling can run arbitrary code, so loading admits only the few globals that NumPy
+arrays need and refuses everything else before it runs.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import pickle
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from .network import PARAM_NAMES, RECIPES, Network
+
+FORMAT, FORMAT_VERSION = "digits-model", 1
+
+# The only globals a pickle of dicts, lists, numbers, strings and float arrays needs.
+ALLOWED_GLOBALS = {
+    ("numpy._core.multiarray", "_reconstruct"),
+    ("numpy.core.multiarray", "_reconstruct"),
+    ("numpy._core.numeric", "_frombuffer"),
+    ("numpy.core.numeric", "_frombuffer"),
+    ("numpy", "ndarray"),
+    ("numpy", "dtype"),
+    ("_codecs", "encode"),  # protocol 2 and older store array bytes through it
+}
+ALLOWED_DTYPES = (np.float32, np.float64)
+
+
+class ModelFileError(Exception):
+    """The model file is missing, unsafe, corrupt or not a model; the message says which."""
+
+
+@dataclass
+class Model:
+    network: Network
+    meta: dict  # everything in the file but the weights
+
+    @property
+    def name(self) -> str:
+        return self.meta.get("name", "mlp")
+
+
+class SafeUnpickler(pickle.Unpickler):
+    def find_class(self, module: str, name: str):
+        if (module, name) in ALLOWED_GLOBALS:
+            return super().find_class(module, name)
+        raise ModelFileError(f"refused: the file asks for {module}.{name}, which a model never needs")
+
+
+def safe_loads(data: bytes):
+    """Unpickle bytes admitting only NumPy array globals; any failure is a ModelFileError."""
+    try:
+        return SafeUnpickler(io.BytesIO(data)).load()
+    except ModelFileError:
+        raise
+    except Exception as exc:  # a corrupt pickle can raise almost anything
+        raise ModelFileError(f"corrupt or truncated ({type(exc).__name__}: {exc})") from None
+
+
+def to_payload(network: Network, meta: dict) -> dict:
+    """The dict stored in a model file, built from a network and its metadata."""
+    output, loss = (
+        ("softmax", "cross_entropy") if network.recipe == "softmax-xent" else ("sigmoid", "squared_error")
+    )
+    payload = {
+        "format": FORMAT,
+        "format_version": FORMAT_VERSION,
+        "kind": "mlp",
+        "name": "mlp",
+        **meta,
+        "sizes": list(network.sizes),
+        "recipe": network.recipe,
+        "hidden_activation": "sigmoid",
+        "output": output,
+        "loss": loss,
+        "params": {k: np.ascontiguousarray(v) for k, v in network.params().items()},
+    }
+    return payload
+
+
+def save_model(path: str | os.PathLike, network: Network, meta: dict) -> None:
+    """Write atomically: a temporary file in the same folder, then a rename over `path`."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    data = pickle.dumps(to_payload(network, meta), protocol=5)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def check_params(params, sizes) -> dict[str, np.ndarray]:
+    """Every weight array present, of the right shape and dtype, and finite."""
+    n_in, n_hidden, n_out = sizes
+    shapes = {"W1": (n_in, n_hidden), "b1": (n_hidden,), "W2": (n_hidden, n_out), "b2": (n_out,)}
+    if not isinstance(params, dict) or set(params) != set(PARAM_NAMES):
+        raise ModelFileError(f"params must hold exactly {', '.join(PARAM_NAMES)}")
+    for name, shape in shapes.items():
+        p = params[name]
+        if not isinstance(p, np.ndarray) or p.dtype.type not in ALLOWED_DTYPES:
+            raise ModelFileError(f"{name} must be a float32 or float64 array")
+        if p.shape != shape:
+            raise ModelFileError(f"{name} has shape {p.shape}, expected {shape}")
+        if not np.isfinite(p).all():
+            raise ModelFileError(f"{name} holds non-finite values")
+    if len({p.dtype for p in params.values()}) != 1:
+        raise ModelFileError("all weight arrays must share one dtype")
+    return params
+
+
+def from_payload(payload) -> Model:
+    """Validate an unpickled payload and build the Model it describes."""
+    if not isinstance(payload, dict) or payload.get("format") != FORMAT:
+        raise ModelFileError("not a digits model file")
+    if payload.get("format_version") != FORMAT_VERSION:
+        raise ModelFileError(f"unsupported format version {payload.get('format_version')!r}")
+    if payload.get("kind") != "mlp":
+        raise ModelFileError(f"unknown model kind {payload.get('kind')!r}")
+    sizes = payload.get("sizes")
+    if not (isinstance(sizes, list) and len(sizes) == 3 and all(type(s) is int and s > 0 for s in sizes)):
+        raise ModelFileError("sizes must be three positive integers")
+    if payload.get("recipe") not in RECIPES:
+        raise ModelFileError(f"unknown recipe {payload.get('recipe')!r}")
+    params = check_params(payload.get("params"), sizes)
+    network = Network(**{k: params[k] for k in PARAM_NAMES}, recipe=payload["recipe"])
+    meta = {k: v for k, v in payload.items() if k != "params"}
+    return Model(network, meta)
+
+
+def load_model(path: str | os.PathLike) -> Model:
+    path = Path(path)
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise ModelFileError(f"{path}: no such model file") from None
+    except OSError as exc:
+        raise ModelFileError(f"{path}: cannot be read ({exc.strerror})") from None
+    try:
+        return from_payload(safe_loads(data))
+    except ModelFileError as exc:
+        raise ModelFileError(f"{path}: {exc}") from None

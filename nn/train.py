@@ -1,0 +1,158 @@
+"""Mini-batch SGD with momentum for the network in `network.py`.
+
+Each epoch: (optionally) distort every training image afresh, shuffle with the seeded
+generator, take one SGD-with-momentum step per mini-batch, then measure the held-out
+validation split. The learning rate decays by a constant factor per epoch. Training stops
+as soon as the mean training loss of an epoch drops below a threshold (the original
+design), or after a maximum number of epochs, whichever comes first; the weights that did
+best on validation are the ones kept.
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from dataclasses import asdict, dataclass, field
+
+import numpy as np
+
+from .augment import AugmentConfig, augment
+from .network import Network, one_hot
+
+
+@dataclass
+class TrainConfig:
+    # network
+    hidden: int = 250
+    recipe: str = "softmax-xent"  # or "sigmoid-mse", the original recipe
+    # optimiser
+    batch_size: int = 64
+    learning_rate: float = 0.1
+    momentum: float = 0.9
+    lr_decay: float = 0.95  # learning rate multiplied by this after every epoch
+    # stopping: whichever comes first
+    threshold: float = 0.05  # mean training loss of an epoch
+    max_epochs: int = 60
+    # data
+    validation: int = 5000  # training images held out to choose the best epoch
+    augment: AugmentConfig | None = field(default_factory=AugmentConfig)
+    seed: int = 0
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+@dataclass
+class TrainResult:
+    history: list[dict]  # one entry per epoch
+    stopped_by: str  # "threshold" or "max_epochs"
+    best_epoch: int
+    seconds: float
+
+
+def split_validation(images, labels, n_val: int, rng: np.random.Generator):
+    """Seeded split of the training set into (train, validation) parts."""
+    order = rng.permutation(len(images))
+    val, train = order[:n_val], order[n_val:]
+    return (images[train], labels[train]), (images[val], labels[val])
+
+
+def as_inputs(images: np.ndarray) -> np.ndarray:
+    """(N, 28, 28) uint8 or float images -> (N, 784) float32 rows in [0, 1]."""
+    x = images.reshape(len(images), -1).astype(np.float32)
+    return x / 255.0 if images.dtype == np.uint8 else x
+
+
+class Progress:
+    """A one-line progress bar on stderr, drawn only when stderr is a terminal."""
+
+    def __init__(self, total: int, enabled: bool | None = None):
+        self.total = total
+        self.enabled = sys.stderr.isatty() if enabled is None else enabled
+
+    def update(self, done: int, loss: float) -> None:
+        if self.enabled:
+            filled = 30 * done // self.total
+            bar = "#" * filled + "." * (30 - filled)
+            print(f"\r  [{bar}] {done}/{self.total} loss {loss:.4f}", end="", file=sys.stderr)
+
+    def close(self) -> None:
+        if self.enabled:
+            print("\r" + " " * 70 + "\r", end="", file=sys.stderr)
+
+
+class MomentumSGD:
+    """v <- momentum * v - lr * grad;  p <- p + v  (in place, for every parameter)."""
+
+    def __init__(self, params: dict[str, np.ndarray], lr: float, momentum: float):
+        self.params, self.lr, self.momentum = params, lr, momentum
+        self.velocity = {name: np.zeros_like(p) for name, p in params.items()}
+
+    def step(self, grads: dict[str, np.ndarray]) -> None:
+        for name, param in self.params.items():
+            v = self.velocity[name]
+            v *= self.momentum
+            v -= self.lr * grads[name]
+            param += v
+
+
+def sgd_epoch(net: Network, X, Y, batch_size: int, optimiser: MomentumSGD, *, progress=None):
+    """One pass over (X, Y), already shuffled; returns (mean loss, accuracy)."""
+    total_loss, correct, n = 0.0, 0, len(X)
+    for step, start in enumerate(range(0, n, batch_size)):
+        xb, yb = X[start : start + batch_size], Y[start : start + batch_size]
+        act = net.forward(xb)
+        optimiser.step(net.backward(act, yb))
+        batch_loss = net.loss(act.out, yb)
+        total_loss += batch_loss * len(xb)
+        correct += int((act.out.argmax(1) == yb.argmax(1)).sum())
+        if progress and step % 50 == 0:
+            progress.update(start + len(xb), batch_loss)
+    return total_loss / n, correct / n
+
+
+def train(net: Network, images, labels, cfg: TrainConfig, log=print) -> TrainResult:
+    """Train `net` in place on (N, 28, 28) images and (N,) labels; keep the best epoch."""
+    rng = np.random.default_rng(cfg.seed)
+    (tr_images, tr_labels), (val_images, val_labels) = split_validation(images, labels, cfg.validation, rng)
+    tr_float = tr_images.astype(np.float32) / 255.0
+    Y = one_hot(tr_labels, net.sizes[2], net.dtype)
+    X_val = as_inputs(val_images).astype(net.dtype)
+    optimiser = MomentumSGD(net.params(), cfg.learning_rate, cfg.momentum)
+    history, best, best_acc = [], net.copy(), -1.0
+    stopped_by, started = "max_epochs", time.perf_counter()
+    for epoch in range(1, cfg.max_epochs + 1):
+        t0 = time.perf_counter()
+        X = augment(tr_float, rng, cfg.augment) if cfg.augment else tr_float
+        order = rng.permutation(len(X))
+        # One gather per epoch, so each mini-batch is a contiguous slice.
+        X, Yo = X.reshape(len(X), -1)[order].astype(net.dtype, copy=False), Y[order]
+        progress = Progress(len(X))
+        loss, train_acc = sgd_epoch(net, X, Yo, cfg.batch_size, optimiser, progress=progress)
+        progress.close()
+        val_acc = net.accuracy(X_val, val_labels) if len(X_val) else train_acc
+        if val_acc > best_acc:
+            best, best_acc, best_epoch = net.copy(), val_acc, epoch
+        entry = {
+            "epoch": epoch,
+            "loss": loss,
+            "train_accuracy": train_acc,
+            "val_accuracy": val_acc,
+            "learning_rate": optimiser.lr,
+            "seconds": time.perf_counter() - t0,
+        }
+        history.append(entry)
+        log(format_epoch(entry))
+        if loss < cfg.threshold:
+            stopped_by = "threshold"
+            break
+        optimiser.lr *= cfg.lr_decay
+    net.set_params(best.params())
+    return TrainResult(history, stopped_by, best_epoch, time.perf_counter() - started)
+
+
+def format_epoch(e: dict) -> str:
+    return (
+        f"epoch {e['epoch']:3d}  loss {e['loss']:.4f}  train {100 * e['train_accuracy']:6.2f}%"
+        f"  val {100 * e['val_accuracy']:6.2f}%  lr {e['learning_rate']:.4f}  {e['seconds']:5.2f}s"
+    )

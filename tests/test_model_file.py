@@ -1,0 +1,128 @@
+"""Model files: round trip, atomic writes, and refusal of unsafe or broken files."""
+
+import os
+import pickle
+
+import numpy as np
+import pytest
+
+from nn.model_file import ModelFileError, load_model, save_model, to_payload
+from nn.network import Network
+
+
+@pytest.fixture
+def network():
+    return Network.initialise(np.random.default_rng(0))
+
+
+def write_payload(path, payload, protocol=5):
+    path.write_bytes(pickle.dumps(payload, protocol=protocol))
+    return path
+
+
+def test_a_saved_model_loads_back_with_identical_weights_and_metadata(tmp_path, network):
+    path = tmp_path / "m.pkl"
+    save_model(path, network, {"history": [{"epoch": 1, "loss": 0.5}], "test_accuracy": 0.9})
+    model = load_model(path)
+    for name, p in network.params().items():
+        np.testing.assert_array_equal(model.network.params()[name], p)
+    assert model.meta["history"] == [{"epoch": 1, "loss": 0.5}]
+    assert model.meta["sizes"] == [784, 250, 10]
+    assert model.meta["output"] == "softmax" and model.meta["loss"] == "cross_entropy"
+    assert "params" not in model.meta
+
+
+@pytest.mark.parametrize("protocol", [2, 4, 5])
+def test_files_written_with_older_pickle_protocols_load_too(tmp_path, network, protocol):
+    path = write_payload(tmp_path / "m.pkl", to_payload(network, {}), protocol)
+    np.testing.assert_array_equal(load_model(path).network.W1, network.W1)
+
+
+class RunsACommand:
+    """Unpickling this calls os.system: the classic malicious pickle."""
+
+    def __init__(self, marker):
+        self.marker = marker
+
+    def __reduce__(self):
+        return (os.system, (f"touch {self.marker}",))
+
+
+def test_a_pickle_that_would_run_a_command_is_refused_and_the_command_never_runs(tmp_path, network):
+    marker = tmp_path / "pwned"
+    payload = to_payload(network, {"history": RunsACommand(marker)})
+    path = write_payload(tmp_path / "evil.pkl", payload)
+    with pytest.raises(ModelFileError, match="refused: .*system"):
+        load_model(path)
+    assert not marker.exists()
+
+
+def test_a_truncated_file_gives_a_clear_error(tmp_path, network):
+    path = tmp_path / "m.pkl"
+    save_model(path, network, {})
+    path.write_bytes(path.read_bytes()[:5000])
+    with pytest.raises(ModelFileError, match="corrupt or truncated"):
+        load_model(path)
+
+
+def test_bytes_that_are_not_a_pickle_give_a_clear_error(tmp_path):
+    path = tmp_path / "m.pkl"
+    path.write_bytes(b"\x89PNG\r\n\x1a\n not a model at all")
+    with pytest.raises(ModelFileError, match="corrupt or truncated"):
+        load_model(path)
+
+
+def test_a_missing_file_says_so(tmp_path):
+    with pytest.raises(ModelFileError, match="no such model file"):
+        load_model(tmp_path / "absent.pkl")
+
+
+def test_a_pickle_of_something_else_is_not_a_model(tmp_path):
+    path = write_payload(tmp_path / "m.pkl", {"hello": [1, 2, 3]})
+    with pytest.raises(ModelFileError, match="not a digits model file"):
+        load_model(path)
+
+
+@pytest.mark.parametrize(
+    "name, value, message",
+    [
+        ("W1", np.zeros((784, 100), np.float32), "W1 has shape"),
+        ("b2", np.zeros(11, np.float32), "b2 has shape"),
+        ("W2", np.zeros((250, 10), np.int64), "W2 must be a float32 or float64 array"),
+        ("b1", [0.0] * 250, "b1 must be a float32 or float64 array"),
+    ],
+)
+def test_wrong_shapes_and_types_are_refused(tmp_path, network, name, value, message):
+    payload = to_payload(network, {})
+    payload["params"][name] = value
+    with pytest.raises(ModelFileError, match=message):
+        load_model(write_payload(tmp_path / "m.pkl", payload))
+
+
+def test_non_finite_weights_are_refused(tmp_path, network):
+    payload = to_payload(network, {})
+    payload["params"]["W2"][3, 4] = np.nan
+    with pytest.raises(ModelFileError, match="W2 holds non-finite values"):
+        load_model(write_payload(tmp_path / "m.pkl", payload))
+
+
+def test_an_unknown_format_version_is_refused(tmp_path, network):
+    payload = to_payload(network, {})
+    payload["format_version"] = 99
+    with pytest.raises(ModelFileError, match="unsupported format version 99"):
+        load_model(write_payload(tmp_path / "m.pkl", payload))
+
+
+def test_a_crash_while_saving_leaves_the_previous_model_intact(tmp_path, network, monkeypatch):
+    path = tmp_path / "m.pkl"
+    save_model(path, network, {"test_accuracy": 0.5})
+    before = path.read_bytes()
+
+    def crash(*args):
+        raise OSError("disk pulled out")
+
+    monkeypatch.setattr(os, "replace", crash)
+    with pytest.raises(OSError, match="disk pulled out"):
+        save_model(path, Network.initialise(np.random.default_rng(1)), {"test_accuracy": 0.9})
+    assert path.read_bytes() == before
+    assert [p.name for p in tmp_path.iterdir()] == ["m.pkl"], "temporary file left behind"

@@ -1,0 +1,121 @@
+"""The training loop: stopping rules, best-epoch selection, determinism, augmentation."""
+
+import numpy as np
+import pytest
+
+from nn.augment import AugmentConfig, augment, vary_thickness
+from nn.network import Network
+from nn.train import TrainConfig, train
+
+
+@pytest.fixture(scope="module")
+def toy_digits():
+    """200 synthetic 28x28 'digits': a bright bar whose position encodes the label."""
+    rng = np.random.default_rng(0)
+    labels = rng.integers(0, 10, 200).astype(np.uint8)
+    images = np.zeros((200, 28, 28), np.uint8)
+    for i, label in enumerate(labels):
+        images[i, 4 + 2 * label : 6 + 2 * label, 6:22] = 255
+    return images, labels
+
+
+def quiet(_line):
+    pass
+
+
+def run(toy_digits, **overrides):
+    cfg = TrainConfig(validation=40, batch_size=16, learning_rate=0.5, augment=None, **overrides)
+    net = Network.initialise(np.random.default_rng(cfg.seed), (784, 32, 10))
+    return net, train(net, *toy_digits, cfg, log=quiet)
+
+
+def test_training_stops_once_the_epoch_loss_drops_below_the_threshold(toy_digits):
+    _, result = run(toy_digits, threshold=0.5, max_epochs=50)
+    assert result.stopped_by == "threshold"
+    assert result.history[-1]["loss"] < 0.5
+    assert all(e["loss"] >= 0.5 for e in result.history[:-1])
+    assert len(result.history) < 50
+
+
+def test_training_stops_at_max_epochs_when_the_threshold_is_out_of_reach(toy_digits):
+    _, result = run(toy_digits, threshold=0.0, max_epochs=3)
+    assert result.stopped_by == "max_epochs"
+    assert [e["epoch"] for e in result.history] == [1, 2, 3]
+
+
+def test_training_learns_the_toy_task_and_keeps_the_best_validation_epoch(toy_digits):
+    net, result = run(toy_digits, threshold=0.0, max_epochs=15)
+    best = max(result.history, key=lambda e: e["val_accuracy"])
+    assert result.best_epoch == best["epoch"]
+    assert best["val_accuracy"] == 1.0
+    images, labels = toy_digits
+    assert (net.predict(images.reshape(200, -1) / 255.0) == labels).mean() > 0.95
+
+
+def test_the_same_seed_trains_the_same_weights(toy_digits):
+    a, _ = run(toy_digits, threshold=0.0, max_epochs=2, seed=5)
+    b, _ = run(toy_digits, threshold=0.0, max_epochs=2, seed=5)
+    c, _ = run(toy_digits, threshold=0.0, max_epochs=2, seed=6)
+    np.testing.assert_array_equal(a.W1, b.W1)
+    assert not np.array_equal(a.W1, c.W1)
+
+
+def test_every_epoch_logs_loss_accuracies_and_seconds(toy_digits):
+    lines = []
+    cfg = TrainConfig(validation=40, batch_size=16, augment=AugmentConfig(), max_epochs=2, threshold=0)
+    train(Network.initialise(np.random.default_rng(0), (784, 32, 10)), *toy_digits, cfg, log=lines.append)
+    assert len(lines) == 2
+    assert lines[0].startswith("epoch   1  loss ") and "val " in lines[0] and lines[0].endswith("s")
+
+
+def test_augmentation_with_every_distortion_off_returns_the_image_unchanged(toy_digits):
+    images = toy_digits[0][:10].astype(np.float32) / 255
+    off = AugmentConfig(rotation_deg=0, scale=0, shear=0, shift_px=0, elastic_alpha=0, thickness=0)
+    np.testing.assert_allclose(augment(images, np.random.default_rng(0), off), images, atol=1e-6)
+
+
+def test_augmentation_moves_ink_but_keeps_it_in_range(toy_digits):
+    images = toy_digits[0][:50].astype(np.float32) / 255
+    out = augment(images, np.random.default_rng(0), AugmentConfig(thickness=0))
+    assert out.shape == images.shape and out.dtype == np.float32
+    assert out.min() >= 0 and out.max() <= 1
+    assert np.abs(out - images).mean() > 0.01
+    # An affine map moves ink but neither loses nor invents it: zoom changes it by <= 25%.
+    ratio = out.sum(axis=(1, 2)) / images.sum(axis=(1, 2))
+    assert (ratio > 0.7).all() and (ratio < 1.35).all()
+
+
+def test_elastic_distortion_bends_strokes_differently_for_each_image(toy_digits):
+    images = np.repeat(toy_digits[0][:1].astype(np.float32) / 255, 2, axis=0)
+    off = dict(rotation_deg=0, scale=0, shear=0, shift_px=0, thickness=0)
+    out = augment(images, np.random.default_rng(0), AugmentConfig(elastic_alpha=1.5, **off))
+    assert out.min() >= 0 and out.max() <= 1
+    assert np.abs(out[0] - images[0]).mean() > 0.01
+    assert np.abs(out[0] - out[1]).mean() > 0.01
+
+
+def test_a_pure_shift_moves_the_image_by_whole_pixels():
+    image = np.zeros((1, 28, 28), np.float32)
+    image[0, 10, 10] = 1
+
+    class OnePixelRight:
+        """A generator whose every uniform draw is the top of its range."""
+
+        def uniform(self, low, high, size=None):
+            return np.broadcast_to(np.asarray(high, dtype=float), size if size is not None else ()).copy()
+
+    cfg = AugmentConfig(rotation_deg=0, scale=0, shear=0, shift_px=1.0, thickness=0)
+    out = augment(image, OnePixelRight(), cfg)
+    assert out[0, 11, 11] == pytest.approx(1.0)
+
+
+def test_thickness_variation_thickens_and_thins_strokes():
+    image = np.zeros((2, 28, 28), np.float32)
+    image[:, 8:20, 13:15] = 1.0
+
+    class Fixed:
+        def uniform(self, low, high, size):
+            return np.array([1.0, -1.0]).reshape(size)
+
+    out = vary_thickness(image, Fixed(), 1.0)
+    assert out[0].sum() > image[0].sum() > out[1].sum()
