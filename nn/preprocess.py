@@ -1,0 +1,157 @@
+"""Turn a grayscale drawing or photo into the 28x28 input MNIST was made of. NumPy only.
+
+MNIST was built from bilevel NIST digits: each was scaled to fit a 20x20 box keeping its
+aspect ratio (the anti-aliasing gives the grey levels), then placed in a 28x28 field so
+that its centre of mass sits at the centre. `to_mnist` does the same to any image:
+
+  1. polarity    ink made bright on a dark background, whichever way round it came;
+  2. ink mask    pixels past halfway from background to ink (bilevel, like NIST);
+  3. crop        to the ink's bounding box, at full resolution;
+  4. work size   resampled (anti-aliased) so the longer side is WORK pixels;
+  5. thickness   strokes dilated or eroded toward MNIST's typical width, then re-cropped;
+  6. 20x20 box   scaled to fit, aspect kept, anti-aliased: grey levels appear;
+  7. centring    placed in 28x28 with its centre of mass at MNIST's (14, 14).
+
+Every resampling is a pair of small matrix products (rows @ image @ cols.T).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+SIDE, BOX = 28, 20
+WORK = 80  # side of the working image: 4x the box, so the final scaling anti-aliases
+TARGET_WIDTH = 7.5  # stroke width at WORK scale that comes out as MNIST's (calibrated on MNIST)
+MAX_STEPS = 6  # thickness changes by at most 12 px at WORK scale
+MIN_CONTRAST = 0.15  # less difference than this between ink and background is blank
+
+
+def resample_matrix(n_in: int, n_out: int) -> np.ndarray:
+    """(n_out, n_in) weights of a triangle filter, widened when shrinking (anti-aliasing).
+
+    Each output pixel averages the input pixels under a tent centred on it; when shrinking
+    by a factor s, the tent is s times wider so every input pixel contributes.
+    """
+    scale = n_in / n_out
+    support = max(scale, 1.0)
+    centres = (np.arange(n_out) + 0.5) * scale - 0.5  # output centres in input coordinates
+    distance = np.abs(np.arange(n_in)[None, :] - centres[:, None]) / support
+    weights = np.maximum(0.0, 1.0 - distance)
+    return (weights / weights.sum(axis=1, keepdims=True)).astype(np.float32)
+
+
+def resize(image: np.ndarray, height: int, width: int) -> np.ndarray:
+    """Separable anti-aliased resize of a 2-D array: R_h @ image @ R_w.T."""
+    rows = resample_matrix(image.shape[0], height)
+    cols = resample_matrix(image.shape[1], width)
+    return rows @ image.astype(np.float32) @ cols.T
+
+
+def normalise_polarity(gray: np.ndarray) -> np.ndarray | None:
+    """Ink bright (1) on a dark (0) background; None when there is no ink to see.
+
+    The background is the median of the border pixels; the ink is whichever extreme of
+    the image lies farther from it.
+    """
+    border = np.concatenate([gray[0], gray[-1], gray[:, 0], gray[:, -1]])
+    background = float(np.median(border))
+    low, high = np.percentile(gray, [0.01, 99.99])  # robust to specks, yet sees a dot
+    if high - background < background - low:  # dark ink on a light background
+        gray, background, high = 1.0 - gray, 1.0 - background, 1.0 - low
+    contrast = high - background
+    if contrast < MIN_CONTRAST:
+        return None
+    return np.clip((gray - background) / contrast, 0.0, 1.0)
+
+
+def bounding_box(mask: np.ndarray) -> tuple[slice, slice] | None:
+    rows, cols = np.flatnonzero(mask.any(axis=1)), np.flatnonzero(mask.any(axis=0))
+    if len(rows) == 0:
+        return None
+    return slice(rows[0], rows[-1] + 1), slice(cols[0], cols[-1] + 1)
+
+
+def cross_neighbours(mask: np.ndarray) -> list[np.ndarray]:
+    """The mask and its four one-pixel shifts: a 3x3 cross structuring element."""
+    p = np.pad(mask, 1)
+    return [p[1:-1, 1:-1], p[:-2, 1:-1], p[2:, 1:-1], p[1:-1, :-2], p[1:-1, 2:]]
+
+
+def stroke_width(mask: np.ndarray) -> float:
+    """Mean stroke width of a bilevel image: area divided by half the perimeter."""
+    perimeter = np.count_nonzero(np.diff(mask, axis=0)) + np.count_nonzero(np.diff(mask, axis=1))
+    perimeter += np.count_nonzero(mask[[0, -1]]) + np.count_nonzero(mask[:, [0, -1]])  # image edges
+    return 2.0 * np.count_nonzero(mask) / max(perimeter, 1)
+
+
+def normalise_thickness(
+    mask: np.ndarray, target: float = TARGET_WIDTH, tolerance: float = 1.25
+) -> np.ndarray:
+    """Dilate thin strokes or erode thick ones, one pixel a side at a time, until the
+    measured width is within `tolerance` of the target (at most MAX_STEPS steps).
+
+    Erosion stops before it would remove more than half of the ink, so a thin part of a
+    thick digit is never erased.
+    """
+    for _ in range(MAX_STEPS):
+        width = stroke_width(mask)
+        if width < target / tolerance:
+            mask = np.logical_or.reduce(cross_neighbours(mask))
+        elif width > target * tolerance:
+            shrunk = np.logical_and.reduce(cross_neighbours(mask))
+            if np.count_nonzero(shrunk) < np.count_nonzero(mask) / 2:
+                break
+            mask = shrunk
+        else:
+            break
+    return mask
+
+
+def placement_matrix(n_in: int, offset: float, n_out: int = SIDE) -> np.ndarray:
+    """(n_out, n_in) linear-interpolation weights that move a row of n_in pixels so its
+    first pixel lands at `offset` (fractional) in a row of n_out; ink past the edge is lost."""
+    source = np.arange(n_out)[:, None] - offset  # where each output pixel reads from
+    return np.maximum(0.0, 1.0 - np.abs(source - np.arange(n_in)[None, :])).astype(np.float32)
+
+
+def centre_by_mass(box: np.ndarray) -> np.ndarray:
+    """Place a box of ink in a 28x28 field with its centre of mass at (14, 14), to a
+    fraction of a pixel: a whole-pixel rounding would let the same digit jump by one."""
+    total = box.sum()
+    ys, xs = np.indices(box.shape)
+    cy, cx = (ys * box).sum() / total, (xs * box).sum() / total
+    rows = placement_matrix(box.shape[0], SIDE / 2 - cy)
+    cols = placement_matrix(box.shape[1], SIDE / 2 - cx)
+    return rows @ box @ cols.T
+
+
+def fit(mask: np.ndarray, longer: int) -> np.ndarray:
+    """Resample a mask so its longer side is `longer` px, keeping the aspect ratio."""
+    h, w = mask.shape
+    scale = longer / max(h, w)
+    return resize(mask, max(1, round(h * scale)), max(1, round(w * scale)))
+
+
+def to_mnist(gray: np.ndarray, thickness: bool = True) -> np.ndarray | None:
+    """A 2-D grayscale image in [0, 1] -> (28, 28) float32 MNIST-style input, or None if blank."""
+    ink = normalise_polarity(np.asarray(gray, dtype=np.float32))
+    if ink is None:
+        return None
+    mask = ink >= 0.5
+    box = bounding_box(mask)
+    if box is None:
+        return None
+    crop = mask[box]
+    # Shrinking a stroke thinner than a pixel leaves it grey, and thresholding at 0.5 would
+    # break it into dots: lower the threshold to the coverage such a stroke still has.
+    scale = WORK / max(crop.shape)
+    level = float(np.clip(0.5 * stroke_width(crop) * scale, 0.1, 0.5))
+    work = fit(crop, WORK) >= level
+    if thickness:
+        # Re-crop: a thick stroke's box is wider by its width, and that width has changed.
+        work = normalise_thickness(work)
+        work = work[bounding_box(work)]
+    digit = fit(work, BOX)
+    if digit.sum() <= 0:
+        return None
+    return np.clip(centre_by_mass(np.clip(digit, 0, 1)), 0, 1)

@@ -1,0 +1,1 @@
+"""The web app: the drawing page, the prediction API and their plumbing."""

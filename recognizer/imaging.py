@@ -1,0 +1,109 @@
+"""Decode untrusted image bytes into a grayscale array in [0, 1], safely, with Pillow.
+
+Guards, in the order they act:
+- only PNG, JPEG, WebP and GIF are opened (Pillow would otherwise try every format);
+- the size in the header is checked before any pixel is decoded: too many pixels or an
+  absurd side is refused (Pillow's own guard only warns below twice its limit);
+- a JPEG is decoded at a reduced scale when it is large (draft mode); every image is then
+  reduced to at most DECODE_SIDE pixels on its longer side;
+- EXIF orientation is applied, so a phone photo is upright;
+- transparency is composited onto a background that contrasts with the ink, so a
+  transparent canvas does not turn into a black square.
+"""
+
+from __future__ import annotations
+
+import base64
+import io
+import warnings
+
+import numpy as np
+from PIL import Image, ImageOps, UnidentifiedImageError
+
+from .errors import InputError
+
+FORMATS = ("PNG", "JPEG", "WEBP", "GIF")
+MAX_PIXELS = 40_000_000  # a 40-megapixel photo is the largest accepted
+MAX_SIDE = 10_000
+DECODE_SIDE = 1024  # longer side after decoding: plenty for a digit
+
+
+class ImageError(InputError):
+    """The bytes are not an image we can use; `status` is the HTTP status to answer."""
+
+
+def open_checked(data: bytes) -> Image.Image:
+    """Open (header only) and refuse unknown formats and oversized or absurd images."""
+    if not data:
+        raise ImageError("the image is empty")
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            image = Image.open(io.BytesIO(data), formats=FORMATS)
+    except UnidentifiedImageError:
+        raise ImageError("not a PNG, JPEG, WebP or GIF image") from None
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+        raise ImageError("the image has too many pixels", 413) from None
+    except Exception as exc:  # a malformed header can raise nearly anything
+        raise ImageError(f"the image cannot be read ({type(exc).__name__})") from None
+    width, height = image.size
+    if width < 1 or height < 1 or max(width, height) > MAX_SIDE:
+        raise ImageError(f"image dimensions {width}x{height} are out of range (sides 1 to {MAX_SIDE})", 413)
+    if width * height > MAX_PIXELS:
+        raise ImageError(f"the image has {width * height} pixels; at most {MAX_PIXELS} are accepted", 413)
+    return image
+
+
+def decode(data: bytes) -> np.ndarray:
+    """Image bytes -> (H, W) float32 grayscale in [0, 1], first frame, upright."""
+    image = open_checked(data)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            image.draft("RGB", (DECODE_SIDE, DECODE_SIDE))  # JPEG only; a no-op elsewhere
+            image.load()
+            image = ImageOps.exif_transpose(image)
+            return to_gray(image)
+    except InputError:
+        raise
+    except Exception as exc:  # truncated or corrupt pixel data
+        raise ImageError(f"the image is truncated or corrupt ({type(exc).__name__})") from None
+
+
+def to_gray(image: Image.Image) -> np.ndarray:
+    """Any Pillow mode -> float32 luminance in [0, 1], transparency composited."""
+    if image.mode in ("I;16", "I;16L", "I;16B", "I;16N", "I", "F"):
+        image = stretch_to_8bit(image)
+    has_alpha = image.mode in ("RGBA", "LA", "PA", "RGBa", "La") or "transparency" in image.info
+    image = image.convert("RGBA" if has_alpha else "L")
+    image.thumbnail((DECODE_SIDE, DECODE_SIDE), Image.Resampling.BOX)
+    pixels = np.asarray(image, dtype=np.float32) / 255.0
+    if not has_alpha:
+        return pixels
+    luminance = pixels[..., :3] @ np.array([0.299, 0.587, 0.114], np.float32)
+    return composite(luminance, pixels[..., 3])
+
+
+def stretch_to_8bit(image: Image.Image) -> Image.Image:
+    """16-bit, 32-bit and float images -> mode L, their value range stretched to 0..255."""
+    values = np.asarray(image, dtype=np.float32)
+    low, high = float(values.min()), float(values.max())
+    scaled = (values - low) / (high - low) if high > low else np.zeros_like(values)
+    return Image.fromarray((scaled * 255).round().astype(np.uint8), mode="L")
+
+
+def composite(luminance: np.ndarray, alpha: np.ndarray) -> np.ndarray:
+    """Composite onto white if the visible ink is dark, onto black if it is light."""
+    weight = float(alpha.sum())
+    if weight == 0:  # fully transparent: nothing drawn
+        return np.zeros_like(luminance)
+    ink_is_dark = float((luminance * alpha).sum()) / weight < 0.5
+    background = 1.0 if ink_is_dark else 0.0
+    return alpha * luminance + (1.0 - alpha) * background
+
+
+def png_data_url(pixels: np.ndarray) -> str:
+    """A float image in [0, 1] -> a grayscale PNG data URL (white ink on black, as MNIST)."""
+    buffer = io.BytesIO()
+    Image.fromarray((np.clip(pixels, 0, 1) * 255).round().astype(np.uint8), mode="L").save(buffer, "PNG")
+    return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")

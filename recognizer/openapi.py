@@ -1,0 +1,165 @@
+"""The OpenAPI 3.1 description of the JSON API, served at /api/openapi.json."""
+
+ERROR = {"$ref": "#/components/schemas/Error"}
+
+
+def error_response(description: str) -> dict:
+    return {"description": description, "content": {"application/json": {"schema": ERROR}}}
+
+
+OPENAPI = {
+    "openapi": "3.1.0",
+    "info": {
+        "title": "Digit recognizer API",
+        "version": "1.0.0",
+        "description": (
+            "Recognise a handwritten digit with a neural network written from scratch in NumPy. "
+            "POST requests need a CSRF token: GET /api/csrf returns one and sets the matching "
+            "csrftoken cookie; send both (the token in an X-CSRFToken header)."
+        ),
+    },
+    "paths": {
+        "/api/predict": {
+            "post": {
+                "summary": "Recognise the digit in an image or a 28x28 pixel array",
+                "parameters": [
+                    {"name": "X-CSRFToken", "in": "header", "required": True, "schema": {"type": "string"}}
+                ],
+                "requestBody": {
+                    "required": True,
+                    "content": {
+                        "application/json": {
+                            "schema": {
+                                "oneOf": [
+                                    {
+                                        "type": "object",
+                                        "required": ["image"],
+                                        "properties": {
+                                            "image": {
+                                                "type": "string",
+                                                "description": "data URL of a PNG, JPEG, WebP or GIF image",
+                                                "examples": ["data:image/png;base64,iVBORw0KGgo..."],
+                                            }
+                                        },
+                                    },
+                                    {
+                                        "type": "object",
+                                        "required": ["pixels"],
+                                        "properties": {
+                                            "pixels": {
+                                                "description": "MNIST-form input: white ink on black, values in [0, 1]; skips preprocessing",
+                                                "oneOf": [
+                                                    {
+                                                        "type": "array",
+                                                        "minItems": 784,
+                                                        "maxItems": 784,
+                                                        "items": {
+                                                            "type": "number",
+                                                            "minimum": 0,
+                                                            "maximum": 1,
+                                                        },
+                                                    },
+                                                    {
+                                                        "type": "array",
+                                                        "minItems": 28,
+                                                        "maxItems": 28,
+                                                        "items": {
+                                                            "type": "array",
+                                                            "minItems": 28,
+                                                            "maxItems": 28,
+                                                            "items": {
+                                                                "type": "number",
+                                                                "minimum": 0,
+                                                                "maximum": 1,
+                                                            },
+                                                        },
+                                                    },
+                                                ],
+                                            }
+                                        },
+                                    },
+                                ]
+                            }
+                        },
+                        "multipart/form-data": {
+                            "schema": {
+                                "type": "object",
+                                "required": ["image"],
+                                "properties": {"image": {"type": "string", "format": "binary"}},
+                            }
+                        },
+                    },
+                },
+                "responses": {
+                    "200": {
+                        "description": "The recognised digit",
+                        "content": {
+                            "application/json": {"schema": {"$ref": "#/components/schemas/Prediction"}}
+                        },
+                    },
+                    "400": error_response("Malformed request: bad JSON, base64, pixels or image bytes"),
+                    "403": error_response("CSRF token missing or wrong"),
+                    "405": error_response("Method not allowed"),
+                    "413": error_response("Body or image too large"),
+                    "415": error_response("Unsupported content type or image type"),
+                    "422": error_response("No digit found: the image is blank"),
+                    "503": error_response("No model loaded; retry after the Retry-After seconds"),
+                },
+            }
+        },
+        "/api/csrf": {
+            "get": {
+                "summary": "A CSRF token (also set as the csrftoken cookie)",
+                "responses": {
+                    "200": {
+                        "description": "The token",
+                        "content": {
+                            "application/json": {
+                                "schema": {
+                                    "type": "object",
+                                    "properties": {
+                                        "csrfToken": {"type": "string"},
+                                        "header": {"type": "string"},
+                                    },
+                                }
+                            }
+                        },
+                    },
+                    "405": error_response("Method not allowed"),
+                },
+            }
+        },
+        "/api/openapi.json": {
+            "get": {
+                "summary": "This document",
+                "responses": {
+                    "200": {"description": "OpenAPI 3.1 document"},
+                    "405": error_response("Method not allowed"),
+                },
+            }
+        },
+    },
+    "components": {
+        "schemas": {
+            "Error": {"type": "object", "required": ["error"], "properties": {"error": {"type": "string"}}},
+            "Prediction": {
+                "type": "object",
+                "required": ["digit", "probabilities", "processed", "model"],
+                "properties": {
+                    "digit": {"type": "integer", "minimum": 0, "maximum": 9},
+                    "probabilities": {
+                        "type": "array",
+                        "minItems": 10,
+                        "maxItems": 10,
+                        "items": {"type": "number"},
+                    },
+                    "processed": {
+                        "type": "string",
+                        "description": "PNG data URL of the 28x28 input the network saw",
+                    },
+                    "model": {"type": "string"},
+                },
+            },
+        }
+    },
+}

@@ -1,0 +1,77 @@
+"""Turn request payloads into plain values, or an InputError saying what was wrong.
+
+Nothing here knows about HTTP requests: it takes bytes and decoded JSON values.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+import math
+import re
+
+import numpy as np
+
+from .errors import InputError
+
+IMAGE_TYPES = ("png", "jpeg", "jpg", "webp", "gif")
+DATA_URL = re.compile(
+    r"data:(?P<type>[\w.+-]+/[\w.+-]+)?(?P<params>(;[\w.+-]+=[\w.+-]+)*)(?P<b64>;base64)?,", re.ASCII
+)
+
+
+def parse_json_object(body: bytes) -> dict:
+    if not body:
+        raise InputError("the request body is empty")
+    try:
+        value = json.loads(body)
+    except RecursionError:
+        raise InputError("malformed JSON: nested too deeply") from None
+    except ValueError as exc:  # JSONDecodeError, UnicodeDecodeError, too-long integers
+        raise InputError(f"malformed JSON: {exc}") from None
+    if not isinstance(value, dict):
+        raise InputError('the JSON body must be an object, e.g. {"image": "data:image/png;base64,..."}')
+    return value
+
+
+def image_bytes_from_data_url(value, max_bytes: int) -> bytes:
+    """A `data:image/...;base64,...` string -> the image bytes, decoded strictly."""
+    if not isinstance(value, str):
+        raise InputError("'image' must be a string holding a data URL (data:image/png;base64,...)")
+    match = DATA_URL.match(value)
+    if not match:
+        raise InputError("'image' must be a data URL: data:image/png;base64,...")
+    media_type = (match["type"] or "text/plain").lower()
+    if not media_type.startswith("image/") or media_type.split("/")[1] not in IMAGE_TYPES:
+        raise InputError(f"unsupported image type {media_type}; send PNG, JPEG, WebP or GIF", 415)
+    if not match["b64"]:
+        raise InputError("the data URL must be base64-encoded (data:image/png;base64,...)")
+    payload = value[match.end() :]
+    if len(payload) * 3 // 4 > max_bytes:
+        raise InputError(f"the image is larger than {max_bytes} bytes", 413)
+    try:
+        data = base64.b64decode(payload, validate=True)
+    except (binascii.Error, ValueError):
+        raise InputError("the data URL's base64 payload is invalid") from None
+    if not data:
+        raise InputError("the image is empty")
+    return data
+
+
+def pixels_from_json(value) -> np.ndarray:
+    """28x28 nested lists or a flat list of 784 numbers in [0, 1] -> (28, 28) float32."""
+    rows = value
+    if isinstance(value, list) and len(value) == 28 and all(isinstance(r, list) for r in value):
+        if any(len(r) != 28 for r in value):
+            raise InputError("'pixels' as rows must be 28 rows of 28 numbers")
+        rows = [v for r in value for v in r]
+    if not isinstance(rows, list) or len(rows) != 784:
+        raise InputError("'pixels' must be 784 numbers, or 28 rows of 28 numbers, in [0, 1]")
+    for i, v in enumerate(rows):
+        # bool is an int in Python; a pixel of `true` is a client bug, not a 1.
+        if isinstance(v, bool) or not isinstance(v, int | float):
+            raise InputError(f"pixel {i} is not a number: {json.dumps(v)[:40]}")
+        if not 0 <= v <= 1 or not math.isfinite(v):  # compares before float(): no overflow
+            raise InputError(f"pixel {i} is {v}; every pixel must be a finite number in [0, 1]")
+    return np.asarray(rows, dtype=np.float32).reshape(28, 28)

@@ -1,0 +1,55 @@
+"""Views: parse the request, call one function in services, respond."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.middleware.csrf import get_token
+from django.shortcuts import render
+from django.views.decorators.http import require_safe
+
+from . import parsing, services
+from .errors import InputError
+from .http import api_view
+from .openapi import OPENAPI
+
+
+@require_safe
+def index(request: HttpRequest) -> HttpResponse:
+    return render(request, "recognizer/index.html")
+
+
+@api_view("POST")
+def predict(request: HttpRequest) -> JsonResponse:
+    content_type = request.content_type
+    if content_type == "application/json":
+        body = parsing.parse_json_object(request.body)
+        if ("image" in body) == ("pixels" in body):
+            raise InputError("send exactly one of 'image' (a data URL) or 'pixels' (784 numbers in [0, 1])")
+        if "pixels" in body:
+            prediction = services.predict_pixels(parsing.pixels_from_json(body["pixels"]))
+        else:
+            data = parsing.image_bytes_from_data_url(body["image"], settings.MAX_REQUEST_BYTES)
+            prediction = services.predict_image(data)
+    elif content_type == "multipart/form-data":
+        upload = request.FILES.get("image")
+        if upload is None:
+            raise InputError("multipart requests need a file field named 'image'")
+        prediction = services.predict_image(upload.read())
+    else:
+        raise InputError(
+            f"unsupported content type {content_type or '(none)'}; send application/json or multipart/form-data",
+            415,
+        )
+    return JsonResponse(prediction.as_json())
+
+
+@api_view("GET", "HEAD")
+def csrf(request: HttpRequest) -> JsonResponse:
+    """A CSRF token for API clients; the response also sets the matching cookie."""
+    return JsonResponse({"csrfToken": get_token(request), "header": "X-CSRFToken"})
+
+
+@api_view("GET", "HEAD")
+def openapi(request: HttpRequest) -> JsonResponse:
+    return JsonResponse(OPENAPI)

@@ -1,0 +1,44 @@
+/** Calls to the prediction API; failures become an ApiError with a message for people. */
+
+export class ApiError extends Error {
+  constructor(message, status) {
+    super(message);
+    this.status = status;
+  }
+}
+
+export class PredictApi {
+  constructor(url, csrfToken) {
+    this.url = url;
+    this.csrfToken = csrfToken;
+  }
+
+  predictImage(dataUrl) {
+    return this.#post(JSON.stringify({ image: dataUrl }), { "Content-Type": "application/json" });
+  }
+
+  predictFile(file) {
+    const form = new FormData();
+    form.append("image", file);
+    return this.#post(form, {});
+  }
+
+  async #post(body, headers) {
+    let response;
+    try {
+      response = await fetch(this.url, {
+        method: "POST",
+        body,
+        headers: { ...headers, "X-CSRFToken": this.csrfToken },
+        credentials: "same-origin",
+      });
+    } catch {
+      throw new ApiError("Could not reach the server. Your drawing is kept: try Predict again.", 0);
+    }
+    const payload = await response.json().catch(() => ({}));
+    if (!response.ok) {
+      throw new ApiError(payload.error || `The server answered ${response.status}.`, response.status);
+    }
+    return payload;
+  }
+}

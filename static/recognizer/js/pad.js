@@ -1,0 +1,88 @@
+/**
+ * The drawing pad: pointer input (mouse, pen, touch) on a canvas sized for the device's
+ * pixel ratio. It records strokes as data and tells its owner when a stroke ends.
+ */
+
+import { Strokes, drawStrokes } from "./strokes.js";
+
+const INK = "#111827";
+
+export class DrawingPad extends EventTarget {
+  constructor(canvas) {
+    super();
+    this.canvas = canvas;
+    this.ctx = canvas.getContext("2d");
+    this.strokes = new Strokes();
+    this.pointerId = null;
+    this.size = 0;
+    canvas.addEventListener("pointerdown", (e) => this.#down(e));
+    canvas.addEventListener("pointermove", (e) => this.#move(e));
+    canvas.addEventListener("pointerup", (e) => this.#up(e));
+    canvas.addEventListener("pointercancel", (e) => this.#up(e));
+    // A resize redraws the strokes at the new size instead of wiping them.
+    new ResizeObserver(() => this.#resize()).observe(canvas);
+    this.#resize();
+  }
+
+  get isEmpty() {
+    return this.strokes.isEmpty;
+  }
+
+  undo() {
+    this.strokes.undo();
+    this.redraw();
+  }
+
+  clear() {
+    this.strokes.clear();
+    this.redraw();
+  }
+
+  redraw() {
+    const { ctx, size } = this;
+    ctx.clearRect(0, 0, size, size);
+    drawStrokes(ctx, this.strokes.list, size, INK);
+    this.dispatchEvent(new Event("change"));
+  }
+
+  #resize() {
+    const rect = this.canvas.getBoundingClientRect();
+    const ratio = window.devicePixelRatio || 1;
+    this.size = rect.width;
+    this.canvas.width = Math.round(rect.width * ratio);
+    this.canvas.height = Math.round(rect.height * ratio);
+    this.ctx.setTransform(ratio, 0, 0, ratio, 0, 0);
+    this.redraw();
+  }
+
+  #point(event) {
+    const rect = this.canvas.getBoundingClientRect();
+    const clamp = (v) => Math.min(1, Math.max(0, v));
+    return [clamp((event.clientX - rect.left) / rect.width), clamp((event.clientY - rect.top) / rect.height)];
+  }
+
+  #down(event) {
+    // One stroke at a time: a second finger or a palm does not start another.
+    if (this.pointerId !== null || (event.pointerType === "mouse" && event.button !== 0)) return;
+    event.preventDefault();
+    this.pointerId = event.pointerId;
+    this.canvas.setPointerCapture(event.pointerId);
+    this.strokes.begin(this.#point(event));
+    this.redraw();
+  }
+
+  #move(event) {
+    if (event.pointerId !== this.pointerId) return;
+    event.preventDefault();
+    // Coalesced events carry the points the browser merged between frames.
+    const events = event.getCoalescedEvents ? event.getCoalescedEvents() : [event];
+    for (const e of events.length ? events : [event]) this.strokes.extend(this.#point(e));
+    this.redraw();
+  }
+
+  #up(event) {
+    if (event.pointerId !== this.pointerId) return;
+    this.pointerId = null;
+    this.dispatchEvent(new Event("strokeend"));
+  }
+}

@@ -1,0 +1,71 @@
+/**
+ * The result panel: the digit, ten probability bars, the runner-up, an "unsure" state,
+ * and the 28x28 image the network saw. Test hooks live on [data-testid="prediction"]:
+ * data-digit holds the shown digit and data-seq counts the predictions shown.
+ */
+
+const UNSURE_BELOW = 0.6;
+
+const percent = (p) => `${(100 * p).toFixed(p >= 0.995 || p < 0.0005 ? 0 : 1)}%`;
+
+export class ResultView {
+  constructor(root) {
+    this.box = root.querySelector('[data-testid="prediction"]');
+    this.field = (name) => root.querySelector(`[data-field="${name}"]`);
+    this.bars = [...root.querySelectorAll("[data-bar]")];
+    this.image = root.querySelector("[data-processed]");
+    this.imageEmpty = root.querySelector("[data-processed-empty]");
+    this.seq = 0;
+  }
+
+  show(prediction) {
+    const { digit, probabilities, processed, model } = prediction;
+    const ranked = probabilities.map((p, d) => [p, d]).sort((a, b) => b[0] - a[0]);
+    const [top, second] = ranked;
+    const unsure = top[0] < UNSURE_BELOW;
+    this.field("digit").textContent = String(digit);
+    this.field("headline").textContent = unsure
+      ? `Not sure: maybe ${digit}, or ${second[1]}?`
+      : `It's a ${digit}`;
+    this.field("detail").textContent =
+      `${percent(top[0])} sure · runner-up ${second[1]} (${percent(second[0])}) · model ${model}`;
+    this.bars.forEach((bar, d) => {
+      bar.querySelector(".bar-fill").style.width = `${100 * probabilities[d]}%`;
+      bar.querySelector(".bar-value").textContent = percent(probabilities[d]);
+      bar.classList.toggle("top", d === digit);
+    });
+    this.image.src = processed;
+    this.image.hidden = false;
+    this.imageEmpty.hidden = true;
+    this.box.dataset.digit = String(digit);
+    this.box.dataset.state = unsure ? "unsure" : "sure";
+    this.box.dataset.seq = String(++this.seq);
+  }
+
+  message(headline, detail, state) {
+    this.field("digit").textContent = "?";
+    this.field("headline").textContent = headline;
+    this.field("detail").textContent = detail;
+    this.box.dataset.digit = "";
+    this.box.dataset.state = state;
+    if (state === "empty") this.#resetBars();
+  }
+
+  empty() {
+    this.message("Draw a digit", "The answer appears as soon as you lift the pen.", "empty");
+  }
+
+  error(text) {
+    this.message("Something went wrong", text, "error");
+  }
+
+  #resetBars() {
+    for (const bar of this.bars) {
+      bar.querySelector(".bar-fill").style.width = "0";
+      bar.querySelector(".bar-value").textContent = "–";
+      bar.classList.remove("top");
+    }
+    this.image.hidden = true;
+    this.imageEmpty.hidden = false;
+  }
+}

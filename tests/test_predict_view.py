@@ -1,0 +1,345 @@
+"""The HTTP API: /api/predict answers every input with a prediction or a JSON error, never a traceback."""
+
+import base64
+import io
+import json
+
+import numpy as np
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+from PIL import Image, ImageDraw
+
+PREDICT = "/api/predict"
+SEVEN = [(60, 60), (220, 60), (120, 240)]  # a "7": not symmetric, so a wrong rotation shows
+
+
+# --- helpers ---------------------------------------------------------------------------
+
+
+class Api:
+    """A CSRF-enforcing test client holding a token from GET /api/csrf."""
+
+    def __init__(self):
+        self.client = Client(enforce_csrf_checks=True)
+        self.token = self.client.get("/api/csrf").json()["csrfToken"]
+        self.headers = {"X-CSRFToken": self.token}
+
+    def post(self, data, content_type="application/json"):
+        # CONTENT_TYPE too: the test client drops the content type of an empty body.
+        return self.client.post(PREDICT, data, content_type, headers=self.headers, CONTENT_TYPE=content_type)
+
+    def post_json(self, value):
+        return self.post(json.dumps(value))
+
+    def post_image(self, data: bytes, media_type="image/png"):
+        return self.post_json({"image": data_url(data, media_type)})
+
+    def upload(self, data: bytes, name="digit.png"):
+        return self.client.post(PREDICT, {"image": SimpleUploadedFile(name, data)}, headers=self.headers)
+
+
+@pytest.fixture
+def api():
+    return Api()
+
+
+def data_url(data: bytes, media_type="image/png") -> str:
+    return f"data:{media_type};base64," + base64.b64encode(data).decode("ascii")
+
+
+def encode(image: Image.Image, fmt="PNG", **params) -> bytes:
+    buffer = io.BytesIO()
+    image.save(buffer, fmt, **params)
+    return buffer.getvalue()
+
+
+def draw_digit(image: Image.Image, ink) -> Image.Image:
+    ImageDraw.Draw(image).line(SEVEN, fill=ink, width=24)
+    return image
+
+
+def digit_image() -> Image.Image:
+    """Black strokes of a "7" on a white 280x280 canvas, mode L."""
+    return draw_digit(Image.new("L", (280, 280), 255), 0)
+
+
+def digit_pixels() -> np.ndarray:
+    """A 28x28 MNIST-style input: white ink on black, values in [0, 1]."""
+    image = draw_digit(Image.new("L", (280, 280), 0), 255).resize((28, 28), Image.Resampling.BOX)
+    return np.asarray(image, dtype=np.float32) / 255
+
+
+def assert_error(response, status: int, phrase: str) -> str:
+    assert response.status_code == status, response.content[:300]
+    assert "Traceback" not in response.content.decode("utf-8", "replace")
+    error = response.json()["error"]
+    assert isinstance(error, str)
+    assert phrase in error
+    return error
+
+
+def assert_prediction(response) -> dict:
+    assert response.status_code == 200, response.content[:300]
+    body = response.json()
+    assert isinstance(body["digit"], int) and 0 <= body["digit"] <= 9
+    assert len(body["probabilities"]) == 10
+    assert sum(body["probabilities"]) == pytest.approx(1, abs=1e-5)
+    assert body["probabilities"][body["digit"]] == max(body["probabilities"])
+    assert body["processed"].startswith("data:image/png;base64,")
+    assert isinstance(body["model"], str) and body["model"]
+    return body
+
+
+def processed(body: dict) -> np.ndarray:
+    """The processed image of a prediction, decoded from its PNG data URL."""
+    png = base64.b64decode(body["processed"].removeprefix("data:image/png;base64,"))
+    image = Image.open(io.BytesIO(png))
+    assert (image.format, image.size) == ("PNG", (28, 28))
+    return np.asarray(image, dtype=np.float32) / 255
+
+
+def plain_processed(api) -> np.ndarray:
+    """What the network sees for the plain PNG digit, which other encodings should match."""
+    return processed(assert_prediction(api.post_image(encode(digit_image()))))
+
+
+@pytest.fixture(scope="module")
+def bomb_png() -> bytes:
+    """12000x12000 pixels (more than Pillow's bomb limit) in a few kilobytes."""
+    return encode(Image.new("1", (12000, 12000), 1), optimize=True)
+
+
+# --- success paths ---------------------------------------------------------------------
+
+
+def test_a_png_data_url_is_recognised(api):
+    assert_prediction(api.post_image(encode(digit_image())))
+
+
+def test_a_multipart_upload_is_recognised(api):
+    assert_prediction(api.upload(encode(digit_image())))
+
+
+def test_784_flat_pixels_are_recognised(api):
+    assert_prediction(api.post_json({"pixels": digit_pixels().ravel().tolist()}))
+
+
+def test_pixels_as_28_rows_of_28_are_recognised(api):
+    assert_prediction(api.post_json({"pixels": digit_pixels().tolist()}))
+
+
+def test_the_processed_image_of_pixels_is_a_28x28_png_of_the_same_pixels(api):
+    pixels = digit_pixels()
+    body = assert_prediction(api.post_json({"pixels": pixels.tolist()}))
+    np.testing.assert_allclose(processed(body), pixels, atol=1 / 255)
+
+
+def as_i16(image: Image.Image) -> Image.Image:
+    return Image.fromarray(np.asarray(image, dtype=np.uint16) * 257)  # 16-bit grayscale
+
+
+MODES = {
+    "1": (lambda im: im.convert("1"), "PNG"),
+    "LA": (lambda im: im.convert("LA"), "PNG"),
+    "P": (lambda im: im.convert("P"), "PNG"),
+    "I;16": (as_i16, "PNG"),
+    "CMYK": (lambda im: im.convert("CMYK"), "JPEG"),
+}
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_a_digit_in_any_common_image_mode_is_seen_as_the_plain_one(api, mode):
+    convert, fmt = MODES[mode]
+    data = encode(convert(digit_image()), fmt)
+    assert Image.open(io.BytesIO(data)).mode == mode
+    body = assert_prediction(api.post_image(data, f"image/{fmt.lower()}"))
+    assert np.abs(processed(body) - plain_processed(api)).mean() < 0.02
+
+
+def test_an_animated_gif_is_recognised_from_its_first_frame(api):
+    first, second = digit_image().convert("P"), Image.new("P", (280, 280), 0)
+    data = encode(first, "GIF", save_all=True, append_images=[second], duration=100, loop=0)
+    assert Image.open(io.BytesIO(data)).n_frames == 2
+    body = assert_prediction(api.post_image(data, "image/gif"))
+    assert np.abs(processed(body) - plain_processed(api)).mean() < 0.02
+
+
+@pytest.mark.parametrize(
+    ("orientation", "stored_as"),
+    [(6, Image.Transpose.ROTATE_90), (8, Image.Transpose.ROTATE_270)],
+    ids=["orientation-6", "orientation-8"],
+)
+def test_an_exif_rotated_jpeg_is_turned_upright_before_recognition(api, orientation, stored_as):
+    upright = processed(assert_prediction(api.post_image(encode(digit_image(), "JPEG"), "image/jpeg")))
+    sideways = digit_image().transpose(stored_as)  # what a phone stores; EXIF says how to turn it
+    exif = Image.Exif()
+    exif[0x0112] = orientation
+    body = assert_prediction(api.post_image(encode(sideways, "JPEG", exif=exif), "image/jpeg"))
+    unrotated = processed(assert_prediction(api.post_image(encode(sideways, "JPEG"), "image/jpeg")))
+    assert np.abs(processed(body) - upright).mean() < 0.02
+    assert np.abs(unrotated - upright).mean() > 0.05  # the check above would notice a missed rotation
+
+
+def test_black_strokes_on_a_transparent_canvas_are_seen_as_on_white(api):
+    canvas = draw_digit(Image.new("RGBA", (280, 280), (0, 0, 0, 0)), (0, 0, 0, 255))
+    on_canvas = assert_prediction(api.post_image(encode(canvas)))
+    on_white = assert_prediction(api.post_image(encode(digit_image())))
+    assert on_canvas["digit"] == on_white["digit"]
+    np.testing.assert_array_equal(processed(on_canvas), processed(on_white))
+
+
+# --- bad requests ----------------------------------------------------------------------
+
+
+def test_malformed_json_is_a_400_that_says_so(api):
+    assert_error(api.post('{"image": '), 400, "malformed JSON")
+
+
+def test_a_json_list_is_a_400_asking_for_an_object(api):
+    assert_error(api.post_json([1, 2, 3]), 400, "must be an object")
+
+
+def test_a_body_with_neither_image_nor_pixels_is_a_400(api):
+    assert_error(api.post_json({"picture": "x"}), 400, "exactly one of 'image'")
+
+
+def test_a_body_with_both_image_and_pixels_is_a_400(api):
+    body = {"image": data_url(encode(digit_image())), "pixels": [0] * 784}
+    assert_error(api.post_json(body), 400, "exactly one of 'image'")
+
+
+@pytest.mark.parametrize("image", [42, None], ids=["number", "null"])
+def test_an_image_that_is_not_a_string_is_a_400(api, image):
+    assert_error(api.post_json({"image": image}), 400, "must be a string")
+
+
+def test_a_data_url_without_base64_is_a_400(api):
+    assert_error(api.post_json({"image": "data:image/png,abc"}), 400, "base64-encoded")
+
+
+def test_invalid_base64_is_a_400(api):
+    assert_error(api.post_json({"image": "data:image/png;base64,@@@"}), 400, "base64 payload is invalid")
+
+
+@pytest.mark.parametrize("media_type", ["image/svg+xml", "text/html"])
+def test_a_data_url_of_an_unsupported_type_is_a_415(api, media_type):
+    assert_error(api.post_image(b"<svg></svg>", media_type), 415, f"unsupported image type {media_type}")
+
+
+def test_bytes_that_are_not_an_image_are_a_400(api):
+    assert_error(api.post_image(b"hello"), 400, "not a PNG, JPEG, WebP or GIF")
+
+
+def test_a_truncated_png_is_a_400_that_says_so(api):
+    data = encode(Image.effect_noise((280, 280), 64).convert("L"))
+    assert_error(api.post_image(data[: len(data) // 2]), 400, "truncated or corrupt")
+
+
+def test_a_decompression_bomb_is_a_413(api, bomb_png):
+    assert len(bomb_png) < 100_000
+    assert_error(api.post_image(bomb_png), 413, "too many pixels")
+
+
+def test_an_absurdly_long_image_is_a_413(api):
+    assert_error(api.post_image(encode(Image.new("L", (1, 20000), 255))), 413, "1x20000 are out of range")
+
+
+def test_a_fully_transparent_png_is_a_422_blank(api):
+    assert_error(api.post_image(encode(Image.new("RGBA", (280, 280), (0, 0, 0, 0)))), 422, "blank")
+
+
+def test_a_blank_white_image_is_a_422(api):
+    assert_error(api.post_image(encode(Image.new("L", (280, 280), 255))), 422, "blank")
+
+
+def test_an_empty_json_body_is_a_400(api):
+    assert_error(api.post(""), 400, "body is empty")
+
+
+@pytest.mark.parametrize("method", ["get", "put", "delete"])
+def test_other_methods_are_a_405_naming_post_even_without_a_csrf_token(method):
+    response = getattr(Client(enforce_csrf_checks=True), method)(PREDICT)
+    assert_error(response, 405, f"method {method.upper()} not allowed")
+    assert response["Allow"] == "POST"
+
+
+def test_plain_text_is_a_415(api):
+    assert_error(api.post("7", content_type="text/plain"), 415, "unsupported content type text/plain")
+
+
+def test_a_json_body_over_the_limit_is_a_413(api, settings):
+    body = json.dumps({"image": "x" * settings.MAX_REQUEST_BYTES})
+    assert_error(api.post(body), 413, "larger than")
+
+
+def test_a_multipart_upload_over_the_limit_is_a_413(api, settings):
+    assert_error(api.upload(b"\0" * (settings.MAX_REQUEST_BYTES + 1)), 413, "larger than")
+
+
+def test_a_post_without_a_csrf_token_is_a_403_json_error():
+    response = Client(enforce_csrf_checks=True).post(PREDICT, {"pixels": [0] * 784}, "application/json")
+    assert_error(response, 403, "CSRF check failed")
+
+
+# --- pixel validation ------------------------------------------------------------------
+
+ROWS_WITH_A_SHORT_ONE = [[0.0] * 28] * 27 + [[0.0] * 27]
+
+
+@pytest.mark.parametrize(
+    ("pixels", "phrase"),
+    [
+        ("[" + ", ".join(["0"] * 783) + "]", "must be 784 numbers"),
+        ("[NaN" + ", 0" * 783 + "]", "pixel 0 is nan"),
+        ("[0, 1.5" + ", 0" * 782 + "]", "pixel 1 is 1.5"),
+        ("[-0.1" + ", 0" * 783 + "]", "pixel 0 is -0.1"),
+        ('["0.5"' + ", 0" * 783 + "]", 'pixel 0 is not a number: "0.5"'),
+        ("[true" + ", 0" * 783 + "]", "pixel 0 is not a number: true"),
+        (json.dumps(ROWS_WITH_A_SHORT_ONE), "28 rows of 28 numbers"),
+    ],
+    ids=["783-values", "nan", "above-1", "below-0", "string", "boolean", "short-row"],
+)
+def test_invalid_pixels_are_a_400_naming_the_problem(api, pixels, phrase):
+    assert_error(api.post('{"pixels": ' + pixels + "}"), 400, phrase)
+
+
+# --- JSON that Python's parser or arithmetic chokes on ------------------------------------
+
+
+def test_json_nested_too_deeply_is_a_400_not_a_crash(api):
+    assert_error(api.post('{"pixels": ' + "[" * 5000 + "]" * 5000 + "}"), 400, "JSON")
+
+
+def test_an_integer_literal_too_long_to_parse_is_a_400_not_a_crash(api):
+    assert_error(api.post('{"image": 1' + "0" * 5000 + "}"), 400, "JSON")
+
+
+def test_a_pixel_too_large_for_a_float_is_a_400_naming_it(api):
+    assert_error(api.post('{"pixels": [' + "9" * 400 + ", 0" * 783 + "]}"), 400, "pixel 0 is")
+
+
+# --- model and pages -------------------------------------------------------------------
+
+
+def test_without_a_model_predict_is_a_503_with_retry_after(api, settings, tmp_path):
+    settings.DIGITS_MODEL = tmp_path / "missing.pkl"
+    response = api.post_json({"pixels": [0] * 784})
+    assert_error(response, 503, "model is not loaded")
+    assert response["Retry-After"].isdigit()
+    assert "missing.pkl" not in response.content.decode()
+
+
+def test_the_openapi_description_documents_predict():
+    response = Client().get("/api/openapi.json")
+    assert response.status_code == 200
+    spec = response.json()
+    assert spec["openapi"].startswith("3.")
+    assert "/api/predict" in spec["paths"]
+
+
+def test_the_home_page_has_the_drawing_canvas():
+    response = Client().get("/")
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/html")
+    assert 'data-testid="canvas"' in response.content.decode()
