@@ -30,6 +30,7 @@ class TrainConfig:
     learning_rate: float = 0.1
     momentum: float = 0.9
     lr_decay: float = 0.95  # learning rate multiplied by this after every epoch
+    weight_decay: float = 0.0  # L2 penalty on the weight matrices
     # stopping: whichever comes first
     threshold: float = 0.05  # mean training loss of an epoch
     max_epochs: int = 60
@@ -82,10 +83,13 @@ class Progress:
 
 
 class MomentumSGD:
-    """v <- momentum * v - lr * grad;  p <- p + v  (in place, for every parameter)."""
+    """v <- momentum * v - lr * (grad + decay * W);  W <- W + v  (in place).
 
-    def __init__(self, params: dict[str, np.ndarray], lr: float, momentum: float):
-        self.params, self.lr, self.momentum = params, lr, momentum
+    Weight decay (L2) applies to weight matrices only, never to biases.
+    """
+
+    def __init__(self, params: dict[str, np.ndarray], lr: float, momentum: float, weight_decay: float = 0.0):
+        self.params, self.lr, self.momentum, self.weight_decay = params, lr, momentum, weight_decay
         self.velocity = {name: np.zeros_like(p) for name, p in params.items()}
 
     def step(self, grads: dict[str, np.ndarray]) -> None:
@@ -93,6 +97,8 @@ class MomentumSGD:
             v = self.velocity[name]
             v *= self.momentum
             v -= self.lr * grads[name]
+            if self.weight_decay and param.ndim == 2:
+                v -= (self.lr * self.weight_decay) * param
             param += v
 
 
@@ -118,7 +124,7 @@ def train(net: Network, images, labels, cfg: TrainConfig, log=print) -> TrainRes
     tr_float = tr_images.astype(np.float32) / 255.0
     Y = one_hot(tr_labels, net.sizes[2], net.dtype)
     X_val = as_inputs(val_images).astype(net.dtype)
-    optimiser = MomentumSGD(net.params(), cfg.learning_rate, cfg.momentum)
+    optimiser = MomentumSGD(net.params(), cfg.learning_rate, cfg.momentum, cfg.weight_decay)
     history, best, best_acc = [], net.copy(), -1.0
     stopped_by, started = "max_epochs", time.perf_counter()
     for epoch in range(1, cfg.max_epochs + 1):

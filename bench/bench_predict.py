@@ -1,0 +1,92 @@
+"""Server-side cost of one prediction, and the drawing page's transfer size.
+
+    python bench/bench_predict.py
+
+Prints the median and 95th-percentile time of decode + preprocess + forward for a
+280x280 canvas PNG (the work a request does besides HTTP), each step's share, and the
+bytes the browser downloads for the drawing page (HTML, CSS, JavaScript, icon).
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import re
+import statistics
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "digitsite.settings")
+os.environ.setdefault("DJANGO_DEBUG", "1")
+
+import django  # noqa: E402
+
+import digitsite  # noqa: E402,F401  (one BLAS thread, as in the web process)
+
+django.setup()
+
+from django.test import Client  # noqa: E402
+from PIL import Image, ImageDraw  # noqa: E402
+
+from nn.preprocess import to_mnist  # noqa: E402
+from recognizer import imaging, services  # noqa: E402
+from recognizer.model_store import current_model  # noqa: E402
+
+
+def canvas_png() -> bytes:
+    """What the page sends: black strokes on white, 280x280, as PNG."""
+    image = Image.new("L", (280, 280), 255)
+    ImageDraw.Draw(image).line([(70, 56), (210, 56), (126, 238)], fill=0, width=17, joint="curve")
+    buffer = io.BytesIO()
+    image.save(buffer, "PNG")
+    return buffer.getvalue()
+
+
+def timed(fn, *args, n: int = 500) -> list[float]:
+    fn(*args)  # warm-up
+    samples = []
+    for _ in range(n):
+        t0 = time.perf_counter()
+        fn(*args)
+        samples.append((time.perf_counter() - t0) * 1000)
+    return samples
+
+
+def page_weight() -> dict[str, int]:
+    client = Client(HTTP_HOST="localhost")
+    html = client.get("/").content
+    sizes = {"/": len(html)}
+    for url in re.findall(rb'(?:src|href)="(/static/[^"]+)"', html):
+        sizes[url.decode()] = len(b"".join(client.get(url.decode()).streaming_content))
+    js = ROOT / "static" / "recognizer" / "js"
+    for module in sorted(js.glob("*.js")):  # imported by main.js, fetched by the browser
+        sizes.setdefault(f"/static/recognizer/js/{module.name}", module.stat().st_size)
+    return sizes
+
+
+def main() -> None:
+    current_model()
+    png = canvas_png()
+    gray = imaging.decode(png)
+    pixels = to_mnist(gray)
+    steps = {
+        "decode PNG": timed(imaging.decode, png),
+        "preprocess": timed(to_mnist, gray),
+        "forward": timed(services.predict_pixels, pixels),
+        "whole (predict_image)": timed(services.predict_image, png),
+    }
+    print(f"server-side prediction of a 280x280 canvas PNG ({len(png)} bytes):")
+    for name, samples in steps.items():
+        q = statistics.quantiles(samples, n=20)
+        print(f"  {name:<22} median {statistics.median(samples):6.3f} ms   p95 {q[18]:6.3f} ms")
+    sizes = page_weight()
+    print(f"drawing page transfer: {sum(sizes.values()) / 1024:.1f} KiB uncompressed")
+    for url, size in sizes.items():
+        print(f"  {url:<40} {size / 1024:6.1f} KiB")
+
+
+if __name__ == "__main__":
+    main()
