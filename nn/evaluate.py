@@ -29,7 +29,20 @@ def evaluate(network: Network, images: np.ndarray, labels: np.ndarray) -> dict:
         "accuracy": float((predicted == labels).mean()),
         "per_class_accuracy": [float(a) for a in per_class],
         "confusion": confusion.tolist(),
+        "predicted": predicted,
     }
+
+
+def example_digits(images, labels, predicted, rng: np.random.Generator, sample: int = 100) -> dict:
+    """Test digits kept in the model file for the model page: every misclassified one, and
+    a random sample. Each is {index, label, predicted, pixels: 784 bytes}."""
+
+    def example(i):
+        return {"index": int(i), "label": int(labels[i]), "predicted": int(predicted[i]), "pixels": images[i].tobytes()}
+
+    wrong = np.flatnonzero(predicted != labels)
+    chosen = np.sort(rng.choice(len(labels), size=min(sample, len(labels)), replace=False))
+    return {"misclassified": [example(i) for i in wrong], "sample": [example(i) for i in chosen]}
 
 
 def format_report(result: dict) -> str:

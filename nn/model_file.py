@@ -13,6 +13,8 @@ A model file holds one dict:
     history           per-epoch dicts: loss, train/validation accuracy, learning rate, seconds
     stopped_by        "threshold" or "max_epochs"
     test_accuracy     float; per_class_accuracy [10 floats]; confusion [[10 ints] x 10]
+    test_examples     {"misclassified": [...], "sample": [...]}: test digits for the model
+                      page, each {index, label, predicted, pixels: 784 bytes}
     data_sha256       {file name: SHA-256 of the decompressed IDX bytes trained on}
     created           ISO-8601 time
 
@@ -22,6 +24,7 @@ arrays need and refuses everything else before it runs.
 
 from __future__ import annotations
 
+import hashlib
 import io
 import os
 import pickle
@@ -56,6 +59,7 @@ class ModelFileError(Exception):
 class Model:
     network: Network
     meta: dict  # everything in the file but the weights
+    sha256: str = ""  # of the file's bytes: names this exact version of the weights
 
     @property
     def name(self) -> str:
@@ -164,6 +168,8 @@ def load_model(path: str | os.PathLike) -> Model:
     except OSError as exc:
         raise ModelFileError(f"{path}: cannot be read ({exc.strerror})") from None
     try:
-        return from_payload(safe_loads(data))
+        model = from_payload(safe_loads(data))
     except ModelFileError as exc:
         raise ModelFileError(f"{path}: {exc}") from None
+    model.sha256 = hashlib.sha256(data).hexdigest()
+    return model

@@ -21,7 +21,7 @@ import numpy as np  # noqa: E402
 
 from nn import DEFAULT_MODEL_PATH  # noqa: E402
 from nn.augment import AugmentConfig  # noqa: E402
-from nn.evaluate import evaluate, format_report  # noqa: E402
+from nn.evaluate import evaluate, example_digits, format_report  # noqa: E402
 from nn.mnist import MnistError, load_keras, load_mnist  # noqa: E402
 from nn.model_file import save_model  # noqa: E402
 from nn.network import RECIPES, Network  # noqa: E402
@@ -148,6 +148,9 @@ def main(argv=None) -> int:
         "test_accuracy": test["accuracy"],
         "per_class_accuracy": test["per_class_accuracy"],
         "confusion": test["confusion"],
+        "test_examples": example_digits(
+            data.test_images, data.test_labels, test["predicted"], np.random.default_rng(cfg.seed)
+        ),
         "data_sha256": data.sha256,
         "created": datetime.now(UTC).isoformat(timespec="seconds"),
     }

@@ -23,7 +23,23 @@ _models: dict[Path, Model] = {}
 
 
 def current_model() -> Model:
-    path = Path(settings.DIGITS_MODEL)
+    """The model the site serves (settings.DIGITS_MODEL)."""
+    return model_at(Path(settings.DIGITS_MODEL))
+
+
+def available_models() -> list[str]:
+    """Names of the model files in settings.MODEL_DIR (name.pkl -> name)."""
+    return sorted(p.stem for p in Path(settings.MODEL_DIR).glob("*.pkl"))
+
+
+def model_named(name: str) -> Model:
+    """A model from settings.MODEL_DIR by name; ModelUnavailable if there is none."""
+    if name not in available_models():
+        raise ModelUnavailable(f"no model named {name!r}")
+    return model_at(Path(settings.MODEL_DIR) / f"{name}.pkl")
+
+
+def model_at(path: Path) -> Model:
     model = _models.get(path)
     if model is None:
         with _lock:

@@ -8,9 +8,9 @@ import numpy as np
 
 from nn.preprocess import to_mnist
 
-from . import imaging
+from . import imaging, inspection
 from .errors import InputError
-from .model_store import current_model
+from .model_store import available_models, current_model, model_named
 
 
 @dataclass
@@ -47,3 +47,23 @@ def predict_image(data: bytes) -> Prediction:
     if pixels is None:
         raise InputError("no digit found: the image is blank", 422)
     return predict_pixels(pixels)
+
+
+def network_info() -> dict:
+    """What the network page needs to fetch and label the served model's weights."""
+    model = current_model()
+    return {"model": model.name, "sizes": list(model.network.sizes), "version": inspection.weights_version(model)}
+
+
+def network_weights(version: str) -> bytes | None:
+    """The served model's packed weights, or None when `version` is not the served one."""
+    model = current_model()
+    if version != inspection.weights_version(model):
+        return None
+    return inspection.pack_weights(model)
+
+
+def model_report(name: str | None) -> dict:
+    """The training and test report of a model by name, or of the served model."""
+    model = current_model() if name is None else model_named(name)
+    return {**inspection.model_report(model), "available": available_models(), "served": current_model().name}

@@ -8,4 +8,8 @@ urlpatterns = [
     path("api/predict", views.predict, name="predict"),
     path("api/csrf", views.csrf, name="csrf"),
     path("api/openapi.json", views.openapi, name="openapi"),
+    path("network", views.network, name="network"),
+    path("api/network/weights/<slug:version>.bin", views.network_weights, name="network-weights"),
+    path("model", views.model_page, name="model"),
+    path("model/<slug:name>", views.model_page, name="model-named"),
 ]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.middleware.csrf import get_token
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
@@ -11,6 +11,7 @@ from django.views.decorators.http import require_safe
 from . import parsing, services
 from .errors import InputError
 from .http import api_view
+from .model_store import ModelUnavailable
 from .openapi import OPENAPI
 
 
@@ -53,3 +54,37 @@ def csrf(request: HttpRequest) -> JsonResponse:
 @api_view("GET", "HEAD")
 def openapi(request: HttpRequest) -> JsonResponse:
     return JsonResponse(OPENAPI)
+
+
+@require_safe
+def network(request: HttpRequest) -> HttpResponse:
+    try:
+        info = services.network_info()
+    except ModelUnavailable:
+        info = None
+    return render(request, "recognizer/network.html", {"info": info}, status=200 if info else 503)
+
+
+@require_safe
+def network_weights(request: HttpRequest, version: str) -> HttpResponse:
+    """The served weights; the version in the URL makes them cacheable for good."""
+    try:
+        blob = services.network_weights(version)
+    except ModelUnavailable:
+        return HttpResponse(status=503, headers={"Retry-After": "30"})
+    if blob is None:
+        raise Http404("those weights are not served any more")
+    return HttpResponse(
+        blob,
+        content_type="application/octet-stream",
+        headers={"Cache-Control": "public, max-age=31536000, immutable"},
+    )
+
+
+@require_safe
+def model_page(request: HttpRequest, name: str | None = None) -> HttpResponse:
+    try:
+        report = services.model_report(name)
+    except ModelUnavailable as exc:
+        raise Http404(str(exc)) from None
+    return render(request, "recognizer/model.html", {"report": report})

@@ -10,6 +10,9 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "digitsite.settings")
 os.environ.setdefault("DJANGO_DEBUG", "0")
 os.environ.setdefault("DJANGO_SECRET_KEY", "test-secret")
 os.environ.setdefault("DJANGO_ALLOWED_HOSTS", "testserver,localhost")
+# Playwright's sync API keeps an event loop running in the main thread; Django's test
+# fixtures are sync-only and refuse to run beside it unless told it is safe here.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 import django  # noqa: E402
 
@@ -18,6 +21,7 @@ django.setup()
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 
+from nn import DEFAULT_MODEL_PATH  # noqa: E402
 from nn.model_file import save_model  # noqa: E402
 from nn.network import Network  # noqa: E402
 
@@ -34,3 +38,29 @@ def model_path(tmp_path_factory):
 def serve_random_model(settings, model_path):
     """Serve the random model; recognizer.model_store caches models per path, so this loads once."""
     settings.DIGITS_MODEL = model_path
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """A headless Chromium for the end-to-end tests (tests/browser.py has the helpers)."""
+    from tests.browser import launch_browser
+
+    yield from launch_browser()
+
+
+@pytest.fixture
+def site(live_server, settings):
+    """The live site, serving the shipped model."""
+    settings.DIGITS_MODEL = DEFAULT_MODEL_PATH
+    return live_server.url
+
+
+@pytest.fixture
+def page(browser, site):
+    """The drawing page at desktop size; the test fails if the page logged any error."""
+    from tests.browser import open_page
+
+    page = open_page(browser, site, viewport={"width": 1100, "height": 800})
+    yield page
+    assert page.errors == [], "the page logged errors"
+    page.context.close()

@@ -1,118 +1,21 @@
-"""End-to-end: the real drawing page in a real Chromium, driven by Playwright.
-
-Strokes are replayed with the mouse, and with touch through the DevTools protocol, so
-the page sees the same Pointer Events a person's hand would make.
-"""
-
-import os
-import shutil
-from pathlib import Path
+"""End-to-end: the real drawing page in a real Chromium, driven by Playwright."""
 
 import pytest
 from PIL import Image, ImageDraw
 
-from nn import DEFAULT_MODEL_PATH
+from tests.browser import (
+    ONE,
+    SCREENSHOTS,
+    SEVEN,
+    canvas_box,
+    draw_with_mouse,
+    draw_with_touch,
+    ink_pixels,
+    open_page,
+    prediction_after,
+)
 
 pytestmark = pytest.mark.browser
-# Playwright's sync API keeps an event loop running in this thread; Django's test
-# fixtures are sync-only and refuse to run beside it unless told it is safe here.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-playwright_api = pytest.importorskip("playwright.sync_api")
-
-CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
-ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-]  # fmt: skip
-SCREENSHOTS = Path(
-    os.environ.get("SCREENSHOT_DIR", Path(__file__).resolve().parent.parent / ".cache" / "screenshots")
-)
-SEVEN = [(0.25, 0.2), (0.75, 0.2), (0.45, 0.85)]
-ONE = [(0.5, 0.15), (0.5, 0.85)]
-
-
-@pytest.fixture(scope="session")
-def browser():
-    if not shutil.which(CHROMIUM):
-        if os.environ.get("CI"):
-            pytest.fail(f"Chromium not found at {CHROMIUM}; CI must install it")
-        pytest.skip(f"Chromium not found at {CHROMIUM} (set CHROMIUM)")
-    with playwright_api.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield browser
-        browser.close()
-
-
-@pytest.fixture
-def site(live_server, settings):
-    """The live site, serving the shipped model."""
-    settings.DIGITS_MODEL = DEFAULT_MODEL_PATH
-    return live_server.url
-
-
-def open_page(browser, url, **context):
-    page = browser.new_context(**context).new_page()
-    page.errors = []
-    page.on("console", lambda m: m.type == "error" and page.errors.append(m.text))
-    page.on("pageerror", lambda e: page.errors.append(str(e)))
-    page.goto(url)
-    return page
-
-
-@pytest.fixture
-def page(browser, site):
-    page = open_page(browser, site, viewport={"width": 1100, "height": 800})
-    yield page
-    assert page.errors == [], "the page logged errors"
-    page.context.close()
-
-
-def canvas_box(page):
-    box = page.get_by_test_id("canvas").bounding_box()
-    return box["x"], box["y"], box["width"]
-
-
-def draw_with_mouse(page, points):
-    x0, y0, side = canvas_box(page)
-    page.mouse.move(x0 + points[0][0] * side, y0 + points[0][1] * side)
-    page.mouse.down()
-    for x, y in points[1:]:
-        page.mouse.move(x0 + x * side, y0 + y * side, steps=10)
-    page.mouse.up()
-
-
-def draw_with_touch(page, points):
-    x0, y0, side = canvas_box(page)
-    cdp = page.context.new_cdp_session(page)
-
-    def touch(kind, x, y):
-        point = [{"x": x0 + x * side, "y": y0 + y * side}] if kind != "touchEnd" else []
-        cdp.send("Input.dispatchTouchEvent", {"type": kind, "touchPoints": point})
-
-    touch("touchStart", *points[0])
-    for (xa, ya), (xb, yb) in zip(points, points[1:], strict=False):
-        for i in range(1, 11):
-            touch("touchMove", xa + (xb - xa) * i / 10, ya + (yb - ya) * i / 10)
-    touch("touchEnd", 0, 0)
-
-
-def prediction_after(page, seq):
-    """Wait until the seq-th prediction is shown; return its digit."""
-    box = page.locator(f'[data-testid="prediction"][data-seq="{seq}"]')
-    box.wait_for(timeout=10_000)
-    return box.get_attribute("data-digit")
-
-
-def ink_pixels(page):
-    return page.evaluate(
-        """() => {
-          const c = document.querySelector('[data-testid="canvas"]');
-          const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
-          let n = 0;
-          for (let i = 3; i < d.length; i += 4) if (d[i] > 0) n++;
-          return n;
-        }"""
-    )
 
 
 def test_a_seven_drawn_with_the_mouse_is_recognised_as_soon_as_the_stroke_ends(page):

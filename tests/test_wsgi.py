@@ -1,0 +1,63 @@
+"""The production entry point: one BLAS thread per process, model loaded at start-up."""
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+PROBE = """
+import json
+import digitsite.wsgi
+from recognizer import model_store
+from threadpoolctl import threadpool_info
+blas = [p["num_threads"] for p in threadpool_info() if p["user_api"] == "blas"]
+print(json.dumps({"blas_threads": blas, "models_loaded": len(model_store._models)}))
+"""
+
+
+def run_probe(**env):
+    clean = {
+        k: v for k, v in os.environ.items() if not k.endswith("_NUM_THREADS") and not k.startswith("DJANGO")
+    }
+    clean.update(DJANGO_SECRET_KEY="probe", DJANGO_ALLOWED_HOSTS="localhost", **env)
+    result = subprocess.run(
+        [sys.executable, "-c", PROBE],
+        cwd=ROOT,
+        env=clean,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def test_the_web_process_runs_blas_on_one_thread_and_loads_the_model_at_start_up():
+    probe = run_probe()
+    assert probe["blas_threads"] and set(probe["blas_threads"]) == {1}
+    assert probe["models_loaded"] == 1
+
+
+def test_the_web_process_starts_even_when_the_model_file_is_missing(tmp_path):
+    probe = run_probe(DIGITS_MODEL=str(tmp_path / "absent.pkl"))
+    assert probe["models_loaded"] == 0
+
+
+def test_without_a_secret_key_production_settings_refuse_to_start():
+    env = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO")}
+    env["DJANGO_SETTINGS_MODULE"] = "digitsite.settings"
+    result = subprocess.run(
+        [sys.executable, "-c", "import django; django.setup()"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode != 0
+    assert "DJANGO_SECRET_KEY must be set" in result.stderr
