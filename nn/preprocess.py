@@ -4,8 +4,8 @@ MNIST was built from bilevel NIST digits: each was scaled to fit a 20x20 box kee
 aspect ratio (the anti-aliasing gives the grey levels), then placed in a 28x28 field so
 that its centre of mass sits at the centre. `to_mnist` does the same to any image:
 
-  1. polarity    ink made bright on a dark background, whichever way round it came;
-  2. ink mask    pixels past halfway from background to ink (bilevel, like NIST);
+  1-2. ink mask  pixels past halfway from background to ink, whichever way round the ink
+                 is (bilevel, like NIST): dark-on-light and light-on-dark alike;
   3. crop        to the ink's bounding box, at full resolution;
   4. work size   resampled (anti-aliased) so the longer side is WORK pixels;
   5. thickness   strokes dilated or eroded toward MNIST's typical width, then re-cropped;
@@ -48,26 +48,27 @@ def resize(image: np.ndarray, height: int, width: int) -> np.ndarray:
     return rows @ image.astype(np.float32) @ cols.T
 
 
-def normalise_polarity(gray: np.ndarray) -> np.ndarray | None:
-    """Ink bright (1) on a dark (0) background; None when there is no ink to see.
+def ink_mask(gray: np.ndarray) -> np.ndarray | None:
+    """Pixels past halfway from the background to the ink, whichever way round the ink is;
+    None when there is no ink to see.
 
-    The background is the median of the border pixels; the ink is whichever extreme of
-    the image lies farther from it.
+    The background is the median of the border pixels; the ink is whichever extreme of the
+    image lies farther from it.
     """
     border = np.concatenate([gray[0], gray[-1], gray[:, 0], gray[:, -1]])
     background = float(np.median(border))
     # The 9th-darkest and 9th-brightest pixels: a few specks are ignored, a dot is still seen.
-    # (float() matters: a NumPy float64 scalar would promote the whole image to float64.)
     flat = gray.ravel()
     k = min(SPECKS, flat.size // 2)
     part = np.partition(flat, [k, flat.size - 1 - k])
     low, high = float(part[k]), float(part[flat.size - 1 - k])
-    if high - background < background - low:  # dark ink on a light background
-        gray, background, high = 1.0 - gray, 1.0 - background, 1.0 - low
-    contrast = high - background
-    if contrast < MIN_CONTRAST:
-        return None
-    return np.clip((gray - background) / contrast, 0.0, 1.0)
+    if high - background >= background - low:  # light ink on a dark background
+        contrast = high - background
+        mask = gray >= background + contrast / 2
+    else:
+        contrast = background - low
+        mask = gray <= background - contrast / 2
+    return mask if contrast >= MIN_CONTRAST else None
 
 
 def bounding_box(mask: np.ndarray) -> tuple[slice, slice] | None:
@@ -140,10 +141,9 @@ def fit(mask: np.ndarray, longer: int) -> np.ndarray:
 
 def to_mnist(gray: np.ndarray, thickness: bool = True) -> np.ndarray | None:
     """A 2-D grayscale image in [0, 1] -> (28, 28) float32 MNIST-style input, or None if blank."""
-    ink = normalise_polarity(np.asarray(gray, dtype=np.float32))
-    if ink is None:
+    mask = ink_mask(np.asarray(gray, dtype=np.float32))
+    if mask is None:
         return None
-    mask = ink >= 0.5
     box = bounding_box(mask)
     if box is None:
         return None

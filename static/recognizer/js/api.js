@@ -17,6 +17,10 @@ export class PredictApi {
     return this.#post(JSON.stringify({ image: dataUrl }), { "Content-Type": "application/json" });
   }
 
+  predictPixels(pixels) {
+    return this.#post(JSON.stringify({ pixels }), { "Content-Type": "application/json" });
+  }
+
   predictFile(file) {
     const form = new FormData();
     form.append("image", file);

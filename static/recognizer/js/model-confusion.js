@@ -1,0 +1,49 @@
+/** The confusion matrix as a table; a cell opens the test digits behind it. */
+
+import { decodeBase64Bytes, digitCanvas } from "./digit-image.js";
+
+export function renderConfusion(table, confusion, onPick) {
+  const max = Math.max(...confusion.flatMap((row, t) => row.filter((_, p) => p !== t)), 1);
+  const head = table.createTHead().insertRow();
+  head.appendChild(document.createElement("th")).textContent = "true \\ said";
+  for (let p = 0; p < 10; p++) head.appendChild(document.createElement("th")).textContent = p;
+  const body = table.createTBody();
+  confusion.forEach((row, t) => {
+    const tr = body.insertRow();
+    const th = tr.appendChild(document.createElement("th"));
+    th.scope = "row";
+    th.textContent = t;
+    row.forEach((count, p) => {
+      const td = tr.insertCell();
+      if (t === p) {
+        td.className = "diagonal";
+        td.textContent = count;
+        return;
+      }
+      // Off-diagonal cells are buttons: they open the mistakes they count.
+      const button = td.appendChild(document.createElement("button"));
+      button.type = "button";
+      button.textContent = count || "";
+      button.disabled = count === 0;
+      button.setAttribute("aria-label", `${count} times a ${t} was read as ${p}`);
+      button.style.setProperty("--heat", (count / max).toFixed(3));
+      button.addEventListener("click", () => onPick(t, p));
+    });
+  });
+}
+
+export function showMistakes(container, examples, truth, said) {
+  const picked = examples.filter((e) => e.label === truth && e.predicted === said);
+  container.replaceChildren();
+  const title = container.appendChild(document.createElement("p"));
+  title.textContent = picked.length
+    ? `${picked.length} test digit${picked.length > 1 ? "s" : ""} labelled ${truth} that the network read as ${said}:`
+    : `No stored examples of a ${truth} read as ${said}.`;
+  const row = container.appendChild(document.createElement("div"));
+  row.className = "mistake-row";
+  for (const e of picked) {
+    row.appendChild(
+      digitCanvas(decodeBase64Bytes(e.pixels), { scale: 2, label: `test digit ${e.index}: labelled ${truth}, read as ${said}` }),
+    );
+  }
+}

@@ -1,0 +1,119 @@
+/** The model page: summary, confusion matrix, per-digit accuracy, learning curves, random digit. */
+
+import { PredictApi } from "./api.js";
+import { decodeBase64Bytes, digitCanvas } from "./digit-image.js";
+import { lineChart } from "./model-charts.js";
+import { renderConfusion, showMistakes } from "./model-confusion.js";
+
+const report = JSON.parse(document.getElementById("model-report").textContent);
+const root = document.querySelector(".model-page");
+const api = new PredictApi(root.dataset.predictUrl, root.dataset.csrfToken);
+const $ = (selector) => root.querySelector(selector);
+const pct = (v, digits = 2) => `${(100 * v).toFixed(digits)}%`;
+
+const duration = (s) => (s < 90 ? `${Math.round(s)} s` : `${Math.round(s / 60)} min`);
+
+function facts(dl, pairs) {
+  for (const [term, value] of pairs) {
+    if (value === undefined || value === null || value === "") continue;
+    dl.appendChild(document.createElement("dt")).textContent = term;
+    dl.appendChild(document.createElement("dd")).textContent = value;
+  }
+}
+
+function summary() {
+  const history = report.history || [];
+  $('[data-field="accuracy"]').textContent = pct(report.test_accuracy);
+  const stopped = report.stopped_by === "threshold" ? "the loss dropped below the threshold" : "the maximum number of epochs";
+  facts($("[data-facts]"), [
+    ["model", report.name],
+    ["epochs run", `${history.length}, stopped by ${stopped}`],
+    ["kept", `epoch ${report.best_epoch}, the best on validation`],
+    ["training time", report.train_seconds ? `${duration(report.train_seconds)} on a 2-core CPU` : ""],
+    ["trained", report.created ? new Date(report.created).toLocaleString() : ""],
+  ]);
+  $('[data-field="stopping"]').textContent =
+    `Training ran ${history.length} epochs and was stopped by ${stopped} ` +
+    `(threshold ${report.config?.threshold}, at most ${report.config?.max_epochs} epochs).`;
+}
+
+function config() {
+  const [nIn, nHidden, nOut] = report.sizes;
+  const c = report.config || {};
+  const a = c.augment;
+  const params = nIn * nHidden + nHidden + nHidden * nOut + nOut;
+  facts($("[data-config]"), [
+    ["architecture", `${nIn} inputs → ${nHidden} ${report.hidden_activation} → ${nOut} ${report.output}`],
+    ["parameters", params.toLocaleString()],
+    ["loss", report.loss?.replace("_", " ")],
+    ["optimiser", `SGD, momentum ${c.momentum}, batch ${c.batch_size}`],
+    ["learning rate", `${c.learning_rate}, ×${c.lr_decay} per epoch`],
+    ["weight decay", c.weight_decay ?? 0],
+    ["validation", `${c.validation} training images held out`],
+    [
+      "augmentation",
+      a
+        ? `rotate ±${a.rotation_deg}°, zoom ±${100 * a.scale}%, shear ±${a.shear}, shift ±${a.shift_px} px, ` +
+          `elastic ${a.elastic_alpha} px, thickness ±${a.thickness}`
+        : "none",
+    ],
+    ["seed", c.seed],
+  ]);
+}
+
+function perClass() {
+  const list = $("[data-per-class]");
+  report.per_class_accuracy.forEach((acc, d) => {
+    const li = list.appendChild(document.createElement("li"));
+    li.innerHTML = '<span class="pc-digit"></span><span class="pc-track"><span class="pc-fill"></span></span><span class="pc-value"></span>';
+    li.querySelector(".pc-digit").textContent = d;
+    li.querySelector(".pc-value").textContent = pct(acc);
+    // The scale starts at 95% so the differences between digits are visible.
+    li.querySelector(".pc-fill").style.width = `${Math.max(0, (acc - 0.95) / 0.05) * 100}%`;
+  });
+}
+
+function curves() {
+  const history = report.history || [];
+  if (!history.length) return;
+  $('[data-chart="loss"]').appendChild(
+    lineChart([{ name: "loss", values: history.map((e) => e.loss), className: "loss" }], {
+      format: (v) => v.toFixed(3),
+      title: "training loss per epoch",
+    }),
+  );
+  const accuracy = [
+    { name: "training", values: history.map((e) => e.train_accuracy), className: "train" },
+    { name: "validation", values: history.map((e) => e.val_accuracy), className: "val" },
+  ];
+  $('[data-chart="accuracy"]').appendChild(
+    lineChart(accuracy, { format: (v) => pct(v, 1), title: "training and validation accuracy per epoch" }),
+  );
+}
+
+async function randomDigit() {
+  const box = $("[data-random]");
+  const sample = report.sample[Math.floor(Math.random() * report.sample.length)];
+  const bytes = decodeBase64Bytes(sample.pixels);
+  box.replaceChildren(digitCanvas(bytes, { scale: 4, label: `MNIST test digit ${sample.index}` }));
+  const text = box.appendChild(document.createElement("p"));
+  text.textContent = "Asking the network…";
+  try {
+    const answer = await api.predictPixels(Array.from(bytes, (v) => v / 255));
+    const p = answer.probabilities[answer.digit];
+    const verdict = answer.digit === sample.label ? "right" : "wrong";
+    text.textContent =
+      `Test digit #${sample.index}, labelled ${sample.label}. The network says ${answer.digit} ` +
+      `(${pct(p, 1)} sure): ${verdict}.`;
+    box.dataset.digit = answer.digit;
+  } catch (error) {
+    text.textContent = error.message;
+  }
+}
+
+summary();
+config();
+perClass();
+curves();
+renderConfusion($("[data-confusion]"), report.confusion, (t, p) => showMistakes($("[data-mistakes]"), report.misclassified, t, p));
+$('[data-action="random"]').addEventListener("click", randomDigit);
