@@ -75,3 +75,20 @@ def pixels_from_json(value) -> np.ndarray:
         if not 0 <= v <= 1 or not math.isfinite(v):  # compares before float(): no overflow
             raise InputError(f"pixel {i} is {v}; every pixel must be a finite number in [0, 1]")
     return np.asarray(rows, dtype=np.float32).reshape(28, 28)
+
+
+def image_or_pixels(body: dict, max_bytes: int) -> bytes | np.ndarray:
+    """A JSON body's one input: image bytes from 'image', or a (28, 28) array from 'pixels'."""
+    if ("image" in body) == ("pixels" in body):
+        raise InputError("send exactly one of 'image' (a data URL) or 'pixels' (784 numbers in [0, 1])")
+    if "pixels" in body:
+        return pixels_from_json(body["pixels"])
+    return image_bytes_from_data_url(body["image"], max_bytes)
+
+
+def uploaded_image(files) -> bytes:
+    """The bytes of the multipart file field 'image'."""
+    upload = files.get("image")
+    if upload is None:
+        raise InputError("multipart requests need a file field named 'image'")
+    return upload.read()

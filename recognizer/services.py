@@ -29,6 +29,11 @@ class Prediction:
         }
 
 
+def predict(source: bytes | np.ndarray) -> Prediction:
+    """Recognise the digit in image bytes, or in an MNIST-form (28, 28) pixel array."""
+    return predict_image(source) if isinstance(source, bytes) else predict_pixels(source)
+
+
 def predict_pixels(pixels: np.ndarray) -> Prediction:
     """Recognise a (28, 28) MNIST-style input (white ink on black, values in [0, 1])."""
     model = current_model()
@@ -52,7 +57,11 @@ def predict_image(data: bytes) -> Prediction:
 def network_info() -> dict:
     """What the network page needs to fetch and label the served model's weights."""
     model = current_model()
-    return {"model": model.name, "sizes": list(model.network.sizes), "version": inspection.weights_version(model)}
+    return {
+        "model": model.name,
+        "sizes": list(model.network.sizes),
+        "version": inspection.weights_version(model),
+    }
 
 
 def network_weights(version: str) -> bytes | None:

@@ -22,27 +22,18 @@ def index(request: HttpRequest) -> HttpResponse:
 
 @api_view("POST")
 def predict(request: HttpRequest) -> JsonResponse:
-    content_type = request.content_type
-    if content_type == "application/json":
+    if request.content_type == "application/json":
         body = parsing.parse_json_object(request.body)
-        if ("image" in body) == ("pixels" in body):
-            raise InputError("send exactly one of 'image' (a data URL) or 'pixels' (784 numbers in [0, 1])")
-        if "pixels" in body:
-            prediction = services.predict_pixels(parsing.pixels_from_json(body["pixels"]))
-        else:
-            data = parsing.image_bytes_from_data_url(body["image"], settings.MAX_REQUEST_BYTES)
-            prediction = services.predict_image(data)
-    elif content_type == "multipart/form-data":
-        upload = request.FILES.get("image")
-        if upload is None:
-            raise InputError("multipart requests need a file field named 'image'")
-        prediction = services.predict_image(upload.read())
+        source = parsing.image_or_pixels(body, settings.MAX_REQUEST_BYTES)
+    elif request.content_type == "multipart/form-data":
+        source = parsing.uploaded_image(request.FILES)
     else:
         raise InputError(
-            f"unsupported content type {content_type or '(none)'}; send application/json or multipart/form-data",
+            f"unsupported content type {request.content_type or '(none)'}; "
+            "send application/json or multipart/form-data",
             415,
         )
-    return JsonResponse(prediction.as_json())
+    return JsonResponse(services.predict(source).as_json())
 
 
 @api_view("GET", "HEAD")

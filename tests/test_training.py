@@ -5,7 +5,7 @@ import pytest
 
 from nn.augment import AugmentConfig, augment, vary_thickness
 from nn.network import Network
-from nn.train import TrainConfig, train
+from nn.train import MomentumSGD, TrainConfig, train
 
 
 @pytest.fixture(scope="module")
@@ -119,3 +119,15 @@ def test_thickness_variation_thickens_and_thins_strokes():
 
     out = vary_thickness(image, Fixed(), 1.0)
     assert out[0].sum() > image[0].sum() > out[1].sum()
+
+
+def test_the_moving_average_of_the_weights_trails_the_weights_by_its_horizon():
+    params = {"W": np.zeros((2, 2)), "b": np.zeros(2)}
+    sgd = MomentumSGD(params, lr=1.0, momentum=0.0, average=0.9)
+    for _ in range(10):
+        sgd.step({"W": -np.ones((2, 2)), "b": -np.ones(2)})  # each step adds 1
+    np.testing.assert_allclose(params["W"], 10.0)
+    # avg_t = 0.9 avg_{t-1} + 0.1 t: after 10 steps it lags by about 1 / (1 - 0.9) steps.
+    expected = sum(0.1 * 0.9 ** (10 - t) * t for t in range(1, 11))
+    np.testing.assert_allclose(sgd.averaged["W"], expected)
+    assert 3 < expected < 5
