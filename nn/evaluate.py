@@ -38,7 +38,12 @@ def example_digits(images, labels, predicted, rng: np.random.Generator, sample: 
     a random sample. Each is {index, label, predicted, pixels: 784 bytes}."""
 
     def example(i):
-        return {"index": int(i), "label": int(labels[i]), "predicted": int(predicted[i]), "pixels": images[i].tobytes()}
+        return {
+            "index": int(i),
+            "label": int(labels[i]),
+            "predicted": int(predicted[i]),
+            "pixels": images[i].tobytes(),
+        }
 
     wrong = np.flatnonzero(predicted != labels)
     chosen = np.sort(rng.choice(len(labels), size=min(sample, len(labels)), replace=False))

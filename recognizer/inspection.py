@@ -19,7 +19,7 @@ def weights_version(model: Model) -> str:
 
 
 def pack_weights(model: Model) -> bytes:
-    """"DGW1", sizes as three little-endian uint32, then float32 little-endian
+    """ "DGW1", sizes as three little-endian uint32, then float32 little-endian
     W1 (784 x 250, row-major: input-major), b1 (250), W2 (250 x 10), b2 (10)."""
     net = model.network
     header = WEIGHTS_MAGIC + struct.pack("<3I", *net.sizes)

@@ -10,7 +10,8 @@ import { exportPng } from "./strokes.js";
 
 const root = document.querySelector(".app");
 const api = new PredictApi(root.dataset.predictUrl, root.dataset.csrfToken);
-const pad = new DrawingPad(root.querySelector('[data-testid="canvas"]'));
+// The strokes live in sessionStorage, shared with the network page.
+const pad = new DrawingPad(root.querySelector('[data-testid="canvas"]'), { storageKey: "digits.strokes" });
 const view = new ResultView(root);
 const hint = root.querySelector("[data-hint]");
 let latest = 0; // id of the newest request; older answers are dropped
@@ -43,6 +44,8 @@ pad.addEventListener("strokeend", predictDrawing);
 pad.addEventListener("change", () => {
   hint.hidden = !pad.isEmpty;
 });
+hint.hidden = !pad.isEmpty;
+if (!pad.isEmpty) predictDrawing(); // a drawing carried over from another page
 
 const actions = {
   undo: () => {

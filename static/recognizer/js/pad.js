@@ -1,18 +1,28 @@
 /**
  * The drawing pad: pointer input (mouse, pen, touch) on a canvas sized for the device's
- * pixel ratio. It records strokes as data and tells its owner when a stroke ends.
+ * pixel ratio. It records strokes as data and tells its owner when a stroke ends. With
+ * the option storageKey, the strokes are kept in sessionStorage under that key and come
+ * back when a page with a pad using the same key loads.
  */
 
 import { Strokes, drawStrokes } from "./strokes.js";
 
 const INK = "#111827";
 
+/** Strokes read back from storage, if they are what the pad saved: lists of [x, y] in 0..1. */
+function validStrokes(value) {
+  const isPoint = (p) => Array.isArray(p) && p.length === 2 && p.every((v) => typeof v === "number" && v >= 0 && v <= 1);
+  return Array.isArray(value) && value.every((s) => Array.isArray(s) && s.length > 0 && s.every(isPoint));
+}
+
 export class DrawingPad extends EventTarget {
-  constructor(canvas) {
+  constructor(canvas, { storageKey = null } = {}) {
     super();
     this.canvas = canvas;
     this.ctx = canvas.getContext("2d");
     this.strokes = new Strokes();
+    this.storageKey = storageKey;
+    this.#restore();
     this.pointerId = null;
     this.size = 0;
     canvas.addEventListener("pointerdown", (e) => this.#down(e));
@@ -30,12 +40,34 @@ export class DrawingPad extends EventTarget {
 
   undo() {
     this.strokes.undo();
+    this.#save();
     this.redraw();
   }
 
   clear() {
     this.strokes.clear();
+    this.#save();
     this.redraw();
+  }
+
+  // Storage can be full or switched off; the pad then simply forgets on reload.
+  #save() {
+    if (!this.storageKey) return;
+    try {
+      sessionStorage.setItem(this.storageKey, JSON.stringify(this.strokes.list));
+    } catch {
+      /* nothing to do: the drawing stays on screen */
+    }
+  }
+
+  #restore() {
+    if (!this.storageKey) return;
+    try {
+      const saved = JSON.parse(sessionStorage.getItem(this.storageKey) || "[]");
+      if (validStrokes(saved)) this.strokes.list = saved;
+    } catch {
+      /* unreadable: start empty */
+    }
   }
 
   redraw() {
@@ -83,6 +115,7 @@ export class DrawingPad extends EventTarget {
   #up(event) {
     if (event.pointerId !== this.pointerId) return;
     this.pointerId = null;
+    this.#save();
     this.dispatchEvent(new Event("strokeend"));
   }
 }

@@ -1,0 +1,156 @@
+/**
+ * Where everything sits in the network diagram, with no DOM: the 28x28 input grid, the grid
+ * of hidden neurons and the ten outputs, left to right on a wide canvas or top to bottom on
+ * a tall one; plus hit testing and arrow-key moves between neurons. An item is
+ * {kind: "hidden" | "out", index}.
+ */
+
+const clamp = (v, lo, hi) => Math.min(hi, Math.max(lo, v));
+
+/** The geometry of a width x height (CSS pixels) diagram of a nIn-nHidden-nOut network. */
+export function computeLayout(width, height, sizes) {
+  const [nIn, nHidden, nOut] = sizes;
+  const side = Math.round(Math.sqrt(nIn));
+  const wide = width >= height;
+  const L = wide ? wideLayout(width, height, nHidden, nOut) : tallLayout(width, height, nHidden, nOut);
+  return { ...L, width, height, side, nHidden, nOut, wide };
+}
+
+function wideLayout(width, height, nHidden, nOut) {
+  const pad = 12;
+  const top = pad + 22; // room for the layer names
+  const avail = height - top - pad;
+  const cols = 10;
+  const rows = Math.ceil(nHidden / cols);
+  const cell = Math.min(avail / rows, (width * 0.3) / cols);
+  const spacing = avail / nOut;
+  const r = clamp(spacing * 0.36, 7, 15);
+  const barW = clamp(width * 0.09, 36, 80);
+  const outW = 2 * r + 8 + barW + 40;
+  const inSide = Math.min(avail, width * 0.3);
+  const free = Math.max(0, width - 2 * pad - inSide - cols * cell - outW);
+  const inputs = { x: pad, y: top + (avail - inSide) / 2, size: inSide };
+  const hidden = { x: pad + inSide + free * 0.55, y: top + (avail - rows * cell) / 2, cols, rows, cell };
+  const outX = hidden.x + cols * cell + free * 0.45 + r;
+  const outputs = Array.from({ length: nOut }, (_, d) => ({ x: outX, y: top + spacing * (d + 0.5) }));
+  return {
+    inputs,
+    hidden,
+    outputs,
+    r,
+    bar: { dx: r + 8, width: barW, height: Math.min(10, spacing * 0.35) },
+    outputBox: { x: outX - r, y: top, w: outW, h: avail },
+    labels: [
+      ["784 inputs", inputs.x + inSide / 2, pad + 12],
+      [`${nHidden} hidden`, hidden.x + (cols * cell) / 2, pad + 12],
+      [`${nOut} outputs`, outX + outW / 2 - r, pad + 12],
+    ],
+  };
+}
+
+function tallLayout(width, height, nHidden, nOut) {
+  const pad = 10;
+  const label = 20;
+  const cols = 25;
+  const rows = Math.ceil(nHidden / cols);
+  const inSide = Math.min(width * 0.42, height * 0.26);
+  const cell = Math.min((width - 2 * pad) / cols, (height * 0.3) / rows);
+  const spacing = (width - 2 * pad) / nOut;
+  const r = clamp(spacing * 0.36, 7, 15);
+  const outH = 2 * r + 18;
+  const used = 3 * label + inSide + rows * cell + outH;
+  const gap = Math.max(0, (height - 2 * pad - used) / 2);
+  let y = pad + label;
+  const inputs = { x: (width - inSide) / 2, y, size: inSide };
+  y += inSide + gap + label;
+  const hidden = { x: (width - cols * cell) / 2, y, cols, rows, cell };
+  y += rows * cell + gap + label;
+  const outY = y + r;
+  const outputs = Array.from({ length: nOut }, (_, d) => ({ x: pad + spacing * (d + 0.5), y: outY }));
+  return {
+    inputs,
+    hidden,
+    outputs,
+    r,
+    bar: null,
+    outputBox: { x: pad, y: y - 4, w: width - 2 * pad, h: outH + 4 },
+    labels: [
+      ["784 inputs", width / 2, inputs.y - 6],
+      [`${nHidden} hidden`, width / 2, hidden.y - 6],
+      [`${nOut} outputs`, width / 2, y - 6],
+    ],
+  };
+}
+
+/** The centre of input pixel i. */
+export function inputCentre(L, i) {
+  const cell = L.inputs.size / L.side;
+  return [L.inputs.x + ((i % L.side) + 0.5) * cell, L.inputs.y + (Math.floor(i / L.side) + 0.5) * cell];
+}
+
+/** The centre of hidden neuron j. */
+export function hiddenCentre(L, j) {
+  const { x, y, cols, cell } = L.hidden;
+  return [x + ((j % cols) + 0.5) * cell, y + (Math.floor(j / cols) + 0.5) * cell];
+}
+
+/** The centre of output d. */
+export function outputCentre(L, d) {
+  return [L.outputs[d].x, L.outputs[d].y];
+}
+
+export function itemCentre(L, item) {
+  return item.kind === "hidden" ? hiddenCentre(L, item.index) : outputCentre(L, item.index);
+}
+
+/**
+ * The item under the point (px, py), or null. `slop` widens the targets for fingers: the
+ * nearest neuron within that many pixels wins.
+ */
+export function hitTest(L, px, py, slop = 0) {
+  let best = null;
+  let bestDistance = Infinity;
+  const consider = (item, distance, reach) => {
+    if (distance <= reach && distance < bestDistance) {
+      best = item;
+      bestDistance = distance;
+    }
+  };
+  for (let j = 0; j < L.nHidden; j++) {
+    const [cx, cy] = hiddenCentre(L, j);
+    consider({ kind: "hidden", index: j }, Math.hypot(px - cx, py - cy), Math.max(L.hidden.cell * 0.55, slop));
+  }
+  for (let d = 0; d < L.nOut; d++) {
+    const [cx, cy] = outputCentre(L, d);
+    let distance = Math.hypot(px - cx, py - cy);
+    // On a wide diagram the probability bar to the right of a digit selects it too.
+    if (L.bar && Math.abs(py - cy) <= L.r && px >= cx && px <= cx + L.bar.dx + L.bar.width + 40) distance = 0;
+    consider({ kind: "out", index: d }, distance, Math.max(L.r * 1.2, slop));
+  }
+  return best;
+}
+
+/** The nearest item from `item` in the direction (dx, dy), or `item` itself at an edge. */
+export function neighbour(L, item, dx, dy) {
+  const [x0, y0] = itemCentre(L, item);
+  let best = item;
+  let bestScore = Infinity;
+  const candidates = [
+    ...Array.from({ length: L.nHidden }, (_, index) => ({ kind: "hidden", index })),
+    ...Array.from({ length: L.nOut }, (_, index) => ({ kind: "out", index })),
+  ];
+  for (const c of candidates) {
+    const [x, y] = itemCentre(L, c);
+    const along = (x - x0) * dx + (y - y0) * dy;
+    const across = Math.abs((x - x0) * dy - (y - y0) * dx);
+    if (along < 1) continue;
+    const score = along + 2 * across;
+    if (score < bestScore) {
+      best = c;
+      bestScore = score;
+    }
+  }
+  return best;
+}
+
+export const sameItem = (a, b) => a === b || (a && b && a.kind === b.kind && a.index === b.index);

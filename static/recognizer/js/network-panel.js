@@ -1,0 +1,139 @@
+/**
+ * The side panel about the neuron in focus. A hidden neuron: its 784 incoming weights as a
+ * 28x28 image, its bias, weighted sum z and activation a, and its weights to the ten
+ * digits. An output: the hidden neurons that push it up and down most for this drawing.
+ * Test hook: [data-testid="neuron-panel"] carries data-neuron ("17", "out-3" or empty).
+ */
+
+import { paintWeights } from "./network-colours.js";
+import { percent, signed } from "./network-format.js";
+import { incomingWeights, maxAbs, outgoingWeights, pushes, topK } from "./network-math.js";
+
+const DRAW_PROMPT = "Draw a digit to see the neurons fire.";
+
+
+/** A new element: el("p", {className: "x"}, "text", child, ...). */
+function el(tag, props = {}, ...children) {
+  const node = Object.assign(document.createElement(tag), props);
+  node.append(...children.filter((c) => c !== null && c !== undefined && c !== false));
+  return node;
+}
+
+export class NeuronPanel {
+  constructor(box, onSelect) {
+    this.box = box;
+    this.onSelect = onSelect;
+    this.title = box.querySelector("[data-panel-title]");
+    this.body = box.querySelector("[data-panel-body]");
+    this.close = box.querySelector("[data-panel-close]");
+    this.close.addEventListener("click", () => onSelect(null));
+  }
+
+  /** Show the item in focus ({kind, index} or null) for the activations act (or null). */
+  render({ net, act, focus, pinned, message = null }) {
+    this.box.dataset.neuron = !focus ? "" : focus.kind === "hidden" ? String(focus.index) : `out-${focus.index}`;
+    this.box.classList.toggle("is-pinned", Boolean(pinned));
+    this.close.hidden = !pinned;
+    let content;
+    if (!net || !focus) content = this.#overview(net, act, message);
+    else if (focus.kind === "hidden") content = this.#hidden(net, act, focus.index);
+    else content = this.#output(net, act, focus.index);
+    this.body.replaceChildren(...content.filter(Boolean));
+  }
+
+  #overview(net, act, message) {
+    this.title.textContent = "The neurons";
+    const how = el("p", { className: "panel-note" },
+      "Hover over or tap a hidden neuron to see what it looks for; tap a digit to see which neurons push it up or down. " +
+      "From the keyboard, focus the diagram and use the arrow keys.");  // prettier-ignore
+    if (message) return [el("p", { className: "panel-lead" }, message), how];
+    if (!net || !act) return [el("p", { className: "panel-lead" }, DRAW_PROMPT), how];
+    const active = topK(net.nHidden, 6, (j) => act.a1[j]).map((j) => ({ index: j, value: act.a1[j] }));
+    return [
+      el("p", { className: "panel-lead" }, `The network reads a ${act.digit} (${percent(act.p[act.digit])}).`),
+      el("h3", {}, "The most active hidden neurons"),
+      this.#neuronList(net, active, (v) => `a = ${v.toFixed(3)}`),
+      how,
+    ];
+  }
+
+  #hidden(net, act, j) {
+    this.title.textContent = `Hidden neuron ${j}`;
+    const weights = incomingWeights(net, j);
+    const picture = el("canvas", { className: "weight-image" });
+    picture.dataset.testid = "weight-image";
+    picture.setAttribute("aria-label", `Incoming weights of neuron ${j} as a 28 by 28 image`);
+    paintWeights(picture, weights);
+    const figures = [el("figure", {}, picture, el("figcaption", {}, "What it looks for"))];
+    if (act) {
+      const seen = el("canvas", { className: "weight-image" });
+      seen.setAttribute("aria-label", "Pixel times weight for this drawing");
+      paintWeights(seen, weights.map((w, i) => w * act.x[i]));
+      figures.push(el("figure", {}, seen, el("figcaption", {}, "What it sees in your drawing")));
+    }
+    const stats = el("dl", { className: "stats" },
+      el("dt", {}, "bias b"), el("dd", {}, signed(net.b1[j], 3)),
+      el("dt", {}, "weighted sum z"), el("dd", {}, act ? signed(act.z1[j], 3) : "–"),
+      el("dt", {}, "activation a = σ(z)"), el("dd", {}, act ? act.a1[j].toFixed(3) : "–"));  // prettier-ignore
+    return [
+      el("div", { className: "weight-figures" }, ...figures),
+      el("p", { className: "panel-note" }, "Blue pixels push it up, orange pixels push it down; black ones do not matter."),
+      stats,
+      act ? null : el("p", { className: "panel-lead" }, DRAW_PROMPT),
+      el("h3", {}, "Its weights to the ten digits"),
+      this.#votes(outgoingWeights(net, j), act ? act.a1[j] : null),
+    ];
+  }
+
+  #votes(weights, a) {
+    const scale = maxAbs(weights);
+    const strongest = new Set(topK(weights.length, 3, (d) => Math.abs(weights[d])));
+    const rows = Array.from(weights, (w, d) => {
+      const fill = el("span", { className: `vote-fill ${w >= 0 ? "pos" : "neg"}` });
+      fill.style.width = `${(50 * Math.abs(w)) / scale}%`;
+      const row = el("li", { className: strongest.has(d) ? "strong" : "" },
+        el("span", { className: "vote-digit" }, String(d)),
+        el("span", { className: "vote-track" }, fill),
+        el("span", { className: `vote-value ${w >= 0 ? "pos" : "neg"}` }, signed(w)));  // prettier-ignore
+      return row;
+    });
+    const note = a === null ? null : el("p", { className: "panel-note" },
+      `For this drawing it sends a × weight = ${a.toFixed(3)} × weight to each digit.`);  // prettier-ignore
+    const list = el("ol", { className: "votes" }, ...rows);
+    list.setAttribute("aria-label", "Weights to each digit");
+    return el("div", {}, list, note);
+  }
+
+  #output(net, act, d) {
+    this.title.textContent = `Output ${d}`;
+    const { up, down } = pushes(net, act && act.a1, d);
+    const lead = act
+      ? el("p", { className: "panel-lead" },
+          `Probability ${percent(act.p[d])}, weighted sum z = ${signed(act.z2[d], 3)} (bias ${signed(net.b2[d], 3)}).`)
+      : el("p", { className: "panel-lead" }, DRAW_PROMPT);  // prettier-ignore
+    const label = act ? (v) => `${signed(v)} (a × w)` : (v) => `w = ${signed(v)}`;
+    return [
+      lead,
+      el("h3", {}, act ? `Pushing ${d} up most` : `Strongest positive weights into ${d}`),
+      up.length ? this.#neuronList(net, up, label) : el("p", { className: "panel-note" }, "None."),
+      el("h3", {}, act ? `Pushing ${d} down most` : `Strongest negative weights into ${d}`),
+      down.length ? this.#neuronList(net, down, label) : el("p", { className: "panel-note" }, "None."),
+    ];
+  }
+
+  /** Buttons for hidden neurons [{index, value}], each with its small weight image. */
+  #neuronList(net, items, describe) {
+    return el("ul", { className: "neuron-list" }, ...items.map(({ index, value }) => {
+      const picture = paintWeights(el("canvas", { className: "weight-thumb" }), incomingWeights(net, index));
+      const button = el("button", { type: "button" }, picture,
+        el("span", { className: "neuron-name" }, `#${index}`),
+        el("span", { className: `neuron-value ${value >= 0 ? "pos" : "neg"}` }, describe(value)));  // prettier-ignore
+      button.dataset.neuronButton = String(index);
+      button.addEventListener("click", () => {
+        this.onSelect({ kind: "hidden", index });
+        this.title.focus(); // the button is gone: keep the keyboard's place in the panel
+      });
+      return el("li", {}, button);
+    }));  // prettier-ignore
+  }
+}
