@@ -12,16 +12,15 @@ import numpy as np
 
 from . import DEFAULT_MODEL_PATH
 from .mnist import MnistError, load_mnist
-from .model_file import ModelFileError, load_model
-from .network import Network
+from .model_file import Classifier, ModelFileError, load_model
 from .train import as_inputs
 
 
-def evaluate(network: Network, images: np.ndarray, labels: np.ndarray) -> dict:
+def evaluate(network: Classifier, images: np.ndarray, labels: np.ndarray) -> dict:
     """Accuracy, per-class accuracy and confusion[true][predicted] as plain Python data."""
     X = as_inputs(images).astype(network.dtype)
     predicted = np.concatenate([network.predict(X[i : i + 5000]) for i in range(0, len(X), 5000)])
-    n_classes = network.sizes[2]
+    n_classes = network.n_classes
     confusion = np.zeros((n_classes, n_classes), dtype=np.int64)
     np.add.at(confusion, (labels.astype(np.int64), predicted), 1)
     per_class = confusion.diagonal() / np.maximum(confusion.sum(axis=1), 1)
@@ -72,7 +71,7 @@ def main(argv=None) -> int:
     except (ModelFileError, MnistError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
-    print(f"model: {args.model} ({model.name}, {'-'.join(map(str, model.network.sizes))})")
+    print(f"model: {args.model} ({model.name}, {model.meta.get('architecture', '')})")
     print(format_report(evaluate(model.network, data.test_images, data.test_labels)))
     return 0
 

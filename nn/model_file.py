@@ -3,12 +3,13 @@
 A model file holds one dict:
     format            "digits-model"
     format_version    1
-    kind              "mlp"
+    kind              "mlp" or "cnn"
     name              short name shown by the site, e.g. "mlp"
-    sizes             [784, 250, 10]
-    recipe            "softmax-xent" or "sigmoid-mse"
-    hidden_activation "sigmoid"; output "softmax" | "sigmoid"; loss "cross_entropy" | "squared_error"
-    params            {"W1": ndarray (784, 250), "b1": (250,), "W2": (250, 10), "b2": (10,)}
+    architecture      a one-line description, e.g. "784-250-10"
+    sizes, recipe     (mlp) [784, 250, 10]; "softmax-xent" or "sigmoid-mse"
+    hidden_activation "sigmoid" | "relu"; output "softmax" | "sigmoid"; loss "cross_entropy" | "squared_error"
+    params            mlp: {"W1": ndarray (784, 250), "b1": (250,), "W2": (250, 10), "b2": (10,)}
+                      cnn: {"K1", "c1", "K2", "c2", "W3", "b3", "W4", "b4"} (shapes in cnn.py)
     config            the training configuration (plain dict)
     history           per-epoch dicts: loss, train/validation accuracy, learning rate, seconds
     stopped_by        "threshold" or "max_epochs"
@@ -34,7 +35,11 @@ from pathlib import Path
 
 import numpy as np
 
+from .cnn import PARAM_SHAPES as CNN_SHAPES
+from .cnn import ConvNet
 from .network import PARAM_NAMES, RECIPES, Network
+
+Classifier = Network | ConvNet  # both: forward, backward, loss, params, predict_proba
 
 FORMAT, FORMAT_VERSION = "digits-model", 1
 
@@ -83,28 +88,43 @@ def safe_loads(data: bytes):
         raise ModelFileError(f"corrupt or truncated ({type(exc).__name__}: {exc})") from None
 
 
-def to_payload(network: Network, meta: dict) -> dict:
-    """The dict stored in a model file, built from a network and its metadata."""
-    output, loss = (
-        ("softmax", "cross_entropy") if network.recipe == "softmax-xent" else ("sigmoid", "squared_error")
-    )
-    payload = {
-        "format": FORMAT,
-        "format_version": FORMAT_VERSION,
+def describe(network: Classifier) -> dict:
+    """The architecture fields stored beside the weights."""
+    if isinstance(network, ConvNet):
+        return {
+            "kind": "cnn",
+            "architecture": "conv 5x5x16, pool, conv 5x5x32, pool, dense 128, dense 10",
+            "hidden_activation": "relu",
+            "output": "softmax",
+            "loss": "cross_entropy",
+        }
+    softmax = network.recipe == "softmax-xent"
+    n_in, n_hidden, n_out = network.sizes
+    return {
         "kind": "mlp",
-        "name": "mlp",
-        **meta,
-        "sizes": list(network.sizes),
+        "architecture": f"{n_in}-{n_hidden}-{n_out}",
+        "sizes": [n_in, n_hidden, n_out],
         "recipe": network.recipe,
         "hidden_activation": "sigmoid",
-        "output": output,
-        "loss": loss,
+        "output": "softmax" if softmax else "sigmoid",
+        "loss": "cross_entropy" if softmax else "squared_error",
+    }
+
+
+def to_payload(network: Classifier, meta: dict) -> dict:
+    """The dict stored in a model file, built from a network and its metadata."""
+    described = describe(network)
+    return {
+        "format": FORMAT,
+        "format_version": FORMAT_VERSION,
+        "name": described["kind"],
+        **meta,
+        **described,
         "params": {k: np.ascontiguousarray(v) for k, v in network.params().items()},
     }
-    return payload
 
 
-def save_model(path: str | os.PathLike, network: Network, meta: dict) -> None:
+def save_model(path: str | os.PathLike, network: Classifier, meta: dict) -> None:
     """Write atomically: a temporary file in the same folder, then a rename over `path`."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -121,12 +141,10 @@ def save_model(path: str | os.PathLike, network: Network, meta: dict) -> None:
         raise
 
 
-def check_params(params, sizes) -> dict[str, np.ndarray]:
-    """Every weight array present, of the right shape and dtype, and finite."""
-    n_in, n_hidden, n_out = sizes
-    shapes = {"W1": (n_in, n_hidden), "b1": (n_hidden,), "W2": (n_hidden, n_out), "b2": (n_out,)}
-    if not isinstance(params, dict) or set(params) != set(PARAM_NAMES):
-        raise ModelFileError(f"params must hold exactly {', '.join(PARAM_NAMES)}")
+def check_params(params, shapes: dict[str, tuple]) -> dict[str, np.ndarray]:
+    """Exactly the expected weight arrays, each of the right shape and dtype, and finite."""
+    if not isinstance(params, dict) or set(params) != set(shapes):
+        raise ModelFileError(f"params must hold exactly {', '.join(shapes)}")
     for name, shape in shapes.items():
         p = params[name]
         if not isinstance(p, np.ndarray) or p.dtype.type not in ALLOWED_DTYPES:
@@ -140,21 +158,35 @@ def check_params(params, sizes) -> dict[str, np.ndarray]:
     return params
 
 
+def mlp_from(payload: dict) -> Network:
+    sizes = payload.get("sizes")
+    if not (isinstance(sizes, list) and len(sizes) == 3 and all(type(s) is int and s > 0 for s in sizes)):
+        raise ModelFileError("sizes must be three positive integers")
+    if payload.get("recipe") not in RECIPES:
+        raise ModelFileError(f"unknown recipe {payload.get('recipe')!r}")
+    n_in, n_hidden, n_out = sizes
+    shapes = {"W1": (n_in, n_hidden), "b1": (n_hidden,), "W2": (n_hidden, n_out), "b2": (n_out,)}
+    params = check_params(payload.get("params"), shapes)
+    return Network(**{k: params[k] for k in PARAM_NAMES}, recipe=payload["recipe"])
+
+
+def cnn_from(payload: dict) -> ConvNet:
+    return ConvNet(dict(check_params(payload.get("params"), CNN_SHAPES)))
+
+
+BUILDERS = {"mlp": mlp_from, "cnn": cnn_from}
+
+
 def from_payload(payload) -> Model:
     """Validate an unpickled payload and build the Model it describes."""
     if not isinstance(payload, dict) or payload.get("format") != FORMAT:
         raise ModelFileError("not a digits model file")
     if payload.get("format_version") != FORMAT_VERSION:
         raise ModelFileError(f"unsupported format version {payload.get('format_version')!r}")
-    if payload.get("kind") != "mlp":
+    build = BUILDERS.get(payload.get("kind"))
+    if build is None:
         raise ModelFileError(f"unknown model kind {payload.get('kind')!r}")
-    sizes = payload.get("sizes")
-    if not (isinstance(sizes, list) and len(sizes) == 3 and all(type(s) is int and s > 0 for s in sizes)):
-        raise ModelFileError("sizes must be three positive integers")
-    if payload.get("recipe") not in RECIPES:
-        raise ModelFileError(f"unknown recipe {payload.get('recipe')!r}")
-    params = check_params(payload.get("params"), sizes)
-    network = Network(**{k: params[k] for k in PARAM_NAMES}, recipe=payload["recipe"])
+    network = build(payload)
     meta = {k: v for k, v in payload.items() if k != "params"}
     return Model(network, meta)
 

@@ -102,6 +102,10 @@ class Network:
         return (self.W1.shape[0], self.W1.shape[1], self.W2.shape[1])
 
     @property
+    def n_classes(self) -> int:
+        return self.W2.shape[1]
+
+    @property
     def dtype(self) -> np.dtype:
         return self.W1.dtype
 
@@ -112,8 +116,12 @@ class Network:
         for name in PARAM_NAMES:
             setattr(self, name, params[name])
 
+    def with_params(self, params: dict[str, np.ndarray]) -> Network:
+        """A network of the same recipe on other arrays (shared, not copied)."""
+        return Network(**{name: params[name] for name in PARAM_NAMES}, recipe=self.recipe)
+
     def copy(self) -> Network:
-        return Network(*(p.copy() for p in self.params().values()), recipe=self.recipe)
+        return self.with_params({k: v.copy() for k, v in self.params().items()})
 
     def forward(self, X: np.ndarray) -> Activations:
         z1 = X @ self.W1 + self.b1  # (N, 250)

@@ -1,4 +1,4 @@
-"""Mini-batch SGD with momentum for the network in `network.py`.
+"""Mini-batch SGD with momentum for the networks in `network.py` and `cnn.py`.
 
 Each epoch: (optionally) distort every training image afresh, shuffle with the seeded
 generator, take one SGD-with-momentum step per mini-batch, then measure the held-out
@@ -17,7 +17,8 @@ from dataclasses import asdict, dataclass, field
 import numpy as np
 
 from .augment import AugmentConfig, augment
-from .network import Network, one_hot
+from .model_file import Classifier
+from .network import one_hot
 
 
 @dataclass
@@ -113,7 +114,7 @@ class MomentumSGD:
                 avg += (1.0 - self.average) * (param - avg)
 
 
-def sgd_epoch(net: Network, X, Y, batch_size: int, optimiser: MomentumSGD, *, progress=None):
+def sgd_epoch(net: Classifier, X, Y, batch_size: int, optimiser: MomentumSGD, *, progress=None):
     """One pass over (X, Y), already shuffled; returns (mean loss, accuracy)."""
     total_loss, correct, n = 0.0, 0, len(X)
     for step, start in enumerate(range(0, n, batch_size)):
@@ -128,16 +129,16 @@ def sgd_epoch(net: Network, X, Y, batch_size: int, optimiser: MomentumSGD, *, pr
     return total_loss / n, correct / n
 
 
-def train(net: Network, images, labels, cfg: TrainConfig, log=print) -> TrainResult:
+def train(net: Classifier, images, labels, cfg: TrainConfig, log=print) -> TrainResult:
     """Train `net` in place on (N, 28, 28) images and (N,) labels; keep the best epoch."""
     rng = np.random.default_rng(cfg.seed)
     (tr_images, tr_labels), (val_images, val_labels) = split_validation(images, labels, cfg.validation, rng)
     tr_float = tr_images.astype(np.float32) / 255.0
-    Y = one_hot(tr_labels, net.sizes[2], net.dtype)
+    Y = one_hot(tr_labels, net.n_classes, net.dtype)
     X_val = as_inputs(val_images).astype(net.dtype)
     optimiser = MomentumSGD(net.params(), cfg.learning_rate, cfg.momentum, cfg.weight_decay, cfg.average)
     # Validation, and the weights kept, use the moving average when there is one.
-    averaged = Network(**optimiser.averaged, recipe=net.recipe)
+    averaged = net.with_params(optimiser.averaged)
     history, best, best_acc = [], net.copy(), -1.0
     stopped_by, started = "max_epochs", time.perf_counter()
     for epoch in range(1, cfg.max_epochs + 1):

@@ -24,7 +24,7 @@ def quiet(_line):
 
 
 def run(toy_digits, **overrides):
-    cfg = TrainConfig(validation=40, batch_size=16, learning_rate=0.5, augment=None, **overrides)
+    cfg = TrainConfig(validation=40, batch_size=16, learning_rate=0.5, augment=None, average=0, **overrides)
     net = Network.initialise(np.random.default_rng(cfg.seed), (784, 32, 10))
     return net, train(net, *toy_digits, cfg, log=quiet)
 
@@ -131,3 +131,15 @@ def test_the_moving_average_of_the_weights_trails_the_weights_by_its_horizon():
     expected = sum(0.1 * 0.9 ** (10 - t) * t for t in range(1, 11))
     np.testing.assert_allclose(sgd.averaged["W"], expected)
     assert 3 < expected < 5
+
+
+def test_the_same_trainer_trains_the_convolutional_network(toy_digits):
+    from nn.cnn import ConvNet
+
+    cfg = TrainConfig(
+        validation=40, batch_size=16, learning_rate=0.05, augment=None, max_epochs=4, threshold=0, average=0
+    )
+    net = ConvNet.initialise(np.random.default_rng(0))
+    result = train(net, *toy_digits, cfg, log=quiet)
+    assert result.history[-1]["loss"] < result.history[0]["loss"]
+    assert max(e["val_accuracy"] for e in result.history) > 0.9

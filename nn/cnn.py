@@ -1,0 +1,193 @@
+"""A small convolutional network written from scratch in NumPy (LeNet-like).
+
+Batch-first, channels-last: X holds N images as rows of 784 pixels, viewed as (N, 28, 28, 1).
+
+Forward pass (k = 5x5 kernels, "valid" convolutions, 2x2 max-pooling):
+    h1 = relu(pool(conv(X,  K1) + c1))   # (N, 12, 12, 16)
+    h2 = relu(pool(conv(h1, K2) + c2))   # (N, 4, 4, 32), flattened to (N, 512)
+    h3 = relu(h2 @ W3 + b3)              # (N, 128)
+    p  = softmax(h3 @ W4 + b4)           # (N, 10)
+Loss: mean cross-entropy, as in network.py's softmax recipe.
+
+A convolution is one matrix product: im2col gathers every 5x5 window into a row, so
+    conv(x, K) = cols(x) @ K.reshape(25 C_in, C_out)
+and its backward pass is the same product transposed: dK = cols.T @ dZ, and dx adds
+each window's gradient (dZ @ K.T) back at the 25 offsets it came from (col2im).
+Pooling then ReLU equals ReLU then pooling (both monotone) and is 4x cheaper.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from numpy.lib.stride_tricks import sliding_window_view
+
+from .network import softmax
+
+KERNEL = 5
+PARAM_SHAPES = {  # name -> shape, for the default architecture
+    "K1": (KERNEL, KERNEL, 1, 16),
+    "c1": (16,),
+    "K2": (KERNEL, KERNEL, 16, 32),
+    "c2": (32,),
+    "W3": (512, 128),
+    "b3": (128,),
+    "W4": (128, 10),
+    "b4": (10,),
+}
+
+
+def im2col(x: np.ndarray) -> np.ndarray:
+    """(N, H, W, C) -> (N * H' * W', 25 C): each row one 5x5xC window, in (ky, kx, c) order."""
+    n, h, w, c = x.shape
+    windows = sliding_window_view(x, (KERNEL, KERNEL), axis=(1, 2))  # (N, H', W', C, 5, 5)
+    windows = windows.transpose(0, 1, 2, 4, 5, 3)  # (N, H', W', 5, 5, C)
+    return windows.reshape(n * (h - KERNEL + 1) * (w - KERNEL + 1), KERNEL * KERNEL * c)
+
+
+def col2im(dcols: np.ndarray, x_shape: tuple) -> np.ndarray:
+    """The adjoint of im2col: add each window's gradient back where the window came from."""
+    n, h, w, c = x_shape
+    ho, wo = h - KERNEL + 1, w - KERNEL + 1
+    d = dcols.reshape(n, ho, wo, KERNEL, KERNEL, c)
+    dx = np.zeros(x_shape, dcols.dtype)
+    for ky in range(KERNEL):
+        for kx in range(KERNEL):
+            dx[:, ky : ky + ho, kx : kx + wo, :] += d[:, :, :, ky, kx, :]
+    return dx
+
+
+def pool(z: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """2x2 max-pooling of (N, H, W, C); also returns the mask of the chosen inputs.
+
+    Ties are common (a blank patch gives four equal sums), and the gradient must go to one
+    input only, so the mask takes the first maximum in reading order.
+    """
+    corners = (z[:, 0::2, 0::2], z[:, 0::2, 1::2], z[:, 1::2, 0::2], z[:, 1::2, 1::2])
+    out = np.maximum(np.maximum(corners[0], corners[1]), np.maximum(corners[2], corners[3]))
+    mask = np.zeros(z.shape, dtype=bool)
+    taken = np.zeros(out.shape, dtype=bool)
+    for (dy, dx), corner in zip(((0, 0), (0, 1), (1, 0), (1, 1)), corners, strict=True):
+        chosen = (corner == out) & ~taken
+        mask[:, dy::2, dx::2] = chosen
+        taken |= chosen
+    return out, mask
+
+
+def unpool(d: np.ndarray, mask: np.ndarray) -> np.ndarray:
+    """Route the pooled gradient (N, H/2, W/2, C) back to the chosen inputs."""
+    return np.repeat(np.repeat(d, 2, axis=1), 2, axis=2) * mask
+
+
+@dataclass
+class CnnActivations:
+    X: np.ndarray  # (N, 28, 28, 1)
+    cols1: np.ndarray  # im2col of X
+    mask1: np.ndarray  # pooling choices of layer 1
+    h1: np.ndarray  # (N, 12, 12, 16)
+    cols2: np.ndarray
+    mask2: np.ndarray
+    h2: np.ndarray  # (N, 512)
+    h3: np.ndarray  # (N, 128)
+    out: np.ndarray  # (N, 10) probabilities
+
+
+class ConvNet:
+    """Parameters and maths of the convolutional network; same interface as network.Network."""
+
+    recipe = "softmax-xent"
+
+    def __init__(self, params: dict[str, np.ndarray]):
+        self.p = params
+
+    @classmethod
+    def initialise(cls, rng: np.random.Generator, dtype=np.float32) -> ConvNet:
+        """He-normal weights (suited to ReLU), zero biases."""
+        params = {}
+        for name, shape in PARAM_SHAPES.items():
+            if len(shape) == 1:
+                params[name] = np.zeros(shape, dtype)
+            else:
+                fan_in = int(np.prod(shape[:-1]))
+                params[name] = (rng.standard_normal(shape) * np.sqrt(2.0 / fan_in)).astype(dtype)
+        return cls(params)
+
+    @property
+    def n_classes(self) -> int:
+        return self.p["b4"].shape[0]
+
+    @property
+    def dtype(self) -> np.dtype:
+        return self.p["K1"].dtype
+
+    def params(self) -> dict[str, np.ndarray]:
+        return self.p
+
+    def with_params(self, params: dict[str, np.ndarray]) -> ConvNet:
+        return ConvNet(params)
+
+    def copy(self) -> ConvNet:
+        return ConvNet({k: v.copy() for k, v in self.p.items()})
+
+    def set_params(self, params: dict[str, np.ndarray]) -> None:
+        self.p = dict(params)
+
+    def conv(self, x: np.ndarray, k: str, c: str) -> tuple[np.ndarray, np.ndarray]:
+        n, h, w, _ = x.shape
+        cols = im2col(x)
+        K = self.p[k]
+        z = cols @ K.reshape(-1, K.shape[-1]) + self.p[c]
+        return z.reshape(n, h - KERNEL + 1, w - KERNEL + 1, K.shape[-1]), cols
+
+    def forward(self, X: np.ndarray) -> CnnActivations:
+        x = X.reshape(-1, 28, 28, 1)
+        z1, cols1 = self.conv(x, "K1", "c1")  # (N, 24, 24, 16)
+        p1, mask1 = pool(z1)
+        h1 = np.maximum(p1, 0)  # (N, 12, 12, 16)
+        z2, cols2 = self.conv(h1, "K2", "c2")  # (N, 8, 8, 32)
+        p2, mask2 = pool(z2)
+        h2 = np.maximum(p2, 0).reshape(len(x), -1)  # (N, 512)
+        h3 = np.maximum(h2 @ self.p["W3"] + self.p["b3"], 0)  # (N, 128)
+        out = softmax(h3 @ self.p["W4"] + self.p["b4"])  # (N, 10)
+        return CnnActivations(x, cols1, mask1, h1, cols2, mask2, h2, h3, out)
+
+    def backward(self, act: CnnActivations, Y: np.ndarray) -> dict[str, np.ndarray]:
+        p, n = self.p, len(Y)
+        d4 = (act.out - Y) / n  # dL/dz4, (N, 10)
+        d3 = (d4 @ p["W4"].T) * (act.h3 > 0)  # dL/dz3, (N, 128)
+        dh2 = (d3 @ p["W3"].T).reshape(n, 4, 4, -1) * (act.h2.reshape(n, 4, 4, -1) > 0)
+        dz2 = unpool(dh2, act.mask2)  # (N, 8, 8, 32)
+        dz2 = dz2.reshape(-1, dz2.shape[-1])
+        dh1 = col2im(dz2 @ p["K2"].reshape(-1, p["K2"].shape[-1]).T, act.h1.shape) * (act.h1 > 0)
+        dz1 = unpool(dh1, act.mask1).reshape(-1, p["K1"].shape[-1])  # (N*24*24, 16)
+        return {
+            "K1": (act.cols1.T @ dz1).reshape(p["K1"].shape),
+            "c1": dz1.sum(axis=0),
+            "K2": (act.cols2.T @ dz2).reshape(p["K2"].shape),
+            "c2": dz2.sum(axis=0),
+            "W3": act.h2.T @ d3,
+            "b3": d3.sum(axis=0),
+            "W4": act.h3.T @ d4,
+            "b4": d4.sum(axis=0),
+        }
+
+    def loss(self, out: np.ndarray, Y: np.ndarray) -> float:
+        return float(-np.sum(Y * np.log(np.maximum(out, 1e-30))) / len(Y))
+
+    def gradients(self, X, Y):
+        act = self.forward(X)
+        return self.loss(act.out, Y), self.backward(act, Y)
+
+    def predict_proba(self, X: np.ndarray) -> np.ndarray:
+        return self.forward(np.asarray(X, dtype=self.dtype).reshape(-1, 784)).out
+
+    def predict(self, X: np.ndarray) -> np.ndarray:
+        return self.predict_proba(X).argmax(axis=1)
+
+    def accuracy(self, X: np.ndarray, labels: np.ndarray, batch: int = 2000) -> float:
+        hits = sum(
+            int((self.predict(X[i : i + batch]) == labels[i : i + batch]).sum())
+            for i in range(0, len(X), batch)
+        )
+        return hits / len(X)
