@@ -22,7 +22,8 @@ import numpy as np  # noqa: E402
 
 from nn.mnist import load_mnist  # noqa: E402
 from nn.network import Network, one_hot  # noqa: E402
-from nn.train import MomentumSGD, as_inputs, sgd_epoch  # noqa: E402
+from nn.preprocess import network_inputs  # noqa: E402
+from nn.train import MomentumSGD, sgd_epoch  # noqa: E402
 
 BATCH = 64
 
@@ -103,7 +104,7 @@ def main() -> None:
     parser.add_argument("--keras", action="store_true", help="also time Keras (needs TensorFlow)")
     args = parser.parse_args()
     data = load_mnist(args.data_dir)
-    X, X_test = as_inputs(data.train_images), as_inputs(data.test_images)
+    X, X_test = network_inputs(data.train_images), network_inputs(data.test_images)
     Y = one_hot(data.train_labels, 10)
     epoch = epoch_seconds(X, Y)
     print(f"epoch of {len(X)} images, batch {BATCH}: {epoch:.2f} s")

@@ -13,12 +13,12 @@ import numpy as np
 from . import DEFAULT_MODEL_PATH
 from .mnist import MnistError, load_mnist
 from .model_file import Classifier, ModelFileError, load_model
-from .train import as_inputs
+from .preprocess import network_inputs
 
 
-def evaluate(network: Classifier, images: np.ndarray, labels: np.ndarray) -> dict:
+def evaluate(network: Classifier, images: np.ndarray, labels: np.ndarray, deskewed: bool = False) -> dict:
     """Accuracy, per-class accuracy and confusion[true][predicted] as plain Python data."""
-    X = as_inputs(images).astype(network.dtype)
+    X = network_inputs(images, deskewed).astype(network.dtype)
     predicted = np.concatenate([network.predict(X[i : i + 5000]) for i in range(0, len(X), 5000)])
     n_classes = network.n_classes
     confusion = np.zeros((n_classes, n_classes), dtype=np.int64)
@@ -72,7 +72,7 @@ def main(argv=None) -> int:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     print(f"model: {args.model} ({model.name}, {model.meta.get('architecture', '')})")
-    print(format_report(evaluate(model.network, data.test_images, data.test_labels)))
+    print(format_report(evaluate(model.network, data.test_images, data.test_labels, model.deskewed)))
     return 0
 
 

@@ -14,6 +14,7 @@ A model file holds one dict:
     history           per-epoch dicts: loss, train/validation accuracy, learning rate, seconds
     stopped_by        "threshold" or "max_epochs"
     test_accuracy     float; per_class_accuracy [10 floats]; confusion [[10 ints] x 10]
+    deskew            bool: the network was trained on deskewed digits, and must be served them
     test_examples     {"misclassified": [...], "sample": [...]}: test digits for the model
                       page, each {index, label, predicted, pixels: 784 bytes}
     data_sha256       {file name: SHA-256 of the decompressed IDX bytes trained on}
@@ -69,6 +70,11 @@ class Model:
     @property
     def name(self) -> str:
         return self.meta.get("name", "mlp")
+
+    @property
+    def deskewed(self) -> bool:
+        """Whether the network expects deskewed digits (preprocess.network_inputs)."""
+        return bool(self.meta.get("deskew", False))
 
 
 class SafeUnpickler(pickle.Unpickler):

@@ -86,6 +86,8 @@ def parse_args(argv=None) -> argparse.Namespace:
     p.add_argument("--source", choices=("idx", "keras"), default="idx",
                    help="keras: load MNIST through TensorFlow, if installed (default %(default)s)")  # fmt: skip
     p.add_argument("--output", help="model file to write (default nn/models/MODEL.pkl)")
+    p.add_argument("--deskew", action=argparse.BooleanOptionalAction,
+                   help=f"straighten slanted digits, in training and then in serving ({default_text('deskew')})")  # fmt: skip
     for flag, (field, kind, text) in TRAIN_FLAGS.items():
         p.add_argument(flag, type=kind, help=f"{text} ({default_text(field)})")
     g = p.add_argument_group("augmentation: fresh random distortions of every image, every epoch")
@@ -131,7 +133,7 @@ def main(argv=None) -> int:
     network = new_network(args.model, cfg)
     print(f"training the {args.model} on {len(data.train_labels)} images", flush=True)
     result = train(network, data.train_images, data.train_labels, cfg, log=lambda s: print(s, flush=True))
-    test = evaluate(network, data.test_images, data.test_labels)
+    test = evaluate(network, data.test_images, data.test_labels, cfg.deskew)
     print(
         f"\nstopped by {result.stopped_by.replace('_', ' ')} after {len(result.history)} epochs "
         f"({result.seconds:.0f}s); kept epoch {result.best_epoch}, best on validation"
@@ -139,6 +141,7 @@ def main(argv=None) -> int:
     print(format_report(test))
     meta = {
         "name": args.model,
+        "deskew": cfg.deskew,
         "config": cfg.to_dict(),
         "history": result.history,
         "stopped_by": result.stopped_by,

@@ -163,22 +163,40 @@ def to_mnist(gray: np.ndarray, thickness: bool = True) -> np.ndarray | None:
     return np.clip(centre_by_mass(np.clip(digit, 0, 1)), 0, 1)
 
 
-def deskew(images: np.ndarray) -> np.ndarray:
+def deskew(images: np.ndarray, chunk: int = 2048) -> np.ndarray:
     """Remove the slant of (N, 28, 28) digits in [0, 1] by a horizontal shear from their
     second moments (x' = x - alpha (y - cy), alpha = cov(x, y) / var(y)), keeping each
-    centre of mass at (14, 14). Vectorised over the batch."""
+    centre of mass at (14, 14). Vectorised over the batch, in chunks that stay in cache."""
     from .augment import bilinear  # noqa: PLC0415 - one sampler for both
 
     images = np.asarray(images, dtype=np.float32)
+    if len(images) > chunk:
+        return np.concatenate([deskew(images[i : i + chunk]) for i in range(0, len(images), chunk)])
     ys, xs = np.indices((SIDE, SIDE), dtype=np.float32)
     mass = images.sum(axis=(1, 2)) + 1e-6
     cy = (images * ys).sum(axis=(1, 2)) / mass
     cx = (images * xs).sum(axis=(1, 2)) / mass
-    var_y = (images * (ys - cy[:, None, None]) ** 2).sum(axis=(1, 2)) / mass
-    cov = (images * (ys - cy[:, None, None]) * (xs - cx[:, None, None])).sum(axis=(1, 2)) / mass
+    dy, dx = ys - cy[:, None, None], xs - cx[:, None, None]
+    var_y = (images * dy**2).sum(axis=(1, 2)) / mass
+    cov = (images * dy * dx).sum(axis=(1, 2)) / mass
     alpha = (cov / np.maximum(var_y, 1e-6))[:, None]
     centre = SIDE / 2
     out_y, out_x = ys.reshape(1, -1), xs.reshape(1, -1)
     src_x = out_x + alpha * (out_y - centre) + (cx[:, None] - centre)
-    src_y = out_y + (cy[:, None] - centre)
-    return bilinear(images, src_x, np.broadcast_to(src_y, src_x.shape))
+    src_y = np.broadcast_to(out_y + (cy[:, None] - centre), src_x.shape)
+    return np.clip(bilinear(images, src_x, src_y), 0.0, 1.0)
+
+
+def as_float(images: np.ndarray) -> np.ndarray:
+    """uint8 images (0..255) or float images (0..1) -> float32 in [0, 1]."""
+    images = np.asarray(images)
+    return images.astype(np.float32) / 255.0 if images.dtype == np.uint8 else images.astype(np.float32)
+
+
+def network_inputs(images: np.ndarray, deskewed: bool = False) -> np.ndarray:
+    """(N, 28, 28) images, uint8 or float -> (N, 784) float32 rows, deskewed if the model was
+    trained on deskewed digits. Training, evaluation and serving all go through here."""
+    x = as_float(images).reshape(-1, SIDE, SIDE)
+    if deskewed:
+        x = deskew(x)
+    return x.reshape(len(x), -1)

@@ -19,6 +19,7 @@ import numpy as np
 from .augment import AugmentConfig, augment
 from .model_file import Classifier
 from .network import one_hot
+from .preprocess import network_inputs
 
 
 @dataclass
@@ -38,6 +39,7 @@ class TrainConfig:
     max_epochs: int = 60
     # data
     validation: int = 5000  # training images held out to choose the best epoch
+    deskew: bool = False  # straighten slanted digits first (then also done when serving)
     augment: AugmentConfig | None = field(default_factory=AugmentConfig)
     seed: int = 0
 
@@ -58,12 +60,6 @@ def split_validation(images, labels, n_val: int, rng: np.random.Generator):
     order = rng.permutation(len(images))
     val, train = order[:n_val], order[n_val:]
     return (images[train], labels[train]), (images[val], labels[val])
-
-
-def as_inputs(images: np.ndarray) -> np.ndarray:
-    """(N, 28, 28) uint8 or float images -> (N, 784) float32 rows in [0, 1]."""
-    x = images.reshape(len(images), -1).astype(np.float32)
-    return x / 255.0 if images.dtype == np.uint8 else x
 
 
 class Progress:
@@ -133,9 +129,11 @@ def train(net: Classifier, images, labels, cfg: TrainConfig, log=print) -> Train
     """Train `net` in place on (N, 28, 28) images and (N,) labels; keep the best epoch."""
     rng = np.random.default_rng(cfg.seed)
     (tr_images, tr_labels), (val_images, val_labels) = split_validation(images, labels, cfg.validation, rng)
-    tr_float = tr_images.astype(np.float32) / 255.0
+    # Deskewing, when chosen, comes before the random distortions: they then vary a
+    # digit around its upright form, as serving will see it.
+    tr_float = network_inputs(tr_images, cfg.deskew).reshape(tr_images.shape)
     Y = one_hot(tr_labels, net.n_classes, net.dtype)
-    X_val = as_inputs(val_images).astype(net.dtype)
+    X_val = network_inputs(val_images, cfg.deskew).astype(net.dtype)
     optimiser = MomentumSGD(net.params(), cfg.learning_rate, cfg.momentum, cfg.weight_decay, cfg.average)
     # Validation, and the weights kept, use the moving average when there is one.
     averaged = net.with_params(optimiser.averaged)

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from nn.preprocess import to_mnist
+from nn.preprocess import network_inputs, to_mnist
 
 from . import imaging, inspection
 from .errors import InputError
@@ -37,11 +37,12 @@ def predict(source: bytes | np.ndarray) -> Prediction:
 def predict_pixels(pixels: np.ndarray) -> Prediction:
     """Recognise a (28, 28) MNIST-style input (white ink on black, values in [0, 1])."""
     model = current_model()
-    probabilities = model.network.predict_proba(pixels.reshape(1, -1))[0]
+    x = network_inputs(pixels[None], model.deskewed)  # (1, 784): what the network sees
+    probabilities = model.network.predict_proba(x)[0]
     return Prediction(
         digit=int(probabilities.argmax()),
         probabilities=[float(p) for p in probabilities],
-        processed=pixels,
+        processed=x.reshape(28, 28),
         model=model.name,
     )
 

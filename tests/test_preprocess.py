@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 from PIL import Image, ImageDraw
 
-from nn.preprocess import SIDE, resample_matrix, resize, stroke_width, to_mnist
+from nn.preprocess import SIDE, deskew, resample_matrix, resize, stroke_width, to_mnist
 
 SEVEN = [(0.2, 0.15), (0.8, 0.15), (0.4, 0.9)]
 
@@ -107,3 +107,18 @@ def test_an_mnist_digit_blown_up_to_canvas_size_comes_back_as_nearly_itself():
     back = np.array([to_mnist(resize(x, 280, 280)) for x in images])
     assert np.abs(back - images).mean() < 0.04
     assert back.sum() / images.sum() == pytest.approx(1.0, abs=0.1)
+
+
+def test_deskewing_stands_a_slanted_stroke_upright_and_keeps_its_centre():
+    slanted = to_mnist(drawing(points=[(0.35, 0.9), (0.65, 0.1)], width=14))
+    upright = deskew(slanted[None])[0]
+    cols = np.flatnonzero(upright.max(axis=0) > 0.5)
+    assert len(cols) <= 3, "the stroke now covers at most 3 columns"
+    assert len(np.flatnonzero(slanted.max(axis=0) > 0.5)) > 6
+    cy, cx = centre_of_mass(upright)
+    assert abs(cy - 14) < 0.5 and abs(cx - 14) < 0.5
+
+
+def test_deskewing_leaves_an_upright_digit_nearly_as_it_was():
+    one = to_mnist(drawing(points=[(0.5, 0.1), (0.5, 0.9)], width=14))
+    assert np.abs(deskew(one[None])[0] - one).mean() < 0.01
