@@ -62,7 +62,8 @@ STATIC_ROOT = BASE_DIR / "staticfiles"
 
 # --- the recognizer -------------------------------------------------------------------
 MODEL_DIR = BASE_DIR / "nn" / "models"  # every model here gets a page at /model/<name>
-DIGITS_MODEL = Path(os.environ.get("DIGITS_MODEL", MODEL_DIR / "mlp.pkl"))  # the one that answers
+DIGITS_MODEL = Path(os.environ.get("DIGITS_MODEL", MODEL_DIR / "mlp.pkl"))  # answers by default
+NETWORK_VIEW_MODEL = "mlp"  # the model the network page draws (it must be the 784-250-10)
 # Largest request body accepted, JSON and multipart alike (an image in base64 is 4/3 its size).
 MAX_REQUEST_BYTES = 8 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = MAX_REQUEST_BYTES

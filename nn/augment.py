@@ -18,13 +18,13 @@ CENTRE = (SIDE - 1) / 2
 
 @dataclass(frozen=True)
 class AugmentConfig:
-    rotation_deg: float = 12.0  # uniform in [-r, r]
-    scale: float = 0.12  # zoom uniform in [1 - s, 1 + s]
-    shear: float = 0.2  # horizontal shear factor uniform in [-s, s]
-    shift_px: float = 2.0  # translation uniform in [-t, t] pixels, per axis
-    elastic_alpha: float = 0.0  # displacement size in pixels (0 switches it off)
+    rotation_deg: float = 8.0  # uniform in [-r, r]
+    scale: float = 0.08  # zoom uniform in [1 - s, 1 + s]
+    shear: float = 0.1  # horizontal shear factor uniform in [-s, s]
+    shift_px: float = 1.0  # translation uniform in [-t, t] pixels, per axis
+    elastic_alpha: float = 1.0  # typical displacement in pixels (0 switches it off)
     elastic_sigma: float = 4.0  # smoothness of the displacement field, pixels
-    thickness: float = 0.4  # blend toward a dilated (+) or eroded (-) stroke
+    thickness: float = 0.3  # blend toward a dilated (+) or eroded (-) stroke
 
     def to_dict(self) -> dict:
         return asdict(self)

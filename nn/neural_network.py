@@ -38,7 +38,8 @@ DEFAULTS = {
         lr_decay=0.85,
         threshold=0.02,
         max_epochs=15,
-        average=0.999,
+        clean_epochs=0,
+        deskew=False,
         augment=AugmentConfig(
             rotation_deg=10, scale=0.1, shear=0.15, shift_px=1.5, elastic_alpha=0.0, thickness=0.3
         ),
@@ -53,6 +54,8 @@ TRAIN_FLAGS = {  # flag -> (TrainConfig field, type, help)
     "--lr-decay": ("lr_decay", float, "learning rate multiplied by this after each epoch"),
     "--weight-decay": ("weight_decay", float, "L2 penalty on the weight matrices"),
     "--average": ("average", float, "decay of the moving average of the weights (0: off)"),
+    "--clean-epochs": ("clean_epochs", int, "epochs on undistorted images after the distorted ones"),
+    "--clean-learning-rate": ("clean_learning_rate", float, "their starting learning rate"),
     "--validation": ("validation", int, "training images held out to pick the best epoch"),
     "--seed": ("seed", int, "seed of the one random generator"),
     "--hidden": ("hidden", int, "hidden neurons (mlp)"),

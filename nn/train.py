@@ -31,15 +31,18 @@ class TrainConfig:
     batch_size: int = 64
     learning_rate: float = 0.1
     momentum: float = 0.9
-    lr_decay: float = 0.95  # learning rate multiplied by this after every epoch
+    lr_decay: float = 0.98  # learning rate multiplied by this after every epoch
     weight_decay: float = 0.0  # L2 penalty on the weight matrices
     average: float = 0.999  # decay of the moving average of the weights (0: off)
     # stopping: whichever comes first
-    threshold: float = 0.05  # mean training loss of an epoch
-    max_epochs: int = 60
+    threshold: float = 0.067  # mean training loss of a (distorted) epoch
+    max_epochs: int = 110
+    # then a few epochs on the undistorted images, learning rate falling 20% an epoch
+    clean_epochs: int = 6
+    clean_learning_rate: float = 0.005
     # data
     validation: int = 5000  # training images held out to choose the best epoch
-    deskew: bool = False  # straighten slanted digits first (then also done when serving)
+    deskew: bool = True  # straighten slanted digits first (then also done when serving)
     augment: AugmentConfig | None = field(default_factory=AugmentConfig)
     seed: int = 0
 
@@ -125,52 +128,80 @@ def sgd_epoch(net: Classifier, X, Y, batch_size: int, optimiser: MomentumSGD, *,
     return total_loss / n, correct / n
 
 
-def train(net: Classifier, images, labels, cfg: TrainConfig, log=print) -> TrainResult:
-    """Train `net` in place on (N, 28, 28) images and (N,) labels; keep the best epoch."""
-    rng = np.random.default_rng(cfg.seed)
-    (tr_images, tr_labels), (val_images, val_labels) = split_validation(images, labels, cfg.validation, rng)
-    # Deskewing, when chosen, comes before the random distortions: they then vary a
-    # digit around its upright form, as serving will see it.
-    tr_float = network_inputs(tr_images, cfg.deskew).reshape(tr_images.shape)
-    Y = one_hot(tr_labels, net.n_classes, net.dtype)
-    X_val = network_inputs(val_images, cfg.deskew).astype(net.dtype)
-    optimiser = MomentumSGD(net.params(), cfg.learning_rate, cfg.momentum, cfg.weight_decay, cfg.average)
-    # Validation, and the weights kept, use the moving average when there is one.
-    averaged = net.with_params(optimiser.averaged)
-    history, best, best_acc = [], net.copy(), -1.0
-    stopped_by, started = "max_epochs", time.perf_counter()
-    for epoch in range(1, cfg.max_epochs + 1):
+class Run:
+    """One training run's state: data, optimiser, history and the best weights so far."""
+
+    def __init__(self, net: Classifier, images, labels, cfg: TrainConfig):
+        self.net, self.cfg = net, cfg
+        self.rng = np.random.default_rng(cfg.seed)
+        (tr_images, tr_labels), (val_images, self.val_labels) = split_validation(
+            images, labels, cfg.validation, self.rng
+        )
+        # Deskewing, when chosen, comes before the random distortions: they then vary a
+        # digit around its upright form, as serving will see it.
+        self.images = network_inputs(tr_images, cfg.deskew).reshape(tr_images.shape)
+        self.Y = one_hot(tr_labels, net.n_classes, net.dtype)
+        self.X_val = network_inputs(val_images, cfg.deskew).astype(net.dtype)
+        self.optimiser = MomentumSGD(
+            net.params(), cfg.learning_rate, cfg.momentum, cfg.weight_decay, cfg.average
+        )
+        # Validation, and the weights kept, use the moving average when there is one.
+        self.averaged = net.with_params(self.optimiser.averaged)
+        self.history, self.best, self.best_acc, self.best_epoch = [], net.copy(), -1.0, 0
+
+    def epoch(self, distort: AugmentConfig | None, phase: str) -> dict:
         t0 = time.perf_counter()
-        X = augment(tr_float, rng, cfg.augment) if cfg.augment else tr_float
-        order = rng.permutation(len(X))
+        X = augment(self.images, self.rng, distort) if distort else self.images
+        order = self.rng.permutation(len(X))
         # One gather per epoch, so each mini-batch is a contiguous slice.
-        X, Yo = X.reshape(len(X), -1)[order].astype(net.dtype, copy=False), Y[order]
+        X, Y = X.reshape(len(X), -1)[order].astype(self.net.dtype, copy=False), self.Y[order]
         progress = Progress(len(X))
-        loss, train_acc = sgd_epoch(net, X, Yo, cfg.batch_size, optimiser, progress=progress)
+        loss, train_acc = sgd_epoch(self.net, X, Y, self.cfg.batch_size, self.optimiser, progress=progress)
         progress.close()
-        val_acc = averaged.accuracy(X_val, val_labels) if len(X_val) else train_acc
-        if val_acc > best_acc:
-            best, best_acc, best_epoch = averaged.copy(), val_acc, epoch
+        val_acc = self.averaged.accuracy(self.X_val, self.val_labels) if len(self.X_val) else train_acc
+        number = len(self.history) + 1
+        if val_acc > self.best_acc:
+            self.best, self.best_acc, self.best_epoch = self.averaged.copy(), val_acc, number
         entry = {
-            "epoch": epoch,
+            "epoch": number,
+            "phase": phase,
             "loss": loss,
             "train_accuracy": train_acc,
             "val_accuracy": val_acc,
-            "learning_rate": optimiser.lr,
+            "learning_rate": self.optimiser.lr,
             "seconds": time.perf_counter() - t0,
         }
-        history.append(entry)
+        self.history.append(entry)
+        return entry
+
+
+def train(net: Classifier, images, labels, cfg: TrainConfig, log=print) -> TrainResult:
+    """Train `net` in place on (N, 28, 28) images and (N,) labels; keep the best epoch.
+
+    Distorted epochs run until the threshold or max_epochs; then `clean_epochs` epochs on
+    the undistorted images at a small learning rate let the weights settle on real digits.
+    """
+    run, started = Run(net, images, labels, cfg), time.perf_counter()
+    stopped_by = "max_epochs"
+    for _ in range(cfg.max_epochs):
+        entry = run.epoch(cfg.augment, "distorted" if cfg.augment else "plain")
         log(format_epoch(entry))
-        if loss < cfg.threshold:
+        if entry["loss"] < cfg.threshold:
             stopped_by = "threshold"
             break
-        optimiser.lr *= cfg.lr_decay
-    net.set_params(best.params())
-    return TrainResult(history, stopped_by, best_epoch, time.perf_counter() - started)
+        run.optimiser.lr *= cfg.lr_decay
+    if cfg.augment and cfg.clean_epochs:
+        run.optimiser.lr = cfg.clean_learning_rate
+        for _ in range(cfg.clean_epochs):
+            log(format_epoch(run.epoch(None, "clean")))
+            run.optimiser.lr *= 0.8
+    net.set_params(run.best.params())
+    return TrainResult(run.history, stopped_by, run.best_epoch, time.perf_counter() - started)
 
 
 def format_epoch(e: dict) -> str:
+    clean = "  (undistorted)" if e["phase"] == "clean" else ""
     return (
         f"epoch {e['epoch']:3d}  loss {e['loss']:.4f}  train {100 * e['train_accuracy']:6.2f}%"
-        f"  val {100 * e['val_accuracy']:6.2f}%  lr {e['learning_rate']:.4f}  {e['seconds']:5.2f}s"
+        f"  val {100 * e['val_accuracy']:6.2f}%  lr {e['learning_rate']:.4f}  {e['seconds']:5.2f}s{clean}"
     )

@@ -39,6 +39,11 @@ def model_named(name: str) -> Model:
     return model_at(Path(settings.MODEL_DIR) / f"{name}.pkl")
 
 
+def choose_model(name: str | None) -> Model:
+    """The model a request asked for by name, or the served default when it named none."""
+    return current_model() if name is None else model_named(name)
+
+
 def model_at(path: Path) -> Model:
     model = _models.get(path)
     if model is None:

@@ -92,3 +92,12 @@ def uploaded_image(files) -> bytes:
     if upload is None:
         raise InputError("multipart requests need a file field named 'image'")
     return upload.read()
+
+
+def model_name(value) -> str | None:
+    """The optional 'model' field: a model's name, or absent for the default."""
+    if value is None:
+        return None
+    if not isinstance(value, str) or not value:
+        raise InputError("'model' must be the name of a model, e.g. \"mlp\"")
+    return value

@@ -5,12 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+from django.conf import settings
 
 from nn.preprocess import network_inputs, to_mnist
 
 from . import imaging, inspection
 from .errors import InputError
-from .model_store import available_models, current_model, model_named
+from .model_store import available_models, choose_model, current_model, model_named
 
 
 @dataclass
@@ -29,14 +30,19 @@ class Prediction:
         }
 
 
-def predict(source: bytes | np.ndarray) -> Prediction:
-    """Recognise the digit in image bytes, or in an MNIST-form (28, 28) pixel array."""
-    return predict_image(source) if isinstance(source, bytes) else predict_pixels(source)
+def predict(source: bytes | np.ndarray, model_name: str | None = None) -> Prediction:
+    """Recognise the digit in image bytes, or in an MNIST-form (28, 28) pixel array, with
+    the named model or the served default."""
+    if model_name is not None and model_name not in available_models():
+        raise InputError(f"unknown model {model_name!r}; choose one of {', '.join(available_models())}")
+    if isinstance(source, bytes):
+        return predict_image(source, model_name)
+    return predict_pixels(source, model_name)
 
 
-def predict_pixels(pixels: np.ndarray) -> Prediction:
+def predict_pixels(pixels: np.ndarray, model_name: str | None = None) -> Prediction:
     """Recognise a (28, 28) MNIST-style input (white ink on black, values in [0, 1])."""
-    model = current_model()
+    model = choose_model(model_name)
     x = network_inputs(pixels[None], model.deskewed)  # (1, 784): what the network sees
     probabilities = model.network.predict_proba(x)[0]
     return Prediction(
@@ -47,17 +53,40 @@ def predict_pixels(pixels: np.ndarray) -> Prediction:
     )
 
 
-def predict_image(data: bytes) -> Prediction:
+def predict_image(data: bytes, model_name: str | None = None) -> Prediction:
     """Recognise the digit in image bytes (PNG, JPEG, WebP or GIF), preprocessed like MNIST."""
     pixels = to_mnist(imaging.decode(data))
     if pixels is None:
         raise InputError("no digit found: the image is blank", 422)
-    return predict_pixels(pixels)
+    return predict_pixels(pixels, model_name)
+
+
+KIND_LABELS = {"mlp": "784-250-10 network", "cnn": "Convolutional network"}
+
+
+def model_choices() -> list[dict]:
+    """The models a user can pick on the drawing page, the served default first."""
+    default = current_model().name
+    names = sorted(available_models(), key=lambda n: (n != default, n))
+    choices = []
+    for n in names:
+        meta = choose_model(n).meta
+        accuracy = meta.get("test_accuracy")
+        label = KIND_LABELS.get(meta.get("kind"), n)
+        if accuracy is not None:
+            label += f" · {100 * accuracy:.2f}% on MNIST"
+        choices.append({"name": n, "default": n == default, "label": label})
+    return choices
+
+
+def network_model():
+    """The network page shows the 784-250-10 network, whichever model answers by default."""
+    return model_named(settings.NETWORK_VIEW_MODEL)
 
 
 def network_info() -> dict:
-    """What the network page needs to fetch and label the served model's weights."""
-    model = current_model()
+    """What the network page needs to fetch and label the 784-250-10 network's weights."""
+    model = network_model()
     return {
         "model": model.name,
         "sizes": list(model.network.sizes),
@@ -66,8 +95,8 @@ def network_info() -> dict:
 
 
 def network_weights(version: str) -> bytes | None:
-    """The served model's packed weights, or None when `version` is not the served one."""
-    model = current_model()
+    """The network page's packed weights, or None when `version` is not the served one."""
+    model = network_model()
     if version != inspection.weights_version(model):
         return None
     return inspection.pack_weights(model)

@@ -17,7 +17,11 @@ from .openapi import OPENAPI
 
 @require_safe
 def index(request: HttpRequest) -> HttpResponse:
-    return render(request, "recognizer/index.html")
+    try:
+        models = services.model_choices()
+    except ModelUnavailable:
+        models = []  # the page still loads; predictions will say the model is missing
+    return render(request, "recognizer/index.html", {"models": models})
 
 
 @api_view("POST")
@@ -25,15 +29,17 @@ def predict(request: HttpRequest) -> JsonResponse:
     if request.content_type == "application/json":
         body = parsing.parse_json_object(request.body)
         source = parsing.image_or_pixels(body, settings.MAX_REQUEST_BYTES)
+        model = parsing.model_name(body.get("model"))
     elif request.content_type == "multipart/form-data":
         source = parsing.uploaded_image(request.FILES)
+        model = parsing.model_name(request.POST.get("model"))
     else:
         raise InputError(
             f"unsupported content type {request.content_type or '(none)'}; "
             "send application/json or multipart/form-data",
             415,
         )
-    return JsonResponse(services.predict(source).as_json())
+    return JsonResponse(services.predict(source, model).as_json())
 
 
 @api_view("GET", "HEAD")

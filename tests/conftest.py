@@ -28,15 +28,17 @@ from nn.network import Network  # noqa: E402
 
 @pytest.fixture(scope="session")
 def model_path(tmp_path_factory):
-    """A randomly initialised (untrained) model file: the web tests never need the real one."""
-    path = tmp_path_factory.mktemp("model") / "random.pkl"
-    save_model(path, Network.initialise(np.random.default_rng(0)), {})
+    """A randomly initialised (untrained) model, alone in its models folder: the web tests
+    never need the real one."""
+    path = tmp_path_factory.mktemp("models") / "mlp.pkl"
+    save_model(path, Network.initialise(np.random.default_rng(0)), {"name": "mlp"})
     return path
 
 
 @pytest.fixture(autouse=True)
 def serve_random_model(settings, model_path):
     """Serve the random model; recognizer.model_store caches models per path, so this loads once."""
+    settings.MODEL_DIR = model_path.parent
     settings.DIGITS_MODEL = model_path
 
 
@@ -50,7 +52,8 @@ def browser():
 
 @pytest.fixture
 def site(live_server, settings):
-    """The live site, serving the shipped model."""
+    """The live site, serving the shipped models."""
+    settings.MODEL_DIR = DEFAULT_MODEL_PATH.parent
     settings.DIGITS_MODEL = DEFAULT_MODEL_PATH
     return live_server.url
 

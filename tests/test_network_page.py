@@ -58,6 +58,7 @@ def test_weights_of_another_version_are_not_found():
 
 
 def test_without_a_model_the_page_says_so(settings, tmp_path):
+    settings.MODEL_DIR = tmp_path
     settings.DIGITS_MODEL = tmp_path / "missing.pkl"
     response = Client().get("/network")
     assert response.status_code == 503

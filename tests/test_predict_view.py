@@ -323,6 +323,7 @@ def test_a_pixel_too_large_for_a_float_is_a_400_naming_it(api):
 
 
 def test_without_a_model_predict_is_a_503_with_retry_after(api, settings, tmp_path):
+    settings.MODEL_DIR = tmp_path
     settings.DIGITS_MODEL = tmp_path / "missing.pkl"
     response = api.post_json({"pixels": [0] * 784})
     assert_error(response, 503, "model is not loaded")

@@ -13,17 +13,19 @@ export class PredictApi {
     this.csrfToken = csrfToken;
   }
 
-  predictImage(dataUrl) {
-    return this.#post(JSON.stringify({ image: dataUrl }), { "Content-Type": "application/json" });
+  /** `model` names the model to ask; undefined asks the site's default. */
+  predictImage(dataUrl, model) {
+    return this.#post(JSON.stringify({ image: dataUrl, model }), { "Content-Type": "application/json" });
   }
 
-  predictPixels(pixels) {
-    return this.#post(JSON.stringify({ pixels }), { "Content-Type": "application/json" });
+  predictPixels(pixels, model) {
+    return this.#post(JSON.stringify({ pixels, model }), { "Content-Type": "application/json" });
   }
 
-  predictFile(file) {
+  predictFile(file, model) {
     const form = new FormData();
     form.append("image", file);
+    if (model) form.append("model", model);
     return this.#post(form, {});
   }
 

@@ -14,6 +14,8 @@ const api = new PredictApi(root.dataset.predictUrl, root.dataset.csrfToken);
 const pad = new DrawingPad(root.querySelector('[data-testid="canvas"]'), { storageKey: "digits.strokes" });
 const view = new ResultView(root);
 const hint = root.querySelector("[data-hint]");
+const modelSelect = root.querySelector("[data-model-select]"); // absent with a single model
+const chosenModel = () => modelSelect?.value;
 let latest = 0; // id of the newest request; older answers are dropped
 
 async function run(request) {
@@ -37,7 +39,7 @@ function predictDrawing() {
     view.empty();
     return;
   }
-  run(() => api.predictImage(exportPng(pad.strokes.list)));
+  run(() => api.predictImage(exportPng(pad.strokes.list), chosenModel()));
 }
 
 pad.addEventListener("strokeend", predictDrawing);
@@ -71,11 +73,13 @@ document.addEventListener("keydown", (event) => {
   }
 });
 
+modelSelect?.addEventListener("change", predictDrawing);
+
 root.querySelector('[data-testid="upload"]').addEventListener("change", (event) => {
   const [file] = event.target.files;
   if (file) {
     pad.clear(); // the answer is about the photo now, not the drawing
-    run(() => api.predictFile(file));
+    run(() => api.predictFile(file, chosenModel()));
   }
   event.target.value = ""; // choosing the same file again still triggers a prediction
 });

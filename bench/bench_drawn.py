@@ -1,0 +1,88 @@
+"""Accuracy on drawn-like digits, through exactly the preprocessing the site uses.
+
+    python bench/bench_drawn.py [MODEL ...] [--digits 1000] [--data-dir FOLDER]
+
+MNIST test digits are turned into pen strokes and redrawn on a 280x280 canvas under each
+variation in bench/drawn.py (size, position, pen width, slant, polarity, style); each
+drawing goes through PNG encoding, the site's decoder and preprocessing, and every model.
+Prints accuracy per variation and model, the MNIST test accuracy for comparison, and the
+same with the stroke-thickness normalisation switched off, to measure what it does.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+import numpy as np  # noqa: E402
+
+from bench.drawn import VARIATIONS, drawn_digit, strokes_of  # noqa: E402
+from nn.evaluate import evaluate  # noqa: E402
+from nn.mnist import load_mnist  # noqa: E402
+from nn.model_file import load_model  # noqa: E402
+from nn.preprocess import network_inputs, to_mnist  # noqa: E402
+from recognizer.imaging import decode  # noqa: E402
+
+STYLE_DIGIT = {"crossed-seven": 7, "flagged-one": 1}
+
+
+def drawn_set(strokes, labels, variation):
+    """Processed 28x28 inputs, with and without thickness normalisation, and their labels
+    for one variation (a drawing seen as blank counts as an all-black input)."""
+    want = STYLE_DIGIT.get(variation.style)
+    xs, raws, ys = [], [], []
+    for digit_strokes, label in zip(strokes, labels, strict=True):
+        if want is not None and label != want:
+            continue
+        _, png = drawn_digit(digit_strokes, int(label), variation)
+        gray = decode(png)
+        for out, thickness in ((xs, True), (raws, False)):
+            x = to_mnist(gray, thickness=thickness)
+            out.append(np.zeros((28, 28), np.float32) if x is None else x)
+        ys.append(label)
+    return np.array(xs), np.array(raws), np.array(ys)
+
+
+def accuracy(model, x, y) -> float:
+    return float((model.network.predict(network_inputs(x, model.deskewed)) == y).mean())
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("models", nargs="*", help="model files (default: every nn/models/*.pkl)")
+    parser.add_argument("--digits", type=int, default=1000, help="MNIST test digits to draw")
+    parser.add_argument("--data-dir")
+    args = parser.parse_args()
+    paths = args.models or sorted(
+        str(p) for p in (Path(__file__).parent.parent / "nn" / "models").glob("*.pkl")
+    )
+    models = {Path(p).stem: load_model(p) for p in paths}
+    data = load_mnist(args.data_dir)
+    images, labels = data.test_images[: args.digits], data.test_labels[: args.digits]
+    strokes = [strokes_of(image) for image in images]
+    names = list(models)
+    print(f"{'variation':<16}" + "".join(f"{n:>14}" for n in names) + f"{'(no thickness norm.)':>24}")
+    mnist = {
+        n: evaluate(m.network, data.test_images, data.test_labels, m.deskewed)["accuracy"]
+        for n, m in models.items()
+    }
+    print(f"{'MNIST test':<16}" + "".join(f"{100 * mnist[n]:13.2f}%" for n in names))
+    totals = {n: [] for n in names}
+    t0 = time.perf_counter()
+    for v in VARIATIONS:
+        x, x_raw, y = drawn_set(strokes, labels, v)
+        row = {n: accuracy(m, x, y) for n, m in models.items()}
+        raw = " / ".join(f"{100 * accuracy(m, x_raw, y):.1f}" for m in models.values())
+        for n in names:
+            totals[n].append(row[n])
+        print(f"{v.name:<16}" + "".join(f"{100 * row[n]:13.2f}%" for n in names) + f"{raw:>24}  (n={len(y)})")
+    print(f"{'mean of drawn':<16}" + "".join(f"{100 * np.mean(totals[n]):13.2f}%" for n in names))
+    print(f"({time.perf_counter() - t0:.0f} s)")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,75 @@
+"""Picking a model: the API takes an optional model name; the drawing page offers the choice."""
+
+import json
+
+import numpy as np
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+
+from nn.cnn import ConvNet
+from nn.model_file import save_model
+from nn.network import Network
+from tests.test_predict_view import digit_image, encode
+
+PIXELS = np.zeros(784).tolist()
+PIXELS[300:310] = [1.0] * 10
+
+
+@pytest.fixture
+def two_models(settings, tmp_path):
+    save_model(
+        tmp_path / "mlp.pkl",
+        Network.initialise(np.random.default_rng(0)),
+        {"name": "mlp", "test_accuracy": 0.99},
+    )
+    save_model(
+        tmp_path / "cnn.pkl",
+        ConvNet.initialise(np.random.default_rng(0)),
+        {"name": "cnn", "test_accuracy": 0.995},
+    )
+    settings.MODEL_DIR = tmp_path
+    settings.DIGITS_MODEL = tmp_path / "cnn.pkl"
+
+
+def post(body):
+    client = Client(enforce_csrf_checks=True)
+    token = client.get("/api/csrf").json()["csrfToken"]
+    return client.post("/api/predict", json.dumps(body), "application/json", headers={"X-CSRFToken": token})
+
+
+def test_without_a_model_name_the_default_model_answers_and_says_so(two_models):
+    assert post({"pixels": PIXELS}).json()["model"] == "cnn"
+
+
+def test_a_named_model_answers_and_says_so(two_models):
+    assert post({"pixels": PIXELS, "model": "mlp"}).json()["model"] == "mlp"
+
+
+def test_a_multipart_upload_can_name_its_model(two_models):
+    client = Client(enforce_csrf_checks=True)
+    token = client.get("/api/csrf").json()["csrfToken"]
+    upload = SimpleUploadedFile("d.png", encode(digit_image()))
+    response = client.post("/api/predict", {"image": upload, "model": "mlp"}, headers={"X-CSRFToken": token})
+    assert response.status_code == 200 and response.json()["model"] == "mlp"
+
+
+@pytest.mark.parametrize(
+    "name, message",
+    [("resnet", "unknown model 'resnet'; choose one of cnn, mlp"), (3, "'model' must be the name")],
+)
+def test_an_unknown_or_malformed_model_name_is_a_400_naming_the_choices(two_models, name, message):
+    response = post({"pixels": PIXELS, "model": name})
+    assert response.status_code == 400
+    assert message in response.json()["error"]
+
+
+def test_the_drawing_page_offers_every_model_with_the_default_selected(two_models):
+    html = Client().get("/").content.decode()
+    assert 'data-testid="model"' in html
+    assert '<option value="cnn" selected>Convolutional network · 99.50% on MNIST</option>' in html
+    assert '<option value="mlp">784-250-10 network · 99.00% on MNIST</option>' in html
+
+
+def test_with_a_single_model_the_page_offers_no_choice():
+    assert 'data-testid="model"' not in Client().get("/").content.decode()
