@@ -2,9 +2,10 @@
 
     python bench/bench_predict.py
 
-Prints the median and 95th-percentile time of decode + preprocess + forward for a
-280x280 canvas PNG (the work a request does besides HTTP), each step's share, and the
-bytes the browser downloads for the drawing page (HTML, CSS, JavaScript, icon).
+Prints the median and 95th-percentile time of each step for a 280x280 canvas PNG
+(decode, preprocess, forward pass per model) and of the whole work a request does besides
+HTTP (those plus encoding the answer), and the bytes the browser downloads for the drawing
+page (HTML, CSS, JavaScript, icon).
 """
 
 from __future__ import annotations
@@ -33,7 +34,7 @@ from PIL import Image, ImageDraw  # noqa: E402
 
 from nn.preprocess import to_mnist  # noqa: E402
 from recognizer import imaging, services  # noqa: E402
-from recognizer.model_store import current_model  # noqa: E402
+from recognizer.model_store import available_models, current_model  # noqa: E402
 
 
 def canvas_png() -> bytes:
@@ -67,21 +68,24 @@ def page_weight() -> dict[str, int]:
     return sizes
 
 
+def whole_request(png: bytes, model: str) -> dict:
+    """What a request does besides HTTP: decode, preprocess, forward, encode the answer."""
+    return services.predict(png, model).as_json()
+
+
 def main() -> None:
     current_model()
     png = canvas_png()
     gray = imaging.decode(png)
     pixels = to_mnist(gray)
-    steps = {
-        "decode PNG": timed(imaging.decode, png),
-        "preprocess": timed(to_mnist, gray),
-        "forward": timed(services.predict_pixels, pixels),
-        "whole (predict_image)": timed(services.predict_image, png),
-    }
+    steps = {"decode PNG": timed(imaging.decode, png), "preprocess": timed(to_mnist, gray)}
+    for name in available_models():
+        steps[f"forward, {name}"] = timed(services.predict_pixels, pixels, name)
+        steps[f"whole request, {name}"] = timed(whole_request, png, name)
     print(f"server-side prediction of a 280x280 canvas PNG ({len(png)} bytes):")
     for name, samples in steps.items():
         q = statistics.quantiles(samples, n=20)
-        print(f"  {name:<22} median {statistics.median(samples):6.3f} ms   p95 {q[18]:6.3f} ms")
+        print(f"  {name:<26} median {statistics.median(samples):6.3f} ms   p95 {q[18]:6.3f} ms")
     sizes = page_weight()
     print(f"drawing page transfer: {sum(sizes.values()) / 1024:.1f} KiB uncompressed")
     for url, size in sizes.items():

@@ -4,7 +4,7 @@ DJANGO_DEBUG          "1" turns on debug mode (default off; manage.py turns it o
 DJANGO_SECRET_KEY     required when debug is off
 DJANGO_ALLOWED_HOSTS  comma-separated host names (debug default: localhost, 127.0.0.1, [::1])
 DJANGO_CSRF_TRUSTED_ORIGINS  comma-separated origins, e.g. https://digits.example.com
-DIGITS_MODEL          the model file to serve (default: nn/models/mlp.pkl)
+DIGITS_MODEL          the model that answers by default (default: nn/models/cnn.pkl)
 """
 
 import os
@@ -62,7 +62,8 @@ STATIC_ROOT = BASE_DIR / "staticfiles"
 
 # --- the recognizer -------------------------------------------------------------------
 MODEL_DIR = BASE_DIR / "nn" / "models"  # every model here gets a page at /model/<name>
-DIGITS_MODEL = Path(os.environ.get("DIGITS_MODEL", MODEL_DIR / "mlp.pkl"))  # answers by default
+# The model that answers by default: the one that did best on drawn digits (bench/bench_drawn.py).
+DIGITS_MODEL = Path(os.environ.get("DIGITS_MODEL", MODEL_DIR / "cnn.pkl"))
 NETWORK_VIEW_MODEL = "mlp"  # the model the network page draws (it must be the 784-250-10)
 # Largest request body accepted, JSON and multipart alike (an image in base64 is 4/3 its size).
 MAX_REQUEST_BYTES = 8 * 1024 * 1024

@@ -35,10 +35,11 @@ def model_report(model: Model) -> dict:
     """Everything the model page draws, as JSON-ready data."""
     meta = model.meta
     examples = meta.get("test_examples", {})
-    keys = ("name", "sizes", "recipe", "hidden_activation", "output", "loss", "config", "history",
+    keys = ("name", "kind", "architecture", "deskew", "sizes", "recipe", "hidden_activation", "output", "loss", "config", "history",
             "stopped_by", "best_epoch", "train_seconds", "test_accuracy", "per_class_accuracy",
             "confusion", "created")  # fmt: skip
     report = {key: meta.get(key) for key in keys}
+    report["parameters"] = int(sum(p.size for p in model.network.params().values()))
     report["misclassified"] = encode_examples(examples.get("misclassified", []))
     report["sample"] = encode_examples(examples.get("sample", []))
     return report

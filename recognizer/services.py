@@ -61,7 +61,7 @@ def predict_image(data: bytes, model_name: str | None = None) -> Prediction:
     return predict_pixels(pixels, model_name)
 
 
-KIND_LABELS = {"mlp": "784-250-10 network", "cnn": "Convolutional network"}
+KIND_LABELS = {"mlp": "784-250-10 net", "cnn": "Convolutional net"}
 
 
 def model_choices() -> list[dict]:
@@ -74,7 +74,7 @@ def model_choices() -> list[dict]:
         accuracy = meta.get("test_accuracy")
         label = KIND_LABELS.get(meta.get("kind"), n)
         if accuracy is not None:
-            label += f" · {100 * accuracy:.2f}% on MNIST"
+            label += f" · {100 * accuracy:.2f}%"
         choices.append({"name": n, "default": n == default, "label": label})
     return choices
 

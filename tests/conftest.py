@@ -18,10 +18,14 @@ import django  # noqa: E402
 
 django.setup()
 
+from django.conf import settings as django_settings  # noqa: E402
+
+# The shipped models, as the settings name them before any test swaps them out.
+SHIPPED_MODEL_DIR, SHIPPED_DEFAULT = django_settings.MODEL_DIR, django_settings.DIGITS_MODEL
+
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 
-from nn import DEFAULT_MODEL_PATH  # noqa: E402
 from nn.model_file import save_model  # noqa: E402
 from nn.network import Network  # noqa: E402
 
@@ -53,8 +57,8 @@ def browser():
 @pytest.fixture
 def site(live_server, settings):
     """The live site, serving the shipped models."""
-    settings.MODEL_DIR = DEFAULT_MODEL_PATH.parent
-    settings.DIGITS_MODEL = DEFAULT_MODEL_PATH
+    settings.MODEL_DIR = SHIPPED_MODEL_DIR
+    settings.DIGITS_MODEL = SHIPPED_DEFAULT
     return live_server.url
 
 

@@ -67,8 +67,8 @@ def test_an_unknown_or_malformed_model_name_is_a_400_naming_the_choices(two_mode
 def test_the_drawing_page_offers_every_model_with_the_default_selected(two_models):
     html = Client().get("/").content.decode()
     assert 'data-testid="model"' in html
-    assert '<option value="cnn" selected>Convolutional network · 99.50% on MNIST</option>' in html
-    assert '<option value="mlp">784-250-10 network · 99.00% on MNIST</option>' in html
+    assert '<option value="cnn" selected>Convolutional net · 99.50%</option>' in html
+    assert '<option value="mlp">784-250-10 net · 99.00%</option>' in html
 
 
 def test_with_a_single_model_the_page_offers_no_choice():

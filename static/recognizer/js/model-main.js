@@ -23,33 +23,40 @@ function facts(dl, pairs) {
 
 function summary() {
   const history = report.history || [];
+  const clean = history.filter((e) => e.phase === "clean").length;
+  const main = history.length - clean;
+  const stopped = report.stopped_by === "threshold" ? "the loss dropping below the threshold" : "the maximum number of epochs";
   $('[data-field="accuracy"]').textContent = pct(report.test_accuracy);
-  const stopped = report.stopped_by === "threshold" ? "the loss dropped below the threshold" : "the maximum number of epochs";
   facts($("[data-facts]"), [
     ["model", report.name],
-    ["epochs run", `${history.length}, stopped by ${stopped}`],
+    ["epochs run", `${history.length}${clean ? `, the last ${clean} on undistorted digits` : ""}`],
     ["kept", `epoch ${report.best_epoch}, the best on validation`],
     ["training time", report.train_seconds ? `${duration(report.train_seconds)} on a 2-core CPU` : ""],
     ["trained", report.created ? new Date(report.created).toLocaleString() : ""],
   ]);
   $('[data-field="stopping"]').textContent =
-    `Training ran ${history.length} epochs and was stopped by ${stopped} ` +
-    `(threshold ${report.config?.threshold}, at most ${report.config?.max_epochs} epochs).`;
+    `${main} epochs on ${report.config?.augment ? "freshly distorted" : "the"} training digits, ended by ${stopped} ` +
+    `(threshold ${report.config?.threshold}, at most ${report.config?.max_epochs} epochs)` +
+    (clean ? `, then ${clean} epochs on the undistorted digits.` : ".");
 }
 
 function config() {
-  const [nIn, nHidden, nOut] = report.sizes;
   const c = report.config || {};
   const a = c.augment;
-  const params = nIn * nHidden + nHidden + nHidden * nOut + nOut;
+  const architecture = report.sizes
+    ? `${report.sizes[0]} inputs → ${report.sizes[1]} ${report.hidden_activation} → ${report.sizes[2]} ${report.output}`
+    : `${report.architecture} (${report.hidden_activation}, ${report.output} output)`;
   facts($("[data-config]"), [
-    ["architecture", `${nIn} inputs → ${nHidden} ${report.hidden_activation} → ${nOut} ${report.output}`],
-    ["parameters", params.toLocaleString()],
+    ["architecture", architecture],
+    ["parameters", report.parameters.toLocaleString()],
+    ["input", report.deskew ? "deskewed digits (slant removed by image moments)" : "digits as drawn"],
     ["loss", report.loss?.replace("_", " ")],
     ["optimiser", `SGD, momentum ${c.momentum}, batch ${c.batch_size}`],
     ["learning rate", `${c.learning_rate}, ×${c.lr_decay} per epoch`],
     ["weight decay", c.weight_decay ?? 0],
     ["validation", `${c.validation} training images held out`],
+    ["undistorted epochs", c.clean_epochs ? `${c.clean_epochs}, from learning rate ${c.clean_learning_rate}` : ""],
+    ["weight averaging", c.average ? `moving average, decay ${c.average}` : "off"],
     [
       "augmentation",
       a
