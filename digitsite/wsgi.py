@@ -1,6 +1,6 @@
 """WSGI entry point for production servers (e.g. gunicorn digitsite.wsgi).
 
-The model is loaded here, once per process, so the first request does not pay for it.
+The models are loaded here, once per process, so the first request does not pay for it.
 """
 
 import logging
@@ -11,9 +11,17 @@ from django.core.wsgi import get_wsgi_application
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "digitsite.settings")
 application = get_wsgi_application()
 
-from recognizer.model_store import ModelUnavailable, current_model  # noqa: E402
+from recognizer.model_store import ModelUnavailable, available_models, current_model, model_named  # noqa: E402
 
-try:
-    current_model()
-except ModelUnavailable as exc:  # the site still answers: predict says 503 until fixed
-    logging.getLogger("recognizer").error("model not loaded: %s", exc)
+
+def load_models() -> None:
+    """Load every served model now; a bad one is logged, and answers 503 until fixed."""
+    loaders = [current_model] + [lambda name=name: model_named(name) for name in available_models()]
+    for load in loaders:
+        try:
+            load()
+        except ModelUnavailable as exc:
+            logging.getLogger("recognizer").error("model not loaded: %s", exc)
+
+
+load_models()

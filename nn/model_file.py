@@ -194,7 +194,28 @@ def from_payload(payload) -> Model:
         raise ModelFileError(f"unknown model kind {payload.get('kind')!r}")
     network = build(payload)
     meta = {k: v for k, v in payload.items() if k != "params"}
+    check_plain(meta, "metadata")
     return Model(network, meta)
+
+
+PLAIN = (str, int, float, bool, bytes, type(None))
+
+
+def check_plain(value, where: str, depth: int = 0) -> None:
+    """Metadata is plain data only (dicts, lists, strings, numbers, bytes): anything else,
+    an array in the history say, would break whatever shows it."""
+    if depth > 20:
+        raise ModelFileError(f"{where} is nested too deeply")
+    if isinstance(value, dict):
+        for key, item in value.items():
+            if not isinstance(key, str):
+                raise ModelFileError(f"{where} has a key that is not a string")
+            check_plain(item, f"{where}.{key}", depth + 1)
+    elif isinstance(value, list):
+        for i, item in enumerate(value):
+            check_plain(item, f"{where}[{i}]", depth + 1)
+    elif not isinstance(value, PLAIN):
+        raise ModelFileError(f"{where} holds a {type(value).__name__}; metadata must be plain data")
 
 
 def load_model(path: str | os.PathLike) -> Model:

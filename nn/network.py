@@ -138,7 +138,9 @@ class Network:
         """
         out = self.forward(np.asarray(X, dtype=self.dtype).reshape(-1, self.sizes[0])).out
         if self.recipe == "sigmoid-mse":
-            out = out / out.sum(axis=1, keepdims=True)
+            # All ten outputs can underflow to 0 for a far-off input: never divide by 0.
+            total = out.sum(axis=1, keepdims=True)
+            out = np.where(total > 0, out / np.maximum(total, 1e-30), 1.0 / out.shape[1])
         return out
 
     def loss(self, out: np.ndarray, Y: np.ndarray) -> float:

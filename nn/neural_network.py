@@ -109,6 +109,7 @@ def config_from(args: argparse.Namespace) -> TrainConfig:
     """The model's defaults, overridden by every flag given."""
     base = DEFAULTS[args.model]
     chosen = {f: getattr(args, flag[2:].replace("-", "_")) for flag, (f, _, _) in TRAIN_FLAGS.items()}
+    chosen["deskew"] = args.deskew
     augment = None
     if not args.no_augment:
         given = {f: getattr(args, flag[2:]) for flag, (f, _) in AUGMENT_FLAGS.items()}

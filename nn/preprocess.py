@@ -153,6 +153,8 @@ def to_mnist(gray: np.ndarray, thickness: bool = True) -> np.ndarray | None:
     scale = WORK / max(crop.shape)
     level = float(np.clip(0.5 * stroke_width(crop) * scale, 0.1, 0.5))
     work = fit(crop, WORK) >= level
+    if not work.any():  # a few specks far apart: nothing survives the shrinking
+        return None
     if thickness:
         # Re-crop: a thick stroke's box is wider by its width, and that width has changed.
         work = normalise_thickness(work)
@@ -179,7 +181,8 @@ def deskew(images: np.ndarray, chunk: int = 2048) -> np.ndarray:
     dy, dx = ys - cy[:, None, None], xs - cx[:, None, None]
     var_y = (images * dy**2).sum(axis=(1, 2)) / mass
     cov = (images * dy * dx).sum(axis=(1, 2)) / mass
-    alpha = (cov / np.maximum(var_y, 1e-6))[:, None]
+    # A flat stroke has almost no vertical spread: bound the shear so it stays in frame.
+    alpha = np.clip(cov / np.maximum(var_y, 1e-6), -1.0, 1.0)[:, None]
     centre = SIDE / 2
     out_y, out_x = ys.reshape(1, -1), xs.reshape(1, -1)
     src_x = out_x + alpha * (out_y - centre) + (cx[:, None] - centre)
@@ -199,4 +202,4 @@ def network_inputs(images: np.ndarray, deskewed: bool = False) -> np.ndarray:
     x = as_float(images).reshape(-1, SIDE, SIDE)
     if deskewed:
         x = deskew(x)
-    return x.reshape(len(x), -1)
+    return x.reshape(len(x), SIDE * SIDE)

@@ -86,7 +86,7 @@ class Progress:
 class MomentumSGD:
     """v <- momentum * v - lr * (grad + decay * W);  W <- W + v  (in place).
 
-    Weight decay (L2) applies to weight matrices only, never to biases. With `average`
+    Weight decay (L2) applies to weights (matrices, convolution kernels), never to biases. With `average`
     > 0 it also keeps an exponential moving average of the weights after every step,
     W_avg <- average * W_avg + (1 - average) * W, which smooths out the noise of the last
     steps and usually generalises a little better than the weights themselves.
@@ -105,7 +105,7 @@ class MomentumSGD:
             v = self.velocity[name]
             v *= self.momentum
             v -= self.lr * grads[name]
-            if self.weight_decay and param.ndim == 2:
+            if self.weight_decay and param.ndim >= 2:  # weight matrices and conv kernels
                 v -= (self.lr * self.weight_decay) * param
             param += v
             if self.average:

@@ -47,7 +47,7 @@ def reject_early(request: HttpRequest, methods: tuple[str, ...]) -> JsonResponse
         allowed = ", ".join(methods)
         return json_error(f"method {request.method} not allowed; use {allowed}", 405, Allow=allowed)
     length = request.META.get("CONTENT_LENGTH") or "0"
-    if not length.isdigit():
+    if not (length.isascii() and length.isdigit()):  # "²".isdigit() is True
         return json_error("the Content-Length header is not a number", 400)
     if int(length) > settings.MAX_REQUEST_BYTES:
         return too_large()
@@ -59,7 +59,8 @@ def too_large() -> JsonResponse:
 
 
 def error_response(exc: Exception) -> JsonResponse:
-    """The JSON answer for an exception a client's request caused; others propagate."""
+    """The JSON answer for any exception: 4xx for what the client sent, 503 without a model,
+    and for our own bugs a logged 500 that is still JSON and leaks nothing."""
     if isinstance(exc, InputError):
         return json_error(exc.message, exc.status)
     if isinstance(exc, RequestDataTooBig):
@@ -69,7 +70,9 @@ def error_response(exc: Exception) -> JsonResponse:
     if isinstance(exc, ModelUnavailable):
         log.error("prediction refused, no model: %s", exc)
         return json_error("the model is not loaded; try again shortly", 503, **{"Retry-After": "30"})
-    raise exc
+    # A bug of ours, not the client's: log it whole, answer JSON without the details.
+    log.exception("unexpected error in %s", type(exc).__name__)
+    return json_error("internal error; it has been logged", 500)
 
 
 def api_view(*methods: str):
@@ -86,14 +89,7 @@ def api_view(*methods: str):
                 return early
             try:
                 return protected(request, *args, **kwargs)
-            except (
-                InputError,
-                ModelUnavailable,
-                MultiPartParserError,
-                UnreadablePostError,
-                BadRequest,
-                SuspiciousOperation,
-            ) as exc:  # RequestDataTooBig is a SuspiciousOperation
+            except Exception as exc:  # every failure becomes a JSON answer
                 return error_response(exc)
 
         return wrapper

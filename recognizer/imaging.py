@@ -24,6 +24,8 @@ from .errors import InputError
 
 FORMATS = ("PNG", "JPEG", "WEBP", "GIF")
 MAX_PIXELS = 40_000_000  # a 40-megapixel photo is the largest accepted
+MAX_WIDE_PIXELS = 4_000_000  # 16-bit and float images are stretched in float32: keep them small
+WIDE_MODES = ("I;16", "I;16L", "I;16B", "I;16N", "I", "F")
 MAX_SIDE = 10_000
 DECODE_SIDE = 1024  # longer side after decoding: plenty for a digit
 
@@ -49,8 +51,9 @@ def open_checked(data: bytes) -> Image.Image:
     width, height = image.size
     if width < 1 or height < 1 or max(width, height) > MAX_SIDE:
         raise ImageError(f"image dimensions {width}x{height} are out of range (sides 1 to {MAX_SIDE})", 413)
-    if width * height > MAX_PIXELS:
-        raise ImageError(f"the image has {width * height} pixels; at most {MAX_PIXELS} are accepted", 413)
+    limit = MAX_WIDE_PIXELS if image.mode in WIDE_MODES else MAX_PIXELS
+    if width * height > limit:
+        raise ImageError(f"the image has {width * height} pixels; at most {limit} are accepted", 413)
     return image
 
 
@@ -72,7 +75,7 @@ def decode(data: bytes) -> np.ndarray:
 
 def to_gray(image: Image.Image) -> np.ndarray:
     """Any Pillow mode -> float32 luminance in [0, 1], transparency composited."""
-    if image.mode in ("I;16", "I;16L", "I;16B", "I;16N", "I", "F"):
+    if image.mode in WIDE_MODES:
         image = stretch_to_8bit(image)
     has_alpha = image.mode in ("RGBA", "LA", "PA", "RGBa", "La") or "transparency" in image.info
     image = image.convert("RGBA" if has_alpha else "L")

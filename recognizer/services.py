@@ -11,7 +11,7 @@ from nn.preprocess import network_inputs, to_mnist
 
 from . import imaging, inspection
 from .errors import InputError
-from .model_store import available_models, choose_model, current_model, model_named
+from .model_store import ModelUnavailable, available_models, choose_model, default_name, model_named
 
 
 @dataclass
@@ -65,12 +65,16 @@ KIND_LABELS = {"mlp": "784-250-10 net", "cnn": "Convolutional net"}
 
 
 def model_choices() -> list[dict]:
-    """The models a user can pick on the drawing page, the served default first."""
-    default = current_model().name
+    """The models a user can pick on the drawing page, the default first; a model file that
+    does not load is left out rather than taking the page down."""
+    default = default_name()
     names = sorted(available_models(), key=lambda n: (n != default, n))
     choices = []
     for n in names:
-        meta = choose_model(n).meta
+        try:
+            meta = model_named(n).meta
+        except ModelUnavailable:
+            continue
         accuracy = meta.get("test_accuracy")
         label = KIND_LABELS.get(meta.get("kind"), n)
         if accuracy is not None:
@@ -104,5 +108,5 @@ def network_weights(version: str) -> bytes | None:
 
 def model_report(name: str | None) -> dict:
     """The training and test report of a model by name, or of the served model."""
-    model = current_model() if name is None else model_named(name)
-    return {**inspection.model_report(model), "available": available_models(), "served": current_model().name}
+    model = choose_model(name)
+    return {**inspection.model_report(model), "available": available_models(), "served": default_name()}

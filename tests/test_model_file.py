@@ -126,3 +126,9 @@ def test_a_crash_while_saving_leaves_the_previous_model_intact(tmp_path, network
         save_model(path, Network.initialise(np.random.default_rng(1)), {"test_accuracy": 0.9})
     assert path.read_bytes() == before
     assert [p.name for p in tmp_path.iterdir()] == ["m.pkl"], "temporary file left behind"
+
+
+def test_metadata_that_is_not_plain_data_is_refused(tmp_path, network):
+    payload = to_payload(network, {"history": [{"loss": np.zeros(3)}]})
+    with pytest.raises(ModelFileError, match=r"metadata.history\[0\].loss holds a ndarray"):
+        load_model(write_payload(tmp_path / "m.pkl", payload))

@@ -97,3 +97,11 @@ def test_the_same_seed_gives_the_same_weights():
 def test_an_unknown_recipe_is_refused():
     with pytest.raises(ValueError, match="unknown recipe"):
         Network.initialise(np.random.default_rng(0), recipe="relu-hinge")
+
+
+def test_the_original_recipe_gives_probabilities_even_when_every_output_underflows():
+    net = Network.initialise(np.random.default_rng(8), recipe="sigmoid-mse")
+    net.b2[:] = -1e4  # every output sigmoid is exactly 0 in float32
+    p = net.predict_proba(np.random.default_rng(9).random((2, 784)))
+    assert np.isfinite(p).all()
+    np.testing.assert_allclose(p.sum(axis=1), 1.0)

@@ -241,6 +241,28 @@ def test_a_decompression_bomb_is_a_413(api, bomb_png):
     assert_error(api.post_image(bomb_png), 413, "too many pixels")
 
 
+def test_an_image_over_our_own_pixel_limit_but_under_pillows_is_a_413(api):
+    big = encode(Image.new("1", (6400, 6400), 1), optimize=True)  # 41 MP: Pillow only warns at 89 MP
+    assert_error(api.post_image(big), 413, "at most 40000000 are accepted")
+
+
+def test_a_16_bit_image_is_held_to_a_smaller_pixel_limit(api):
+    wide = encode(Image.new("I;16", (2500, 2000)))
+    assert_error(api.post_image(wide), 413, "at most 4000000 are accepted")
+
+
+def test_a_photo_with_only_a_few_specks_of_dust_is_a_422_blank(api):
+    image = Image.new("L", (1000, 1000), 255)
+    for i in range(12):
+        image.putpixel((83 * i % 1000, 331 * i % 1000), 0)
+    assert_error(api.post_image(encode(image)), 422, "blank")
+
+
+def test_a_content_length_that_is_not_a_plain_number_is_a_400(api):
+    response = api.client.post(PREDICT, b"{}", "application/json", headers=api.headers, CONTENT_LENGTH="²")
+    assert_error(response, 400, "Content-Length header is not a number")
+
+
 def test_an_absurdly_long_image_is_a_413(api):
     assert_error(api.post_image(encode(Image.new("L", (1, 20000), 255))), 413, "1x20000 are out of range")
 

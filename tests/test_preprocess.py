@@ -122,3 +122,10 @@ def test_deskewing_stands_a_slanted_stroke_upright_and_keeps_its_centre():
 def test_deskewing_leaves_an_upright_digit_nearly_as_it_was():
     one = to_mnist(drawing(points=[(0.5, 0.1), (0.5, 0.9)], width=14))
     assert np.abs(deskew(one[None])[0] - one).mean() < 0.01
+
+
+def test_a_few_specks_far_apart_are_blank_not_a_crash():
+    image = np.ones((1000, 1000), np.float32)
+    rng = np.random.default_rng(0)
+    image[rng.integers(0, 1000, 12), rng.integers(0, 1000, 12)] = 0.0
+    assert to_mnist(image) is None

@@ -166,3 +166,18 @@ def test_the_same_trainer_trains_the_convolutional_network(toy_digits):
     result = train(net, *toy_digits, cfg, log=quiet)
     assert result.history[-1]["loss"] < result.history[0]["loss"]
     assert max(e["val_accuracy"] for e in result.history) > 0.9
+
+
+def test_training_without_a_validation_split_keeps_the_best_training_epoch(toy_digits):
+    cfg = TrainConfig(
+        validation=0,
+        batch_size=16,
+        learning_rate=0.5,
+        augment=None,
+        average=0,
+        deskew=False,
+        threshold=0,
+        max_epochs=3,
+    )
+    result = train(Network.initialise(np.random.default_rng(0), (784, 32, 10)), *toy_digits, cfg, log=quiet)
+    assert [e["val_accuracy"] for e in result.history] == [e["train_accuracy"] for e in result.history]
