@@ -19,6 +19,7 @@ from nn.preprocess import resize
 
 CANVAS = 280
 UPSCALE = 4  # skeletonise at 112x112: smoother strokes than at 28x28
+MIN_NEW_PIXELS = 4  # a traced bit adding fewer new skeleton pixels is not a stroke
 
 
 def neighbours8(img: np.ndarray) -> list[np.ndarray]:
@@ -53,7 +54,9 @@ def skeletonise(mask: np.ndarray) -> np.ndarray:
 
 
 def trace(skeleton: np.ndarray) -> list[list[tuple[float, float]]]:
-    """Skeleton pixels -> polylines (x, y), walking from ends and junctions, then loops."""
+    """Skeleton pixels -> pen strokes (x, y): walk from the free ends first, through every
+    junction as straight on as the skeleton allows, until no unwalked edge is left. Bits
+    that add almost nothing (the corners of 8-connected staircases) are dropped."""
     pixels = set(zip(*np.nonzero(skeleton), strict=True))
 
     def around(p):
@@ -65,28 +68,30 @@ def trace(skeleton: np.ndarray) -> list[list[tuple[float, float]]]:
             if (dy or dx) and (y + dy, x + dx) in pixels
         ]
 
-    degree = {p: len(around(p)) for p in pixels}
     used: set[frozenset] = set()
-    strokes = []
+    covered: set = set()
 
     def walk(start):
-        path, current = [start], start
+        path, heading = [start], (0, 0)
         while True:
-            step = next((q for q in around(current) if frozenset((current, q)) not in used), None)
-            if step is None:
+            here = path[-1]
+            free = [q for q in around(here) if frozenset((here, q)) not in used]
+            if not free:
                 return path
-            used.add(frozenset((current, step)))
+            step = max(free, key=lambda q: (q[0] - here[0]) * heading[0] + (q[1] - here[1]) * heading[1])
+            used.add(frozenset((here, step)))
+            heading = (step[0] - here[0], step[1] - here[1])
             path.append(step)
-            current = step
-            if degree[current] != 2:
-                return path
 
-    starts = sorted(p for p in pixels if degree[p] != 2) + sorted(pixels)
-    for start in starts:
+    ends = sorted(p for p in pixels if len(around(p)) == 1)
+    strokes = []
+    for start in ends + sorted(pixels):
         while any(frozenset((start, q)) not in used for q in around(start)):
             path = walk(start)
-            if len(path) > 1:
+            # A pen would not lift for a pixel or two the stroke width covers anyway.
+            if sum(p not in covered for p in path) >= MIN_NEW_PIXELS:
                 strokes.append([(x, y) for y, x in path])
+                covered.update(path)
     if not strokes and pixels:  # an isolated dot
         y, x = next(iter(pixels))
         strokes.append([(x, y)])

@@ -48,12 +48,13 @@ def canvas_box(page):
     return box["x"], box["y"], box["width"]
 
 
-def draw_with_mouse(page, points):
+def draw_with_mouse(page, points, steps=10):
+    """One stroke through `points` (canvas units, 0..1), `steps` pointer moves per segment."""
     x0, y0, side = canvas_box(page)
     page.mouse.move(x0 + points[0][0] * side, y0 + points[0][1] * side)
     page.mouse.down()
     for x, y in points[1:]:
-        page.mouse.move(x0 + x * side, y0 + y * side, steps=10)
+        page.mouse.move(x0 + x * side, y0 + y * side, steps=steps)
     page.mouse.up()
 
 

@@ -4,8 +4,10 @@
  */
 
 import { PredictApi } from "./api.js";
+import { Latest } from "./latest.js";
 import { DrawingPad } from "./pad.js";
 import { ResultView } from "./result.js";
+import { bindShortcuts } from "./shortcuts.js";
 import { exportPng } from "./strokes.js";
 
 const root = document.querySelector(".app");
@@ -16,30 +18,30 @@ const view = new ResultView(root);
 const hint = root.querySelector("[data-hint]");
 const modelSelect = root.querySelector("[data-model-select]"); // absent with a single model
 const chosenModel = () => modelSelect?.value;
-let latest = 0; // id of the newest request; older answers are dropped
+const latest = new Latest(root); // older answers are dropped
+let lastPhoto = null; // the uploaded photo the answer is about, if it is one
 
-async function run(request) {
-  const id = ++latest;
-  root.setAttribute("aria-busy", "true");
-  try {
-    const prediction = await request();
-    if (id === latest) view.show(prediction);
-  } catch (error) {
-    if (id !== latest) return;
+function run(request) {
+  latest.run(request, (prediction) => view.show(prediction), (error) => {
     if (error.status === 422) view.message("No digit found", error.message, "blank");
     else view.error(error.message);
-  } finally {
-    if (id === latest) root.removeAttribute("aria-busy");
-  }
+  });
 }
 
 function predictDrawing() {
+  lastPhoto = null;
   if (pad.isEmpty) {
-    latest++; // an answer still on its way is for a drawing that is gone
+    latest.cancel(); // an answer still on its way is for a drawing that is gone
     view.empty();
     return;
   }
   run(() => api.predictImage(exportPng(pad.strokes.list), chosenModel()));
+}
+
+function predictPhoto(file) {
+  pad.clear(); // the answer is about the photo now, not the drawing
+  lastPhoto = file;
+  run(() => api.predictFile(file, chosenModel()));
 }
 
 pad.addEventListener("strokeend", predictDrawing);
@@ -64,22 +66,13 @@ root.querySelectorAll("[data-action]").forEach((button) => {
   button.addEventListener("click", () => actions[button.dataset.action]());
 });
 
-document.addEventListener("keydown", (event) => {
-  if ((event.ctrlKey || event.metaKey) && event.key.toLowerCase() === "z") {
-    event.preventDefault();
-    actions.undo();
-  } else if (event.key === "Escape") {
-    actions.clear();
-  }
-});
+bindShortcuts({ undo: actions.undo, escape: actions.clear });
 
-modelSelect?.addEventListener("change", predictDrawing);
+// Another model: ask it about whatever is shown, the photo or the drawing.
+modelSelect?.addEventListener("change", () => (lastPhoto ? predictPhoto(lastPhoto) : predictDrawing()));
 
 root.querySelector('[data-testid="upload"]').addEventListener("change", (event) => {
   const [file] = event.target.files;
-  if (file) {
-    pad.clear(); // the answer is about the photo now, not the drawing
-    run(() => api.predictFile(file, chosenModel()));
-  }
+  if (file) predictPhoto(file);
   event.target.value = ""; // choosing the same file again still triggers a prediction
 });

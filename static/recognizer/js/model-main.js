@@ -98,7 +98,10 @@ function curves() {
   );
 }
 
+let asked = 0; // the newest question; a slower earlier answer is dropped
+
 async function randomDigit() {
+  const id = ++asked;
   const box = $("[data-random]");
   const sample = report.sample[Math.floor(Math.random() * report.sample.length)];
   const bytes = decodeBase64Bytes(sample.pixels);
@@ -106,7 +109,8 @@ async function randomDigit() {
   const text = box.appendChild(document.createElement("p"));
   text.textContent = "Asking the network…";
   try {
-    const answer = await api.predictPixels(Array.from(bytes, (v) => v / 255));
+    const answer = await api.predictPixels(Array.from(bytes, (v) => v / 255), report.name);
+    if (id !== asked) return;
     const p = answer.probabilities[answer.digit];
     const verdict = answer.digit === sample.label ? "right" : "wrong";
     text.textContent =
@@ -114,7 +118,7 @@ async function randomDigit() {
       `(${pct(p, 1)} sure): ${verdict}.`;
     box.dataset.digit = answer.digit;
   } catch (error) {
-    text.textContent = error.message;
+    if (id === asked) text.textContent = error.message;
   }
 }
 

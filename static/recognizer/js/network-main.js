@@ -6,6 +6,7 @@
  */
 
 import { PredictApi } from "./api.js";
+import { Latest } from "./latest.js";
 import { NetworkDiagram } from "./network-diagram.js";
 import { percent } from "./network-format.js";
 import { forward } from "./network-math.js";
@@ -14,6 +15,7 @@ import { decodeProcessed } from "./network-pixels.js";
 import { Selection } from "./network-select.js";
 import { loadWeights } from "./network-weights.js";
 import { DrawingPad } from "./pad.js";
+import { bindShortcuts } from "./shortcuts.js";
 import { exportPng } from "./strokes.js";
 
 const root = document.querySelector('[data-testid="network-view"]');
@@ -31,7 +33,7 @@ const panel = new NeuronPanel(root.querySelector('[data-testid="neuron-panel"]')
 });
 
 const state = { net: null, act: null, message: null, seq: 0, pinned: null };
-let latest = 0; // id of the newest drawing; answers for older ones are dropped
+const latest = new Latest(root); // answers for older drawings are dropped
 const phone = window.matchMedia("(max-width: 759px)"); // the panel opens as a sheet (network.css)
 const calm = window.matchMedia("(prefers-reduced-motion: reduce)");
 
@@ -62,26 +64,25 @@ function showActivations(act, message = null) {
   render();
 }
 
-async function update() {
-  const id = ++latest;
+async function activations() {
+  // The server preprocesses as it does for this model (deskewing included); the page
+  // then runs the forward pass itself on the 28x28 image it was sent back.
+  const png = exportPng(pad.strokes.list);
+  const [prediction, net] = await Promise.all([api.predictImage(png, root.dataset.model), weights]);
+  return forward(net, await decodeProcessed(prediction.processed));
+}
+
+function update() {
   if (pad.isEmpty) {
+    latest.cancel();
     if (state.net) showActivations(null);
     return;
   }
-  root.setAttribute("aria-busy", "true");
   status.textContent = "Reading your digit…";
-  try {
-    const png = exportPng(pad.strokes.list);
-    const [prediction, net] = await Promise.all([api.predictImage(png), weights]);
-    const pixels = await decodeProcessed(prediction.processed);
-    if (id === latest) showActivations(forward(net, pixels));
-  } catch (error) {
-    if (id !== latest) return;
+  latest.run(activations, (act) => showActivations(act), (error) => {
     if (error.status === 422) showActivations(null, "No digit found: draw a bigger or darker digit.");
     else status.textContent = error.message;
-  } finally {
-    if (id === latest) root.removeAttribute("aria-busy");
-  }
+  });
 }
 
 const weights = loadWeights(root.dataset.weightsUrl, sizes);
@@ -119,11 +120,4 @@ const actions = {
 root.querySelectorAll("[data-action]").forEach((button) => {
   button.addEventListener("click", () => actions[button.dataset.action]());
 });
-document.addEventListener("keydown", (event) => {
-  if ((event.ctrlKey || event.metaKey) && event.key.toLowerCase() === "z") {
-    event.preventDefault();
-    actions.undo();
-  } else if (event.key === "Escape" && selection.selected) {
-    selection.select(null);
-  }
-});
+bindShortcuts({ undo: actions.undo, escape: () => selection.selected && selection.select(null) });

@@ -28,7 +28,10 @@ export class DrawingPad extends EventTarget {
     canvas.addEventListener("pointerdown", (e) => this.#down(e));
     canvas.addEventListener("pointermove", (e) => this.#move(e));
     canvas.addEventListener("pointerup", (e) => this.#up(e));
-    canvas.addEventListener("pointercancel", (e) => this.#up(e));
+    // The system took the pointer (a scroll gesture, a palm): that stroke was not meant.
+    canvas.addEventListener("pointercancel", (e) => this.#cancel(e));
+    // Capture lost without a pointerup (e.g. the window lost focus): the stroke ends there.
+    canvas.addEventListener("lostpointercapture", (e) => this.#up(e));
     // A resize redraws the strokes at the new size instead of wiping them.
     new ResizeObserver(() => this.#resize()).observe(canvas);
     this.#resize();
@@ -109,6 +112,13 @@ export class DrawingPad extends EventTarget {
     // Coalesced events carry the points the browser merged between frames.
     const events = event.getCoalescedEvents ? event.getCoalescedEvents() : [event];
     for (const e of events.length ? events : [event]) this.strokes.extend(this.#point(e));
+    this.redraw();
+  }
+
+  #cancel(event) {
+    if (event.pointerId !== this.pointerId) return;
+    this.pointerId = null;
+    this.strokes.undo();
     this.redraw();
   }
 

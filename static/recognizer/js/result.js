@@ -57,6 +57,7 @@ export class ResultView {
 
   error(text) {
     this.message("Something went wrong", text, "error");
+    this.#resetBars(); // the last answer's bars would read as this drawing's
   }
 
   #resetBars() {
