@@ -40,11 +40,12 @@ def epoch_seconds(X, Y, repeats: int = 3) -> float:
 
 
 def seconds_to_accuracy(X, Y, X_test, labels, *, target=0.985, max_epochs=30):
-    """Train (no augmentation, lr 0.3 decaying 10% an epoch); clock stops when the test
-    accuracy, measured after each epoch and not counted, first reaches the target."""
+    """Train on deskewed digits as the shipped network does, without distortions (lr 0.2,
+    momentum 0.9, 5% decay an epoch); the clock stops when the test accuracy, measured after
+    each epoch and not counted, first reaches the target."""
     rng = np.random.default_rng(0)
     net = Network.initialise(rng)
-    optimiser = MomentumSGD(net.params(), 0.3, 0.9)
+    optimiser = MomentumSGD(net.params(), 0.2, 0.9)
     trained = 0.0
     for epoch in range(1, max_epochs + 1):
         order = rng.permutation(len(X))
@@ -52,7 +53,7 @@ def seconds_to_accuracy(X, Y, X_test, labels, *, target=0.985, max_epochs=30):
         t0 = time.perf_counter()
         sgd_epoch(net, Xs, Ys, BATCH, optimiser)
         trained += time.perf_counter() - t0
-        optimiser.lr *= 0.9
+        optimiser.lr *= 0.95
         accuracy = net.accuracy(X_test, labels)
         if accuracy >= target:
             return trained, epoch, accuracy
@@ -68,6 +69,16 @@ def forward_latency_us(X_test, calls: int = 5000) -> float:
         net.predict_proba(x)
         samples.append(time.perf_counter_ns() - t0)
     return statistics.median(samples) / 1000
+
+
+def one_thread(fn, *args):
+    """Run fn with BLAS on one thread, as the web process does (needs threadpoolctl)."""
+    try:
+        from threadpoolctl import threadpool_limits
+    except ImportError:
+        return fn(*args)
+    with threadpool_limits(1, user_api="blas"):
+        return fn(*args)
 
 
 def throughput(X_test, repeats: int = 20) -> float:
@@ -108,11 +119,17 @@ def main() -> None:
     Y = one_hot(data.train_labels, 10)
     epoch = epoch_seconds(X, Y)
     print(f"epoch of {len(X)} images, batch {BATCH}: {epoch:.2f} s")
-    seconds, epochs, accuracy = seconds_to_accuracy(X, Y, X_test, data.test_labels)
+    X_deskewed, X_test_deskewed = (
+        network_inputs(data.train_images, True),
+        network_inputs(data.test_images, True),
+    )
+    seconds, epochs, accuracy = seconds_to_accuracy(X_deskewed, Y, X_test_deskewed, data.test_labels)
     print(
         f"training to 98.5% test accuracy: {seconds:.1f} s ({epochs} epochs, reached {100 * accuracy:.2f}%)"
     )
-    print(f"one-image forward pass: {forward_latency_us(X_test):.1f} us (median)")
+    print(
+        f"one-image forward pass: {one_thread(forward_latency_us, X_test):.1f} us (median, one BLAS thread as served)"
+    )
     print(f"batch of 1000: {throughput(X_test):,.0f} images/s")
     if args.keras:
         keras = keras_epoch_seconds(X, data.train_labels)

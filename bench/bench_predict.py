@@ -29,6 +29,7 @@ import digitsite  # noqa: E402,F401  (one BLAS thread, as in the web process)
 
 django.setup()
 
+from django.contrib.staticfiles import finders  # noqa: E402
 from django.test import Client  # noqa: E402
 from PIL import Image, ImageDraw  # noqa: E402
 
@@ -57,15 +58,26 @@ def timed(fn, *args, n: int = 500) -> list[float]:
 
 
 def page_weight() -> dict[str, int]:
-    client = Client(HTTP_HOST="localhost")
-    html = client.get("/").content
+    """Bytes of the drawing page and of every static file it loads (module imports too)."""
+    html = Client(HTTP_HOST="localhost").get("/").content
     sizes = {"/": len(html)}
-    for url in re.findall(rb'(?:src|href)="(/static/[^"]+)"', html):
-        sizes[url.decode()] = len(b"".join(client.get(url.decode()).streaming_content))
+    urls = {u.decode() for u in re.findall(rb'(?:src|href)="(/static/[^"]+)"', html)}
     js = ROOT / "static" / "recognizer" / "js"
-    for module in sorted(js.glob("*.js")):  # imported by main.js, fetched by the browser
-        sizes.setdefault(f"/static/recognizer/js/{module.name}", module.stat().st_size)
+    pending = [u for u in urls if u.endswith(".js")]
+    while pending:  # follow the ES module imports, as the browser does
+        module = js / pending.pop().rsplit("/", 1)[1]
+        for name in re.findall(r'from "\./([\w-]+\.js)"', module.read_text()):
+            url = f"/static/recognizer/js/{name}"
+            if url not in urls:
+                urls.add(url)
+                pending.append(url)
+    for url in sorted(urls):
+        sizes[url] = Path(finders.find(url.removeprefix("/static/"))).stat().st_size
     return sizes
+
+
+def decode_preprocess_forward(png: bytes, model: str):
+    return services.predict(png, model)
 
 
 def whole_request(png: bytes, model: str) -> dict:
@@ -81,7 +93,8 @@ def main() -> None:
     steps = {"decode PNG": timed(imaging.decode, png), "preprocess": timed(to_mnist, gray)}
     for name in available_models():
         steps[f"forward, {name}"] = timed(services.predict_pixels, pixels, name)
-        steps[f"whole request, {name}"] = timed(whole_request, png, name)
+        steps[f"decode+prep+fwd, {name}"] = timed(decode_preprocess_forward, png, name)
+        steps[f"+ JSON answer, {name}"] = timed(whole_request, png, name)
     print(f"server-side prediction of a 280x280 canvas PNG ({len(png)} bytes):")
     for name, samples in steps.items():
         q = statistics.quantiles(samples, n=20)

@@ -63,7 +63,7 @@ class ModelFileError(Exception):
 
 @dataclass
 class Model:
-    network: Network
+    network: Classifier  # a Network (784-250-10) or a ConvNet
     meta: dict  # everything in the file but the weights
     sha256: str = ""  # of the file's bytes: names this exact version of the weights
 

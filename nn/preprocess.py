@@ -19,6 +19,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from .sampling import bilinear
+
 SIDE, BOX = 28, 20
 WORK = 80  # side of the working image: 4x the box, so the final scaling anti-aliases
 TARGET_WIDTH = 7.5  # stroke width at WORK scale that comes out as MNIST's (calibrated on MNIST)
@@ -58,10 +60,11 @@ def ink_mask(gray: np.ndarray) -> np.ndarray | None:
     border = np.concatenate([gray[0], gray[-1], gray[:, 0], gray[:, -1]])
     background = float(np.median(border))
     # The 9th-darkest and 9th-brightest pixels: a few specks are ignored, a dot is still seen.
-    flat = gray.ravel()
-    k = min(SPECKS, flat.size // 2)
-    part = np.partition(flat, [k, flat.size - 1 - k])
-    low, high = float(part[k]), float(part[flat.size - 1 - k])
+    # Read off a 256-bin histogram: a quarter of the time of sorting the pixels.
+    counts = np.cumsum(np.bincount((gray * 255 + 0.5).astype(np.uint8).ravel(), minlength=256))
+    k = min(SPECKS, gray.size // 2)
+    low = int(np.searchsorted(counts, k + 1)) / 255
+    high = int(np.searchsorted(counts, gray.size - k)) / 255
     if high - background >= background - low:  # light ink on a dark background
         contrast = high - background
         mask = gray >= background + contrast / 2
@@ -169,8 +172,6 @@ def deskew(images: np.ndarray, chunk: int = 2048) -> np.ndarray:
     """Remove the slant of (N, 28, 28) digits in [0, 1] by a horizontal shear from their
     second moments (x' = x - alpha (y - cy), alpha = cov(x, y) / var(y)), keeping each
     centre of mass at (14, 14). Vectorised over the batch, in chunks that stay in cache."""
-    from .augment import bilinear  # noqa: PLC0415 - one sampler for both
-
     images = np.asarray(images, dtype=np.float32)
     if len(images) > chunk:
         return np.concatenate([deskew(images[i : i + chunk]) for i in range(0, len(images), chunk)])

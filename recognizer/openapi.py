@@ -1,6 +1,10 @@
 """The OpenAPI 3.1 description of the JSON API, served at /api/openapi.json."""
 
 ERROR = {"$ref": "#/components/schemas/Error"}
+MODEL = {
+    "type": "string",
+    "description": 'the model to ask, e.g. "mlp" or "cnn" (see /model); the site\'s default when absent',
+}
 
 
 def error_response(description: str) -> dict:
@@ -39,7 +43,8 @@ OPENAPI = {
                                                 "type": "string",
                                                 "description": "data URL of a PNG, JPEG, WebP or GIF image",
                                                 "examples": ["data:image/png;base64,iVBORw0KGgo..."],
-                                            }
+                                            },
+                                            "model": MODEL,
                                         },
                                     },
                                     {
@@ -47,7 +52,7 @@ OPENAPI = {
                                         "required": ["pixels"],
                                         "properties": {
                                             "pixels": {
-                                                "description": "MNIST-form input: white ink on black, values in [0, 1]; skips preprocessing",
+                                                "description": "MNIST-form input: white ink on black, values in [0, 1]; skips the image preprocessing (a model trained on deskewed digits still deskews it)",
                                                 "oneOf": [
                                                     {
                                                         "type": "array",
@@ -75,7 +80,8 @@ OPENAPI = {
                                                         },
                                                     },
                                                 ],
-                                            }
+                                            },
+                                            "model": MODEL,
                                         },
                                     },
                                 ]
@@ -85,7 +91,10 @@ OPENAPI = {
                             "schema": {
                                 "type": "object",
                                 "required": ["image"],
-                                "properties": {"image": {"type": "string", "format": "binary"}},
+                                "properties": {
+                                    "image": {"type": "string", "format": "binary"},
+                                    "model": MODEL,
+                                },
                             }
                         },
                     },
