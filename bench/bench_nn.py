@@ -3,8 +3,9 @@
     python bench/bench_nn.py [--data-dir FOLDER] [--keras]
 
 Prints: seconds per epoch of 60k images at batch 64; seconds of training until the MNIST
-test accuracy first reaches 98.5%; one-image forward latency (median of many calls); and
-throughput on batches of 1000. With --keras (TensorFlow installed) it also times one epoch
+test accuracy first reaches 98.5%; one-image forward latency (median of many calls);
+throughput on batches of 1000; and for each shipped model its accuracy, training time and
+one-image latency. With --keras (TensorFlow installed) it also times one epoch
 of the same 784-250-10 network in Keras, in the same run, and prints the ratio.
 """
 
@@ -20,12 +21,15 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import numpy as np  # noqa: E402
 
+from nn import DEFAULT_MODEL_PATH  # noqa: E402
 from nn.mnist import load_mnist  # noqa: E402
+from nn.model_file import load_model  # noqa: E402
 from nn.network import Network, one_hot  # noqa: E402
 from nn.preprocess import network_inputs  # noqa: E402
 from nn.train import MomentumSGD, sgd_epoch  # noqa: E402
 
 BATCH = 64
+MODELS = DEFAULT_MODEL_PATH.parent
 
 
 def epoch_seconds(X, Y, repeats: int = 3) -> float:
@@ -60,9 +64,11 @@ def seconds_to_accuracy(X, Y, X_test, labels, *, target=0.985, max_epochs=30):
     return float("inf"), max_epochs, accuracy
 
 
-def forward_latency_us(X_test, calls: int = 5000) -> float:
-    net = Network.initialise(np.random.default_rng(0))
+def forward_latency_us(X_test, net=None, calls: int = 5000) -> float:
+    net = net or Network.initialise(np.random.default_rng(0))
     x = X_test[:1]
+    for _ in range(500):  # warm up caches and clocks
+        net.predict_proba(x)
     samples = []
     for _ in range(calls):
         t0 = time.perf_counter_ns()
@@ -131,6 +137,13 @@ def main() -> None:
         f"one-image forward pass: {one_thread(forward_latency_us, X_test):.1f} us (median, one BLAS thread as served)"
     )
     print(f"batch of 1000: {throughput(X_test):,.0f} images/s")
+    for path in sorted(MODELS.glob("*.pkl")):  # the shipped models, as trained
+        model = load_model(path)
+        latency = one_thread(forward_latency_us, X_test, model.network)
+        print(
+            f"shipped {path.stem}: {100 * model.meta['test_accuracy']:.2f}% on MNIST test, trained in "
+            f"{model.meta['train_seconds']:.0f} s ({len(model.meta['history'])} epochs); one image {latency:.0f} us"
+        )
     if args.keras:
         keras = keras_epoch_seconds(X, data.train_labels)
         if keras is None:

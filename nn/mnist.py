@@ -187,9 +187,12 @@ def load_keras() -> Mnist:
         from tensorflow import keras  # noqa: PLC0415 - optional, heavy
     except ImportError:
         raise MnistError(
-            "--source keras needs TensorFlow: pip install -r requirements-optional.txt"
+            "--source keras needs TensorFlow: pip install -r nn/requirements-optional.txt"
         ) from None
-    (x_train, y_train), (x_test, y_test) = keras.datasets.mnist.load_data()
+    try:  # Keras downloads the data set on first use: offline, that fails
+        (x_train, y_train), (x_test, y_test) = keras.datasets.mnist.load_data()
+    except Exception as exc:  # noqa: BLE001 - whatever Keras raises, say what happened
+        raise MnistError(f"Keras could not load MNIST ({type(exc).__name__}: {exc})") from None
     checksums = {
         "train-images-idx3-ubyte": x_train,
         "train-labels-idx1-ubyte": y_train,

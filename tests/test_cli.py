@@ -58,3 +58,11 @@ def test_evaluating_a_missing_model_file_is_a_clear_error(tmp_path):
     result = run("-m", "nn.evaluate", str(tmp_path / "absent.pkl"))
     assert result.returncode == 2
     assert "no such model file" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_the_keras_source_without_tensorflow_says_what_to_install(monkeypatch, capsys):
+    from nn import neural_network
+
+    monkeypatch.setitem(sys.modules, "tensorflow", None)  # import tensorflow -> ImportError
+    assert neural_network.main(["--source", "keras"]) == 2
+    assert "pip install -r nn/requirements-optional.txt" in capsys.readouterr().err
