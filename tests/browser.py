@@ -4,6 +4,7 @@ same Pointer Events a person's hand would make."""
 
 import os
 import shutil
+import time
 from pathlib import Path
 
 import pytest
@@ -90,3 +91,13 @@ def ink_pixels(page):
           return n;
         }"""
     )
+
+
+def wait_until(page, expression: str, timeout: float = 10.0) -> None:
+    """Poll a JavaScript expression until it is true. (page.wait_for_function compiles its
+    predicate with eval, which the site's Content-Security-Policy rightly refuses.)"""
+    deadline = time.monotonic() + timeout
+    while not page.evaluate(expression):
+        if time.monotonic() > deadline:
+            raise AssertionError(f"still false after {timeout} s: {expression}")
+        page.wait_for_timeout(50)

@@ -13,6 +13,7 @@ from tests.browser import (
     ink_pixels,
     open_page,
     prediction_after,
+    wait_until,
 )
 
 pytestmark = pytest.mark.browser
@@ -72,7 +73,7 @@ def test_resizing_the_window_redraws_the_strokes_instead_of_wiping_them(page):
     prediction_after(page, 1)
     before = ink_pixels(page)
     page.set_viewport_size({"width": 500, "height": 800})
-    page.wait_for_function("document.querySelector('[data-testid=canvas]').width < 400")
+    wait_until(page, "document.querySelector('[data-testid=canvas]').width < 400")
     after = ink_pixels(page)
     assert after > 0.3 * before
 

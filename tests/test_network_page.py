@@ -16,6 +16,7 @@ from tests.browser import (
     ink_pixels,
     open_page,
     prediction_after,
+    wait_until,
 )
 
 SIZES = (784, 250, 10)
@@ -101,7 +102,7 @@ def hidden_neuron_point(page, j):
 
 
 def wait_for_weights(page):
-    page.wait_for_function("document.querySelector('[data-status]').textContent.includes('Draw a digit')")
+    wait_until(page, "document.querySelector('[data-status]').textContent.includes('Draw a digit')")
 
 
 @pytest.mark.browser
@@ -263,7 +264,7 @@ def test_on_a_phone_the_layout_stacks_and_a_tap_opens_a_neuron(browser, site):
     assert panel.get_by_test_id("weight-image").is_visible()
     assert panel.evaluate("p => p.getBoundingClientRect().top < innerHeight")  # opened on screen
     # The panel opens as a sheet at the bottom; the diagram scrolls up above it.
-    page.wait_for_function("Math.abs(document.querySelector('[data-stage]').getBoundingClientRect().top) < 2")
+    wait_until(page, "Math.abs(document.querySelector('[data-stage]').getBoundingClientRect().top) < 2")
     page.screenshot(path=SCREENSHOTS / "network-phone-neuron.png")
     page.get_by_role("button", name="Close the neuron details").tap()
     page.locator('[data-testid="neuron-panel"][data-neuron=""]').wait_for(timeout=5_000)

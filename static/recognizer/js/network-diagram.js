@@ -5,7 +5,7 @@
  */
 
 import { BACKGROUND, activationColour, css, signColour } from "./network-colours.js";
-import { percent } from "./network-format.js";
+import { percent } from "./format.js";
 import { computeLayout, hiddenCentre, hitTest, inputCentre, outputCentre } from "./network-layout.js";
 import { diagramConnections, hiddenSignal, maxAbs, strongestHidden, strongestInputs } from "./network-math.js";
 

@@ -8,7 +8,7 @@
 import { PredictApi } from "./api.js";
 import { Latest } from "./latest.js";
 import { NetworkDiagram } from "./network-diagram.js";
-import { percent } from "./network-format.js";
+import { percent } from "./format.js";
 import { forward } from "./network-math.js";
 import { NeuronPanel } from "./network-panel.js";
 import { decodeProcessed } from "./network-pixels.js";

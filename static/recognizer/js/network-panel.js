@@ -6,7 +6,7 @@
  */
 
 import { paintWeights } from "./network-colours.js";
-import { percent, signed } from "./network-format.js";
+import { percent, signed } from "./format.js";
 import { incomingWeights, maxAbs, outgoingWeights, pushes, topK } from "./network-math.js";
 
 const DRAW_PROMPT = "Draw a digit to see the neurons fire.";

@@ -4,9 +4,9 @@
  * data-digit holds the shown digit and data-seq counts the predictions shown.
  */
 
-const UNSURE_BELOW = 0.6;
+import { percent } from "./format.js";
 
-const percent = (p) => `${(100 * p).toFixed(p >= 0.995 || p < 0.0005 ? 0 : 1)}%`;
+const UNSURE_BELOW = 0.6;
 
 export class ResultView {
   constructor(root) {

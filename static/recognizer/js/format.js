@@ -1,4 +1,4 @@
-/** How the network page writes numbers: probabilities as percentages, signed values. */
+/** How the pages write numbers: probabilities as percentages, signed values. */
 
 /** 0.123 -> "12.3%"; near-certain and near-zero values lose the decimal: "100%", "0%". */
 export const percent = (p) => `${(100 * p).toFixed(p >= 0.995 || p < 0.0005 ? 0 : 1)}%`;
