@@ -4,6 +4,10 @@ DJANGO_DEBUG          "1" turns on debug mode (default off; manage.py turns it o
 DJANGO_SECRET_KEY     required when debug is off
 DJANGO_ALLOWED_HOSTS  comma-separated host names (debug default: localhost, 127.0.0.1, [::1])
 DJANGO_CSRF_TRUSTED_ORIGINS  comma-separated origins, e.g. https://digits.example.com
+DJANGO_HTTPS          HTTPS redirect, HSTS, secure cookies (default: on unless debugging)
+DJANGO_BEHIND_PROXY   "1": trust X-Forwarded-Proto from a TLS-terminating proxy
+DJANGO_HASHED_STATIC  "0" serves static files unhashed without collectstatic (tests)
+DJANGO_STATIC_ROOT    where collectstatic puts the files (default: staticfiles/)
 DIGITS_MODEL          the model that answers by default (default: nn/models/cnn.pkl)
 """
 
@@ -19,8 +23,13 @@ def env_list(name: str, default: str = "") -> list[str]:
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 
 
+def env_bool(name: str, default: bool) -> bool:
+    value = os.environ.get(name)
+    return default if value is None else value.lower() in ("1", "true", "yes", "on")
+
+
 # --- security -------------------------------------------------------------------------
-DEBUG = os.environ.get("DJANGO_DEBUG", "0").lower() in ("1", "true", "yes", "on")
+DEBUG = env_bool("DJANGO_DEBUG", False)
 SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "")
 if not SECRET_KEY:
     if not DEBUG:
@@ -36,11 +45,22 @@ CONTENT_SECURITY_POLICY = (
 )
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+# HTTPS: on unless debugging or told otherwise (DJANGO_HTTPS=0, e.g. a loopback test).
+HTTPS = env_bool("DJANGO_HTTPS", not DEBUG)
+SECURE_SSL_REDIRECT = HTTPS
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]  # probes come over plain HTTP
+SECURE_HSTS_SECONDS = 31_536_000 if HTTPS else 0
+SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS
+SECURE_HSTS_PRELOAD = HTTPS
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = HTTPS
+if env_bool("DJANGO_BEHIND_PROXY", False):  # a TLS-terminating proxy says the scheme
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 # --- application ----------------------------------------------------------------------
 INSTALLED_APPS = ["django.contrib.staticfiles", "recognizer"]
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",  # static files, hashed and compressed
     "digitsite.middleware.SecurityHeadersMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -63,7 +83,19 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # --- static files ---------------------------------------------------------------------
 STATIC_URL = "/static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
-STATIC_ROOT = BASE_DIR / "staticfiles"
+# Production serves collected files with content hashes in their names (cached for a
+# year) and pre-compressed; development and tests serve the source files as they are.
+HASHED_STATIC = not DEBUG and env_bool("DJANGO_HASHED_STATIC", True)
+STATIC_ROOT = Path(os.environ.get("DJANGO_STATIC_ROOT", BASE_DIR / "staticfiles")) if HASHED_STATIC else None
+WHITENOISE_USE_FINDERS = not HASHED_STATIC
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": "digitsite.storage.StaticStorage"
+        if HASHED_STATIC
+        else "django.contrib.staticfiles.storage.StaticFilesStorage"
+    },
+}
 
 # --- the recognizer -------------------------------------------------------------------
 MODEL_DIR = BASE_DIR / "nn" / "models"  # every model here gets a page at /model/<name>

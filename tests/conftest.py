@@ -10,6 +10,8 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "digitsite.settings")
 os.environ.setdefault("DJANGO_DEBUG", "0")
 os.environ.setdefault("DJANGO_SECRET_KEY", "test-secret")
 os.environ.setdefault("DJANGO_ALLOWED_HOSTS", "testserver,localhost")
+os.environ.setdefault("DJANGO_HTTPS", "0")  # the test client and live server speak plain HTTP
+os.environ.setdefault("DJANGO_HASHED_STATIC", "0")  # no collectstatic before every test run
 # Playwright's sync API keeps an event loop running in the main thread; Django's test
 # fixtures are sync-only and refuse to run beside it unless told it is safe here.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")

@@ -1,0 +1,102 @@
+"""The production set-up: deploy checks pass, and gunicorn serves the site with hashed,
+compressed static files and working predictions."""
+
+import json
+import os
+import socket
+import string
+import subprocess
+import sys
+import time
+import urllib.request
+from http.cookiejar import CookieJar
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+SECRET = string.ascii_letters + string.digits  # 62 varied characters, as the deploy check wants
+
+
+def production_env(**extra) -> dict:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO")}
+    env.update(DJANGO_SECRET_KEY=SECRET, DJANGO_ALLOWED_HOSTS="digits.example.com,127.0.0.1", **extra)
+    return env
+
+
+def test_the_deploy_check_passes_with_the_production_environment():
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=ROOT, env=production_env(DJANGO_DEBUG="0"), capture_output=True, text=True, timeout=120, check=False,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def gunicorn(tmp_path_factory):
+    static_root = tmp_path_factory.mktemp("static")
+    # Plain HTTP on loopback: told otherwise, as a local test is.
+    env = production_env(DJANGO_DEBUG="0", DJANGO_HTTPS="0", DJANGO_STATIC_ROOT=str(static_root))
+    collected = subprocess.run(
+        [sys.executable, "manage.py", "collectstatic", "--noinput"],
+        cwd=ROOT, env=env, capture_output=True, text=True, timeout=300, check=False,
+    )  # fmt: skip
+    assert collected.returncode == 0, collected.stderr
+    port = free_port()
+    server = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "-c", "digitsite/gunicorn.conf.py", "digitsite.wsgi"],
+        cwd=ROOT, env={**env, "BIND": f"127.0.0.1:{port}", "WEB_CONCURRENCY": "2"},
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+    )  # fmt: skip
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            urllib.request.urlopen(url + "/api/openapi.json", timeout=2)
+            break
+        except OSError:
+            time.sleep(0.3)
+    else:
+        server.kill()
+        pytest.fail("gunicorn did not start: " + server.stdout.read().decode()[-2000:])
+    yield url
+    server.terminate()
+    server.wait(timeout=30)
+
+
+def get(url, **headers):
+    return urllib.request.urlopen(urllib.request.Request(url, headers=headers), timeout=10)
+
+
+def test_gunicorn_serves_the_page_with_hashed_static_files_cached_for_a_year(gunicorn):
+    page = get(gunicorn + "/")
+    html = page.read().decode()
+    assert "Content-Security-Policy" in page.headers
+    main = next(part.split('"')[0] for part in html.split('src="')[1:] if "main." in part)
+    assert main.startswith("/static/recognizer/js/main.") and main.count(".") == 2, "a hashed name"
+    script = get(gunicorn + main, **{"Accept-Encoding": "gzip"})
+    assert script.headers["Content-Encoding"] == "gzip"
+    assert (
+        "immutable" in script.headers["Cache-Control"]
+        and "max-age=315360000" in script.headers["Cache-Control"]
+    )
+    module = get(gunicorn + main).read().decode()
+    assert 'from "./api.' in module and 'from "./api.js"' not in module, "imports point at hashed names"
+
+
+def test_gunicorn_answers_predictions_through_the_csrf_flow(gunicorn):
+    jar = CookieJar()
+    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+    token = json.loads(opener.open(gunicorn + "/api/csrf").read())["csrfToken"]
+    body = json.dumps({"pixels": [0.0] * 300 + [1.0] * 20 + [0.0] * 464}).encode()
+    request = urllib.request.Request(
+        gunicorn + "/api/predict", body, {"Content-Type": "application/json", "X-CSRFToken": token}
+    )
+    answer = json.loads(opener.open(request).read())
+    assert 0 <= answer["digit"] <= 9 and answer["model"] == "cnn"
