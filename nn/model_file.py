@@ -131,10 +131,17 @@ def to_payload(network: Classifier, meta: dict) -> dict:
 
 
 def save_model(path: str | os.PathLike, network: Classifier, meta: dict) -> None:
-    """Write atomically: a temporary file in the same folder, then a rename over `path`."""
+    """Write the model, then its checksum file `<name>.sha256` beside it, each atomically
+    (a temporary file in the same folder, then a rename). A crash between the two leaves a
+    checksum that does not match, which a verifying load refuses: never a half model."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     data = pickle.dumps(to_payload(network, meta), protocol=5)
+    write_atomically(path, data)
+    write_atomically(checksum_path(path), f"{hashlib.sha256(data).hexdigest()}  {path.name}\n".encode())
+
+
+def write_atomically(path: Path, data: bytes) -> None:
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
         with os.fdopen(fd, "wb") as f:
@@ -145,6 +152,18 @@ def save_model(path: str | os.PathLike, network: Classifier, meta: dict) -> None
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def checksum_path(path: Path) -> Path:
+    return path.with_name(path.name + ".sha256")
+
+
+def expected_sha256(path: Path) -> str | None:
+    """The SHA-256 recorded beside a model file (sha256sum format), or None."""
+    try:
+        return checksum_path(path).read_text().split()[0].lower()
+    except (OSError, IndexError):
+        return None
 
 
 def check_params(params, shapes: dict[str, tuple]) -> dict[str, np.ndarray]:
@@ -218,7 +237,9 @@ def check_plain(value, where: str, depth: int = 0) -> None:
         raise ModelFileError(f"{where} holds a {type(value).__name__}; metadata must be plain data")
 
 
-def load_model(path: str | os.PathLike) -> Model:
+def load_model(path: str | os.PathLike, verify: bool = False) -> Model:
+    """Read and validate a model file. With `verify`, its SHA-256 must first match the
+    checksum file beside it, so a tampered file is refused before a byte is unpickled."""
     path = Path(path)
     try:
         data = path.read_bytes()
@@ -226,9 +247,16 @@ def load_model(path: str | os.PathLike) -> Model:
         raise ModelFileError(f"{path}: no such model file") from None
     except OSError as exc:
         raise ModelFileError(f"{path}: cannot be read ({exc.strerror})") from None
+    sha256 = hashlib.sha256(data).hexdigest()
+    if verify:
+        expected = expected_sha256(path)
+        if expected is None:
+            raise ModelFileError(f"{path}: no checksum file {checksum_path(path).name} beside it")
+        if expected != sha256:
+            raise ModelFileError(f"{path}: SHA-256 {sha256} does not match its checksum file ({expected})")
     try:
         model = from_payload(safe_loads(data))
     except ModelFileError as exc:
         raise ModelFileError(f"{path}: {exc}") from None
-    model.sha256 = hashlib.sha256(data).hexdigest()
+    model.sha256 = sha256
     return model

@@ -1,31 +1,44 @@
 """The served models: every file in settings.MODEL_DIR can be asked for by its name (the
 file name without .pkl); settings.DIGITS_MODEL answers when a request names none.
 
-Each is loaded once per process and then shared. Loading is lazy and guarded by a lock,
-so concurrent first requests load a model once; the WSGI entry point loads them all at
-start-up so no request pays for it.
+Each is loaded once per process and then shared, after its SHA-256 has been checked
+against the checksum file beside it. Loading is lazy and guarded by a lock, so concurrent
+first requests load a model once; the WSGI entry point loads them all at start-up so no
+request pays for it. Replacing a model file (and its checksum file) swaps the new model in
+on the next request, once it has passed validation; a bad replacement is refused and the
+old model keeps answering.
 """
 
 from __future__ import annotations
 
+import logging
 import re
 import threading
+from dataclasses import dataclass
 from pathlib import Path
 
 from django.conf import settings
 
-from nn.model_file import Model, ModelFileError, load_model
+from nn.model_file import Model, ModelFileError, checksum_path, load_model
 
 
 class ModelUnavailable(Exception):
     """No valid model is loaded; predictions answer 503 until one is."""
 
 
-_lock = threading.Lock()
-_models: dict[Path, Model] = {}
+@dataclass
+class Entry:
+    """A loaded model, and the file state it came from."""
+
+    model: Model
+    stamp: tuple  # (inode, mtime, size) of the model file and of its checksum file
+    refused: tuple | None = None  # the stamp of a replacement that failed validation
 
 
 NAME = re.compile(r"^[a-z0-9][a-z0-9_-]*$")  # a model's name is its file name: a URL slug
+log = logging.getLogger("recognizer")
+_lock = threading.Lock()
+_entries: dict[Path, Entry] = {}
 
 
 def current_model() -> Model:
@@ -59,16 +72,43 @@ def choose_model(name: str | None) -> Model:
     return current_model() if name is None else model_named(name)
 
 
+def stamp(path: Path) -> tuple:
+    def one(p: Path):
+        try:
+            st = p.stat()
+            # A replacement by rename has a new inode even within one clock tick.
+            return (st.st_ino, st.st_mtime_ns, st.st_size)
+        except OSError:
+            return None
+
+    return (one(path), one(checksum_path(path)))
+
+
 def model_at(path: Path) -> Model:
-    model = _models.get(path)
-    if model is None:
-        with _lock:
-            model = _models.get(path)
-            if model is None:
-                try:
-                    model = load_model(path)
-                except ModelFileError as exc:
-                    raise ModelUnavailable(str(exc)) from None
-                model.meta["name"] = path.stem  # on the site, a model is named by its file
-                _models[path] = model
-    return model
+    """The model in `path`, loaded once and reloaded when the file changes.
+
+    A changed file is validated (checksum, safe unpickling, shapes) before it replaces
+    the model in use; if it fails, the old model keeps serving and the failure is logged
+    once. A stat() per call is the whole cost of noticing a change.
+    """
+    now = stamp(path)
+    entry = _entries.get(path)
+    if entry is not None and now in (entry.stamp, entry.refused):
+        return entry.model
+    with _lock:
+        entry = _entries.get(path)
+        if entry is not None and now in (entry.stamp, entry.refused):
+            return entry.model
+        try:
+            model = load_model(path, verify=True)
+        except ModelFileError as exc:
+            if entry is None:
+                raise ModelUnavailable(str(exc)) from None
+            log.error("model file changed but is refused, the previous one keeps serving: %s", exc)
+            entry.refused = now
+            return entry.model
+        model.meta["name"] = path.stem  # on the site, a model is named by its file
+        if entry is not None:
+            log.warning("model %s reloaded (SHA-256 %s)", path.name, model.sha256)
+        _entries[path] = Entry(model, now)
+        return model

@@ -11,7 +11,14 @@ from nn.preprocess import network_inputs, to_mnist
 
 from . import imaging, inspection
 from .errors import InputError
-from .model_store import ModelUnavailable, available_models, choose_model, default_name, model_named
+from .model_store import (
+    ModelUnavailable,
+    available_models,
+    choose_model,
+    current_model,
+    default_name,
+    model_named,
+)
 
 
 @dataclass
@@ -62,6 +69,15 @@ def predict_image(data: bytes, model_name: str | None = None) -> Prediction:
 
 
 KIND_LABELS = {"mlp": "784-250-10 net", "cnn": "Convolutional net"}
+
+
+def readiness() -> tuple[bool, dict]:
+    """Whether the default model is loaded with a verified checksum, and what is served."""
+    try:
+        model = current_model()
+    except ModelUnavailable as exc:
+        return False, {"status": "not ready", "error": str(exc).split(": ", 1)[-1]}
+    return True, {"status": "ready", "model": model.name, "sha256": model.sha256}
 
 
 def model_choices() -> list[dict]:

@@ -85,3 +85,16 @@ def model_page(request: HttpRequest, name: str | None = None) -> HttpResponse:
     except ModelUnavailable as exc:
         raise Http404(str(exc)) from None
     return render(request, "recognizer/model.html", {"report": report})
+
+
+@api_view("GET", "HEAD")
+def healthz(request: HttpRequest) -> JsonResponse:
+    """Liveness: the process answers."""
+    return JsonResponse({"status": "ok"})
+
+
+@api_view("GET", "HEAD")
+def readyz(request: HttpRequest) -> JsonResponse:
+    """Readiness: the default model is loaded and its SHA-256 checked; 503 otherwise."""
+    ready, body = services.readiness()
+    return JsonResponse(body, status=200 if ready else 503, headers={} if ready else {"Retry-After": "30"})

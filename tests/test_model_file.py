@@ -125,10 +125,38 @@ def test_a_crash_while_saving_leaves_the_previous_model_intact(tmp_path, network
     with pytest.raises(OSError, match="disk pulled out"):
         save_model(path, Network.initialise(np.random.default_rng(1)), {"test_accuracy": 0.9})
     assert path.read_bytes() == before
-    assert [p.name for p in tmp_path.iterdir()] == ["m.pkl"], "temporary file left behind"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["m.pkl", "m.pkl.sha256"], (
+        "temporary file left behind"
+    )
 
 
 def test_metadata_that_is_not_plain_data_is_refused(tmp_path, network):
     payload = to_payload(network, {"history": [{"loss": np.zeros(3)}]})
     with pytest.raises(ModelFileError, match=r"metadata.history\[0\].loss holds a ndarray"):
         load_model(write_payload(tmp_path / "m.pkl", payload))
+
+
+def test_a_saved_model_has_a_checksum_file_that_a_verifying_load_checks(tmp_path, network):
+    path = tmp_path / "m.pkl"
+    save_model(path, network, {})
+    assert load_model(path, verify=True).sha256 == (tmp_path / "m.pkl.sha256").read_text().split()[0]
+    data = bytearray(path.read_bytes())
+    data[len(data) // 2] ^= 1  # one bit of one weight flipped
+    path.write_bytes(bytes(data))
+    with pytest.raises(ModelFileError, match="does not match its checksum file"):
+        load_model(path, verify=True)
+    (tmp_path / "m.pkl.sha256").unlink()
+    with pytest.raises(ModelFileError, match="no checksum file"):
+        load_model(path, verify=True)
+
+
+def test_a_malicious_pickle_is_refused_by_its_checksum_before_it_is_unpickled(tmp_path, network, monkeypatch):
+    path = tmp_path / "m.pkl"
+    save_model(path, network, {})
+    marker = tmp_path / "pwned"
+    write_payload(path, to_payload(network, {"history": RunsACommand(marker)}))
+    unpickled = []
+    monkeypatch.setattr("nn.model_file.safe_loads", unpickled.append)
+    with pytest.raises(ModelFileError, match="does not match"):
+        load_model(path, verify=True)
+    assert unpickled == [] and not marker.exists()

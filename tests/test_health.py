@@ -1,0 +1,88 @@
+"""Liveness, readiness, and what happens when the model file is missing, tampered with,
+or replaced while the site runs."""
+
+import hashlib
+
+import numpy as np
+import pytest
+from django.test import Client
+
+from nn.model_file import save_model, to_payload
+from nn.network import Network
+from tests.test_model_file import RunsACommand, write_payload
+
+PIXELS = {"pixels": [0.0] * 300 + [1.0] * 20 + [0.0] * 464}
+
+
+@pytest.fixture
+def served(settings, tmp_path):
+    """A models folder of our own, serving `default.pkl`."""
+    path = tmp_path / "default.pkl"
+    save_model(path, Network.initialise(np.random.default_rng(0)), {})
+    settings.MODEL_DIR = tmp_path
+    settings.DIGITS_MODEL = path
+    return path
+
+
+def predict():
+    return Client().post("/api/predict", PIXELS, content_type="application/json")
+
+
+def test_liveness_answers_without_looking_at_the_model(settings, tmp_path):
+    settings.DIGITS_MODEL = tmp_path / "absent.pkl"
+    response = Client().get("/healthz")
+    assert response.status_code == 200 and response.json() == {"status": "ok"}
+
+
+def test_readiness_reports_the_verified_model(served):
+    response = Client().get("/readyz")
+    body = response.json()
+    assert response.status_code == 200 and body["status"] == "ready" and body["model"] == "default"
+    assert body["sha256"] == (served.parent / "default.pkl.sha256").read_text().split()[0]
+
+
+def test_without_a_model_readiness_and_predict_answer_503_with_retry_after(settings, tmp_path):
+    settings.DIGITS_MODEL = tmp_path / "absent.pkl"
+    for response in (Client().get("/readyz"), predict()):
+        assert response.status_code == 503 and response.headers["Retry-After"] == "30"
+        assert str(tmp_path) not in response.content.decode(), "no server paths leak"
+
+
+def test_a_tampered_model_file_is_not_ready_and_nothing_in_it_runs(settings, tmp_path):
+    path, marker = tmp_path / "evil.pkl", tmp_path / "pwned"
+    save_model(path, Network.initialise(np.random.default_rng(0)), {})
+    write_payload(path, to_payload(Network.initialise(np.random.default_rng(0)), {"x": RunsACommand(marker)}))
+    settings.DIGITS_MODEL = path
+    assert Client().get("/readyz").status_code == 503
+    assert predict().status_code == 503
+    assert not marker.exists()
+
+
+def test_a_malicious_file_with_a_matching_checksum_is_still_refused_by_the_unpickler(settings, tmp_path):
+    path, marker = tmp_path / "evil.pkl", tmp_path / "pwned"
+    write_payload(path, to_payload(Network.initialise(np.random.default_rng(0)), {"x": RunsACommand(marker)}))
+    (tmp_path / "evil.pkl.sha256").write_text(hashlib.sha256(path.read_bytes()).hexdigest() + "  evil.pkl\n")
+    settings.DIGITS_MODEL = path
+    assert Client().get("/readyz").status_code == 503
+    assert "refused" in Client().get("/readyz").json()["error"]
+    assert not marker.exists()
+
+
+def test_a_replaced_model_file_is_validated_and_swapped_in_on_the_next_request(served):
+    before = predict().json()["probabilities"]
+    save_model(served, Network.initialise(np.random.default_rng(1)), {})
+    after = predict().json()["probabilities"]
+    assert before != after
+    assert (
+        Client().get("/readyz").json()["sha256"]
+        == (served.parent / "default.pkl.sha256").read_text().split()[0]
+    )
+
+
+def test_a_bad_replacement_is_refused_and_the_old_model_keeps_serving(served, caplog):
+    before = predict().json()["probabilities"]
+    sha = Client().get("/readyz").json()["sha256"]
+    served.write_bytes(b"not a model at all")
+    assert predict().json()["probabilities"] == before
+    assert Client().get("/readyz").json()["sha256"] == sha
+    assert "refused" in caplog.text and "previous one keeps serving" in caplog.text
