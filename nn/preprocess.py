@@ -17,6 +17,8 @@ Every resampling is a pair of small matrix products (rows @ image @ cols.T).
 
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 
 from .sampling import bilinear
@@ -29,6 +31,7 @@ SPECKS = 8  # this many extreme pixels may be noise
 MIN_CONTRAST = 0.15  # less difference than this between ink and background is blank
 
 
+@functools.lru_cache(maxsize=1024)  # few distinct sizes recur: every digit ends 80 -> 20
 def resample_matrix(n_in: int, n_out: int) -> np.ndarray:
     """(n_out, n_in) weights of a triangle filter, widened when shrinking (anti-aliasing).
 
@@ -40,7 +43,9 @@ def resample_matrix(n_in: int, n_out: int) -> np.ndarray:
     centres = (np.arange(n_out) + 0.5) * scale - 0.5  # output centres in input coordinates
     distance = np.abs(np.arange(n_in)[None, :] - centres[:, None]) / support
     weights = np.maximum(0.0, 1.0 - distance)
-    return (weights / weights.sum(axis=1, keepdims=True)).astype(np.float32)
+    matrix = (weights / weights.sum(axis=1, keepdims=True)).astype(np.float32)
+    matrix.flags.writeable = False  # shared through the cache
+    return matrix
 
 
 def resize(image: np.ndarray, height: int, width: int) -> np.ndarray:
@@ -50,28 +55,37 @@ def resize(image: np.ndarray, height: int, width: int) -> np.ndarray:
     return rows @ image.astype(np.float32) @ cols.T
 
 
+def as_levels(gray: np.ndarray) -> np.ndarray:
+    """Grey levels 0..255 as uint8: uint8 images as they are, float images in [0, 1] scaled."""
+    gray = np.asarray(gray)
+    if gray.dtype == np.uint8:
+        return gray
+    return (np.clip(gray, 0.0, 1.0) * 255 + 0.5).astype(np.uint8)
+
+
 def ink_mask(gray: np.ndarray) -> np.ndarray | None:
     """Pixels past halfway from the background to the ink, whichever way round the ink is;
-    None when there is no ink to see.
+    None when there is no ink to see. Works on 0..255 levels, in integers throughout.
 
     The background is the median of the border pixels; the ink is whichever extreme of the
     image lies farther from it.
     """
-    border = np.concatenate([gray[0], gray[-1], gray[:, 0], gray[:, -1]])
-    background = float(np.median(border))
+    levels = as_levels(gray)
+    border = np.concatenate([levels[0], levels[-1], levels[:, 0], levels[:, -1]])
+    background = int(np.median(border))
     # The 9th-darkest and 9th-brightest pixels: a few specks are ignored, a dot is still seen.
     # Read off a 256-bin histogram: a quarter of the time of sorting the pixels.
-    counts = np.cumsum(np.bincount((gray * 255 + 0.5).astype(np.uint8).ravel(), minlength=256))
-    k = min(SPECKS, gray.size // 2)
-    low = int(np.searchsorted(counts, k + 1)) / 255
-    high = int(np.searchsorted(counts, gray.size - k)) / 255
+    counts = np.cumsum(np.bincount(levels.ravel(), minlength=256))
+    k = min(SPECKS, levels.size // 2)
+    low = int(np.searchsorted(counts, k + 1))
+    high = int(np.searchsorted(counts, levels.size - k))
     if high - background >= background - low:  # light ink on a dark background
         contrast = high - background
-        mask = gray >= background + contrast / 2
+        mask = levels >= background + (contrast + 1) // 2
     else:
         contrast = background - low
-        mask = gray <= background - contrast / 2
-    return mask if contrast >= MIN_CONTRAST else None
+        mask = levels <= background - (contrast + 1) // 2
+    return mask if contrast >= MIN_CONTRAST * 255 else None
 
 
 def bounding_box(mask: np.ndarray) -> tuple[slice, slice] | None:
@@ -143,8 +157,9 @@ def fit(mask: np.ndarray, longer: int) -> np.ndarray:
 
 
 def to_mnist(gray: np.ndarray, thickness: bool = True) -> np.ndarray | None:
-    """A 2-D grayscale image in [0, 1] -> (28, 28) float32 MNIST-style input, or None if blank."""
-    mask = ink_mask(np.asarray(gray, dtype=np.float32))
+    """A 2-D grayscale image (uint8 0..255, or float in [0, 1]) -> (28, 28) float32
+    MNIST-style input, or None if blank."""
+    mask = ink_mask(gray)
     if mask is None:
         return None
     box = bounding_box(mask)

@@ -58,7 +58,7 @@ def open_checked(data: bytes) -> Image.Image:
 
 
 def decode(data: bytes) -> np.ndarray:
-    """Image bytes -> (H, W) float32 grayscale in [0, 1], first frame, upright."""
+    """Image bytes -> (H, W) grayscale (see to_gray), first frame, upright."""
     image = open_checked(data)
     try:
         with warnings.catch_warnings():
@@ -74,16 +74,16 @@ def decode(data: bytes) -> np.ndarray:
 
 
 def to_gray(image: Image.Image) -> np.ndarray:
-    """Any Pillow mode -> float32 luminance in [0, 1], transparency composited."""
+    """Any Pillow mode -> luminance: uint8 (0..255) for an opaque image, as decoded; float32
+    in [0, 1] when transparency had to be composited. (to_mnist takes either.)"""
     if image.mode in WIDE_MODES:
         image = stretch_to_8bit(image)
     has_alpha = image.mode in ("RGBA", "LA", "PA", "RGBa", "La") or "transparency" in image.info
     image = image.convert("RGBA" if has_alpha else "L")
     image.thumbnail((DECODE_SIDE, DECODE_SIDE), Image.Resampling.BOX)
-    # uint8 first, then one cast: asking asarray for float32 directly is 7x slower.
-    pixels = np.asarray(image).astype(np.float32) / 255.0
     if not has_alpha:
-        return pixels
+        return np.asarray(image)  # the canvas's usual case: no float copy at all
+    pixels = np.asarray(image).astype(np.float32) / 255.0
     luminance = pixels[..., :3] @ np.array([0.299, 0.587, 0.114], np.float32)
     return composite(luminance, pixels[..., 3])
 
