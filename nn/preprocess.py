@@ -31,7 +31,7 @@ SPECKS = 8  # this many extreme pixels may be noise
 MIN_CONTRAST = 0.15  # less difference than this between ink and background is blank
 
 
-@functools.lru_cache(maxsize=1024)  # few distinct sizes recur: every digit ends 80 -> 20
+@functools.lru_cache(maxsize=128)  # few distinct sizes recur (every digit ends 80 -> 20); <= 40 MB
 def resample_matrix(n_in: int, n_out: int) -> np.ndarray:
     """(n_out, n_in) weights of a triangle filter, widened when shrinking (anti-aliasing).
 

@@ -99,7 +99,9 @@ def test_random_json_bodies(body):
     assert_documented(post_json(body))
 
 
-@settings(SETTINGS, suppress_health_check=[HealthCheck.large_base_example, HealthCheck.function_scoped_fixture])
+@settings(
+    SETTINGS, suppress_health_check=[HealthCheck.large_base_example, HealthCheck.function_scoped_fixture]
+)
 @given(
     st.lists(
         st.floats(allow_nan=True, allow_infinity=True) | st.integers() | st.booleans(),
