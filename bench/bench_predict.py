@@ -92,7 +92,7 @@ def main() -> None:
     pixels = to_mnist(gray)
     steps = {"decode PNG": timed(imaging.decode, png), "preprocess": timed(to_mnist, gray)}
     for name in available_models():
-        steps[f"forward, {name}"] = timed(services.predict_pixels, pixels, name)
+        steps[f"forward, {name}"] = timed(services.predict, pixels, name)
         steps[f"decode+prep+fwd, {name}"] = timed(decode_preprocess_forward, png, name)
         steps[f"+ JSON answer, {name}"] = timed(whole_request, png, name)
     print(f"server-side prediction of a 280x280 canvas PNG ({len(png)} bytes):")

@@ -12,7 +12,7 @@ from dataclasses import asdict, dataclass
 
 import numpy as np
 
-from .sampling import SIDE, bilinear
+from .sampling import SIDE, bilinear, cross_shifts
 
 CENTRE = (SIDE - 1) / 2
 
@@ -66,16 +66,10 @@ def sampling_coords(n: int, rng: np.random.Generator, cfg: AugmentConfig):
     return src_x, src_y
 
 
-def neighbours(images: np.ndarray) -> list[np.ndarray]:
-    """The image and its four one-pixel shifts (zero-filled), for a 3x3 cross."""
-    p = np.pad(images, ((0, 0), (1, 1), (1, 1)))
-    return [p[:, 1:-1, 1:-1], p[:, :-2, 1:-1], p[:, 2:, 1:-1], p[:, 1:-1, :-2], p[:, 1:-1, 2:]]
-
-
 def vary_thickness(images: np.ndarray, rng: np.random.Generator, amount: float) -> np.ndarray:
     """Blend each image toward its dilation (t > 0) or erosion (t < 0), t ~ U(-a, a)."""
     t = rng.uniform(-amount, amount, (len(images), 1, 1)).astype(np.float32)
-    near = neighbours(images)
+    near = cross_shifts(images)
     target = np.where(t > 0, np.maximum.reduce(near), np.minimum.reduce(near))
     return images + np.abs(t) * (target - images)
 

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 
-from .network import softmax
+from .network import Classifier, cross_entropy, softmax
 
 KERNEL = 5
 PARAM_SHAPES = {  # name -> shape, for the default architecture
@@ -93,7 +93,7 @@ class CnnActivations:
     out: np.ndarray  # (N, 10) probabilities
 
 
-class ConvNet:
+class ConvNet(Classifier):
     """Parameters and maths of the convolutional network; same interface as network.Network."""
 
     recipe = "softmax-xent"
@@ -173,21 +173,7 @@ class ConvNet:
         }
 
     def loss(self, out: np.ndarray, Y: np.ndarray) -> float:
-        return float(-np.sum(Y * np.log(np.maximum(out, 1e-30))) / len(Y))
-
-    def gradients(self, X, Y):
-        act = self.forward(X)
-        return self.loss(act.out, Y), self.backward(act, Y)
+        return cross_entropy(out, Y)
 
     def predict_proba(self, X: np.ndarray) -> np.ndarray:
         return self.forward(np.asarray(X, dtype=self.dtype).reshape(-1, 784)).out
-
-    def predict(self, X: np.ndarray) -> np.ndarray:
-        return self.predict_proba(X).argmax(axis=1)
-
-    def accuracy(self, X: np.ndarray, labels: np.ndarray, batch: int = 2000) -> float:
-        hits = sum(
-            int((self.predict(X[i : i + batch]) == labels[i : i + batch]).sum())
-            for i in range(0, len(X), batch)
-        )
-        return hits / len(X)

@@ -12,7 +12,8 @@ import numpy as np
 
 from . import DEFAULT_MODEL_PATH
 from .mnist import MnistError, load_mnist
-from .model_file import Classifier, ModelFileError, load_model
+from .model_file import ModelFileError, load_model
+from .network import Classifier
 from .preprocess import network_inputs
 
 

@@ -38,9 +38,7 @@ import numpy as np
 
 from .cnn import PARAM_SHAPES as CNN_SHAPES
 from .cnn import ConvNet
-from .network import PARAM_NAMES, RECIPES, Network
-
-Classifier = Network | ConvNet  # both: forward, backward, loss, params, predict_proba
+from .network import PARAM_NAMES, RECIPES, Classifier, Network
 
 FORMAT, FORMAT_VERSION = "digits-model", 1
 

@@ -49,6 +49,33 @@ def one_hot(labels: np.ndarray, n_classes: int, dtype=np.float32) -> np.ndarray:
     return out
 
 
+def cross_entropy(out: np.ndarray, Y: np.ndarray) -> float:
+    """Mean cross-entropy of probabilities `out` against one-hot Y; the tiny floor keeps
+    log() finite when a probability underflows to 0."""
+    return float(-np.sum(Y * np.log(np.maximum(out, 1e-30))) / len(Y))
+
+
+class Classifier:
+    """What every network here shares, given forward, backward, loss and predict_proba:
+    the trainer, the evaluation and the site use only these."""
+
+    def gradients(self, X: np.ndarray, Y: np.ndarray) -> tuple[float, dict[str, np.ndarray]]:
+        """Mean loss on (X, Y) and its gradients: one forward and one backward pass."""
+        act = self.forward(X)
+        return self.loss(act.out, Y), self.backward(act, Y)
+
+    def predict(self, X: np.ndarray) -> np.ndarray:
+        """The most probable digit for each row of X."""
+        return self.predict_proba(X).argmax(axis=1)
+
+    def accuracy(self, X: np.ndarray, labels: np.ndarray, batch: int = 2000) -> float:
+        hits = sum(
+            int((self.predict(X[i : i + batch]) == labels[i : i + batch]).sum())
+            for i in range(0, len(X), batch)
+        )
+        return hits / len(X)
+
+
 @dataclass
 class Activations:
     """What the forward pass computed for a batch; the backward pass reuses it."""
@@ -60,7 +87,7 @@ class Activations:
     out: np.ndarray  # (N, 10) output activations (softmax or sigmoid)
 
 
-class Network:
+class Network(Classifier):
     """Weights W1 (784, 250), b1 (250,), W2 (250, 10), b2 (10,) and the maths on them."""
 
     def __init__(self, W1, b1, W2, b2, recipe: str = "softmax-xent"):
@@ -145,11 +172,9 @@ class Network:
 
     def loss(self, out: np.ndarray, Y: np.ndarray) -> float:
         """Mean loss over the batch of the outputs `out` against one-hot targets Y."""
-        n = len(Y)
         if self.recipe == "softmax-xent":
-            # The tiny floor keeps log() finite when a probability underflows to 0.
-            return float(-np.sum(Y * np.log(np.maximum(out, 1e-30))) / n)
-        return float(0.5 * np.sum((out - Y) ** 2) / n)
+            return cross_entropy(out, Y)
+        return float(0.5 * np.sum((out - Y) ** 2) / len(Y))
 
     def backward(self, act: Activations, Y: np.ndarray) -> dict[str, np.ndarray]:
         """Gradient of the mean loss with respect to every parameter (see module doc)."""
@@ -165,19 +190,3 @@ class Network:
             "W2": act.a1.T @ d2,  # (250, 10)
             "b2": d2.sum(axis=0),  # (10,)
         }
-
-    def gradients(self, X: np.ndarray, Y: np.ndarray) -> tuple[float, dict[str, np.ndarray]]:
-        """Mean loss on (X, Y) and its gradients: one forward and one backward pass."""
-        act = self.forward(X)
-        return self.loss(act.out, Y), self.backward(act, Y)
-
-    def predict(self, X: np.ndarray) -> np.ndarray:
-        """The most probable digit for each row of X."""
-        return self.forward(np.asarray(X, dtype=self.dtype)).out.argmax(axis=1)
-
-    def accuracy(self, X: np.ndarray, labels: np.ndarray, batch: int = 10_000) -> float:
-        hits = sum(
-            int((self.predict(X[i : i + batch]) == labels[i : i + batch]).sum())
-            for i in range(0, len(X), batch)
-        )
-        return hits / len(X)

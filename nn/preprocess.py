@@ -21,7 +21,7 @@ import functools
 
 import numpy as np
 
-from .sampling import bilinear
+from .sampling import bilinear, cross_shifts
 
 SIDE, BOX = 28, 20
 WORK = 80  # side of the working image: 4x the box, so the final scaling anti-aliases
@@ -95,12 +95,6 @@ def bounding_box(mask: np.ndarray) -> tuple[slice, slice] | None:
     return slice(rows[0], rows[-1] + 1), slice(cols[0], cols[-1] + 1)
 
 
-def cross_neighbours(mask: np.ndarray) -> list[np.ndarray]:
-    """The mask and its four one-pixel shifts: a 3x3 cross structuring element."""
-    p = np.pad(mask, 1)
-    return [p[1:-1, 1:-1], p[:-2, 1:-1], p[2:, 1:-1], p[1:-1, :-2], p[1:-1, 2:]]
-
-
 def stroke_width(mask: np.ndarray) -> float:
     """Mean stroke width of a bilevel image: area divided by half the perimeter."""
     perimeter = np.count_nonzero(np.diff(mask, axis=0)) + np.count_nonzero(np.diff(mask, axis=1))
@@ -120,9 +114,9 @@ def normalise_thickness(
     for _ in range(MAX_STEPS):
         width = stroke_width(mask)
         if width < target / tolerance:
-            mask = np.logical_or.reduce(cross_neighbours(mask))
+            mask = np.logical_or.reduce(cross_shifts(mask))
         elif width > target * tolerance:
-            shrunk = np.logical_and.reduce(cross_neighbours(mask))
+            shrunk = np.logical_and.reduce(cross_shifts(mask))
             if np.count_nonzero(shrunk) < np.count_nonzero(mask) / 2:
                 break
             mask = shrunk

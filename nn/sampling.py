@@ -1,5 +1,6 @@
-"""Bilinear sampling of a batch of 28x28 images at arbitrary points, shared by the random
-distortions of training (augment.py) and the deskewing of every input (preprocess.py)."""
+"""Pixel sampling shared by the random distortions of training (augment.py) and the
+preprocessing of every input (preprocess.py): bilinear sampling at arbitrary points, and
+the one-pixel shifts that dilate or erode strokes."""
 
 import numpy as np
 
@@ -22,3 +23,11 @@ def bilinear(images: np.ndarray, src_x: np.ndarray, src_y: np.ndarray) -> np.nda
     top = flat.take(base) * (1 - fx) + flat.take(base + 1) * fx
     bottom = flat.take(base + SIDE + 2) * (1 - fx) + flat.take(base + SIDE + 3) * fx
     return (top * (1 - fy) + bottom * fy).reshape(n, SIDE, SIDE)
+
+
+def cross_shifts(images: np.ndarray) -> list[np.ndarray]:
+    """The image(s) and their four one-pixel shifts (zero-filled) over the last two axes:
+    a 3x3 cross, for dilation (max or or) and erosion (min or and)."""
+    pad = [(0, 0)] * (images.ndim - 2) + [(1, 1), (1, 1)]
+    p = np.pad(images, pad)
+    return [p[..., 1:-1, 1:-1], p[..., :-2, 1:-1], p[..., 2:, 1:-1], p[..., 1:-1, :-2], p[..., 1:-1, 2:]]

@@ -17,8 +17,7 @@ from dataclasses import asdict, dataclass, field
 import numpy as np
 
 from .augment import AugmentConfig, augment
-from .model_file import Classifier
-from .network import one_hot
+from .network import Classifier, one_hot
 from .preprocess import network_inputs
 
 

@@ -26,6 +26,10 @@ class ModelUnavailable(Exception):
     """No valid model is loaded; predictions answer 503 until one is."""
 
 
+class UnknownModel(ModelUnavailable):
+    """A request named a model that does not exist (the client's mistake, not ours)."""
+
+
 @dataclass
 class Entry:
     """A loaded model, and the file state it came from."""
@@ -62,8 +66,9 @@ def available_models() -> list[str]:
 
 def model_named(name: str) -> Model:
     """A model from settings.MODEL_DIR by name; ModelUnavailable if there is none."""
-    if name not in available_models():
-        raise ModelUnavailable(f"no model named {name!r}")
+    names = available_models()
+    if name not in names:
+        raise UnknownModel(f"unknown model {name!r}; choose one of {', '.join(names)}")
     return model_at(Path(settings.MODEL_DIR) / f"{name}.pkl")
 
 

@@ -7,18 +7,22 @@ from dataclasses import dataclass
 import numpy as np
 from django.conf import settings
 
+from nn.model_file import Model
 from nn.preprocess import network_inputs, to_mnist
 
 from . import imaging, inspection
 from .errors import InputError
 from .model_store import (
     ModelUnavailable,
+    UnknownModel,
     available_models,
     choose_model,
     current_model,
     default_name,
     model_named,
 )
+
+KIND_LABELS = {"mlp": "784-250-10 net", "cnn": "Convolutional net"}  # for the model picker
 
 
 @dataclass
@@ -40,16 +44,17 @@ class Prediction:
 def predict(source: bytes | np.ndarray, model_name: str | None = None) -> Prediction:
     """Recognise the digit in image bytes, or in an MNIST-form (28, 28) pixel array, with
     the named model or the served default."""
-    if model_name is not None and model_name not in available_models():
-        raise InputError(f"unknown model {model_name!r}; choose one of {', '.join(available_models())}")
+    try:
+        model = choose_model(model_name)  # first: a wrong name is refused before any decoding
+    except UnknownModel as exc:
+        raise InputError(str(exc)) from None
     if isinstance(source, bytes):
-        return predict_image(source, model_name)
-    return predict_pixels(source, model_name)
+        return predict_image(source, model)
+    return predict_pixels(source, model)
 
 
-def predict_pixels(pixels: np.ndarray, model_name: str | None = None) -> Prediction:
+def predict_pixels(pixels: np.ndarray, model: Model) -> Prediction:
     """Recognise a (28, 28) MNIST-style input (white ink on black, values in [0, 1])."""
-    model = choose_model(model_name)
     x = network_inputs(pixels[None], model.deskewed)  # (1, 784): what the network sees
     probabilities = model.network.predict_proba(x)[0]
     return Prediction(
@@ -60,15 +65,12 @@ def predict_pixels(pixels: np.ndarray, model_name: str | None = None) -> Predict
     )
 
 
-def predict_image(data: bytes, model_name: str | None = None) -> Prediction:
+def predict_image(data: bytes, model: Model) -> Prediction:
     """Recognise the digit in image bytes (PNG, JPEG, WebP or GIF), preprocessed like MNIST."""
     pixels = to_mnist(imaging.decode(data))
     if pixels is None:
         raise InputError("no digit found: the image is blank", 422)
-    return predict_pixels(pixels, model_name)
-
-
-KIND_LABELS = {"mlp": "784-250-10 net", "cnn": "Convolutional net"}
+    return predict_pixels(pixels, model)
 
 
 def readiness() -> tuple[bool, dict]:

@@ -18,20 +18,24 @@ print(json.dumps({"blas_threads": blas, "models_loaded": len(model_store._entrie
 """
 
 
-def run_probe(**env):
+def run_python(code: str, env: dict) -> subprocess.CompletedProcess:
+    """Run code in a fresh interpreter, with no DJANGO_* or *_NUM_THREADS variables but `env`."""
     clean = {
         k: v for k, v in os.environ.items() if not k.endswith("_NUM_THREADS") and not k.startswith("DJANGO")
     }
-    clean.update(DJANGO_SECRET_KEY="probe", DJANGO_ALLOWED_HOSTS="localhost", **env)
-    result = subprocess.run(
-        [sys.executable, "-c", PROBE],
+    return subprocess.run(
+        [sys.executable, "-c", code],
         cwd=ROOT,
-        env=clean,
+        env={**clean, **env},
         capture_output=True,
         text=True,
         timeout=120,
         check=False,
     )
+
+
+def run_probe(**env):
+    result = run_python(PROBE, {"DJANGO_SECRET_KEY": "probe", "DJANGO_ALLOWED_HOSTS": "localhost", **env})
     assert result.returncode == 0, result.stderr
     return json.loads(result.stdout.strip().splitlines()[-1])
 
@@ -48,16 +52,6 @@ def test_the_web_process_starts_even_when_the_default_model_file_is_missing(tmp_
 
 
 def test_without_a_secret_key_production_settings_refuse_to_start():
-    env = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO")}
-    env["DJANGO_SETTINGS_MODULE"] = "digitsite.settings"
-    result = subprocess.run(
-        [sys.executable, "-c", "import django; django.setup()"],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
+    result = run_python("import django; django.setup()", {"DJANGO_SETTINGS_MODULE": "digitsite.settings"})
     assert result.returncode != 0
     assert "DJANGO_SECRET_KEY must be set" in result.stderr
