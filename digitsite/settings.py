@@ -9,12 +9,16 @@ DJANGO_BEHIND_PROXY   "1": trust X-Forwarded-Proto from a TLS-terminating proxy
 DJANGO_HASHED_STATIC  "0" serves static files unhashed without collectstatic (tests)
 DJANGO_STATIC_ROOT    where collectstatic puts the files (default: staticfiles/)
 DIGITS_MODEL          the model that answers by default (default: nn/models/cnn.pkl)
+DATABASE_URL          where labelled drawings are kept (default: sqlite:///db.sqlite3)
+FEEDBACK_RATE_LIMIT   labelled drawings one client may send per minute (default: 20)
 """
 
 import os
 from pathlib import Path
 
 from django.core.exceptions import ImproperlyConfigured
+
+from digitsite import database
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -53,17 +57,29 @@ SECURE_HSTS_SECONDS = 31_536_000 if HTTPS else 0
 SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS
 SECURE_HSTS_PRELOAD = HTTPS
 SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = HTTPS
-if env_bool("DJANGO_BEHIND_PROXY", False):  # a TLS-terminating proxy says the scheme
+BEHIND_PROXY = env_bool("DJANGO_BEHIND_PROXY", False)
+if BEHIND_PROXY:  # a TLS-terminating proxy says the scheme, and the client's address
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 # --- application ----------------------------------------------------------------------
-INSTALLED_APPS = ["django.contrib.staticfiles", "recognizer"]
+INSTALLED_APPS = [
+    "django.contrib.admin",  # to review, fix or delete the labels people send
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "recognizer",
+]
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",  # static files, hashed and compressed
     "digitsite.middleware.SecurityHeadersMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",  # only the admin uses sessions
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 ROOT_URLCONF = "digitsite.urls"
@@ -73,10 +89,16 @@ TEMPLATES = [
         "BACKEND": "django.template.backends.django.DjangoTemplates",
         "DIRS": [BASE_DIR / "templates"],
         "APP_DIRS": True,
-        "OPTIONS": {"context_processors": ["django.template.context_processors.request"]},
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",  # the admin's
+                "django.contrib.messages.context_processors.messages",
+            ]
+        },
     }
 ]
-DATABASES = {"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": BASE_DIR / "db.sqlite3"}}
+DATABASES = {"default": database.from_url(os.environ.get("DATABASE_URL", "sqlite:///db.sqlite3"), BASE_DIR)}
 USE_TZ = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -106,3 +128,7 @@ NETWORK_VIEW_MODEL = "mlp"  # the model the network page draws (it must be the 7
 MAX_REQUEST_BYTES = 8 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = MAX_REQUEST_BYTES
 FILE_UPLOAD_MAX_MEMORY_SIZE = MAX_REQUEST_BYTES  # keep uploads in memory: they are small
+
+# --- feedback: labelled drawings --------------------------------------------------------
+FEEDBACK_RATE_LIMIT = int(os.environ.get("FEEDBACK_RATE_LIMIT", "20"))  # per client, per minute
+FEEDBACK_RATE_WINDOW = 60  # seconds

@@ -1,6 +1,7 @@
-"""URL routes: every page and API endpoint lives in the recognizer app."""
+"""URL routes: every page and API endpoint lives in the recognizer app; the admin reviews labels."""
 
+from django.contrib import admin
 from django.urls import include, path
 
-urlpatterns = [path("", include("recognizer.urls"))]
+urlpatterns = [path("admin/", admin.site.urls), path("", include("recognizer.urls"))]
 handler404 = "recognizer.http.not_found"

@@ -1,6 +1,11 @@
-"""Test-set accuracy, per-class accuracy and the confusion matrix of a model file.
+"""Test-set accuracy, per-class accuracy and the confusion matrix of a model file; or several
+models side by side on MNIST and on held-out labelled drawings from the site.
 
-python -m nn.evaluate [MODEL] [--data-dir FOLDER]
+    python -m nn.evaluate [MODEL] [--data-dir FOLDER]
+    python -m nn.evaluate SHIPPED CANDIDATE --extra-data FOLDER [--extra-holdout 0.2]
+
+With two or more models, each after the first is compared with the first: ship it only if
+it is better on both MNIST and the held-out drawings.
 """
 
 from __future__ import annotations
@@ -11,6 +16,7 @@ import sys
 import numpy as np
 
 from . import DEFAULT_MODEL_PATH
+from .extra_data import load_extra, split_extra
 from .mnist import MnistError, load_mnist
 from .model_file import ModelFileError, load_model
 from .network import Classifier
@@ -59,20 +65,67 @@ def format_report(result: dict) -> str:
     return "\n".join(lines)
 
 
+def format_side_by_side(rows) -> str:
+    """rows: (model, MNIST result, held-out feedback result or None, held-out count)."""
+    width = max(len(r[0]) for r in rows)
+    lines = [f"{'model':<{width}}  {'MNIST test':>10}  {'feedback (held out)':>20}"]
+    for name, mnist, held, n in rows:
+        feedback = f"{100 * held['accuracy']:.2f}% of {n}" if held else "no drawings"
+        lines.append(f"{name:<{width}}  {100 * mnist['accuracy']:>9.2f}%  {feedback:>20}")
+    return "\n".join(lines)
+
+
+def better_on_both(candidate, shipped) -> bool:
+    """A candidate is worth shipping only if it beats the shipped model on MNIST and on feedback."""
+    (_, mnist, held, _), (_, mnist0, held0, _) = candidate, shipped
+    return (
+        mnist["accuracy"] > mnist0["accuracy"] and held is not None and held["accuracy"] > held0["accuracy"]
+    )
+
+
+def compare(paths: list[str], data, extra_held) -> str:
+    rows = []
+    for path in paths:
+        model = load_model(path)
+        held = None
+        if extra_held is not None and len(extra_held[1]):
+            held = evaluate(model.network, *extra_held, model.deskewed)
+        test = evaluate(model.network, data.test_images, data.test_labels, model.deskewed)
+        rows.append((path, test, held, 0 if extra_held is None else len(extra_held[1])))
+    lines = [format_side_by_side(rows)]
+    shipped = rows[0]
+    for row in rows[1:]:
+        if better_on_both(row, shipped):
+            lines.append(f"{row[0]} is better than {shipped[0]} on both: ship it")
+        else:
+            lines.append(f"{row[0]} is not better than {shipped[0]} on both: keep {shipped[0]}")
+    return "\n".join(lines)
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(prog="python -m nn.evaluate", description=__doc__.splitlines()[0])
     parser.add_argument(
-        "model", nargs="?", default=str(DEFAULT_MODEL_PATH), help="model file (default: %(default)s)"
+        "models", nargs="*", metavar="MODEL", help=f"model files (default: {DEFAULT_MODEL_PATH})"
     )
     parser.add_argument("--data-dir", help="folder with the MNIST files (else MNIST_DIR, else the cache)")
+    parser.add_argument(
+        "--extra-data", metavar="FOLDER", help="labelled drawings from `manage.py export_feedback`"
+    )
+    parser.add_argument("--extra-holdout", type=float, default=0.2, metavar="FRACTION",
+                        help="the held-out part, as given to the trainer (default %(default)s)")  # fmt: skip
     args = parser.parse_args(argv)
+    paths = args.models or [str(DEFAULT_MODEL_PATH)]
     try:
-        model = load_model(args.model)
         data = load_mnist(args.data_dir)
+        held = split_extra(*load_extra(args.extra_data), args.extra_holdout)[1] if args.extra_data else None
+        if len(paths) > 1 or held is not None:
+            print(compare(paths, data, held))
+            return 0
+        model = load_model(paths[0])
     except (ModelFileError, MnistError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
-    print(f"model: {args.model} ({model.name}, {model.meta.get('architecture', '')})")
+    print(f"model: {paths[0]} ({model.name}, {model.meta.get('architecture', '')})")
     print(format_report(evaluate(model.network, data.test_images, data.test_labels, model.deskewed)))
     return 0
 

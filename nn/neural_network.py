@@ -24,7 +24,8 @@ import numpy as np  # noqa: E402
 from nn import DEFAULT_MODEL_PATH  # noqa: E402
 from nn.augment import AugmentConfig  # noqa: E402
 from nn.cnn import ConvNet  # noqa: E402
-from nn.evaluate import evaluate, example_digits, format_report  # noqa: E402
+from nn.evaluate import evaluate, example_digits, format_report, format_side_by_side  # noqa: E402
+from nn.extra_data import load_extra, split_extra  # noqa: E402
 from nn.mnist import MnistError, load_keras, load_mnist  # noqa: E402
 from nn.model_file import save_model  # noqa: E402
 from nn.network import RECIPES, Network  # noqa: E402
@@ -59,6 +60,7 @@ TRAIN_FLAGS = {  # flag -> (TrainConfig field, type, help)
     "--validation": ("validation", int, "training images held out to pick the best epoch"),
     "--seed": ("seed", int, "seed of the one random generator"),
     "--hidden": ("hidden", int, "hidden neurons (mlp)"),
+    "--extra-weight": ("extra_weight", int, "copies of each --extra-data drawing in every epoch"),
 }
 AUGMENT_FLAGS = {  # flag -> (AugmentConfig field, help)
     "--rotation": ("rotation_deg", "max rotation, degrees"),
@@ -89,6 +91,10 @@ def parse_args(argv=None) -> argparse.Namespace:
     p.add_argument("--source", choices=("idx", "keras"), default="idx",
                    help="keras: load MNIST through TensorFlow, if installed (default %(default)s)")  # fmt: skip
     p.add_argument("--output", help="model file to write (default nn/models/MODEL.pkl)")
+    p.add_argument("--extra-data", metavar="FOLDER",
+                   help="labelled drawings to mix into training, as written by `manage.py export_feedback`")  # fmt: skip
+    p.add_argument("--extra-holdout", type=float, default=0.2, metavar="FRACTION",
+                   help="part of the extra drawings kept out of training, for evaluation (default %(default)s)")  # fmt: skip
     p.add_argument("--deskew", action=argparse.BooleanOptionalAction,
                    help=f"straighten slanted digits, in training and then in serving ({default_text('deskew')})")  # fmt: skip
     for flag, (field, kind, text) in TRAIN_FLAGS.items():
@@ -98,7 +104,9 @@ def parse_args(argv=None) -> argparse.Namespace:
     for flag, (field, text) in AUGMENT_FLAGS.items():
         g.add_argument(flag, type=float, help=f"{text} ({default_text(field, augment=True)})")
     args = p.parse_args(argv)
-    for flag in ("--hidden", "--max-epochs", "--batch-size"):
+    if not 0 <= args.extra_holdout < 1:
+        p.error("--extra-holdout must be at least 0 and below 1")
+    for flag in ("--hidden", "--max-epochs", "--batch-size", "--extra-weight"):
         value = getattr(args, flag[2:].replace("-", "_"))
         if value is not None and value < 1:
             p.error(f"{flag} must be at least 1")
@@ -126,23 +134,53 @@ def new_network(model: str, cfg: TrainConfig):
     return Network.initialise(rng, (784, cfg.hidden, 10), cfg.recipe)
 
 
+def load_feedback(folder: str | None, holdout: float):
+    """(train part, held-out part) of the extra labelled drawings, or (None, None) without any."""
+    if folder is None:
+        return None, None
+    images, labels = load_extra(folder)
+    return split_extra(images, labels, holdout)
+
+
 def main(argv=None) -> int:
     args = parse_args(argv)
     cfg = config_from(args)
     try:
         data = load_keras() if args.source == "keras" else load_mnist(args.data_dir)
+        extra_train, extra_held = load_feedback(args.extra_data, args.extra_holdout)
     except MnistError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     network = new_network(args.model, cfg)
     print(f"training the {args.model} on {len(data.train_labels)} images", flush=True)
-    result = train(network, data.train_images, data.train_labels, cfg, log=lambda s: print(s, flush=True))
+    if extra_train is not None:
+        print(f"  and {len(extra_train[1])} extra drawings x {cfg.extra_weight}; "
+              f"{len(extra_held[1])} held out for evaluation", flush=True)  # fmt: skip
+    result = train(
+        network,
+        data.train_images,
+        data.train_labels,
+        cfg,
+        log=lambda s: print(s, flush=True),
+        extra=extra_train,
+    )
     test = evaluate(network, data.test_images, data.test_labels, cfg.deskew)
     print(
         f"\nstopped by {result.stopped_by.replace('_', ' ')} after {len(result.history)} epochs "
         f"({result.seconds:.0f}s); kept epoch {result.best_epoch}, best on validation"
     )
     print(format_report(test))
+    extra_meta = None
+    if extra_held is not None:
+        held = evaluate(network, *extra_held, cfg.deskew) if len(extra_held[1]) else None
+        extra_meta = {
+            "folder": Path(args.extra_data).name,
+            "train": len(extra_train[1]),
+            "held_out": len(extra_held[1]),
+            "holdout_fraction": args.extra_holdout,
+            "held_out_accuracy": held and held["accuracy"],
+        }
+        print(format_side_by_side([(str(args.output or args.model), test, held, len(extra_held[1]))]))
     meta = {
         "name": args.model,
         "deskew": cfg.deskew,
@@ -158,6 +196,7 @@ def main(argv=None) -> int:
             data.test_images, data.test_labels, test["predicted"], np.random.default_rng(cfg.seed)
         ),
         "data_sha256": data.sha256,
+        "extra_data": extra_meta,
         "created": datetime.now(UTC).isoformat(timespec="seconds"),
     }
     output = args.output or DEFAULT_MODEL_PATH.with_name(f"{args.model}.pkl")

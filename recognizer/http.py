@@ -11,6 +11,7 @@ import logging
 
 from django.conf import settings
 from django.core.exceptions import BadRequest, RequestDataTooBig, SuspiciousOperation
+from django.db import DatabaseError
 from django.http import HttpRequest, JsonResponse, UnreadablePostError
 from django.http.multipartparser import MultiPartParserError
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
@@ -62,17 +63,28 @@ def error_response(exc: Exception) -> JsonResponse:
     """The JSON answer for any exception: 4xx for what the client sent, 503 without a model,
     and for our own bugs a logged 500 that is still JSON and leaks nothing."""
     if isinstance(exc, InputError):
-        return json_error(exc.message, exc.status)
+        return json_error(exc.message, exc.status, **exc.headers)
     if isinstance(exc, RequestDataTooBig):
         return too_large()
     if isinstance(exc, MultiPartParserError | UnreadablePostError | BadRequest | SuspiciousOperation):
         return json_error(f"the request body cannot be parsed ({type(exc).__name__})", 400)
+    if isinstance(exc, DatabaseError):  # e.g. locked past the busy timeout, or the server is down
+        log.error("database unavailable: %s", exc)
+        return json_error("the database is busy; try again shortly", 503, **{"Retry-After": "5"})
     if isinstance(exc, ModelUnavailable):
         log.error("prediction refused, no model: %s", exc)
         return json_error("the model is not loaded; try again shortly", 503, **{"Retry-After": "30"})
     # A bug of ours, not the client's: log it whole, answer JSON without the details.
     log.exception("unexpected error in %s", type(exc).__name__)
     return json_error("internal error; it has been logged", 500)
+
+
+def client_address(request: HttpRequest) -> str:
+    """The client's address, for the rate limit: behind the proxy, the one it appended last."""
+    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+    if settings.BEHIND_PROXY and forwarded:
+        return forwarded.rsplit(",", 1)[-1].strip()
+    return request.META.get("REMOTE_ADDR", "")
 
 
 def api_view(*methods: str):

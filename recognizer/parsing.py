@@ -101,3 +101,48 @@ def model_name(value) -> str | None:
     if not isinstance(value, str) or not value:
         raise InputError("'model' must be the name of a model, e.g. \"mlp\"")
     return value
+
+
+MISSING = object()  # a field that is absent, as opposed to null
+
+
+def label(value) -> int:
+    """The true digit of a labelled drawing: a JSON integer 0-9, nothing that merely looks like one."""
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 9:
+        shown = "missing" if value is MISSING else json.dumps(value)[:40]
+        raise InputError(f"'label' must be an integer from 0 to 9 (got {shown})")
+    return value
+
+
+def form_label(value: str | None) -> int:
+    """A multipart form's 'label' field: text by nature, so exactly one digit character."""
+    if value is None or len(value) != 1 or value not in "0123456789":
+        shown = "missing" if value is None else json.dumps(value)[:40]
+        raise InputError(f"'label' must be one digit from 0 to 9 (got {shown})")
+    return int(value)
+
+
+MAX_STROKES, MAX_POINTS = 100, 20_000
+
+
+def strokes(value) -> list | None:
+    """Optional pen strokes: lists of [x, y] points in units of the pad's side (about 0..1)."""
+    if value is None:
+        return None
+    if not isinstance(value, list) or len(value) > MAX_STROKES:
+        raise InputError(f"'strokes' must be a list of at most {MAX_STROKES} strokes")
+    total = 0
+    for stroke in value:
+        if not isinstance(stroke, list) or not stroke:
+            raise InputError("each stroke must be a non-empty list of [x, y] points")
+        total += len(stroke)
+        if total > MAX_POINTS:
+            raise InputError(f"the strokes have more than {MAX_POINTS} points")
+        for point in stroke:
+            if not (isinstance(point, list) and len(point) == 2 and all(_coordinate(c) for c in point)):
+                raise InputError("each point must be [x, y]: two finite numbers between -1 and 2")
+    return value
+
+
+def _coordinate(c) -> bool:
+    return not isinstance(c, bool) and isinstance(c, int | float) and -1 <= c <= 2  # NaN fails too

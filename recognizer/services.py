@@ -10,7 +10,7 @@ from django.conf import settings
 from nn.model_file import Model
 from nn.preprocess import network_inputs, to_mnist
 
-from . import imaging, inspection
+from . import feedback, imaging, inspection, ratelimit
 from .errors import InputError
 from .model_store import (
     ModelUnavailable,
@@ -23,6 +23,16 @@ from .model_store import (
 )
 
 KIND_LABELS = {"mlp": "784-250-10 net", "cnn": "Convolutional net"}  # for the model picker
+
+
+@dataclass
+class FeedbackSample:
+    """What a person says about a drawing: the drawing, and the digit it really is."""
+
+    source: bytes | np.ndarray  # image bytes, or a (28, 28) MNIST-form pixel array
+    label: int
+    model: str | None  # the model that answered them; None for the default
+    strokes: list | None = None
 
 
 @dataclass
@@ -48,9 +58,7 @@ def predict(source: bytes | np.ndarray, model_name: str | None = None) -> Predic
         model = choose_model(model_name)  # first: a wrong name is refused before any decoding
     except UnknownModel as exc:
         raise InputError(str(exc)) from None
-    if isinstance(source, bytes):
-        return predict_image(source, model)
-    return predict_pixels(source, model)
+    return predict_pixels(mnist_pixels(source), model)
 
 
 def predict_pixels(pixels: np.ndarray, model: Model) -> Prediction:
@@ -65,12 +73,51 @@ def predict_pixels(pixels: np.ndarray, model: Model) -> Prediction:
     )
 
 
-def predict_image(data: bytes, model: Model) -> Prediction:
-    """Recognise the digit in image bytes (PNG, JPEG, WebP or GIF), preprocessed like MNIST."""
-    pixels = to_mnist(imaging.decode(data))
+def mnist_pixels(source: bytes | np.ndarray) -> np.ndarray:
+    """Image bytes (PNG, JPEG, WebP or GIF) preprocessed into MNIST's (28, 28) form; a pixel
+    array is in that form already."""
+    if not isinstance(source, bytes):
+        return source
+    pixels = to_mnist(imaging.decode(source))
     if pixels is None:
         raise InputError("no digit found: the image is blank", 422)
-    return predict_pixels(pixels, model)
+    return pixels
+
+
+def record_feedback(sample: FeedbackSample, client: str) -> dict:
+    """Store a drawing with the digit it really is, and the answer the named model gives it.
+
+    The answer is computed again here rather than taken from the client: what is stored
+    is what that model says about exactly these pixels."""
+    retry_after = ratelimit.take(client, settings.FEEDBACK_RATE_LIMIT, settings.FEEDBACK_RATE_WINDOW)
+    if retry_after is not None:
+        raise InputError(
+            f"too many labelled drawings from one client: at most {settings.FEEDBACK_RATE_LIMIT} "
+            f"a minute; try again in {retry_after} s",
+            429,
+            {"Retry-After": str(retry_after)},
+        )
+    try:
+        model = choose_model(sample.model)
+    except UnknownModel as exc:
+        raise InputError(str(exc)) from None
+    pixels = mnist_pixels(sample.source)
+    prediction = predict_pixels(pixels, model)
+    image = sample.source if isinstance(sample.source, bytes) else None
+    drawing = feedback.store(
+        pixels, sample.label, prediction, model_sha256=model.sha256, strokes=sample.strokes, image=image
+    )
+    return {
+        "id": drawing.pk,
+        "label": drawing.label,
+        "predicted": drawing.predicted,
+        "model": drawing.model,
+        "count": feedback.count_of(drawing.label),  # drawings of this digit so far, this one included
+    }
+
+
+def feedback_stats() -> dict:
+    return feedback.stats()
 
 
 def readiness() -> tuple[bool, dict]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.middleware.csrf import get_token
@@ -10,7 +11,7 @@ from django.views.decorators.http import require_safe
 
 from . import parsing, services
 from .errors import InputError
-from .http import api_view
+from .http import api_view, client_address
 from .model_store import ModelUnavailable
 from .openapi import OPENAPI
 
@@ -24,22 +25,42 @@ def index(request: HttpRequest) -> HttpResponse:
     return render(request, "recognizer/index.html", {"models": models})
 
 
-@api_view("POST")
-def predict(request: HttpRequest) -> JsonResponse:
+def read_drawing(request: HttpRequest) -> tuple[bytes | np.ndarray, str | None, dict | None]:
+    """The image or pixels, the model asked for, and the JSON body (None for multipart)."""
     if request.content_type == "application/json":
         body = parsing.parse_json_object(request.body)
         source = parsing.image_or_pixels(body, settings.MAX_REQUEST_BYTES)
-        model = parsing.model_name(body.get("model"))
-    elif request.content_type == "multipart/form-data":
+        return source, parsing.model_name(body.get("model")), body
+    if request.content_type == "multipart/form-data":
         source = parsing.uploaded_image(request.FILES)
-        model = parsing.model_name(request.POST.get("model"))
-    else:
-        raise InputError(
-            f"unsupported content type {request.content_type or '(none)'}; "
-            "send application/json or multipart/form-data",
-            415,
-        )
+        return source, parsing.model_name(request.POST.get("model")), None
+    raise InputError(
+        f"unsupported content type {request.content_type or '(none)'}; send application/json or multipart/form-data",
+        415,
+    )
+
+
+@api_view("POST")
+def predict(request: HttpRequest) -> JsonResponse:
+    source, model, _ = read_drawing(request)
     return JsonResponse(services.predict(source, model).as_json())
+
+
+@api_view("POST")
+def feedback(request: HttpRequest) -> JsonResponse:
+    """A drawing with the digit it really is: the same body as predict, plus 'label'."""
+    source, model, body = read_drawing(request)
+    if body is None:  # multipart: form fields are text, and photos come without strokes
+        sample = services.FeedbackSample(source, parsing.form_label(request.POST.get("label")), model)
+    else:
+        label = parsing.label(body.get("label", parsing.MISSING))
+        sample = services.FeedbackSample(source, label, model, parsing.strokes(body.get("strokes")))
+    return JsonResponse(services.record_feedback(sample, client_address(request)), status=201)
+
+
+@require_safe
+def feedback_page(request: HttpRequest) -> HttpResponse:
+    return render(request, "recognizer/feedback.html", {"stats": services.feedback_stats()})
 
 
 @api_view("GET", "HEAD")

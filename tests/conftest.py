@@ -49,6 +49,15 @@ def serve_random_model(settings, model_path):
 
 
 @pytest.fixture(scope="session")
+def django_db_modify_db_settings(tmp_path_factory):
+    """SQLite tests use a file, as the site does: an in-memory database has no write-ahead
+    log and locks differently, so the concurrency tests would test something else."""
+    db = django_settings.DATABASES["default"]
+    if db["ENGINE"].endswith("sqlite3"):
+        db.setdefault("TEST", {})["NAME"] = str(tmp_path_factory.mktemp("db") / "test.sqlite3")
+
+
+@pytest.fixture(scope="session")
 def browser():
     """A headless Chromium for the end-to-end tests (tests/browser.py has the helpers)."""
     from tests.browser import launch_browser

@@ -1,4 +1,4 @@
-/** Calls to the prediction API; failures become an ApiError with a message for people. */
+/** Calls to the prediction and feedback APIs; failures become an ApiError with a message for people. */
 
 export class ApiError extends Error {
   constructor(message, status) {
@@ -8,9 +8,10 @@ export class ApiError extends Error {
 }
 
 export class PredictApi {
-  constructor(url, csrfToken) {
+  constructor(url, csrfToken, feedbackUrl = null) {
     this.url = url;
     this.csrfToken = csrfToken;
+    this.feedbackUrl = feedbackUrl;
   }
 
   /** `model` names the model to ask; undefined asks the site's default. */
@@ -29,10 +30,26 @@ export class PredictApi {
     return this.#post(form, {});
   }
 
-  async #post(body, headers) {
+  /**
+   * Say which digit a drawing really is. `sample` is what was predicted: {image, strokes}
+   * for a drawing, {file} for a photo; `model` is the model that answered.
+   */
+  sendFeedback(sample, label, model) {
+    if (sample.file) {
+      const form = new FormData();
+      form.append("image", sample.file);
+      form.append("label", String(label));
+      if (model) form.append("model", model);
+      return this.#post(form, {}, this.feedbackUrl);
+    }
+    const body = JSON.stringify({ image: sample.image, strokes: sample.strokes, label, model });
+    return this.#post(body, { "Content-Type": "application/json" }, this.feedbackUrl);
+  }
+
+  async #post(body, headers, url = this.url) {
     let response;
     try {
-      response = await fetch(this.url, {
+      response = await fetch(url, {
         method: "POST",
         body,
         headers: { ...headers, "X-CSRFToken": this.csrfToken },

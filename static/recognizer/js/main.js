@@ -4,6 +4,7 @@
  */
 
 import { PredictApi } from "./api.js";
+import { compactStrokes, FeedbackPanel } from "./feedback.js";
 import { Latest } from "./latest.js";
 import { DrawingPad } from "./pad.js";
 import { ResultView } from "./result.js";
@@ -11,18 +12,25 @@ import { bindShortcuts } from "./shortcuts.js";
 import { exportPng } from "./strokes.js";
 
 const root = document.querySelector(".app");
-const api = new PredictApi(root.dataset.predictUrl, root.dataset.csrfToken);
+const api = new PredictApi(root.dataset.predictUrl, root.dataset.csrfToken, root.dataset.feedbackUrl);
 // The strokes live in sessionStorage, shared with the network page.
 const pad = new DrawingPad(root.querySelector('[data-testid="canvas"]'), { storageKey: "digits.strokes" });
 const view = new ResultView(root);
+const feedback = new FeedbackPanel(root, api); // "right", or the digit it really was
 const hint = root.querySelector("[data-hint]");
 const modelSelect = root.querySelector("[data-model-select]"); // absent with a single model
 const chosenModel = () => modelSelect?.value;
 const latest = new Latest(root); // older answers are dropped
 let lastPhoto = null; // the uploaded photo the answer is about, if it is one
 
-function run(request) {
-  latest.run(request, (prediction) => view.show(prediction), (error) => {
+/** Predict `sample` ({image, strokes} or {file}) and show the answer, with the feedback offer. */
+function run(sample, request) {
+  feedback.withdraw(); // until the answer for this sample arrives
+  const shown = (prediction) => {
+    view.show(prediction);
+    feedback.offer(sample, prediction);
+  };
+  latest.run(request, shown, (error) => {
     if (error.status === 422) view.message("No digit found", error.message, "blank");
     else view.error(error.message);
   });
@@ -32,16 +40,18 @@ function predictDrawing() {
   lastPhoto = null;
   if (pad.isEmpty) {
     latest.cancel(); // an answer still on its way is for a drawing that is gone
+    feedback.withdraw();
     view.empty();
     return;
   }
-  run(() => api.predictImage(exportPng(pad.strokes.list), chosenModel()));
+  const sample = { image: exportPng(pad.strokes.list), strokes: compactStrokes(pad.strokes.list) };
+  run(sample, () => api.predictImage(sample.image, chosenModel()));
 }
 
 function predictPhoto(file) {
   pad.clear(); // the answer is about the photo now, not the drawing
   lastPhoto = file;
-  run(() => api.predictFile(file, chosenModel()));
+  run({ file }, () => api.predictFile(file, chosenModel()));
 }
 
 pad.addEventListener("strokeend", predictDrawing);

@@ -1,0 +1,79 @@
+"""Labelled drawings: storing one, counting them for the stats page, exporting them all.
+
+The drawing is kept in MNIST's form (28x28 bytes, white ink on black, before deskewing),
+so the trainer reads it exactly as it reads MNIST.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+import numpy as np
+from django.db.models import Count
+
+from .models import Drawing
+
+
+def to_bytes(pixels: np.ndarray) -> bytes:
+    """A (28, 28) float image in [0, 1] -> 784 bytes, 0-255."""
+    return np.clip(np.rint(pixels * 255), 0, 255).astype(np.uint8).tobytes()
+
+
+def store(
+    pixels: np.ndarray, label: int, prediction, *, model_sha256: str, strokes, image: bytes | None
+) -> Drawing:
+    return Drawing.objects.create(
+        label=label,
+        pixels=to_bytes(pixels),
+        model=prediction.model,
+        model_sha256=model_sha256,
+        predicted=prediction.digit,
+        probabilities=[round(p, 6) for p in prediction.probabilities],
+        strokes=strokes,
+        image=image,
+    )
+
+
+def count_of(label: int) -> int:
+    return Drawing.objects.filter(label=label).count()
+
+
+def stats() -> dict:
+    """Drawings per digit, and per model how many it answered and how many of those were right."""
+    rows = Drawing.objects.values("label", "model", "predicted").annotate(n=Count("id"))
+    per_digit = [
+        {"digit": d, "count": 0, "right": defaultdict(int), "answered": defaultdict(int)} for d in range(10)
+    ]
+    models: dict[str, dict] = defaultdict(lambda: {"answered": 0, "right": 0})
+    for row in rows:
+        digit, model, n = per_digit[row["label"]], row["model"], row["n"]
+        right = n if row["label"] == row["predicted"] else 0
+        digit["count"] += n
+        digit["answered"][model] += n
+        digit["right"][model] += right
+        models[model]["answered"] += n
+        models[model]["right"] += right
+    names = sorted(models)
+    return {
+        "total": sum(d["count"] for d in per_digit),
+        "models": [{"name": m, **models[m]} for m in names],
+        "digits": [
+            {
+                "digit": d["digit"],
+                "count": d["count"],
+                "models": [{"name": m, "answered": d["answered"][m], "right": d["right"][m]} for m in names],
+            }
+            for d in per_digit
+        ],
+    }
+
+
+def export_arrays(batch: int = 2000) -> tuple[np.ndarray, np.ndarray]:
+    """Every labelled drawing, oldest first: (N, 28, 28) uint8 images and (N,) uint8 labels."""
+    rows = Drawing.objects.order_by("id").values_list("pixels", "label").iterator(chunk_size=batch)
+    pixels, labels = bytearray(), bytearray()
+    for data, label in rows:
+        pixels += bytes(data)  # memoryview on PostgreSQL, bytes on SQLite
+        labels.append(label)
+    images = np.frombuffer(bytes(pixels), dtype=np.uint8).reshape(-1, 28, 28)
+    return images, np.frombuffer(bytes(labels), dtype=np.uint8)

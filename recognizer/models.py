@@ -1,0 +1,56 @@
+"""What the site stores: drawings people labelled, and the per-client counters of the rate limit.
+
+Nothing personal: no account, name, cookie or network address is kept with a drawing.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+from django.db.models.functions import Length
+from django.db.models.lookups import Exact
+
+PIXELS = 28 * 28
+
+
+class Drawing(models.Model):
+    """A digit someone drew or uploaded, with the digit they say it is."""
+
+    created = models.DateTimeField(auto_now_add=True, db_index=True)
+    label = models.PositiveSmallIntegerField(help_text="the digit it really is, 0-9")
+    # The network's input before any deskewing, MNIST's form: 28x28 bytes, white ink on
+    # black, row by row. Exported as it is for retraining.
+    pixels = models.BinaryField(max_length=PIXELS)
+    model = models.CharField(max_length=64, help_text="name of the model that answered")
+    model_sha256 = models.CharField(max_length=64, blank=True)
+    predicted = models.PositiveSmallIntegerField(help_text="the digit the model answered")
+    probabilities = models.JSONField(help_text="the model's ten probabilities")
+    strokes = models.JSONField(null=True, blank=True, help_text="pen strokes, in units of the pad's side")
+    image = models.BinaryField(null=True, blank=True, help_text="the image as sent")
+
+    class Meta:
+        ordering = ["-created"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(label__lte=9), name="label_is_a_digit"),
+            models.CheckConstraint(condition=models.Q(predicted__lte=9), name="predicted_is_a_digit"),
+            models.CheckConstraint(condition=Exact(Length("pixels"), PIXELS), name="pixels_are_28x28"),
+        ]
+
+    def __str__(self) -> str:
+        return f"a {self.label} ({self.model} said {self.predicted})"
+
+    @property
+    def right(self) -> bool:
+        return self.label == self.predicted
+
+
+class RateWindow(models.Model):
+    """How many drawings one client sent in one time window. The client is a keyed hash of
+    its address, and rows are deleted once their window is over."""
+
+    client = models.CharField(max_length=64)
+    window = models.BigIntegerField(help_text="start of the window, in seconds since the epoch")
+    count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["client", "window"], name="one_counter_per_window")]
+        indexes = [models.Index(fields=["window"])]

@@ -1,0 +1,87 @@
+/**
+ * One tap after an answer: "right", or the digit it really was. The drawing (or photo) goes
+ * to the feedback API with that label; a correction can be sent again until it is saved.
+ */
+
+const round = (v) => Math.round(v * 1e4) / 1e4; // a tenth of a pixel on a 1000 px pad
+
+/** Strokes in unit coordinates, rounded so the stored JSON stays small. */
+export function compactStrokes(strokes) {
+  return strokes.map((stroke) => stroke.map(([x, y]) => [round(x), round(y)]));
+}
+
+export class FeedbackPanel {
+  constructor(root, api) {
+    this.api = api;
+    this.panel = root.querySelector("[data-feedback]");
+    this.status = root.querySelector("[data-feedback-status]");
+    this.choices = root.querySelector("[data-feedback-choices]");
+    this.confirm = root.querySelector("[data-feedback-right]");
+    this.buttons = [...this.panel.querySelectorAll("button")];
+    this.sample = null;
+    this.confirm.addEventListener("click", () => this.#send(this.digit));
+    for (const button of this.panel.querySelectorAll("[data-label]")) {
+      button.addEventListener("click", () => this.#send(Number(button.dataset.label)));
+    }
+  }
+
+  /** An answer is shown: offer to confirm or correct it. */
+  offer(sample, prediction) {
+    this.sample = sample;
+    this.digit = prediction.digit;
+    this.model = prediction.model;
+    this.confirm.querySelector("[data-feedback-digit]").textContent = String(prediction.digit);
+    this.#setButtons(true);
+    this.#say("", "");
+    this.panel.hidden = false;
+  }
+
+  /** No answer on screen any more (cleared, blank, error): nothing to label. */
+  withdraw() {
+    this.sample = null;
+    this.panel.hidden = true;
+  }
+
+  async #send(label) {
+    const sample = this.sample;
+    if (!sample) return;
+    this.#setButtons(false);
+    this.#say("Saving…", "saving");
+    try {
+      const saved = await this.api.sendFeedback(sample, label, this.model);
+      if (sample !== this.sample) return; // a newer drawing is on screen now
+      this.sample = null; // saved once: a second tap would count it twice
+      this.#saved(saved);
+    } catch (error) {
+      if (sample !== this.sample) return;
+      this.#setButtons(true);
+      const text = error.status === 0 ? "Could not reach the server: tap again to retry." : error.message;
+      this.#say(text, "error");
+    }
+  }
+
+  #saved({ label, predicted, count }) {
+    const verdict = label === predicted ? `Saved: a ${label}, as the network said.` : `Saved as a ${label}.`;
+    const drawings = count === 1 ? "the first drawing" : `${count} drawings`;
+    this.#say(`${verdict} Thank you: ${drawings} of ${label} so far. `, "saved");
+    const link = document.createElement("a");
+    link.href = this.panel.dataset.statsUrl;
+    link.textContent = "See the counts";
+    this.status.append(link);
+    this.choices.hidden = true;
+    this.confirm.hidden = true;
+  }
+
+  #setButtons(enabled) {
+    for (const button of this.buttons) button.disabled = !enabled;
+    if (enabled) {
+      this.choices.hidden = false;
+      this.confirm.hidden = false;
+    }
+  }
+
+  #say(text, state) {
+    this.status.textContent = text;
+    this.status.dataset.state = state;
+  }
+}

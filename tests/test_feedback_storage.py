@@ -1,0 +1,118 @@
+"""The labelled-drawing database: concurrent writers lose nothing, SQLite is set up for
+several processes, the rate limit is shared, and the export reads back as MNIST does."""
+
+import gzip
+import threading
+
+import numpy as np
+import pytest
+from django.core.management import call_command
+from django.db import connection, connections
+from django.db.utils import IntegrityError
+
+from nn.extra_data import IMAGES_FILE, LABELS_FILE, load_extra
+from nn.mnist import parse_idx
+from recognizer import ratelimit
+from recognizer.models import Drawing, RateWindow
+from tests.test_feedback_view import FeedbackApi
+
+pytestmark = pytest.mark.storage
+
+WRITERS = 32
+
+
+def make_drawing(label: int, fill: int = 0, **fields) -> Drawing:
+    pixels = bytes([fill]) * 784
+    values = {"model": "mlp", "predicted": label, "probabilities": [0.1] * 10, **fields}
+    return Drawing.objects.create(label=label, pixels=pixels, **values)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_32_concurrent_writers_lose_no_label():
+    barrier = threading.Barrier(WRITERS)
+    results = [None] * WRITERS
+
+    def write(i):
+        try:
+            api = FeedbackApi(f"192.0.2.{i}")  # each its own client, under the rate limit
+            barrier.wait(timeout=30)
+            results[i] = api.drawing(i % 10).status_code
+        finally:
+            connections.close_all()  # this thread's connection
+
+    threads = [threading.Thread(target=write, args=(i,)) for i in range(WRITERS)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=120)
+    assert results == [201] * WRITERS
+    stored = sorted(Drawing.objects.values_list("label", flat=True))
+    assert stored == sorted(i % 10 for i in range(WRITERS))
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_rate_limit_counts_every_request_of_concurrent_workers():
+    barrier = threading.Barrier(16)
+
+    def hit():
+        try:
+            barrier.wait(timeout=30)
+            ratelimit.take("198.51.100.9", limit=1000, window_seconds=60, now=1_000_000.0)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=hit) for _ in range(16)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=60)
+    assert RateWindow.objects.get().count == 16
+
+
+@pytest.mark.django_db
+def test_a_rate_limit_window_forgets_the_client_once_it_is_over():
+    assert ratelimit.take("198.51.100.3", limit=1, window_seconds=60, now=120.0) is None
+    assert ratelimit.take("198.51.100.3", limit=1, window_seconds=60, now=150.0) == 30
+    assert ratelimit.take("198.51.100.4", limit=1, window_seconds=60, now=185.0) is None  # a new window
+    assert list(RateWindow.objects.values_list("window", flat=True)) == [180]  # the old one is gone
+    assert "198.51.100" not in RateWindow.objects.get().client  # only a keyed hash
+
+
+@pytest.mark.django_db
+def test_sqlite_runs_with_a_write_ahead_log_and_a_busy_timeout():
+    if connection.vendor != "sqlite":
+        pytest.skip("SQLite only")
+    with connection.cursor() as cursor:
+        assert cursor.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+        assert cursor.execute("PRAGMA busy_timeout").fetchone()[0] == 20_000
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "fields", [{"label": 10}, {"predicted": 12}, {"pixels": b"\0" * 783}, {"pixels": b"\0" * 785}]
+)
+def test_the_database_itself_refuses_a_label_over_9_or_an_input_not_784_bytes(fields):
+    values = {"label": 3, "predicted": 3, "pixels": b"\0" * 784, "model": "mlp", "probabilities": []} | fields
+    with pytest.raises(IntegrityError):
+        Drawing.objects.create(**values)
+
+
+@pytest.mark.django_db
+def test_export_writes_mnist_format_idx_files_that_read_back_exactly(tmp_path):
+    for label, fill in [(3, 10), (7, 200), (0, 255)]:
+        make_drawing(label, fill)
+    call_command("export_feedback", "--out", str(tmp_path))
+    images = parse_idx(gzip.decompress((tmp_path / IMAGES_FILE).read_bytes()))
+    labels = parse_idx(gzip.decompress((tmp_path / LABELS_FILE).read_bytes()))
+    assert images.shape == (3, 28, 28) and images.dtype == np.uint8
+    assert labels.tolist() == [3, 7, 0]
+    assert images[:, 0, 0].tolist() == [10, 200, 255]
+    loaded_images, loaded_labels = load_extra(tmp_path)
+    assert np.array_equal(loaded_images, images) and np.array_equal(loaded_labels, labels)
+
+
+@pytest.mark.django_db
+def test_export_of_an_empty_table_writes_empty_files_that_still_read(tmp_path):
+    call_command("export_feedback", "--out", str(tmp_path))
+    images, labels = load_extra(tmp_path)
+    assert images.shape == (0, 28, 28) and labels.shape == (0,)
