@@ -66,3 +66,28 @@ def test_the_keras_source_without_tensorflow_says_what_to_install(monkeypatch, c
     monkeypatch.setitem(sys.modules, "tensorflow", None)  # import tensorflow -> ImportError
     assert neural_network.main(["--source", "keras"]) == 2
     assert "pip install -r nn/requirements-optional.txt" in capsys.readouterr().err
+
+
+@pytest.mark.skipif(not os.environ.get("MNIST_DIR"), reason="set MNIST_DIR to the real MNIST files")
+def test_retraining_with_extra_data_holds_part_out_and_evaluation_compares_models_on_both(tmp_path):
+    data = mnist.load_mnist(os.environ["MNIST_DIR"], allow_download=False)
+    feedback = tmp_path / "feedback"
+    feedback.mkdir()
+    mnist.write_idx(feedback / "feedback-images-idx3-ubyte.gz", data.test_images[:200])
+    mnist.write_idx(feedback / "feedback-labels-idx1-ubyte.gz", data.test_labels[:200])
+    out = tmp_path / "retrained.pkl"
+    result = run("nn/neural_network.py", "--max-epochs", "1", "--no-augment", "--hidden", "32",
+                 "--extra-data", str(feedback), "--extra-weight", "3", "--output", str(out))  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    extra = load_model(out).meta["extra_data"]
+    assert extra["train"] + extra["held_out"] == 200 and 20 < extra["held_out"] < 60
+    assert "feedback (held out)" in result.stdout
+
+    shipped = ROOT / "nn" / "models" / "mlp.pkl"
+    compared = run("-m", "nn.evaluate", str(shipped), str(out), "--extra-data", str(feedback))
+    assert compared.returncode == 0, compared.stderr
+    rows = compared.stdout.splitlines()
+    assert rows[0].split() == ["model", "MNIST", "test", "feedback", "(held", "out)"]
+    assert f"of {extra['held_out']}" in rows[1] and f"of {extra['held_out']}" in rows[2]
+    # A one-epoch, 32-neuron network does not beat the shipped one on MNIST.
+    assert rows[3] == f"{out} is not better than {shipped} on both: keep {shipped}"

@@ -1,0 +1,84 @@
+"""End-to-end: in a real Chromium, a person confirms or corrects an answer in one tap and
+sees it counted; on the phone too. Runs on SQLite and, in CI, on PostgreSQL."""
+
+import pytest
+
+from recognizer.models import Drawing
+from tests.browser import (
+    ONE,
+    SCREENSHOTS,
+    SEVEN,
+    draw_with_mouse,
+    draw_with_touch,
+    open_page,
+    prediction_after,
+)
+
+pytestmark = [pytest.mark.browser, pytest.mark.storage, pytest.mark.usefixtures("transactional_db")]
+
+
+def saved_status(page) -> str:
+    status = page.get_by_test_id("feedback-status")
+    page.locator('[data-testid="feedback-status"][data-state="saved"]').wait_for(timeout=10_000)
+    return status.inner_text()
+
+
+def tap_when_still(page, target) -> None:
+    """Scroll to `target` and tap it as a person would, a moment later: Chromium takes a
+    touch within about 300 ms (longer on a loaded machine) of a scroll for the end of that gesture, not for a tap."""
+    target.scroll_into_view_if_needed()
+    page.wait_for_timeout(1000)
+    target.tap()
+
+
+def test_one_tap_confirms_a_right_answer_and_the_stats_page_counts_it(page, site):
+    draw_with_mouse(page, SEVEN)
+    assert prediction_after(page, 1) == "7"
+    assert page.get_by_test_id("feedback-right").inner_text() == "Right, it's a 7"
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=SCREENSHOTS / "feedback-desktop.png")
+    page.get_by_test_id("feedback-right").click()
+    assert saved_status(page).startswith("Saved: a 7, as the network said. Thank you: the first drawing of 7")
+    assert not page.get_by_test_id("feedback-right").is_visible()  # a second tap would count twice
+    drawing = Drawing.objects.get()
+    assert (drawing.label, drawing.predicted, len(drawing.strokes)) == (7, 7, 1)
+    page.get_by_role("link", name="See the counts").click()
+    assert "1 labelled drawing so far" in page.get_by_test_id("feedback-total").inner_text()
+    assert page.locator('tr[data-digit="7"] [data-field="count"]').inner_text() == "1"
+
+
+def test_one_tap_on_the_true_digit_corrects_a_wrong_answer(page):
+    draw_with_mouse(page, SEVEN)
+    assert prediction_after(page, 1) == "7"
+    page.get_by_test_id("feedback-1").click()  # say it was really a 1
+    assert saved_status(page).startswith("Saved as a 1. Thank you: the first drawing of 1")
+    drawing = Drawing.objects.get()
+    assert (drawing.label, drawing.predicted) == (1, 7)
+
+
+def test_a_new_drawing_takes_the_offer_away_until_its_own_answer_arrives(page):
+    draw_with_mouse(page, SEVEN)
+    prediction_after(page, 1)
+    page.get_by_test_id("feedback-right").click()
+    saved_status(page)
+    page.get_by_role("button", name="Clear").click()
+    assert not page.get_by_test_id("feedback").is_visible()
+    draw_with_mouse(page, ONE)
+    prediction_after(page, 2)
+    assert page.get_by_test_id("feedback-right").is_visible()
+    assert page.get_by_test_id("feedback-status").inner_text() == ""
+
+
+def test_on_a_phone_a_touch_drawing_is_corrected_with_one_tap(browser, site):
+    page = open_page(browser, site, viewport={"width": 390, "height": 844}, has_touch=True, is_mobile=True,
+                     device_scale_factor=3)  # fmt: skip
+    draw_with_touch(page, ONE)
+    assert prediction_after(page, 1) == "1"
+    tap_when_still(page, page.get_by_test_id("feedback-4"))
+    assert saved_status(page).startswith("Saved as a 4.")
+    assert Drawing.objects.get().label == 4
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=SCREENSHOTS / "feedback-phone.png", full_page=True)
+    assert page.errors == []
+    page.context.close()
