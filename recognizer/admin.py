@@ -28,15 +28,7 @@ class DrawingAdmin(admin.ModelAdmin):
         "strokes",
         "created",
     )
-    readonly_fields = (
-        "thumbnail",
-        "predicted",
-        "model",
-        "model_sha256",
-        "probabilities",
-        "strokes",
-        "created",
-    )
+    readonly_fields = tuple(f for f in fields if f != "label")  # only the label is for people to fix
 
     @admin.display(description="drawing")
     def thumbnail(self, drawing: Drawing) -> str:
