@@ -9,6 +9,7 @@ DJANGO_BEHIND_PROXY   "1": trust X-Forwarded-Proto from a TLS-terminating proxy
 DJANGO_HASHED_STATIC  "0" serves static files unhashed without collectstatic (tests)
 DJANGO_STATIC_ROOT    where collectstatic puts the files (default: staticfiles/)
 DIGITS_MODEL          the model that answers by default (default: nn/models/cnn.pkl)
+DJANGO_TIME_ZONE      the admin's time zone (default: UTC)
 DATABASE_URL          where labelled drawings are kept (default: sqlite:///db.sqlite3)
 FEEDBACK_RATE_LIMIT   labelled drawings one client may send per minute (default: 20)
 """
@@ -100,6 +101,7 @@ TEMPLATES = [
 ]
 DATABASES = {"default": database.from_url(os.environ.get("DATABASE_URL", "sqlite:///db.sqlite3"), BASE_DIR)}
 USE_TZ = True
+TIME_ZONE = os.environ.get("DJANGO_TIME_ZONE", "UTC")  # how the admin shows times
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- static files ---------------------------------------------------------------------

@@ -105,7 +105,11 @@ def compare(paths: list[str], data, extra_held) -> str:
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(prog="python -m nn.evaluate", description=__doc__.splitlines()[0])
     parser.add_argument(
-        "models", nargs="*", metavar="MODEL", help=f"model files (default: {DEFAULT_MODEL_PATH})"
+        "models",
+        nargs="*",
+        metavar="MODEL",
+        help="model files: the first is the shipped one, each other a candidate compared with it "
+        f"(default: {DEFAULT_MODEL_PATH})",
     )
     parser.add_argument("--data-dir", help="folder with the MNIST files (else MNIST_DIR, else the cache)")
     parser.add_argument(

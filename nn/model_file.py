@@ -142,6 +142,7 @@ def save_model(path: str | os.PathLike, network: Classifier, meta: dict) -> None
 def write_atomically(path: Path, data: bytes) -> None:
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
+        os.chmod(tmp, 0o644)  # mkstemp makes it private; a model is read by the web server's user
         with os.fdopen(fd, "wb") as f:
             f.write(data)
             f.flush()

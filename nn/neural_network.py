@@ -165,9 +165,11 @@ def main(argv=None) -> int:
         extra=extra_train,
     )
     test = evaluate(network, data.test_images, data.test_labels, cfg.deskew)
+    clean = sum(e["phase"] == "clean" for e in result.history)
     print(
-        f"\nstopped by {result.stopped_by.replace('_', ' ')} after {len(result.history)} epochs "
-        f"({result.seconds:.0f}s); kept epoch {result.best_epoch}, best on validation"
+        f"\nstopped by {result.stopped_by.replace('_', ' ')} after {len(result.history) - clean} epochs"
+        + (f", then {clean} undistorted" if clean else "")
+        + f" ({result.seconds:.0f}s); kept epoch {result.best_epoch}, best on validation"
     )
     print(format_report(test))
     extra_meta = None

@@ -5,6 +5,7 @@ Nothing personal: no account, name, cookie or network address is kept with a dra
 
 from __future__ import annotations
 
+from django.core.validators import MaxValueValidator
 from django.db import models
 from django.db.models.functions import Length
 from django.db.models.lookups import Exact
@@ -16,7 +17,9 @@ class Drawing(models.Model):
     """A digit someone drew or uploaded, with the digit they say it is."""
 
     created = models.DateTimeField(auto_now_add=True, db_index=True)
-    label = models.PositiveSmallIntegerField(help_text="the digit it really is, 0-9")
+    label = models.PositiveSmallIntegerField(
+        validators=[MaxValueValidator(9)], help_text="the digit it really is, 0-9"
+    )
     # The network's input before any deskewing, MNIST's form: 28x28 bytes, white ink on
     # black, row by row. Exported as it is for retraining.
     pixels = models.BinaryField(max_length=PIXELS)

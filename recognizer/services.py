@@ -22,7 +22,7 @@ from .model_store import (
     model_named,
 )
 
-KIND_LABELS = {"mlp": "784-250-10 net", "cnn": "Convolutional net"}  # for the model picker
+KIND_LABELS = {"mlp": "{sizes} net", "cnn": "Convolutional net"}  # for the model picker
 
 
 @dataclass
@@ -77,6 +77,8 @@ def mnist_pixels(source: bytes | np.ndarray) -> np.ndarray:
     """Image bytes (PNG, JPEG, WebP or GIF) preprocessed into MNIST's (28, 28) form; a pixel
     array is in that form already."""
     if not isinstance(source, bytes):
+        if not source.any():  # nothing to recognise, and nothing to learn from
+            raise InputError("no digit found: every pixel is 0", 422)
         return source
     pixels = to_mnist(imaging.decode(source))
     if pixels is None:
@@ -137,11 +139,12 @@ def model_choices() -> list[dict]:
     choices = []
     for n in names:
         try:
-            meta = model_named(n).meta
+            model = model_named(n)
         except ModelUnavailable:
             continue
-        accuracy = meta.get("test_accuracy")
-        label = KIND_LABELS.get(meta.get("kind"), n)
+        accuracy = model.meta.get("test_accuracy")
+        sizes = "-".join(str(s) for s in getattr(model.network, "sizes", ()))  # the CNN has none
+        label = KIND_LABELS.get(model.meta.get("kind"), n).format(sizes=sizes)
         if accuracy is not None:
             label += f" · {100 * accuracy:.2f}%"
         choices.append({"name": n, "default": n == default, "label": label})

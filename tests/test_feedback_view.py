@@ -169,3 +169,13 @@ def test_a_database_that_stays_locked_is_a_503_with_retry_after_not_a_500(api, m
     response = api.drawing(7)
     assert response.status_code == 503 and response["Retry-After"] == "5"
     assert response.json() == {"error": "the database is busy; try again shortly"}
+
+
+def test_all_blank_pixels_are_not_a_digit_to_learn_from_or_to_predict(api):
+    response = api.send({"pixels": [0] * 784, "label": 3})
+    assert response.status_code == 422 and response.json()["error"] == "no digit found: every pixel is 0"
+    predicted = api.client.post(
+        "/api/predict", json.dumps({"pixels": [0] * 784}), "application/json", headers=api.headers
+    )
+    assert predicted.status_code == 422
+    assert not Drawing.objects.exists()

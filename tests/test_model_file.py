@@ -160,3 +160,10 @@ def test_a_malicious_pickle_is_refused_by_its_checksum_before_it_is_unpickled(tm
     with pytest.raises(ModelFileError, match="does not match"):
         load_model(path, verify=True)
     assert unpickled == [] and not marker.exists()
+
+
+def test_a_saved_model_and_its_checksum_are_readable_by_other_users_like_the_web_server(tmp_path, network):
+    path = tmp_path / "mlp.pkl"
+    save_model(path, network, {"name": "mlp"})
+    assert path.stat().st_mode & 0o777 == 0o644
+    assert (tmp_path / "mlp.pkl.sha256").stat().st_mode & 0o777 == 0o644

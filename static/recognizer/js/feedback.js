@@ -3,6 +3,8 @@
  * to the feedback API with that label; a correction can be sent again until it is saved.
  */
 
+import { aDigit } from "./format.js";
+
 const round = (v) => Math.round(v * 1e4) / 1e4; // a tenth of a pixel on a 1000 px pad
 
 /** Strokes in unit coordinates, rounded so the stored JSON stays small. */
@@ -30,7 +32,7 @@ export class FeedbackPanel {
     this.sample = sample;
     this.digit = prediction.digit;
     this.model = prediction.model;
-    this.confirm.querySelector("[data-feedback-digit]").textContent = String(prediction.digit);
+    this.confirm.querySelector("[data-feedback-digit]").textContent = aDigit(prediction.digit);
     this.#setButtons(true);
     this.#say("", "");
     this.panel.hidden = false;
@@ -61,7 +63,7 @@ export class FeedbackPanel {
   }
 
   #saved({ label, predicted, count }) {
-    const verdict = label === predicted ? `Saved: a ${label}, as the network said.` : `Saved as a ${label}.`;
+    const verdict = label === predicted ? `Saved: ${aDigit(label)}, as the network said.` : `Saved as ${aDigit(label)}.`;
     const drawings = count === 1 ? "the first drawing" : `${count} drawings`;
     this.#say(`${verdict} Thank you: ${drawings} of ${label} so far. `, "saved");
     const link = document.createElement("a");

@@ -8,7 +8,7 @@
 import { PredictApi } from "./api.js";
 import { Latest } from "./latest.js";
 import { NetworkDiagram } from "./network-diagram.js";
-import { percent } from "./format.js";
+import { aDigit, percent } from "./format.js";
 import { forward } from "./network-math.js";
 import { NeuronPanel } from "./network-panel.js";
 import { decodeProcessed } from "./network-pixels.js";
@@ -56,7 +56,7 @@ function showActivations(act, message = null) {
   if (act) {
     root.dataset.digit = String(act.digit);
     root.dataset.seq = String(++state.seq);
-    status.textContent = `It's a ${act.digit} (${percent(act.p[act.digit])} sure).`;
+    status.textContent = `It's ${aDigit(act.digit)} (${percent(act.p[act.digit])} sure).`;
   } else {
     root.dataset.digit = "";
     status.textContent = message || "Draw a digit to see the neurons fire.";

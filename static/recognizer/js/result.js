@@ -4,7 +4,7 @@
  * data-digit holds the shown digit and data-seq counts the predictions shown.
  */
 
-import { percent } from "./format.js";
+import { aDigit, percent } from "./format.js";
 
 const UNSURE_BELOW = 0.6;
 
@@ -26,7 +26,7 @@ export class ResultView {
     this.field("digit").textContent = String(digit);
     this.field("headline").textContent = unsure
       ? `Not sure: maybe ${digit}, or ${second[1]}?`
-      : `It's a ${digit}`;
+      : `It's ${aDigit(digit)}`;
     this.field("detail").textContent =
       `${percent(top[0])} sure · runner-up ${second[1]} (${percent(second[0])}) · model ${model}`;
     this.bars.forEach((bar, d) => {
