@@ -152,7 +152,9 @@ def main(argv=None) -> int:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     network = new_network(args.model, cfg)
-    print(f"training the {args.model} on {len(data.train_labels)} images", flush=True)
+    n_val = min(cfg.validation, len(data.train_labels))
+    print(f"training the {args.model} on {len(data.train_labels) - n_val} images, "
+          f"{n_val} held out to pick the best epoch", flush=True)  # fmt: skip
     if extra_train is not None:
         print(f"  and {len(extra_train[1])} extra drawings x {cfg.extra_weight}; "
               f"{len(extra_held[1])} held out for evaluation", flush=True)  # fmt: skip

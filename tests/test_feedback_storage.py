@@ -70,11 +70,32 @@ def test_the_rate_limit_counts_every_request_of_concurrent_workers():
 
 
 @pytest.mark.django_db
-def test_a_rate_limit_window_forgets_the_client_once_it_is_over():
-    assert ratelimit.take("198.51.100.3", limit=1, window_seconds=60, now=120.0) is None
-    assert ratelimit.take("198.51.100.3", limit=1, window_seconds=60, now=150.0) == 30
-    assert ratelimit.take("198.51.100.4", limit=1, window_seconds=60, now=185.0) is None  # a new window
-    assert list(RateWindow.objects.values_list("window", flat=True)) == [180]  # the old one is gone
+def test_the_limit_slides_so_a_burst_across_a_window_boundary_gets_no_more_than_the_limit():
+    client = "198.51.100.3"
+    allowed = [
+        ratelimit.take(client, limit=10, window_seconds=60, now=110.0 + i * 0.1) is None for i in range(10)
+    ]
+    assert all(allowed)  # ten at the end of one window...
+    later = [ratelimit.take(client, limit=10, window_seconds=60, now=121.0 + i * 0.1) for i in range(10)]
+    assert later[0] is not None  # ...and none at the start of the next: they still count
+    assert 1 <= later[0] <= 60
+
+
+@pytest.mark.django_db
+def test_the_previous_window_counts_less_as_it_slides_away():
+    client = "198.51.100.5"
+    for i in range(10):
+        ratelimit.take(client, limit=10, window_seconds=60, now=120.0 + i)  # the window from 120 s
+    assert ratelimit.take(client, limit=10, window_seconds=60, now=195.0) is None  # 10 x 0.75 + 1 <= 10
+    assert ratelimit.take(client, limit=10, window_seconds=60, now=195.0) is None  # 7.5 + 2
+    assert ratelimit.take(client, limit=10, window_seconds=60, now=195.0) is not None  # 7.5 + 3 > 10
+
+
+@pytest.mark.django_db
+def test_counters_are_deleted_once_they_no_longer_matter_and_hold_no_address():
+    ratelimit.take("198.51.100.3", limit=1, window_seconds=60, now=120.0)
+    ratelimit.take("198.51.100.4", limit=1, window_seconds=60, now=245.0)  # two windows later
+    assert list(RateWindow.objects.values_list("window", flat=True)) == [240]
     assert "198.51.100" not in RateWindow.objects.get().client  # only a keyed hash
 
 
