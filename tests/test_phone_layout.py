@@ -9,15 +9,16 @@ from tests.test_feedback_storage import make_drawing
 pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("transactional_db")]
 
 
+@pytest.mark.parametrize("width", [360, 390])
 @pytest.mark.parametrize("path", ["/", "/network", "/model", "/model/mlp", "/feedback"])
-def test_the_page_fits_a_390_pixel_phone(browser, site, path):
+def test_the_page_fits_a_phone(browser, site, path, width):
     for digit in range(10):  # the feedback table at its widest: a column per model
         make_drawing(digit, model="cnn")
         make_drawing(digit, model="mlp", predicted=(digit + 1) % 10)
     page = open_page(
-        browser, site + path, viewport={"width": 390, "height": 844}, has_touch=True, is_mobile=True
+        browser, site + path, viewport={"width": width, "height": 800}, has_touch=True, is_mobile=True
     )
     page.wait_for_load_state("networkidle")
-    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
     assert page.errors == []
     page.context.close()
