@@ -71,14 +71,8 @@ def ink_mask(gray: np.ndarray) -> np.ndarray | None:
     image lies farther from it.
     """
     levels = as_levels(gray)
-    border = np.concatenate([levels[0], levels[-1], levels[:, 0], levels[:, -1]])
-    background = int(np.median(border))
-    # The 9th-darkest and 9th-brightest pixels: a few specks are ignored, a dot is still seen.
-    # Read off a 256-bin histogram: a quarter of the time of sorting the pixels.
-    counts = np.cumsum(np.bincount(levels.ravel(), minlength=256))
-    k = min(SPECKS, levels.size // 2)
-    low = int(np.searchsorted(counts, k + 1))
-    high = int(np.searchsorted(counts, levels.size - k))
+    background = border_median(levels)
+    low, high = extremes(levels, min(SPECKS, levels.size // 2))
     if high - background >= background - low:  # light ink on a dark background
         contrast = high - background
         mask = levels >= background + (contrast + 1) // 2
@@ -86,6 +80,25 @@ def ink_mask(gray: np.ndarray) -> np.ndarray | None:
         contrast = background - low
         mask = levels <= background - (contrast + 1) // 2
     return mask if contrast >= MIN_CONTRAST * 255 else None
+
+
+def border_median(levels: np.ndarray) -> int:
+    """The median of the border pixels, rounded down (np.median's value, without its cost)."""
+    border = np.concatenate([levels[0], levels[-1], levels[:, 0], levels[:, -1]])
+    middle = [(border.size - 1) // 2, border.size // 2]
+    a, b = np.partition(border, middle)[middle]
+    return (int(a) + int(b)) // 2
+
+
+def extremes(levels: np.ndarray, k: int) -> tuple[int, int]:
+    """The (k+1)-th darkest and (k+1)-th brightest levels: a few specks are ignored, a dot
+    is still seen. Usually the minimum and maximum themselves are that common (a drawing's
+    ink and paper), which two counts confirm; otherwise they are read off a histogram."""
+    low, high = int(levels.min()), int(levels.max())
+    if np.count_nonzero(levels == low) > k and np.count_nonzero(levels == high) > k:
+        return low, high
+    counts = np.cumsum(np.bincount(levels.ravel(), minlength=256))
+    return int(np.searchsorted(counts, k + 1)), int(np.searchsorted(counts, levels.size - k))
 
 
 def bounding_box(mask: np.ndarray) -> tuple[slice, slice] | None:
@@ -97,8 +110,9 @@ def bounding_box(mask: np.ndarray) -> tuple[slice, slice] | None:
 
 def stroke_width(mask: np.ndarray) -> float:
     """Mean stroke width of a bilevel image: area divided by half the perimeter."""
-    perimeter = np.count_nonzero(np.diff(mask, axis=0)) + np.count_nonzero(np.diff(mask, axis=1))
-    perimeter += np.count_nonzero(mask[[0, -1]]) + np.count_nonzero(mask[:, [0, -1]])  # image edges
+    perimeter = np.count_nonzero(mask[1:] != mask[:-1]) + np.count_nonzero(mask[:, 1:] != mask[:, :-1])
+    for edge in (mask[0], mask[-1], mask[:, 0], mask[:, -1]):  # the image's own edges
+        perimeter += np.count_nonzero(edge)
     return 2.0 * np.count_nonzero(mask) / max(perimeter, 1)
 
 
@@ -114,9 +128,9 @@ def normalise_thickness(
     for _ in range(MAX_STEPS):
         width = stroke_width(mask)
         if width < target / tolerance:
-            mask = np.logical_or.reduce(cross_shifts(mask))
+            mask = functools.reduce(np.logical_or, cross_shifts(mask))
         elif width > target * tolerance:
-            shrunk = np.logical_and.reduce(cross_shifts(mask))
+            shrunk = functools.reduce(np.logical_and, cross_shifts(mask))
             if np.count_nonzero(shrunk) < np.count_nonzero(mask) / 2:
                 break
             mask = shrunk
@@ -135,9 +149,9 @@ def placement_matrix(n_in: int, offset: float, n_out: int = SIDE) -> np.ndarray:
 def centre_by_mass(box: np.ndarray) -> np.ndarray:
     """Place a box of ink in a 28x28 field with its centre of mass at (14, 14), to a
     fraction of a pixel: a whole-pixel rounding would let the same digit jump by one."""
-    total = box.sum()
-    ys, xs = np.indices(box.shape)
-    cy, cx = (ys * box).sum() / total, (xs * box).sum() / total
+    total = box.sum(dtype=np.float64)
+    cy = box.sum(axis=1, dtype=np.float64) @ np.arange(box.shape[0]) / total
+    cx = box.sum(axis=0, dtype=np.float64) @ np.arange(box.shape[1]) / total
     rows = placement_matrix(box.shape[0], SIDE / 2 - cy)
     cols = placement_matrix(box.shape[1], SIDE / 2 - cx)
     return rows @ box @ cols.T
