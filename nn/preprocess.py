@@ -102,17 +102,20 @@ def extremes(levels: np.ndarray, k: int) -> tuple[int, int]:
 
 
 def bounding_box(mask: np.ndarray) -> tuple[slice, slice] | None:
-    rows, cols = np.flatnonzero(mask.any(axis=1)), np.flatnonzero(mask.any(axis=0))
+    rows = mask.any(axis=1).nonzero()[0]
     if len(rows) == 0:
         return None
+    cols = mask.any(axis=0).nonzero()[0]
     return slice(rows[0], rows[-1] + 1), slice(cols[0], cols[-1] + 1)
 
 
 def stroke_width(mask: np.ndarray) -> float:
-    """Mean stroke width of a bilevel image: area divided by half the perimeter."""
-    perimeter = np.count_nonzero(mask[1:] != mask[:-1]) + np.count_nonzero(mask[:, 1:] != mask[:, :-1])
-    for edge in (mask[0], mask[-1], mask[:, 0], mask[:, -1]):  # the image's own edges
-        perimeter += np.count_nonzero(edge)
+    """Mean stroke width of a bilevel image: area divided by half the perimeter. In a frame
+    of background pixels, ink on the image's own edges counts like any other boundary."""
+    framed = np.zeros((mask.shape[0] + 2, mask.shape[1] + 2), bool)
+    framed[1:-1, 1:-1] = mask
+    across, down = framed[:, 1:] != framed[:, :-1], framed[1:] != framed[:-1]
+    perimeter = np.count_nonzero(across) + np.count_nonzero(down)
     return 2.0 * np.count_nonzero(mask) / max(perimeter, 1)
 
 
@@ -142,18 +145,25 @@ def normalise_thickness(
 def placement_matrix(n_in: int, offset: float, n_out: int = SIDE) -> np.ndarray:
     """(n_out, n_in) linear-interpolation weights that move a row of n_in pixels so its
     first pixel lands at `offset` (fractional) in a row of n_out; ink past the edge is lost."""
-    source = np.arange(n_out)[:, None] - offset  # where each output pixel reads from
-    return np.maximum(0.0, 1.0 - np.abs(source - np.arange(n_in)[None, :])).astype(np.float32)
+    distance = np.abs(index_differences(n_out, n_in) - offset)  # output i reads input i - offset
+    return np.maximum(0.0, 1.0 - distance).astype(np.float32)
+
+
+@functools.lru_cache(maxsize=64)
+def index_differences(n_out: int, n_in: int) -> np.ndarray:
+    """(n_out, n_in) float64 grid of i - j."""
+    grid = np.subtract.outer(np.arange(n_out), np.arange(n_in)).astype(np.float64)
+    grid.flags.writeable = False  # shared through the cache
+    return grid
 
 
 def centre_by_mass(box: np.ndarray) -> np.ndarray:
     """Place a box of ink in a 28x28 field with its centre of mass at (14, 14), to a
     fraction of a pixel: a whole-pixel rounding would let the same digit jump by one."""
-    total = box.sum(dtype=np.float64)
-    cy = box.sum(axis=1, dtype=np.float64) @ np.arange(box.shape[0]) / total
-    cx = box.sum(axis=0, dtype=np.float64) @ np.arange(box.shape[1]) / total
-    rows = placement_matrix(box.shape[0], SIDE / 2 - cy)
-    cols = placement_matrix(box.shape[1], SIDE / 2 - cx)
+    row_mass, col_mass = box.sum(axis=1, dtype=np.float64), box.sum(axis=0, dtype=np.float64)
+    total = row_mass.sum()
+    rows = placement_matrix(len(row_mass), SIDE / 2 - row_mass @ np.arange(len(row_mass)) / total)
+    cols = placement_matrix(len(col_mass), SIDE / 2 - col_mass @ np.arange(len(col_mass)) / total)
     return rows @ box @ cols.T
 
 
@@ -177,7 +187,7 @@ def to_mnist(gray: np.ndarray, thickness: bool = True) -> np.ndarray | None:
     # Shrinking a stroke thinner than a pixel leaves it grey, and thresholding at 0.5 would
     # break it into dots: lower the threshold to the coverage such a stroke still has.
     scale = WORK / max(crop.shape)
-    level = float(np.clip(0.5 * stroke_width(crop) * scale, 0.1, 0.5))
+    level = min(max(0.5 * stroke_width(crop) * scale, 0.1), 0.5)
     work = fit(crop, WORK) >= level
     if not work.any():  # a few specks far apart: nothing survives the shrinking
         return None
@@ -188,7 +198,7 @@ def to_mnist(gray: np.ndarray, thickness: bool = True) -> np.ndarray | None:
     digit = fit(work, BOX)
     if digit.sum() <= 0:
         return None
-    return np.clip(centre_by_mass(np.clip(digit, 0, 1)), 0, 1)
+    return centre_by_mass(digit.clip(0, 1)).clip(0, 1)
 
 
 def deskew(images: np.ndarray, chunk: int = 2048) -> np.ndarray:
