@@ -73,7 +73,7 @@ def decode(data: bytes) -> np.ndarray:
             if factor > 1:  # JPEG only, a no-op elsewhere: the DCT decodes at 1/2, 1/4 or 1/8
                 image.draft("RGB", (image.size[0] // factor, image.size[1] // factor))
             image.load()
-            image = ImageOps.exif_transpose(image)
+            ImageOps.exif_transpose(image, in_place=True)  # without a copy when upright
             return to_gray(image)
     except InputError:
         raise
