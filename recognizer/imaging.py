@@ -30,10 +30,7 @@ MAX_PIXELS = 40_000_000  # a 40-megapixel photo is the largest accepted
 MAX_WIDE_PIXELS = 4_000_000  # 16-bit and float images are stretched in float32: keep them small
 WIDE_MODES = ("I;16", "I;16L", "I;16B", "I;16N", "I", "F")
 MAX_SIDE = 10_000
-# Longer side after decoding, at most. The ink ends as a 20x20 box: drawn digits lose no
-# accuracy even at a third of the 280-pixel canvas (bench_drawn), and a 280 canvas is
-# then preprocessed at 140, for a quarter of the work.
-DECODE_SIDE = 256
+DECODE_SIDE = 1024  # longer side after decoding, at most: plenty for a digit
 
 
 class ImageError(InputError):
