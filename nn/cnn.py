@@ -18,10 +18,10 @@ Pooling then ReLU equals ReLU then pooling (both monotone) and is 4x cheaper.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 import numpy as np
-from numpy.lib.stride_tricks import sliding_window_view
 
 from .network import Classifier, cross_entropy, softmax
 
@@ -41,9 +41,19 @@ PARAM_SHAPES = {  # name -> shape, for the default architecture
 def im2col(x: np.ndarray) -> np.ndarray:
     """(N, H, W, C) -> (N * H' * W', 25 C): each row one 5x5xC window, in (ky, kx, c) order."""
     n, h, w, c = x.shape
-    windows = sliding_window_view(x, (KERNEL, KERNEL), axis=(1, 2))  # (N, H', W', C, 5, 5)
-    windows = windows.transpose(0, 1, 2, 4, 5, 3)  # (N, H', W', 5, 5, C)
+    # One gather of whole pixels (C values each) by a cached index: for a single image
+    # three times faster than copying a strided window view, and no slower for batches.
+    windows = x.reshape(n, h * w, c).take(window_pixels(h, w), axis=1)  # (N, H' W' 25, C)
     return windows.reshape(n * (h - KERNEL + 1) * (w - KERNEL + 1), KERNEL * KERNEL * c)
+
+
+@functools.lru_cache(maxsize=8)
+def window_pixels(h: int, w: int) -> np.ndarray:
+    """Flat pixel indices of every 5x5 window of an h x w image, window by window."""
+    oy, ox, ky, kx = np.ogrid[: h - KERNEL + 1, : w - KERNEL + 1, :KERNEL, :KERNEL]
+    index = ((oy + ky) * w + ox + kx).ravel()
+    index.flags.writeable = False  # shared through the cache
+    return index
 
 
 def col2im(dcols: np.ndarray, x_shape: tuple) -> np.ndarray:
@@ -65,7 +75,7 @@ def pool(z: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     input only, so the mask takes the first maximum in reading order.
     """
     corners = (z[:, 0::2, 0::2], z[:, 0::2, 1::2], z[:, 1::2, 0::2], z[:, 1::2, 1::2])
-    out = np.maximum(np.maximum(corners[0], corners[1]), np.maximum(corners[2], corners[3]))
+    out = max_pool(z)
     mask = np.zeros(z.shape, dtype=bool)
     taken = np.zeros(out.shape, dtype=bool)
     for (dy, dx), corner in zip(((0, 0), (0, 1), (1, 0), (1, 1)), corners, strict=True):
@@ -73,6 +83,12 @@ def pool(z: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         mask[:, dy::2, dx::2] = chosen
         taken |= chosen
     return out, mask
+
+
+def max_pool(z: np.ndarray) -> np.ndarray:
+    """2x2 max-pooling of (N, H, W, C), without the mask that only training needs."""
+    top = np.maximum(z[:, 0::2, 0::2], z[:, 0::2, 1::2])
+    return np.maximum(top, np.maximum(z[:, 1::2, 0::2], z[:, 1::2, 1::2]))
 
 
 def unpool(d: np.ndarray, mask: np.ndarray) -> np.ndarray:
@@ -176,4 +192,17 @@ class ConvNet(Classifier):
         return cross_entropy(out, Y)
 
     def predict_proba(self, X: np.ndarray) -> np.ndarray:
-        return self.forward(np.asarray(X, dtype=self.dtype).reshape(-1, 784)).out
+        """The forward pass alone, without what backward needs (windows, pooling masks)."""
+        x = np.asarray(X, dtype=self.dtype).reshape(-1, 28, 28, 1)
+        h1 = self.conv_pool_relu(x, "K1", "c1")  # (N, 12, 12, 16)
+        h2 = self.conv_pool_relu(h1, "K2", "c2").reshape(len(x), -1)  # (N, 512)
+        h3 = np.maximum(h2 @ self.p["W3"] + self.p["b3"], 0)
+        return softmax(h3 @ self.p["W4"] + self.p["b4"])
+
+    def conv_pool_relu(self, x: np.ndarray, k: str, c: str) -> np.ndarray:
+        """relu(pool(conv(x) + c)), with the bias added after pooling, to a quarter of the
+        values: rounding is monotone, so max(z + c) is exactly max(z) + c."""
+        n, h, w, _ = x.shape
+        K = self.p[k]
+        z = im2col(x) @ K.reshape(-1, K.shape[-1])
+        return np.maximum(max_pool(z.reshape(n, h - KERNEL + 1, w - KERNEL + 1, -1)) + self.p[c], 0)

@@ -7,7 +7,8 @@ that its centre of mass sits at the centre. `to_mnist` does the same to any imag
   1-2. ink mask  pixels past halfway from background to ink, whichever way round the ink
                  is (bilevel, like NIST): dark-on-light and light-on-dark alike;
   3. crop        to the ink's bounding box, at full resolution;
-  4. work size   resampled (anti-aliased) so the longer side is WORK pixels;
+  4. work size   resampled (anti-aliased) so the longer side is WORK pixels, a crop over
+                 twice that first averaged by whole blocks;
   5. thickness   strokes dilated or eroded toward MNIST's typical width, then re-cropped;
   6. 20x20 box   scaled to fit, aspect kept, anti-aliased: grey levels appear;
   7. centring    placed in 28x28 with its centre of mass at MNIST's (14, 14).
@@ -71,14 +72,8 @@ def ink_mask(gray: np.ndarray) -> np.ndarray | None:
     image lies farther from it.
     """
     levels = as_levels(gray)
-    border = np.concatenate([levels[0], levels[-1], levels[:, 0], levels[:, -1]])
-    background = int(np.median(border))
-    # The 9th-darkest and 9th-brightest pixels: a few specks are ignored, a dot is still seen.
-    # Read off a 256-bin histogram: a quarter of the time of sorting the pixels.
-    counts = np.cumsum(np.bincount(levels.ravel(), minlength=256))
-    k = min(SPECKS, levels.size // 2)
-    low = int(np.searchsorted(counts, k + 1))
-    high = int(np.searchsorted(counts, levels.size - k))
+    background = border_median(levels)
+    low, high = extremes(levels, min(SPECKS, levels.size // 2))
     if high - background >= background - low:  # light ink on a dark background
         contrast = high - background
         mask = levels >= background + (contrast + 1) // 2
@@ -88,17 +83,40 @@ def ink_mask(gray: np.ndarray) -> np.ndarray | None:
     return mask if contrast >= MIN_CONTRAST * 255 else None
 
 
+def border_median(levels: np.ndarray) -> int:
+    """The median of the border pixels, rounded down (np.median's value, without its cost)."""
+    border = np.concatenate([levels[0], levels[-1], levels[:, 0], levels[:, -1]])
+    middle = [(border.size - 1) // 2, border.size // 2]
+    a, b = np.partition(border, middle)[middle]
+    return (int(a) + int(b)) // 2
+
+
+def extremes(levels: np.ndarray, k: int) -> tuple[int, int]:
+    """The (k+1)-th darkest and (k+1)-th brightest levels: a few specks are ignored, a dot
+    is still seen. Usually the minimum and maximum themselves are that common (a drawing's
+    ink and paper), which two counts confirm; otherwise they are read off a histogram."""
+    low, high = int(levels.min()), int(levels.max())
+    if np.count_nonzero(levels == low) > k and np.count_nonzero(levels == high) > k:
+        return low, high
+    counts = np.cumsum(np.bincount(levels.ravel(), minlength=256))
+    return int(np.searchsorted(counts, k + 1)), int(np.searchsorted(counts, levels.size - k))
+
+
 def bounding_box(mask: np.ndarray) -> tuple[slice, slice] | None:
-    rows, cols = np.flatnonzero(mask.any(axis=1)), np.flatnonzero(mask.any(axis=0))
+    rows = mask.any(axis=1).nonzero()[0]
     if len(rows) == 0:
         return None
+    cols = mask.any(axis=0).nonzero()[0]
     return slice(rows[0], rows[-1] + 1), slice(cols[0], cols[-1] + 1)
 
 
 def stroke_width(mask: np.ndarray) -> float:
-    """Mean stroke width of a bilevel image: area divided by half the perimeter."""
-    perimeter = np.count_nonzero(np.diff(mask, axis=0)) + np.count_nonzero(np.diff(mask, axis=1))
-    perimeter += np.count_nonzero(mask[[0, -1]]) + np.count_nonzero(mask[:, [0, -1]])  # image edges
+    """Mean stroke width of a bilevel image: area divided by half the perimeter. In a frame
+    of background pixels, ink on the image's own edges counts like any other boundary."""
+    framed = np.zeros((mask.shape[0] + 2, mask.shape[1] + 2), bool)
+    framed[1:-1, 1:-1] = mask
+    across, down = framed[:, 1:] != framed[:, :-1], framed[1:] != framed[:-1]
+    perimeter = np.count_nonzero(across) + np.count_nonzero(down)
     return 2.0 * np.count_nonzero(mask) / max(perimeter, 1)
 
 
@@ -114,9 +132,9 @@ def normalise_thickness(
     for _ in range(MAX_STEPS):
         width = stroke_width(mask)
         if width < target / tolerance:
-            mask = np.logical_or.reduce(cross_shifts(mask))
+            mask = functools.reduce(np.logical_or, cross_shifts(mask))
         elif width > target * tolerance:
-            shrunk = np.logical_and.reduce(cross_shifts(mask))
+            shrunk = functools.reduce(np.logical_and, cross_shifts(mask))
             if np.count_nonzero(shrunk) < np.count_nonzero(mask) / 2:
                 break
             mask = shrunk
@@ -128,26 +146,48 @@ def normalise_thickness(
 def placement_matrix(n_in: int, offset: float, n_out: int = SIDE) -> np.ndarray:
     """(n_out, n_in) linear-interpolation weights that move a row of n_in pixels so its
     first pixel lands at `offset` (fractional) in a row of n_out; ink past the edge is lost."""
-    source = np.arange(n_out)[:, None] - offset  # where each output pixel reads from
-    return np.maximum(0.0, 1.0 - np.abs(source - np.arange(n_in)[None, :])).astype(np.float32)
+    distance = np.abs(index_differences(n_out, n_in) - offset)  # output i reads input i - offset
+    return np.maximum(0.0, 1.0 - distance).astype(np.float32)
+
+
+@functools.lru_cache(maxsize=64)
+def index_differences(n_out: int, n_in: int) -> np.ndarray:
+    """(n_out, n_in) float64 grid of i - j."""
+    grid = np.subtract.outer(np.arange(n_out), np.arange(n_in)).astype(np.float64)
+    grid.flags.writeable = False  # shared through the cache
+    return grid
 
 
 def centre_by_mass(box: np.ndarray) -> np.ndarray:
     """Place a box of ink in a 28x28 field with its centre of mass at (14, 14), to a
     fraction of a pixel: a whole-pixel rounding would let the same digit jump by one."""
-    total = box.sum()
-    ys, xs = np.indices(box.shape)
-    cy, cx = (ys * box).sum() / total, (xs * box).sum() / total
-    rows = placement_matrix(box.shape[0], SIDE / 2 - cy)
-    cols = placement_matrix(box.shape[1], SIDE / 2 - cx)
+    row_mass, col_mass = box.sum(axis=1, dtype=np.float64), box.sum(axis=0, dtype=np.float64)
+    total = row_mass.sum()
+    rows = placement_matrix(len(row_mass), SIDE / 2 - row_mass @ np.arange(len(row_mass)) / total)
+    cols = placement_matrix(len(col_mass), SIDE / 2 - col_mass @ np.arange(len(col_mass)) / total)
     return rows @ box @ cols.T
 
 
 def fit(mask: np.ndarray, longer: int) -> np.ndarray:
     """Resample a mask so its longer side is `longer` px, keeping the aspect ratio."""
-    h, w = mask.shape
+    return resize(mask, *fitted(mask.shape, longer))
+
+
+def fitted(shape: tuple[int, int], longer: int) -> tuple[int, int]:
+    h, w = shape
     scale = longer / max(h, w)
-    return resize(mask, max(1, round(h * scale)), max(1, round(w * scale)))
+    return max(1, round(h * scale)), max(1, round(w * scale))
+
+
+def coverage(mask: np.ndarray, factor: int) -> np.ndarray:
+    """The fraction of ink in each factor x factor block (past the edges: background)."""
+    if factor <= 1:
+        return mask
+    h, w = mask.shape
+    padded = np.zeros((-(-h // factor) * factor, -(-w // factor) * factor), np.float32)
+    padded[:h, :w] = mask
+    rows = sum(padded[i::factor] for i in range(factor))
+    return sum(rows[:, j::factor] for j in range(factor)) / factor**2
 
 
 def to_mnist(gray: np.ndarray, thickness: bool = True) -> np.ndarray | None:
@@ -163,8 +203,11 @@ def to_mnist(gray: np.ndarray, thickness: bool = True) -> np.ndarray | None:
     # Shrinking a stroke thinner than a pixel leaves it grey, and thresholding at 0.5 would
     # break it into dots: lower the threshold to the coverage such a stroke still has.
     scale = WORK / max(crop.shape)
-    level = float(np.clip(0.5 * stroke_width(crop) * scale, 0.1, 0.5))
-    work = fit(crop, WORK) >= level
+    level = min(max(0.5 * stroke_width(crop) * scale, 0.1), 0.5)
+    # The mask keeps the image's resolution (the edges of the ink are where they are); a crop
+    # over twice the working size is first averaged by whole blocks, which anti-aliases as
+    # the resampling would, at a fraction of its cost.
+    work = resize(coverage(crop, max(crop.shape) // WORK), *fitted(crop.shape, WORK)) >= level
     if not work.any():  # a few specks far apart: nothing survives the shrinking
         return None
     if thickness:
@@ -174,7 +217,7 @@ def to_mnist(gray: np.ndarray, thickness: bool = True) -> np.ndarray | None:
     digit = fit(work, BOX)
     if digit.sum() <= 0:
         return None
-    return np.clip(centre_by_mass(np.clip(digit, 0, 1)), 0, 1)
+    return centre_by_mass(digit.clip(0, 1)).clip(0, 1)
 
 
 def deskew(images: np.ndarray, chunk: int = 2048) -> np.ndarray:

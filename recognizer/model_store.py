@@ -11,7 +11,9 @@ old model keeps answering.
 
 from __future__ import annotations
 
+import functools
 import logging
+import os
 import re
 import threading
 from dataclasses import dataclass
@@ -51,8 +53,13 @@ def current_model() -> Model:
 
 
 def default_path() -> Path:
-    path = Path(settings.DIGITS_MODEL)
-    return path if path.is_absolute() else Path(settings.BASE_DIR) / path
+    return resolved(settings.DIGITS_MODEL, settings.BASE_DIR)
+
+
+@functools.lru_cache(maxsize=16)  # every request asks; the settings rarely change
+def resolved(path: str | Path, base: str | Path) -> Path:
+    path = Path(path)
+    return path if path.is_absolute() else Path(base) / path
 
 
 def default_name() -> str:
@@ -78,15 +85,23 @@ def choose_model(name: str | None) -> Model:
 
 
 def stamp(path: Path) -> tuple:
-    def one(p: Path):
-        try:
-            st = p.stat()
-            # A replacement by rename has a new inode even within one clock tick.
-            return (st.st_ino, st.st_mtime_ns, st.st_size)
-        except OSError:
-            return None
+    """(inode, mtime, size) of the model file and of its checksum file; None if missing."""
+    model, checksum = file_names(path)
+    return (file_stamp(model), file_stamp(checksum))
 
-    return (one(path), one(checksum_path(path)))
+
+@functools.lru_cache(maxsize=64)  # two stat() calls per request: no Path work besides
+def file_names(path: Path) -> tuple[str, str]:
+    return str(path), str(checksum_path(path))
+
+
+def file_stamp(name: str) -> tuple | None:
+    try:
+        st = os.stat(name)
+    except OSError:
+        return None
+    # A replacement by rename has a new inode even within one clock tick.
+    return (st.st_ino, st.st_mtime_ns, st.st_size)
 
 
 def model_at(path: Path) -> Model:

@@ -67,7 +67,7 @@ def predict_pixels(pixels: np.ndarray, model: Model) -> Prediction:
     probabilities = model.network.predict_proba(x)[0]
     return Prediction(
         digit=int(probabilities.argmax()),
-        probabilities=[float(p) for p in probabilities],
+        probabilities=probabilities.tolist(),  # Python floats, one call
         processed=x.reshape(28, 28),
         model=model.name,
     )
