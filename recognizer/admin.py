@@ -32,8 +32,7 @@ class DrawingAdmin(admin.ModelAdmin):
 
     @admin.display(description="drawing")
     def thumbnail(self, drawing: Drawing) -> str:
-        pixels = np.frombuffer(bytes(drawing.pixels), dtype=np.uint8).reshape(28, 28) / 255
-        url = imaging.png_data_url(pixels)
+        url = imaging.png_data_url(np.frombuffer(bytes(drawing.pixels), dtype=np.uint8).reshape(28, 28))
         return format_html('<img src="{}" width="56" height="56" alt="the drawing, 28x28">', url)
 
     @admin.display(boolean=True, description="model right")

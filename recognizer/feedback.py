@@ -11,12 +11,8 @@ from collections import defaultdict
 import numpy as np
 from django.db.models import Count
 
+from . import imaging
 from .models import Drawing
-
-
-def to_bytes(pixels: np.ndarray) -> bytes:
-    """A (28, 28) float image in [0, 1] -> 784 bytes, 0-255."""
-    return np.clip(np.rint(pixels * 255), 0, 255).astype(np.uint8).tobytes()
 
 
 def store(
@@ -24,7 +20,7 @@ def store(
 ) -> Drawing:
     return Drawing.objects.create(
         label=label,
-        pixels=to_bytes(pixels),
+        pixels=imaging.to_levels(pixels).tobytes(),  # 784 bytes
         model=prediction.model,
         model_sha256=model_sha256,
         predicted=prediction.digit,

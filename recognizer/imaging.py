@@ -124,13 +124,19 @@ def onto_background(image: Image.Image) -> Image.Image:
     return Image.alpha_composite(background, image)
 
 
+def to_levels(pixels: np.ndarray) -> np.ndarray:
+    """A float image in [0, 1] -> uint8 grey levels 0-255."""
+    return (np.clip(pixels, 0, 1) * 255).round().astype(np.uint8)
+
+
 def png_data_url(pixels: np.ndarray) -> str:
-    """A float image in [0, 1] -> a grayscale PNG data URL (white ink on black, as MNIST).
+    """A float image in [0, 1], or uint8 levels, -> a grayscale PNG data URL (white ink on
+    black, as MNIST).
 
     The PNG is written here (signature, header, one compressed data chunk, end): for a
     28x28 image, Pillow's save machinery costs several times the compression itself.
     """
-    levels = (np.clip(pixels, 0, 1) * 255).round().astype(np.uint8)
+    levels = pixels if pixels.dtype == np.uint8 else to_levels(pixels)
     height, width = levels.shape
     rows = np.zeros((height, width + 1), np.uint8)  # each row starts with filter type 0
     rows[:, 1:] = levels

@@ -54,11 +54,16 @@ class Prediction:
 def predict(source: bytes | np.ndarray, model_name: str | None = None) -> Prediction:
     """Recognise the digit in image bytes, or in an MNIST-form (28, 28) pixel array, with
     the named model or the served default."""
+    model = model_for(model_name)  # first: a wrong name is refused before any decoding
+    return predict_pixels(mnist_pixels(source), model)
+
+
+def model_for(name: str | None) -> Model:
+    """The named model, or the served default; an unknown name is the client's mistake."""
     try:
-        model = choose_model(model_name)  # first: a wrong name is refused before any decoding
+        return choose_model(name)
     except UnknownModel as exc:
         raise InputError(str(exc)) from None
-    return predict_pixels(mnist_pixels(source), model)
 
 
 def predict_pixels(pixels: np.ndarray, model: Model) -> Prediction:
@@ -99,10 +104,7 @@ def record_feedback(sample: FeedbackSample, client: str) -> dict:
             429,
             {"Retry-After": str(retry_after)},
         )
-    try:
-        model = choose_model(sample.model)
-    except UnknownModel as exc:
-        raise InputError(str(exc)) from None
+    model = model_for(sample.model)
     pixels = mnist_pixels(sample.source)
     prediction = predict_pixels(pixels, model)
     image = sample.source if isinstance(sample.source, bytes) else None
