@@ -20,6 +20,7 @@ from pathlib import Path
 from django.core.exceptions import ImproperlyConfigured
 
 from digitsite import database
+from recognizer import limits
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -126,8 +127,7 @@ MODEL_DIR = BASE_DIR / "nn" / "models"  # every model here gets a page at /model
 # The model that answers by default: the one that did best on drawn digits (bench/bench_drawn.py).
 DIGITS_MODEL = Path(os.environ.get("DIGITS_MODEL", MODEL_DIR / "cnn.pkl"))
 NETWORK_VIEW_MODEL = "mlp"  # the model the network page draws (it must be the 784-250-10)
-# Largest request body accepted, JSON and multipart alike (an image in base64 is 4/3 its size).
-MAX_REQUEST_BYTES = 8 * 1024 * 1024
+MAX_REQUEST_BYTES = limits.MAX_REQUEST_BYTES  # JSON and multipart alike
 DATA_UPLOAD_MAX_MEMORY_SIZE = MAX_REQUEST_BYTES
 FILE_UPLOAD_MAX_MEMORY_SIZE = MAX_REQUEST_BYTES  # keep uploads in memory: they are small
 

@@ -5,3 +5,4 @@ from django.urls import include, path
 
 urlpatterns = [path("admin/", admin.site.urls), path("", include("recognizer.urls"))]
 handler404 = "recognizer.http.not_found"
+handler500 = "recognizer.http.server_error"

@@ -11,16 +11,16 @@ from django.core.wsgi import get_wsgi_application
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "digitsite.settings")
 application = get_wsgi_application()
 
-from recognizer.model_store import ModelUnavailable, available_models, current_model, model_named  # noqa: E402
+from recognizer import model_store  # noqa: E402
+from recognizer.errors import NoModel  # noqa: E402
 
 
 def load_models() -> None:
     """Load every served model now; a bad one is logged, and answers 503 until fixed."""
-    loaders = [current_model] + [lambda name=name: model_named(name) for name in available_models()]
-    for load in loaders:
+    for name in [None, *model_store.names()]:
         try:
-            load()
-        except ModelUnavailable as exc:
+            model_store.get(name)
+        except NoModel as exc:
             logging.getLogger("recognizer").error("model not loaded: %s", exc)
 
 

@@ -64,6 +64,10 @@ class Classifier:
         act = self.forward(X)
         return self.loss(act.out, Y), self.backward(act, Y)
 
+    def answer(self, X: np.ndarray) -> tuple[np.ndarray, dict[str, np.ndarray]]:
+        """Probabilities (N, 10), and any activations worth showing (none by default)."""
+        return self.predict_proba(X), {}
+
     def predict(self, X: np.ndarray) -> np.ndarray:
         """The most probable digit for each row of X."""
         return self.predict_proba(X).argmax(axis=1)
@@ -158,17 +162,23 @@ class Network(Classifier):
         return Activations(X, z1, a1, z2, out)
 
     def predict_proba(self, X: np.ndarray) -> np.ndarray:
-        """Probabilities (N, 10) that sum to 1 per row.
+        """Probabilities (N, 10) that sum to 1 per row."""
+        return self.answer(X)[0]
 
-        The sigmoid recipe's ten outputs are independent scores, so they are divided by
-        their sum to be shown as probabilities.
-        """
-        out = self.forward(np.asarray(X, dtype=self.dtype).reshape(-1, self.sizes[0])).out
-        if self.recipe == "sigmoid-mse":
-            # All ten outputs can underflow to 0 for a far-off input: never divide by 0.
-            total = out.sum(axis=1, keepdims=True)
-            out = np.where(total > 0, out / np.maximum(total, 1e-30), 1.0 / out.shape[1])
-        return out
+    def answer(self, X: np.ndarray) -> tuple[np.ndarray, dict[str, np.ndarray]]:
+        """Probabilities (N, 10), and the layers' activations of the same forward pass:
+        "hidden" (N, 250) and "output" (N, 10), for the network page to draw."""
+        act = self.forward(np.asarray(X, dtype=self.dtype).reshape(-1, self.sizes[0]))
+        return self.probabilities(act.out), {"hidden": act.a1, "output": act.out}
+
+    def probabilities(self, out: np.ndarray) -> np.ndarray:
+        """The output layer (N, 10) as probabilities. The sigmoid recipe's ten outputs are
+        independent scores, so they are divided by their sum."""
+        if self.recipe == "softmax-xent":
+            return out
+        # All ten outputs can underflow to 0 for a far-off input: never divide by 0.
+        total = out.sum(axis=1, keepdims=True)
+        return np.where(total > 0, out / np.maximum(total, 1e-30), 1.0 / out.shape[1])
 
     def loss(self, out: np.ndarray, Y: np.ndarray) -> float:
         """Mean loss over the batch of the outputs `out` against one-hot targets Y."""

@@ -11,22 +11,22 @@ from collections import defaultdict
 import numpy as np
 from django.db.models import Count
 
-from . import imaging
+from nn.preprocess import as_levels
+
 from .models import Drawing
 
 
-def store(
-    pixels: np.ndarray, label: int, prediction, *, model_sha256: str, strokes, image: bytes | None
-) -> Drawing:
+def store(drawing, label: int, prediction, *, model_sha256: str) -> Drawing:
+    """Keep a drawing (its strokes, or the image as sent) with its label and the answer."""
     return Drawing.objects.create(
         label=label,
-        pixels=imaging.to_levels(pixels).tobytes(),  # 784 bytes
+        pixels=as_levels(prediction.pixels).tobytes(),  # 784 bytes
         model=prediction.model,
         model_sha256=model_sha256,
         predicted=prediction.digit,
-        probabilities=[round(p, 6) for p in prediction.probabilities],
-        strokes=strokes,
-        image=image,
+        probabilities=[round(p, 6) for p in prediction.probabilities.tolist()],
+        strokes=drawing if isinstance(drawing, list) else None,
+        image=drawing if isinstance(drawing, bytes) else None,
     )
 
 

@@ -1,7 +1,9 @@
-"""HTTP plumbing shared by the API views: JSON errors, method checks, CSRF, limits.
+"""HTTP plumbing shared by the API views: the one table from what went wrong to a status,
+JSON errors, method checks, CSRF and CORS.
 
-Every failure a client can cause becomes a JSON body {"error": "..."} with a 4xx status;
-a missing model becomes a 503 with Retry-After. No traceback ever reaches the client.
+Every failure a client can cause becomes a JSON body {"error": "..."} with a 4xx status; a
+missing model or a busy database becomes a 503 with Retry-After. Anything else is a bug of
+ours: it goes through Django's 500 path (logged, signalled), and server_error answers it.
 """
 
 from __future__ import annotations
@@ -12,19 +14,59 @@ import logging
 from django.conf import settings
 from django.core.exceptions import BadRequest, RequestDataTooBig, SuspiciousOperation
 from django.db import DatabaseError
-from django.http import HttpRequest, JsonResponse, UnreadablePostError
+from django.http import HttpRequest, HttpResponse, JsonResponse, UnreadablePostError
 from django.http.multipartparser import MultiPartParserError
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.defaults import page_not_found
+from django.views.defaults import server_error as page_server_error
 
-from .errors import InputError
-from .model_store import ModelUnavailable
+from .errors import BadInput, BlankDrawing, NoModel, RateLimited, TooLarge, UnknownModel, UnsupportedType
 
+# What went wrong -> (status, seconds to wait before trying again, or None). The most
+# specific class an exception is an instance of decides.
+STATUS: dict[type[Exception], tuple[int, int | None]] = {
+    UnknownModel: (400, None),
+    UnsupportedType: (415, None),
+    TooLarge: (413, None),
+    BadInput: (400, None),
+    BlankDrawing: (422, None),
+    RateLimited: (429, None),  # its own retry time
+    NoModel: (503, 30),
+    DatabaseError: (503, 5),  # locked past the busy timeout, or the server is down
+    RequestDataTooBig: (413, None),
+    MultiPartParserError: (400, None),
+    UnreadablePostError: (400, None),
+    BadRequest: (400, None),
+    SuspiciousOperation: (400, None),
+}
+# Django's and the database's own words are not for clients: these say it instead.
+MESSAGES = {
+    NoModel: "the model is not loaded; try again shortly",
+    DatabaseError: "the database is busy; try again shortly",
+    RequestDataTooBig: f"the request body is larger than {settings.MAX_REQUEST_BYTES} bytes",
+    MultiPartParserError: "the multipart body cannot be parsed",
+    UnreadablePostError: "the request body cannot be read",
+    BadRequest: "the request body cannot be parsed",
+    SuspiciousOperation: "the request body cannot be parsed",
+}
+HANDLED = tuple(STATUS)
 log = logging.getLogger("recognizer")
 
 
 def json_error(message: str, status: int, **headers) -> JsonResponse:
     return JsonResponse({"error": message}, status=status, headers=headers)
+
+
+def error_response(exc: Exception) -> JsonResponse:
+    """The JSON answer for one of the exceptions in STATUS."""
+    kind = next(k for k in type(exc).__mro__ if k in STATUS)
+    status, retry = STATUS[kind]
+    if isinstance(exc, RateLimited):
+        retry = exc.retry_after
+    headers = {"Retry-After": str(retry)} if retry is not None else {}
+    if status >= 500:  # ours to fix, or to wait out: worth a line in the log
+        log.error("answered %d: %s", status, exc)
+    return json_error(MESSAGES.get(kind, str(exc)), status, **headers)
 
 
 def csrf_failure(request: HttpRequest, reason: str = "") -> JsonResponse:
@@ -38,8 +80,15 @@ def csrf_failure(request: HttpRequest, reason: str = "") -> JsonResponse:
 def not_found(request: HttpRequest, exception=None):
     """404s under /api/ are JSON like every other API answer; pages keep Django's."""
     if request.path.startswith("/api/"):
-        return json_error(f"no API endpoint at {request.path}; see /api/openapi.json", 404)
+        return json_error(f"no API endpoint at {request.path[:200]}; see /api/openapi.json", 404)
     return page_not_found(request, exception)
+
+
+def server_error(request: HttpRequest):
+    """Django's 500 handler (the error is already logged): JSON under /api/, a page elsewhere."""
+    if request.path.startswith("/api/"):
+        return json_error("internal error; it has been logged", 500)
+    return page_server_error(request)
 
 
 def reject_early(request: HttpRequest, methods: tuple[str, ...]) -> JsonResponse | None:
@@ -51,32 +100,8 @@ def reject_early(request: HttpRequest, methods: tuple[str, ...]) -> JsonResponse
     if not (length.isascii() and length.isdigit()):  # "²".isdigit() is True
         return json_error("the Content-Length header is not a number", 400)
     if int(length) > settings.MAX_REQUEST_BYTES:
-        return too_large()
+        return error_response(RequestDataTooBig())
     return None
-
-
-def too_large() -> JsonResponse:
-    return json_error(f"the request body is larger than {settings.MAX_REQUEST_BYTES} bytes", 413)
-
-
-def error_response(exc: Exception) -> JsonResponse:
-    """The JSON answer for any exception: 4xx for what the client sent, 503 without a model,
-    and for our own bugs a logged 500 that is still JSON and leaks nothing."""
-    if isinstance(exc, InputError):
-        return json_error(exc.message, exc.status, **exc.headers)
-    if isinstance(exc, RequestDataTooBig):
-        return too_large()
-    if isinstance(exc, MultiPartParserError | UnreadablePostError | BadRequest | SuspiciousOperation):
-        return json_error(f"the request body cannot be parsed ({type(exc).__name__})", 400)
-    if isinstance(exc, DatabaseError):  # e.g. locked past the busy timeout, or the server is down
-        log.error("database unavailable: %s", exc)
-        return json_error("the database is busy; try again shortly", 503, **{"Retry-After": "5"})
-    if isinstance(exc, ModelUnavailable):
-        log.error("prediction refused, no model: %s", exc)
-        return json_error("the model is not loaded; try again shortly", 503, **{"Retry-After": "30"})
-    # A bug of ours, not the client's: log it whole, answer JSON without the details.
-    log.exception("unexpected error in %s", type(exc).__name__)
-    return json_error("internal error; it has been logged", 500)
 
 
 def client_address(request: HttpRequest) -> str:
@@ -87,22 +112,39 @@ def client_address(request: HttpRequest) -> str:
     return request.META.get("REMOTE_ADDR", "")
 
 
-def api_view(*methods: str):
-    """Wrap a view: answer wrong methods with 405 before the CSRF check, then turn errors into JSON."""
+ANY_ORIGIN = {"Access-Control-Allow-Origin": "*"}  # any origin may ask: no cookie is ever read
+PREFLIGHT = {
+    **ANY_ORIGIN,
+    "Access-Control-Allow-Methods": "POST, OPTIONS",
+    "Access-Control-Allow-Headers": "Content-Type",
+    "Access-Control-Max-Age": "86400",
+}
+
+
+def api_view(*methods: str, public: bool = False):
+    """Wrap an API view: 405 for wrong methods before anything else, then the CSRF check,
+    then the view, with the exceptions in STATUS answered as JSON.
+
+    A `public` view is stateless (it reads no cookie and changes nothing), so it needs no
+    CSRF token and any origin may call it (CORS, preflight included)."""
 
     def decorate(view):
-        protected = csrf_protect(view)
+        inner = view if public else csrf_protect(view)
 
-        @csrf_exempt  # the CSRF check runs inside, after the method check
+        @csrf_exempt  # the CSRF check, if any, runs inside, after the method check
         @functools.wraps(view)
         def wrapper(request: HttpRequest, *args, **kwargs):
-            early = reject_early(request, methods)
-            if early is not None:
-                return early
-            try:
-                return protected(request, *args, **kwargs)
-            except Exception as exc:  # every failure becomes a JSON answer
-                return error_response(exc)
+            if public and request.method == "OPTIONS":
+                return HttpResponse(status=204, headers=PREFLIGHT)
+            response = reject_early(request, methods)
+            if response is None:
+                try:
+                    response = inner(request, *args, **kwargs)
+                except HANDLED as exc:
+                    response = error_response(exc)
+            if public:
+                response.headers |= ANY_ORIGIN
+            return response
 
         return wrapper
 

@@ -14,16 +14,13 @@ Guards, in the order they act:
 
 from __future__ import annotations
 
-import base64
 import io
-import struct
 import warnings
-import zlib
 
 import numpy as np
 from PIL import Image, ImageOps, UnidentifiedImageError
 
-from .errors import InputError
+from .errors import BadInput, TooLarge
 
 FORMATS = ("PNG", "JPEG", "WEBP", "GIF")
 MAX_PIXELS = 40_000_000  # a 40-megapixel photo is the largest accepted
@@ -33,8 +30,8 @@ MAX_SIDE = 10_000
 DECODE_SIDE = 1024  # longer side after decoding, at most: plenty for a digit
 
 
-class ImageError(InputError):
-    """The bytes are not an image we can use; `status` is the HTTP status to answer."""
+class ImageError(BadInput):
+    """The bytes are not an image we can use."""
 
 
 def open_checked(data: bytes) -> Image.Image:
@@ -48,15 +45,15 @@ def open_checked(data: bytes) -> Image.Image:
     except UnidentifiedImageError:
         raise ImageError("not a PNG, JPEG, WebP or GIF image") from None
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):
-        raise ImageError("the image has too many pixels", 413) from None
-    except Exception as exc:  # a malformed header can raise nearly anything
-        raise ImageError(f"the image cannot be read ({type(exc).__name__})") from None
+        raise TooLarge("the image has too many pixels") from None
+    except Exception:  # a malformed header can raise nearly anything
+        raise ImageError("the image cannot be read: its header is malformed") from None
     width, height = image.size
     if width < 1 or height < 1 or max(width, height) > MAX_SIDE:
-        raise ImageError(f"image dimensions {width}x{height} are out of range (sides 1 to {MAX_SIDE})", 413)
+        raise TooLarge(f"image dimensions {width}x{height} are out of range (sides 1 to {MAX_SIDE})")
     limit = MAX_WIDE_PIXELS if image.mode in WIDE_MODES else MAX_PIXELS
     if width * height > limit:
-        raise ImageError(f"the image has {width * height} pixels; at most {limit} are accepted", 413)
+        raise TooLarge(f"the image has {width * height} pixels; at most {limit} are accepted")
     return image
 
 
@@ -72,10 +69,10 @@ def decode(data: bytes) -> np.ndarray:
             image.load()
             ImageOps.exif_transpose(image, in_place=True)  # without a copy when upright
             return to_gray(image)
-    except InputError:
+    except BadInput:
         raise
-    except Exception as exc:  # truncated or corrupt pixel data
-        raise ImageError(f"the image is truncated or corrupt ({type(exc).__name__})") from None
+    except Exception:  # truncated or corrupt pixel data
+        raise ImageError("the image is truncated or corrupt") from None
 
 
 def shrink_factor(size: tuple[int, int]) -> int:
@@ -122,35 +119,3 @@ def onto_background(image: Image.Image) -> Image.Image:
     ink_is_dark = weight == 0 or float((luminance * alpha).sum()) / weight < 127.5
     background = Image.new("RGBA", image.size, (255, 255, 255, 255) if ink_is_dark else (0, 0, 0, 255))
     return Image.alpha_composite(background, image)
-
-
-def to_levels(pixels: np.ndarray) -> np.ndarray:
-    """A float image in [0, 1] -> uint8 grey levels 0-255."""
-    return (np.clip(pixels, 0, 1) * 255).round().astype(np.uint8)
-
-
-def png_data_url(pixels: np.ndarray) -> str:
-    """A float image in [0, 1], or uint8 levels, -> a grayscale PNG data URL (white ink on
-    black, as MNIST).
-
-    The PNG is written here (signature, header, one compressed data chunk, end): for a
-    28x28 image, Pillow's save machinery costs several times the compression itself.
-    """
-    levels = pixels if pixels.dtype == np.uint8 else to_levels(pixels)
-    height, width = levels.shape
-    rows = np.zeros((height, width + 1), np.uint8)  # each row starts with filter type 0
-    rows[:, 1:] = levels
-    png = b"".join(
-        [
-            b"\x89PNG\r\n\x1a\n",
-            png_chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0)),  # 8-bit grey
-            png_chunk(b"IDAT", zlib.compress(rows.tobytes(), 1)),  # fast; 30 bytes more
-            png_chunk(b"IEND", b""),
-        ]
-    )
-    return "data:image/png;base64," + base64.b64encode(png).decode("ascii")
-
-
-def png_chunk(kind: bytes, data: bytes) -> bytes:
-    """A PNG chunk: length, type, data, and the CRC-32 of type and data."""
-    return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))

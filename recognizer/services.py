@@ -1,4 +1,5 @@
-"""What the site does, without HTTP: recognise a digit in an image or a pixel array."""
+"""What the site does, without HTTP: recognise the digit in a drawing, store labelled
+drawings, and describe the models. Failures are recognizer.errors exceptions."""
 
 from __future__ import annotations
 
@@ -7,116 +8,99 @@ from dataclasses import dataclass
 import numpy as np
 from django.conf import settings
 
+from nn import raster
 from nn.model_file import Model
-from nn.preprocess import network_inputs, to_mnist
+from nn.preprocess import from_mask, network_inputs, to_mnist
 
-from . import feedback, imaging, inspection, ratelimit
-from .errors import InputError
-from .model_store import (
-    ModelUnavailable,
-    UnknownModel,
-    available_models,
-    choose_model,
-    current_model,
-    default_name,
-    model_named,
-)
+from . import feedback, imaging, inspection, model_store, ratelimit
+from .errors import BlankDrawing, NoModel, RateLimited
 
 KIND_LABELS = {"mlp": "{sizes} net", "cnn": "Convolutional net"}  # for the model picker
-
-
-@dataclass
-class FeedbackSample:
-    """What a person says about a drawing: the drawing, and the digit it really is."""
-
-    source: bytes | np.ndarray  # image bytes, or a (28, 28) MNIST-form pixel array
-    label: int
-    model: str | None  # the model that answered them; None for the default
-    strokes: list | None = None
+DECIMALS = 4  # of the numbers an answer carries: finer than any screen shows
+Drawing = list | bytes | np.ndarray  # strokes, image bytes, or a (28, 28) MNIST-form array
 
 
 @dataclass
 class Prediction:
     digit: int
-    probabilities: list[float]  # ten values that sum to 1
-    processed: np.ndarray  # (28, 28) float32: the input the network saw
+    probabilities: np.ndarray  # (10,), sums to 1
+    pixels: np.ndarray  # (28, 28) float32: MNIST's form, before any deskewing
+    input: np.ndarray  # (784,) float32: what the network read
+    activations: dict[str, np.ndarray]  # the 784-250-10's "hidden" (250,) and "output" (10,)
     model: str
 
     def as_json(self) -> dict:
-        return {
+        answer = {
             "digit": self.digit,
-            "probabilities": self.probabilities,
-            "processed": imaging.png_data_url(self.processed),
+            "probabilities": self.probabilities.tolist(),
             "model": self.model,
+            "input": numbers(self.input),
         }
+        if self.activations:
+            answer["activations"] = {layer: numbers(a) for layer, a in self.activations.items()}
+        return answer
 
 
-def predict(source: bytes | np.ndarray, model_name: str | None = None) -> Prediction:
-    """Recognise the digit in image bytes, or in an MNIST-form (28, 28) pixel array, with
-    the named model or the served default."""
-    model = model_for(model_name)  # first: a wrong name is refused before any decoding
-    return predict_pixels(mnist_pixels(source), model)
+def numbers(values: np.ndarray) -> list[float]:
+    return np.round(values.astype(np.float64), DECIMALS).tolist()
 
 
-def model_for(name: str | None) -> Model:
-    """The named model, or the served default; an unknown name is the client's mistake."""
-    try:
-        return choose_model(name)
-    except UnknownModel as exc:
-        raise InputError(str(exc)) from None
+def predict(drawing: Drawing, model_name: str | None = None) -> Prediction:
+    """Recognise the digit in strokes, image bytes or an MNIST-form (28, 28) pixel array,
+    with the named model or the site's default."""
+    model = model_store.get(model_name)  # first: a wrong name is refused before any decoding
+    return predict_pixels(mnist_pixels(drawing), model)
 
 
 def predict_pixels(pixels: np.ndarray, model: Model) -> Prediction:
     """Recognise a (28, 28) MNIST-style input (white ink on black, values in [0, 1])."""
-    x = network_inputs(pixels[None], model.deskewed)  # (1, 784): what the network sees
-    probabilities = model.network.predict_proba(x)[0]
+    x = network_inputs(pixels[None], model.deskewed)  # (1, 784): what the network reads
+    probabilities, activations = model.network.answer(x)
     return Prediction(
-        digit=int(probabilities.argmax()),
-        probabilities=probabilities.tolist(),  # Python floats, one call
-        processed=x.reshape(28, 28),
+        digit=int(probabilities[0].argmax()),
+        probabilities=probabilities[0],
+        pixels=pixels,
+        input=x[0],
+        activations={layer: a[0] for layer, a in activations.items()},
         model=model.name,
     )
 
 
-def mnist_pixels(source: bytes | np.ndarray) -> np.ndarray:
-    """Image bytes (PNG, JPEG, WebP or GIF) preprocessed into MNIST's (28, 28) form; a pixel
-    array is in that form already."""
-    if not isinstance(source, bytes):
-        if not source.any():  # nothing to recognise, and nothing to learn from
-            raise InputError("no digit found: every pixel is 0", 422)
-        return source
-    pixels = to_mnist(imaging.decode(source))
+def mnist_pixels(drawing: Drawing) -> np.ndarray:
+    """A drawing in MNIST's (28, 28) form: strokes drawn with the page's pen, image bytes
+    (PNG, JPEG, WebP or GIF) decoded, either then preprocessed; a pixel array as it is."""
+    if isinstance(drawing, np.ndarray):
+        pixels = drawing if drawing.any() else None
+    elif isinstance(drawing, bytes):
+        pixels = to_mnist(imaging.decode(drawing))
+    else:
+        pixels = from_mask(raster.draw(drawing))
     if pixels is None:
-        raise InputError("no digit found: the image is blank", 422)
+        raise BlankDrawing("no digit found: the drawing is blank")
     return pixels
 
 
-def record_feedback(sample: FeedbackSample, client: str) -> dict:
+def record_feedback(drawing: Drawing, label: int, model_name: str | None, client: str) -> dict:
     """Store a drawing with the digit it really is, and the answer the named model gives it.
 
     The answer is computed again here rather than taken from the client: what is stored
     is what that model says about exactly these pixels."""
     retry_after = ratelimit.take(client, settings.FEEDBACK_RATE_LIMIT, settings.FEEDBACK_RATE_WINDOW)
     if retry_after is not None:
-        raise InputError(
+        raise RateLimited(
             f"too many labelled drawings from one client: at most {settings.FEEDBACK_RATE_LIMIT} "
             f"a minute; try again in {retry_after} s",
-            429,
-            {"Retry-After": str(retry_after)},
+            retry_after,
         )
-    model = model_for(sample.model)
-    pixels = mnist_pixels(sample.source)
-    prediction = predict_pixels(pixels, model)
-    image = sample.source if isinstance(sample.source, bytes) else None
-    drawing = feedback.store(
-        pixels, sample.label, prediction, model_sha256=model.sha256, strokes=sample.strokes, image=image
-    )
+    model = model_store.get(model_name)
+    prediction = predict_pixels(mnist_pixels(drawing), model)
+    stored = feedback.store(drawing, label, prediction, model_sha256=model.sha256)
     return {
-        "id": drawing.pk,
-        "label": drawing.label,
-        "predicted": drawing.predicted,
-        "model": drawing.model,
-        "count": feedback.count_of(drawing.label),  # drawings of this digit so far, this one included
+        "id": stored.pk,
+        "label": stored.label,
+        "predicted": stored.predicted,
+        "model": stored.model,
+        "count": feedback.count_of(stored.label),  # drawings of this digit so far, this one included
     }
 
 
@@ -127,8 +111,8 @@ def feedback_stats() -> dict:
 def readiness() -> tuple[bool, dict]:
     """Whether the default model is loaded with a verified checksum, and what is served."""
     try:
-        model = current_model()
-    except ModelUnavailable as exc:
+        model = model_store.get()
+    except NoModel as exc:
         return False, {"status": "not ready", "error": str(exc).split(": ", 1)[-1]}
     return True, {"status": "ready", "model": model.name, "sha256": model.sha256}
 
@@ -136,31 +120,25 @@ def readiness() -> tuple[bool, dict]:
 def model_choices() -> list[dict]:
     """The models a user can pick on the drawing page, the default first; a model file that
     does not load is left out rather than taking the page down."""
-    default = default_name()
-    names = sorted(available_models(), key=lambda n: (n != default, n))
+    default = model_store.default_name()
     choices = []
-    for n in names:
+    for name in sorted(model_store.names(), key=lambda n: (n != default, n)):
         try:
-            model = model_named(n)
-        except ModelUnavailable:
+            model = model_store.get(name)
+        except NoModel:
             continue
         accuracy = model.meta.get("test_accuracy")
         sizes = "-".join(str(s) for s in getattr(model.network, "sizes", ()))  # the CNN has none
-        label = KIND_LABELS.get(model.meta.get("kind"), n).format(sizes=sizes)
+        label = KIND_LABELS.get(model.meta.get("kind"), name).format(sizes=sizes)
         if accuracy is not None:
             label += f" · {100 * accuracy:.2f}%"
-        choices.append({"name": n, "default": n == default, "label": label})
+        choices.append({"name": name, "default": name == default, "label": label})
     return choices
-
-
-def network_model():
-    """The network page shows the 784-250-10 network, whichever model answers by default."""
-    return model_named(settings.NETWORK_VIEW_MODEL)
 
 
 def network_info() -> dict:
     """What the network page needs to fetch and label the 784-250-10 network's weights."""
-    model = network_model()
+    model = model_store.get(settings.NETWORK_VIEW_MODEL)
     return {
         "model": model.name,
         "sizes": list(model.network.sizes),
@@ -170,7 +148,7 @@ def network_info() -> dict:
 
 def network_weights(version: str) -> bytes | None:
     """The network page's packed weights, or None when `version` is not the served one."""
-    model = network_model()
+    model = model_store.get(settings.NETWORK_VIEW_MODEL)
     if version != inspection.weights_version(model):
         return None
     return inspection.pack_weights(model)
@@ -178,5 +156,9 @@ def network_weights(version: str) -> bytes | None:
 
 def model_report(name: str | None) -> dict:
     """The training and test report of a model by name, or of the served model."""
-    model = choose_model(name)
-    return {**inspection.model_report(model), "available": available_models(), "served": default_name()}
+    model = model_store.get(name)
+    return {
+        **inspection.model_report(model),
+        "available": model_store.names(),
+        "served": model_store.default_name(),
+    }

@@ -2,60 +2,55 @@
 
 from __future__ import annotations
 
-import numpy as np
 from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.middleware.csrf import get_token
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
+from nn.raster import PEN_WIDTH
+
 from . import parsing, services
-from .errors import InputError
+from .errors import NoModel, UnknownModel, UnsupportedType
 from .http import api_view, client_address
-from .model_store import ModelUnavailable
 from .openapi import OPENAPI
 
 
-@require_safe
-def index(request: HttpRequest) -> HttpResponse:
-    try:
-        models = services.model_choices()
-    except ModelUnavailable:
-        models = []  # the page still loads; predictions will say the model is missing
-    return render(request, "recognizer/index.html", {"models": models})
-
-
-def read_drawing(request: HttpRequest) -> tuple[bytes | np.ndarray, str | None, dict | None]:
-    """The image or pixels, the model asked for, and the JSON body (None for multipart)."""
+def read_drawing(request: HttpRequest) -> tuple[services.Drawing, str | None, dict]:
+    """The drawing, the model asked for, and the other fields (JSON values, or form text)."""
     if request.content_type == "application/json":
-        body = parsing.parse_json_object(request.body)
-        source = parsing.image_or_pixels(body, settings.MAX_REQUEST_BYTES)
-        return source, parsing.model_name(body.get("model")), body
+        body = parsing.json_object(request.body)
+        return parsing.drawing(body, settings.MAX_REQUEST_BYTES), parsing.model_name(body.get("model")), body
     if request.content_type == "multipart/form-data":
-        source = parsing.uploaded_image(request.FILES)
-        return source, parsing.model_name(request.POST.get("model")), None
-    raise InputError(
-        f"unsupported content type {request.content_type or '(none)'}; send application/json or multipart/form-data",
-        415,
+        image = parsing.uploaded_image(request.FILES)
+        return image, parsing.model_name(request.POST.get("model")), request.POST
+    raise UnsupportedType(
+        f"unsupported content type {request.content_type[:40] or '(none)'}; send application/json or multipart/form-data"
     )
 
 
-@api_view("POST")
+@api_view("POST", public=True)
 def predict(request: HttpRequest) -> JsonResponse:
-    source, model, _ = read_drawing(request)
-    return JsonResponse(services.predict(source, model).as_json())
+    drawing, model, _ = read_drawing(request)
+    return JsonResponse(services.predict(drawing, model).as_json())
 
 
 @api_view("POST")
 def feedback(request: HttpRequest) -> JsonResponse:
     """A drawing with the digit it really is: the same body as predict, plus 'label'."""
-    source, model, body = read_drawing(request)
-    if body is None:  # multipart: form fields are text, and photos come without strokes
-        sample = services.FeedbackSample(source, parsing.form_label(request.POST.get("label")), model)
-    else:
-        label = parsing.label(body.get("label", parsing.MISSING))
-        sample = services.FeedbackSample(source, label, model, parsing.strokes(body.get("strokes")))
-    return JsonResponse(services.record_feedback(sample, client_address(request)), status=201)
+    drawing, model, fields = read_drawing(request)
+    if isinstance(fields, dict):
+        label = parsing.label(fields.get("label", parsing.MISSING))
+    else:  # multipart: form fields are text
+        label = parsing.form_label(fields.get("label"))
+    return JsonResponse(services.record_feedback(drawing, label, model, client_address(request)), status=201)
+
+
+@require_safe
+def index(request: HttpRequest) -> HttpResponse:
+    return render(
+        request, "recognizer/index.html", {"models": services.model_choices(), "pen_width": PEN_WIDTH}
+    )
 
 
 @require_safe
@@ -78,9 +73,10 @@ def openapi(request: HttpRequest) -> JsonResponse:
 def network(request: HttpRequest) -> HttpResponse:
     try:
         info = services.network_info()
-    except ModelUnavailable:
+    except NoModel:
         info = None
-    return render(request, "recognizer/network.html", {"info": info}, status=200 if info else 503)
+    context = {"info": info, "pen_width": PEN_WIDTH}
+    return render(request, "recognizer/network.html", context, status=200 if info else 503)
 
 
 @require_safe
@@ -88,7 +84,7 @@ def network_weights(request: HttpRequest, version: str) -> HttpResponse:
     """The served weights; the version in the URL makes them cacheable for good."""
     try:
         blob = services.network_weights(version)
-    except ModelUnavailable:
+    except NoModel:
         return HttpResponse(status=503, headers={"Retry-After": "30"})
     if blob is None:
         raise Http404("those weights are not served any more")
@@ -103,7 +99,7 @@ def network_weights(request: HttpRequest, version: str) -> HttpResponse:
 def model_page(request: HttpRequest, name: str | None = None) -> HttpResponse:
     try:
         report = services.model_report(name)
-    except ModelUnavailable as exc:
+    except (UnknownModel, NoModel) as exc:
         raise Http404(str(exc)) from None
     return render(request, "recognizer/model.html", {"report": report})
 
