@@ -143,7 +143,7 @@ def api_view(*methods: str, public: bool = False):
                 except HANDLED as exc:
                     response = error_response(exc)
             if public:
-                response.headers |= ANY_ORIGIN
+                response["Access-Control-Allow-Origin"] = ANY_ORIGIN["Access-Control-Allow-Origin"]
             return response
 
         return wrapper
