@@ -14,7 +14,12 @@ export class PredictApi {
     this.feedbackUrl = feedbackUrl;
   }
 
-  /** `model` names the model to ask; undefined asks the site's default. */
+  /** Pen strokes (lists of [x, y] in units of the pad's side); `model` names the model to
+   * ask, undefined asks the site's default. */
+  predictStrokes(strokes, model) {
+    return this.#post(JSON.stringify({ strokes, model }), { "Content-Type": "application/json" });
+  }
+
   predictImage(dataUrl, model) {
     return this.#post(JSON.stringify({ image: dataUrl, model }), { "Content-Type": "application/json" });
   }

@@ -41,6 +41,11 @@ export class DrawingPad extends EventTarget {
     return this.strokes.isEmpty;
   }
 
+  /** The drawing as data: a list of strokes, each a list of [x, y] in units of the side. */
+  toData() {
+    return this.strokes.list;
+  }
+
   undo() {
     this.strokes.undo();
     this.#save();
