@@ -2,12 +2,22 @@
 
 from __future__ import annotations
 
+import base64
+import io
+
 import numpy as np
 from django.contrib import admin
 from django.utils.html import format_html
+from PIL import Image
 
-from . import imaging
 from .models import Drawing
+
+
+def png_data_url(levels: np.ndarray) -> str:
+    """A (H, W) uint8 image as a PNG data URL."""
+    buffer = io.BytesIO()
+    Image.fromarray(levels, mode="L").save(buffer, "PNG")
+    return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")
 
 
 @admin.register(Drawing)
@@ -32,7 +42,7 @@ class DrawingAdmin(admin.ModelAdmin):
 
     @admin.display(description="drawing")
     def thumbnail(self, drawing: Drawing) -> str:
-        url = imaging.png_data_url(np.frombuffer(bytes(drawing.pixels), dtype=np.uint8).reshape(28, 28))
+        url = png_data_url(np.frombuffer(bytes(drawing.pixels), dtype=np.uint8).reshape(28, 28))
         return format_html('<img src="{}" width="56" height="56" alt="the drawing, 28x28">', url)
 
     @admin.display(boolean=True, description="model right")

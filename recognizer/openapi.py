@@ -1,155 +1,174 @@
-"""The OpenAPI 3.1 description of the JSON API, served at /api/openapi.json."""
+"""The OpenAPI 3.1 description of the JSON API, served at /api/openapi.json. Every limit
+comes from recognizer/limits.py, the same numbers the parser enforces."""
+
+from nn.raster import PEN_WIDTH
+
+from .limits import COORDINATE_RANGE, DIGITS, MAX_POINTS, MAX_STROKES, PIXELS, SIDE
 
 ERROR = {"$ref": "#/components/schemas/Error"}
 MODEL = {
     "type": "string",
     "description": 'the model to ask, e.g. "mlp" or "cnn" (see /model); the site\'s default when absent',
 }
+DIGIT = {"type": "integer", "minimum": DIGITS[0], "maximum": DIGITS[-1]}
+UNIT = {"type": "number", "minimum": 0, "maximum": 1}
+
+
+def numbers(count: int, description: str, item: dict | None = None) -> dict:
+    return {
+        "type": "array",
+        "minItems": count,
+        "maxItems": count,
+        "items": item or {"type": "number"},
+        "description": description,
+    }
+
+
+STROKES = {
+    "type": "array",
+    "minItems": 1,
+    "maxItems": MAX_STROKES,
+    "description": (
+        f"pen strokes, each a list of [x, y] points in units of the pad's side (y down), at most "
+        f"{MAX_POINTS} points in all; drawn on the server with the page's round pen, "
+        f"{PEN_WIDTH} of the side wide"
+    ),
+    "items": {
+        "type": "array",
+        "minItems": 1,
+        "maxItems": MAX_POINTS,
+        "items": {
+            "type": "array",
+            "minItems": 2,
+            "maxItems": 2,
+            "items": {"type": "number", "minimum": COORDINATE_RANGE[0], "maximum": COORDINATE_RANGE[1]},
+        },
+    },
+    "examples": [[[[0.5, 0.15], [0.5, 0.5], [0.5, 0.85]]]],
+}
+IMAGE = {
+    "type": "string",
+    "description": "data URL of a PNG, JPEG, WebP or GIF image (a photo of a digit)",
+    "examples": ["data:image/png;base64,iVBORw0KGgo..."],
+}
+PIXELS_FIELD = {
+    "description": (
+        "MNIST-form input: white ink on black, values in [0, 1]; skips the image preprocessing "
+        "(a model trained on deskewed digits still deskews it)"
+    ),
+    "oneOf": [
+        numbers(PIXELS, f"{PIXELS} values, row by row", UNIT),
+        numbers(SIDE, f"{SIDE} rows", numbers(SIDE, f"{SIDE} values", UNIT)),
+    ],
+}
+LABEL = {**DIGIT, "description": "the digit it really is (a JSON integer)"}
+
+
+def json_body(field: str, schema: dict, label: bool) -> dict:
+    required = [field, "label"] if label else [field]
+    properties = {field: schema, "model": MODEL} | ({"label": LABEL} if label else {})
+    return {"type": "object", "required": required, "properties": properties}
+
+
+def request_body(label: bool = False) -> dict:
+    """Predict's request body: strokes, an image or pixels; a labelled drawing adds its label."""
+    form = {"image": {"type": "string", "format": "binary"}, "model": MODEL}
+    if label:
+        form["label"] = {"type": "string", "pattern": "^[0-9]$", "description": "one digit"}
+    inputs = {"strokes": STROKES, "image": IMAGE, "pixels": PIXELS_FIELD}
+    return {
+        "required": True,
+        "content": {
+            "application/json": {"schema": {"oneOf": [json_body(f, s, label) for f, s in inputs.items()]}},
+            "multipart/form-data": {
+                "schema": {
+                    "type": "object",
+                    "required": ["image", "label"] if label else ["image"],
+                    "properties": form,
+                }
+            },
+        },
+    }
 
 
 def error_response(description: str) -> dict:
     return {"description": description, "content": {"application/json": {"schema": ERROR}}}
 
 
-def request_body(label: dict | None = None) -> dict:
-    """Predict's request body: an image (JSON data URL or multipart upload) or pixels; the
-    feedback endpoint adds the true label (and, in JSON, optional strokes)."""
-    body = {
-        "required": True,
-        "content": {
-            "application/json": {
-                "schema": {
-                    "oneOf": [
-                        {
-                            "type": "object",
-                            "required": ["image"],
-                            "properties": {
-                                "image": {
-                                    "type": "string",
-                                    "description": "data URL of a PNG, JPEG, WebP or GIF image",
-                                    "examples": ["data:image/png;base64,iVBORw0KGgo..."],
-                                },
-                                "model": MODEL,
-                            },
-                        },
-                        {
-                            "type": "object",
-                            "required": ["pixels"],
-                            "properties": {
-                                "pixels": {
-                                    "description": "MNIST-form input: white ink on black, values in [0, 1]; skips the image preprocessing (a model trained on deskewed digits still deskews it)",
-                                    "oneOf": [
-                                        {
-                                            "type": "array",
-                                            "minItems": 784,
-                                            "maxItems": 784,
-                                            "items": {
-                                                "type": "number",
-                                                "minimum": 0,
-                                                "maximum": 1,
-                                            },
-                                        },
-                                        {
-                                            "type": "array",
-                                            "minItems": 28,
-                                            "maxItems": 28,
-                                            "items": {
-                                                "type": "array",
-                                                "minItems": 28,
-                                                "maxItems": 28,
-                                                "items": {
-                                                    "type": "number",
-                                                    "minimum": 0,
-                                                    "maximum": 1,
-                                                },
-                                            },
-                                        },
-                                    ],
-                                },
-                                "model": MODEL,
-                            },
-                        },
-                    ]
-                }
-            },
-            "multipart/form-data": {
-                "schema": {
-                    "type": "object",
-                    "required": ["image"],
-                    "properties": {
-                        "image": {"type": "string", "format": "binary"},
-                        "model": MODEL,
-                    },
-                }
-            },
-        },
-    }
-    if label is not None:
-        json_forms = body["content"]["application/json"]["schema"]["oneOf"]
-        for form in json_forms:
-            form["required"] = [*form["required"], "label"]
-            form["properties"] |= {"label": label, "strokes": STROKES}
-        multipart = body["content"]["multipart/form-data"]["schema"]
-        multipart["required"] = ["image", "label"]
-        multipart["properties"]["label"] = {
-            "type": "string",
-            "pattern": "^[0-9]$",
-            "description": "one digit",
-        }
-    return body
-
-
-LABEL = {
-    "type": "integer",
-    "minimum": 0,
-    "maximum": 9,
-    "description": "the digit it really is (a JSON integer)",
+BAD_INPUT = {
+    "400": error_response("Malformed request: bad JSON, strokes, pixels or image bytes, or an unknown model"),
+    "405": error_response("Method not allowed"),
+    "413": error_response("Body, image or drawing too large"),
+    "415": error_response("Unsupported content type or image type"),
+    "422": error_response("No digit found: the drawing is blank"),
 }
-STROKES = {
-    "type": "array",
-    "maxItems": 100,
-    "description": "optional pen strokes: lists of [x, y] points in units of the pad's side",
-    "items": {
-        "type": "array",
-        "minItems": 1,
-        "items": {
-            "type": "array",
-            "minItems": 2,
-            "maxItems": 2,
-            "items": {"type": "number", "minimum": -1, "maximum": 2},
+PREDICTION = {
+    "type": "object",
+    "required": ["digit", "probabilities", "model", "input"],
+    "properties": {
+        "digit": DIGIT,
+        "probabilities": numbers(len(DIGITS), "one per digit, summing to 1"),
+        "model": {"type": "string"},
+        "input": numbers(PIXELS, f"the {SIDE}x{SIDE} input the network read, row by row, in [0, 1]", UNIT),
+        "activations": {
+            "type": "object",
+            "description": "the 784-250-10 network's layers, from the same forward pass (that model only)",
+            "required": ["hidden", "output"],
+            "properties": {
+                "hidden": {"type": "array", "items": UNIT, "description": "sigmoid activations"},
+                "output": numbers(len(DIGITS), "the output layer"),
+            },
         },
     },
 }
-FEEDBACK_SAVED = {
+SAVED = {
     "type": "object",
     "required": ["id", "label", "predicted", "model", "count"],
     "properties": {
         "id": {"type": "integer"},
-        "label": {"type": "integer", "minimum": 0, "maximum": 9},
-        "predicted": {"type": "integer", "minimum": 0, "maximum": 9, "description": "what the model answers"},
+        "label": DIGIT,
+        "predicted": {**DIGIT, "description": "what the model answers"},
         "model": {"type": "string"},
         "count": {"type": "integer", "description": "labelled drawings of this digit so far"},
     },
 }
+CSRF_HEADER = {"name": "X-CSRFToken", "in": "header", "required": True, "schema": {"type": "string"}}
+
+
+def get(summary: str, schema: dict | None = None) -> dict:
+    content = {"content": {"application/json": {"schema": schema}}} if schema else {}
+    return {
+        "get": {
+            "summary": summary,
+            "responses": {
+                "200": {"description": summary, **content},
+                "405": error_response("Method not allowed"),
+            },
+        }
+    }
+
 
 OPENAPI = {
     "openapi": "3.1.0",
     "info": {
         "title": "Digit recognizer API",
-        "version": "1.0.0",
+        "version": "2.0.0",
         "description": (
             "Recognise a handwritten digit with a neural network written from scratch in NumPy. "
-            "POST requests need a CSRF token: GET /api/csrf returns one and sets the matching "
-            "csrftoken cookie; send both (the token in an X-CSRFToken header)."
+            "Predict is open: no token, any origin (CORS). Storing a labelled drawing needs a CSRF "
+            "token: GET /api/csrf returns one and sets the matching csrftoken cookie; send both "
+            "(the token in an X-CSRFToken header)."
         ),
     },
     "paths": {
         "/api/predict": {
             "post": {
-                "summary": "Recognise the digit in an image or a 28x28 pixel array",
-                "parameters": [
-                    {"name": "X-CSRFToken", "in": "header", "required": True, "schema": {"type": "string"}}
-                ],
+                "summary": "Recognise the digit in pen strokes, an image or a 28x28 pixel array",
+                "description": (
+                    "curl -s -H 'Content-Type: application/json' "
+                    "-d '{\"strokes\": [[[0.5, 0.15], [0.5, 0.85]]]}' https://HOST/api/predict\n"
+                    "curl -s -F image=@digit.png https://HOST/api/predict"
+                ),
                 "requestBody": request_body(),
                 "responses": {
                     "200": {
@@ -158,92 +177,38 @@ OPENAPI = {
                             "application/json": {"schema": {"$ref": "#/components/schemas/Prediction"}}
                         },
                     },
-                    "400": error_response("Malformed request: bad JSON, base64, pixels or image bytes"),
-                    "403": error_response("CSRF token missing or wrong"),
-                    "405": error_response("Method not allowed"),
-                    "413": error_response("Body or image too large"),
-                    "415": error_response("Unsupported content type or image type"),
-                    "422": error_response("No digit found: the image is blank"),
+                    **BAD_INPUT,
                     "503": error_response("No model loaded; retry after the Retry-After seconds"),
                 },
             }
         },
         "/api/feedback": {
             "post": {
-                "summary": "Store a drawing with the digit it really is (predict's body plus 'label')",
-                "parameters": [
-                    {"name": "X-CSRFToken", "in": "header", "required": True, "schema": {"type": "string"}}
-                ],
-                "requestBody": request_body(LABEL),
+                "summary": "Store a labelled drawing: predict's body plus the digit it really is",
+                "parameters": [CSRF_HEADER],
+                "requestBody": request_body(label=True),
                 "responses": {
                     "201": {
                         "description": "Stored, with the model's answer for it",
-                        "content": {"application/json": {"schema": FEEDBACK_SAVED}},
+                        "content": {"application/json": {"schema": SAVED}},
                     },
-                    "400": error_response("Malformed request, or a label that is not an integer 0-9"),
+                    **BAD_INPUT,
                     "403": error_response("CSRF token missing or wrong"),
-                    "405": error_response("Method not allowed"),
-                    "413": error_response("Body or image too large"),
-                    "415": error_response("Unsupported content type or image type"),
-                    "422": error_response("No digit found: the image is blank"),
                     "429": error_response("Too many labelled drawings from this client; see Retry-After"),
                     "503": error_response("No model loaded, or the database is busy; see Retry-After"),
                 },
             }
         },
-        "/api/csrf": {
-            "get": {
-                "summary": "A CSRF token (also set as the csrftoken cookie)",
-                "responses": {
-                    "200": {
-                        "description": "The token",
-                        "content": {
-                            "application/json": {
-                                "schema": {
-                                    "type": "object",
-                                    "properties": {
-                                        "csrfToken": {"type": "string"},
-                                        "header": {"type": "string"},
-                                    },
-                                }
-                            }
-                        },
-                    },
-                    "405": error_response("Method not allowed"),
-                },
-            }
-        },
-        "/api/openapi.json": {
-            "get": {
-                "summary": "This document",
-                "responses": {
-                    "200": {"description": "OpenAPI 3.1 document"},
-                    "405": error_response("Method not allowed"),
-                },
-            }
-        },
+        "/api/csrf": get(
+            "A CSRF token (also set as the csrftoken cookie)",
+            {"type": "object", "properties": {"csrfToken": {"type": "string"}, "header": {"type": "string"}}},
+        ),
+        "/api/openapi.json": get("This document"),
     },
     "components": {
         "schemas": {
             "Error": {"type": "object", "required": ["error"], "properties": {"error": {"type": "string"}}},
-            "Prediction": {
-                "type": "object",
-                "required": ["digit", "probabilities", "processed", "model"],
-                "properties": {
-                    "digit": {"type": "integer", "minimum": 0, "maximum": 9},
-                    "probabilities": {
-                        "type": "array",
-                        "minItems": 10,
-                        "maxItems": 10,
-                        "items": {"type": "number"},
-                    },
-                    "processed": {
-                        "type": "string",
-                        "description": "PNG data URL of the 28x28 input the network saw",
-                    },
-                    "model": {"type": "string"},
-                },
-            },
+            "Prediction": PREDICTION,
         }
     },
 }

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.middleware.csrf import get_token
@@ -16,7 +18,7 @@ from .http import api_view, client_address
 from .openapi import OPENAPI
 
 
-def read_drawing(request: HttpRequest) -> tuple[services.Drawing, str | None, dict]:
+def read_drawing(request: HttpRequest) -> tuple[services.Drawing, str | None, Mapping]:
     """The drawing, the model asked for, and the other fields (JSON values, or form text)."""
     if request.content_type == "application/json":
         body = parsing.json_object(request.body)
@@ -39,10 +41,10 @@ def predict(request: HttpRequest) -> JsonResponse:
 def feedback(request: HttpRequest) -> JsonResponse:
     """A drawing with the digit it really is: the same body as predict, plus 'label'."""
     drawing, model, fields = read_drawing(request)
-    if isinstance(fields, dict):
-        label = parsing.label(fields.get("label", parsing.MISSING))
-    else:  # multipart: form fields are text
+    if request.content_type == "multipart/form-data":  # form fields are text
         label = parsing.form_label(fields.get("label"))
+    else:
+        label = parsing.label(fields.get("label", parsing.MISSING))
     return JsonResponse(services.record_feedback(drawing, label, model, client_address(request)), status=201)
 
 
@@ -73,7 +75,7 @@ def openapi(request: HttpRequest) -> JsonResponse:
 def network(request: HttpRequest) -> HttpResponse:
     try:
         info = services.network_info()
-    except NoModel:
+    except (NoModel, UnknownModel):  # the 784-250-10 is not there: nothing to show yet
         info = None
     context = {"info": info, "pen_width": PEN_WIDTH}
     return render(request, "recognizer/network.html", context, status=200 if info else 503)
@@ -84,7 +86,7 @@ def network_weights(request: HttpRequest, version: str) -> HttpResponse:
     """The served weights; the version in the URL makes them cacheable for good."""
     try:
         blob = services.network_weights(version)
-    except NoModel:
+    except (NoModel, UnknownModel):
         return HttpResponse(status=503, headers={"Retry-After": "30"})
     if blob is None:
         raise Http404("those weights are not served any more")

@@ -1,4 +1,4 @@
-"""Shared test setup: Django settings for the web tests, and a small untrained model to serve.
+"""Shared test setup: Django settings for the web tests, and a tiny hand-set model to serve.
 
 The environment is set at import time, before Django reads its settings. The autouse
 fixture costs nothing for tests that never call the web app: the model is only written once.
@@ -25,25 +25,24 @@ from django.conf import settings as django_settings  # noqa: E402
 # The shipped models, as the settings name them before any test swaps them out.
 SHIPPED_MODEL_DIR, SHIPPED_DEFAULT = django_settings.MODEL_DIR, django_settings.DIGITS_MODEL
 
-import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 
 from nn.model_file import save_model  # noqa: E402
-from nn.network import Network  # noqa: E402
+from tests.helpers import tiny_network  # noqa: E402
 
 
 @pytest.fixture(scope="session")
 def model_path(tmp_path_factory):
-    """A randomly initialised (untrained) model, alone in its models folder: the web tests
-    never need the real one."""
+    """The tiny hand-set network (tests/helpers.py), alone in its models folder: the web
+    tests know what it answers, and never need the real models."""
     path = tmp_path_factory.mktemp("models") / "mlp.pkl"
-    save_model(path, Network.initialise(np.random.default_rng(0)), {"name": "mlp"})
+    save_model(path, tiny_network(), {"name": "mlp"})
     return path
 
 
 @pytest.fixture(autouse=True)
-def serve_random_model(settings, model_path):
-    """Serve the random model; recognizer.model_store caches models per path, so this loads once."""
+def serve_tiny_model(settings, model_path):
+    """Serve the tiny model; recognizer.model_store caches models per path, so this loads once."""
     settings.MODEL_DIR = model_path.parent
     settings.DIGITS_MODEL = model_path
 

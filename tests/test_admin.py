@@ -5,7 +5,7 @@ from django.contrib.auth.models import User
 from django.test import Client
 
 from recognizer.models import Drawing
-from tests.test_feedback_storage import make_drawing
+from tests.helpers import make_drawing
 
 pytestmark = [pytest.mark.django_db, pytest.mark.storage]
 

@@ -6,7 +6,7 @@ from django.contrib.auth.models import User
 
 from recognizer.models import Drawing
 from tests.browser import SCREENSHOTS, open_page
-from tests.test_feedback_storage import make_drawing
+from tests.helpers import make_drawing
 
 pytestmark = [pytest.mark.browser, pytest.mark.storage, pytest.mark.usefixtures("transactional_db")]
 

@@ -4,7 +4,7 @@ what is (not) stored."""
 import pytest
 from django.test import Client
 
-from tests.test_feedback_storage import make_drawing
+from tests.helpers import make_drawing
 
 pytestmark = [pytest.mark.django_db, pytest.mark.storage]
 

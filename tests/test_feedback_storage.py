@@ -14,17 +14,11 @@ from nn.extra_data import IMAGES_FILE, LABELS_FILE, load_extra
 from nn.mnist import parse_idx
 from recognizer import ratelimit
 from recognizer.models import Drawing, RateWindow
-from tests.test_feedback_view import FeedbackApi
+from tests.helpers import Api, make_drawing
 
 pytestmark = pytest.mark.storage
 
 WRITERS = 32
-
-
-def make_drawing(label: int, fill: int = 0, **fields) -> Drawing:
-    pixels = bytes([fill]) * 784
-    values = {"model": "mlp", "predicted": label, "probabilities": [0.1] * 10, **fields}
-    return Drawing.objects.create(label=label, pixels=pixels, **values)
 
 
 @pytest.mark.django_db(transaction=True)
@@ -34,9 +28,9 @@ def test_32_concurrent_writers_lose_no_label():
 
     def write(i):
         try:
-            api = FeedbackApi(f"192.0.2.{i}")  # each its own client, under the rate limit
+            api = Api(f"192.0.2.{i}")  # each its own client, under the rate limit
             barrier.wait(timeout=30)
-            results[i] = api.drawing(i % 10).status_code
+            results[i] = api.label(i % 10).status_code
         finally:
             connections.close_all()  # this thread's connection
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from nn.preprocess import to_mnist
-from recognizer.errors import InputError
+from recognizer.errors import BadInput
 from recognizer.imaging import decode
 
 CRASHES = sorted((Path(__file__).parent / "fuzz" / "crashes").glob("*"))
@@ -17,7 +17,7 @@ CRASHES = [p for p in CRASHES if p.name != ".gitkeep"]
 
 @pytest.mark.parametrize("path", CRASHES, ids=[p.name for p in CRASHES])
 def test_an_input_that_once_crashed_the_image_path_is_now_handled(path):
-    with contextlib.suppress(InputError):  # a 4xx is fine; any other exception fails
+    with contextlib.suppress(BadInput):  # a 4xx is fine; any other exception fails
         to_mnist(decode(path.read_bytes()))
 
 

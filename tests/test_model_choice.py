@@ -10,7 +10,7 @@ from django.test import Client
 from nn.cnn import ConvNet
 from nn.model_file import save_model
 from nn.network import Network
-from tests.test_predict_view import digit_image, encode
+from tests.helpers import encode, seven_image
 
 PIXELS = np.zeros(784).tolist()
 PIXELS[300:310] = [1.0] * 10
@@ -49,7 +49,7 @@ def test_a_named_model_answers_and_says_so(two_models):
 def test_a_multipart_upload_can_name_its_model(two_models):
     client = Client(enforce_csrf_checks=True)
     token = client.get("/api/csrf").json()["csrfToken"]
-    upload = SimpleUploadedFile("d.png", encode(digit_image()))
+    upload = SimpleUploadedFile("d.png", encode(seven_image()))
     response = client.post("/api/predict", {"image": upload, "model": "mlp"}, headers={"X-CSRFToken": token})
     assert response.status_code == 200 and response.json()["model"] == "mlp"
 

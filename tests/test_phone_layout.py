@@ -4,7 +4,7 @@ makes a mobile browser zoom out. Wide content (tables, the matrix) scrolls insid
 import pytest
 
 from tests.browser import open_page
-from tests.test_feedback_storage import make_drawing
+from tests.helpers import make_drawing
 
 pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("transactional_db")]
 

@@ -1,42 +1,27 @@
-"""The HTTP API: /api/predict answers every input with a prediction or a JSON error, never a traceback."""
+"""POST /api/predict with images and pixel arrays: each is recognised, or answered with a
+JSON error that says what was wrong, never a traceback."""
 
-import base64
 import io
 import json
 
 import numpy as np
 import pytest
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
-from PIL import Image, ImageDraw
+from PIL import Image
 
-PREDICT = "/api/predict"
-SEVEN = [(60, 60), (220, 60), (120, 240)]  # a "7": not symmetric, so a wrong rotation shows
-
-
-# --- helpers ---------------------------------------------------------------------------
-
-
-class Api:
-    """A CSRF-enforcing test client holding a token from GET /api/csrf."""
-
-    def __init__(self):
-        self.client = Client(enforce_csrf_checks=True)
-        self.token = self.client.get("/api/csrf").json()["csrfToken"]
-        self.headers = {"X-CSRFToken": self.token}
-
-    def post(self, data, content_type="application/json"):
-        # CONTENT_TYPE too: the test client drops the content type of an empty body.
-        return self.client.post(PREDICT, data, content_type, headers=self.headers, CONTENT_TYPE=content_type)
-
-    def post_json(self, value):
-        return self.post(json.dumps(value))
-
-    def post_image(self, data: bytes, media_type="image/png"):
-        return self.post_json({"image": data_url(data, media_type)})
-
-    def upload(self, data: bytes, name="digit.png"):
-        return self.client.post(PREDICT, {"image": SimpleUploadedFile(name, data)}, headers=self.headers)
+from tests.helpers import (
+    ONE,
+    PREDICT,
+    Api,
+    assert_error,
+    assert_prediction,
+    data_url,
+    draw_seven,
+    encode,
+    network_input,
+    seven_image,
+    seven_pixels,
+)
 
 
 @pytest.fixture
@@ -44,64 +29,16 @@ def api():
     return Api()
 
 
-def data_url(data: bytes, media_type="image/png") -> str:
-    return f"data:{media_type};base64," + base64.b64encode(data).decode("ascii")
+def plain_input(api) -> np.ndarray:
+    """What the network reads for the plain PNG digit, which other encodings should match."""
+    return network_input(assert_prediction(api.post_image(encode(seven_image()))))
 
 
-def encode(image: Image.Image, fmt="PNG", **params) -> bytes:
-    buffer = io.BytesIO()
-    image.save(buffer, fmt, **params)
-    return buffer.getvalue()
-
-
-def draw_digit(image: Image.Image, ink) -> Image.Image:
-    ImageDraw.Draw(image).line(SEVEN, fill=ink, width=24)
-    return image
-
-
-def digit_image() -> Image.Image:
-    """Black strokes of a "7" on a white 280x280 canvas, mode L."""
-    return draw_digit(Image.new("L", (280, 280), 255), 0)
-
-
-def digit_pixels() -> np.ndarray:
-    """A 28x28 MNIST-style input: white ink on black, values in [0, 1]."""
-    image = draw_digit(Image.new("L", (280, 280), 0), 255).resize((28, 28), Image.Resampling.BOX)
-    return np.asarray(image, dtype=np.float32) / 255
-
-
-def assert_error(response, status: int, phrase: str) -> str:
-    assert response.status_code == status, response.content[:300]
-    assert "Traceback" not in response.content.decode("utf-8", "replace")
-    error = response.json()["error"]
-    assert isinstance(error, str)
-    assert phrase in error
-    return error
-
-
-def assert_prediction(response) -> dict:
-    assert response.status_code == 200, response.content[:300]
-    body = response.json()
-    assert isinstance(body["digit"], int) and 0 <= body["digit"] <= 9
-    assert len(body["probabilities"]) == 10
-    assert sum(body["probabilities"]) == pytest.approx(1, abs=1e-5)
-    assert body["probabilities"][body["digit"]] == max(body["probabilities"])
-    assert body["processed"].startswith("data:image/png;base64,")
-    assert isinstance(body["model"], str) and body["model"]
-    return body
-
-
-def processed(body: dict) -> np.ndarray:
-    """The processed image of a prediction, decoded from its PNG data URL."""
-    png = base64.b64decode(body["processed"].removeprefix("data:image/png;base64,"))
-    image = Image.open(io.BytesIO(png))
-    assert (image.format, image.size) == ("PNG", (28, 28))
-    return np.asarray(image, dtype=np.float32) / 255
-
-
-def plain_processed(api) -> np.ndarray:
-    """What the network sees for the plain PNG digit, which other encodings should match."""
-    return processed(assert_prediction(api.post_image(encode(digit_image()))))
+def bar_pixels() -> np.ndarray:
+    """A vertical bar in MNIST's form, which the tiny test network reads as a 1."""
+    pixels = np.zeros((28, 28), np.float32)
+    pixels[4:24, 13:15] = 1.0
+    return pixels
 
 
 @pytest.fixture(scope="module")
@@ -114,25 +51,33 @@ def bomb_png() -> bytes:
 
 
 def test_a_png_data_url_is_recognised(api):
-    assert_prediction(api.post_image(encode(digit_image())))
+    assert_prediction(api.post_image(encode(seven_image())))
 
 
 def test_a_multipart_upload_is_recognised(api):
-    assert_prediction(api.upload(encode(digit_image())))
+    assert_prediction(api.upload(encode(seven_image())))
 
 
-def test_784_flat_pixels_are_recognised(api):
-    assert_prediction(api.post_json({"pixels": digit_pixels().ravel().tolist()}))
+def test_784_flat_pixels_are_read_as_the_digit_they_show(api):
+    body = assert_prediction(api.post_json({"pixels": bar_pixels().ravel().tolist()}))
+    assert body["digit"] == 1 and body["probabilities"][1] > 0.99
 
 
-def test_pixels_as_28_rows_of_28_are_recognised(api):
-    assert_prediction(api.post_json({"pixels": digit_pixels().tolist()}))
+def test_pixels_as_28_rows_of_28_are_read_as_the_digit_they_show(api):
+    assert assert_prediction(api.post_json({"pixels": bar_pixels().tolist()}))["digit"] == 1
 
 
-def test_the_processed_image_of_pixels_is_a_28x28_png_of_the_same_pixels(api):
-    pixels = digit_pixels()
+def test_the_input_of_pixels_is_the_pixels_as_sent(api):
+    pixels = seven_pixels()
     body = assert_prediction(api.post_json({"pixels": pixels.tolist()}))
-    np.testing.assert_allclose(processed(body), pixels, atol=1 / 255)
+    np.testing.assert_allclose(network_input(body), pixels, atol=1e-4)
+
+
+def test_an_answer_of_the_784_hidden_10_network_carries_its_activations(api):
+    body = assert_prediction(api.post_json({"strokes": ONE}))
+    hidden, output = body["activations"]["hidden"], body["activations"]["output"]
+    assert len(hidden) == 2 and hidden[0] > 0.9 > 0.1 > hidden[1]  # the tiny network: ink in the middle
+    np.testing.assert_allclose(output, body["probabilities"], atol=1e-4)  # softmax outputs
 
 
 def as_i16(image: Image.Image) -> Image.Image:
@@ -151,18 +96,18 @@ MODES = {
 @pytest.mark.parametrize("mode", MODES)
 def test_a_digit_in_any_common_image_mode_is_seen_as_the_plain_one(api, mode):
     convert, fmt = MODES[mode]
-    data = encode(convert(digit_image()), fmt)
+    data = encode(convert(seven_image()), fmt)
     assert Image.open(io.BytesIO(data)).mode == mode
     body = assert_prediction(api.post_image(data, f"image/{fmt.lower()}"))
-    assert np.abs(processed(body) - plain_processed(api)).mean() < 0.02
+    assert np.abs(network_input(body) - plain_input(api)).mean() < 0.02
 
 
 def test_an_animated_gif_is_recognised_from_its_first_frame(api):
-    first, second = digit_image().convert("P"), Image.new("P", (280, 280), 0)
+    first, second = seven_image().convert("P"), Image.new("P", (280, 280), 0)
     data = encode(first, "GIF", save_all=True, append_images=[second], duration=100, loop=0)
     assert Image.open(io.BytesIO(data)).n_frames == 2
     body = assert_prediction(api.post_image(data, "image/gif"))
-    assert np.abs(processed(body) - plain_processed(api)).mean() < 0.02
+    assert np.abs(network_input(body) - plain_input(api)).mean() < 0.02
 
 
 @pytest.mark.parametrize(
@@ -171,22 +116,22 @@ def test_an_animated_gif_is_recognised_from_its_first_frame(api):
     ids=["orientation-6", "orientation-8"],
 )
 def test_an_exif_rotated_jpeg_is_turned_upright_before_recognition(api, orientation, stored_as):
-    upright = processed(assert_prediction(api.post_image(encode(digit_image(), "JPEG"), "image/jpeg")))
-    sideways = digit_image().transpose(stored_as)  # what a phone stores; EXIF says how to turn it
+    upright = network_input(assert_prediction(api.post_image(encode(seven_image(), "JPEG"), "image/jpeg")))
+    sideways = seven_image().transpose(stored_as)  # what a phone stores; EXIF says how to turn it
     exif = Image.Exif()
     exif[0x0112] = orientation
     body = assert_prediction(api.post_image(encode(sideways, "JPEG", exif=exif), "image/jpeg"))
-    unrotated = processed(assert_prediction(api.post_image(encode(sideways, "JPEG"), "image/jpeg")))
-    assert np.abs(processed(body) - upright).mean() < 0.02
+    unrotated = network_input(assert_prediction(api.post_image(encode(sideways, "JPEG"), "image/jpeg")))
+    assert np.abs(network_input(body) - upright).mean() < 0.02
     assert np.abs(unrotated - upright).mean() > 0.05  # the check above would notice a missed rotation
 
 
 def test_black_strokes_on_a_transparent_canvas_are_seen_as_on_white(api):
-    canvas = draw_digit(Image.new("RGBA", (280, 280), (0, 0, 0, 0)), (0, 0, 0, 255))
+    canvas = draw_seven(Image.new("RGBA", (280, 280), (0, 0, 0, 0)), (0, 0, 0, 255))
     on_canvas = assert_prediction(api.post_image(encode(canvas)))
-    on_white = assert_prediction(api.post_image(encode(digit_image())))
+    on_white = assert_prediction(api.post_image(encode(seven_image())))
     assert on_canvas["digit"] == on_white["digit"]
-    np.testing.assert_array_equal(processed(on_canvas), processed(on_white))
+    np.testing.assert_array_equal(network_input(on_canvas), network_input(on_white))
 
 
 # --- bad requests ----------------------------------------------------------------------
@@ -194,19 +139,20 @@ def test_black_strokes_on_a_transparent_canvas_are_seen_as_on_white(api):
 
 def test_malformed_json_is_a_400_that_says_so(api):
     assert_error(api.post('{"image": '), 400, "malformed JSON")
+    assert api.post("{").headers["Access-Control-Allow-Origin"] == "*"  # errors too: a page can read them
 
 
 def test_a_json_list_is_a_400_asking_for_an_object(api):
     assert_error(api.post_json([1, 2, 3]), 400, "must be an object")
 
 
-def test_a_body_with_neither_image_nor_pixels_is_a_400(api):
-    assert_error(api.post_json({"picture": "x"}), 400, "exactly one of 'image'")
+def test_a_body_with_no_drawing_is_a_400(api):
+    assert_error(api.post_json({"picture": "x"}), 400, "exactly one of 'strokes'")
 
 
-def test_a_body_with_both_image_and_pixels_is_a_400(api):
-    body = {"image": data_url(encode(digit_image())), "pixels": [0] * 784}
-    assert_error(api.post_json(body), 400, "exactly one of 'image'")
+def test_a_body_with_two_drawings_is_a_400(api):
+    body = {"image": data_url(encode(seven_image())), "pixels": [0] * 784}
+    assert_error(api.post_json(body), 400, "exactly one of 'strokes'")
 
 
 @pytest.mark.parametrize("image", [42, None], ids=["number", "null"])
@@ -299,9 +245,22 @@ def test_a_multipart_upload_over_the_limit_is_a_413(api, settings):
     assert_error(api.upload(b"\0" * (settings.MAX_REQUEST_BYTES + 1)), 413, "larger than")
 
 
-def test_a_post_without_a_csrf_token_is_a_403_json_error():
-    response = Client(enforce_csrf_checks=True).post(PREDICT, {"pixels": [0] * 784}, "application/json")
-    assert_error(response, 403, "CSRF check failed")
+def test_a_script_predicts_without_a_csrf_token_or_cookie():
+    response = Client(enforce_csrf_checks=True).post(PREDICT, {"strokes": ONE}, "application/json")
+    assert assert_prediction(response)["digit"] == 1
+    assert "Set-Cookie" not in response.headers
+
+
+def test_any_origin_may_predict_and_its_preflight_is_answered():
+    client = Client(enforce_csrf_checks=True)
+    preflight = client.options(PREDICT, headers={"Origin": "https://else.example", "Access-Control-Request-Method": "POST"})
+    assert preflight.status_code == 204
+    assert preflight["Access-Control-Allow-Origin"] == "*"
+    assert "POST" in preflight["Access-Control-Allow-Methods"]
+    assert "Content-Type" in preflight["Access-Control-Allow-Headers"]
+    response = client.post(PREDICT, {"strokes": ONE}, "application/json", headers={"Origin": "https://else.example"})
+    assert response["Access-Control-Allow-Origin"] == "*"
+    assert_error(client.post(PREDICT, "{", "application/json"), 400, "malformed JSON")
 
 
 # --- pixel validation ------------------------------------------------------------------
@@ -313,7 +272,7 @@ ROWS_WITH_A_SHORT_ONE = [[0.0] * 28] * 27 + [[0.0] * 27]
     ("pixels", "phrase"),
     [
         ("[" + ", ".join(["0"] * 783) + "]", "must be 784 numbers"),
-        ("[NaN" + ", 0" * 783 + "]", "pixel 0 is nan"),
+        ("[NaN" + ", 0" * 783 + "]", "pixel 0 is NaN"),
         ("[0, 1.5" + ", 0" * 782 + "]", "pixel 1 is 1.5"),
         ("[-0.1" + ", 0" * 783 + "]", "pixel 0 is -0.1"),
         ('["0.5"' + ", 0" * 783 + "]", 'pixel 0 is not a number: "0.5"'),

@@ -1,13 +1,14 @@
-"""The prediction service without HTTP: the model's own input preparation is applied."""
+"""The prediction service without HTTP: the model's own input preparation is applied, and
+what goes wrong is a domain exception, not a status code."""
 
 import numpy as np
 import pytest
 
 from nn.model_file import save_model
-from nn.network import Network
 from nn.preprocess import deskew
 from recognizer import services
-from recognizer.errors import InputError
+from recognizer.errors import BlankDrawing, NoModel, UnknownModel
+from tests.helpers import ONE, encode, tiny_network
 
 
 @pytest.fixture
@@ -20,32 +21,55 @@ def slanted_pixels():
 
 def serve(settings, tmp_path, **meta):
     path = tmp_path / "m.pkl"
-    save_model(path, Network.initialise(np.random.default_rng(0)), meta)
+    save_model(path, tiny_network(), meta)
     settings.DIGITS_MODEL = path
 
 
 def test_a_model_trained_on_deskewed_digits_is_served_deskewed_digits(settings, tmp_path, slanted_pixels):
     serve(settings, tmp_path, deskew=True)
     prediction = services.predict(slanted_pixels)
-    np.testing.assert_allclose(prediction.processed, deskew(slanted_pixels[None])[0], atol=1e-6)
-    assert np.abs(prediction.processed - slanted_pixels).mean() > 0.02
+    np.testing.assert_allclose(prediction.input, deskew(slanted_pixels[None])[0].ravel(), atol=1e-6)
+    np.testing.assert_array_equal(prediction.pixels, slanted_pixels)  # what a labelled drawing keeps
+    assert np.abs(prediction.input - slanted_pixels.ravel()).mean() > 0.02
 
 
-def test_a_model_trained_on_plain_digits_sees_the_pixels_as_sent(settings, tmp_path, slanted_pixels):
+def test_a_model_trained_on_plain_digits_reads_the_pixels_as_sent(settings, tmp_path, slanted_pixels):
     serve(settings, tmp_path)
     prediction = services.predict(slanted_pixels)
-    np.testing.assert_array_equal(prediction.processed, slanted_pixels)
-    assert sum(prediction.probabilities) == pytest.approx(1.0)
+    np.testing.assert_array_equal(prediction.input, slanted_pixels.ravel())
+    assert prediction.probabilities.sum() == pytest.approx(1.0)
 
 
-def test_a_blank_image_is_a_422_input_error(settings, tmp_path):
+def test_the_activations_shown_come_from_the_same_forward_pass_as_the_answer(settings, tmp_path):
     serve(settings, tmp_path)
-    import io
+    prediction = services.predict(ONE)
+    act = tiny_network().forward(prediction.input[None])
+    np.testing.assert_allclose(prediction.activations["hidden"], act.a1[0], rtol=1e-6)
+    np.testing.assert_allclose(prediction.activations["output"], act.out[0], rtol=1e-6)
+    assert prediction.digit == 1
 
+
+def test_a_blank_image_is_a_blank_drawing(settings, tmp_path):
     from PIL import Image
 
-    buffer = io.BytesIO()
-    Image.new("L", (50, 50), 255).save(buffer, "PNG")
-    with pytest.raises(InputError) as info:
-        services.predict(buffer.getvalue())
-    assert info.value.status == 422
+    serve(settings, tmp_path)
+    with pytest.raises(BlankDrawing):
+        services.predict(encode(Image.new("L", (50, 50), 255)))
+
+
+def test_all_zero_pixels_are_a_blank_drawing(settings, tmp_path):
+    serve(settings, tmp_path)
+    with pytest.raises(BlankDrawing):
+        services.predict(np.zeros((28, 28), np.float32))
+
+
+def test_an_unknown_model_is_named_as_such_before_the_drawing_is_read(settings, tmp_path):
+    serve(settings, tmp_path)
+    with pytest.raises(UnknownModel, match="unknown model 'nope'"):
+        services.predict(b"not even an image", "nope")
+
+
+def test_a_missing_default_model_is_no_model(settings, tmp_path):
+    settings.DIGITS_MODEL = tmp_path / "gone.pkl"
+    with pytest.raises(NoModel):
+        services.predict(ONE)

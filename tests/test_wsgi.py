@@ -14,7 +14,7 @@ import digitsite.wsgi
 from recognizer import model_store
 from threadpoolctl import threadpool_info
 blas = [p["num_threads"] for p in threadpool_info() if p["user_api"] == "blas"]
-print(json.dumps({"blas_threads": blas, "models_loaded": len(model_store._entries)}))
+print(json.dumps({"blas_threads": blas, "models_loaded": sum(e.model is not None for e in model_store._entries.values())}))
 """
 
 

@@ -3,7 +3,7 @@
     pip install -r tests/fuzz/requirements.txt
     python tests/fuzz/fuzz_decode.py -max_total_time=120 -rss_limit_mb=4096 -artifact_prefix=tests/fuzz/crashes/
 
-Anything but a clean result or an InputError (the 4xx every bad image gets) is a crash;
+Anything but a clean result or a BadInput (the 4xx every bad image gets) is a crash;
 atheris writes the input to tests/fuzz/crashes/, where tests/test_fuzz_crashes.py replays
 every file found there as an ordinary test. The seed inputs are small valid images of each
 format, made at start-up. libFuzzer's own bookkeeping grows by a few MB a second (a plain
@@ -25,7 +25,7 @@ with atheris.instrument_imports():
 
     sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
     from nn.preprocess import to_mnist
-    from recognizer.errors import InputError
+    from recognizer.errors import BadInput
     from recognizer.imaging import decode
 
 
@@ -48,7 +48,7 @@ def seeds(folder: Path) -> None:
 def test_one_input(data: bytes) -> None:
     try:
         gray = decode(data)
-    except InputError:
+    except BadInput:
         return
     to_mnist(gray)
 

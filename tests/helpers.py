@@ -1,0 +1,126 @@
+"""Helpers shared by the test modules: API clients, drawings of known digits, a tiny
+network with hand-set weights that reads them, image encoders and answer checks."""
+
+from __future__ import annotations
+
+import base64
+import io
+import json
+
+import numpy as np
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+from PIL import Image, ImageDraw
+
+from nn.network import Network
+
+PREDICT, FEEDBACK = "/api/predict", "/api/feedback"
+
+# Drawings of known digits, as the pad sends them: strokes in units of the pad's side.
+ONE = [[[0.5, 0.15], [0.5, 0.5], [0.5, 0.85]]]  # a vertical stroke
+ZERO = [[[0.5 + 0.3 * np.cos(t), 0.5 + 0.35 * np.sin(t)] for t in np.linspace(0, 2 * np.pi, 40)]]
+SEVEN = [(60, 60), (220, 60), (120, 240)]  # a "7" in pixels of a 280x280 image: not symmetric
+
+
+def tiny_network() -> Network:
+    """A 784-2-10 network with hand-set weights: hidden neuron 0 counts ink in the middle
+    columns, neuron 1 ink away from them; a vertical stroke (ONE) reads as 1 and a ring
+    (ZERO) as 0, with every other digit far behind."""
+    columns = np.arange(784) % 28  # (784,)
+    middle = (columns >= 12) & (columns <= 15)
+    W1 = np.stack([middle * 0.15, ~middle * 0.15], axis=1).astype(np.float32)  # (784, 2)
+    b1 = np.array([-3.0, -3.0], np.float32)
+    W2 = np.zeros((2, 10), np.float32)
+    W2[:, 1] = [12.0, -12.0]  # in the middle, not around it: a 1
+    W2[:, 0] = [-6.0, 12.0]  # around the middle: a 0
+    b2 = np.full(10, -8.0, np.float32)
+    b2[[0, 1]] = 0.0
+    return Network(W1, b1, W2, b2)
+
+
+class Api:
+    """A client like a script or a browser: CSRF-enforcing, holding a token from /api/csrf
+    for the endpoints that need one, and an address for the rate limit."""
+
+    def __init__(self, address: str = "203.0.113.7"):
+        self.client = Client(enforce_csrf_checks=True, REMOTE_ADDR=address)
+        self.headers = {"X-CSRFToken": self.client.get("/api/csrf").json()["csrfToken"]}
+
+    def post(self, data, content_type="application/json", url=PREDICT):
+        # CONTENT_TYPE too: the test client drops the content type of an empty body.
+        return self.client.post(url, data, content_type, headers=self.headers, CONTENT_TYPE=content_type)
+
+    def post_json(self, value, url=PREDICT):
+        return self.post(json.dumps(value), url=url)
+
+    def post_image(self, data: bytes, media_type="image/png"):
+        return self.post_json({"image": data_url(data, media_type)})
+
+    def upload(self, data: bytes, name="digit.png", url=PREDICT, **fields):
+        return self.client.post(url, {"image": SimpleUploadedFile(name, data), **fields}, headers=self.headers)
+
+    def label(self, label, drawing=None, **fields):
+        """A labelled drawing sent to the feedback endpoint (strokes of a ONE unless given)."""
+        return self.post_json({"strokes": ONE if drawing is None else drawing, "label": label, **fields}, FEEDBACK)
+
+
+def data_url(data: bytes, media_type="image/png") -> str:
+    return f"data:{media_type};base64," + base64.b64encode(data).decode("ascii")
+
+
+def encode(image: Image.Image, fmt="PNG", **params) -> bytes:
+    buffer = io.BytesIO()
+    image.save(buffer, fmt, **params)
+    return buffer.getvalue()
+
+
+def draw_seven(image: Image.Image, ink) -> Image.Image:
+    ImageDraw.Draw(image).line(SEVEN, fill=ink, width=24)
+    return image
+
+
+def seven_image() -> Image.Image:
+    """Black strokes of a "7" on a white 280x280 canvas, mode L."""
+    return draw_seven(Image.new("L", (280, 280), 255), 0)
+
+
+def seven_pixels() -> np.ndarray:
+    """A 28x28 MNIST-style input: white ink on black, values in [0, 1]."""
+    image = draw_seven(Image.new("L", (280, 280), 0), 255).resize((28, 28), Image.Resampling.BOX)
+    return np.asarray(image, dtype=np.float32) / 255
+
+
+def assert_error(response, status: int, phrase: str) -> str:
+    assert response.status_code == status, response.content[:300]
+    assert "Traceback" not in response.content.decode("utf-8", "replace")
+    error = response.json()["error"]
+    assert isinstance(error, str)
+    assert phrase in error
+    return error
+
+
+def assert_prediction(response) -> dict:
+    """A well-formed answer: a digit, ten probabilities that agree with it, the input."""
+    assert response.status_code == 200, response.content[:300]
+    body = response.json()
+    assert isinstance(body["digit"], int) and 0 <= body["digit"] <= 9
+    assert len(body["probabilities"]) == 10
+    assert sum(body["probabilities"]) == pytest.approx(1, abs=1e-5)
+    assert body["probabilities"][body["digit"]] == max(body["probabilities"])
+    assert len(body["input"]) == 784 and all(0 <= v <= 1 for v in body["input"])
+    assert isinstance(body["model"], str) and body["model"]
+    return body
+
+
+def network_input(body: dict) -> np.ndarray:
+    """The (28, 28) input an answer says the network read."""
+    return np.asarray(body["input"], dtype=np.float32).reshape(28, 28)
+
+
+def make_drawing(label: int, fill: int = 0, **fields):
+    """A labelled drawing put straight into the database, all pixels `fill`."""
+    from recognizer.models import Drawing
+
+    values = {"model": "mlp", "predicted": label, "probabilities": [0.1] * 10, **fields}
+    return Drawing.objects.create(label=label, pixels=bytes([fill]) * 784, **values)
