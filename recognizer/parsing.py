@@ -68,7 +68,7 @@ def strokes(value) -> list[list[list[float]]]:
             raise BadInput("each stroke must be a non-empty list of [x, y] points")
         total += len(stroke)
         if total > MAX_POINTS:
-            raise TooLarge(f"the strokes have more than {MAX_POINTS} points")
+            raise BadInput(f"the strokes have more than {MAX_POINTS} points")
         for point in stroke:
             if not (isinstance(point, list) and len(point) == 2 and all(map(coordinate, point))):
                 low, high = COORDINATE_RANGE
@@ -134,8 +134,8 @@ def uploaded_image(files) -> bytes:
 
 
 def model_name(value) -> str | None:
-    """The optional 'model' field: a model's name, or absent for the default."""
-    if value is None:
+    """The optional 'model' field: a model's name, or absent (MISSING) for the default."""
+    if value is MISSING:
         return None
     if not isinstance(value, str) or not value:
         raise BadInput("'model' must be the name of a model, e.g. \"mlp\"")

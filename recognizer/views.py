@@ -22,10 +22,14 @@ def read_drawing(request: HttpRequest) -> tuple[services.Drawing, str | None, Ma
     """The drawing, the model asked for, and the other fields (JSON values, or form text)."""
     if request.content_type == "application/json":
         body = parsing.json_object(request.body)
-        return parsing.drawing(body, settings.MAX_REQUEST_BYTES), parsing.model_name(body.get("model")), body
+        return (
+            parsing.drawing(body, settings.MAX_REQUEST_BYTES),
+            parsing.model_name(body.get("model", parsing.MISSING)),
+            body,
+        )
     if request.content_type == "multipart/form-data":
         image = parsing.uploaded_image(request.FILES)
-        return image, parsing.model_name(request.POST.get("model")), request.POST
+        return image, parsing.model_name(request.POST.get("model", parsing.MISSING)), request.POST
     raise UnsupportedType(
         f"unsupported content type {request.content_type[:40] or '(none)'}; send application/json or multipart/form-data"
     )

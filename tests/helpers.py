@@ -58,11 +58,15 @@ class Api:
         return self.post_json({"image": data_url(data, media_type)})
 
     def upload(self, data: bytes, name="digit.png", url=PREDICT, **fields):
-        return self.client.post(url, {"image": SimpleUploadedFile(name, data), **fields}, headers=self.headers)
+        return self.client.post(
+            url, {"image": SimpleUploadedFile(name, data), **fields}, headers=self.headers
+        )
 
     def label(self, label, drawing=None, **fields):
         """A labelled drawing sent to the feedback endpoint (strokes of a ONE unless given)."""
-        return self.post_json({"strokes": ONE if drawing is None else drawing, "label": label, **fields}, FEEDBACK)
+        return self.post_json(
+            {"strokes": ONE if drawing is None else drawing, "label": label, **fields}, FEEDBACK
+        )
 
 
 def data_url(data: bytes, media_type="image/png") -> str:

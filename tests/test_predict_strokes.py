@@ -72,8 +72,8 @@ def test_malformed_strokes_are_a_400_naming_the_problem(api, strokes, phrase):
     assert_error(api.post_json({"strokes": strokes}), 400, phrase)
 
 
-def test_too_many_points_are_a_413(api):
-    assert_error(api.post_json({"strokes": [[[0.5, 0.5]] * 20_001]}), 413, "more than 20000 points")
+def test_too_many_points_are_a_400(api):
+    assert_error(api.post_json({"strokes": [[[0.5, 0.5]] * 20_001]}), 400, "more than 20000 points")
 
 
 def test_a_nan_coordinate_is_a_400(api):

@@ -253,12 +253,16 @@ def test_a_script_predicts_without_a_csrf_token_or_cookie():
 
 def test_any_origin_may_predict_and_its_preflight_is_answered():
     client = Client(enforce_csrf_checks=True)
-    preflight = client.options(PREDICT, headers={"Origin": "https://else.example", "Access-Control-Request-Method": "POST"})
+    preflight = client.options(
+        PREDICT, headers={"Origin": "https://else.example", "Access-Control-Request-Method": "POST"}
+    )
     assert preflight.status_code == 204
     assert preflight["Access-Control-Allow-Origin"] == "*"
     assert "POST" in preflight["Access-Control-Allow-Methods"]
     assert "Content-Type" in preflight["Access-Control-Allow-Headers"]
-    response = client.post(PREDICT, {"strokes": ONE}, "application/json", headers={"Origin": "https://else.example"})
+    response = client.post(
+        PREDICT, {"strokes": ONE}, "application/json", headers={"Origin": "https://else.example"}
+    )
     assert response["Access-Control-Allow-Origin"] == "*"
     assert_error(client.post(PREDICT, "{", "application/json"), 400, "malformed JSON")
 
