@@ -76,7 +76,7 @@ def test_the_input_of_pixels_is_the_pixels_as_sent(api):
 def test_an_answer_of_the_784_hidden_10_network_carries_its_activations(api):
     body = assert_prediction(api.post_json({"strokes": ONE}))
     hidden, output = body["activations"]["hidden"], body["activations"]["output"]
-    assert len(hidden) == 2 and hidden[0] > 0.9 > 0.1 > hidden[1]  # the tiny network: ink in the middle
+    assert len(hidden) == 2 and hidden[0] > 0.9 and hidden[1] < 0.1  # the tiny network: ink in the middle
     np.testing.assert_allclose(output, body["probabilities"], atol=1e-4)  # softmax outputs
 
 
