@@ -2,15 +2,16 @@
 
     python bench/bench_predict.py
 
-Prints the median and 95th-percentile time of each step for a 280x280 canvas PNG
-(decode, preprocess, forward pass per model) and of the whole work a request does besides
-HTTP (those plus encoding the answer), and the bytes the browser downloads for the drawing
-page (HTML, CSS, JavaScript, icon).
+Prints the median and 95th-percentile time of each step for the strokes the drawing page
+sends (rasterise, preprocess, forward pass per model) and of the whole work a request does
+besides HTTP (those plus the JSON answer), the same for a photo (a 280x280 PNG), and the
+bytes the browser downloads for the drawing page (HTML, CSS, JavaScript, icon).
 """
 
 from __future__ import annotations
 
 import io
+import json
 import os
 import re
 import statistics
@@ -24,6 +25,7 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "digitsite.settings")
 os.environ.setdefault("DJANGO_DEBUG", "1")
 
 import django  # noqa: E402
+import numpy as np  # noqa: E402
 
 import digitsite  # noqa: E402,F401  (one BLAS thread, as in the web process)
 
@@ -33,9 +35,19 @@ from django.contrib.staticfiles import finders  # noqa: E402
 from django.test import Client  # noqa: E402
 from PIL import Image, ImageDraw  # noqa: E402
 
-from nn.preprocess import to_mnist  # noqa: E402
-from recognizer import imaging, services  # noqa: E402
-from recognizer.model_store import available_models, current_model  # noqa: E402
+from nn import raster  # noqa: E402
+from nn.preprocess import from_mask, to_mnist  # noqa: E402
+from recognizer import imaging, model_store, services  # noqa: E402
+
+
+def page_strokes() -> list:
+    """A "7" as the pad records it: a point every few pixels of a 280-pixel pad, rounded as
+    the page rounds them (two strokes, 95 points)."""
+    t = np.linspace(0, 1, 40)[:, None]
+    bar = (1 - t) * [0.24, 0.21] + t * [0.76, 0.2]
+    stem = (1 - t) * [0.76, 0.2] + t * [0.45, 0.86] + 0.01 * np.sin(7 * t)
+    cross = np.linspace([0.36, 0.52], [0.68, 0.5], 15)
+    return [np.round(np.concatenate([bar, stem]), 4).tolist(), np.round(cross, 4).tolist()]
 
 
 def canvas_png() -> bytes:
@@ -76,29 +88,37 @@ def page_weight() -> dict[str, int]:
     return sizes
 
 
-def decode_preprocess_forward(png: bytes, model: str):
-    return services.predict(png, model)
+def whole_request(drawing, model: str) -> bytes:
+    """What a request does besides HTTP: draw or decode, preprocess, forward, the JSON answer."""
+    return json.dumps(services.predict(drawing, model).as_json()).encode()
 
 
-def whole_request(png: bytes, model: str) -> dict:
-    """What a request does besides HTTP: decode, preprocess, forward, encode the answer."""
-    return services.predict(png, model).as_json()
+def report(title: str, steps: dict[str, list[float]]) -> None:
+    print(title)
+    for name, samples in steps.items():
+        q = statistics.quantiles(samples, n=20)
+        print(f"  {name:<30} median {statistics.median(samples):6.3f} ms   p95 {q[18]:6.3f} ms")
 
 
 def main() -> None:
-    current_model()
-    png = canvas_png()
-    gray = imaging.decode(png)
-    pixels = to_mnist(gray)
-    steps = {"decode PNG": timed(imaging.decode, png), "preprocess": timed(to_mnist, gray)}
-    for name in available_models():
+    model_store.get()
+    strokes, png = page_strokes(), canvas_png()
+    ink, gray = raster.draw(strokes), imaging.decode(png)
+    pixels = from_mask(ink)
+    names = model_store.names()
+    steps = {"rasterise": timed(raster.draw, strokes), "preprocess": timed(from_mask, ink)}
+    for name in names:
         steps[f"forward, {name}"] = timed(services.predict, pixels, name)
-        steps[f"decode+prep+fwd, {name}"] = timed(decode_preprocess_forward, png, name)
+        steps[f"strokes -> answer, {name}"] = timed(services.predict, strokes, name)
+        steps[f"+ JSON answer, {name}"] = timed(whole_request, strokes, name)
+    body = json.dumps({"strokes": strokes})
+    answer = {name: len(whole_request(strokes, name)) for name in names}
+    sizes = ", ".join(f"{name} {n} bytes" for name, n in answer.items())
+    report(f"strokes as the page sends them ({len(body)} bytes; answers: {sizes}):", steps)
+    steps = {"decode PNG": timed(imaging.decode, png), "preprocess": timed(to_mnist, gray)}
+    for name in names:
         steps[f"+ JSON answer, {name}"] = timed(whole_request, png, name)
-    print(f"server-side prediction of a 280x280 canvas PNG ({len(png)} bytes):")
-    for name, samples in steps.items():
-        q = statistics.quantiles(samples, n=20)
-        print(f"  {name:<26} median {statistics.median(samples):6.3f} ms   p95 {q[18]:6.3f} ms")
+    report(f"a photo: a 280x280 PNG ({len(png)} bytes):", steps)
     sizes = page_weight()
     print(f"drawing page transfer: {sum(sizes.values()) / 1024:.1f} KiB uncompressed")
     for url, size in sizes.items():

@@ -32,7 +32,6 @@ SPECKS = 8  # this many extreme pixels may be noise
 MIN_CONTRAST = 0.15  # less difference than this between ink and background is blank
 
 
-@functools.lru_cache(maxsize=128)  # few distinct sizes recur (every digit ends 80 -> 20); <= 40 MB
 def resample_matrix(n_in: int, n_out: int) -> np.ndarray:
     """(n_out, n_in) weights of a triangle filter, widened when shrinking (anti-aliasing).
 
@@ -44,9 +43,7 @@ def resample_matrix(n_in: int, n_out: int) -> np.ndarray:
     centres = (np.arange(n_out) + 0.5) * scale - 0.5  # output centres in input coordinates
     distance = np.abs(np.arange(n_in)[None, :] - centres[:, None]) / support
     weights = np.maximum(0.0, 1.0 - distance)
-    matrix = (weights / weights.sum(axis=1, keepdims=True)).astype(np.float32)
-    matrix.flags.writeable = False  # shared through the cache
-    return matrix
+    return (weights / weights.sum(axis=1, keepdims=True)).astype(np.float32)
 
 
 def resize(image: np.ndarray, height: int, width: int) -> np.ndarray:
@@ -84,22 +81,16 @@ def ink_mask(gray: np.ndarray) -> np.ndarray | None:
 
 
 def border_median(levels: np.ndarray) -> int:
-    """The median of the border pixels, rounded down (np.median's value, without its cost)."""
-    border = np.concatenate([levels[0], levels[-1], levels[:, 0], levels[:, -1]])
-    middle = [(border.size - 1) // 2, border.size // 2]
-    a, b = np.partition(border, middle)[middle]
-    return (int(a) + int(b)) // 2
+    """The median of the border pixels, rounded down."""
+    return int(np.median(np.concatenate([levels[0], levels[-1], levels[:, 0], levels[:, -1]])))
 
 
 def extremes(levels: np.ndarray, k: int) -> tuple[int, int]:
     """The (k+1)-th darkest and (k+1)-th brightest levels: a few specks are ignored, a dot
-    is still seen. Usually the minimum and maximum themselves are that common (a drawing's
-    ink and paper), which two counts confirm; otherwise they are read off a histogram."""
-    low, high = int(levels.min()), int(levels.max())
-    if np.count_nonzero(levels == low) > k and np.count_nonzero(levels == high) > k:
-        return low, high
-    counts = np.cumsum(np.bincount(levels.ravel(), minlength=256))
-    return int(np.searchsorted(counts, k + 1)), int(np.searchsorted(counts, levels.size - k))
+    is still seen."""
+    flat = levels.ravel()
+    low, high = np.partition(flat, [k, flat.size - 1 - k])[[k, flat.size - 1 - k]]
+    return int(low), int(high)
 
 
 def bounding_box(mask: np.ndarray) -> tuple[slice, slice] | None:
@@ -113,8 +104,7 @@ def bounding_box(mask: np.ndarray) -> tuple[slice, slice] | None:
 def stroke_width(mask: np.ndarray) -> float:
     """Mean stroke width of a bilevel image: area divided by half the perimeter. In a frame
     of background pixels, ink on the image's own edges counts like any other boundary."""
-    framed = np.zeros((mask.shape[0] + 2, mask.shape[1] + 2), bool)
-    framed[1:-1, 1:-1] = mask
+    framed = np.pad(mask, 1)
     across, down = framed[:, 1:] != framed[:, :-1], framed[1:] != framed[:-1]
     perimeter = np.count_nonzero(across) + np.count_nonzero(down)
     return 2.0 * np.count_nonzero(mask) / max(perimeter, 1)
@@ -146,16 +136,10 @@ def normalise_thickness(
 def placement_matrix(n_in: int, offset: float, n_out: int = SIDE) -> np.ndarray:
     """(n_out, n_in) linear-interpolation weights that move a row of n_in pixels so its
     first pixel lands at `offset` (fractional) in a row of n_out; ink past the edge is lost."""
-    distance = np.abs(index_differences(n_out, n_in) - offset)  # output i reads input i - offset
+    distance = np.abs(
+        np.subtract.outer(np.arange(n_out), np.arange(n_in)) - offset
+    )  # output i reads input i - offset
     return np.maximum(0.0, 1.0 - distance).astype(np.float32)
-
-
-@functools.lru_cache(maxsize=64)
-def index_differences(n_out: int, n_in: int) -> np.ndarray:
-    """(n_out, n_in) float64 grid of i - j."""
-    grid = np.subtract.outer(np.arange(n_out), np.arange(n_in)).astype(np.float64)
-    grid.flags.writeable = False  # shared through the cache
-    return grid
 
 
 def centre_by_mass(box: np.ndarray) -> np.ndarray:
@@ -184,10 +168,8 @@ def coverage(mask: np.ndarray, factor: int) -> np.ndarray:
     if factor <= 1:
         return mask
     h, w = mask.shape
-    padded = np.zeros((-(-h // factor) * factor, -(-w // factor) * factor), np.float32)
-    padded[:h, :w] = mask
-    rows = sum(padded[i::factor] for i in range(factor))
-    return sum(rows[:, j::factor] for j in range(factor)) / factor**2
+    padded = np.pad(mask.astype(np.float32), ((0, -h % factor), (0, -w % factor)))
+    return padded.reshape(padded.shape[0] // factor, factor, -1, factor).mean(axis=(1, 3))
 
 
 def to_mnist(gray: np.ndarray, thickness: bool = True) -> np.ndarray | None:

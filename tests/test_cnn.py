@@ -60,6 +60,13 @@ def test_a_batch_forward_pass_equals_one_row_at_a_time():
     np.testing.assert_allclose(net.predict_proba(X), rows, rtol=1e-5, atol=1e-7)
 
 
+def test_the_fast_inference_path_equals_the_training_forward_pass(net64):
+    # predict_proba skips what backward needs (pooling masks, kept windows) and adds the
+    # bias after pooling: the same numbers as forward(), or it would be a second network.
+    X = np.random.default_rng(4).random((8, 784))
+    np.testing.assert_allclose(net64.predict_proba(X), net64.forward(X).out, rtol=1e-10, atol=1e-12)
+
+
 def test_col2im_is_the_adjoint_of_im2col():
     rng = np.random.default_rng(4)
     x = rng.random((2, 9, 8, 3))
