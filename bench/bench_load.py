@@ -3,10 +3,11 @@
     python bench/bench_load.py [--seconds 10] [--connections 64]
 
 Starts gunicorn (2 workers, the production settings over plain HTTP on 127.0.0.1) and
-drives it with wrk (Debian package `wrk`): a trivial endpoint (/healthz), predict with a
-280x280 canvas PNG, and predict with a pixel array; then predict-PNG again at 256
-connections. Prints requests/s, p50 and p99 latency, errors, and the ratio of predict-PNG
-to trivial throughput. Every run is bounded in time and stops the server itself.
+drives it with wrk (Debian package `wrk`): a trivial endpoint (/healthz), predict with the
+strokes body the drawing page sends, with a photo (a 280x280 PNG) and with a pixel array;
+then predict-strokes again at 256 connections. Prints requests/s, p50 and p99 latency,
+errors, and the ratio of predict-strokes to trivial throughput. Every run is bounded in
+time and stops the server itself.
 """
 
 from __future__ import annotations
@@ -23,13 +24,12 @@ import sys
 import tempfile
 import time
 import urllib.request
-from http.cookiejar import CookieJar
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.bench_predict import canvas_png  # noqa: E402
+from bench.bench_predict import canvas_png, page_strokes  # noqa: E402
 
 
 def free_port() -> int:
@@ -65,23 +65,9 @@ def start_server(port: int) -> subprocess.Popen:
     raise SystemExit("gunicorn did not become ready")
 
 
-def csrf(base: str) -> tuple[str, str]:
-    jar = CookieJar()
-    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
-    token = json.loads(opener.open(base + "/api/csrf").read())["csrfToken"]
-    cookie = next(c.value for c in jar if c.name == "csrftoken")
-    return token, cookie
-
-
-def post_script(body: str, token: str, cookie: str) -> str:
-    """A wrk Lua script that POSTs `body` as JSON with the CSRF token and cookie."""
-    return (
-        'wrk.method = "POST"\n'
-        f"wrk.body = {json.dumps(body)}\n"
-        'wrk.headers["Content-Type"] = "application/json"\n'
-        f'wrk.headers["X-CSRFToken"] = "{token}"\n'
-        f'wrk.headers["Cookie"] = "csrftoken={cookie}"\n'
-    )
+def post_script(body: str) -> str:
+    """A wrk Lua script that POSTs `body` as JSON (predict needs no token or cookie)."""
+    return f'wrk.method = "POST"\nwrk.body = {json.dumps(body)}\nwrk.headers["Content-Type"] = "application/json"\n'
 
 
 def run_wrk(url: str, seconds: int, connections: int, script: str | None = None) -> dict:
@@ -131,18 +117,17 @@ def main() -> None:
     base = f"http://127.0.0.1:{port}"
     server = start_server(port)
     try:
-        token, cookie = csrf(base)
+        strokes = json.dumps({"strokes": page_strokes()})
         png = json.dumps({"image": "data:image/png;base64," + base64.b64encode(canvas_png()).decode()})
         pixels = json.dumps({"pixels": [0.0] * 300 + [1.0] * 20 + [0.0] * 464})
+        predict = base + "/api/predict"
         runs = {
             "trivial (/healthz)": run_wrk(base + "/healthz", args.seconds, args.connections),
-            "predict, 280x280 PNG": run_wrk(base + "/api/predict", args.seconds, args.connections,
-                                            post_script(png, token, cookie)),
-            "predict, pixel array": run_wrk(base + "/api/predict", args.seconds, args.connections,
-                                            post_script(pixels, token, cookie)),
-            "predict PNG, 256 connections": run_wrk(base + "/api/predict", args.seconds, 256,
-                                                    post_script(png, token, cookie)),
-        }  # fmt: skip
+            "predict, page's strokes": run_wrk(predict, args.seconds, args.connections, post_script(strokes)),
+            "predict, 280x280 PNG": run_wrk(predict, args.seconds, args.connections, post_script(png)),
+            "predict, pixel array": run_wrk(predict, args.seconds, args.connections, post_script(pixels)),
+            "predict strokes, 256 conns": run_wrk(predict, args.seconds, 256, post_script(strokes)),
+        }
     finally:
         server.terminate()
         server.wait(timeout=30)
@@ -151,8 +136,8 @@ def main() -> None:
         print(
             f"  {name:<30} {r['rps']:8.0f} req/s   p50 {r['p50']:7.1f} ms   p99 {r['p99']:7.1f} ms   errors {r['errors']}"
         )
-    ratio = runs["predict, 280x280 PNG"]["rps"] / runs["trivial (/healthz)"]["rps"]
-    print(f"predict-PNG / trivial throughput: {ratio:.2f}")
+    ratio = runs["predict, page's strokes"]["rps"] / runs["trivial (/healthz)"]["rps"]
+    print(f"predict-strokes / trivial throughput: {ratio:.2f}")
 
 
 if __name__ == "__main__":
