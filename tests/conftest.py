@@ -28,7 +28,7 @@ SHIPPED_MODEL_DIR, SHIPPED_DEFAULT = django_settings.MODEL_DIR, django_settings.
 import pytest  # noqa: E402
 
 from nn.model_file import save_model  # noqa: E402
-from tests.helpers import tiny_network  # noqa: E402
+from tests import helpers  # noqa: E402
 
 
 @pytest.fixture(scope="session")
@@ -36,7 +36,7 @@ def model_path(tmp_path_factory):
     """The tiny hand-set network (tests/helpers.py), alone in its models folder: the web
     tests know what it answers, and never need the real models."""
     path = tmp_path_factory.mktemp("models") / "mlp.pkl"
-    save_model(path, tiny_network(), {"name": "mlp"})
+    save_model(path, helpers.tiny_network(), {"name": "mlp"})
     return path
 
 
@@ -81,3 +81,9 @@ def page(browser, site):
     yield page
     assert page.errors == [], "the page logged errors"
     page.context.close()
+
+
+@pytest.fixture(scope="module")
+def toy_digits():
+    """200 synthetic 28x28 'digits' (tests/helpers.py): a bar whose height is the label."""
+    return helpers.toy_digits()

@@ -6,6 +6,8 @@ from __future__ import annotations
 import base64
 import io
 import json
+import os
+import pickle
 
 import numpy as np
 import pytest
@@ -128,3 +130,33 @@ def make_drawing(label: int, fill: int = 0, **fields):
 
     values = {"model": "mlp", "predicted": label, "probabilities": [0.1] * 10, **fields}
     return Drawing.objects.create(label=label, pixels=bytes([fill]) * 784, **values)
+
+
+def toy_digits() -> tuple[np.ndarray, np.ndarray]:
+    """200 synthetic 28x28 'digits': a bright bar whose position encodes the label."""
+    rng = np.random.default_rng(0)
+    labels = rng.integers(0, 10, 200).astype(np.uint8)
+    images = np.zeros((200, 28, 28), np.uint8)
+    for i, label in enumerate(labels):
+        images[i, 4 + 2 * label : 6 + 2 * label, 6:22] = 255
+    return images, labels
+
+
+def quiet(_line):
+    """A training log that prints nothing."""
+
+
+def write_payload(path, payload, protocol=5):
+    """A model file holding `payload` as it is, unchecked, as an attacker could write it."""
+    path.write_bytes(pickle.dumps(payload, protocol=protocol))
+    return path
+
+
+class RunsACommand:
+    """Unpickling this calls os.system: the classic malicious pickle."""
+
+    def __init__(self, marker):
+        self.marker = marker
+
+    def __reduce__(self):
+        return (os.system, (f"touch {self.marker}",))

@@ -7,7 +7,7 @@ from nn.extra_data import held_out_mask, load_extra, split_extra
 from nn.mnist import MnistError, write_idx
 from nn.network import Network
 from nn.train import Run, TrainConfig, train
-from tests.test_training import quiet, toy_digits  # noqa: F401 - a fixture
+from tests.helpers import quiet
 
 
 def bars(labels, vertical: bool) -> np.ndarray:

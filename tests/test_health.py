@@ -9,7 +9,7 @@ from django.test import Client
 
 from nn.model_file import save_model, to_payload
 from nn.network import Network
-from tests.test_model_file import RunsACommand, write_payload
+from tests.helpers import RunsACommand, write_payload
 
 PIXELS = {"pixels": [0.0] * 300 + [1.0] * 20 + [0.0] * 464}
 

@@ -1,23 +1,18 @@
 """Model files: round trip, atomic writes, and refusal of unsafe or broken files."""
 
 import os
-import pickle
 
 import numpy as np
 import pytest
 
 from nn.model_file import ModelFileError, load_model, save_model, to_payload
 from nn.network import Network
+from tests.helpers import RunsACommand, write_payload
 
 
 @pytest.fixture
 def network():
     return Network.initialise(np.random.default_rng(0))
-
-
-def write_payload(path, payload, protocol=5):
-    path.write_bytes(pickle.dumps(payload, protocol=protocol))
-    return path
 
 
 def test_a_saved_model_loads_back_with_identical_weights_and_metadata(tmp_path, network):
@@ -36,16 +31,6 @@ def test_a_saved_model_loads_back_with_identical_weights_and_metadata(tmp_path, 
 def test_files_written_with_older_pickle_protocols_load_too(tmp_path, network, protocol):
     path = write_payload(tmp_path / "m.pkl", to_payload(network, {}), protocol)
     np.testing.assert_array_equal(load_model(path).network.W1, network.W1)
-
-
-class RunsACommand:
-    """Unpickling this calls os.system: the classic malicious pickle."""
-
-    def __init__(self, marker):
-        self.marker = marker
-
-    def __reduce__(self):
-        return (os.system, (f"touch {self.marker}",))
 
 
 def test_a_pickle_that_would_run_a_command_is_refused_and_the_command_never_runs(tmp_path, network):

@@ -6,21 +6,7 @@ import pytest
 from nn.augment import AugmentConfig, augment, vary_thickness
 from nn.network import Network
 from nn.train import MomentumSGD, TrainConfig, train
-
-
-@pytest.fixture(scope="module")
-def toy_digits():
-    """200 synthetic 28x28 'digits': a bright bar whose position encodes the label."""
-    rng = np.random.default_rng(0)
-    labels = rng.integers(0, 10, 200).astype(np.uint8)
-    images = np.zeros((200, 28, 28), np.uint8)
-    for i, label in enumerate(labels):
-        images[i, 4 + 2 * label : 6 + 2 * label, 6:22] = 255
-    return images, labels
-
-
-def quiet(_line):
-    pass
+from tests.helpers import quiet
 
 
 def run(toy_digits, **overrides):
