@@ -54,6 +54,11 @@ def names() -> list[str]:
     return sorted(p.stem for p in Path(settings.MODEL_DIR).glob("*.pkl") if NAME.match(p.stem))
 
 
+def missing(name: str | None = None) -> bool:
+    """Whether the model's file has gone (its last good version may still be serving)."""
+    return file_stamp(default_path() if name is None else named_path(name)) is None
+
+
 def default_name() -> str:
     return default_path().stem
 
@@ -92,6 +97,11 @@ def read(path: Path, now: tuple, previous: Entry | None) -> Entry:
     old = previous.model if previous else None
     try:
         model = load_model(path, verify=True)
+        if old is not None and model.meta.get("kind") != old.meta.get("kind"):
+            # A name stands for one network: "cnn" must never start answering as an MLP.
+            raise ModelFileError(
+                f"{path}: holds a {model.meta.get('kind')} network, not a {old.meta.get('kind')}"
+            )
     except ModelFileError as exc:
         log.error(
             "model file %s refused%s: %s", path.name, ", the previous one keeps serving" if old else "", exc

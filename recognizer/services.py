@@ -114,6 +114,8 @@ def readiness() -> tuple[bool, dict]:
         model = model_store.get()
     except NoModel as exc:
         return False, {"status": "not ready", "error": str(exc).split(": ", 1)[-1]}
+    if model_store.missing():  # the last good version still answers, but not for long
+        return False, {"status": "not ready", "error": "the model file has gone", "model": model.name}
     return True, {"status": "ready", "model": model.name, "sha256": model.sha256}
 
 

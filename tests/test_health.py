@@ -86,3 +86,32 @@ def test_a_bad_replacement_is_refused_and_the_old_model_keeps_serving(served, ca
     assert predict().json()["probabilities"] == before
     assert Client().get("/readyz").json()["sha256"] == sha
     assert "refused" in caplog.text and "previous one keeps serving" in caplog.text
+
+
+def test_a_model_file_that_has_gone_is_not_ready_though_the_last_good_one_still_answers(served):
+    assert Client().get("/readyz").status_code == 200
+    served.unlink()
+    response = Client().get("/readyz")
+    assert response.status_code == 503 and response.json()["error"] == "the model file has gone"
+    assert predict().status_code == 200
+
+
+def test_a_refused_file_is_read_once_not_on_every_request(served, monkeypatch):
+    from recognizer import model_store
+
+    served.write_bytes(b"not a model at all")
+    reads = []
+    real = model_store.load_model
+    monkeypatch.setattr(model_store, "load_model", lambda *a, **k: reads.append(a) or real(*a, **k))
+    for _ in range(5):
+        Client().get("/")
+        predict()
+    assert len(reads) == 1
+
+
+def test_a_replacement_of_another_kind_is_refused_under_the_old_name(served):
+    from nn.cnn import ConvNet
+
+    before = predict().json()["probabilities"]  # the fixture serves an MLP
+    save_model(served, ConvNet.initialise(np.random.default_rng(0)), {})  # a CNN where it was
+    assert predict().json()["probabilities"] == before
