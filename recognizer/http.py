@@ -21,6 +21,7 @@ from django.views.defaults import page_not_found
 from django.views.defaults import server_error as page_server_error
 
 from .errors import BadInput, BlankDrawing, NoModel, RateLimited, TooLarge, UnknownModel, UnsupportedType
+from .limits import MAX_JSON_BYTES
 
 # What went wrong -> (status, seconds to wait before trying again, or None). The most
 # specific class an exception is an instance of decides.
@@ -92,15 +93,20 @@ def server_error(request: HttpRequest):
 
 
 def reject_early(request: HttpRequest, methods: tuple[str, ...]) -> JsonResponse | None:
-    """Answers that need no body: a wrong method (405, before any CSRF check) or a body too large."""
+    """Answers that need no body: a wrong method (405, before any CSRF check), a body of
+    unknown length (411) or one too large (413)."""
     if request.method not in methods:
         allowed = ", ".join(methods)
         return json_error(f"method {request.method} not allowed; use {allowed}", 405, Allow=allowed)
+    if "chunked" in request.META.get("HTTP_TRANSFER_ENCODING", "").lower():
+        # WSGI would read a chunked body as empty: say so rather than answer about nothing.
+        return json_error("send the body with a Content-Length, not chunked", 411)
     length = request.META.get("CONTENT_LENGTH") or "0"
     if not (length.isascii() and length.isdigit()):  # "²".isdigit() is True
         return json_error("the Content-Length header is not a number", 400)
-    if int(length) > settings.MAX_REQUEST_BYTES:
-        return error_response(RequestDataTooBig())
+    limit = MAX_JSON_BYTES if request.content_type == "application/json" else settings.MAX_REQUEST_BYTES
+    if int(length) > limit:
+        return json_error(f"the request body is larger than {limit} bytes", 413)
     return None
 
 
@@ -144,6 +150,8 @@ def api_view(*methods: str, public: bool = False):
                     response = error_response(exc)
             if public:
                 response["Access-Control-Allow-Origin"] = ANY_ORIGIN["Access-Control-Allow-Origin"]
+            if not response.has_header("Cache-Control"):
+                response["Cache-Control"] = "no-store"  # answers about one request, tokens, status
             return response
 
         return wrapper

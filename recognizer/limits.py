@@ -3,7 +3,8 @@ them, /api/openapi.json publishes them, and the settings read the body limit fro
 
 from nn.preprocess import SIDE
 
-MAX_REQUEST_BYTES = 8 * 1024 * 1024  # a whole body: photos come as data URLs or uploads
+MAX_REQUEST_BYTES = 8 * 1024 * 1024  # a whole body: a photo uploaded as multipart
+MAX_JSON_BYTES = 512 * 1024  # a JSON body: strokes take a few KB, a photo as a data URL less than this
 MAX_STROKES = 100  # pen strokes in one drawing
 MAX_POINTS = 20_000  # points in all its strokes together
 COORDINATE_RANGE = (-1.0, 2.0)  # units of the pad's side; a pen may leave the pad a little

@@ -9,6 +9,7 @@ import pytest
 from django.test import Client
 from PIL import Image
 
+from recognizer.limits import MAX_JSON_BYTES
 from tests.helpers import (
     ONE,
     PREDICT,
@@ -236,9 +237,25 @@ def test_plain_text_is_a_415(api):
     assert_error(api.post("7", content_type="text/plain"), 415, "unsupported content type text/plain")
 
 
-def test_a_json_body_over_the_limit_is_a_413(api, settings):
-    body = json.dumps({"image": "x" * settings.MAX_REQUEST_BYTES})
-    assert_error(api.post(body), 413, "larger than")
+def test_a_json_body_over_its_limit_is_a_413_before_it_is_parsed(api, monkeypatch):
+    from recognizer import parsing
+
+    monkeypatch.setattr(parsing, "json_object", lambda body: pytest.fail("the body was parsed"))
+    body = json.dumps({"strokes": [[[0]]] * 200_000})  # deep, cheap lists: costly to parse
+    assert len(body) > MAX_JSON_BYTES
+    assert_error(api.post(body), 413, f"larger than {MAX_JSON_BYTES} bytes")
+
+
+def test_a_chunked_body_is_a_411_not_read_as_empty(api):
+    response = api.client.post(PREDICT, b"{}", "application/json", HTTP_TRANSFER_ENCODING="chunked")
+    assert_error(response, 411, "Content-Length")
+
+
+def test_api_answers_are_not_cached(api):
+    assert api.post_json({"strokes": ONE})["Cache-Control"] == "no-store"
+    assert api.post("{")["Cache-Control"] == "no-store"
+    assert Client().get("/api/csrf")["Cache-Control"] == "no-store"
+    assert Client().get("/readyz")["Cache-Control"] == "no-store"
 
 
 def test_a_multipart_upload_over_the_limit_is_a_413(api, settings):
