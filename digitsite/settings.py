@@ -12,6 +12,7 @@ DIGITS_MODEL          the model that answers by default (default: nn/models/cnn.
 DJANGO_TIME_ZONE      the admin's time zone (default: UTC)
 DATABASE_URL          where labelled drawings are kept (default: sqlite:///db.sqlite3)
 FEEDBACK_RATE_LIMIT   labelled drawings one client may send per minute (default: 20)
+FEEDBACK_MAX_DRAWINGS labelled drawings kept at most; more are refused (default: 100000)
 """
 
 import os
@@ -29,9 +30,23 @@ def env_list(name: str, default: str = "") -> list[str]:
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 
 
+TRUE, FALSE = ("1", "true", "yes", "on"), ("0", "false", "no", "off")
+
+
 def env_bool(name: str, default: bool) -> bool:
     value = os.environ.get(name)
-    return default if value is None else value.lower() in ("1", "true", "yes", "on")
+    if value is None:
+        return default
+    if value.lower() not in TRUE + FALSE:
+        raise ImproperlyConfigured(f"{name}={value!r}: use 1 or 0")
+    return value.lower() in TRUE
+
+
+def env_int(name: str, default: int, minimum: int = 0) -> int:
+    value = os.environ.get(name, str(default))
+    if not (value.isascii() and value.isdigit()) or int(value) < minimum:
+        raise ImproperlyConfigured(f"{name}={value!r}: use a whole number of at least {minimum}")
+    return int(value)
 
 
 # --- security -------------------------------------------------------------------------
@@ -132,5 +147,6 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = MAX_REQUEST_BYTES
 FILE_UPLOAD_MAX_MEMORY_SIZE = MAX_REQUEST_BYTES  # keep uploads in memory: they are small
 
 # --- feedback: labelled drawings --------------------------------------------------------
-FEEDBACK_RATE_LIMIT = int(os.environ.get("FEEDBACK_RATE_LIMIT", "20"))  # per client, per minute
+FEEDBACK_RATE_LIMIT = env_int("FEEDBACK_RATE_LIMIT", 20, minimum=1)  # per client, per minute
+FEEDBACK_MAX_DRAWINGS = env_int("FEEDBACK_MAX_DRAWINGS", 100_000, minimum=1)  # then 507: storage is full
 FEEDBACK_RATE_WINDOW = 60  # seconds

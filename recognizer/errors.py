@@ -30,6 +30,10 @@ class NoModel(DigitsError):
     """No valid model is loaded: predictions are refused until one is."""
 
 
+class StorageFull(DigitsError):
+    """The labelled drawings have reached the most the site keeps."""
+
+
 class RateLimited(DigitsError):
     """Too many requests from one client; it may try again after `retry_after` seconds."""
 

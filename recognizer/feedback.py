@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections import defaultdict
 
 import numpy as np
+from django.db import IntegrityError, transaction
 from django.db.models import Count
 
 from nn.preprocess import as_levels
@@ -16,22 +17,41 @@ from nn.preprocess import as_levels
 from .models import Drawing
 
 
-def store(drawing, label: int, prediction, *, model_sha256: str) -> Drawing:
-    """Keep a drawing (its strokes, or the image as sent) with its label and the answer."""
-    return Drawing.objects.create(
-        label=label,
-        pixels=as_levels(prediction.pixels).tobytes(),  # 784 bytes
-        model=prediction.model,
-        model_sha256=model_sha256,
-        predicted=prediction.digit,
-        probabilities=[round(p, 6) for p in prediction.probabilities.tolist()],
-        strokes=drawing if isinstance(drawing, list) else None,
-        image=drawing if isinstance(drawing, bytes) else None,
-    )
+def store(
+    drawing, label: int, prediction, *, model_sha256: str, photo: bytes | None, key: str | None
+) -> Drawing:
+    """Keep a drawing (its strokes, or a reduced copy of the photo) with its label and the
+    answer. Two requests with one idempotency key store one drawing."""
+    fields = {
+        "label": label,
+        "pixels": as_levels(prediction.pixels).tobytes(),  # 784 bytes
+        "model": prediction.model,
+        "model_sha256": model_sha256,
+        "predicted": prediction.digit,
+        "probabilities": [round(p, 6) for p in prediction.probabilities.tolist()],
+        "strokes": drawing if isinstance(drawing, list) else None,
+        "image": photo,
+        "idempotency_key": key,
+    }
+    try:
+        with transaction.atomic():
+            return Drawing.objects.create(**fields)
+    except IntegrityError:
+        existing = with_key(key)
+        if existing is None:  # not a duplicate key: a real constraint failed
+            raise
+        return existing
 
 
-def count_of(label: int) -> int:
-    return Drawing.objects.filter(label=label).count()
+def with_key(key: str | None) -> Drawing | None:
+    """The drawing stored under an idempotency key, if any."""
+    return None if key is None else Drawing.objects.filter(idempotency_key=key).first()
+
+
+def count(label: int | None = None) -> int:
+    """Labelled drawings kept, of one digit or of all."""
+    drawings = Drawing.objects.all() if label is None else Drawing.objects.filter(label=label)
+    return drawings.count()
 
 
 def stats() -> dict:

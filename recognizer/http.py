@@ -20,7 +20,16 @@ from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.defaults import page_not_found
 from django.views.defaults import server_error as page_server_error
 
-from .errors import BadInput, BlankDrawing, NoModel, RateLimited, TooLarge, UnknownModel, UnsupportedType
+from .errors import (
+    BadInput,
+    BlankDrawing,
+    NoModel,
+    RateLimited,
+    StorageFull,
+    TooLarge,
+    UnknownModel,
+    UnsupportedType,
+)
 from .limits import MAX_JSON_BYTES
 
 # What went wrong -> (status, seconds to wait before trying again, or None). The most
@@ -32,6 +41,7 @@ STATUS: dict[type[Exception], tuple[int, int | None]] = {
     BadInput: (400, None),
     BlankDrawing: (422, None),
     RateLimited: (429, None),  # its own retry time
+    StorageFull: (507, None),
     NoModel: (503, 30),
     DatabaseError: (503, 5),  # locked past the busy timeout, or the server is down
     RequestDataTooBig: (413, None),

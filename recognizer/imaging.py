@@ -119,3 +119,17 @@ def onto_background(image: Image.Image) -> Image.Image:
     ink_is_dark = weight == 0 or float((luminance * alpha).sum()) / weight < 127.5
     background = Image.new("RGBA", image.size, (255, 255, 255, 255) if ink_is_dark else (0, 0, 0, 255))
     return Image.alpha_composite(background, image)
+
+
+COPY_SIDE = 256  # a stored photo's longer side, at most: enough to see what was written
+
+
+def reduced_copy(data: bytes) -> bytes:
+    """A photo as it is kept with its label: decoded (with every guard above), grey,
+    reduced to at most COPY_SIDE pixels a side, and written anew as PNG, so no bytes
+    the client appended or hid in metadata are stored."""
+    image = Image.fromarray(decode(data), mode="L")
+    image.thumbnail((COPY_SIDE, COPY_SIDE))
+    buffer = io.BytesIO()
+    image.save(buffer, "PNG", optimize=True)
+    return buffer.getvalue()

@@ -28,7 +28,10 @@ class Drawing(models.Model):
     predicted = models.PositiveSmallIntegerField(help_text="the digit the model answered")
     probabilities = models.JSONField(help_text="the model's ten probabilities")
     strokes = models.JSONField(null=True, blank=True, help_text="pen strokes, in units of the pad's side")
-    image = models.BinaryField(null=True, blank=True, help_text="the image as sent")
+    image = models.BinaryField(null=True, blank=True, help_text="a photo, re-encoded and reduced")
+    # Sent by the client with each labelled drawing: a retry after a lost answer is
+    # recognised and stored once.
+    idempotency_key = models.CharField(max_length=64, null=True, blank=True, unique=True, editable=False)
 
     class Meta:
         ordering = ["-created"]

@@ -21,6 +21,7 @@ IMAGE_TYPES = ("png", "jpeg", "jpg", "webp", "gif")
 DATA_URL = re.compile(
     r"data:(?P<type>[\w.+-]+/[\w.+-]+)?(?P<params>(;[\w.+-]+=[\w.+-]+)*)(?P<b64>;base64)?,", re.ASCII
 )
+IDEMPOTENCY_KEY = re.compile(r"[A-Za-z0-9_-]{8,64}", re.ASCII)
 INPUTS = ("strokes", "image", "pixels")  # a JSON body holds exactly one drawing, in one of these
 MISSING = object()  # a field that is absent, as opposed to null
 
@@ -156,3 +157,12 @@ def form_label(value: str | None) -> int:
             f"'label' must be one digit from 0 to 9 (got {shown(MISSING if value is None else value)})"
         )
     return int(value)
+
+
+def idempotency_key(value: str | None) -> str | None:
+    """The optional Idempotency-Key header: 8 to 64 letters, digits, '-' or '_' (a UUID fits)."""
+    if value is None:
+        return None
+    if not IDEMPOTENCY_KEY.fullmatch(value):
+        raise BadInput("the Idempotency-Key header must be 8 to 64 letters, digits, '-' or '_'")
+    return value

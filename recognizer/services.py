@@ -13,7 +13,7 @@ from nn.model_file import Model
 from nn.preprocess import from_mask, network_inputs, to_mnist
 
 from . import feedback, imaging, inspection, model_store, ratelimit
-from .errors import BlankDrawing, NoModel, RateLimited
+from .errors import BlankDrawing, NoModel, RateLimited, StorageFull
 
 KIND_LABELS = {"mlp": "{sizes} net", "cnn": "Convolutional net"}  # for the model picker
 DECIMALS = 4  # of the numbers an answer carries: finer than any screen shows
@@ -80,27 +80,35 @@ def mnist_pixels(drawing: Drawing) -> np.ndarray:
     return pixels
 
 
-def record_feedback(drawing: Drawing, label: int, model_name: str | None, client: str) -> dict:
+def record_feedback(
+    drawing: Drawing, label: int, model_name: str | None, client: str, key: str | None = None
+) -> dict:
     """Store a drawing with the digit it really is, and the answer the named model gives it.
 
     The answer is computed again here rather than taken from the client: what is stored
-    is what that model says about exactly these pixels."""
-    retry_after = ratelimit.take(client, settings.FEEDBACK_RATE_LIMIT, settings.FEEDBACK_RATE_WINDOW)
-    if retry_after is not None:
-        raise RateLimited(
-            f"too many labelled drawings from one client: at most {settings.FEEDBACK_RATE_LIMIT} "
-            f"a minute; try again in {retry_after} s",
-            retry_after,
-        )
-    model = model_store.get(model_name)
-    prediction = predict_pixels(mnist_pixels(drawing), model)
-    stored = feedback.store(drawing, label, prediction, model_sha256=model.sha256)
+    is what that model says about exactly these pixels. A retry with the same idempotency
+    key gets the answer of the first, and nothing is stored twice."""
+    stored = feedback.with_key(key)
+    if stored is None:
+        retry_after = ratelimit.take(client, settings.FEEDBACK_RATE_LIMIT, settings.FEEDBACK_RATE_WINDOW)
+        if retry_after is not None:
+            raise RateLimited(
+                f"too many labelled drawings from one client: at most {settings.FEEDBACK_RATE_LIMIT} "
+                f"a minute; try again in {retry_after} s",
+                retry_after,
+            )
+        if feedback.count() >= settings.FEEDBACK_MAX_DRAWINGS:
+            raise StorageFull("the site keeps no more labelled drawings for now; thank you all the same")
+        model = model_store.get(model_name)
+        prediction = predict_pixels(mnist_pixels(drawing), model)
+        photo = imaging.reduced_copy(drawing) if isinstance(drawing, bytes) else None
+        stored = feedback.store(drawing, label, prediction, model_sha256=model.sha256, photo=photo, key=key)
     return {
         "id": stored.pk,
         "label": stored.label,
         "predicted": stored.predicted,
         "model": stored.model,
-        "count": feedback.count_of(stored.label),  # drawings of this digit so far, this one included
+        "count": feedback.count(stored.label),  # drawings of this digit so far, this one included
     }
 
 

@@ -49,7 +49,10 @@ def feedback(request: HttpRequest) -> JsonResponse:
         label = parsing.form_label(fields.get("label"))
     else:
         label = parsing.label(fields.get("label", parsing.MISSING))
-    return JsonResponse(services.record_feedback(drawing, label, model, client_address(request)), status=201)
+    key = parsing.idempotency_key(request.headers.get("Idempotency-Key"))
+    return JsonResponse(
+        services.record_feedback(drawing, label, model, client_address(request), key), status=201
+    )
 
 
 @require_safe

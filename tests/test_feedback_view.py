@@ -1,6 +1,7 @@
 """POST /api/feedback: a drawing with the digit it really is is stored; anything else is a
 4xx JSON error that says what was wrong, and nothing is stored."""
 
+import io
 import json
 
 import numpy as np
@@ -62,7 +63,51 @@ def test_pixels_can_be_labelled_too_and_are_stored_as_sent(api):
 def test_an_uploaded_photo_is_labelled_with_a_form_field(api):
     response = api.upload(SEVEN_PNG, url=FEEDBACK, label="7")
     assert response.status_code == 201, response.content
-    assert bytes(Drawing.objects.get().image) == SEVEN_PNG and Drawing.objects.get().strokes is None
+    stored = Drawing.objects.get()
+    assert stored.strokes is None and stored.label == 7
+    photo = Image.open(io.BytesIO(bytes(stored.image)))
+    assert photo.format == "PNG" and photo.mode == "L" and max(photo.size) <= 256
+
+
+def test_a_photo_is_kept_re_encoded_so_bytes_hidden_in_it_are_not(api):
+    padded = SEVEN_PNG + b"\0" * 1_000_000  # after IEND: ignored by decoders, and by us
+    big = encode(Image.new("L", (2000, 1500), 255).resize((2000, 1500)))
+    for data in (padded, encode(seven_image().resize((2000, 2000)))):
+        assert api.upload(data, url=FEEDBACK, label="7").status_code == 201
+    assert api.upload(big, url=FEEDBACK, label="7").status_code == 422  # blank: nothing kept
+    sizes = [len(bytes(d.image)) for d in Drawing.objects.all()]
+    assert len(sizes) == 2 and max(sizes) < 20_000
+
+
+def test_a_retry_with_the_same_idempotency_key_stores_the_drawing_once(api):
+    key = {"HTTP_IDEMPOTENCY_KEY": "3f2c9a7e-1b4d-4c8e-9f00-5a6b7c8d9e0f"}
+    first = api.client.post(
+        FEEDBACK, json.dumps({"strokes": ONE, "label": 1}), "application/json", headers=api.headers, **key
+    )
+    again = api.client.post(
+        FEEDBACK, json.dumps({"strokes": ONE, "label": 1}), "application/json", headers=api.headers, **key
+    )
+    assert first.status_code == again.status_code == 201
+    assert first.json() == again.json() and Drawing.objects.count() == 1
+
+
+def test_a_malformed_idempotency_key_is_refused(api):
+    response = api.client.post(
+        FEEDBACK,
+        json.dumps({"strokes": ONE, "label": 1}),
+        "application/json",
+        headers=api.headers,
+        HTTP_IDEMPOTENCY_KEY="a b",
+    )
+    assert response.status_code == 400 and "Idempotency-Key" in response.json()["error"]
+    assert not Drawing.objects.exists()
+
+
+def test_once_the_storage_cap_is_reached_labels_are_refused_politely(api, settings):
+    settings.FEEDBACK_MAX_DRAWINGS = 2
+    assert [api.label(1).status_code for _ in range(3)] == [201, 201, 507]
+    assert "no more labelled drawings" in api.label(1).json()["error"]
+    assert Drawing.objects.count() == 2
 
 
 @pytest.mark.parametrize(
