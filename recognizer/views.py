@@ -80,14 +80,14 @@ def network(request: HttpRequest) -> HttpResponse:
 
 
 @require_safe
-def network_weights(request: HttpRequest, version: str) -> HttpResponse:
-    """The served weights; the version in the URL makes them cacheable for good."""
+def network_weights(request: HttpRequest, version: str, name: str) -> HttpResponse:
+    """One array of the served weights as .npy; the version in the URL makes it cacheable for good."""
     try:
-        blob = services.network_weights(version)
+        blob = services.network_weights(version, name)
     except NoModel:
         return HttpResponse(status=503, headers={"Retry-After": "30"})
     if blob is None:
-        raise Http404("those weights are not served any more")
+        raise Http404("no such weights: the model may have changed")
     return HttpResponse(
         blob,
         content_type="application/octet-stream",
