@@ -104,6 +104,21 @@ test("the diagram draws k connections per hidden neuron and kOut per output", ()
   assert.ok(diagramConnections(NET, act, 2, 1).inputs.every((c) => act.x[c.from] > 0));
 });
 
+test("the diagram's connections are the strongest of all inputs, blank ones included", () => {
+  let seed = 7;
+  const random = () => (seed = (seed * 16807) % 2147483647) / 2147483647 - 0.5;
+  const [nIn, nHidden, nOut] = [64, 20, 3];
+  const net = { nIn, nHidden, nOut, W1: Float32Array.from({ length: nIn * nHidden }, random),
+    W2: Float32Array.from({ length: nHidden * nOut }, random) };  // prettier-ignore
+  const x = Float32Array.from({ length: nIn }, () => Math.max(0, 2 * random())); // about half blank
+  const { inputs } = diagramConnections(net, { x, a1: new Float32Array(nHidden) }, 3, 1);
+  for (let j = 0; j < nHidden; j++) {
+    const all = Array.from({ length: nIn }, (_, i) => [i, Math.abs(x[i] * net.W1[i * nHidden + j])]);
+    const best = all.filter(([, v]) => v > 0).sort((a, b) => b[1] - a[1]).slice(0, 3).map(([i]) => i);
+    assert.deepEqual(inputs.filter((c) => c.to === j).map((c) => c.from), best);
+  }
+});
+
 test("pushes split an output's contributions into those pushing it up and down", () => {
   const { up, down } = pushes(NET, Float32Array.from([0.9, 0.1, 0.5]), 0, 6);
   assert.deepEqual(up.map((c) => c.index), [0, 2]);

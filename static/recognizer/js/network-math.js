@@ -77,10 +77,17 @@ export function hiddenSignal(net, a1, j, d) {
 }
 
 /** The k strongest input connections of hidden neuron j: [{from, to, value}]. */
-export function strongestInputs(net, x, j, k) {
-  return topK(net.nIn, k, (i) => Math.abs(inputSignal(net, x, i, j)))
-    .map((i) => ({ from: i, to: j, value: inputSignal(net, x, i, j) }))
+export function strongestInputs(net, x, j, k, among = inked(net, x)) {
+  const score = (t) => Math.abs(inputSignal(net, x, among[t], j));
+  return topK(among.length, k, score)
+    .map((t) => ({ from: among[t], to: j, value: inputSignal(net, x, among[t], j) }))
     .filter((c) => c.value !== 0);
+}
+
+/** The inputs that can carry a signal: the inked ones for a drawing (most pixels are blank), else all. */
+function inked(net, x) {
+  const all = Array.from({ length: net.nIn }, (_, i) => i);
+  return x ? all.filter((i) => x[i] !== 0) : all;
 }
 
 /** The k strongest hidden connections into output d: [{from, to, value}]. */
@@ -95,7 +102,8 @@ export function diagramConnections(net, act, k, kOut) {
   const x = act ? act.x : null;
   const a1 = act ? act.a1 : null;
   const inputs = [];
-  for (let j = 0; j < net.nHidden; j++) inputs.push(...strongestInputs(net, x, j, k));
+  const among = inked(net, x); // found once for all the hidden neurons
+  for (let j = 0; j < net.nHidden; j++) inputs.push(...strongestInputs(net, x, j, k, among));
   const hidden = [];
   for (let d = 0; d < net.nOut; d++) hidden.push(...strongestHidden(net, a1, d, kOut));
   return { inputs, hidden };
