@@ -1,16 +1,16 @@
-"""What the network and model pages show: the weights as a compact binary, and a report
-of how a model was trained and how it scores. Plain functions, no HTTP."""
+"""What the network and model pages show: the weights as one .npy file per array, and a
+report of how a model was trained and how it scores. Plain functions, no HTTP."""
 
 from __future__ import annotations
 
 import base64
-import struct
+import io
 
 import numpy as np
 
 from nn.model_file import Model
 
-WEIGHTS_MAGIC = b"DGW1"
+WEIGHT_NAMES = ("W1", "b1", "W2", "b2")  # the 784-250-10's arrays the network page fetches
 
 
 def weights_version(model: Model) -> str:
@@ -18,13 +18,12 @@ def weights_version(model: Model) -> str:
     return model.sha256[:16]
 
 
-def pack_weights(model: Model) -> bytes:
-    """ "DGW1", sizes as three little-endian uint32, then float32 little-endian
-    W1 (784 x 250, row-major: input-major), b1 (250), W2 (250 x 10), b2 (10)."""
-    net = model.network
-    header = WEIGHTS_MAGIC + struct.pack("<3I", *net.sizes)
-    arrays = (net.W1, net.b1, net.W2, net.b2)
-    return header + b"".join(np.ascontiguousarray(a, dtype="<f4").tobytes() for a in arrays)
+def weights_npy(model: Model, name: str) -> bytes:
+    """One of WEIGHT_NAMES as a .npy file: float32 little-endian, C order, its own shape
+    (W1 is (784, 250): input-major)."""
+    buffer = io.BytesIO()
+    np.save(buffer, np.ascontiguousarray(getattr(model.network, name), dtype="<f4"))
+    return buffer.getvalue()
 
 
 def encode_examples(examples: list[dict]) -> list[dict]:

@@ -13,7 +13,7 @@ from nn.model_file import Model
 from nn.preprocess import from_mask, network_inputs, to_mnist
 
 from . import feedback, imaging, inspection, model_store, ratelimit
-from .errors import BlankDrawing, NoModel, RateLimited, StorageFull
+from .errors import BlankDrawing, NoModel, RateLimited, StorageFull, UnknownModel
 
 KIND_LABELS = {"mlp": "{sizes} net", "cnn": "Convolutional net"}  # for the model picker
 DECIMALS = 4  # of the numbers an answer carries: finer than any screen shows
@@ -146,22 +146,32 @@ def model_choices() -> list[dict]:
     return choices
 
 
+def network_model() -> Model:
+    """The 784-250-10 the network page draws; NoModel while it is not served."""
+    try:
+        return model_store.get(settings.NETWORK_VIEW_MODEL)
+    except UnknownModel as exc:  # not a client's mistake: the site serves no such model now
+        raise NoModel(f"the network page's model {settings.NETWORK_VIEW_MODEL!r} is not served") from exc
+
+
 def network_info() -> dict:
     """What the network page needs to fetch and label the 784-250-10 network's weights."""
-    model = model_store.get(settings.NETWORK_VIEW_MODEL)
+    model = network_model()
     return {
         "model": model.name,
         "sizes": list(model.network.sizes),
         "version": inspection.weights_version(model),
+        "weights": inspection.WEIGHT_NAMES,
     }
 
 
-def network_weights(version: str) -> bytes | None:
-    """The network page's packed weights, or None when `version` is not the served one."""
-    model = model_store.get(settings.NETWORK_VIEW_MODEL)
-    if version != inspection.weights_version(model):
+def network_weights(version: str, name: str) -> bytes | None:
+    """One array of the network page's weights as a .npy file, or None when `version` is
+    not the served one or `name` is not one of its arrays."""
+    model = network_model()
+    if version != inspection.weights_version(model) or name not in inspection.WEIGHT_NAMES:
         return None
-    return inspection.pack_weights(model)
+    return inspection.weights_npy(model, name)
 
 
 def model_report(name: str | None) -> dict:

@@ -13,7 +13,7 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("readyz", views.readyz, name="readyz"),
     path("network", views.network, name="network"),
-    path("api/network/weights/<slug:version>.bin", views.network_weights, name="network-weights"),
+    path("api/network/weights/<slug:version>/<slug:name>.npy", views.network_weights, name="network-weights"),
     path("model", views.model_page, name="model"),
     path("model/<slug:name>", views.model_page, name="model-named"),
 ]

@@ -82,21 +82,21 @@ def openapi(request: HttpRequest) -> JsonResponse:
 def network(request: HttpRequest) -> HttpResponse:
     try:
         info = services.network_info()
-    except (NoModel, UnknownModel):  # the 784-250-10 is not there: nothing to show yet
+    except NoModel:
         info = None
     context = {"info": info, "pen_width": PEN_WIDTH}
     return render(request, "recognizer/network.html", context, status=200 if info else 503)
 
 
 @require_safe
-def network_weights(request: HttpRequest, version: str) -> HttpResponse:
-    """The served weights; the version in the URL makes them cacheable for good."""
+def network_weights(request: HttpRequest, version: str, name: str) -> HttpResponse:
+    """One array of the served weights as .npy; the version in the URL makes it cacheable for good."""
     try:
-        blob = services.network_weights(version)
-    except (NoModel, UnknownModel):
+        blob = services.network_weights(version, name)
+    except NoModel:
         return HttpResponse(status=503, headers={"Retry-After": "30"})
     if blob is None:
-        raise Http404("those weights are not served any more")
+        raise Http404("no such weights: the model may have changed")
     return HttpResponse(
         blob,
         content_type="application/octet-stream",

@@ -1,7 +1,7 @@
 /**
  * The colours of the network page, in one place: a colour-blind-safe pair for the sign of
  * a weight (Okabe-Ito sky blue for positive, orange for negative), the brightness of an
- * activation, and weight images painted with them on 28x28 canvases.
+ * activation, and weight images painted with them on square canvases (28x28 for MNIST).
  */
 
 import { maxAbs } from "./network-math.js";
@@ -27,8 +27,9 @@ export function diverging(v) {
   return mix(BACKGROUND, v >= 0 ? POSITIVE : NEGATIVE, t);
 }
 
-/** Paint `values` (side x side, row by row) on a canvas of that size, scaled by their max |v|. */
-export function paintWeights(canvas, values, side = 28) {
+/** Paint square `values` (side x side, row by row) on a canvas of that size, scaled by their max |v|. */
+export function paintWeights(canvas, values) {
+  const side = Math.round(Math.sqrt(values.length));
   canvas.width = canvas.height = side;
   const ctx = canvas.getContext("2d");
   const image = ctx.createImageData(side, side);

@@ -1,9 +1,11 @@
 /**
  * The network diagram on two stacked canvases sized for devicePixelRatio: the base canvas
- * holds the three layers and the strongest connections; the overlay only redraws the
- * highlight of the neuron in focus, so hovering stays smooth.
+ * holds the three layers, painted from the server's activations, and the strongest
+ * connections (once the weights are in); the overlay only redraws the highlight of the
+ * neuron in focus, so hovering stays smooth.
  */
 
+import { digitCanvas } from "./digit-image.js";
 import { BACKGROUND, activationColour, css, signColour } from "./network-colours.js";
 import { percent } from "./format.js";
 import { computeLayout, hiddenCentre, hitTest, inputCentre, outputCentre } from "./network-layout.js";
@@ -11,6 +13,8 @@ import { diagramConnections, hiddenSignal, maxAbs, strongestHidden, strongestInp
 
 const TEXT = "rgb(203 213 225)";
 const FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif";
+/** The connections drawn: the strongest inputs of each hidden neuron, hidden neurons of each output. */
+export const LINES = { perHidden: 3, perOutput: 12 };
 const FOCUS_INPUTS = 16; // incoming connections highlighted for the neuron in focus
 const FOCUS_HIDDEN = 12; // hidden connections highlighted for the output in focus
 
@@ -33,30 +37,32 @@ function ring(ctx, [x, y], radius, colour = "#fff", width = 2) {
 }
 
 export class NetworkDiagram {
-  constructor(stage) {
+  /** A diagram of a network of `sizes` [nIn, nHidden, nOut] on the canvases in `stage`. */
+  constructor(stage, sizes) {
     this.base = stage.querySelector("[data-layer='base']");
     this.overlay = stage.querySelector("[data-layer='overlay']");
     this.stage = stage;
+    this.sizes = sizes;
     this.net = null;
     this.act = null;
+    this.connections = null;
     this.focus = null;
     this.layout = null;
-    this.inputImage = document.createElement("canvas");
+    this.setActivations(null);
     new ResizeObserver(() => this.#resize()).observe(stage);
   }
 
-  /** The weights to draw; the structure shows (connections by |weight|) until a drawing comes. */
+  /** The weights, for the connections; until a drawing comes they show by |weight|. */
   setNetwork(net) {
     this.net = net;
-    this.setActivations(null);
+    this.setActivations(this.act);
   }
 
-  /** The forward pass of the current drawing, or null for none. */
+  /** The activations of the current drawing (network-math.js activationsFrom), or null. */
   setActivations(act) {
     this.act = act;
-    if (!this.net) return;
-    this.connections = diagramConnections(this.net, act);
-    this.#paintInput();
+    this.connections = this.net && diagramConnections(this.net, act, LINES.perHidden, LINES.perOutput);
+    this.inputImage = digitCanvas(act ? act.x : new Float32Array(this.sizes[0]));
     this.#resize();
   }
 
@@ -75,36 +81,33 @@ export class NetworkDiagram {
 
   #resize() {
     const rect = this.stage.getBoundingClientRect();
-    if (!this.net || rect.width === 0) return;
+    if (rect.width === 0) return;
     const ratio = window.devicePixelRatio || 1;
     for (const canvas of [this.base, this.overlay]) {
       canvas.width = Math.round(rect.width * ratio);
       canvas.height = Math.round(rect.height * ratio);
       canvas.getContext("2d").setTransform(ratio, 0, 0, ratio, 0, 0);
     }
-    this.layout = computeLayout(rect.width, rect.height, [this.net.nIn, this.net.nHidden, this.net.nOut]);
+    this.layout = computeLayout(rect.width, rect.height, this.sizes);
     this.#drawBase();
     this.#drawOverlay();
   }
 
-  #paintInput() {
-    const side = Math.round(Math.sqrt(this.net.nIn));
-    const canvas = this.inputImage;
-    canvas.width = canvas.height = side;
-    const ctx = canvas.getContext("2d");
-    const image = ctx.createImageData(side, side);
-    for (let i = 0; i < side * side; i++) {
-      const v = this.act ? Math.round(255 * this.act.x[i]) : 0;
-      image.data.set([v, v, v, 255], 4 * i);
-    }
-    ctx.putImageData(image, 0, 0);
-  }
-
   #drawBase() {
-    const { layout: L, net, act } = this;
+    const { layout: L, act } = this;
+    const [, nHidden, nOut] = this.sizes;
     const ctx = this.base.getContext("2d");
     ctx.fillStyle = css(BACKGROUND);
     ctx.fillRect(0, 0, L.width, L.height);
+    if (this.connections) this.#drawConnections(ctx);
+    this.#drawLabels(ctx);
+    this.#drawInputs(ctx);
+    for (let j = 0; j < nHidden; j++) this.#drawHidden(ctx, j);
+    for (let d = 0; d < nOut; d++) this.#drawOutput(ctx, d, act && act.digit === d);
+  }
+
+  #drawConnections(ctx) {
+    const L = this.layout;
     const { inputs, hidden } = this.connections;
     const sorted = (list) => [...list].sort((a, b) => Math.abs(a.value) - Math.abs(b.value));
     const inScale = maxAbs(inputs.map((c) => c.value));
@@ -113,11 +116,6 @@ export class NetworkDiagram {
     for (const c of sorted(hidden)) {
       line(ctx, hiddenCentre(L, c.from), outputCentre(L, c.to), c.value, hidScale, { alpha: [0.12, 0.7] });
     }
-
-    this.#drawLabels(ctx);
-    this.#drawInputs(ctx);
-    for (let j = 0; j < net.nHidden; j++) this.#drawHidden(ctx, j);
-    for (let d = 0; d < net.nOut; d++) this.#drawOutput(ctx, d, act && act.digit === d);
   }
 
   // Layer names sit on a patch of background, so the lines never run through the text.
@@ -154,7 +152,7 @@ export class NetworkDiagram {
     const { layout: L, act } = this;
     const [x, y] = outputCentre(L, d);
     const p = act ? act.p[d] : 0;
-    ctx.fillStyle = activationColour(p);
+    ctx.fillStyle = activationColour(act ? act.out[d] : 0);
     ctx.beginPath();
     ctx.arc(x, y, L.r, 0, 2 * Math.PI);
     ctx.fill();
@@ -187,7 +185,7 @@ export class NetworkDiagram {
     if (!L) return;
     const ctx = this.overlay.getContext("2d");
     ctx.clearRect(0, 0, L.width, L.height);
-    if (!focus) return;
+    if (!focus || !net) return; // the highlight follows the weights
     ctx.fillStyle = css(BACKGROUND, 0.72);
     ctx.fillRect(0, 0, L.width, L.height);
     // The input image and the outputs stay bright: the highlight links them.

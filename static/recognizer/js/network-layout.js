@@ -6,17 +6,22 @@
  */
 
 const clamp = (v, lo, hi) => Math.min(hi, Math.max(lo, v));
+const zip = (names, points) => names.map((name, k) => [name, ...points[k]]);
 
 /** The geometry of a width x height (CSS pixels) diagram of a nIn-nHidden-nOut network. */
 export function computeLayout(width, height, sizes) {
   const [nIn, nHidden, nOut] = sizes;
   const side = Math.round(Math.sqrt(nIn));
   const wide = width >= height;
-  const L = wide ? wideLayout(width, height, nHidden, nOut) : tallLayout(width, height, nHidden, nOut);
+  const L = (wide ? wideLayout : tallLayout)(width, height, sizes);
   return { ...L, width, height, side, nHidden, nOut, wide };
 }
 
-function wideLayout(width, height, nHidden, nOut) {
+/** The names of the three layers, with their sizes. */
+const layerNames = ([nIn, nHidden, nOut]) => [`${nIn} inputs`, `${nHidden} hidden`, `${nOut} outputs`];
+
+function wideLayout(width, height, sizes) {
+  const [, nHidden, nOut] = sizes;
   const pad = 12;
   const top = pad + 22; // room for the layer names
   const avail = height - top - pad;
@@ -40,15 +45,16 @@ function wideLayout(width, height, nHidden, nOut) {
     r,
     bar: { dx: r + 8, width: barW, height: Math.min(10, spacing * 0.35) },
     outputBox: { x: outX - r, y: top, w: outW, h: avail },
-    labels: [
-      ["784 inputs", inputs.x + inSide / 2, pad + 12],
-      [`${nHidden} hidden`, hidden.x + (cols * cell) / 2, pad + 12],
-      [`${nOut} outputs`, outX + outW / 2 - r, pad + 12],
-    ],
+    labels: zip(layerNames(sizes), [
+      [inputs.x + inSide / 2, pad + 12],
+      [hidden.x + (cols * cell) / 2, pad + 12],
+      [outX + outW / 2 - r, pad + 12],
+    ]),
   };
 }
 
-function tallLayout(width, height, nHidden, nOut) {
+function tallLayout(width, height, sizes) {
+  const [, nHidden, nOut] = sizes;
   const pad = 10;
   const label = 20;
   const cols = 25;
@@ -74,11 +80,11 @@ function tallLayout(width, height, nHidden, nOut) {
     r,
     bar: null,
     outputBox: { x: pad, y: y - 4, w: width - 2 * pad, h: outH + 4 },
-    labels: [
-      ["784 inputs", width / 2, inputs.y - 6],
-      [`${nHidden} hidden`, width / 2, hidden.y - 6],
-      [`${nOut} outputs`, width / 2, y - 6],
-    ],
+    labels: zip(layerNames(sizes), [
+      [width / 2, inputs.y - 6],
+      [width / 2, hidden.y - 6],
+      [width / 2, y - 6],
+    ]),
   };
 }
 

@@ -1,30 +1,32 @@
 /**
  * The network page: wires the pad, the predict API, the weights, the diagram and the panel.
- * When a stroke ends the server preprocesses the drawing; the page decodes the 28x28 image
- * it sent back and runs the forward pass itself. Test hooks on [data-testid="network-view"]:
- * data-seq counts the activations shown, data-digit holds the top digit (empty for none).
+ * When a stroke ends the page sends the strokes; the server draws them, runs the network and
+ * answers with what it read and every neuron's activation, which the page only draws. The
+ * weights arrive once, for the connections and the neurons' pictures. Test hooks on
+ * [data-testid="network-view"]: data-seq counts the activations shown, data-digit holds the
+ * top digit (empty for none), data-weights is "loading", "loaded" or "failed".
  */
 
 import { PredictApi } from "./api.js";
 import { Latest } from "./latest.js";
-import { NetworkDiagram } from "./network-diagram.js";
+import { LINES, NetworkDiagram } from "./network-diagram.js";
 import { aDigit, percent } from "./format.js";
-import { forward } from "./network-math.js";
+import { activationsFrom } from "./network-math.js";
 import { NeuronPanel } from "./network-panel.js";
-import { decodeProcessed } from "./network-pixels.js";
 import { Selection } from "./network-select.js";
 import { loadWeights } from "./network-weights.js";
 import { DrawingPad } from "./pad.js";
 import { bindShortcuts } from "./shortcuts.js";
-import { exportPng } from "./strokes.js";
 
 const root = document.querySelector('[data-testid="network-view"]');
 const sizes = root.dataset.sizes.split(",").map(Number);
-const api = new PredictApi(root.dataset.predictUrl, root.dataset.csrfToken);
+const model = root.dataset.model;
+const api = new PredictApi(root.dataset.predictUrl);
 const pad = new DrawingPad(root.querySelector('[data-testid="canvas"]'), { storageKey: "digits.strokes" });
+const isEmpty = () => pad.toData().length === 0;
 const hint = root.querySelector("[data-hint]");
 const status = root.querySelector("[data-status]");
-const diagram = new NetworkDiagram(root.querySelector("[data-stage]"));
+const diagram = new NetworkDiagram(root.querySelector("[data-stage]"), sizes);
 const diagramCanvas = root.querySelector("[data-layer='base']");
 const selection = new Selection(diagramCanvas, diagram);
 const panel = new NeuronPanel(root.querySelector('[data-testid="neuron-panel"]'), (item) => {
@@ -32,10 +34,14 @@ const panel = new NeuronPanel(root.querySelector('[data-testid="neuron-panel"]')
   if (!item) diagramCanvas.focus(); // the close button is gone: back to the diagram
 });
 
-const state = { net: null, act: null, message: null, seq: 0, pinned: null };
+const state = { net: null, act: null, message: null, weightsError: null, seq: 0, pinned: null };
 const latest = new Latest(root); // answers for older drawings are dropped
 const phone = window.matchMedia("(max-width: 759px)"); // the panel opens as a sheet (network.css)
 const calm = window.matchMedia("(prefers-reduced-motion: reduce)");
+
+root.querySelector("[data-lines-note]").textContent =
+  `Lines: for each hidden neuron its ${LINES.perHidden} strongest inputs, for each digit its ` +
+  `${LINES.perOutput} strongest hidden neurons (input × weight for your drawing, the weight alone before).`;
 
 function render() {
   const { focus, selected } = selection;
@@ -49,33 +55,30 @@ function render() {
   root.classList.toggle("has-selection", Boolean(selected));
 }
 
+function showStatus() {
+  const { act, message, weightsError } = state;
+  const text = act ? `It's ${aDigit(act.digit)} (${percent(act.p[act.digit])} sure).` : message || "Draw a digit to see the neurons fire.";
+  status.textContent = weightsError ? `${text} ${weightsError}` : text;
+}
+
 function showActivations(act, message = null) {
   state.act = act;
   state.message = message;
   diagram.setActivations(act);
-  if (act) {
-    root.dataset.digit = String(act.digit);
-    root.dataset.seq = String(++state.seq);
-    status.textContent = `It's ${aDigit(act.digit)} (${percent(act.p[act.digit])} sure).`;
-  } else {
-    root.dataset.digit = "";
-    status.textContent = message || "Draw a digit to see the neurons fire.";
-  }
+  root.dataset.digit = act ? String(act.digit) : "";
+  if (act) root.dataset.seq = String(++state.seq);
+  showStatus();
   render();
 }
 
 async function activations() {
-  // The server preprocesses as it does for this model (deskewing included); the page
-  // then runs the forward pass itself on the 28x28 image it was sent back.
-  const png = exportPng(pad.strokes.list);
-  const [prediction, net] = await Promise.all([api.predictImage(png, root.dataset.model), weights]);
-  return forward(net, await decodeProcessed(prediction.processed));
+  return activationsFrom(await api.predictStrokes(pad.toData(), model), sizes);
 }
 
 function update() {
-  if (pad.isEmpty) {
+  if (isEmpty()) {
     latest.cancel();
-    if (state.net) showActivations(null);
+    showActivations(null);
     return;
   }
   status.textContent = "Reading your digit…";
@@ -85,26 +88,29 @@ function update() {
   });
 }
 
-const weights = loadWeights(root.dataset.weightsUrl, sizes);
-weights.then(
+const weightUrls = Object.fromEntries(
+  [...document.querySelectorAll("link[data-weights]")].map((link) => [link.dataset.weights, link.href]),
+);
+loadWeights(weightUrls).then(
   (net) => {
     state.net = net;
     diagram.setNetwork(net);
-    if (pad.isEmpty) showActivations(null);
+    root.dataset.weights = "loaded";
     render();
   },
   (error) => {
-    status.textContent = error.message;
+    state.weightsError = error.message;
+    root.dataset.weights = "failed";
+    showStatus();
   },
 );
-weights.catch(() => {}); // update() reports the failure too; this keeps it from going unhandled
 
 selection.addEventListener("change", render);
 pad.addEventListener("strokeend", update);
 pad.addEventListener("change", () => {
-  hint.hidden = !pad.isEmpty;
+  hint.hidden = !isEmpty();
 });
-hint.hidden = !pad.isEmpty;
+hint.hidden = !isEmpty();
 update(); // a drawing carried over from the drawing page shows at once
 
 const actions = {

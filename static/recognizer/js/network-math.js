@@ -1,50 +1,33 @@
 /**
- * The network's maths on typed arrays, with no DOM: the forward pass (the same equations
- * as nn/network.py) and the rankings the diagram and the panel show. Weights are the
- * object network-weights.js parses: W1 is input-major, W1[i * nHidden + j].
+ * What the diagram and the panel rank, on typed arrays, with no DOM: the connections that
+ * carry most of the server's activations (input x weight, activation x weight) or, with no
+ * drawing, the largest weights. The network's maths itself runs only on the server
+ * (nn/network.py). Weights are the object network-weights.js assembles: W1 is input-major,
+ * W1[i * nHidden + j].
  */
-
-/** The logistic function in the tanh form the server uses; it never overflows. */
-export const sigmoid = (z) => 0.5 * (1 + Math.tanh(0.5 * z));
-
-/** Row softmax of one vector; subtracting the maximum keeps exp() finite. */
-export function softmax(z) {
-  let max = -Infinity;
-  for (const v of z) max = Math.max(max, v);
-  const out = new Float32Array(z.length);
-  let sum = 0;
-  for (let k = 0; k < z.length; k++) sum += Math.exp(z[k] - max);
-  for (let k = 0; k < z.length; k++) out[k] = Math.exp(z[k] - max) / sum;
-  return out;
-}
 
 /**
- * The forward pass for one input of nIn pixels in [0, 1]:
- * z1 = x W1 + b1, a1 = sigmoid(z1), z2 = a1 W2 + b2, p = softmax(z2).
+ * The server's answer for the network page's model -> the activations the page draws:
+ * {digit, x (nIn inputs), a1 (nHidden activations), out (nOut output activations),
+ * p (nOut probabilities)}, each checked against the network's sizes.
  */
-export function forward(net, pixels) {
-  const { nIn, nHidden, nOut, W1, b1, W2, b2 } = net;
-  if (pixels.length !== nIn) throw new Error(`expected ${nIn} inputs, got ${pixels.length}`);
-  const x = Float32Array.from(pixels);
-  const acc = Float64Array.from(b1);
-  for (let i = 0; i < nIn; i++) {
-    const xi = x[i];
-    if (xi === 0) continue; // most pixels of a drawing are blank
-    const row = i * nHidden;
-    for (let j = 0; j < nHidden; j++) acc[j] += xi * W1[row + j];
+export function activationsFrom(answer, [nIn, nHidden, nOut]) {
+  const { input, activations, probabilities, digit } = answer;
+  if (!activations) throw new Error(`the model ${answer.model} sent no activations`);
+  const layers = [
+    ["x", "input", input, nIn],
+    ["a1", "activations.hidden", activations.hidden, nHidden],
+    ["out", "activations.output", activations.output, nOut],
+    ["p", "probabilities", probabilities, nOut],
+  ];
+  const act = { digit };
+  for (const [name, field, values, n] of layers) {
+    if (!Array.isArray(values) || values.length !== n) {
+      throw new Error(`the answer's ${field} has ${values ? values.length : "no"} values, expected ${n}`);
+    }
+    act[name] = Float32Array.from(values);
   }
-  const z1 = Float32Array.from(acc);
-  const a1 = z1.map(sigmoid);
-  const z2 = new Float32Array(nOut);
-  for (let k = 0; k < nOut; k++) {
-    let sum = b2[k];
-    for (let j = 0; j < nHidden; j++) sum += a1[j] * W2[j * nOut + k];
-    z2[k] = sum;
-  }
-  const p = softmax(z2);
-  let digit = 0;
-  for (let k = 1; k < nOut; k++) if (p[k] > p[digit]) digit = k;
-  return { x, z1, a1, z2, p, digit };
+  return act;
 }
 
 /** The k indices in [0, n) with the largest score(i), best first (a small insertion sort). */
@@ -94,10 +77,17 @@ export function hiddenSignal(net, a1, j, d) {
 }
 
 /** The k strongest input connections of hidden neuron j: [{from, to, value}]. */
-export function strongestInputs(net, x, j, k) {
-  return topK(net.nIn, k, (i) => Math.abs(inputSignal(net, x, i, j)))
-    .map((i) => ({ from: i, to: j, value: inputSignal(net, x, i, j) }))
+export function strongestInputs(net, x, j, k, among = inked(net, x)) {
+  const score = (t) => Math.abs(inputSignal(net, x, among[t], j));
+  return topK(among.length, k, score)
+    .map((t) => ({ from: among[t], to: j, value: inputSignal(net, x, among[t], j) }))
     .filter((c) => c.value !== 0);
+}
+
+/** The inputs that can carry a signal: the inked ones for a drawing (most pixels are blank), else all. */
+function inked(net, x) {
+  const all = Array.from({ length: net.nIn }, (_, i) => i);
+  return x ? all.filter((i) => x[i] !== 0) : all;
 }
 
 /** The k strongest hidden connections into output d: [{from, to, value}]. */
@@ -108,11 +98,12 @@ export function strongestHidden(net, a1, d, k) {
 }
 
 /** Every connection the diagram draws: k per hidden neuron, kOut per output. */
-export function diagramConnections(net, act, k = 3, kOut = 12) {
+export function diagramConnections(net, act, k, kOut) {
   const x = act ? act.x : null;
   const a1 = act ? act.a1 : null;
   const inputs = [];
-  for (let j = 0; j < net.nHidden; j++) inputs.push(...strongestInputs(net, x, j, k));
+  const among = inked(net, x); // found once for all the hidden neurons
+  for (let j = 0; j < net.nHidden; j++) inputs.push(...strongestInputs(net, x, j, k, among));
   const hidden = [];
   for (let d = 0; d < net.nOut; d++) hidden.push(...strongestHidden(net, a1, d, kOut));
   return { inputs, hidden };
@@ -122,7 +113,7 @@ export function diagramConnections(net, act, k = 3, kOut = 12) {
  * The hidden neurons that push output d up most and down most: contributions a1_j W2[j, d]
  * for a drawing, or the weights W2[j, d] with none. Each list holds {index, value}.
  */
-export function pushes(net, a1, d, k = 6) {
+export function pushes(net, a1, d, k) {
   const value = (j) => hiddenSignal(net, a1, j, d);
   const pick = (sign) =>
     topK(net.nHidden, k, (j) => sign * value(j))

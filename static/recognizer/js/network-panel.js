@@ -1,16 +1,18 @@
 /**
- * The side panel about the neuron in focus. A hidden neuron: its 784 incoming weights as a
- * 28x28 image, its bias, weighted sum z and activation a, and its weights to the ten
- * digits. An output: the hidden neurons that push it up and down most for this drawing.
+ * The side panel about the neuron in focus. A hidden neuron: its incoming weights as an
+ * image the input's shape, its bias and its activation (the server's), and its weights to
+ * the digits. An output: the hidden neurons that push it up and down most for this drawing.
  * Test hook: [data-testid="neuron-panel"] carries data-neuron ("17", "out-3" or empty).
  */
 
 import { paintWeights } from "./network-colours.js";
-import { percent, signed } from "./format.js";
+import { aDigit, percent, signed } from "./format.js";
 import { incomingWeights, maxAbs, outgoingWeights, pushes, topK } from "./network-math.js";
 
 const DRAW_PROMPT = "Draw a digit to see the neurons fire.";
-
+const MOST_ACTIVE = 6; // hidden neurons listed for a drawing
+const STRONGEST_VOTES = 3; // of a hidden neuron's weights to the digits, shown in bold
+const PUSHES = 6; // hidden neurons listed pushing an output up, and down
 
 /** A new element: el("p", {className: "x"}, "text", child, ...). */
 function el(tag, props = {}, ...children) {
@@ -47,10 +49,12 @@ export class NeuronPanel {
       "Hover over or tap a hidden neuron to see what it looks for; tap a digit to see which neurons push it up or down. " +
       "From the keyboard, focus the diagram and use the arrow keys.");  // prettier-ignore
     if (message) return [el("p", { className: "panel-lead" }, message), how];
-    if (!net || !act) return [el("p", { className: "panel-lead" }, DRAW_PROMPT), how];
-    const active = topK(net.nHidden, 6, (j) => act.a1[j]).map((j) => ({ index: j, value: act.a1[j] }));
+    if (!act) return [el("p", { className: "panel-lead" }, DRAW_PROMPT), how];
+    const lead = el("p", { className: "panel-lead" }, `The network reads ${aDigit(act.digit)} (${percent(act.p[act.digit])}).`);
+    if (!net) return [lead, how]; // the neurons' pictures come with the weights
+    const active = topK(act.a1.length, MOST_ACTIVE, (j) => act.a1[j]).map((j) => ({ index: j, value: act.a1[j] }));
     return [
-      el("p", { className: "panel-lead" }, `The network reads a ${act.digit} (${percent(act.p[act.digit])}).`),
+      lead,
       el("h3", {}, "The most active hidden neurons"),
       this.#neuronList(net, active, (v) => `a = ${v.toFixed(3)}`),
       how,
@@ -62,7 +66,8 @@ export class NeuronPanel {
     const weights = incomingWeights(net, j);
     const picture = el("canvas", { className: "weight-image" });
     picture.dataset.testid = "weight-image";
-    picture.setAttribute("aria-label", `Incoming weights of neuron ${j} as a 28 by 28 image`);
+    const side = Math.round(Math.sqrt(net.nIn));
+    picture.setAttribute("aria-label", `Incoming weights of neuron ${j} as a ${side} by ${side} image`);
     paintWeights(picture, weights);
     const figures = [el("figure", {}, picture, el("figcaption", {}, "What it looks for"))];
     if (act) {
@@ -71,23 +76,24 @@ export class NeuronPanel {
       paintWeights(seen, weights.map((w, i) => w * act.x[i]));
       figures.push(el("figure", {}, seen, el("figcaption", {}, "What it sees in your drawing")));
     }
+    const activation = el("dd", {}, act ? act.a1[j].toFixed(3) : "–");
+    activation.dataset.testid = "activation";
     const stats = el("dl", { className: "stats" },
       el("dt", {}, "bias b"), el("dd", {}, signed(net.b1[j], 3)),
-      el("dt", {}, "weighted sum z"), el("dd", {}, act ? signed(act.z1[j], 3) : "–"),
-      el("dt", {}, "activation a = σ(z)"), el("dd", {}, act ? act.a1[j].toFixed(3) : "–"));  // prettier-ignore
+      el("dt", {}, "activation a"), activation);  // prettier-ignore
     return [
       el("div", { className: "weight-figures" }, ...figures),
       el("p", { className: "panel-note" }, "Blue pixels push it up, orange pixels push it down; black ones do not matter."),
       stats,
       act ? null : el("p", { className: "panel-lead" }, DRAW_PROMPT),
-      el("h3", {}, "Its weights to the ten digits"),
+      el("h3", {}, `Its weights to the ${net.nOut} digits`),
       this.#votes(outgoingWeights(net, j), act ? act.a1[j] : null),
     ];
   }
 
   #votes(weights, a) {
     const scale = maxAbs(weights);
-    const strongest = new Set(topK(weights.length, 3, (d) => Math.abs(weights[d])));
+    const strongest = new Set(topK(weights.length, STRONGEST_VOTES, (d) => Math.abs(weights[d])));
     const rows = Array.from(weights, (w, d) => {
       const fill = el("span", { className: `vote-fill ${w >= 0 ? "pos" : "neg"}` });
       fill.style.width = `${(50 * Math.abs(w)) / scale}%`;
@@ -106,11 +112,10 @@ export class NeuronPanel {
 
   #output(net, act, d) {
     this.title.textContent = `Output ${d}`;
-    const { up, down } = pushes(net, act && act.a1, d);
+    const { up, down } = pushes(net, act && act.a1, d, PUSHES);
     const lead = act
-      ? el("p", { className: "panel-lead" },
-          `Probability ${percent(act.p[d])}, weighted sum z = ${signed(act.z2[d], 3)} (bias ${signed(net.b2[d], 3)}).`)
-      : el("p", { className: "panel-lead" }, DRAW_PROMPT);  // prettier-ignore
+      ? el("p", { className: "panel-lead" }, `Probability ${percent(act.p[d])} (bias ${signed(net.b2[d], 3)}).`)
+      : el("p", { className: "panel-lead" }, DRAW_PROMPT);
     const label = act ? (v) => `${signed(v)} (a × w)` : (v) => `w = ${signed(v)}`;
     return [
       lead,

@@ -1,41 +1,37 @@
 /**
- * The served network's weights: fetched once from their versioned URL and parsed from the
- * "DGW1" binary (recognizer/inspection.py): magic, three little-endian uint32 sizes, then
- * float32 little-endian W1 (nIn x nHidden, input-major), b1, W2 (nHidden x nOut), b2.
+ * The served network's weights: one .npy file per array (W1, b1, W2, b2), each fetched once
+ * from its versioned URL, checked to fit together, and handed on as
+ * {nIn, nHidden, nOut, W1, b1, W2, b2} with W1 input-major: W1[i * nHidden + j].
  */
 
-const MAGIC = "DGW1";
-const HEADER_BYTES = 16;
+import { parseNpy } from "./network-npy.js";
 
 export class WeightsError extends Error {}
 
-/** An ArrayBuffer in the DGW1 format -> {nIn, nHidden, nOut, W1, b1, W2, b2}. */
-export function parseWeights(buffer, expectedSizes = null) {
-  const view = new DataView(buffer);
-  if (buffer.byteLength < HEADER_BYTES) throw new WeightsError("the weights file is truncated");
-  const magic = String.fromCharCode(...new Uint8Array(buffer, 0, 4));
-  if (magic !== MAGIC) throw new WeightsError(`not a weights file (magic ${JSON.stringify(magic)})`);
-  const sizes = [4, 8, 12].map((offset) => view.getUint32(offset, true));
-  if (expectedSizes && sizes.some((n, k) => n !== expectedSizes[k])) {
-    throw new WeightsError(`the weights are ${sizes.join("-")}, expected ${expectedSizes.join("-")}`);
+export const WEIGHT_NAMES = ["W1", "b1", "W2", "b2"];
+
+/** Parsed arrays {W1, b1, W2, b2} (each {shape, data}) -> the network, if their shapes fit. */
+export function assembleNetwork(arrays) {
+  const missing = WEIGHT_NAMES.filter((name) => !arrays[name]);
+  if (missing.length) throw new WeightsError(`the weights lack ${missing.join(", ")}`);
+  const { W1, b1, W2, b2 } = arrays;
+  const shapes = { W1: W1.shape, b1: b1.shape, W2: W2.shape, b2: b2.shape };
+  const [nIn, nHidden] = W1.shape;
+  const nOut = W2.shape[1];
+  const fits =
+    W1.shape.length === 2 &&
+    W2.shape.length === 2 &&
+    W2.shape[0] === nHidden &&
+    String(b1.shape) === String([nHidden]) &&
+    String(b2.shape) === String([nOut]);
+  if (!fits) {
+    const text = Object.entries(shapes).map(([name, shape]) => `${name} (${shape})`);
+    throw new WeightsError(`the weights do not fit together: ${text.join(", ")}`);
   }
-  const [nIn, nHidden, nOut] = sizes;
-  const counts = [nIn * nHidden, nHidden, nHidden * nOut, nOut];
-  const total = counts.reduce((a, b) => a + b, 0);
-  if (buffer.byteLength !== HEADER_BYTES + 4 * total) {
-    throw new WeightsError(`the weights file has ${buffer.byteLength} bytes, expected ${HEADER_BYTES + 4 * total}`);
-  }
-  let offset = HEADER_BYTES;
-  const [W1, b1, W2, b2] = counts.map((n) => {
-    const array = new Float32Array(n);
-    for (let k = 0; k < n; k++, offset += 4) array[k] = view.getFloat32(offset, true);
-    return array;
-  });
-  return { nIn, nHidden, nOut, W1, b1, W2, b2 };
+  return { nIn, nHidden, nOut, W1: W1.data, b1: b1.data, W2: W2.data, b2: b2.data };
 }
 
-/** Fetch and parse the weights; the URL is versioned, so the browser may cache it for good. */
-export async function loadWeights(url, expectedSizes = null) {
+async function fetchArray(url) {
   let response;
   try {
     response = await fetch(url, { credentials: "same-origin" });
@@ -49,5 +45,12 @@ export async function loadWeights(url, expectedSizes = null) {
         : `The server answered ${response.status} for the weights.`,
     );
   }
-  return parseWeights(await response.arrayBuffer(), expectedSizes);
+  return parseNpy(await response.arrayBuffer());
+}
+
+/** Fetch {name: url} for W1, b1, W2 and b2; the URLs are versioned, so cached for good. */
+export async function loadWeights(urls) {
+  const names = Object.keys(urls);
+  const arrays = await Promise.all(names.map((name) => fetchArray(urls[name])));
+  return assembleNetwork(Object.fromEntries(names.map((name, k) => [name, arrays[k]])));
 }
