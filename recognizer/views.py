@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.conf import settings
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse, QueryDict
 from django.middleware.csrf import get_token
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
@@ -39,10 +39,10 @@ def predict(request: HttpRequest) -> JsonResponse:
 def feedback(request: HttpRequest) -> JsonResponse:
     """A drawing with the digit it really is: the same body as predict, plus 'label'."""
     drawing, model, fields = read_drawing(request)
-    if isinstance(fields, dict):
-        label = parsing.label(fields.get("label", parsing.MISSING))
-    else:  # multipart: form fields are text
+    if isinstance(fields, QueryDict):  # multipart: form fields are text (a QueryDict is a dict too)
         label = parsing.form_label(fields.get("label"))
+    else:
+        label = parsing.label(fields.get("label", parsing.MISSING))
     return JsonResponse(services.record_feedback(drawing, label, model, client_address(request)), status=201)
 
 
