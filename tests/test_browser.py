@@ -7,6 +7,7 @@ from tests.browser import (
     ONE,
     SCREENSHOTS,
     SEVEN,
+    answer_to,
     canvas_box,
     draw_with_mouse,
     draw_with_touch,
@@ -20,12 +21,26 @@ pytestmark = pytest.mark.browser
 
 
 def test_a_seven_drawn_with_the_mouse_is_recognised_as_soon_as_the_stroke_ends(page):
-    draw_with_mouse(page, SEVEN)
-    assert prediction_after(page, 1) == "7"
+    sent, answer = answer_to(page, lambda: draw_with_mouse(page, SEVEN))
+    assert prediction_after(page, 1) == "7" == str(answer["digit"])
     bars = page.locator(".bar-value").all_inner_texts()
     assert len(bars) == 10 and sum(float(b.rstrip("%")) for b in bars) == pytest.approx(100, abs=1.5)
-    assert page.locator("[data-processed]").get_attribute("src").startswith("data:image/png;base64,")
-    assert page.locator("[data-processed]").is_visible()
+    assert set(sent) == {"strokes", "model"}  # no picture of them
+    assert len(sent["strokes"]) == 1 and all(0 <= v <= 1 for point in sent["strokes"][0] for v in point)
+
+
+def test_the_preview_shows_the_numbers_the_network_read(page):
+    _, answer = answer_to(page, lambda: draw_with_mouse(page, SEVEN))
+    prediction_after(page, 1)
+    preview = page.get_by_test_id("processed")
+    assert preview.is_visible()
+    shown = preview.evaluate(
+        """c => Array.from(c.getContext('2d').getImageData(0, 0, c.width, c.height).data)
+                    .filter((_, i) => i % 4 === 0)"""
+    )
+    assert len(shown) == len(answer["input"]) == 784
+    assert max(abs(grey - 255 * v) for grey, v in zip(shown, answer["input"], strict=True)) <= 0.5
+    assert 0 < sum(answer["input"]) < 784  # some ink, not all
 
 
 def test_a_one_drawn_by_touch_on_a_phone_is_recognised(browser, site):

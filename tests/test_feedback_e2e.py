@@ -50,10 +50,14 @@ def test_one_tap_confirms_a_right_answer_and_the_stats_page_counts_it(page, site
 def test_one_tap_on_the_true_digit_corrects_a_wrong_answer(page):
     draw_with_mouse(page, SEVEN)
     assert prediction_after(page, 1) == "7"
-    page.get_by_test_id("feedback-1").click()  # say it was really a 1
+    with page.expect_request("**/api/feedback") as request:
+        page.get_by_test_id("feedback-1").click()  # say it was really a 1
     assert saved_status(page).startswith("Saved as a 1. Thank you: the first drawing of 1")
     drawing = Drawing.objects.get()
     assert (drawing.label, drawing.predicted) == (1, 7)
+    sent = request.value.post_data_json
+    assert set(sent) == {"strokes", "label", "model"}  # the strokes, no picture of them
+    assert drawing.strokes == sent["strokes"] and drawing.image is None
 
 
 def test_a_new_drawing_takes_the_offer_away_until_its_own_answer_arrives(page):

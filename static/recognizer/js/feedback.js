@@ -5,13 +5,6 @@
 
 import { aDigit } from "./format.js";
 
-const round = (v) => Math.round(v * 1e4) / 1e4; // a tenth of a pixel on a 1000 px pad
-
-/** Strokes in unit coordinates, rounded so the stored JSON stays small. */
-export function compactStrokes(strokes) {
-  return strokes.map((stroke) => stroke.map(([x, y]) => [round(x), round(y)]));
-}
-
 export class FeedbackPanel {
   constructor(root, api) {
     this.api = api;
@@ -27,7 +20,7 @@ export class FeedbackPanel {
     }
   }
 
-  /** An answer is shown: offer to confirm or correct it. */
+  /** An answer is shown: offer to confirm or correct it. `sample` is {strokes} or {file}. */
   offer(sample, prediction) {
     this.sample = sample;
     this.digit = prediction.digit;

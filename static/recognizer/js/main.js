@@ -4,12 +4,11 @@
  */
 
 import { PredictApi } from "./api.js";
-import { compactStrokes, FeedbackPanel } from "./feedback.js";
+import { FeedbackPanel } from "./feedback.js";
 import { Latest } from "./latest.js";
 import { DrawingPad } from "./pad.js";
 import { ResultView } from "./result.js";
 import { bindShortcuts } from "./shortcuts.js";
-import { exportPng } from "./strokes.js";
 
 const root = document.querySelector(".app");
 const api = new PredictApi(root.dataset.predictUrl, root.dataset.csrfToken, root.dataset.feedbackUrl);
@@ -23,7 +22,7 @@ const chosenModel = () => modelSelect?.value;
 const latest = new Latest(root); // older answers are dropped
 let lastPhoto = null; // the uploaded photo the answer is about, if it is one
 
-/** Predict `sample` ({image, strokes} or {file}) and show the answer, with the feedback offer. */
+/** Predict `sample` ({strokes} or {file}) and show the answer, with the feedback offer. */
 function run(sample, request) {
   feedback.withdraw(); // until the answer for this sample arrives
   const shown = (prediction) => {
@@ -44,8 +43,8 @@ function predictDrawing() {
     view.empty();
     return;
   }
-  const sample = { image: exportPng(pad.strokes.list), strokes: compactStrokes(pad.strokes.list) };
-  run(sample, () => api.predictImage(sample.image, chosenModel()));
+  const sample = { strokes: pad.toData() };
+  run(sample, () => api.predictStrokes(sample.strokes, chosenModel()));
 }
 
 function predictPhoto(file) {

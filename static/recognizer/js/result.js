@@ -1,9 +1,10 @@
 /**
  * The result panel: the digit, ten probability bars, the runner-up, an "unsure" state,
- * and the 28x28 image the network saw. Test hooks live on [data-testid="prediction"]:
- * data-digit holds the shown digit and data-seq counts the predictions shown.
+ * and the image the network saw, drawn from the answer's input numbers. Test hooks live on [data-testid="prediction"]: data-digit holds
+ * the shown digit, data-state the panel's state, and data-seq counts the predictions shown.
  */
 
+import { sideOf, paintDigit } from "./digit-image.js";
 import { aDigit, percent } from "./format.js";
 
 const UNSURE_BELOW = 0.6;
@@ -19,7 +20,7 @@ export class ResultView {
   }
 
   show(prediction) {
-    const { digit, probabilities, processed, model } = prediction;
+    const { digit, probabilities, input, model } = prediction;
     const ranked = probabilities.map((p, d) => [p, d]).sort((a, b) => b[0] - a[0]);
     const [top, second] = ranked;
     const unsure = top[0] < UNSURE_BELOW;
@@ -34,9 +35,7 @@ export class ResultView {
       bar.querySelector(".bar-value").textContent = percent(probabilities[d]);
       bar.classList.toggle("top", d === digit);
     });
-    this.image.src = processed;
-    this.image.hidden = false;
-    this.imageEmpty.hidden = true;
+    this.#showInput(input);
     this.box.dataset.digit = String(digit);
     this.box.dataset.state = unsure ? "unsure" : "sure";
     this.box.dataset.seq = String(++this.seq);
@@ -58,6 +57,15 @@ export class ResultView {
   error(text) {
     this.message("Something went wrong", text, "error");
     this.#resetBars(); // the last answer's bars would read as this drawing's
+  }
+
+  #showInput(input) {
+    paintDigit(this.image, input);
+    const side = sideOf(input);
+    this.image.setAttribute("aria-label", `The ${side} by ${side} pixel image the network saw`);
+    this.field("input-size").textContent = ` on ${side}×${side} pixels`;
+    this.image.hidden = false;
+    this.imageEmpty.hidden = true;
   }
 
   #resetBars() {
