@@ -5,6 +5,13 @@
 
 import { aDigit } from "./format.js";
 
+/** What to say once the feedback API has saved a drawing: {label, predicted, count}. */
+export function savedText({ label, predicted, count }) {
+  const verdict = label === predicted ? `Saved: ${aDigit(label)}, as the network said.` : `Saved as ${aDigit(label)}.`;
+  const drawings = count === 1 ? "the first drawing" : `${count} drawings`;
+  return `${verdict} Thank you: ${drawings} of ${label} so far.`;
+}
+
 export class FeedbackPanel {
   constructor(root, api) {
     this.api = api;
@@ -12,6 +19,7 @@ export class FeedbackPanel {
     this.status = root.querySelector("[data-feedback-status]");
     this.choices = root.querySelector("[data-feedback-choices]");
     this.confirm = root.querySelector("[data-feedback-right]");
+    this.verb = root.querySelector("[data-feedback-verb]");
     this.buttons = [...this.panel.querySelectorAll("button")];
     this.sample = null;
     this.confirm.addEventListener("click", () => this.#send(this.digit));
@@ -26,6 +34,7 @@ export class FeedbackPanel {
     this.digit = prediction.digit;
     this.model = prediction.model;
     this.confirm.querySelector("[data-feedback-digit]").textContent = aDigit(prediction.digit);
+    this.verb.textContent = sample.file ? "wrote" : "drew"; // a photo shows handwriting
     this.#setButtons(true);
     this.#say("", "");
     this.panel.hidden = false;
@@ -55,10 +64,8 @@ export class FeedbackPanel {
     }
   }
 
-  #saved({ label, predicted, count }) {
-    const verdict = label === predicted ? `Saved: ${aDigit(label)}, as the network said.` : `Saved as ${aDigit(label)}.`;
-    const drawings = count === 1 ? "the first drawing" : `${count} drawings`;
-    this.#say(`${verdict} Thank you: ${drawings} of ${label} so far. `, "saved");
+  #saved(saved) {
+    this.#say(`${savedText(saved)} `, "saved");
     const link = document.createElement("a");
     link.href = this.panel.dataset.statsUrl;
     link.textContent = "See the counts";

@@ -1,6 +1,7 @@
 /**
- * The result panel: the digit, ten probability bars, the runner-up, an "unsure" state,
- * and the image the network saw, drawn from the answer's input numbers. Test hooks live on [data-testid="prediction"]: data-digit holds
+ * The result panel: the digit, ten probability bars, the runner-up, an "unsure" state, a
+ * busy state while an answer is on its way, and the image the network saw, drawn from the
+ * answer's input numbers. Test hooks live on [data-testid="prediction"]: data-digit holds
  * the shown digit, data-state the panel's state, and data-seq counts the predictions shown.
  */
 
@@ -8,6 +9,7 @@ import { sideOf, paintDigit } from "./digit-image.js";
 import { aDigit, percent } from "./format.js";
 
 const UNSURE_BELOW = 0.6;
+const SHOWS_ANSWER = new Set(["sure", "unsure"]);
 
 export class ResultView {
   constructor(root) {
@@ -39,6 +41,23 @@ export class ResultView {
     this.box.dataset.digit = String(digit);
     this.box.dataset.state = unsure ? "unsure" : "sure";
     this.box.dataset.seq = String(++this.seq);
+  }
+
+  /** An answer about `subject` ("drawing" or "photo") is on its way. A shown answer stays
+   * (dimmed, with a note if the wait is long); otherwise the panel says what it is doing. */
+  busy(subject) {
+    if (SHOWS_ANSWER.has(this.box.dataset.state)) return;
+    this.message(`Reading your ${subject}…`, "", "busy");
+  }
+
+  /** The server found no ink in `subject` (a 422). */
+  blank(subject) {
+    const detail =
+      subject === "photo"
+        ? "The network sees no ink in this photo: try a darker pen on plain paper, or a closer crop."
+        : "The network sees no ink in this drawing: draw the digit larger.";
+    this.message("No digit found", detail, "blank");
+    this.#resetBars();
   }
 
   message(headline, detail, state) {
