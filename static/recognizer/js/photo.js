@@ -3,8 +3,6 @@
  * under the file input saying which file was read and that the drawing is kept.
  */
 
-const SHOWN_HEIGHT = 84; // CSS pixels, the height of the network's input beside it
-
 export class PhotoView {
   constructor(root) {
     this.figure = root.querySelector("[data-photo]");
@@ -23,7 +21,8 @@ export class PhotoView {
     let bitmap;
     try {
       // Decoded at the size shown (EXIF orientation applied), not at the camera's.
-      const resizeHeight = Math.round(SHOWN_HEIGHT * (window.devicePixelRatio || 1));
+      const shown = parseFloat(getComputedStyle(this.canvas).height); // the style sheet's, set even while hidden
+      const resizeHeight = Math.round(shown * (window.devicePixelRatio || 1));
       bitmap = await createImageBitmap(file, { resizeHeight, resizeQuality: "high" });
     } catch {
       this.figure.hidden = true; // not an image the browser reads: the answer says what went wrong
