@@ -91,7 +91,7 @@ def test_the_answer_does_not_depend_on_the_screens_size_or_pixel_ratio(browser, 
     for side, ratio, answer in answers[1:]:
         assert answer["digit"] == first["digit"] == 7
         worst = max(abs(a - b) for a, b in zip(answer["input"], first["input"], strict=True))
-        assert worst < 0.15, f"a {side:.0f} px pad at ratio {ratio} differs by {worst:.3f} in one pixel"
+        assert worst < 0.05, f"a {side:.0f} px pad at ratio {ratio} differs by {worst:.3f} in one pixel"
 
 
 def test_a_drawing_comes_back_when_the_page_loads_again(page):
