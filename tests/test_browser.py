@@ -32,7 +32,7 @@ def test_a_seven_drawn_with_the_mouse_is_recognised_as_soon_as_the_stroke_ends(p
 def test_the_preview_shows_the_numbers_the_network_read(page):
     _, answer = answer_to(page, lambda: draw_with_mouse(page, SEVEN))
     prediction_after(page, 1)
-    preview = page.get_by_test_id("processed")
+    preview = page.get_by_test_id("network-input")
     assert preview.is_visible()
     shown = preview.evaluate(
         """c => Array.from(c.getContext('2d').getImageData(0, 0, c.width, c.height).data)

@@ -16,8 +16,8 @@ export class ResultView {
     this.box = root.querySelector('[data-testid="prediction"]');
     this.field = (name) => root.querySelector(`[data-field="${name}"]`);
     this.bars = [...root.querySelectorAll("[data-bar]")];
-    this.image = root.querySelector("[data-processed]");
-    this.imageEmpty = root.querySelector("[data-processed-empty]");
+    this.image = root.querySelector("[data-input]");
+    this.imageEmpty = root.querySelector("[data-input-empty]");
     this.seq = 0;
   }
 
