@@ -148,18 +148,20 @@ COUNT_DRAW_CALLS = """
 """
 
 
-# Times from pen up (the pointerup's own time stamp) to the frame after the answer is
-# painted, in ms, pushed to window.answerTimes for each prediction shown.
+# Times from pen up (the pointerup's own time stamp), in ms, for each prediction shown:
+# window.answerTimes.shown when the answer is in the page, .painted when the frame that
+# shows it has been painted.
 TIME_ANSWERS = """() => {
-  window.answerTimes = [];
+  const times = (window.answerTimes = { shown: [], painted: [] });
   let up = 0;
   const canvas = document.querySelector('[data-testid="canvas"]');
   canvas.addEventListener("pointerup", (e) => (up = e.timeStamp), true);
   const box = document.querySelector('[data-testid="prediction"]');
   new MutationObserver(() => {
     const start = up;
+    times.shown.push(performance.now() - start);
     // The frame that shows the answer runs its animation callbacks, then paints; a task
     // queued from that callback runs after the paint.
-    requestAnimationFrame(() => setTimeout(() => window.answerTimes.push(performance.now() - start)));
+    requestAnimationFrame(() => setTimeout(() => times.painted.push(performance.now() - start)));
   }).observe(box, { attributes: true, attributeFilter: ["data-seq"] });
 }"""

@@ -127,11 +127,12 @@ def test_pen_up_to_answer_painted_takes_milliseconds(browser, site, screen):
         prediction_after(page, n)
     page.wait_for_timeout(100)  # the last frame's timer
     times = page.evaluate("window.answerTimes")
-    assert len(times) == 20
-    median = statistics.median(times)
-    print(
-        f"\npen up -> answer painted ({page.viewport_size['width']} px): median {median:.1f} ms of 20, max {max(times):.1f} ms"
-    )
-    assert median < 1000
+    assert len(times["shown"]) == len(times["painted"]) == 20
+    width = page.viewport_size["width"]
+    for what, ms in times.items():
+        print(
+            f"\npen up -> answer {what} ({width} px): median {statistics.median(ms):.1f} ms of 20, max {max(ms):.1f} ms"
+        )
+    assert statistics.median(times["painted"]) < 1000
     assert page.errors == []
     page.context.close()
