@@ -74,6 +74,13 @@ def draw_with_touch(page, points):
     touch("touchEnd", 0, 0)
 
 
+def answer_to(page, act):
+    """Do `act()` (e.g. draw) and return the predict request's JSON body and the answer's JSON."""
+    with page.expect_response("**/api/predict") as response:
+        act()
+    return response.value.request.post_data_json, response.value.json()
+
+
 def prediction_after(page, seq):
     """Wait until the seq-th prediction is shown; return its digit."""
     box = page.locator(f'[data-testid="prediction"][data-seq="{seq}"]')
@@ -101,3 +108,60 @@ def wait_until(page, expression: str, timeout: float = 10.0) -> None:
         if time.monotonic() > deadline:
             raise AssertionError(f"still false after {timeout} s: {expression}")
         page.wait_for_timeout(50)
+
+
+def canvas_alpha(page, selector='[data-testid="canvas"]'):
+    """The canvas's alpha channel, one value per canvas pixel, row by row."""
+    return page.evaluate(
+        """(selector) => {
+          const c = document.querySelector(selector);
+          const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+          return Array.from({length: d.length / 4}, (_, i) => d[4 * i + 3]);
+        }""",
+        selector,
+    )
+
+
+# Counts what the page draws and which "change" events its objects dispatch, from before
+# its scripts run: window.drawCalls.clearRect (a full redraw starts with one),
+# .quadraticCurveTo (the curves traced) and .change. Tests reset them with
+# resetDrawCalls().
+COUNT_DRAW_CALLS = """
+(() => {
+  const calls = { clearRect: 0, quadraticCurveTo: 0, change: 0 };
+  window.drawCalls = calls;
+  window.resetDrawCalls = () => Object.keys(calls).forEach((k) => (calls[k] = 0));
+  const proto = CanvasRenderingContext2D.prototype;
+  for (const name of ["clearRect", "quadraticCurveTo"]) {
+    const original = proto[name];
+    proto[name] = function (...args) {
+      calls[name]++;
+      return original.apply(this, args);
+    };
+  }
+  const dispatch = EventTarget.prototype.dispatchEvent;
+  EventTarget.prototype.dispatchEvent = function (event) {
+    if (event.type === "change" && !(this instanceof Node)) calls.change++;
+    return dispatch.call(this, event);
+  };
+})();
+"""
+
+
+# Times from pen up (the pointerup's own time stamp), in ms, for each prediction shown:
+# window.answerTimes.shown when the answer is in the page, .painted when the frame that
+# shows it has been painted.
+TIME_ANSWERS = """() => {
+  const times = (window.answerTimes = { shown: [], painted: [] });
+  let up = 0;
+  const canvas = document.querySelector('[data-testid="canvas"]');
+  canvas.addEventListener("pointerup", (e) => (up = e.timeStamp), true);
+  const box = document.querySelector('[data-testid="prediction"]');
+  new MutationObserver(() => {
+    const start = up;
+    times.shown.push(performance.now() - start);
+    // The frame that shows the answer runs its animation callbacks, then paints; a task
+    // queued from that callback runs after the paint.
+    requestAnimationFrame(() => setTimeout(() => times.painted.push(performance.now() - start)));
+  }).observe(box, { attributes: true, attributeFilter: ["data-seq"] });
+}"""

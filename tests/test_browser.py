@@ -7,6 +7,7 @@ from tests.browser import (
     ONE,
     SCREENSHOTS,
     SEVEN,
+    answer_to,
     canvas_box,
     draw_with_mouse,
     draw_with_touch,
@@ -20,12 +21,26 @@ pytestmark = pytest.mark.browser
 
 
 def test_a_seven_drawn_with_the_mouse_is_recognised_as_soon_as_the_stroke_ends(page):
-    draw_with_mouse(page, SEVEN)
-    assert prediction_after(page, 1) == "7"
+    sent, answer = answer_to(page, lambda: draw_with_mouse(page, SEVEN))
+    assert prediction_after(page, 1) == "7" == str(answer["digit"])
     bars = page.locator(".bar-value").all_inner_texts()
     assert len(bars) == 10 and sum(float(b.rstrip("%")) for b in bars) == pytest.approx(100, abs=1.5)
-    assert page.locator("[data-processed]").get_attribute("src").startswith("data:image/png;base64,")
-    assert page.locator("[data-processed]").is_visible()
+    assert set(sent) == {"strokes", "model"}  # no picture of them
+    assert len(sent["strokes"]) == 1 and all(0 <= v <= 1 for point in sent["strokes"][0] for v in point)
+
+
+def test_the_preview_shows_the_numbers_the_network_read(page):
+    _, answer = answer_to(page, lambda: draw_with_mouse(page, SEVEN))
+    prediction_after(page, 1)
+    preview = page.get_by_test_id("network-input")
+    assert preview.is_visible()
+    shown = preview.evaluate(
+        """c => Array.from(c.getContext('2d').getImageData(0, 0, c.width, c.height).data)
+                    .filter((_, i) => i % 4 === 0)"""
+    )
+    assert len(shown) == len(answer["input"]) == 784
+    assert max(abs(grey - 255 * v) for grey, v in zip(shown, answer["input"], strict=True)) <= 0.5
+    assert 0 < sum(answer["input"]) < 784  # some ink, not all
 
 
 def test_a_one_drawn_by_touch_on_a_phone_is_recognised(browser, site):
@@ -93,12 +108,76 @@ def test_a_slow_answer_never_overwrites_a_newer_one(page):
     assert page.get_by_test_id("prediction").get_attribute("data-seq") == "1"
 
 
-def test_an_uploaded_photo_is_recognised(page, tmp_path):
+def slow_answers(page, ms=1500):
+    """Every predict request is held `ms` before it goes to the server."""
+
+    def slow(route):
+        page.wait_for_timeout(ms)
+        route.continue_()
+
+    page.route("**/api/predict", slow)
+
+
+def test_while_the_first_answer_is_on_its_way_the_panel_says_it_is_reading(page):
+    slow_answers(page)
+    draw_with_mouse(page, SEVEN)
+    box = page.get_by_test_id("prediction")
+    assert box.get_attribute("data-state") == "busy"
+    assert "Draw a digit" not in box.inner_text()
+    assert prediction_after(page, 1) == "7"
+    assert box.get_attribute("data-state") == "sure"
+
+
+def test_a_slow_answer_to_a_new_stroke_keeps_the_last_one_shown_with_a_note(page):
+    draw_with_mouse(page, ONE)
+    prediction_after(page, 1)
+    note = page.get_by_test_id("busy-note")
+    assert not note.is_visible()
+    slow_answers(page)
+    draw_with_mouse(page, [(0.4, 0.3), (0.5, 0.15)])
+    note.wait_for(state="visible", timeout=1000)  # after a moment, not at every stroke
+    assert page.get_by_test_id("prediction").get_attribute("data-digit") == "1"
+    prediction_after(page, 2)
+    assert not note.is_visible()
+
+
+def photo_of_a_seven(tmp_path):
     photo = Image.new("RGB", (600, 450), (235, 230, 220))  # off-white paper
     ImageDraw.Draw(photo).line([(240, 100), (380, 100), (290, 360)], fill=(30, 30, 60), width=22)
     photo.save(tmp_path / "seven.jpg", quality=85)
-    page.get_by_test_id("upload").set_input_files(tmp_path / "seven.jpg")
-    assert prediction_after(page, 1) == "7"
+    return tmp_path / "seven.jpg"
+
+
+def test_an_uploaded_photo_is_recognised_and_shown_and_the_drawing_kept(page, tmp_path):
+    draw_with_mouse(page, ONE)
+    prediction_after(page, 1)
+    ink = ink_pixels(page)
+    page.get_by_test_id("upload").set_input_files(photo_of_a_seven(tmp_path))
+    assert prediction_after(page, 2) == "7"
+    photo = page.get_by_test_id("photo")
+    assert photo.is_visible()
+    width, height = photo.locator("canvas").evaluate("c => [c.width, c.height]")
+    assert height > 0 and width / height == pytest.approx(600 / 450, rel=0.05)  # the photo, not the 28x28
+    assert "seven.jpg" in page.get_by_test_id("upload-status").inner_text()
+    assert ink_pixels(page) == ink  # the drawing is still there
+    assert "you wrote" in page.get_by_test_id("feedback").inner_text()
+    # Back to the drawing: a stroke is about the drawing again, photo and file name go.
+    draw_with_mouse(page, [(0.4, 0.3), (0.5, 0.15)])
+    prediction_after(page, 3)
+    assert not photo.is_visible()
+    assert page.get_by_test_id("upload-status").inner_text() == ""
+    assert page.get_by_test_id("upload").evaluate("input => input.files.length") == 0
+    assert "you drew" in page.get_by_test_id("feedback").inner_text()
+
+
+def test_a_blank_photo_says_no_digit_was_found_once(page, tmp_path):
+    Image.new("RGB", (300, 300), (240, 240, 240)).save(tmp_path / "blank.png")
+    page.get_by_test_id("upload").set_input_files(tmp_path / "blank.png")
+    box = page.locator('[data-testid="prediction"][data-state="blank"]')
+    box.wait_for(timeout=10_000)
+    assert box.inner_text().lower().count("no digit found") == 1
+    # Chromium itself logs the 422 on the console; the page logged nothing else.
+    page.errors[:] = [e for e in page.errors if "status of 422" not in e]
 
 
 def test_the_page_looks_right_on_a_desktop(page):

@@ -2,6 +2,7 @@
 sees it counted; on the phone too. Runs on SQLite and, in CI, on PostgreSQL."""
 
 import pytest
+from PIL import Image, ImageDraw
 
 from recognizer.models import Drawing
 from tests.browser import (
@@ -50,10 +51,28 @@ def test_one_tap_confirms_a_right_answer_and_the_stats_page_counts_it(page, site
 def test_one_tap_on_the_true_digit_corrects_a_wrong_answer(page):
     draw_with_mouse(page, SEVEN)
     assert prediction_after(page, 1) == "7"
-    page.get_by_test_id("feedback-1").click()  # say it was really a 1
+    with page.expect_request("**/api/feedback") as request:
+        page.get_by_test_id("feedback-1").click()  # say it was really a 1
     assert saved_status(page).startswith("Saved as a 1. Thank you: the first drawing of 1")
     drawing = Drawing.objects.get()
     assert (drawing.label, drawing.predicted) == (1, 7)
+    sent = request.value.post_data_json
+    assert set(sent) == {"strokes", "label", "model"}  # the strokes, no picture of them
+    assert drawing.strokes == sent["strokes"] and drawing.image is None
+
+
+def test_a_photo_is_corrected_with_one_tap_and_kept_as_sent(page, tmp_path):
+    photo = Image.new("RGB", (400, 400), (235, 230, 220))
+    ImageDraw.Draw(photo).line([(200, 60), (200, 340)], fill=(30, 30, 60), width=24)
+    photo.save(tmp_path / "one.png")
+    page.get_by_test_id("upload").set_input_files(tmp_path / "one.png")
+    prediction_after(page, 1)
+    assert "Tap the digit you wrote" in page.get_by_test_id("feedback").inner_text()
+    page.get_by_test_id("feedback-1").click()
+    assert saved_status(page).startswith("Saved")
+    drawing = Drawing.objects.get()
+    assert (drawing.label, drawing.strokes) == (1, None)
+    assert bytes(drawing.image) == (tmp_path / "one.png").read_bytes()
 
 
 def test_a_new_drawing_takes_the_offer_away_until_its_own_answer_arrives(page):

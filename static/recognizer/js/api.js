@@ -1,5 +1,16 @@
 /** Calls to the prediction and feedback APIs; failures become an ApiError with a message for people. */
 
+import { compactStrokes } from "./strokes.js";
+
+const JSON_TYPE = { "Content-Type": "application/json" };
+
+/** A multipart body of the fields that are set. */
+function form(fields) {
+  const body = new FormData();
+  for (const [name, value] of Object.entries(fields)) if (value != null && value !== "") body.append(name, value);
+  return body;
+}
+
 export class ApiError extends Error {
   constructor(message, status) {
     super(message);
@@ -14,41 +25,28 @@ export class PredictApi {
     this.feedbackUrl = feedbackUrl;
   }
 
-  /** Pen strokes (lists of [x, y] in units of the pad's side); `model` names the model to
-   * ask, undefined asks the site's default. */
+  /** Pen strokes (lists of [x, y] in units of the pad's side, as pad.toData() gives them);
+   * `model` names the model to ask, undefined asks the site's default. */
   predictStrokes(strokes, model) {
-    return this.#post(JSON.stringify({ strokes, model }), { "Content-Type": "application/json" });
-  }
-
-  predictImage(dataUrl, model) {
-    return this.#post(JSON.stringify({ image: dataUrl, model }), { "Content-Type": "application/json" });
+    return this.#post(JSON.stringify({ strokes: compactStrokes(strokes), model }), JSON_TYPE);
   }
 
   predictPixels(pixels, model) {
-    return this.#post(JSON.stringify({ pixels, model }), { "Content-Type": "application/json" });
+    return this.#post(JSON.stringify({ pixels, model }), JSON_TYPE);
   }
 
   predictFile(file, model) {
-    const form = new FormData();
-    form.append("image", file);
-    if (model) form.append("model", model);
-    return this.#post(form, {});
+    return this.#post(form({ image: file, model }), {});
   }
 
   /**
-   * Say which digit a drawing really is. `sample` is what was predicted: {image, strokes}
-   * for a drawing, {file} for a photo; `model` is the model that answered.
+   * Say which digit a drawing really is. `sample` is what was predicted: {strokes} for a
+   * drawing, {file} for a photo; `model` is the model that answered.
    */
   sendFeedback(sample, label, model) {
-    if (sample.file) {
-      const form = new FormData();
-      form.append("image", sample.file);
-      form.append("label", String(label));
-      if (model) form.append("model", model);
-      return this.#post(form, {}, this.feedbackUrl);
-    }
-    const body = JSON.stringify({ image: sample.image, strokes: sample.strokes, label, model });
-    return this.#post(body, { "Content-Type": "application/json" }, this.feedbackUrl);
+    if (sample.file) return this.#post(form({ image: sample.file, label: String(label), model }), {}, this.feedbackUrl);
+    const body = JSON.stringify({ strokes: compactStrokes(sample.strokes), label, model });
+    return this.#post(body, JSON_TYPE, this.feedbackUrl);
   }
 
   async #post(body, headers, url = this.url) {

@@ -5,11 +5,11 @@
 
 import { aDigit } from "./format.js";
 
-const round = (v) => Math.round(v * 1e4) / 1e4; // a tenth of a pixel on a 1000 px pad
-
-/** Strokes in unit coordinates, rounded so the stored JSON stays small. */
-export function compactStrokes(strokes) {
-  return strokes.map((stroke) => stroke.map(([x, y]) => [round(x), round(y)]));
+/** What to say once the feedback API has saved a drawing: {label, predicted, count}. */
+export function savedText({ label, predicted, count }) {
+  const verdict = label === predicted ? `Saved: ${aDigit(label)}, as the network said.` : `Saved as ${aDigit(label)}.`;
+  const drawings = count === 1 ? "the first drawing" : `${count} drawings`;
+  return `${verdict} Thank you: ${drawings} of ${label} so far.`;
 }
 
 export class FeedbackPanel {
@@ -19,6 +19,7 @@ export class FeedbackPanel {
     this.status = root.querySelector("[data-feedback-status]");
     this.choices = root.querySelector("[data-feedback-choices]");
     this.confirm = root.querySelector("[data-feedback-right]");
+    this.verb = root.querySelector("[data-feedback-verb]");
     this.buttons = [...this.panel.querySelectorAll("button")];
     this.sample = null;
     this.confirm.addEventListener("click", () => this.#send(this.digit));
@@ -27,12 +28,13 @@ export class FeedbackPanel {
     }
   }
 
-  /** An answer is shown: offer to confirm or correct it. */
+  /** An answer is shown: offer to confirm or correct it. `sample` is {strokes} or {file}. */
   offer(sample, prediction) {
     this.sample = sample;
     this.digit = prediction.digit;
     this.model = prediction.model;
     this.confirm.querySelector("[data-feedback-digit]").textContent = aDigit(prediction.digit);
+    this.verb.textContent = sample.file ? "wrote" : "drew"; // a photo shows handwriting
     this.#setButtons(true);
     this.#say("", "");
     this.panel.hidden = false;
@@ -62,10 +64,8 @@ export class FeedbackPanel {
     }
   }
 
-  #saved({ label, predicted, count }) {
-    const verdict = label === predicted ? `Saved: ${aDigit(label)}, as the network said.` : `Saved as ${aDigit(label)}.`;
-    const drawings = count === 1 ? "the first drawing" : `${count} drawings`;
-    this.#say(`${verdict} Thank you: ${drawings} of ${label} so far. `, "saved");
+  #saved(saved) {
+    this.#say(`${savedText(saved)} `, "saved");
     const link = document.createElement("a");
     link.href = this.panel.dataset.statsUrl;
     link.textContent = "See the counts";

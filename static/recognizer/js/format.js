@@ -1,7 +1,10 @@
 /** How the pages write numbers: probabilities as percentages, signed values. */
 
-/** 0.123 -> "12.3%"; near-certain and near-zero values lose the decimal: "100%", "0%". */
-export const percent = (p) => `${(100 * p).toFixed(p >= 0.995 || p < 0.0005 ? 0 : 1)}%`;
+/** 0.123 -> "12.3%"; what would read "100.0%" or "0.0%" loses the decimal: "100%", "0%". */
+export function percent(p) {
+  const text = (100 * p).toFixed(1);
+  return `${text === "100.0" || text === "0.0" ? text.slice(0, -2) : text}%`;
+}
 
 /** 7 -> "a 7", 8 -> "an 8". */
 export const aDigit = (d) => `${Number(d) === 8 ? "an" : "a"} ${d}`;

@@ -1,56 +1,58 @@
 /**
  * The drawing page: wires the pad, the API and the result panel together. A prediction
- * starts whenever a stroke ends; only the newest request's answer is ever shown.
+ * starts whenever a stroke ends; only the newest request's answer is ever shown. A photo
+ * can be read instead: it is shown beside the answer, and the drawing stays on the pad.
  */
 
 import { PredictApi } from "./api.js";
-import { compactStrokes, FeedbackPanel } from "./feedback.js";
+import { FeedbackPanel } from "./feedback.js";
 import { Latest } from "./latest.js";
 import { DrawingPad } from "./pad.js";
+import { PhotoView } from "./photo.js";
 import { ResultView } from "./result.js";
 import { bindShortcuts } from "./shortcuts.js";
-import { exportPng } from "./strokes.js";
 
 const root = document.querySelector(".app");
 const api = new PredictApi(root.dataset.predictUrl, root.dataset.csrfToken, root.dataset.feedbackUrl);
 // The strokes live in sessionStorage, shared with the network page.
 const pad = new DrawingPad(root.querySelector('[data-testid="canvas"]'), { storageKey: "digits.strokes" });
 const view = new ResultView(root);
+const photo = new PhotoView(root);
 const feedback = new FeedbackPanel(root, api); // "right", or the digit it really was
 const hint = root.querySelector("[data-hint]");
 const modelSelect = root.querySelector("[data-model-select]"); // absent with a single model
 const chosenModel = () => modelSelect?.value;
 const latest = new Latest(root); // older answers are dropped
-let lastPhoto = null; // the uploaded photo the answer is about, if it is one
 
-/** Predict `sample` ({image, strokes} or {file}) and show the answer, with the feedback offer. */
+/** Predict `sample` ({strokes} or {file}) and show the answer, with the feedback offer. */
 function run(sample, request) {
+  const subject = sample.file ? "photo" : "drawing";
   feedback.withdraw(); // until the answer for this sample arrives
+  view.busy(subject);
   const shown = (prediction) => {
     view.show(prediction);
     feedback.offer(sample, prediction);
   };
   latest.run(request, shown, (error) => {
-    if (error.status === 422) view.message("No digit found", error.message, "blank");
+    if (error.status === 422) view.blank(subject);
     else view.error(error.message);
   });
 }
 
 function predictDrawing() {
-  lastPhoto = null;
+  photo.hide();
   if (pad.isEmpty) {
     latest.cancel(); // an answer still on its way is for a drawing that is gone
     feedback.withdraw();
     view.empty();
     return;
   }
-  const sample = { image: exportPng(pad.strokes.list), strokes: compactStrokes(pad.strokes.list) };
-  run(sample, () => api.predictImage(sample.image, chosenModel()));
+  const sample = { strokes: pad.toData() };
+  run(sample, () => api.predictStrokes(sample.strokes, chosenModel()));
 }
 
 function predictPhoto(file) {
-  pad.clear(); // the answer is about the photo now, not the drawing
-  lastPhoto = file;
+  photo.show(file, { drawingKept: !pad.isEmpty });
   run({ file }, () => api.predictFile(file, chosenModel()));
 }
 
@@ -79,10 +81,9 @@ root.querySelectorAll("[data-action]").forEach((button) => {
 bindShortcuts({ undo: actions.undo, escape: actions.clear });
 
 // Another model: ask it about whatever is shown, the photo or the drawing.
-modelSelect?.addEventListener("change", () => (lastPhoto ? predictPhoto(lastPhoto) : predictDrawing()));
+modelSelect?.addEventListener("change", () => (photo.file ? predictPhoto(photo.file) : predictDrawing()));
 
-root.querySelector('[data-testid="upload"]').addEventListener("change", (event) => {
+photo.input.addEventListener("change", (event) => {
   const [file] = event.target.files;
   if (file) predictPhoto(file);
-  event.target.value = ""; // choosing the same file again still triggers a prediction
 });

@@ -1,30 +1,49 @@
 /**
  * The drawing pad: pointer input (mouse, pen, touch) on a canvas sized for the device's
- * pixel ratio. It records strokes as data and tells its owner when a stroke ends. With
- * the option storageKey, the strokes are kept in sessionStorage under that key and come
- * back when a page with a pad using the same key loads.
+ * pixel ratio, recorded as strokes (data, see strokes.js). The pen's width is the
+ * canvas's data-pen-width, a fraction of its side, as the server draws with.
+ *
+ * Drawing is incremental: a pointer move inks only the curve its points settle; the whole
+ * drawing is redrawn only on resize, undo, clear and fromData. Pieces drawn one by one
+ * overlap at their round ends, which darkens the anti-aliased edge there a little; so at
+ * pen up the finished stroke is drawn once more, whole, over a copy of the pad taken at
+ * pen down, and the pad looks exactly as a redraw from the data would.
+ *
+ * Events: "strokeend" when a stroke is finished; "change" when strokes are added or
+ * removed (a stroke starts or ends, undo, clear, fromData), never per pointer move.
+ * With the option storageKey, the strokes are kept in sessionStorage under that key and
+ * come back when a page with a pad using the same key loads.
  */
 
-import { Strokes, drawStrokes } from "./strokes.js";
+import { Strokes, drawDot, drawPieces, drawStrokes } from "./strokes.js";
 
 const INK = "#111827";
 
-/** Strokes read back from storage, if they are what the pad saved: lists of [x, y] in 0..1. */
+/** Strokes as the pad keeps them: non-empty lists of [x, y] in 0..1. */
 function validStrokes(value) {
   const isPoint = (p) => Array.isArray(p) && p.length === 2 && p.every((v) => typeof v === "number" && v >= 0 && v <= 1);
   return Array.isArray(value) && value.every((s) => Array.isArray(s) && s.length > 0 && s.every(isPoint));
 }
 
+function penWidthOf(canvas) {
+  const width = Number(canvas.dataset.penWidth);
+  if (!(width > 0 && width < 1)) throw new Error("the pad's canvas needs data-pen-width, a fraction of its side");
+  return width;
+}
+
 export class DrawingPad extends EventTarget {
+  #strokes = new Strokes();
+  #pointerId = null;
+  #under = document.createElement("canvas"); // the pad as it was at pen down
+  #underValid = false;
+
   constructor(canvas, { storageKey = null } = {}) {
     super();
     this.canvas = canvas;
     this.ctx = canvas.getContext("2d");
-    this.strokes = new Strokes();
+    this.look = { size: 0, colour: INK, penWidth: penWidthOf(canvas) };
     this.storageKey = storageKey;
     this.#restore();
-    this.pointerId = null;
-    this.size = 0;
     canvas.addEventListener("pointerdown", (e) => this.#down(e));
     canvas.addEventListener("pointermove", (e) => this.#move(e));
     canvas.addEventListener("pointerup", (e) => this.#up(e));
@@ -38,31 +57,51 @@ export class DrawingPad extends EventTarget {
   }
 
   get isEmpty() {
-    return this.strokes.isEmpty;
+    return this.#strokes.isEmpty;
   }
 
-  /** The drawing as data: a list of strokes, each a list of [x, y] in units of the side. */
+  /** The drawing as data: a list of strokes, each a list of [x, y] in units of the side.
+   * A copy: changing it does not change the pad. */
   toData() {
-    return this.strokes.list;
+    return this.#strokes.list.map((stroke) => stroke.map((point) => [...point]));
+  }
+
+  /** Show `strokes` (as toData gives them) instead of the current drawing. */
+  fromData(strokes) {
+    if (!validStrokes(strokes)) throw new TypeError("strokes must be lists of [x, y] in 0..1");
+    this.#endStroke();
+    this.#strokes.list = strokes.map((stroke) => stroke.map((point) => [...point]));
+    this.#changed();
   }
 
   undo() {
-    this.strokes.undo();
-    this.#save();
-    this.redraw();
+    this.#endStroke();
+    this.#strokes.undo();
+    this.#changed();
   }
 
   clear() {
-    this.strokes.clear();
+    this.#endStroke();
+    this.#strokes.clear();
+    this.#changed();
+  }
+
+  /** A stroke in progress is dropped from pointer tracking (its points stay). */
+  #endStroke() {
+    this.#pointerId = null;
+  }
+
+  #changed({ redraw = true } = {}) {
+    if (redraw) this.#paint();
     this.#save();
-    this.redraw();
+    this.dispatchEvent(new Event("change"));
   }
 
   // Storage can be full or switched off; the pad then simply forgets on reload.
   #save() {
     if (!this.storageKey) return;
     try {
-      sessionStorage.setItem(this.storageKey, JSON.stringify(this.strokes.list));
+      sessionStorage.setItem(this.storageKey, JSON.stringify(this.#strokes.list));
     } catch {
       /* nothing to do: the drawing stays on screen */
     }
@@ -72,65 +111,94 @@ export class DrawingPad extends EventTarget {
     if (!this.storageKey) return;
     try {
       const saved = JSON.parse(sessionStorage.getItem(this.storageKey) || "[]");
-      if (validStrokes(saved)) this.strokes.list = saved;
+      if (validStrokes(saved)) this.#strokes.list = saved;
     } catch {
       /* unreadable: start empty */
     }
   }
 
-  redraw() {
-    const { ctx, size } = this;
-    ctx.clearRect(0, 0, size, size);
-    drawStrokes(ctx, this.strokes.list, size, INK);
-    this.dispatchEvent(new Event("change"));
+  /** The whole drawing, from scratch. */
+  #paint() {
+    this.ctx.clearRect(0, 0, this.look.size, this.look.size);
+    drawStrokes(this.ctx, this.#strokes.list, this.look);
   }
 
   #resize() {
     const rect = this.canvas.getBoundingClientRect();
     const ratio = window.devicePixelRatio || 1;
-    this.size = rect.width;
+    this.look.size = rect.width;
     this.canvas.width = Math.round(rect.width * ratio);
     this.canvas.height = Math.round(rect.height * ratio);
     this.ctx.setTransform(ratio, 0, 0, ratio, 0, 0);
-    this.redraw();
+    this.#under.width = this.canvas.width;
+    this.#under.height = this.canvas.height;
+    this.#underValid = false; // a stroke in progress is settled by a whole redraw instead
+    this.#paint();
   }
 
-  #point(event) {
-    const rect = this.canvas.getBoundingClientRect();
+  /** Copy the pad as it is, device pixel for device pixel. */
+  #keepUnder() {
+    const under = this.#under.getContext("2d");
+    under.clearRect(0, 0, this.#under.width, this.#under.height);
+    under.drawImage(this.canvas, 0, 0);
+    this.#underValid = true;
+  }
+
+  /** The stroke just finished, drawn whole over the pad as it was before it. */
+  #settle(stroke) {
+    if (!this.#underValid) return this.#paint();
+    const { ctx } = this;
+    ctx.save();
+    ctx.setTransform(1, 0, 0, 1, 0, 0);
+    ctx.clearRect(0, 0, this.canvas.width, this.canvas.height);
+    ctx.drawImage(this.#under, 0, 0);
+    ctx.restore();
+    drawStrokes(ctx, [stroke], this.look);
+    this.#underValid = false;
+  }
+
+  #point(event, rect = this.canvas.getBoundingClientRect()) {
     const clamp = (v) => Math.min(1, Math.max(0, v));
     return [clamp((event.clientX - rect.left) / rect.width), clamp((event.clientY - rect.top) / rect.height)];
   }
 
   #down(event) {
     // One stroke at a time: a second finger or a palm does not start another.
-    if (this.pointerId !== null || (event.pointerType === "mouse" && event.button !== 0)) return;
+    if (this.#pointerId !== null || (event.pointerType === "mouse" && event.button !== 0)) return;
     event.preventDefault();
-    this.pointerId = event.pointerId;
+    this.#pointerId = event.pointerId;
     this.canvas.setPointerCapture(event.pointerId);
-    this.strokes.begin(this.#point(event));
-    this.redraw();
+    const point = this.#point(event);
+    this.#keepUnder();
+    this.#strokes.begin(point);
+    drawDot(this.ctx, point, this.look);
+    this.#changed({ redraw: false });
   }
 
   #move(event) {
-    if (event.pointerId !== this.pointerId) return;
+    if (event.pointerId !== this.#pointerId) return;
     event.preventDefault();
+    const stroke = this.#strokes.last;
+    const from = stroke.length;
     // Coalesced events carry the points the browser merged between frames.
-    const events = event.getCoalescedEvents ? event.getCoalescedEvents() : [event];
-    for (const e of events.length ? events : [event]) this.strokes.extend(this.#point(e));
-    this.redraw();
+    const events = event.getCoalescedEvents ? event.getCoalescedEvents() : [];
+    const rect = this.canvas.getBoundingClientRect();
+    for (const e of events.length ? events : [event]) this.#strokes.extend(this.#point(e, rect));
+    drawPieces(this.ctx, stroke, from, this.look);
   }
 
   #cancel(event) {
-    if (event.pointerId !== this.pointerId) return;
-    this.pointerId = null;
-    this.strokes.undo();
-    this.redraw();
+    if (event.pointerId !== this.#pointerId) return;
+    this.#pointerId = null;
+    this.#strokes.undo();
+    this.#changed();
   }
 
   #up(event) {
-    if (event.pointerId !== this.pointerId) return;
-    this.pointerId = null;
-    this.#save();
+    if (event.pointerId !== this.#pointerId) return;
+    this.#pointerId = null;
+    this.#settle(this.#strokes.last);
+    this.#changed({ redraw: false });
     this.dispatchEvent(new Event("strokeend"));
   }
 }

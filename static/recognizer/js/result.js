@@ -1,25 +1,28 @@
 /**
- * The result panel: the digit, ten probability bars, the runner-up, an "unsure" state,
- * and the 28x28 image the network saw. Test hooks live on [data-testid="prediction"]:
- * data-digit holds the shown digit and data-seq counts the predictions shown.
+ * The result panel: the digit, ten probability bars, the runner-up, an "unsure" state, a
+ * busy state while an answer is on its way, and the image the network saw, drawn from the
+ * answer's input numbers. Test hooks live on [data-testid="prediction"]: data-digit holds
+ * the shown digit, data-state the panel's state, and data-seq counts the predictions shown.
  */
 
+import { sideOf, paintDigit } from "./digit-image.js";
 import { aDigit, percent } from "./format.js";
 
 const UNSURE_BELOW = 0.6;
+const SHOWS_ANSWER = new Set(["sure", "unsure"]);
 
 export class ResultView {
   constructor(root) {
     this.box = root.querySelector('[data-testid="prediction"]');
     this.field = (name) => root.querySelector(`[data-field="${name}"]`);
     this.bars = [...root.querySelectorAll("[data-bar]")];
-    this.image = root.querySelector("[data-processed]");
-    this.imageEmpty = root.querySelector("[data-processed-empty]");
+    this.image = root.querySelector("[data-input]");
+    this.imageEmpty = root.querySelector("[data-input-empty]");
     this.seq = 0;
   }
 
   show(prediction) {
-    const { digit, probabilities, processed, model } = prediction;
+    const { digit, probabilities, input, model } = prediction;
     const ranked = probabilities.map((p, d) => [p, d]).sort((a, b) => b[0] - a[0]);
     const [top, second] = ranked;
     const unsure = top[0] < UNSURE_BELOW;
@@ -34,12 +37,27 @@ export class ResultView {
       bar.querySelector(".bar-value").textContent = percent(probabilities[d]);
       bar.classList.toggle("top", d === digit);
     });
-    this.image.src = processed;
-    this.image.hidden = false;
-    this.imageEmpty.hidden = true;
+    this.#showInput(input);
     this.box.dataset.digit = String(digit);
     this.box.dataset.state = unsure ? "unsure" : "sure";
     this.box.dataset.seq = String(++this.seq);
+  }
+
+  /** An answer about `subject` ("drawing" or "photo") is on its way. A shown answer stays
+   * (dimmed, with a note if the wait is long); otherwise the panel says what it is doing. */
+  busy(subject) {
+    if (SHOWS_ANSWER.has(this.box.dataset.state)) return;
+    this.message(`Reading your ${subject}…`, "", "busy");
+  }
+
+  /** The server found no ink in `subject` (a 422). */
+  blank(subject) {
+    const detail =
+      subject === "photo"
+        ? "The network sees no ink in this photo: try a darker pen on plain paper, or a closer crop."
+        : "The network sees no ink in this drawing: draw the digit larger.";
+    this.message("No digit found", detail, "blank");
+    this.#resetBars();
   }
 
   message(headline, detail, state) {
@@ -58,6 +76,15 @@ export class ResultView {
   error(text) {
     this.message("Something went wrong", text, "error");
     this.#resetBars(); // the last answer's bars would read as this drawing's
+  }
+
+  #showInput(input) {
+    paintDigit(this.image, input);
+    const side = sideOf(input);
+    this.image.setAttribute("aria-label", `The ${side} by ${side} pixel image the network saw`);
+    this.field("input-size").textContent = ` on ${side}×${side} pixels`;
+    this.image.hidden = false;
+    this.imageEmpty.hidden = true;
   }
 
   #resetBars() {

@@ -1,10 +1,14 @@
 /**
- * Strokes kept as data: each stroke is a list of points in unit coordinates (0..1 of the
- * pad's side), so the drawing can be redrawn at any size, undone, and exported.
+ * Strokes kept as data, and how they look. Each stroke is a list of points in unit
+ * coordinates (0..1 of the pad's side), so the drawing can be redrawn at any size, undone,
+ * and sent as it is. A stroke is smoothed by quadratic curves through the midpoints of its
+ * points and inked with a round pen (nn/raster.py draws the same shape on the server).
+ *
+ * The drawing functions take any 2-D context and need no DOM. The path can be drawn
+ * whole (drawStrokes) or piece by piece as the points arrive (drawDot, drawPieces): the
+ * pieces add up to the same path but for its last half segment, which the next point
+ * would still bend.
  */
-
-/** Pen width as a fraction of the pad's side; close to the width of MNIST strokes. */
-export const PEN_WIDTH = 0.06;
 
 export class Strokes {
   constructor() {
@@ -15,15 +19,23 @@ export class Strokes {
     return this.list.length === 0;
   }
 
+  /** The stroke being drawn (the last one). */
+  get last() {
+    return this.list.at(-1);
+  }
+
   begin(point) {
     this.list.push([point]);
   }
 
+  /** Add a point to the last stroke; false when it is too close to the previous one to count. */
   extend(point) {
-    const stroke = this.list.at(-1);
+    const stroke = this.last;
     const last = stroke.at(-1);
     // Skip points closer than a fraction of a pixel: they add work and no shape.
-    if (Math.hypot(point[0] - last[0], point[1] - last[1]) > 0.002) stroke.push(point);
+    if (Math.hypot(point[0] - last[0], point[1] - last[1]) <= 0.002) return false;
+    stroke.push(point);
+    return true;
   }
 
   undo() {
@@ -35,45 +47,83 @@ export class Strokes {
   }
 }
 
-/** Draw every stroke on a 2-D context whose drawing area is `size` units square. */
-export function drawStrokes(ctx, strokes, size, colour) {
-  ctx.save();
+const round = (v) => Math.round(v * 1e4) / 1e4; // a tenth of a pixel on a 1000 px pad
+
+/** Strokes rounded so that the JSON sent and stored stays small. */
+export function compactStrokes(strokes) {
+  return strokes.map((stroke) => stroke.map(([x, y]) => [round(x), round(y)]));
+}
+
+const mid = (a, b) => [(a[0] + b[0]) / 2, (a[1] + b[1]) / 2];
+
+/** Where the smoothed path has got to once point i has arrived: the first point until a
+ * curve starts, then the midpoint of points i-1 and i. */
+function reached(stroke, i) {
+  return i < 2 ? stroke[0] : mid(stroke[i - 1], stroke[i]);
+}
+
+/**
+ * The smoothed path of one stroke as steps: ["dot", p] for a tap; otherwise ["move", p],
+ * then for each point i from 2 on the curve it settles, ["curve", control, end], then
+ * ["line", last point]. Pieces from..to-1 of a stroke are the curves points from..to-1
+ * settle, starting where point from-1 left the path.
+ */
+export function pathSteps(stroke, from = 2, to = stroke.length) {
+  const steps = [["move", reached(stroke, from - 1)]];
+  for (let i = from; i < to; i++) steps.push(["curve", stroke[i - 1], reached(stroke, i)]);
+  return steps;
+}
+
+/** The steps of a whole stroke: a dot, or move, curves, and a line to the last point. */
+export function strokeSteps(stroke) {
+  if (stroke.length === 1) return [["dot", stroke[0]]];
+  return [...pathSteps(stroke), ["line", stroke.at(-1)]];
+}
+
+/** The pen: ink colour, a width of `penWidth` of the side, round caps and joins. */
+function pen(ctx, size, colour, penWidth) {
   ctx.strokeStyle = colour;
   ctx.fillStyle = colour;
-  ctx.lineWidth = PEN_WIDTH * size;
+  ctx.lineWidth = penWidth * size;
   ctx.lineCap = "round";
   ctx.lineJoin = "round";
-  for (const stroke of strokes) {
-    const pts = stroke.map(([x, y]) => [x * size, y * size]);
-    if (pts.length === 1) {
-      // A tap is a dot.
-      ctx.beginPath();
-      ctx.arc(pts[0][0], pts[0][1], ctx.lineWidth / 2, 0, 2 * Math.PI);
+}
+
+/** Trace `steps` (in unit coordinates) on a context `size` units square, with the pen set. */
+function trace(ctx, steps, size) {
+  ctx.beginPath();
+  for (const [kind, a, b] of steps) {
+    if (kind === "dot") {
+      ctx.arc(a[0] * size, a[1] * size, ctx.lineWidth / 2, 0, 2 * Math.PI);
       ctx.fill();
-      continue;
+      return;
     }
-    // Quadratic curves through the midpoints smooth out the pointer's sampling.
-    ctx.beginPath();
-    ctx.moveTo(pts[0][0], pts[0][1]);
-    for (let i = 1; i < pts.length - 1; i++) {
-      const mx = (pts[i][0] + pts[i + 1][0]) / 2;
-      const my = (pts[i][1] + pts[i + 1][1]) / 2;
-      ctx.quadraticCurveTo(pts[i][0], pts[i][1], mx, my);
-    }
-    const end = pts.at(-1);
-    ctx.lineTo(end[0], end[1]);
-    ctx.stroke();
+    if (kind === "move") ctx.moveTo(a[0] * size, a[1] * size);
+    else if (kind === "line") ctx.lineTo(a[0] * size, a[1] * size);
+    else ctx.quadraticCurveTo(a[0] * size, a[1] * size, b[0] * size, b[1] * size);
   }
+  ctx.stroke();
+}
+
+function drawSteps(ctx, steps, { size, colour, penWidth }) {
+  ctx.save();
+  pen(ctx, size, colour, penWidth);
+  trace(ctx, steps, size);
   ctx.restore();
 }
 
-/** The drawing as a PNG data URL: dark ink on white, `side` pixels square. */
-export function exportPng(strokes, side = 280) {
-  const canvas = document.createElement("canvas");
-  canvas.width = canvas.height = side;
-  const ctx = canvas.getContext("2d");
-  ctx.fillStyle = "#fff";
-  ctx.fillRect(0, 0, side, side);
-  drawStrokes(ctx, strokes, side, "#000");
-  return canvas.toDataURL("image/png");
+/** Draw every stroke; `look` is {size, colour, penWidth}, size the context's side in units. */
+export function drawStrokes(ctx, strokes, look) {
+  for (const stroke of strokes) drawSteps(ctx, strokeSteps(stroke), look);
+}
+
+/** A stroke has just begun at `point`: a dot, as a tap leaves. */
+export function drawDot(ctx, point, look) {
+  drawSteps(ctx, [["dot", point]], look);
+}
+
+/** Points from..stroke.length-1 have just arrived: draw the curves they settle. The path
+ * then lags the pen by half a segment. */
+export function drawPieces(ctx, stroke, from, look) {
+  if (stroke.length > Math.max(from, 2)) drawSteps(ctx, pathSteps(stroke, Math.max(from, 2)), look);
 }

@@ -1,0 +1,16 @@
+// What the feedback panel says once a drawing is saved (static/recognizer/js/feedback.js).
+import assert from "node:assert/strict";
+import { test } from "node:test";
+
+import { savedText } from "../../static/recognizer/js/feedback.js";
+
+test("a confirmed answer is thanked with the count so far", () => {
+  assert.equal(
+    savedText({ label: 7, predicted: 7, count: 1 }),
+    "Saved: a 7, as the network said. Thank you: the first drawing of 7 so far.",
+  );
+});
+
+test("a correction names the digit it was saved as", () => {
+  assert.equal(savedText({ label: 8, predicted: 3, count: 12 }), "Saved as an 8. Thank you: 12 drawings of 8 so far.");
+});
