@@ -104,7 +104,9 @@ def safe_loads(data: bytes):
     """Unpickle bytes admitting only NumPy array globals; any failure is a ModelFileError."""
     try:
         if count_ops(data) > MAX_PICKLE_OPS:
-            raise ModelFileError(f"refused: more than {MAX_PICKLE_OPS} pickle operations; a model needs far fewer")
+            raise ModelFileError(
+                f"refused: more than {MAX_PICKLE_OPS} pickle operations; a model needs far fewer"
+            )
         return SafeUnpickler(io.BytesIO(data)).load()
     except ModelFileError:
         raise
