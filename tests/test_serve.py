@@ -19,6 +19,7 @@ import sys
 import tempfile
 import threading
 import time
+import urllib.parse
 from pathlib import Path
 
 import pytest
@@ -240,6 +241,32 @@ def test_a_body_over_the_limit_is_refused_by_the_proxy_in_json(stack):
     )  # fmt: skip
     assert status == 413 and headers["Content-Type"] == "application/json"
     assert "larger than" in json.loads(body)["error"]
+
+
+def admin_login(address, password: str, source: str) -> int:
+    """Sign in to the admin as a browser would (the form's CSRF token and cookie): the status."""
+    status, headers, page = request(address, "GET", "/admin/login/", source=source)
+    assert status == 200
+    token = page.decode().split('name="csrfmiddlewaretoken" value="')[1].split('"')[0]
+    form = urllib.parse.urlencode(
+        {"csrfmiddlewaretoken": token, "username": "reviewer", "password": password}
+    )
+    cookie = headers["Set-Cookie"].split(";")[0]
+    headers = {"Content-Type": "application/x-www-form-urlencoded", "Cookie": cookie}
+    return request(address, "POST", "/admin/login/", form, headers, source=source)[0]
+
+
+def test_the_admin_lockout_behind_the_proxy_is_per_client_address(stack, site_env):
+    address, _ = stack
+    env = {**site_env, "DJANGO_SUPERUSER_PASSWORD": "maple kettle orbit sandstone"}
+    created = manage(
+        "createsuperuser", "--noinput", "--username", "reviewer", "--email", "r@example.com", env=env
+    )
+    assert created.returncode == 0, created.stderr
+    guesses = [admin_login(address, f"guess {i}", "127.0.0.6") for i in range(5)]
+    assert guesses == [200, 200, 200, 200, 429]
+    assert admin_login(address, "maple kettle orbit sandstone", "127.0.0.6") == 429
+    assert admin_login(address, "maple kettle orbit sandstone", "127.0.0.7") == 302  # another client
 
 
 # --- static files -----------------------------------------------------------------------

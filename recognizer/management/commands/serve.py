@@ -128,14 +128,9 @@ def start_gunicorn(upstream: socket.socket) -> subprocess.Popen:
     """gunicorn on the already-listening loopback socket, its access log left to nginx."""
     fd = upstream.fileno()
     env = {**os.environ, "BIND": f"fd://{fd}", "DJANGO_BEHIND_PROXY": "1"}
-    command = [
-        sys.executable,
-        "-m",
-        "gunicorn",
-        "-c",
-        str(settings.BASE_DIR / "digitsite" / "gunicorn.conf.py"),
-    ]
-    return start([*command, "--access-logfile", os.devnull, "digitsite.wsgi"], env=env, pass_fds=(fd,))
+    config = settings.BASE_DIR / "digitsite" / "gunicorn.conf.py"
+    command = [sys.executable, "-m", "gunicorn", "-c", str(config), "--access-logfile", os.devnull]
+    return start([*command, "digitsite.wsgi"], env=env, pass_fds=(fd,))
 
 
 def start(command: list[str], **options) -> subprocess.Popen:
