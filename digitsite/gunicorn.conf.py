@@ -1,6 +1,8 @@
 """gunicorn settings for production: `gunicorn -c digitsite/gunicorn.conf.py digitsite.wsgi`.
 
-Every value can be overridden from the environment (PORT, WEB_CONCURRENCY, ...).
+Behind nginx, as `manage.py serve` runs it: sync workers must not face slow clients
+themselves (a worker reading a slow request serves nobody else meanwhile). Values come from
+the environment: PORT or BIND, WEB_CONCURRENCY, GUNICORN_TIMEOUT, GUNICORN_MAX_REQUESTS, LOG_LEVEL.
 """
 
 import os
@@ -13,6 +15,12 @@ threads = 1  # NumPy holds the GIL through most of a prediction: threads would n
 # weights' memory pages, and a broken model shows at start-up, not on first request.
 preload_app = True
 
+# --- recycling -------------------------------------------------------------------------
+# A worker is replaced after this many requests (give or take a tenth, so that they do not
+# all restart at once): whatever memory a worker has grown, decoding images, is given back.
+max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "5000"))
+max_requests_jitter = max_requests // 10
+
 # --- time limits -----------------------------------------------------------------------
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
 graceful_timeout = 30
@@ -22,3 +30,8 @@ keepalive = 5
 accesslog = "-"
 errorlog = "-"
 loglevel = os.environ.get("LOG_LEVEL", "info")
+
+# --- no control socket -----------------------------------------------------------------
+# gunicorn 25.1+ would open one at one path per user ($HOME/.gunicorn/gunicorn.ctl), shared
+# by every instance that user runs; nothing here uses it.
+control_socket_disable = True

@@ -13,9 +13,12 @@ DJANGO_TIME_ZONE      the admin's time zone (default: UTC)
 DATABASE_URL          where labelled drawings are kept (default: sqlite:///db.sqlite3)
 FEEDBACK_RATE_LIMIT   labelled drawings one client may send per minute (default: 20)
 FEEDBACK_MAX_DRAWINGS labelled drawings kept at most; more are refused (default: 100000)
+PREDICT_RATE_LIMIT    predictions one client may ask for per minute, at the proxy (default: 600)
+LOG_LEVEL             DEBUG, INFO, WARNING, ERROR or CRITICAL (default: INFO)
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 from django.core.exceptions import ImproperlyConfigured
@@ -31,6 +34,13 @@ def env_list(name: str, default: str = "") -> list[str]:
 
 
 TRUE, FALSE = ("1", "true", "yes", "on"), ("0", "false", "no", "off")
+
+
+def env_choice(name: str, default: str, choices: tuple[str, ...]) -> str:
+    value = os.environ.get(name, default).upper()
+    if value not in choices:
+        raise ImproperlyConfigured(f"{name} must be one of {', '.join(choices)}, not {value!r}")
+    return value
 
 
 def env_bool(name: str, default: bool) -> bool:
@@ -78,6 +88,21 @@ BEHIND_PROXY = env_bool("DJANGO_BEHIND_PROXY", False)
 if BEHIND_PROXY:  # a TLS-terminating proxy says the scheme, and the client's address
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
+# The admin's login: 5 wrong passwords from one address lock that address out for 15
+# minutes, the right password included; the address is the one the rate limits use.
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = timedelta(minutes=15)
+AXES_LOCKOUT_PARAMETERS = ["ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "recognizer.http.client_address"
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+
 # --- application ----------------------------------------------------------------------
 INSTALLED_APPS = [
     "django.contrib.admin",  # to review, fix or delete the labels people send
@@ -86,6 +111,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "axes",  # counts failed logins and locks the address out
     "recognizer",
 ]
 MIDDLEWARE = [
@@ -98,6 +124,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "axes.middleware.AxesMiddleware",  # answers a locked-out address's login with a 429
 ]
 ROOT_URLCONF = "digitsite.urls"
 WSGI_APPLICATION = "digitsite.wsgi.application"
@@ -146,7 +173,40 @@ MAX_REQUEST_BYTES = limits.MAX_REQUEST_BYTES  # JSON and multipart alike
 DATA_UPLOAD_MAX_MEMORY_SIZE = MAX_REQUEST_BYTES
 FILE_UPLOAD_MAX_MEMORY_SIZE = MAX_REQUEST_BYTES  # keep uploads in memory: they are small
 
+# Predictions, limited per client at the proxy (manage.py serve): per minute, with bursts
+# of ten seconds' worth, and at most this many at once.
+PREDICT_RATE_LIMIT = env_int("PREDICT_RATE_LIMIT", 600, minimum=1)
+PREDICT_CONCURRENCY_LIMIT = 8
+
 # --- feedback: labelled drawings --------------------------------------------------------
 FEEDBACK_RATE_LIMIT = env_int("FEEDBACK_RATE_LIMIT", 20, minimum=1)  # per client, per minute
 FEEDBACK_MAX_DRAWINGS = env_int("FEEDBACK_MAX_DRAWINGS", 100_000, minimum=1)  # then 507: storage is full
 FEEDBACK_RATE_WINDOW = 60  # seconds
+
+# --- logs -------------------------------------------------------------------------------
+# Timestamped, levelled lines on stderr (gunicorn's error log, so one place). A 500 is logged
+# with its traceback; what a client causes (a 4xx, a bad Host header) is one line without.
+LOG_LEVEL = env_choice("LOG_LEVEL", "INFO", ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"))
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "filters": {"no_client_tracebacks": {"()": "digitsite.logs.NoClientTracebacks"}},
+    "formatters": {
+        "timestamped": {
+            "format": "%(asctime)s %(levelname)s %(name)s: %(message)s",
+            "datefmt": "%Y-%m-%dT%H:%M:%S%z",
+        }
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "timestamped",
+            "filters": ["no_client_tracebacks"],
+        }
+    },
+    "loggers": {
+        "django": {"handlers": ["console"], "level": LOG_LEVEL},
+        "recognizer": {"handlers": ["console"], "level": LOG_LEVEL},
+        "axes": {"handlers": ["console"], "level": "WARNING"},  # its INFO is a line per login attempt
+    },
+}

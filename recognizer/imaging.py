@@ -2,11 +2,15 @@
 
 Guards, in the order they act:
 - only PNG, JPEG, WebP and GIF are opened (Pillow would otherwise try every format);
-- the size in the header is checked before any pixel is decoded: too many pixels or an
-  absurd side is refused (Pillow's own guard only warns below twice its limit);
-- an image is brought to at most DECODE_SIDE pixels on its longer side: a JPEG is decoded
-  at a reduced scale (draft mode), then any image is reduced by a whole factor (averages
-  of blocks of pixels);
+- the size in the header is checked before any pixel is decoded. A baseline JPEG is
+  decoded at a reduced scale (draft mode), so only its pixel count is bounded; any other
+  image (a progressive JPEG too) is decoded whole, so what that costs is bounded instead:
+  its pixels times the bytes each takes in memory on the way to grey, which depend on the
+  format and mode (a transparent palette image costs nine times an opaque greyscale one);
+- an image is brought to at most DECODE_SIDE pixels on its longer side before anything
+  else: a JPEG by its draft scale, then any image by a whole factor (averages of blocks of
+  pixels), before transparency is composited or the mode converted, so no full-size
+  RGBA copy is ever made;
 - EXIF orientation is applied, so a phone photo is upright;
 - transparency is composited onto a background that contrasts with the ink, so a
   transparent canvas does not turn into a black square.
@@ -23,11 +27,21 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 from .errors import BadInput, TooLarge
 
 FORMATS = ("PNG", "JPEG", "WEBP", "GIF")
-MAX_PIXELS = 40_000_000  # a 40-megapixel photo is the largest accepted
-MAX_WIDE_PIXELS = 4_000_000  # 16-bit and float images are stretched in float32: keep them small
-WIDE_MODES = ("I;16", "I;16L", "I;16B", "I;16N", "I", "F")
 MAX_SIDE = 10_000
+MAX_JPEG_PIXELS = 40_000_000  # a 40-megapixel photo, decoded at 1/8 scale
+MAX_DECODED_BYTES = 32 * 1024 * 1024  # what decoding any other image may cost in memory
 DECODE_SIDE = 1024  # longer side after decoding, at most: plenty for a digit
+WIDE_MODES = ("I;16", "I;16L", "I;16B", "I;16N", "I", "F")  # stretched to 8 bits
+ALPHA_MODES = ("RGBA", "LA", "PA", "RGBa", "La")
+REDUCIBLE_MODES = ("L", "LA", "RGB", "RGBA", "CMYK", "I", "F")  # modes Image.reduce takes
+OPAQUE_REDUCIBLE_MODES = ("L", "RGB", "CMYK", "I", "F")  # an opaque RGBA is cheaper as L
+# What decoding costs, in bytes a pixel at its peak (measured; see decoding_cost): the
+# decoded image as Pillow keeps it (one byte for 1, L and P, two for 16-bit, four for the rest,
+# LA and RGB included), a copy in a mode that can be reduced, and the premultiplied copy that
+# reducing an image with alpha makes. WebP's decoder holds frames of its own besides.
+STORED_BYTES = {"1": 1, "L": 1, "P": 1, "I;16": 2, "I;16L": 2, "I;16B": 2, "I;16N": 2}
+WEBP_PIXEL_BYTES = 16
+PROGRESSIVE_JPEG_PIXEL_BYTES = 6  # two bytes for each of three coefficients, at any draft scale
 
 
 class ImageError(BadInput):
@@ -51,10 +65,44 @@ def open_checked(data: bytes) -> Image.Image:
     width, height = image.size
     if width < 1 or height < 1 or max(width, height) > MAX_SIDE:
         raise TooLarge(f"image dimensions {width}x{height} are out of range (sides 1 to {MAX_SIDE})")
-    limit = MAX_WIDE_PIXELS if image.mode in WIDE_MODES else MAX_PIXELS
-    if width * height > limit:
-        raise TooLarge(f"the image has {width * height} pixels; at most {limit} are accepted")
+    most = max_pixels(image)
+    if width * height > most:
+        kind = "" if most == MAX_JPEG_PIXELS else f" in a {image.format} of this kind"
+        raise TooLarge(f"the image has {width * height} pixels; at most {most} are accepted{kind}")
     return image
+
+
+def max_pixels(image: Image.Image) -> int:
+    """The most pixels accepted in an image of this format and mode."""
+    if image.format == "JPEG" and not progressive(image):
+        return MAX_JPEG_PIXELS
+    return MAX_DECODED_BYTES // decoding_cost(image)
+
+
+def decoding_cost(image: Image.Image) -> int:
+    """Peak bytes a pixel that decoding an image of this format and mode costs, up to its
+    reduction (to_gray): from 1 for an opaque greyscale PNG to 12 for an RGB one with a
+    transparent colour."""
+    if image.format == "WEBP":
+        return WEBP_PIXEL_BYTES
+    if image.format == "JPEG":  # progressive: the whole image's coefficients are kept
+        return PROGRESSIVE_JPEG_PIXEL_BYTES
+    alpha = has_alpha(image)
+    stored = STORED_BYTES.get(image.mode, 4)
+    if image.mode in REDUCIBLE_MODES and "transparency" not in image.info:
+        copy = 0
+    else:
+        copy = 4 if alpha or image.mode in WIDE_MODES else 1  # to LA or I, else to L
+    return stored + copy + (4 if alpha else 0)
+
+
+def progressive(image: Image.Image) -> bool:
+    """A progressive JPEG keeps every coefficient until the last scan: no reduced decode."""
+    return bool(image.info.get("progressive") or image.info.get("progression"))
+
+
+def has_alpha(image: Image.Image) -> bool:
+    return image.mode in ALPHA_MODES or "transparency" in image.info
 
 
 def decode(data: bytes) -> np.ndarray:
@@ -67,12 +115,17 @@ def decode(data: bytes) -> np.ndarray:
             if factor > 1:  # JPEG only, a no-op elsewhere: the DCT decodes at 1/2, 1/4 or 1/8
                 image.draft("RGB", (image.size[0] // factor, image.size[1] // factor))
             image.load()
-            ImageOps.exif_transpose(image, in_place=True)  # without a copy when upright
-            return to_gray(image)
+            return to_gray(upright(image))
     except BadInput:
         raise
     except Exception:  # truncated or corrupt pixel data
         raise ImageError("the image is truncated or corrupt") from None
+
+
+def upright(image: Image.Image) -> Image.Image:
+    """EXIF orientation applied (in place, without a copy when already upright)."""
+    ImageOps.exif_transpose(image, in_place=True)
+    return image
 
 
 def shrink_factor(size: tuple[int, int]) -> int:
@@ -81,15 +134,32 @@ def shrink_factor(size: tuple[int, int]) -> int:
 
 
 def to_gray(image: Image.Image) -> np.ndarray:
-    """Any Pillow mode -> (H, W) uint8 luminance, transparency composited first."""
+    """Any Pillow mode -> (H, W) uint8 luminance: reduced first, then stretched (16-bit and
+    float images) or composited (transparency), then converted."""
+    # A canvas exported on white is RGBA but opaque: nothing to composite then.
+    alpha = has_alpha(image) and not opaque(image)
+    image = reduced(reducible(image, alpha))
     if image.mode in WIDE_MODES:
         image = stretch_to_8bit(image)
-    if image.mode in ("RGBA", "LA", "PA", "RGBa", "La") or "transparency" in image.info:
-        image = converted(image, "RGBA")
-        # A canvas exported on white is RGBA but opaque: nothing to composite then.
-        if image.getchannel("A").getextrema()[0] < 255:
-            image = onto_background(image)
-    return np.asarray(reduced(converted(image, "L")))
+    if alpha:
+        image = onto_background(converted(image, "RGBA"))
+    return np.asarray(converted(image, "L"))
+
+
+def opaque(image: Image.Image) -> bool:
+    """An alpha channel that is 255 everywhere (unknown for a transparent colour: False)."""
+    return image.mode in ("RGBA", "LA") and image.getextrema()[-1][0] == 255
+
+
+def reducible(image: Image.Image, alpha: bool) -> Image.Image:
+    """The image in a mode Image.reduce takes, keeping any transparency: itself when it is
+    one already, else the cheapest (L, LA, or I for 16-bit images)."""
+    keep = REDUCIBLE_MODES if alpha else OPAQUE_REDUCIBLE_MODES
+    if image.mode in keep and "transparency" not in image.info:
+        return image
+    if image.mode in WIDE_MODES:
+        return image.convert("I")
+    return image.convert("LA" if alpha else "L")
 
 
 def converted(image: Image.Image, mode: str) -> Image.Image:
@@ -98,7 +168,8 @@ def converted(image: Image.Image, mode: str) -> Image.Image:
 
 def reduced(image: Image.Image) -> Image.Image:
     """At most DECODE_SIDE pixels on the longer side, by averaging whole blocks of pixels:
-    several times faster than resampling, and the ink's edges keep their coverage."""
+    several times faster than resampling, and the ink's edges keep their coverage.
+    Pixels with alpha are averaged premultiplied, so transparent ones add no colour."""
     factor = shrink_factor(image.size)
     return image.reduce(factor) if factor > 1 else image
 

@@ -1,11 +1,15 @@
 """Model files: round trip, atomic writes, and refusal of unsafe or broken files."""
 
 import os
+import subprocess
+import sys
+import time
+from pathlib import Path
 
 import numpy as np
 import pytest
 
-from nn.model_file import ModelFileError, load_model, save_model, to_payload
+from nn.model_file import MAX_FILE_BYTES, ModelFileError, load_model, save_model, to_payload
 from nn.network import Network
 from tests.helpers import RunsACommand, write_payload
 
@@ -152,3 +156,41 @@ def test_a_saved_model_and_its_checksum_are_readable_by_other_users_like_the_web
     save_model(path, network, {"name": "mlp"})
     assert path.stat().st_mode & 0o777 == 0o644
     assert (tmp_path / "mlp.pkl.sha256").stat().st_mode & 0o777 == 0o644
+
+
+def shared_references(levels: int, width: int) -> list:
+    """Lists of `width` references to the list one level down: a few kB on disk, but a
+    tree of width ** levels values for anything that walks it."""
+    value = [0.5]
+    for _ in range(levels):
+        value = [value] * width
+    return value
+
+
+def test_a_model_whose_metadata_shares_references_18_levels_deep_is_refused_quickly(tmp_path, network):
+    path = tmp_path / "dag.pkl"
+    save_model(path, network, {"history": shared_references(levels=18, width=1000)})  # checksum matches
+    # In a child process: without a bound, the check would run for ever.
+    code = "import sys; from nn.model_file import load_model; load_model(sys.argv[1], verify=True)"
+    started = time.monotonic()
+    result = subprocess.run(
+        [sys.executable, "-c", code, str(path)],
+        cwd=Path(__file__).resolve().parent.parent, capture_output=True, text=True, timeout=30, check=False,
+    )  # fmt: skip
+    elapsed = time.monotonic() - started
+    assert result.returncode != 0 and "metadata holds more than" in result.stderr, result.stderr[-500:]
+    assert elapsed < 5, f"refused after {elapsed:.1f} s"
+
+
+def test_a_pickle_of_too_many_operations_is_refused_before_it_is_unpickled(tmp_path, network):
+    payload = to_payload(network, {"history": list(range(300, 200_300))})
+    with pytest.raises(ModelFileError, match="more than 100000 pickle operations"):
+        load_model(write_payload(tmp_path / "m.pkl", payload))
+
+
+def test_a_file_larger_than_any_model_is_refused_unread(tmp_path):
+    path = tmp_path / "huge.pkl"
+    with path.open("wb") as f:
+        f.truncate(MAX_FILE_BYTES + 1)  # sparse: nothing written
+    with pytest.raises(ModelFileError, match="larger than"):
+        load_model(path)

@@ -190,12 +190,21 @@ def test_a_decompression_bomb_is_a_413(api, bomb_png):
 
 def test_an_image_over_our_own_pixel_limit_but_under_pillows_is_a_413(api):
     big = encode(Image.new("1", (6400, 6400), 1), optimize=True)  # 41 MP: Pillow only warns at 89 MP
-    assert_error(api.post_image(big), 413, "at most 40000000 are accepted")
+    assert_error(api.post_image(big), 413, "at most 16777216 are accepted in a PNG")
 
 
 def test_a_16_bit_image_is_held_to_a_smaller_pixel_limit(api):
-    wide = encode(Image.new("I;16", (2500, 2000)))
-    assert_error(api.post_image(wide), 413, "at most 4000000 are accepted")
+    wide = encode(Image.new("I;16", (3000, 2500)))
+    assert_error(api.post_image(wide), 413, "at most 5592405 are accepted in a PNG")
+
+
+def test_a_large_baseline_jpeg_is_accepted_but_a_progressive_one_is_held_to_a_smaller_limit(api):
+    photo = Image.new("L", (4000, 3000), 255)
+    for i in range(12):
+        photo.putpixel((83 * i % 1000, 331 * i % 1000), 0)
+    assert_error(api.post_image(encode(photo, "JPEG"), "image/jpeg"), 422, "blank")  # decoded at 1/4 scale
+    progressive = encode(photo, "JPEG", progressive=True)
+    assert_error(api.post_image(progressive, "image/jpeg"), 413, "at most 5592405 are accepted in a JPEG")
 
 
 def test_a_photo_with_only_a_few_specks_of_dust_is_a_422_blank(api):

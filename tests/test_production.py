@@ -2,13 +2,9 @@
 compressed static files and working predictions."""
 
 import json
-import os
-import socket
 import sqlite3
-import string
 import subprocess
 import sys
-import time
 import urllib.error
 import urllib.request
 from concurrent.futures import ThreadPoolExecutor
@@ -17,14 +13,7 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
-SECRET = string.ascii_letters + string.digits  # 62 varied characters, as the deploy check wants
-
-
-def production_env(**extra) -> dict:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO")}
-    env.update(DJANGO_SECRET_KEY=SECRET, DJANGO_ALLOWED_HOSTS="digits.example.com,127.0.0.1", **extra)
-    return env
+from tests.helpers import ROOT, free_port, prepare_site, production_env, wait_until_answering
 
 
 def test_the_deploy_check_passes_with_the_production_environment():
@@ -33,12 +22,6 @@ def test_the_deploy_check_passes_with_the_production_environment():
         cwd=ROOT, env=production_env(DJANGO_DEBUG="0"), capture_output=True, text=True, timeout=120, check=False,
     )  # fmt: skip
     assert result.returncode == 0, result.stdout + result.stderr
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.fixture(scope="module")
@@ -55,12 +38,7 @@ def gunicorn(tmp_path_factory, database):
         DJANGO_DEBUG="0", DJANGO_HTTPS="0", DJANGO_STATIC_ROOT=str(static_root),
         DATABASE_URL=f"sqlite:///{database}", FEEDBACK_RATE_LIMIT="1000",
     )  # fmt: skip
-    for command in (["migrate", "--noinput"], ["collectstatic", "--noinput"]):
-        done = subprocess.run(
-            [sys.executable, "manage.py", *command],
-            cwd=ROOT, env=env, capture_output=True, text=True, timeout=300, check=False,
-        )  # fmt: skip
-        assert done.returncode == 0, done.stderr
+    prepare_site(env)
     port = free_port()
     server = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "-c", "digitsite/gunicorn.conf.py", "digitsite.wsgi"],
@@ -68,16 +46,7 @@ def gunicorn(tmp_path_factory, database):
         stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
     )  # fmt: skip
     url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            urllib.request.urlopen(url + "/api/openapi.json", timeout=2)
-            break
-        except OSError:
-            time.sleep(0.3)
-    else:
-        server.kill()
-        pytest.fail("gunicorn did not start: " + server.stdout.read().decode()[-2000:])
+    wait_until_answering(url + "/api/openapi.json", server)
     yield url
     server.terminate()
     server.wait(timeout=30)

@@ -1,0 +1,179 @@
+"""`manage.py serve --bind HOST:PORT`: the production stack, in the foreground.
+
+nginx listens on HOST:PORT, buffers every request and answer, serves the static files and
+limits predictions per client (digitsite/nginx.conf); gunicorn runs the site behind it
+(digitsite/gunicorn.conf.py) on a loopback socket that this command opens and hands over,
+so no port is raced for. Both run as children, in their own process group and told to stop
+if this process dies; SIGTERM or Ctrl-C stops them gracefully, then for good.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import grp
+import os
+import pwd
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+from django.template import Context, Engine
+
+NGINX = "/usr/sbin/nginx"  # Debian's
+MIME_TYPES = Path("/etc/nginx/mime.types")
+GRACE_SECONDS = 10  # for requests in flight, before the stack is stopped at once
+GUNICORN_GRACE_SECONDS = 35  # its graceful_timeout and a margin: then it has killed its workers
+PR_SET_PDEATHSIG = 1
+
+
+class Command(BaseCommand):
+    help = "Run the production stack in the foreground: nginx on HOST:PORT in front of gunicorn."
+
+    def add_arguments(self, parser):
+        port = os.environ.get("PORT", "8000")
+        parser.add_argument(
+            "--bind", default=f"0.0.0.0:{port}", help=f"HOST:PORT for nginx (default 0.0.0.0:{port})"
+        )
+
+    def handle(self, *args, bind: str, **options):
+        listen = listen_address(bind)
+        check_ready_for_production()
+        stop_requested: list[int] = []
+        for signum in (signal.SIGTERM, signal.SIGINT):
+            signal.signal(signum, lambda signum, frame: stop_requested.append(signum))
+        with tempfile.TemporaryDirectory(prefix="digits-serve-") as run_dir:
+            os.chmod(run_dir, 0o755)  # nginx's workers, if they drop to another user, write here
+            children: dict[str, subprocess.Popen] = {}
+            try:
+                start_stack(listen, run_dir, children)
+                self.stdout.write(f"serving on http://{listen} (nginx in front of gunicorn); Ctrl-C stops")
+                self.stdout.flush()
+                while not stop_requested and all(child.poll() is None for child in children.values()):
+                    time.sleep(0.2)
+            finally:
+                exited = {name: child.poll() for name, child in children.items() if child.poll() is not None}
+                stop(children)
+        if exited and not stop_requested:
+            raise CommandError(
+                ", ".join(f"{name} exited with status {code}" for name, code in exited.items())
+            )
+
+
+def start_stack(listen: str, run_dir: str, children: dict[str, subprocess.Popen]) -> None:
+    """gunicorn on a loopback socket opened here and handed over, then nginx in front."""
+    with socket.create_server(("127.0.0.1", 0), backlog=2048) as upstream:
+        config = Path(run_dir) / "nginx.conf"
+        config.write_text(nginx_config(listen, upstream.getsockname()[1], run_dir))
+        children["gunicorn"] = start_gunicorn(upstream)
+        children["nginx"] = start([NGINX, "-p", run_dir, "-c", str(config), "-e", "stderr"])
+
+
+def listen_address(bind: str) -> str:
+    """HOST:PORT (a bracketed IPv6 host allowed) as nginx's listen wants it."""
+    host, sep, port = bind.rpartition(":")
+    if not sep or not host or not (port.isascii() and port.isdigit() and 0 < int(port) < 65536):
+        raise CommandError(f"--bind must be HOST:PORT, e.g. 127.0.0.1:8000, not {bind!r}")
+    return f"{host}:{port}"
+
+
+def check_ready_for_production() -> None:
+    if settings.DEBUG:
+        raise CommandError(
+            "serve runs the production stack: set DJANGO_DEBUG=0 (and the other production settings)"
+        )
+    if settings.STATIC_ROOT is None or not (Path(settings.STATIC_ROOT) / "staticfiles.json").is_file():
+        raise CommandError("no collected static files: run `python manage.py collectstatic --noinput` first")
+    if not (os.access(NGINX, os.X_OK) and MIME_TYPES.is_file()):
+        raise CommandError(f"nginx is needed at {NGINX}: apt-get install nginx")
+
+
+def nginx_config(listen: str, upstream_port: int, run_dir: str) -> str:
+    template = Engine(autoescape=False).from_string(
+        (settings.BASE_DIR / "digitsite" / "nginx.conf").read_text()
+    )
+    return template.render(
+        Context(
+            {
+                "user": worker_user(),
+                "worker_processes": "auto",
+                "run_dir": run_dir,
+                "mime_types": MIME_TYPES,
+                "listen": listen,
+                "upstream": f"127.0.0.1:{upstream_port}",
+                "static_root": Path(settings.STATIC_ROOT).resolve(),
+                "max_request_bytes": settings.MAX_REQUEST_BYTES,
+                "predict_rate_limit": settings.PREDICT_RATE_LIMIT,
+                "predict_burst": max(1, settings.PREDICT_RATE_LIMIT // 6),  # ten seconds' worth
+                "predict_concurrency_limit": settings.PREDICT_CONCURRENCY_LIMIT,
+            }
+        )
+    )
+
+
+def worker_user() -> str | None:
+    """Started as root, nginx's workers run as nobody; otherwise as whoever started it."""
+    if os.geteuid() != 0:
+        return None
+    nobody = pwd.getpwnam("nobody")
+    return f"nobody {grp.getgrgid(nobody.pw_gid).gr_name}"
+
+
+def start_gunicorn(upstream: socket.socket) -> subprocess.Popen:
+    """gunicorn on the already-listening loopback socket, its access log left to nginx."""
+    fd = upstream.fileno()
+    env = {**os.environ, "BIND": f"fd://{fd}", "DJANGO_BEHIND_PROXY": "1"}
+    config = settings.BASE_DIR / "digitsite" / "gunicorn.conf.py"
+    command = [sys.executable, "-m", "gunicorn", "-c", str(config), "--access-logfile", os.devnull]
+    return start([*command, "digitsite.wsgi"], env=env, pass_fds=(fd,))
+
+
+def start(command: list[str], **options) -> subprocess.Popen:
+    """A child in its own process group (Ctrl-C reaches only this command, which stops it
+    in order) that the kernel sends SIGTERM should this process die."""
+    return subprocess.Popen(  # this command starts no threads, so preexec_fn is safe here
+        command,
+        cwd=settings.BASE_DIR,
+        process_group=0,
+        preexec_fn=terminate_with_parent,  # noqa: PLW1509
+        **options,
+    )
+
+
+def terminate_with_parent() -> None:
+    ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
+
+
+def stop(children: dict[str, subprocess.Popen]) -> None:
+    """Gracefully (nginx: SIGQUIT, gunicorn: SIGTERM; both finish what they are serving),
+    then, past the grace period, at once (nginx: SIGTERM), then for good (SIGKILL)."""
+    graceful = {"nginx": signal.SIGQUIT, "gunicorn": signal.SIGTERM}
+    for name, child in children.items():
+        signal_child(child, graceful[name])
+    if not wait_all(children.values(), GRACE_SECONDS):
+        if "nginx" in children:
+            signal_child(children["nginx"], signal.SIGTERM)
+        if not wait_all(children.values(), GUNICORN_GRACE_SECONDS):
+            for child in children.values():
+                signal_child(child, signal.SIGKILL)
+            wait_all(children.values(), GRACE_SECONDS)
+
+
+def signal_child(child: subprocess.Popen, signum: int) -> None:
+    if child.poll() is None:
+        child.send_signal(signum)
+
+
+def wait_all(children, seconds: float) -> bool:
+    deadline = time.monotonic() + seconds
+    for child in children:
+        try:
+            child.wait(max(0.0, deadline - time.monotonic()))
+        except subprocess.TimeoutExpired:
+            return False
+    return True

@@ -1,0 +1,193 @@
+"""Image bombs: a few bytes that would decode to hundreds of megabytes are refused from the
+header alone, fast and without the memory, through the whole predict endpoint.
+
+Each file is sent in a fresh Python process that has already answered one ordinary
+prediction, and that process measures the time of the bomb's request and the growth of
+its peak resident memory (VmHWM, reset just before through /proc/self/clear_refs).
+"""
+
+import io
+import json
+import math
+import struct
+import subprocess
+import sys
+import zlib
+from pathlib import Path
+
+import pytest
+from PIL import Image, ImageDraw
+
+from recognizer.imaging import MAX_DECODED_BYTES, decoding_cost
+
+ROOT = Path(__file__).resolve().parent.parent
+SIDE = 6324  # 40 megapixels: just under the old single cap of 40,000,000 pixels
+
+MEASURE = """
+import io, json, os, sys, time
+os.environ.update(DJANGO_SETTINGS_MODULE="digitsite.settings", DJANGO_DEBUG="0", DJANGO_SECRET_KEY="bombs",
+                  DJANGO_ALLOWED_HOSTS="testserver", DJANGO_HTTPS="0", DJANGO_HASHED_STATIC="0")
+import django
+django.setup()
+from django.test import Client
+from PIL import Image, ImageDraw
+
+def peak_kib():
+    return next(int(line.split()[1]) for line in open("/proc/self/status") if line.startswith("VmHWM"))
+
+client = Client()  # one: each new client loads the middleware again
+
+def predict(data):
+    return client.post("/api/predict", {"image": io.BytesIO(data)})
+
+warm = io.BytesIO()
+digit = Image.new("L", (280, 280), 255)
+ImageDraw.Draw(digit).line([(60, 50), (220, 50), (120, 240)], fill=0, width=24)
+digit.save(warm, "PNG")
+assert predict(warm.getvalue()).status_code == 200
+assert predict(b"not an image").status_code == 400  # the error path warmed too
+bomb = open(sys.argv[1], "rb").read()
+with open("/proc/self/clear_refs", "w") as f:
+    f.write("5")  # the peak resident size starts again from the current one
+before = peak_kib()
+started = time.perf_counter()
+response = predict(bomb)
+seconds = time.perf_counter() - started
+print(json.dumps({"status": response.status_code, "seconds": seconds, "mb": (peak_kib() - before) / 1024,
+                  "answer": response.content.decode(errors="replace")[:300]}))
+"""
+
+
+def webp_lossless(width: int, height: int) -> bytes:
+    """A lossless WebP whose five prefix codes each have one symbol: every pixel takes
+    zero bits, so any size fits in 28 bytes (transparent black)."""
+    fields = [(0x2F, 8), (width - 1, 14), (height - 1, 14), (1, 1), (0, 3)]  # signature, size, alpha, version
+    fields += [(0, 1), (0, 1), (0, 1)]  # no transform, no colour cache, no meta prefix codes
+    fields += [(1, 1), (0, 1), (0, 1), (0, 1)] * 5  # simple code, one symbol, 1-bit symbol 0
+    bits = offset = 0
+    for value, width_bits in fields:
+        bits |= value << offset
+        offset += width_bits
+    vp8l = bits.to_bytes((offset + 7) // 8, "little")
+    chunk = b"VP8L" + struct.pack("<I", len(vp8l)) + vp8l + b"\0" * (len(vp8l) % 2)
+    return b"RIFF" + struct.pack("<I", 4 + len(chunk)) + b"WEBP" + chunk
+
+
+def png_chunk(kind: bytes, data: bytes) -> bytes:
+    return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+
+def blank_png(width: int, height: int, bit_depth: int, colour_type: int) -> bytes:
+    """A complete PNG of zero pixels, built without holding them: Pillow cannot write
+    16-bit RGBA, and compressing 320 MB of zeros takes seconds. After a full flush the
+    compressor starts afresh, so one compressed block of rows serves for all the others."""
+    row = bytes(1 + width * bit_depth * 4 // 8)  # filter byte, then RGBA samples
+    deflate = zlib.compressobj(9)
+    blocks, rest = divmod(height, 64)
+    first = deflate.compress(row * rest) + deflate.flush(zlib.Z_FULL_FLUSH)  # with the zlib header
+    block = deflate.compress(row * 64) + deflate.flush(zlib.Z_FULL_FLUSH)
+    end = deflate.flush()[:-4]  # the final block, without the checksum of what was compressed
+    checksum = 1
+    for _ in range(height):
+        checksum = zlib.adler32(row, checksum)
+    stream = first + block * blocks + end + struct.pack(">I", checksum)
+    header = struct.pack(">IIBBBBB", width, height, bit_depth, colour_type, 0, 0, 0)
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + png_chunk(b"IHDR", header)
+        + png_chunk(b"IDAT", stream)
+        + png_chunk(b"IEND", b"")
+    )
+
+
+def saved(image: Image.Image, fmt: str, **params) -> bytes:
+    buffer = io.BytesIO()
+    image.save(buffer, fmt, **params)
+    return buffer.getvalue()
+
+
+BOMBS = {
+    "lossless WebP, RGBA": lambda: webp_lossless(SIDE, SIDE),
+    "palette PNG with transparency": lambda: saved(Image.new("P", (SIDE, SIDE)), "PNG", transparency=0),
+    "transparent GIF": lambda: saved(Image.new("P", (SIDE, SIDE)), "GIF", transparency=0),
+    "16-bit RGBA PNG": lambda: blank_png(SIDE, SIDE, 16, 6),
+    "RGBA PNG": lambda: blank_png(SIDE, SIDE, 8, 6),
+}
+
+
+@pytest.fixture(scope="module")
+def bomb_files(tmp_path_factory) -> dict[str, Path]:
+    folder = tmp_path_factory.mktemp("bombs")
+    files = {}
+    for i, (name, make) in enumerate(BOMBS.items()):
+        files[name] = folder / f"bomb{i}"
+        files[name].write_bytes(make())
+    return files
+
+
+def test_the_bombs_are_what_they_claim(bomb_files):
+    for name, path in bomb_files.items():
+        image = Image.open(path)
+        assert image.size == (SIDE, SIDE), name
+        assert path.stat().st_size < 400_000, name
+    assert bomb_files["lossless WebP, RGBA"].stat().st_size < 40
+    assert Image.open(bomb_files["lossless WebP, RGBA"]).mode == "RGBA"
+    assert Image.open(bomb_files["16-bit RGBA PNG"]).mode == "RGBA"  # Pillow reads it as 8-bit
+    assert "transparency" in Image.open(bomb_files["transparent GIF"]).info
+
+
+def measure(path: Path) -> dict:
+    """Send the file to predict in a fresh process: status, seconds, peak memory growth."""
+    result = subprocess.run(
+        [sys.executable, "-c", MEASURE, str(path)],
+        cwd=ROOT, capture_output=True, text=True, timeout=120, check=False,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr[-2000:]
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+@pytest.mark.parametrize("name", BOMBS)
+def test_an_image_bomb_is_a_4xx_within_100_ms_and_100_mb(bomb_files, name):
+    measured = measure(bomb_files[name])
+    print(f"{name}: {measured}")
+    assert 400 <= measured["status"] < 500, measured
+    assert "error" in json.loads(measured["answer"])
+    assert measured["seconds"] < 0.1, measured
+    assert measured["mb"] < 100, measured
+
+
+def drawn(mode: str, side: int) -> Image.Image:
+    """A dark seven on a light square (transparent around it where the mode allows)."""
+    image = Image.new("L", (side, side), 255)
+    ImageDraw.Draw(image).line([(side // 5, side // 5), (side * 4 // 5, side // 5), (side // 3, side * 4 // 5)],
+                               fill=0, width=side // 12)  # fmt: skip
+    if mode == "I;16":
+        return image.point(lambda v: v * 257, "I").convert("I;16")
+    if mode == "RGBA":  # ink opaque, paper transparent: the costly case
+        rgba = image.convert("RGBA")
+        rgba.putalpha(image.point(lambda v: 255 - v))
+        return rgba
+    return image.convert(mode)
+
+
+KINDS = {  # format, mode, save parameters
+    "transparent palette PNG": ("PNG", "P", {"transparency": 255}),
+    "RGBA PNG": ("PNG", "RGBA", {}),
+    "RGB PNG with a transparent colour": ("PNG", "RGB", {"transparency": (255, 255, 255)}),
+    "16-bit greyscale PNG": ("PNG", "I;16", {}),
+    "lossless WebP": ("WEBP", "RGBA", {"lossless": True}),
+    "progressive JPEG": ("JPEG", "RGB", {"progressive": True}),
+}
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_the_largest_image_of_each_kind_accepted_costs_what_the_limit_allows(tmp_path, kind):
+    fmt, mode, params = KINDS[kind]
+    probe = Image.open(io.BytesIO(saved(drawn(mode, 64), fmt, **params)))
+    side = math.isqrt(MAX_DECODED_BYTES // decoding_cost(probe))
+    path = tmp_path / "largest"
+    path.write_bytes(saved(drawn(mode, side), fmt, **params))
+    measured = measure(path)
+    print(f"{kind}, {side}x{side}: {measured}")
+    assert measured["status"] in (200, 422), measured  # decoded, not refused
+    assert measured["mb"] < 1.2 * MAX_DECODED_BYTES / 2**20, measured
