@@ -5,7 +5,6 @@ from PIL import Image, ImageDraw
 
 from tests.browser import (
     ONE,
-    SCREENSHOTS,
     SEVEN,
     canvas_box,
     draw_with_mouse,
@@ -28,7 +27,7 @@ def test_a_seven_drawn_with_the_mouse_is_recognised_as_soon_as_the_stroke_ends(p
     assert page.locator("[data-processed]").is_visible()
 
 
-def test_a_one_drawn_by_touch_on_a_phone_is_recognised(browser, site):
+def test_a_one_drawn_by_touch_on_a_phone_is_recognised(browser, site, screenshots):
     page = open_page(
         browser,
         site,
@@ -41,8 +40,7 @@ def test_a_one_drawn_by_touch_on_a_phone_is_recognised(browser, site):
     assert prediction_after(page, 1) == "1"
     no_sideways_scroll = page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
     assert no_sideways_scroll
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=SCREENSHOTS / "draw-phone.png", full_page=True)
+    page.screenshot(path=screenshots / "draw-phone.png", full_page=True)
     assert page.errors == []
 
 
@@ -101,11 +99,10 @@ def test_an_uploaded_photo_is_recognised(page, tmp_path):
     assert prediction_after(page, 1) == "7"
 
 
-def test_the_page_looks_right_on_a_desktop(page):
+def test_the_page_looks_right_on_a_desktop(page, screenshots):
     draw_with_mouse(page, SEVEN)
     prediction_after(page, 1)
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=SCREENSHOTS / "draw-desktop.png", full_page=True)
+    page.screenshot(path=screenshots / "draw-desktop.png", full_page=True)
     assert page.get_by_test_id("canvas").evaluate("c => getComputedStyle(c).touchAction") == "none"
     ratio = page.evaluate("window.devicePixelRatio")
     box = canvas_box(page)

@@ -15,10 +15,12 @@ CRASHES = sorted((Path(__file__).parent / "fuzz" / "crashes").glob("*"))
 CRASHES = [p for p in CRASHES if p.name != ".gitkeep"]
 
 
-@pytest.mark.parametrize("path", CRASHES, ids=[p.name for p in CRASHES])
-def test_an_input_that_once_crashed_the_image_path_is_now_handled(path):
-    with contextlib.suppress(InputError):  # a 4xx is fine; any other exception fails
-        to_mnist(decode(path.read_bytes()))
+if CRASHES:  # with nothing to replay there is no test, rather than one that always skips
+
+    @pytest.mark.parametrize("path", CRASHES, ids=[p.name for p in CRASHES])
+    def test_an_input_that_once_crashed_the_image_path_is_now_handled(path):
+        with contextlib.suppress(InputError):  # a 4xx is fine; any other exception fails
+            to_mnist(decode(path.read_bytes()))
 
 
 def test_the_crash_folder_is_there_for_the_fuzzer_to_fill():

@@ -8,7 +8,7 @@ from django.test import Client
 
 from nn.model_file import save_model
 from nn.network import Network
-from tests.browser import SCREENSHOTS, open_page
+from tests.browser import open_page
 
 
 def report_of(response):
@@ -41,7 +41,7 @@ def test_an_unknown_model_name_is_a_404():
 
 
 @pytest.mark.browser
-def test_the_model_page_draws_its_figures_and_opens_mistakes_in_a_real_browser(browser, site):
+def test_the_model_page_draws_its_figures_and_opens_mistakes_in_a_real_browser(browser, site, screenshots):
     page = open_page(browser, f"{site}/model", viewport={"width": 1200, "height": 900})
     assert page.locator('[data-field="accuracy"]').inner_text().endswith("%")
     assert page.locator(".confusion tbody tr").count() == 10
@@ -54,11 +54,10 @@ def test_the_model_page_draws_its_figures_and_opens_mistakes_in_a_real_browser(b
     page.get_by_role("button", name="Show me a random test digit").click()
     page.locator("[data-random][data-digit]").wait_for(timeout=10_000)
     assert "The network says" in page.locator("[data-random]").inner_text()
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=SCREENSHOTS / "model-desktop.png", full_page=True)
+    page.screenshot(path=screenshots / "model-desktop.png", full_page=True)
     phone = open_page(
         browser, f"{site}/model", viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True
     )
     assert phone.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
-    phone.screenshot(path=SCREENSHOTS / "model-phone.png", full_page=True)
+    phone.screenshot(path=screenshots / "model-phone.png", full_page=True)
     assert page.errors == [] and phone.errors == []
