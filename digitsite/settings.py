@@ -19,6 +19,7 @@ from pathlib import Path
 
 from django.core.exceptions import ImproperlyConfigured
 
+import nn
 from digitsite import database
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -122,9 +123,9 @@ STORAGES = {
 }
 
 # --- the recognizer -------------------------------------------------------------------
-MODEL_DIR = BASE_DIR / "nn" / "models"  # every model here gets a page at /model/<name>
-# The model that answers by default: the one that did best on drawn digits (bench/bench_drawn.py).
-DIGITS_MODEL = Path(os.environ.get("DIGITS_MODEL", MODEL_DIR / "cnn.pkl"))
+MODEL_DIR = nn.MODEL_DIR  # every model here gets a page at /model/<name>
+# The model that answers by default; nn.evaluate defaults to the same one.
+DIGITS_MODEL = Path(os.environ.get("DIGITS_MODEL", nn.DEFAULT_MODEL_PATH))
 NETWORK_VIEW_MODEL = "mlp"  # the model the network page draws (it must be the 784-250-10)
 # Largest request body accepted, JSON and multipart alike (an image in base64 is 4/3 its size).
 MAX_REQUEST_BYTES = 8 * 1024 * 1024

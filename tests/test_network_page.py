@@ -186,11 +186,11 @@ def ambiguous_input() -> np.ndarray:
 
 @pytest.mark.browser
 def test_the_pages_forward_pass_matches_the_servers(page, site):
-    from nn import DEFAULT_MODEL_PATH
+    from nn import MODEL_DIR
     from nn.model_file import load_model
 
     pixels = ambiguous_input()
-    server = load_model(DEFAULT_MODEL_PATH).network.predict_proba(pixels.reshape(1, -1))[0]
+    server = load_model(MODEL_DIR / "mlp.pkl").network.predict_proba(pixels.reshape(1, -1))[0]
     assert server.max() < 0.97, "the input must leave the network unsure"
     page.goto(f"{site}/network")
     in_page = page.evaluate(
