@@ -85,7 +85,6 @@ function curves() {
   if (!history.length) return;
   $('[data-chart="loss"]').appendChild(
     lineChart([{ name: "loss", values: history.map((e) => e.loss), className: "loss" }], {
-      format: (v) => v.toFixed(3),
       title: "training loss per epoch",
     }),
   );
@@ -94,7 +93,7 @@ function curves() {
     { name: "validation", values: history.map((e) => e.val_accuracy), className: "val" },
   ];
   $('[data-chart="accuracy"]').appendChild(
-    lineChart(accuracy, { format: (v) => pct(v, 1), title: "training and validation accuracy per epoch" }),
+    lineChart(accuracy, { percent: true, title: "training and validation accuracy per epoch" }),
   );
 }
 
