@@ -29,3 +29,19 @@ def test_a_reviewer_signs_in_and_fixes_a_label_from_the_list_without_csp_errors(
     assert page.errors == [], "the admin logged errors (a CSP violation is one)"
     assert Drawing.objects.count() == 1
     page.context.close()
+
+
+def test_at_1280_px_the_list_shows_every_column_unclipped(browser, site):
+    User.objects.create_superuser("reviewer", "reviewer@example.com", "a-long-test-password")
+    make_drawing(7, fill=255, predicted=1, model="cnn")
+    page = open_page(browser, site + "/admin/recognizer/drawing/", viewport={"width": 1280, "height": 800})
+    page.get_by_label("Username").fill("reviewer")
+    page.get_by_label("Password").fill("a-long-test-password")
+    page.get_by_role("button", name="Log in").click()
+    results = page.locator("#changelist .results")
+    results.wait_for()
+    assert results.evaluate("r => r.scrollWidth <= r.clientWidth"), "the table is wider than its box"
+    created, box = page.locator("#result_list tbody td").last.bounding_box(), results.bounding_box()
+    assert created["x"] + created["width"] <= box["x"] + box["width"] + 0.5
+    assert page.errors == []
+    page.context.close()
