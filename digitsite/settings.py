@@ -23,6 +23,7 @@ from pathlib import Path
 
 from django.core.exceptions import ImproperlyConfigured
 
+import nn
 from digitsite import database
 from recognizer import limits
 
@@ -165,9 +166,9 @@ STORAGES = {
 }
 
 # --- the recognizer -------------------------------------------------------------------
-MODEL_DIR = BASE_DIR / "nn" / "models"  # every model here gets a page at /model/<name>
-# The model that answers by default: the one that did best on drawn digits (bench/bench_drawn.py).
-DIGITS_MODEL = Path(os.environ.get("DIGITS_MODEL", MODEL_DIR / "cnn.pkl"))
+MODEL_DIR = nn.MODEL_DIR  # every model here gets a page at /model/<name>
+# The model that answers by default; nn.evaluate defaults to the same one.
+DIGITS_MODEL = Path(os.environ.get("DIGITS_MODEL", nn.DEFAULT_MODEL_PATH))
 NETWORK_VIEW_MODEL = "mlp"  # the model the network page draws (it must be the 784-250-10)
 MAX_REQUEST_BYTES = limits.MAX_REQUEST_BYTES  # JSON and multipart alike
 DATA_UPLOAD_MAX_MEMORY_SIZE = MAX_REQUEST_BYTES

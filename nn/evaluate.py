@@ -5,7 +5,8 @@ models side by side on MNIST and on held-out labelled drawings from the site.
     python -m nn.evaluate SHIPPED CANDIDATE --extra-data FOLDER [--extra-holdout 0.2]
 
 With two or more models, each after the first is compared with the first: ship it only if
-it is better on both MNIST and the held-out drawings.
+it is better on everything measured, MNIST and (with --extra-data) the held-out drawings.
+Without a MODEL it evaluates nn.DEFAULT_MODEL_PATH, the model the site answers with by default.
 """
 
 from __future__ import annotations
@@ -75,30 +76,36 @@ def format_side_by_side(rows) -> str:
     return "\n".join(lines)
 
 
-def better_on_both(candidate, shipped) -> bool:
-    """A candidate is worth shipping only if it beats the shipped model on MNIST and on feedback."""
-    (_, mnist, held, _), (_, mnist0, held0, _) = candidate, shipped
-    return (
-        mnist["accuracy"] > mnist0["accuracy"] and held is not None and held["accuracy"] > held0["accuracy"]
-    )
+def verdict(candidate, shipped) -> str:
+    """Whether to ship `candidate` instead of `shipped`: only if it is better on everything
+    measured, MNIST and, when some drawings are held out, those too. Rows as in format_side_by_side."""
+    (name, mnist, held, _), (name0, mnist0, held0, _) = candidate, shipped
+    on_mnist = mnist["accuracy"] > mnist0["accuracy"]
+    if held is None or held0 is None:
+        measured = "on MNIST, the only data measured (no drawings held out)"
+        if on_mnist:
+            return f"{name} is better than {name0} {measured}: ship it"
+        return f"{name} is not better than {name0} {measured}: keep {name0}"
+    on_drawings = held["accuracy"] > held0["accuracy"]
+    how = {
+        (True, True): "is better than {0} on MNIST and on the held-out drawings: ship it",
+        (True, False): "is better than {0} on MNIST but not on the held-out drawings: keep {0}",
+        (False, True): "is better than {0} on the held-out drawings but not on MNIST: keep {0}",
+        (False, False): "is not better than {0} on MNIST or on the held-out drawings: keep {0}",
+    }[on_mnist, on_drawings]
+    return f"{name} {how.format(name0)}"
 
 
-def compare(paths: list[str], data, extra_held) -> str:
+def compare(paths: list[str], models: list, data, extra_held) -> str:
     rows = []
-    for path in paths:
-        model = load_model(path)
+    for path, model in zip(paths, models, strict=True):
         held = None
         if extra_held is not None and len(extra_held[1]):
             held = evaluate(model.network, *extra_held, model.deskewed)
         test = evaluate(model.network, data.test_images, data.test_labels, model.deskewed)
         rows.append((path, test, held, 0 if extra_held is None else len(extra_held[1])))
     lines = [format_side_by_side(rows)]
-    shipped = rows[0]
-    for row in rows[1:]:
-        if better_on_both(row, shipped):
-            lines.append(f"{row[0]} is better than {shipped[0]} on both: ship it")
-        else:
-            lines.append(f"{row[0]} is not better than {shipped[0]} on both: keep {shipped[0]}")
+    lines += [verdict(row, rows[0]) for row in rows[1:]]
     return "\n".join(lines)
 
 
@@ -109,7 +116,7 @@ def main(argv=None) -> int:
         nargs="*",
         metavar="MODEL",
         help="model files: the first is the shipped one, each other a candidate compared with it "
-        f"(default: {DEFAULT_MODEL_PATH})",
+        f"(default: {DEFAULT_MODEL_PATH}, the one the site serves by default)",
     )
     parser.add_argument("--data-dir", help="folder with the MNIST files (else MNIST_DIR, else the cache)")
     parser.add_argument(
@@ -118,17 +125,21 @@ def main(argv=None) -> int:
     parser.add_argument("--extra-holdout", type=float, default=0.2, metavar="FRACTION",
                         help="the held-out part, as given to the trainer (default %(default)s)")  # fmt: skip
     args = parser.parse_args(argv)
+    if not 0 <= args.extra_holdout < 1:
+        parser.error("--extra-holdout must be at least 0 and below 1")
     paths = args.models or [str(DEFAULT_MODEL_PATH)]
     try:
-        data = load_mnist(args.data_dir)
+        # The arguments first: a wrong path is reported before MNIST is looked for (or fetched).
+        models = [load_model(path) for path in paths]
         held = split_extra(*load_extra(args.extra_data), args.extra_holdout)[1] if args.extra_data else None
-        if len(paths) > 1 or held is not None:
-            print(compare(paths, data, held))
-            return 0
-        model = load_model(paths[0])
+        data = load_mnist(args.data_dir)
     except (ModelFileError, MnistError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
+    if len(paths) > 1 or held is not None:
+        print(compare(paths, models, data, held))
+        return 0
+    model = models[0]
     print(f"model: {paths[0]} ({model.name}, {model.meta.get('architecture', '')})")
     print(format_report(evaluate(model.network, data.test_images, data.test_labels, model.deskewed)))
     return 0

@@ -11,6 +11,7 @@ Training runs until the mean training loss of an epoch drops below --threshold, 
 from __future__ import annotations
 
 import argparse
+import signal
 import sys
 from dataclasses import replace
 from datetime import UTC, datetime
@@ -21,7 +22,7 @@ if __package__ in (None, ""):  # run as a script: make the `nn` package importab
 
 import numpy as np  # noqa: E402
 
-from nn import DEFAULT_MODEL_PATH  # noqa: E402
+from nn import MODEL_DIR  # noqa: E402
 from nn.augment import AugmentConfig  # noqa: E402
 from nn.cnn import ConvNet  # noqa: E402
 from nn.evaluate import evaluate, example_digits, format_report, format_side_by_side  # noqa: E402
@@ -59,7 +60,7 @@ TRAIN_FLAGS = {  # flag -> (TrainConfig field, type, help)
     "--clean-learning-rate": ("clean_learning_rate", float, "their starting learning rate"),
     "--validation": ("validation", int, "training images held out to pick the best epoch"),
     "--seed": ("seed", int, "seed of the one random generator"),
-    "--hidden": ("hidden", int, "hidden neurons (mlp)"),
+    "--hidden": ("hidden", int, "hidden neurons"),
     "--extra-weight": ("extra_weight", int, "copies of each --extra-data drawing in every epoch"),
 }
 AUGMENT_FLAGS = {  # flag -> (AugmentConfig field, help)
@@ -72,9 +73,17 @@ AUGMENT_FLAGS = {  # flag -> (AugmentConfig field, help)
 }
 
 
+MLP_ONLY = ("--recipe", "--hidden")  # the CNN's layers and loss are fixed (nn/cnn.py)
+
+
 def default_text(field: str, augment: bool = False) -> str:
-    values = [(getattr(c.augment if augment else c, field), m) for m, c in DEFAULTS.items()]
-    return "default " + ", ".join(f"{v} ({m})" for v, m in values)
+    """The default of a flag: one value when every model has the same, else each model's."""
+    if field in {flag[2:] for flag in MLP_ONLY}:
+        return f"mlp only; default {getattr(DEFAULTS['mlp'], field)}"
+    values = {m: getattr(c.augment if augment else c, field) for m, c in DEFAULTS.items()}
+    if len(set(values.values())) == 1:
+        return f"default {values['mlp']}"
+    return "default " + ", ".join(f"{v} ({m})" for m, v in values.items())
 
 
 def parse_args(argv=None) -> argparse.Namespace:
@@ -82,9 +91,9 @@ def parse_args(argv=None) -> argparse.Namespace:
     p.add_argument(
         "--model", choices=tuple(DEFAULTS), default="mlp", help="the 784-250-10 network, or the CNN"
     )
-    p.add_argument("--recipe", choices=RECIPES, default="softmax-xent",
-                   help="mlp output and loss: softmax + cross-entropy, or the original sigmoid + squared error "
-                   "(weights uniform in [-0.5, 0.5]) (default %(default)s)")  # fmt: skip
+    p.add_argument("--recipe", choices=RECIPES,
+                   help="output and loss: softmax + cross-entropy, or the original sigmoid + squared error "
+                   f"(weights uniform in [-0.5, 0.5]) ({default_text('recipe')})")  # fmt: skip
     p.add_argument(
         "--data-dir", help="folder with the MNIST IDX files (else $MNIST_DIR, else the cache, else download)"
     )
@@ -104,6 +113,10 @@ def parse_args(argv=None) -> argparse.Namespace:
     for flag, (field, text) in AUGMENT_FLAGS.items():
         g.add_argument(flag, type=float, help=f"{text} ({default_text(field, augment=True)})")
     args = p.parse_args(argv)
+    given = [flag for flag in MLP_ONLY if getattr(args, flag[2:]) is not None]
+    if args.model != "mlp" and given:
+        verb = "applies" if len(given) == 1 else "apply"
+        p.error(f"{' and '.join(given)} {verb} to the mlp only: the {args.model}'s layers and loss are fixed")
     if not 0 <= args.extra_holdout < 1:
         p.error("--extra-holdout must be at least 0 and below 1")
     for flag in ("--hidden", "--max-epochs", "--batch-size", "--extra-weight"):
@@ -118,13 +131,12 @@ def config_from(args: argparse.Namespace) -> TrainConfig:
     base = DEFAULTS[args.model]
     chosen = {f: getattr(args, flag[2:].replace("-", "_")) for flag, (f, _, _) in TRAIN_FLAGS.items()}
     chosen["deskew"] = args.deskew
+    chosen["recipe"] = args.recipe
     augment = None
     if not args.no_augment:
         given = {f: getattr(args, flag[2:]) for flag, (f, _) in AUGMENT_FLAGS.items()}
         augment = replace(base.augment, **{k: v for k, v in given.items() if v is not None})
-    return replace(
-        base, recipe=args.recipe, augment=augment, **{k: v for k, v in chosen.items() if v is not None}
-    )
+    return replace(base, augment=augment, **{k: v for k, v in chosen.items() if v is not None})
 
 
 def new_network(model: str, cfg: TrainConfig):
@@ -142,15 +154,8 @@ def load_feedback(folder: str | None, holdout: float):
     return split_extra(images, labels, holdout)
 
 
-def main(argv=None) -> int:
-    args = parse_args(argv)
-    cfg = config_from(args)
-    try:
-        data = load_keras() if args.source == "keras" else load_mnist(args.data_dir)
-        extra_train, extra_held = load_feedback(args.extra_data, args.extra_holdout)
-    except MnistError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
+def retrain(args: argparse.Namespace, cfg: TrainConfig, data, extra_train, extra_held):
+    """Train a new network and evaluate it; (network, the metadata its model file keeps)."""
     network = new_network(args.model, cfg)
     n_val = min(cfg.validation, len(data.train_labels))
     print(f"training the {args.model} on {len(data.train_labels) - n_val} images, "
@@ -203,8 +208,32 @@ def main(argv=None) -> int:
         "extra_data": extra_meta,
         "created": datetime.now(UTC).isoformat(timespec="seconds"),
     }
-    output = args.output or DEFAULT_MODEL_PATH.with_name(f"{args.model}.pkl")
-    save_model(output, network, meta)
+    return network, meta
+
+
+def main(argv=None) -> int:
+    args = parse_args(argv)
+    cfg = config_from(args)
+    output = Path(args.output) if args.output else MODEL_DIR / f"{args.model}.pkl"
+    try:
+        print("loading MNIST...", flush=True)
+        data = load_keras() if args.source == "keras" else load_mnist(args.data_dir)
+        extra_train, extra_held = load_feedback(args.extra_data, args.extra_holdout)
+        network, meta = retrain(args, cfg, data, extra_train, extra_held)
+    except MnistError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        kept = "the old model is kept" if output.exists() else "no model was there before"
+        print(f"interrupted: nothing saved to {output}, {kept}", file=sys.stderr)
+        return 130  # 128 + SIGINT, as a shell reports a process Ctrl-C stopped
+    # The model and its checksum file are written one after the other; a Ctrl-C between the
+    # two would leave a model the site refuses, so it waits until both are written.
+    sigint = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        save_model(output, network, meta)
+    finally:
+        signal.signal(signal.SIGINT, sigint)
     print(f"\nsaved {output}")
     return 0
 

@@ -66,21 +66,27 @@ def split_validation(images, labels, n_val: int, rng: np.random.Generator):
 
 
 class Progress:
-    """A one-line progress bar on stderr, drawn only when stderr is a terminal."""
+    """A one-line progress bar on stderr, drawn only when stderr is a terminal:
+    `epoch 3 of at most 116 [#####.....] 12800/55000 loss 0.1234`."""
 
-    def __init__(self, total: int, enabled: bool | None = None):
-        self.total = total
+    def __init__(self, total: int, label: str = "", enabled: bool | None = None):
+        self.total, self.label, self.width = total, label, 0
         self.enabled = sys.stderr.isatty() if enabled is None else enabled
 
-    def update(self, done: int, loss: float) -> None:
+    def show(self, text: str) -> None:
         if self.enabled:
-            filled = 30 * done // self.total
-            bar = "#" * filled + "." * (30 - filled)
-            print(f"\r  [{bar}] {done}/{self.total} loss {loss:.4f}", end="", file=sys.stderr)
+            line = f"  {self.label} {text}"
+            print("\r" + line.ljust(self.width), end="", file=sys.stderr, flush=True)
+            self.width = len(line)
+
+    def update(self, done: int, loss: float) -> None:
+        filled = 30 * done // self.total
+        self.show(f"[{'#' * filled}{'.' * (30 - filled)}] {done}/{self.total} loss {loss:.4f}")
 
     def close(self) -> None:
-        if self.enabled:
-            print("\r" + " " * 70 + "\r", end="", file=sys.stderr)
+        if self.enabled and self.width:
+            print("\r" + " " * self.width + "\r", end="", file=sys.stderr, flush=True)
+            self.width = 0
 
 
 class MomentumSGD:
@@ -152,15 +158,21 @@ class Run:
         self.averaged = net.with_params(self.optimiser.averaged)
         self.history, self.best, self.best_acc, self.best_epoch = [], net.copy(), -1.0, 0
 
-    def epoch(self, distort: AugmentConfig | None, phase: str) -> dict:
+    def epoch(self, distort: AugmentConfig | None, phase: str, label: str = "") -> dict:
         t0 = time.perf_counter()
-        X = augment(self.images, self.rng, distort) if distort else self.images
-        order = self.rng.permutation(len(X))
-        # One gather per epoch, so each mini-batch is a contiguous slice.
-        X, Y = X.reshape(len(X), -1)[order].astype(self.net.dtype, copy=False), self.Y[order]
-        progress = Progress(len(X))
-        loss, train_acc = sgd_epoch(self.net, X, Y, self.cfg.batch_size, self.optimiser, progress=progress)
-        progress.close()
+        progress = Progress(len(self.images), label)
+        try:  # the bar is wiped however the epoch ends, Ctrl-C included
+            if distort:
+                progress.show(f"(distorting {len(self.images):,} images...)")
+            X = augment(self.images, self.rng, distort) if distort else self.images
+            order = self.rng.permutation(len(X))
+            # One gather per epoch, so each mini-batch is a contiguous slice.
+            X, Y = X.reshape(len(X), -1)[order].astype(self.net.dtype, copy=False), self.Y[order]
+            loss, train_acc = sgd_epoch(
+                self.net, X, Y, self.cfg.batch_size, self.optimiser, progress=progress
+            )
+        finally:
+            progress.close()
         val_acc = self.averaged.accuracy(self.X_val, self.val_labels) if len(self.X_val) else train_acc
         number = len(self.history) + 1
         if val_acc > self.best_acc:
@@ -187,27 +199,64 @@ def train(net: Classifier, images, labels, cfg: TrainConfig, *, log=print, extra
     Distorted epochs run until the threshold or max_epochs; then `clean_epochs` epochs on
     the undistorted images at a small learning rate let the weights settle on real digits.
     """
+    if cfg.deskew:
+        log(f"deskewing {len(images):,} images (straightening their slant)...")
     run, started = Run(net, images, labels, cfg, extra), time.perf_counter()
+    clean = cfg.clean_epochs if cfg.augment else 0
     stopped_by = "max_epochs"
     for _ in range(cfg.max_epochs):
-        entry = run.epoch(cfg.augment, "distorted" if cfg.augment else "plain")
-        log(format_epoch(entry))
+        count = EpochCount(len(run.history) + 1, cfg.max_epochs + clean, exact=False)
+        entry = run.epoch(cfg.augment, "distorted" if cfg.augment else "plain", str(count))
+        log(format_epoch(entry, count, run.history))
         if entry["loss"] < cfg.threshold:
             stopped_by = "threshold"
             break
         run.optimiser.lr *= cfg.lr_decay
-    if cfg.augment and cfg.clean_epochs:
+    if clean:
         run.optimiser.lr = cfg.clean_learning_rate
-        for _ in range(cfg.clean_epochs):
-            log(format_epoch(run.epoch(None, "clean")))
+        total = len(run.history) + clean
+        for _ in range(clean):
+            count = EpochCount(len(run.history) + 1, total, exact=True)
+            log(format_epoch(run.epoch(None, "clean", str(count)), count, run.history))
             run.optimiser.lr *= 0.8
     net.set_params(run.best.params())
     return TrainResult(run.history, stopped_by, run.best_epoch, time.perf_counter() - started)
 
 
-def format_epoch(e: dict) -> str:
-    clean = "  (undistorted)" if e["phase"] == "clean" else ""
+@dataclass
+class EpochCount:
+    """`epoch 3 of at most 116`: before the threshold stops it, the last epoch is not known."""
+
+    number: int
+    total: int
+    exact: bool
+
+    def __str__(self) -> str:
+        return f"epoch {self.number} of {'' if self.exact else 'at most '}{self.total}"
+
+    def time_left(self, history: list[dict]) -> str:
+        """The epochs still to come at the mean pace so far, e.g. "at most 6 min left"."""
+        left = self.total - self.number
+        if not left:
+            return ""
+        seconds = left * sum(e["seconds"] for e in history) / len(history)
+        return f"{'about' if self.exact else 'at most'} {duration(seconds)} left"
+
+
+def duration(seconds: float) -> str:
+    """12 -> "12 s", 400 -> "7 min", 7000 -> "1 h 57 min"."""
+    if seconds < 90:
+        return f"{seconds:.0f} s"
+    if seconds < 5400:
+        return f"{seconds / 60:.0f} min"
+    return f"{seconds // 3600:.0f} h {seconds % 3600 / 60:.0f} min"
+
+
+def format_epoch(e: dict, count: EpochCount, history: list[dict]) -> str:
+    clean = " (undistorted)" if e["phase"] == "clean" else ""
+    left = count.time_left(history)
     return (
-        f"epoch {e['epoch']:3d}  loss {e['loss']:.4f}  train {100 * e['train_accuracy']:6.2f}%"
-        f"  val {100 * e['val_accuracy']:6.2f}%  lr {e['learning_rate']:.4f}  {e['seconds']:5.2f}s{clean}"
+        f"{count}{clean}: loss {e['loss']:.4f}  train {100 * e['train_accuracy']:6.2f}%"
+        f"  val {100 * e['val_accuracy']:6.2f}%  lr {e['learning_rate']:.4f}  {e['seconds']:5.2f}s"
+        + (f", {left}" if left else "")
     )

@@ -5,7 +5,6 @@ same Pointer Events a person's hand would make."""
 import os
 import shutil
 import time
-from pathlib import Path
 
 import pytest
 
@@ -14,9 +13,6 @@ ARGS = [
     "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
     "--disable-background-networking", "--disable-component-update", "--disable-sync",
 ]  # fmt: skip
-SCREENSHOTS = Path(
-    os.environ.get("SCREENSHOT_DIR", Path(__file__).resolve().parent.parent / ".cache" / "screenshots")
-)
 SEVEN = [(0.25, 0.2), (0.75, 0.2), (0.45, 0.85)]
 ONE = [(0.5, 0.15), (0.5, 0.85)]
 

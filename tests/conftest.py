@@ -5,6 +5,7 @@ fixture costs nothing for tests that never call the web app: the model is only w
 """
 
 import os
+from pathlib import Path
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "digitsite.settings")
 os.environ.setdefault("DJANGO_DEBUG", "0")
@@ -54,6 +55,31 @@ def django_db_modify_db_settings(tmp_path_factory):
     db = django_settings.DATABASES["default"]
     if db["ENGINE"].endswith("sqlite3"):
         db.setdefault("TEST", {})["NAME"] = str(tmp_path_factory.mktemp("db") / "test.sqlite3")
+
+
+@pytest.fixture(scope="session")
+def mnist_data():
+    """The real MNIST, found where the command lines look ($MNIST_DIR, then the cache) but
+    never downloaded. Tests that need it skip without it, except on CI, which must have it."""
+    from nn.mnist import MnistError, load_mnist
+
+    try:
+        return load_mnist(allow_download=False)
+    except MnistError:
+        if os.environ.get("CI"):
+            raise
+        pytest.skip("needs the real MNIST files, in $MNIST_DIR or .cache/mnist/")
+
+
+@pytest.fixture(scope="session")
+def screenshots(tmp_path_factory):
+    """Where browser tests save their screenshots: $SCREENSHOT_DIR, to keep and look at them,
+    else a folder in pytest's temporary directory (pytest keeps the last three runs')."""
+    folder = os.environ.get("SCREENSHOT_DIR")
+    if not folder:
+        return tmp_path_factory.mktemp("screenshots")
+    Path(folder).mkdir(parents=True, exist_ok=True)
+    return Path(folder)
 
 
 @pytest.fixture(scope="session")

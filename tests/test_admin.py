@@ -1,8 +1,13 @@
 """The admin: staff review labelled drawings, fix a label, delete junk; nobody else gets in."""
 
+import base64
+import io
+import re
+
 import pytest
 from django.contrib.auth.models import User
 from django.test import Client
+from PIL import Image
 
 from recognizer.models import Drawing
 from tests.helpers import make_drawing
@@ -48,3 +53,29 @@ def test_a_drawing_is_deleted(staff):
 def test_anonymous_visitors_are_sent_to_the_login_page():
     response = Client().get("/admin/recognizer/drawing/")
     assert response.status_code == 302 and "/admin/login/" in response["Location"]
+
+
+def change_page(staff, drawing) -> str:
+    return staff.get(f"/admin/recognizer/drawing/{drawing.pk}/change/").content.decode()
+
+
+def test_a_drawings_pen_strokes_show_as_a_picture_not_as_json(staff):
+    strokes = [[[0.25, 0.2], [0.75, 0.2], [0.45, 0.85]], [[0.3, 0.5]]]
+    html = change_page(staff, make_drawing(7, strokes=strokes))
+    assert '<svg class="pen-strokes"' in html
+    assert '<path d="M0.2500,0.2000 L0.7500,0.2000 L0.4500,0.8500"/>' in html
+    assert '<path d="M0.3000,0.5000 L0.3000,0.5000"/>' in html  # a lone point is a dot
+    assert "[[0.25" not in html and "0.75, 0.2" not in html
+
+
+def test_strokes_that_cannot_be_drawn_are_said_to_be_unreadable_not_a_server_error(staff):
+    html = change_page(staff, make_drawing(7, strokes=[["not a point"]]))
+    assert "unreadable strokes" in html
+
+
+def test_an_uploaded_photo_is_shown_as_it_was_sent(staff):
+    photo = io.BytesIO()
+    Image.new("RGB", (40, 30), "white").save(photo, "JPEG")
+    html = change_page(staff, make_drawing(7, image=photo.getvalue()))
+    shown = re.search(r'<img src="data:image/jpeg;base64,([^"]+)" width="280" alt="the image as sent">', html)
+    assert shown and base64.b64decode(shown.group(1)) == photo.getvalue()

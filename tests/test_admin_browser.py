@@ -5,13 +5,13 @@ import pytest
 from django.contrib.auth.models import User
 
 from recognizer.models import Drawing
-from tests.browser import SCREENSHOTS, open_page
+from tests.browser import open_page
 from tests.helpers import make_drawing
 
 pytestmark = [pytest.mark.browser, pytest.mark.storage, pytest.mark.usefixtures("transactional_db")]
 
 
-def test_a_reviewer_signs_in_and_fixes_a_label_from_the_list_without_csp_errors(browser, site):
+def test_a_reviewer_signs_in_and_fixes_a_label_from_the_list_without_csp_errors(browser, site, screenshots):
     User.objects.create_superuser("reviewer", "reviewer@example.com", "a-long-test-password")
     drawing = make_drawing(7, fill=255, predicted=1, model="cnn")
     page = open_page(browser, site + "/admin/recognizer/drawing/", viewport={"width": 1200, "height": 800})
@@ -25,8 +25,23 @@ def test_a_reviewer_signs_in_and_fixes_a_label_from_the_list_without_csp_errors(
     page.locator(".messagelist").wait_for()
     drawing.refresh_from_db()
     assert drawing.label == 1
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=SCREENSHOTS / "admin-list.png")
+    page.screenshot(path=screenshots / "admin-list.png")
     assert page.errors == [], "the admin logged errors (a CSP violation is one)"
     assert Drawing.objects.count() == 1
+    page.context.close()
+
+
+def test_at_1280_px_the_list_shows_every_column_unclipped(browser, site):
+    User.objects.create_superuser("reviewer", "reviewer@example.com", "a-long-test-password")
+    make_drawing(7, fill=255, predicted=1, model="cnn")
+    page = open_page(browser, site + "/admin/recognizer/drawing/", viewport={"width": 1280, "height": 800})
+    page.get_by_label("Username").fill("reviewer")
+    page.get_by_label("Password").fill("a-long-test-password")
+    page.get_by_role("button", name="Log in").click()
+    results = page.locator("#changelist .results")
+    results.wait_for()
+    assert results.evaluate("r => r.scrollWidth <= r.clientWidth"), "the table is wider than its box"
+    created, box = page.locator("#result_list tbody td").last.bounding_box(), results.bounding_box()
+    assert created["x"] + created["width"] <= box["x"] + box["width"] + 0.5
+    assert page.errors == []
     page.context.close()

@@ -5,7 +5,6 @@ from PIL import Image, ImageDraw
 
 from tests.browser import (
     ONE,
-    SCREENSHOTS,
     SEVEN,
     answer_to,
     canvas_box,
@@ -43,7 +42,7 @@ def test_the_preview_shows_the_numbers_the_network_read(page):
     assert 0 < sum(answer["input"]) < 784  # some ink, not all
 
 
-def test_a_one_drawn_by_touch_on_a_phone_is_recognised(browser, site):
+def test_a_one_drawn_by_touch_on_a_phone_is_recognised(browser, site, screenshots):
     page = open_page(
         browser,
         site,
@@ -56,8 +55,7 @@ def test_a_one_drawn_by_touch_on_a_phone_is_recognised(browser, site):
     assert prediction_after(page, 1) == "1"
     no_sideways_scroll = page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
     assert no_sideways_scroll
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=SCREENSHOTS / "draw-phone.png", full_page=True)
+    page.screenshot(path=screenshots / "draw-phone.png", full_page=True)
     assert page.errors == []
 
 
@@ -180,11 +178,10 @@ def test_a_blank_photo_says_no_digit_was_found_once(page, tmp_path):
     page.errors[:] = [e for e in page.errors if "status of 422" not in e]
 
 
-def test_the_page_looks_right_on_a_desktop(page):
+def test_the_page_looks_right_on_a_desktop(page, screenshots):
     draw_with_mouse(page, SEVEN)
     prediction_after(page, 1)
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=SCREENSHOTS / "draw-desktop.png", full_page=True)
+    page.screenshot(path=screenshots / "draw-desktop.png", full_page=True)
     assert page.get_by_test_id("canvas").evaluate("c => getComputedStyle(c).touchAction") == "none"
     ratio = page.evaluate("window.devicePixelRatio")
     box = canvas_box(page)

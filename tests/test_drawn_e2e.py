@@ -1,12 +1,9 @@
 """Drawn digits through the real page: MNIST test digits turned into pen strokes
 (bench/drawn.py) and replayed with the mouse; the page's automatic answer is read back."""
 
-import os
-
 import pytest
 
 from bench.drawn import VARIATIONS, place, strokes_of
-from nn.mnist import MnistError, load_mnist
 from tests.browser import draw_with_mouse
 
 pytestmark = pytest.mark.browser
@@ -14,13 +11,8 @@ DIGITS = 20
 
 
 @pytest.fixture(scope="module")
-def drawn():
-    try:
-        data = load_mnist(allow_download=False)
-    except MnistError as exc:
-        if os.environ.get("CI"):
-            raise
-        pytest.skip(f"MNIST not available here: {exc}")
+def drawn(mnist_data):
+    data = mnist_data
     plain = VARIATIONS[0]
     return [
         (place(strokes_of(image), plain), int(label))

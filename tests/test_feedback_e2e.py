@@ -9,7 +9,6 @@ from PIL import Image, ImageDraw
 from recognizer.models import Drawing
 from tests.browser import (
     ONE,
-    SCREENSHOTS,
     SEVEN,
     draw_with_mouse,
     draw_with_touch,
@@ -34,12 +33,11 @@ def tap_when_still(page, target) -> None:
     target.tap()
 
 
-def test_one_tap_confirms_a_right_answer_and_the_stats_page_counts_it(page, site):
+def test_one_tap_confirms_a_right_answer_and_the_stats_page_counts_it(page, site, screenshots):
     draw_with_mouse(page, SEVEN)
     assert prediction_after(page, 1) == "7"
     assert page.get_by_test_id("feedback-right").inner_text() == "Right, it's a 7"
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=SCREENSHOTS / "feedback-desktop.png")
+    page.screenshot(path=screenshots / "feedback-desktop.png")
     page.get_by_test_id("feedback-right").click()
     assert saved_status(page).startswith("Saved: a 7, as the network said. Thank you: the first drawing of 7")
     assert not page.get_by_test_id("feedback-right").is_visible()  # a second tap would count twice
@@ -91,7 +89,7 @@ def test_a_new_drawing_takes_the_offer_away_until_its_own_answer_arrives(page):
     assert page.get_by_test_id("feedback-status").inner_text() == ""
 
 
-def test_on_a_phone_a_touch_drawing_is_corrected_with_one_tap(browser, site):
+def test_on_a_phone_a_touch_drawing_is_corrected_with_one_tap(browser, site, screenshots):
     page = open_page(browser, site, viewport={"width": 390, "height": 844}, has_touch=True, is_mobile=True,
                      device_scale_factor=3)  # fmt: skip
     draw_with_touch(page, ONE)
@@ -100,7 +98,6 @@ def test_on_a_phone_a_touch_drawing_is_corrected_with_one_tap(browser, site):
     assert saved_status(page).startswith("Saved as a 4.")
     assert Drawing.objects.get().label == 4
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=SCREENSHOTS / "feedback-phone.png", full_page=True)
+    page.screenshot(path=screenshots / "feedback-phone.png", full_page=True)
     assert page.errors == []
     page.context.close()

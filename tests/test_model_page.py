@@ -8,7 +8,7 @@ from django.test import Client
 
 from nn.model_file import save_model
 from nn.network import Network
-from tests.browser import SCREENSHOTS, open_page
+from tests.browser import open_page
 
 
 def report_of(response):
@@ -41,7 +41,7 @@ def test_an_unknown_model_name_is_a_404():
 
 
 @pytest.mark.browser
-def test_the_model_page_draws_its_figures_and_opens_mistakes_in_a_real_browser(browser, site):
+def test_the_model_page_draws_its_figures_and_opens_mistakes_in_a_real_browser(browser, site, screenshots):
     page = open_page(browser, f"{site}/model", viewport={"width": 1200, "height": 900})
     assert page.locator('[data-field="accuracy"]').inner_text().endswith("%")
     assert page.locator(".confusion tbody tr").count() == 10
@@ -54,11 +54,113 @@ def test_the_model_page_draws_its_figures_and_opens_mistakes_in_a_real_browser(b
     page.get_by_role("button", name="Show me a random test digit").click()
     page.locator("[data-random][data-digit]").wait_for(timeout=10_000)
     assert "The network says" in page.locator("[data-random]").inner_text()
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=SCREENSHOTS / "model-desktop.png", full_page=True)
+    page.screenshot(path=screenshots / "model-desktop.png", full_page=True)
     phone = open_page(
         browser, f"{site}/model", viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True
     )
     assert phone.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
-    phone.screenshot(path=SCREENSHOTS / "model-phone.png", full_page=True)
+    phone.screenshot(path=screenshots / "model-phone.png", full_page=True)
     assert page.errors == [] and phone.errors == []
+
+
+def open_model_page(browser, site, width):
+    phone = {"is_mobile": True, "has_touch": True} if width < 500 else {}
+    return open_page(browser, f"{site}/model", viewport={"width": width, "height": 900}, **phone)
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("width", [360, 390, 1280])
+def test_the_confusion_matrix_fits_its_card_with_every_column_readable(browser, site, width):
+    page = open_model_page(browser, site, width)
+    wrap = page.locator(".matrix-wrap").bounding_box()
+    column_9 = page.locator(".confusion thead th").last
+    assert column_9.inner_text() == "9"
+    box = column_9.bounding_box()
+    assert box["x"] + box["width"] <= min(wrap["x"] + wrap["width"], width) + 0.5
+    # No count is cut off inside its cell, 1131 included.
+    clipped = page.evaluate(
+        """() => [...document.querySelectorAll('.confusion td')].filter((td) => {
+          const text = document.createRange();
+          text.selectNodeContents(td.querySelector('button') || td);
+          return text.getBoundingClientRect().width > td.clientWidth;
+        }).length"""
+    )
+    assert clipped == 0
+    assert page.errors == []
+    page.context.close()
+
+
+def expected_cell_label(count, truth, said):
+    times = "time" if count == 1 else "times"
+    return f"{count} {times} {'an' if truth == 8 else 'a'} {truth} was read as {said}"
+
+
+@pytest.mark.browser
+def test_a_screen_reader_hears_each_cell_in_words_that_agree(browser, site):
+    page = open_model_page(browser, site, 1280)
+    rows = page.evaluate(
+        """() => [...document.querySelectorAll('.confusion tbody tr')].map((tr) =>
+          [...tr.querySelectorAll('td')].map((td) => [td.textContent, td.querySelector('button')?.ariaLabel]))"""
+    )
+    for truth, row in enumerate(rows):
+        for said, (text, label) in enumerate(row):
+            if said != truth:
+                assert label == expected_cell_label(int(text or 0), truth, said)
+    page.context.close()
+
+
+def round_steps(values):
+    """The steps between ticks: equal, and 1, 2 or 5 times a power of ten."""
+    steps = np.diff(values)
+    assert np.allclose(steps, steps[0]), values
+    mantissa = steps[0] / 10 ** np.floor(np.log10(steps[0]))
+    return min(abs(mantissa - m) for m in (1, 2, 5)) < 1e-6
+
+
+@pytest.mark.browser
+def test_the_charts_have_round_ticks_and_legends_clear_of_the_lines(browser, site):
+    page = open_model_page(browser, site, 1280)
+    charts = page.evaluate(
+        """() => [...document.querySelectorAll('svg.chart')].map((svg) => ({
+          y: [...svg.querySelectorAll('text.tick[text-anchor="end"]')].map((t) => t.textContent),
+          x: [...svg.querySelectorAll('text.tick[text-anchor="middle"]')].map((t) => t.textContent),
+          plotTop: Math.min(...[...svg.querySelectorAll('line.grid')].map((l) => l.getBBox().y)),
+          lineTop: Math.min(...[...svg.querySelectorAll('path.series')].map((p) => p.getBBox().y)),
+          legendBottom: Math.max(...[...svg.querySelectorAll('text.legend')].map((t) => {
+            const b = t.getBBox(); return b.y + b.height; })),
+        }))"""
+    )
+    assert len(charts) == 2
+    for chart in charts:
+        y = [float(t.rstrip("%")) for t in chart["y"]]
+        x = [int(t) for t in chart["x"]]
+        assert round_steps(y) and round_steps(x), chart
+        assert chart["legendBottom"] < chart["plotTop"] <= chart["lineTop"] + 0.5, chart
+    assert charts[1]["y"][-1] == "100%"  # accuracy never goes past it
+    page.context.close()
+
+
+@pytest.mark.browser
+def test_per_digit_bars_are_the_share_read_wrong_on_a_labelled_scale_from_0(browser, site):
+    page = open_model_page(browser, site, 1280)
+    ticks = page.locator(".pc-ticks span").all_inner_texts()
+    assert ticks[0] == "0%" and round_steps([float(t.rstrip("%")) for t in ticks])
+    shares = page.evaluate(
+        """() => [...document.querySelectorAll('.per-class li:not(.pc-scale)')].map((li) =>
+          li.querySelector('.pc-fill').getBoundingClientRect().width /
+          li.querySelector('.pc-track').getBoundingClientRect().width)"""
+    )
+    accuracy = [float(t.rstrip("%")) for t in page.locator(".pc-value").all_inner_texts()]
+    top = float(ticks[-1].rstrip("%"))
+    assert np.allclose(shares, (100 - np.array(accuracy)) / top, atol=0.01)
+    page.context.close()
+
+
+@pytest.mark.browser
+def test_the_random_test_digit_card_shows_a_digit_without_a_click(browser, site):
+    page = open_model_page(browser, site, 390)
+    page.locator("[data-random] canvas").wait_for(timeout=5_000)
+    page.locator("[data-random][data-digit]").wait_for(timeout=10_000)
+    assert "The network says" in page.locator("[data-random]").inner_text()
+    assert page.errors == []
+    page.context.close()

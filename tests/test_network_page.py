@@ -10,7 +10,6 @@ from django.test import Client
 
 from recognizer import model_store
 from tests.browser import (
-    SCREENSHOTS,
     SEVEN,
     draw_with_mouse,
     draw_with_touch,
@@ -267,7 +266,7 @@ def test_a_drawing_made_on_the_drawing_page_is_carried_over(page, site):
 
 
 @pytest.mark.browser
-def test_the_page_looks_right_on_a_desktop(browser, site):
+def test_the_page_looks_right_on_a_desktop(browser, site, screenshots):
     page = open_network(browser, site, viewport={"width": 1200, "height": 900})
     wait_for_weights(page)
     draw_with_mouse(page, SEVEN)
@@ -275,14 +274,13 @@ def test_the_page_looks_right_on_a_desktop(browser, site):
     page.mouse.move(*hidden_neuron_point(page, 123))
     page.locator('[data-testid="neuron-panel"][data-neuron="123"]').wait_for(timeout=5_000)
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=SCREENSHOTS / "network-desktop.png", full_page=True)
+    page.screenshot(path=screenshots / "network-desktop.png", full_page=True)
     assert page.errors == []
     page.context.close()
 
 
 @pytest.mark.browser
-def test_on_a_phone_the_layout_stacks_and_a_tap_opens_a_neuron(browser, site):
+def test_on_a_phone_the_layout_stacks_and_a_tap_opens_a_neuron(browser, site, screenshots):
     phone = {"viewport": {"width": 390, "height": 844}, "has_touch": True, "is_mobile": True}
     page = open_network(browser, site, device_scale_factor=3, **phone)
     wait_for_weights(page)
@@ -292,8 +290,7 @@ def test_on_a_phone_the_layout_stacks_and_a_tap_opens_a_neuron(browser, site):
     pad = page.get_by_test_id("canvas").bounding_box()
     stage = page.locator("[data-stage]").bounding_box()
     assert stage["y"] > pad["y"] + pad["height"]  # stacked, not side by side
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=SCREENSHOTS / "network-phone.png", full_page=True)
+    page.screenshot(path=screenshots / "network-phone.png", full_page=True)
     page.touchscreen.tap(*hidden_neuron_point(page, 60))
     panel = page.locator('[data-testid="neuron-panel"][data-neuron="60"]')
     panel.wait_for(timeout=5_000)
@@ -301,7 +298,7 @@ def test_on_a_phone_the_layout_stacks_and_a_tap_opens_a_neuron(browser, site):
     assert panel.evaluate("p => p.getBoundingClientRect().top < innerHeight")  # opened on screen
     # The panel opens as a sheet at the bottom; the diagram scrolls up above it.
     wait_until(page, "Math.abs(document.querySelector('[data-stage]').getBoundingClientRect().top) < 2")
-    page.screenshot(path=SCREENSHOTS / "network-phone-neuron.png")
+    page.screenshot(path=screenshots / "network-phone-neuron.png")
     page.get_by_role("button", name="Close the neuron details").tap()
     page.locator('[data-testid="neuron-panel"][data-neuron=""]').wait_for(timeout=5_000)
     assert page.errors == []

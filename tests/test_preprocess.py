@@ -1,7 +1,5 @@
 """Golden behaviour of the MNIST-style preprocessing shared by canvas and uploads."""
 
-import os
-
 import numpy as np
 import pytest
 from PIL import Image, ImageDraw
@@ -99,11 +97,8 @@ def test_resampling_weights_sum_to_one_and_keep_flat_images_flat():
     np.testing.assert_allclose(resize(np.full((90, 60), 0.7), 20, 13), 0.7, rtol=1e-5)
 
 
-@pytest.mark.skipif(not os.environ.get("MNIST_DIR"), reason="set MNIST_DIR to the real MNIST files")
-def test_an_mnist_digit_blown_up_to_canvas_size_comes_back_as_nearly_itself():
-    from nn.mnist import load_mnist
-
-    images = load_mnist(allow_download=False).test_images[:200].astype(np.float32) / 255
+def test_an_mnist_digit_blown_up_to_canvas_size_comes_back_as_nearly_itself(mnist_data):
+    images = mnist_data.test_images[:200].astype(np.float32) / 255
     back = np.array([to_mnist(resize(x, 280, 280)) for x in images])
     assert np.abs(back - images).mean() < 0.04
     assert back.sum() / images.sum() == pytest.approx(1.0, abs=0.1)

@@ -1,28 +1,15 @@
 """The models the site ships with: they load safely and meet their accuracy targets."""
 
-import os
-
 import numpy as np
 import pytest
 
 from nn import DEFAULT_MODEL_PATH
 from nn.cnn import ConvNet
 from nn.evaluate import evaluate
-from nn.mnist import MnistError, load_mnist
 from nn.model_file import load_model
 
 MODELS = DEFAULT_MODEL_PATH.parent
 TARGETS = {"mlp": 0.992, "cnn": 0.994}  # MNIST test accuracy each must reach
-
-
-@pytest.fixture(scope="module")
-def mnist():
-    try:
-        return load_mnist(allow_download=False)
-    except MnistError as exc:
-        if os.environ.get("CI"):
-            raise
-        pytest.skip(f"MNIST not available here: {exc}")
 
 
 def test_the_shipped_mlp_is_a_784_250_10_sigmoid_network_with_softmax_output():
@@ -48,8 +35,8 @@ def test_each_shipped_model_records_how_it_was_trained(name):
 
 
 @pytest.mark.parametrize("name, target", TARGETS.items())
-def test_each_shipped_model_meets_its_mnist_test_accuracy_target(name, target, mnist):
+def test_each_shipped_model_meets_its_mnist_test_accuracy_target(name, target, mnist_data):
     model = load_model(MODELS / f"{name}.pkl")
-    result = evaluate(model.network, mnist.test_images, mnist.test_labels, model.deskewed)
+    result = evaluate(model.network, mnist_data.test_images, mnist_data.test_labels, model.deskewed)
     assert result["accuracy"] >= target
     assert result["accuracy"] == pytest.approx(model.meta["test_accuracy"], abs=1e-9)

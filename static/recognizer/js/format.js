@@ -9,5 +9,8 @@ export function percent(p) {
 /** 7 -> "a 7", 8 -> "an 8". */
 export const aDigit = (d) => `${Number(d) === 8 ? "an" : "a"} ${d}`;
 
+/** (1, "time") -> "1 time", (0, "time") -> "0 times". */
+export const plural = (n, noun) => `${n} ${n === 1 ? noun : `${noun}s`}`;
+
 /** -0.5 -> "−0.50", 0.5 -> "+0.50" (a real minus sign, so columns line up). */
 export const signed = (v, digits = 2) => `${v < 0 ? "−" : "+"}${Math.abs(v).toFixed(digits)}`;

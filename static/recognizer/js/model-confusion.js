@@ -1,12 +1,22 @@
 /** The confusion matrix as a table; a cell opens the test digits behind it. */
 
 import { decodeBase64Bytes, digitCanvas } from "./digit-image.js";
+import { aDigit, plural } from "./format.js";
+
+/** What a screen reader says for a cell: "1 time an 8 was read as 3". */
+const cellLabel = (count, truth, said) => `${plural(count, "time")} ${aDigit(truth)} was read as ${said}`;
 
 export function renderConfusion(table, confusion, onPick) {
   const max = Math.max(...confusion.flatMap((row, t) => row.filter((_, p) => p !== t)), 1);
   const head = table.createTHead().insertRow();
-  head.appendChild(document.createElement("th")).textContent = "true \\ said";
-  for (let p = 0; p < 10; p++) head.appendChild(document.createElement("th")).textContent = p;
+  const corner = head.appendChild(document.createElement("th"));
+  corner.className = "corner";
+  corner.append("true ↓", document.createElement("br"), "said →"); // rows: the true digit
+  for (let p = 0; p < 10; p++) {
+    const th = head.appendChild(document.createElement("th"));
+    th.scope = "col";
+    th.textContent = p;
+  }
   const body = table.createTBody();
   confusion.forEach((row, t) => {
     const tr = body.insertRow();
@@ -25,7 +35,7 @@ export function renderConfusion(table, confusion, onPick) {
       button.type = "button";
       button.textContent = count || "";
       button.disabled = count === 0;
-      button.setAttribute("aria-label", `${count} times a ${t} was read as ${p}`);
+      button.setAttribute("aria-label", cellLabel(count, t, p));
       button.style.setProperty("--heat", (count / max).toFixed(3));
       button.addEventListener("click", () => onPick(t, p));
     });

@@ -4,6 +4,7 @@ import { PredictApi } from "./api.js";
 import { decodeBase64Bytes, digitCanvas } from "./digit-image.js";
 import { lineChart } from "./model-charts.js";
 import { renderConfusion, showMistakes } from "./model-confusion.js";
+import { niceTicks, stepDecimals } from "./model-ticks.js";
 
 const report = JSON.parse(document.getElementById("model-report").textContent);
 const root = document.querySelector(".model-page");
@@ -68,16 +69,37 @@ function config() {
   ]);
 }
 
+/**
+ * Per digit, a bar of the share of its test images read wrong, on a labelled scale from 0:
+ * bars of accuracy from 0 would all look full, and from 95% they would exaggerate.
+ */
 function perClass() {
   const list = $("[data-per-class]");
+  const counts = report.confusion.map((row, d) => {
+    const n = row.reduce((a, b) => a + b, 0);
+    return { n, wrong: n - row[d] };
+  });
+  const share = counts.map(({ n, wrong }) => wrong / Math.max(n, 1));
+  const axis = niceTicks(0, Math.max(...share), { count: 3 });
+  const digits = stepDecimals(100 * axis.step);
+  const at = (v) => `${(100 * v) / axis.hi}%`;
   report.per_class_accuracy.forEach((acc, d) => {
     const li = list.appendChild(document.createElement("li"));
-    li.innerHTML = '<span class="pc-digit"></span><span class="pc-track"><span class="pc-fill"></span></span><span class="pc-value"></span>';
+    li.innerHTML = '<span class="pc-digit"></span><span class="pc-track" aria-hidden="true"><span class="pc-fill"></span></span><span class="pc-value"></span>';
     li.querySelector(".pc-digit").textContent = d;
     li.querySelector(".pc-value").textContent = pct(acc);
-    // The scale starts at 95% so the differences between digits are visible.
-    li.querySelector(".pc-fill").style.width = `${Math.max(0, (acc - 0.95) / 0.05) * 100}%`;
+    li.querySelector(".pc-fill").style.width = at(share[d]);
+    li.title = `${counts[d].wrong} of ${counts[d].n} test ${d}s read wrong`;
   });
+  const scale = list.appendChild(document.createElement("li"));
+  scale.className = "pc-scale";
+  scale.setAttribute("aria-hidden", "true");
+  scale.innerHTML = '<span></span><span class="pc-ticks"></span><span></span>';
+  for (const v of axis.values) {
+    const tick = scale.querySelector(".pc-ticks").appendChild(document.createElement("span"));
+    tick.textContent = `${Number((100 * v).toFixed(digits))}%`; // 0%, 0.5%, 1%
+    tick.style.left = at(v);
+  }
 }
 
 function curves() {
@@ -85,7 +107,6 @@ function curves() {
   if (!history.length) return;
   $('[data-chart="loss"]').appendChild(
     lineChart([{ name: "loss", values: history.map((e) => e.loss), className: "loss" }], {
-      format: (v) => v.toFixed(3),
       title: "training loss per epoch",
     }),
   );
@@ -94,7 +115,7 @@ function curves() {
     { name: "validation", values: history.map((e) => e.val_accuracy), className: "val" },
   ];
   $('[data-chart="accuracy"]').appendChild(
-    lineChart(accuracy, { format: (v) => pct(v, 1), title: "training and validation accuracy per epoch" }),
+    lineChart(accuracy, { percent: true, title: "training and validation accuracy per epoch" }),
   );
 }
 
@@ -128,3 +149,4 @@ perClass();
 curves();
 renderConfusion($("[data-confusion]"), report.confusion, (t, p) => showMistakes($("[data-mistakes]"), report.misclassified, t, p));
 $('[data-action="random"]').addEventListener("click", randomDigit);
+randomDigit(); // the card shows a digit from the start, not an empty space
