@@ -12,6 +12,7 @@ import numpy as np
 import pytest
 
 from nn import handwriting as hw
+from nn.evaluate import expected_calibration_error
 from recognizer.services import mnist_pixels
 
 SEVEN = [[[10, 10], [90, 10], [40, 210]]]  # device units, y down: 80 wide, 200 tall
@@ -219,6 +220,15 @@ def test_a_folder_named_but_not_there_is_an_error_saying_who_named_it(tmp_path, 
         hw.find_folder()
     with pytest.raises(hw.HandwritingError, match=f"{hw.FLAG} names .*gone"):
         hw.find_folder(str(tmp_path / "gone"))
+
+
+def test_the_calibration_error_is_nil_when_confidence_matches_accuracy_and_the_gap_when_not():
+    confidence = np.array([0.8] * 10 + [0.99] * 10)  # two bins of ten answers
+    honest = np.array([True] * 8 + [False] * 2 + [True] * 10)  # 80% and 100% right: ~ as sure
+    assert expected_calibration_error(confidence, honest) == pytest.approx(0.5 * 0.01)
+    proud = np.array([True] * 8 + [False] * 2 + [True] * 5 + [False] * 5)  # 99% sure, half right
+    assert expected_calibration_error(confidence, proud) == pytest.approx(0.5 * 0.49)
+    assert expected_calibration_error(np.array([1.0]), np.array([True])) == 0.0  # top bin holds 1.0
 
 
 @pytest.mark.skipif(not os.environ.get(hw.ENV_VAR), reason=f"set {hw.ENV_VAR} to the real handwriting folder")
