@@ -7,6 +7,8 @@ models side by side on MNIST and on held-out labelled drawings from the site.
 With two or more models, each after the first is compared with the first: ship it only if
 it is better on everything measured, MNIST and (with --extra-data) the held-out drawings.
 Without a MODEL it evaluates nn.DEFAULT_MODEL_PATH, the model the site answers with by default.
+
+`expected_calibration_error` says how far a model's confidence strays from its accuracy.
 """
 
 from __future__ import annotations
@@ -23,6 +25,8 @@ from .model_file import ModelFileError, load_model
 from .network import Classifier
 from .preprocess import network_inputs
 
+BINS = 15  # confidence bins of the expected calibration error
+
 
 def evaluate(network: Classifier, images: np.ndarray, labels: np.ndarray, deskewed: bool = False) -> dict:
     """Accuracy, per-class accuracy and confusion[true][predicted] as plain Python data."""
@@ -38,6 +42,15 @@ def evaluate(network: Classifier, images: np.ndarray, labels: np.ndarray, deskew
         "confusion": confusion.tolist(),
         "predicted": predicted,
     }
+
+
+def expected_calibration_error(confidence: np.ndarray, correct: np.ndarray, bins: int = BINS) -> float:
+    """Sum over equal-width confidence bins of |accuracy - mean confidence|, weighted by the
+    bin's share of the answers. confidence, correct: (N,)."""
+    which = np.minimum((confidence * bins).astype(int), bins - 1)  # (N,): the bin of each answer
+    count = np.bincount(which, minlength=bins)  # (B,)
+    gap = np.bincount(which, correct - confidence, minlength=bins)  # (B,): sum of (hit - confidence)
+    return float(np.abs(gap).sum() / max(count.sum(), 1))
 
 
 def example_digits(images, labels, predicted, rng: np.random.Generator, sample: int = 100) -> dict:

@@ -1,0 +1,192 @@
+"""Accuracy on real people's handwriting, on writers no model was trained on.
+
+    python bench/bench_hands.py [MODEL ...] [--handwriting-dir FOLDER] [--data-dir FOLDER]
+                                [--sheets FOLDER] [--split test]
+
+For each model (default: every nn/models/*.pkl), on the writer-held-out split of the real
+sets (nn/handwriting.py): accuracy per set, per UNIPEN site, for UNIPEN's checked and
+unchecked labels, and per digit; the ten most frequent confusions; how often a "sure"
+answer is wrong and the expected calibration error; and the same for MNIST's test set.
+The wrong answers go on a contact sheet (a PNG per model) to look at.
+
+Drawings are made exactly as a request's: strokes through nn.raster.draw and from_mask,
+Semeion's scans through to_mnist, then network_inputs and the network's predict_proba.
+"""
+
+from __future__ import annotations
+
+import argparse
+import collections
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+import numpy as np  # noqa: E402
+from PIL import Image, ImageDraw  # noqa: E402
+
+from nn import handwriting  # noqa: E402
+from nn.evaluate import BINS, expected_calibration_error  # noqa: E402
+from nn.mnist import load_mnist  # noqa: E402
+from nn.model_file import load_model  # noqa: E402
+from nn.preprocess import as_float, network_inputs  # noqa: E402
+
+SURE = (0.90, 0.60)  # "sure" as the issue measures it, and the page's sure state (result.js)
+BATCH = 2000
+TILE, CAPTION, COLUMNS = 84, 24, 16  # contact sheet: 28x28 at 3x, two lines of text under it
+
+
+def probabilities(model, images: np.ndarray) -> np.ndarray:
+    """(N, 28, 28) MNIST-form images -> (N, 10) the model's probabilities, batch by batch."""
+    parts = [
+        model.network.predict_proba(
+            network_inputs(images[i : i + BATCH], model.deskewed).astype(model.network.dtype)
+        )
+        for i in range(0, len(images), BATCH)
+    ]
+    return np.concatenate(parts)
+
+
+def honesty(probs: np.ndarray, labels: np.ndarray) -> list[str]:
+    """How often sure answers are wrong, and the expected calibration error."""
+    confidence, correct = probs.max(axis=1), probs.argmax(axis=1) == labels  # (N,), (N,)
+    lines = []
+    for level in SURE:
+        sure = confidence >= level
+        wrong = int((sure & ~correct).sum())
+        lines.append(
+            f"  answers >= {100 * level:.0f}% sure: {int(sure.sum())} of {len(labels)}, "
+            f"{wrong} wrong ({100 * wrong / max(int(sure.sum()), 1):.2f}% of them; "
+            f"{wrong} of {int((~correct).sum())} wrong answers)"
+        )
+    lines.append(
+        f"  expected calibration error ({BINS} bins): {100 * expected_calibration_error(confidence, correct):.2f}%"
+    )
+    return lines
+
+
+def accuracy_by(keys: list, correct: np.ndarray) -> list[str]:
+    """One line per key: how many, and the accuracy on them."""
+    groups = collections.defaultdict(list)
+    for key, hit in zip(keys, correct, strict=True):
+        groups[key].append(hit)
+    return [
+        f"    {key!s:<12}{100 * np.mean(hits):7.2f}%  of {len(hits)}" for key, hits in sorted(groups.items())
+    ]
+
+
+def confusions(labels: np.ndarray, predicted: np.ndarray, top: int = 10) -> list[tuple[tuple[int, int], int]]:
+    """The most frequent (true, said) pairs among the wrong answers, with their counts."""
+    wrong = labels != predicted
+    return collections.Counter(
+        zip(labels[wrong].tolist(), predicted[wrong].tolist(), strict=True)
+    ).most_common(top)
+
+
+def report(probs: np.ndarray, labels: np.ndarray, samples: list) -> list[str]:
+    predicted = probs.argmax(axis=1)
+    correct = predicted == labels
+    unipen = [i for i, s in enumerate(samples) if s.set == "unipen"]
+    lines = [f"  all real writers: {100 * correct.mean():.2f}% of {len(labels)}", "  per set:"]
+    lines += accuracy_by([s.set for s in samples], correct)
+    lines += ["  per UNIPEN site:", *accuracy_by([samples[i].site for i in unipen], correct[unipen])]
+    checked = ["checked" if samples[i].checked else "unchecked" for i in unipen]
+    lines += ["  UNIPEN labels:", *accuracy_by(checked, correct[unipen])]
+    lines += ["  per digit:", *accuracy_by(labels.tolist(), correct)]
+    pairs = confusions(labels, predicted)
+    lines.append(
+        "  most frequent confusions (true -> said): " + ", ".join(f"{t}->{p} {n}" for (t, p), n in pairs)
+    )
+    writers = collections.Counter(s.writer for s, hit in zip(samples, correct, strict=True) if not hit)
+    lines.append("  writers with the most wrong: " + ", ".join(f"{w} {n}" for w, n in writers.most_common(5)))
+    return lines + honesty(probs, labels)
+
+
+def contact_sheet(
+    images: np.ndarray, samples: list, probs: np.ndarray, labels: np.ndarray, path: Path
+) -> int:
+    """Write the wrong answers as a PNG, the most frequent confusions first, each tile the
+    network's 28x28 input captioned with the digit, the answer, its confidence and the UNIPEN
+    site or the set. Returns how many."""
+    predicted, confidence = probs.argmax(axis=1), probs.max(axis=1)
+    wrong = np.flatnonzero(predicted != labels)
+    frequency = collections.Counter(zip(labels[wrong], predicted[wrong], strict=True))
+    order = sorted(
+        wrong, key=lambda i: (-frequency[labels[i], predicted[i]], labels[i], predicted[i], -confidence[i])
+    )
+    rows = max(1, -(-len(order) // COLUMNS))
+    sheet = Image.new("L", (COLUMNS * TILE, rows * (TILE + CAPTION)), 40)
+    draw = ImageDraw.Draw(sheet)
+    for n, i in enumerate(order):
+        x, y = (n % COLUMNS) * TILE, (n // COLUMNS) * (TILE + CAPTION)
+        tile = Image.fromarray((255 * as_float(images[i])).astype(np.uint8)).resize(
+            (TILE, TILE), Image.NEAREST
+        )
+        sheet.paste(tile, (x, y))
+        caption = f"{labels[i]} said {predicted[i]} {100 * confidence[i]:.0f}%\n{samples[i].site}"
+        draw.text((x + 2, y + TILE), caption, fill=255, spacing=1)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    sheet.save(path)
+    return len(order)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("models", nargs="*", help="model files (default: every nn/models/*.pkl)")
+    parser.add_argument(
+        handwriting.FLAG, dest="handwriting_dir", help=f"the real sets (else ${handwriting.ENV_VAR})"
+    )
+    parser.add_argument("--data-dir", help="folder with the MNIST files (else MNIST_DIR, else the cache)")
+    parser.add_argument(
+        "--sheets", default="/tmp", help="folder for the contact sheets (default %(default)s)"
+    )
+    parser.add_argument("--split", default="test", choices=list(handwriting.SPLITS), help="which writers")
+    args = parser.parse_args()
+    paths = args.models or sorted(
+        str(p) for p in (Path(__file__).parent.parent / "nn" / "models").glob("*.pkl")
+    )
+    models = {Path(p).stem: load_model(p) for p in paths}
+    try:
+        real = real_writers(handwriting.find_folder(args.handwriting_dir), args.split)
+    except handwriting.HandwritingError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    mnist = load_mnist(args.data_dir)
+    for name, model in models.items():
+        measure(name, model, mnist, real, args)
+    return 0
+
+
+def measure(name: str, model, mnist, real, args) -> None:
+    """Print one model's figures on MNIST's test set and on the real writers, and write its sheet."""
+    print(f"== {name} ({model.meta.get('architecture', model.meta.get('kind', ''))})")
+    probs = probabilities(model, mnist.test_images)
+    print(f"  MNIST test: {100 * (probs.argmax(axis=1) == mnist.test_labels).mean():.2f}% of {len(probs)}")
+    print("\n".join(honesty(probs, mnist.test_labels)))
+    if real is None:
+        return
+    samples, images, labels = real
+    probs = probabilities(model, images)
+    print(f"  real writers ({args.split} split):")
+    print("\n".join(report(probs, labels, samples)))
+    path = Path(args.sheets) / f"hands-wrong-{name}.png"
+    print(f"  contact sheet of {contact_sheet(images, samples, probs, labels, path)} wrong answers: {path}")
+
+
+def real_writers(folder: Path | None, split: str):
+    """(samples, (N, 28, 28) images, (N,) labels) of one split's writers, or None (said why)."""
+    if folder is None:
+        print(handwriting.not_found_message())
+        return None
+    missing = handwriting.absent(folder)
+    if missing:
+        print(f"{folder} lacks {', '.join(missing)}: measuring on the rest")
+    samples = handwriting.split(handwriting.load_digits(folder), split)
+    writers = collections.Counter(s.set for s in {s.writer: s for s in samples}.values())
+    listed = ", ".join(f"{k} {n}" for k, n in sorted(writers.items()))
+    print(f"{split} split: {len(samples)} digits; writers: {listed} (a Semeion writer: a group of 10 or 20)")
+    return samples, handwriting.mnist_images(samples), handwriting.labels(samples)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

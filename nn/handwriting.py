@@ -1,0 +1,253 @@
+"""Real people's handwritten digits beyond MNIST, read from a folder, split by writer.
+
+The sets (UNIPEN, Chars74K, NumberPad, Semeion; see the README for sources and citations)
+are not part of the project: a folder holding them is named by the --handwriting-dir flag
+or the HANDWRITING_DIR environment variable, and nothing is downloaded. Without either,
+`find_folder` says None and the caller goes on with MNIST alone.
+
+Pen sets (`*.jsonl.gz`: one JSON object a line with `label`, `writer`, `strokes` in device
+units, y down) are scaled into the pad's unit coordinates by each drawing's bounding box,
+aspect kept, as if drawn on the pad at a typical size in its middle; they are then drawn
+as a request's strokes are (nn/raster.py, then from_mask). Semeion's 16x16 scans go
+through the image path (to_mnist), on a paper margin.
+
+UNIPEN's `checked: false` rows (labels its curators did not verify) are kept, flagged in
+`Sample.checked`: they are more than half of UNIPEN and all of ten of its seventeen sites,
+Spain's among them, and only a few are wrong; reports give their accuracy apart.
+
+Writers: every split is by writer, never by drawing, so that test writers are never
+trained on. A writer's side is a hash of its qualified id (the collection and the writer,
+e.g. `unipen/val/w023`): deterministic, and a writer keeps its side when rows are added.
+Chars74K's letters share its digits' writers, so a writer's letters go the same way.
+Semeion has no writer ids, and despite its README its file is not ordered by writer: it
+holds six groups of 10 or 20 writers, each ordered by digit (all the group's zeros, then
+its ones, ...). A group is the only unit sure to keep a writer on one side, so it stands
+for a writer there.
+"""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import json
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from . import raster
+from .preprocess import SIDE, from_mask, to_mnist
+
+ENV_VAR = "HANDWRITING_DIR"  # the folder holding the sets
+FLAG = "--handwriting-dir"  # the same, on a command line; it wins over the variable
+FILES = {  # digit set -> its file in the folder
+    "unipen": "unipen-1a.jsonl.gz",
+    "chars74k": "chars74k.jsonl.gz",
+    "numberpad": "numberpad.jsonl.gz",
+    "semeion": "semeion.data",
+}
+LETTERS_FILE = "chars74k-letters.jsonl.gz"  # not digits: material for saying "not a digit"
+LETTERS_COLLECTION = "chars74k"  # whose writers wrote the letters
+DIGIT_LIKE = frozenset("OolISsZzBgqbG")  # letters that a digit may look like (the data's README)
+SPLITS = {"train": 0.70, "validation": 0.15, "test": 0.15}  # fractions of the writers
+SPLIT_ENDS = np.cumsum(list(SPLITS.values()))  # (3,): where each side's share of [0, 1) ends
+TYPICAL_SIZE = 0.65  # a digit's longer side on the pad, as a fraction of the pad's side
+SEMEION_SIDE = 16
+SEMEION_MARGIN = 2  # pixels of paper around a scan: its digits touch the 16x16 box
+
+
+class HandwritingError(Exception):
+    """The handwriting folder or one of its files is missing or malformed; the message says which."""
+
+
+@dataclass(frozen=True, eq=False)
+class Sample:
+    label: int | str  # a digit 0-9, or a letter from the letters file
+    writer: str  # qualified, unique across sets: "unipen/val/w023", "semeion/group3"
+    set: str  # "unipen", "chars74k", "numberpad", "semeion" or "chars74k-letters"
+    site: str  # UNIPEN's contributing lab; the set's name elsewhere
+    checked: bool = True  # False for UNIPEN labels its curators did not verify
+    strokes: tuple[np.ndarray, ...] | None = None  # pen sets: (M, 2) points, unit coordinates
+    image: np.ndarray | None = None  # Semeion: (16, 16) bool, ink True
+
+
+def find_folder(flag: str | None = None) -> Path | None:
+    """The handwriting folder: the flag's, else $HANDWRITING_DIR's; None when neither names
+    one (MNIST alone). A folder that is named but is not there is an error, not a fallback."""
+    value, source = (flag, FLAG) if flag else (os.environ.get(ENV_VAR), ENV_VAR)
+    if not value:
+        return None
+    folder = Path(value)
+    if not folder.is_dir():
+        raise HandwritingError(f"{source} names {folder}, which is not a folder")
+    return folder
+
+
+def not_found_message() -> str:
+    return (
+        f"no real handwriting: set {ENV_VAR} or pass {FLAG} to a folder holding "
+        f"{', '.join(FILES.values())} (the README says where to get them); MNIST alone"
+    )
+
+
+def absent(folder: Path) -> list[str]:
+    """The digit sets' files that the folder lacks."""
+    return [file for file in FILES.values() if not (folder / file).is_file()]
+
+
+def load_digits(folder: Path) -> list[Sample]:
+    """Every digit set whose file is in the folder (at least one must be)."""
+    present = [name for name, file in FILES.items() if (folder / file).is_file()]
+    if not present:
+        raise HandwritingError(f"{folder} holds none of {', '.join(FILES.values())}")
+    samples = []
+    for name in present:
+        path = folder / FILES[name]
+        samples += load_semeion(path) if name == "semeion" else load_pen(path, name)
+    return samples
+
+
+def load_letters(folder: Path) -> list[Sample]:
+    """Chars74K's letters: never digits, labelled with the letter."""
+    path = folder / LETTERS_FILE
+    if not path.is_file():
+        raise HandwritingError(f"{path} not found")
+    return load_pen(path, "chars74k-letters", collection=LETTERS_COLLECTION, letters=True)
+
+
+def load_pen(path: Path, name: str, collection: str | None = None, letters: bool = False) -> list[Sample]:
+    """A `.jsonl.gz` pen set: each drawing scaled into unit coordinates."""
+    samples = []
+    for number, row in json_rows(path):
+        try:
+            samples.append(pen_sample(row, name, collection or name, letters))
+        except (KeyError, TypeError, ValueError) as exc:
+            raise HandwritingError(f"{path}, line {number}: {exc}") from None
+    return samples
+
+
+def json_rows(path: Path) -> Iterator[tuple[int, dict]]:
+    """(line number, object) for each non-empty line of a gzipped JSON-lines file."""
+    try:
+        with gzip.open(path, "rt", encoding="utf-8") as lines:
+            for number, line in enumerate(lines, 1):
+                if line.strip():
+                    yield number, json.loads(line)
+    except (OSError, EOFError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise HandwritingError(f"{path} is not gzipped JSON lines ({exc})") from None
+
+
+def pen_sample(row: dict, name: str, collection: str, letters: bool) -> Sample:
+    label, writer, checked = row["label"], row["writer"], row.get("checked", True)
+    if letters != isinstance(label, str):
+        raise ValueError(f"label {label!r} is not a {'letter' if letters else 'digit'}")
+    if letters and not (len(label) == 1 and label.isalpha()):
+        raise ValueError(f"label {label!r} is not a letter")
+    if not letters and (type(label) is not int or not 0 <= label <= 9):
+        raise ValueError(f"label {label!r} is not a digit 0-9")
+    if not isinstance(writer, str) or not writer or type(checked) is not bool:
+        raise ValueError("a writer must be a non-empty string, checked true or false")
+    return Sample(
+        label=label,
+        writer=qualified(collection, writer),
+        set=name,
+        site=str(row.get("site") or name),
+        checked=checked,
+        strokes=to_unit(row["strokes"]),
+    )
+
+
+def qualified(collection: str, writer: str) -> str:
+    """A writer id unique across sets: prefixed with its collection unless it already is."""
+    return writer if writer.startswith(f"{collection}/") else f"{collection}/{writer}"
+
+
+def to_unit(strokes: list) -> tuple[np.ndarray, ...]:
+    """Strokes of [x, y] points in device units (y down) -> (M, 2) float arrays in the pad's
+    unit coordinates: the drawing's bounding box scaled, aspect kept, so its longer side is
+    TYPICAL_SIZE, and centred on the pad. A lone dot lands in the middle."""
+    arrays = [np.asarray(s, dtype=np.float64).reshape(-1, 2) for s in strokes]
+    arrays = [a for a in arrays if len(a)]
+    if not arrays or not all(np.isfinite(a).all() for a in arrays):
+        raise ValueError("a drawing needs finite points")
+    points = np.concatenate(arrays)  # (P, 2)
+    low, high = points.min(axis=0), points.max(axis=0)  # (2,), (2,)
+    extent = (high - low).max()
+    scale = TYPICAL_SIZE / extent if extent > 0 else 1.0
+    return tuple((a - (low + high) / 2) * scale + 0.5 for a in arrays)
+
+
+def load_semeion(path: Path) -> list[Sample]:
+    """semeion.data: per line 256 pixels (0 or 1, a 16x16 image row by row) and 10 one-hot
+    label values. A new group of writers starts where the digits start again from a lower one."""
+    samples, group, previous = [], 0, -1
+    lines = path.read_text(encoding="ascii", errors="replace").splitlines()
+    for number, line in enumerate(lines, 1):
+        if not line.strip():
+            continue
+        pixels, label = semeion_row(line, f"{path}, line {number}")
+        if label < previous:
+            group += 1
+        previous = label
+        samples.append(
+            Sample(label, f"semeion/group{group}", "semeion", "semeion", image=pixels.astype(bool))
+        )
+    return samples
+
+
+def semeion_row(line: str, where: str) -> tuple[np.ndarray, int]:
+    """One line of semeion.data -> ((16, 16) 0/1 pixels, the digit)."""
+    try:
+        values = np.array(line.split(), dtype=np.float64)  # (266,)
+    except ValueError:
+        raise HandwritingError(f"{where}: not numbers") from None
+    if len(values) != SEMEION_SIDE**2 + 10 or not np.isin(values, (0.0, 1.0)).all():
+        raise HandwritingError(f"{where}: expected 266 values, each 0 or 1")
+    pixels, one_hot = values[: SEMEION_SIDE**2], values[SEMEION_SIDE**2 :]
+    if one_hot.sum() != 1:
+        raise HandwritingError(f"{where}: the last 10 values must mark exactly one digit")
+    return pixels.reshape(SEMEION_SIDE, SEMEION_SIDE), int(one_hot.argmax())
+
+
+def side(writer: str) -> str:
+    """The split a writer belongs to ("train", "validation" or "test"), from a hash of its
+    qualified id: the same on every machine, and independent of every other writer."""
+    digest = hashlib.sha256(writer.encode("utf-8")).digest()
+    where = int.from_bytes(digest[:8], "big") / 2**64  # uniform in [0, 1)
+    names = list(SPLITS)
+    return names[min(int(np.searchsorted(SPLIT_ENDS, where, side="right")), len(names) - 1)]
+
+
+def split(samples: list[Sample], name: str) -> list[Sample]:
+    """The samples whose writers are on the named side."""
+    if name not in SPLITS:
+        raise ValueError(f"unknown split {name!r}: one of {', '.join(SPLITS)}")
+    return [s for s in samples if side(s.writer) == name]
+
+
+def mnist_form(sample: Sample, pen_width: float = raster.PEN_WIDTH) -> np.ndarray | None:
+    """A sample in MNIST's (28, 28) form, made as serving makes it, or None if no ink is
+    found: strokes drawn with the page's pen then from_mask; a scan through to_mnist."""
+    if sample.strokes is not None:
+        return from_mask(raster.draw(sample.strokes, pen_width))
+    return to_mnist(paper(sample.image))
+
+
+def paper(image: np.ndarray) -> np.ndarray:
+    """A (16, 16) bool scan -> (20, 20) uint8 grey levels: dark ink on white paper, with a
+    margin, as a photo of it would be (the preprocessing finds the paper on the border)."""
+    return np.pad(np.where(image, 0, 255).astype(np.uint8), SEMEION_MARGIN, constant_values=255)
+
+
+def mnist_images(samples: list[Sample], pen_width: float = raster.PEN_WIDTH) -> np.ndarray:
+    """(N, 28, 28) float32 MNIST-form inputs; all zero where no ink was found."""
+    blank = np.zeros((SIDE, SIDE), np.float32)
+    forms = (mnist_form(s, pen_width) for s in samples)
+    return np.array([blank if f is None else f for f in forms], dtype=np.float32).reshape(-1, SIDE, SIDE)
+
+
+def labels(samples: list[Sample]) -> np.ndarray:
+    """(N,) int64 digits of digit samples."""
+    return np.array([s.label for s in samples], dtype=np.int64)
