@@ -11,8 +11,8 @@ DJANGO_STATIC_ROOT    where collectstatic puts the files (default: staticfiles/)
 DIGITS_MODEL          the model that answers by default (default: nn/models/cnn.pkl)
 DJANGO_TIME_ZONE      the admin's time zone (default: UTC)
 DATABASE_URL          where labelled drawings are kept (default: sqlite:///db.sqlite3)
-FEEDBACK_RATE_LIMIT   labelled drawings one client may send per minute (default: 20)
-FEEDBACK_MAX_DRAWINGS labelled drawings kept at most; more are refused (default: 100000)
+LABELLED_DRAWINGS_PER_MINUTE   labelled drawings one client may send per minute (default: 20)
+LABELLED_DRAWINGS_MAX labelled drawings kept at most; more are refused (default: 100000)
 PREDICT_RATE_LIMIT    predictions one client may ask for per minute, at the proxy (default: 600)
 LOG_LEVEL             DEBUG, INFO, WARNING, ERROR or CRITICAL (default: INFO)
 """
@@ -179,10 +179,12 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = MAX_REQUEST_BYTES  # keep uploads in memory: they 
 PREDICT_RATE_LIMIT = env_int("PREDICT_RATE_LIMIT", 600, minimum=1)
 PREDICT_CONCURRENCY_LIMIT = 8
 
-# --- feedback: labelled drawings --------------------------------------------------------
-FEEDBACK_RATE_LIMIT = env_int("FEEDBACK_RATE_LIMIT", 20, minimum=1)  # per client, per minute
-FEEDBACK_MAX_DRAWINGS = env_int("FEEDBACK_MAX_DRAWINGS", 100_000, minimum=1)  # then 507: storage is full
-FEEDBACK_RATE_WINDOW = 60  # seconds
+# --- labelled drawings -----------------------------------------------------------------
+LABELLED_DRAWINGS_PER_MINUTE = env_int(
+    "LABELLED_DRAWINGS_PER_MINUTE", 20, minimum=1
+)  # per client, per minute
+LABELLED_DRAWINGS_MAX = env_int("LABELLED_DRAWINGS_MAX", 100_000, minimum=1)  # then 507: storage is full
+LABELLED_DRAWINGS_WINDOW = 60  # seconds
 
 # --- logs -------------------------------------------------------------------------------
 # Timestamped, levelled lines on stderr (gunicorn's error log, so one place). A 500 is logged

@@ -2,10 +2,10 @@
 models side by side on MNIST and on held-out labelled drawings from the site.
 
     python -m nn.evaluate [MODEL] [--data-dir FOLDER]
-    python -m nn.evaluate SHIPPED CANDIDATE --extra-data FOLDER [--extra-holdout 0.2]
+    python -m nn.evaluate SHIPPED CANDIDATE --labelled-drawings FOLDER [--labelled-holdout 0.2]
 
 With two or more models, each after the first is compared with the first: ship it only if
-it is better on everything measured, MNIST and (with --extra-data) the held-out drawings.
+it is better on everything measured, MNIST and (with --labelled-drawings) the held-out drawings.
 Without a MODEL it evaluates nn.DEFAULT_MODEL_PATH, the model the site answers with by default.
 
 `expected_calibration_error` says how far a model's confidence strays from its accuracy.
@@ -19,7 +19,7 @@ import sys
 import numpy as np
 
 from . import DEFAULT_MODEL_PATH
-from .extra_data import load_extra, split_extra
+from .labelled_drawings import load_labelled_drawings, split_labelled_drawings
 from .mnist import MnistError, load_mnist
 from .model_file import ModelFileError, load_model
 from .network import Classifier
@@ -80,12 +80,12 @@ def format_report(result: dict) -> str:
 
 
 def format_side_by_side(rows) -> str:
-    """rows: (model, MNIST result, held-out feedback result or None, held-out count)."""
+    """rows: (model, MNIST result, held-out labelled-drawing result or None, held-out count)."""
     width = max(len(r[0]) for r in rows)
-    lines = [f"{'model':<{width}}  {'MNIST test':>10}  {'feedback (held out)':>20}"]
+    lines = [f"{'model':<{width}}  {'MNIST test':>10}  {'labelled (held out)':>20}"]
     for name, mnist, held, n in rows:
-        feedback = f"{100 * held['accuracy']:.2f}% of {n}" if held else "no drawings"
-        lines.append(f"{name:<{width}}  {100 * mnist['accuracy']:>9.2f}%  {feedback:>20}")
+        labelled = f"{100 * held['accuracy']:.2f}% of {n}" if held else "no drawings"
+        lines.append(f"{name:<{width}}  {100 * mnist['accuracy']:>9.2f}%  {labelled:>20}")
     return "\n".join(lines)
 
 
@@ -109,14 +109,14 @@ def verdict(candidate, shipped) -> str:
     return f"{name} {how.format(name0)}"
 
 
-def compare(paths: list[str], models: list, data, extra_held) -> str:
+def compare(paths: list[str], models: list, data, labelled_held) -> str:
     rows = []
     for path, model in zip(paths, models, strict=True):
         held = None
-        if extra_held is not None and len(extra_held[1]):
-            held = evaluate(model.network, *extra_held, model.deskewed)
+        if labelled_held is not None and len(labelled_held[1]):
+            held = evaluate(model.network, *labelled_held, model.deskewed)
         test = evaluate(model.network, data.test_images, data.test_labels, model.deskewed)
-        rows.append((path, test, held, 0 if extra_held is None else len(extra_held[1])))
+        rows.append((path, test, held, 0 if labelled_held is None else len(labelled_held[1])))
     lines = [format_side_by_side(rows)]
     lines += [verdict(row, rows[0]) for row in rows[1:]]
     return "\n".join(lines)
@@ -133,18 +133,24 @@ def main(argv=None) -> int:
     )
     parser.add_argument("--data-dir", help="folder with the MNIST files (else MNIST_DIR, else the cache)")
     parser.add_argument(
-        "--extra-data", metavar="FOLDER", help="labelled drawings from `manage.py export_feedback`"
+        "--labelled-drawings",
+        metavar="FOLDER",
+        help="labelled drawings from `manage.py export_labelled_drawings`",
     )
-    parser.add_argument("--extra-holdout", type=float, default=0.2, metavar="FRACTION",
+    parser.add_argument("--labelled-holdout", type=float, default=0.2, metavar="FRACTION",
                         help="the held-out part, as given to the trainer (default %(default)s)")  # fmt: skip
     args = parser.parse_args(argv)
-    if not 0 <= args.extra_holdout < 1:
-        parser.error("--extra-holdout must be at least 0 and below 1")
+    if not 0 <= args.labelled_holdout < 1:
+        parser.error("--labelled-holdout must be at least 0 and below 1")
     paths = args.models or [str(DEFAULT_MODEL_PATH)]
     try:
         # The arguments first: a wrong path is reported before MNIST is looked for (or fetched).
         models = [load_model(path) for path in paths]
-        held = split_extra(*load_extra(args.extra_data), args.extra_holdout)[1] if args.extra_data else None
+        held = (
+            split_labelled_drawings(*load_labelled_drawings(args.labelled_drawings), args.labelled_holdout)[1]
+            if args.labelled_drawings
+            else None
+        )
         data = load_mnist(args.data_dir)
     except (ModelFileError, MnistError) as exc:
         print(f"error: {exc}", file=sys.stderr)

@@ -26,7 +26,7 @@ from nn import MODEL_DIR  # noqa: E402
 from nn.augment import AugmentConfig  # noqa: E402
 from nn.cnn import ConvNet  # noqa: E402
 from nn.evaluate import evaluate, example_digits, format_report, format_side_by_side  # noqa: E402
-from nn.extra_data import load_extra, split_extra  # noqa: E402
+from nn.labelled_drawings import load_labelled_drawings, split_labelled_drawings  # noqa: E402
 from nn.mnist import MnistError, load_keras, load_mnist  # noqa: E402
 from nn.model_file import save_model  # noqa: E402
 from nn.network import RECIPES, Network  # noqa: E402
@@ -61,7 +61,11 @@ TRAIN_FLAGS = {  # flag -> (TrainConfig field, type, help)
     "--validation": ("validation", int, "training images held out to pick the best epoch"),
     "--seed": ("seed", int, "seed of the one random generator"),
     "--hidden": ("hidden", int, "hidden neurons"),
-    "--extra-weight": ("extra_weight", int, "copies of each --extra-data drawing in every epoch"),
+    "--labelled-weight": (
+        "labelled_weight",
+        int,
+        "copies of each --labelled-drawings drawing in every epoch",
+    ),
 }
 AUGMENT_FLAGS = {  # flag -> (AugmentConfig field, help)
     "--rotation": ("rotation_deg", "max rotation, degrees"),
@@ -100,10 +104,10 @@ def parse_args(argv=None) -> argparse.Namespace:
     p.add_argument("--source", choices=("idx", "keras"), default="idx",
                    help="keras: load MNIST through TensorFlow, if installed (default %(default)s)")  # fmt: skip
     p.add_argument("--output", help="model file to write (default nn/models/MODEL.pkl)")
-    p.add_argument("--extra-data", metavar="FOLDER",
-                   help="labelled drawings to mix into training, as written by `manage.py export_feedback`")  # fmt: skip
-    p.add_argument("--extra-holdout", type=float, default=0.2, metavar="FRACTION",
-                   help="part of the extra drawings kept out of training, for evaluation (default %(default)s)")  # fmt: skip
+    p.add_argument("--labelled-drawings", metavar="FOLDER",
+                   help="labelled drawings to mix into training, as written by `manage.py export_labelled_drawings`")  # fmt: skip
+    p.add_argument("--labelled-holdout", type=float, default=0.2, metavar="FRACTION",
+                   help="part of the labelled drawings kept out of training, for evaluation (default %(default)s)")  # fmt: skip
     p.add_argument("--deskew", action=argparse.BooleanOptionalAction,
                    help=f"straighten slanted digits, in training and then in serving ({default_text('deskew')})")  # fmt: skip
     for flag, (field, kind, text) in TRAIN_FLAGS.items():
@@ -117,9 +121,9 @@ def parse_args(argv=None) -> argparse.Namespace:
     if args.model != "mlp" and given:
         verb = "applies" if len(given) == 1 else "apply"
         p.error(f"{' and '.join(given)} {verb} to the mlp only: the {args.model}'s layers and loss are fixed")
-    if not 0 <= args.extra_holdout < 1:
-        p.error("--extra-holdout must be at least 0 and below 1")
-    for flag in ("--hidden", "--max-epochs", "--batch-size", "--extra-weight"):
+    if not 0 <= args.labelled_holdout < 1:
+        p.error("--labelled-holdout must be at least 0 and below 1")
+    for flag in ("--hidden", "--max-epochs", "--batch-size", "--labelled-weight"):
         value = getattr(args, flag[2:].replace("-", "_"))
         if value is not None and value < 1:
             p.error(f"{flag} must be at least 1")
@@ -146,30 +150,30 @@ def new_network(model: str, cfg: TrainConfig):
     return Network.initialise(rng, (784, cfg.hidden, 10), cfg.recipe)
 
 
-def load_feedback(folder: str | None, holdout: float):
-    """(train part, held-out part) of the extra labelled drawings, or (None, None) without any."""
+def load_labelled_drawings_split(folder: str | None, holdout: float):
+    """(train part, held-out part) of the labelled drawings, or (None, None) without any."""
     if folder is None:
         return None, None
-    images, labels = load_extra(folder)
-    return split_extra(images, labels, holdout)
+    images, labels = load_labelled_drawings(folder)
+    return split_labelled_drawings(images, labels, holdout)
 
 
-def retrain(args: argparse.Namespace, cfg: TrainConfig, data, extra_train, extra_held):
+def retrain(args: argparse.Namespace, cfg: TrainConfig, data, labelled_train, labelled_held):
     """Train a new network and evaluate it; (network, the metadata its model file keeps)."""
     network = new_network(args.model, cfg)
     n_val = min(cfg.validation, len(data.train_labels))
     print(f"training the {args.model} on {len(data.train_labels) - n_val} images, "
           f"{n_val} held out to pick the best epoch", flush=True)  # fmt: skip
-    if extra_train is not None:
-        print(f"  and {len(extra_train[1])} extra drawings x {cfg.extra_weight}; "
-              f"{len(extra_held[1])} held out for evaluation", flush=True)  # fmt: skip
+    if labelled_train is not None:
+        print(f"  and {len(labelled_train[1])} labelled drawings x {cfg.labelled_weight}; "
+              f"{len(labelled_held[1])} held out for evaluation", flush=True)  # fmt: skip
     result = train(
         network,
         data.train_images,
         data.train_labels,
         cfg,
         log=lambda s: print(s, flush=True),
-        extra=extra_train,
+        labelled=labelled_train,
     )
     test = evaluate(network, data.test_images, data.test_labels, cfg.deskew)
     clean = sum(e["phase"] == "clean" for e in result.history)
@@ -179,17 +183,17 @@ def retrain(args: argparse.Namespace, cfg: TrainConfig, data, extra_train, extra
         + f" ({result.seconds:.0f}s); kept epoch {result.best_epoch}, best on validation"
     )
     print(format_report(test))
-    extra_meta = None
-    if extra_held is not None:
-        held = evaluate(network, *extra_held, cfg.deskew) if len(extra_held[1]) else None
-        extra_meta = {
-            "folder": Path(args.extra_data).name,
-            "train": len(extra_train[1]),
-            "held_out": len(extra_held[1]),
-            "holdout_fraction": args.extra_holdout,
+    labelled_meta = None
+    if labelled_held is not None:
+        held = evaluate(network, *labelled_held, cfg.deskew) if len(labelled_held[1]) else None
+        labelled_meta = {
+            "folder": Path(args.labelled_drawings).name,
+            "train": len(labelled_train[1]),
+            "held_out": len(labelled_held[1]),
+            "holdout_fraction": args.labelled_holdout,
             "held_out_accuracy": held and held["accuracy"],
         }
-        print(format_side_by_side([(str(args.output or args.model), test, held, len(extra_held[1]))]))
+        print(format_side_by_side([(str(args.output or args.model), test, held, len(labelled_held[1]))]))
     meta = {
         "name": args.model,
         "deskew": cfg.deskew,
@@ -205,7 +209,7 @@ def retrain(args: argparse.Namespace, cfg: TrainConfig, data, extra_train, extra
             data.test_images, data.test_labels, test["predicted"], np.random.default_rng(cfg.seed)
         ),
         "data_sha256": data.sha256,
-        "extra_data": extra_meta,
+        "labelled_drawings": labelled_meta,
         "created": datetime.now(UTC).isoformat(timespec="seconds"),
     }
     return network, meta
@@ -218,8 +222,10 @@ def main(argv=None) -> int:
     try:
         print("loading MNIST...", flush=True)
         data = load_keras() if args.source == "keras" else load_mnist(args.data_dir)
-        extra_train, extra_held = load_feedback(args.extra_data, args.extra_holdout)
-        network, meta = retrain(args, cfg, data, extra_train, extra_held)
+        labelled_train, labelled_held = load_labelled_drawings_split(
+            args.labelled_drawings, args.labelled_holdout
+        )
+        network, meta = retrain(args, cfg, data, labelled_train, labelled_held)
     except MnistError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2

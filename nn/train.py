@@ -43,7 +43,7 @@ class TrainConfig:
     validation: int = 5000  # training images held out to choose the best epoch
     deskew: bool = True  # straighten slanted digits first (then also done when serving)
     augment: AugmentConfig | None = field(default_factory=AugmentConfig)
-    extra_weight: int = 5  # each extra (feedback) image is seen this many times an epoch
+    labelled_weight: int = 5  # each labelled drawing is seen this many times an epoch
     seed: int = 0
 
     def to_dict(self) -> dict:
@@ -137,15 +137,15 @@ def sgd_epoch(net: Classifier, X, Y, batch_size: int, optimiser: MomentumSGD, *,
 class Run:
     """One training run's state: data, optimiser, history and the best weights so far."""
 
-    def __init__(self, net: Classifier, images, labels, cfg: TrainConfig, extra=None):
+    def __init__(self, net: Classifier, images, labels, cfg: TrainConfig, labelled=None):
         self.net, self.cfg = net, cfg
         self.rng = np.random.default_rng(cfg.seed)
         (tr_images, tr_labels), (val_images, self.val_labels) = split_validation(
             images, labels, cfg.validation, self.rng
         )
-        if extra is not None and len(extra[1]):  # training side only: validation stays MNIST
-            tr_images = np.concatenate([tr_images, *[extra[0]] * cfg.extra_weight])
-            tr_labels = np.concatenate([tr_labels, *[extra[1]] * cfg.extra_weight])
+        if labelled is not None and len(labelled[1]):  # training side only: validation stays MNIST
+            tr_images = np.concatenate([tr_images, *[labelled[0]] * cfg.labelled_weight])
+            tr_labels = np.concatenate([tr_labels, *[labelled[1]] * cfg.labelled_weight])
         # Deskewing, when chosen, comes before the random distortions: they then vary a
         # digit around its upright form, as serving will see it.
         self.images = network_inputs(tr_images, cfg.deskew).reshape(tr_images.shape)
@@ -190,10 +190,10 @@ class Run:
         return entry
 
 
-def train(net: Classifier, images, labels, cfg: TrainConfig, *, log=print, extra=None) -> TrainResult:
+def train(net: Classifier, images, labels, cfg: TrainConfig, *, log=print, labelled=None) -> TrainResult:
     """Train `net` in place on (N, 28, 28) images and (N,) labels; keep the best epoch.
 
-    `extra` is optional (images, labels) to mix into the training side, `cfg.extra_weight`
+    `labelled` is optional (images, labels) to mix into the training side, `cfg.labelled_weight`
     copies of each, e.g. the site's labelled drawings.
 
     Distorted epochs run until the threshold or max_epochs; then `clean_epochs` epochs on
@@ -201,7 +201,7 @@ def train(net: Classifier, images, labels, cfg: TrainConfig, *, log=print, extra
     """
     if cfg.deskew:
         log(f"deskewing {len(images):,} images (straightening their slant)...")
-    run, started = Run(net, images, labels, cfg, extra), time.perf_counter()
+    run, started = Run(net, images, labels, cfg, labelled), time.perf_counter()
     clean = cfg.clean_epochs if cfg.augment else 0
     stopped_by = "max_epochs"
     for _ in range(cfg.max_epochs):

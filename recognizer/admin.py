@@ -17,7 +17,7 @@ from PIL import Image
 
 from nn.raster import PEN_WIDTH
 
-from .models import Drawing
+from .models import LabelledDrawing
 
 # The formats an upload may have (the site decodes no others), by their first bytes.
 IMAGE_TYPES = {b"\x89PNG\r\n\x1a\n": "image/png", b"\xff\xd8\xff": "image/jpeg", b"GIF8": "image/gif"}
@@ -45,8 +45,8 @@ def png_data_url(levels: np.ndarray) -> str:
     return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")
 
 
-@admin.register(Drawing)
-class DrawingAdmin(admin.ModelAdmin):
+@admin.register(LabelledDrawing)
+class LabelledDrawingAdmin(admin.ModelAdmin):
     list_display = ("id", "thumbnail", "label", "predicted", "right", "model", "created_at")
     list_display_links = ("id", "thumbnail")
     list_editable = ("label",)  # fix a label straight from the list
@@ -67,12 +67,12 @@ class DrawingAdmin(admin.ModelAdmin):
     readonly_fields = tuple(f for f in fields if f != "label")  # only the label is for people to fix
 
     @admin.display(description="drawing")
-    def thumbnail(self, drawing: Drawing) -> str:
+    def thumbnail(self, drawing: LabelledDrawing) -> str:
         url = png_data_url(np.frombuffer(bytes(drawing.pixels), dtype=np.uint8).reshape(28, 28))
         return format_html('<img src="{}" width="56" height="56" alt="the drawing, 28x28">', url)
 
     @admin.display(description="strokes")
-    def pen_strokes(self, drawing: Drawing) -> str:
+    def pen_strokes(self, drawing: LabelledDrawing) -> str:
         """The pen strokes redrawn as they were drawn: dark ink on the white pad."""
         if not drawing.strokes:
             return "none (an uploaded image)" if drawing.image else "none"
@@ -92,7 +92,7 @@ class DrawingAdmin(admin.ModelAdmin):
         )
 
     @admin.display(description="photo")
-    def photo(self, drawing: Drawing) -> str:
+    def photo(self, drawing: LabelledDrawing) -> str:
         """An uploaded photo as it is kept, at most 280 pixels wide."""
         if not drawing.image:
             return "none (drawn on the pad)" if drawing.strokes else "none"
@@ -104,12 +104,12 @@ class DrawingAdmin(admin.ModelAdmin):
         return format_html('<img src="{}" width="280" alt="the uploaded photo">', url)
 
     @admin.display(description="created", ordering="created")
-    def created_at(self, drawing: Drawing) -> str:
+    def created_at(self, drawing: LabelledDrawing) -> str:
         """Short enough for its column: 2026-12-01 08:56, in the admin's time zone."""
         return timezone.localtime(drawing.created).strftime("%Y-%m-%d %H:%M")
 
     @admin.display(boolean=True, description="model right")
-    def right(self, drawing: Drawing) -> bool:
+    def right(self, drawing: LabelledDrawing) -> bool:
         return drawing.right
 
     def get_queryset(self, request):

@@ -13,7 +13,7 @@ from django.db.models.lookups import Exact
 PIXELS = 28 * 28
 
 
-class Drawing(models.Model):
+class LabelledDrawing(models.Model):
     """A digit someone drew or uploaded, with the digit they say it is."""
 
     created = models.DateTimeField(auto_now_add=True, db_index=True)
@@ -35,6 +35,7 @@ class Drawing(models.Model):
 
     class Meta:
         ordering = ["-created"]
+        verbose_name = "labelled drawing"
         constraints = [
             models.CheckConstraint(condition=models.Q(label__lte=9), name="label_is_a_digit"),
             models.CheckConstraint(condition=models.Q(predicted__lte=9), name="predicted_is_a_digit"),

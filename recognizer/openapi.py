@@ -182,7 +182,7 @@ OPENAPI = {
                 },
             }
         },
-        "/api/feedback": {
+        "/api/labelled-drawings": {
             "post": {
                 "summary": "Store a labelled drawing: predict's body plus the digit it really is",
                 "parameters": [CSRF_HEADER],

@@ -12,12 +12,12 @@ from nn import raster
 from nn.model_file import Model
 from nn.preprocess import from_mask, network_inputs, to_mnist
 
-from . import feedback, imaging, inspection, model_store, ratelimit
+from . import imaging, inspection, labelled_drawings, model_store, ratelimit
 from .errors import BlankDrawing, NoModel, RateLimited, StorageFull, UnknownModel
 
 KIND_LABELS = {"mlp": "{sizes} net", "cnn": "Convolutional net"}  # for the model picker
 DECIMALS = 4  # of the numbers an answer carries: finer than any screen shows
-Drawing = list | bytes | np.ndarray  # strokes, image bytes, or a (28, 28) MNIST-form array
+LabelledDrawing = list | bytes | np.ndarray  # strokes, image bytes, or a (28, 28) MNIST-form array
 
 
 @dataclass
@@ -45,7 +45,7 @@ def numbers(values: np.ndarray) -> list[float]:
     return np.round(values.astype(np.float64), DECIMALS).tolist()
 
 
-def predict(drawing: Drawing, model_name: str | None = None) -> Prediction:
+def predict(drawing: LabelledDrawing, model_name: str | None = None) -> Prediction:
     """Recognise the digit in strokes, image bytes or an MNIST-form (28, 28) pixel array,
     with the named model or the site's default."""
     model = model_store.get(model_name)  # first: a wrong name is refused before any decoding
@@ -66,7 +66,7 @@ def predict_pixels(pixels: np.ndarray, model: Model) -> Prediction:
     )
 
 
-def mnist_pixels(drawing: Drawing) -> np.ndarray:
+def mnist_pixels(drawing: LabelledDrawing) -> np.ndarray:
     """A drawing in MNIST's (28, 28) form: strokes drawn with the page's pen, image bytes
     (PNG, JPEG, WebP or GIF) decoded, either then preprocessed; a pixel array as it is."""
     if isinstance(drawing, np.ndarray):
@@ -80,40 +80,44 @@ def mnist_pixels(drawing: Drawing) -> np.ndarray:
     return pixels
 
 
-def record_feedback(
-    drawing: Drawing, label: int, model_name: str | None, client: str, key: str | None = None
+def store_labelled_drawing(
+    drawing: LabelledDrawing, label: int, model_name: str | None, client: str, key: str | None = None
 ) -> dict:
     """Store a drawing with the digit it really is, and the answer the named model gives it.
 
     The answer is computed again here rather than taken from the client: what is stored
     is what that model says about exactly these pixels. A retry with the same idempotency
     key gets the answer of the first, and nothing is stored twice."""
-    stored = feedback.with_key(key)
+    stored = labelled_drawings.with_key(key)
     if stored is None:
-        retry_after = ratelimit.take(client, settings.FEEDBACK_RATE_LIMIT, settings.FEEDBACK_RATE_WINDOW)
+        retry_after = ratelimit.take(
+            client, settings.LABELLED_DRAWINGS_PER_MINUTE, settings.LABELLED_DRAWINGS_WINDOW
+        )
         if retry_after is not None:
             raise RateLimited(
-                f"too many labelled drawings from one client: at most {settings.FEEDBACK_RATE_LIMIT} "
+                f"too many labelled drawings from one client: at most {settings.LABELLED_DRAWINGS_PER_MINUTE} "
                 f"a minute; try again in {retry_after} s",
                 retry_after,
             )
-        if feedback.count() >= settings.FEEDBACK_MAX_DRAWINGS:
+        if labelled_drawings.count() >= settings.LABELLED_DRAWINGS_MAX:
             raise StorageFull("the site keeps no more labelled drawings for now; thank you all the same")
         model = model_store.get(model_name)
         prediction = predict_pixels(mnist_pixels(drawing), model)
         photo = imaging.reduced_copy(drawing) if isinstance(drawing, bytes) else None
-        stored = feedback.store(drawing, label, prediction, model_sha256=model.sha256, photo=photo, key=key)
+        stored = labelled_drawings.store(
+            drawing, label, prediction, model_sha256=model.sha256, photo=photo, key=key
+        )
     return {
         "id": stored.pk,
         "label": stored.label,
         "predicted": stored.predicted,
         "model": stored.model,
-        "count": feedback.count(stored.label),  # drawings of this digit so far, this one included
+        "count": labelled_drawings.count(stored.label),  # drawings of this digit so far, this one included
     }
 
 
-def feedback_stats() -> dict:
-    return feedback.stats()
+def labelled_drawing_stats() -> dict:
+    return labelled_drawings.stats()
 
 
 def readiness() -> tuple[bool, dict]:

@@ -18,7 +18,7 @@ from .http import api_view, client_address
 from .openapi import OPENAPI
 
 
-def read_drawing(request: HttpRequest) -> tuple[services.Drawing, str | None, Mapping]:
+def read_drawing(request: HttpRequest) -> tuple[services.LabelledDrawing, str | None, Mapping]:
     """The drawing, the model asked for, and the other fields (JSON values, or form text)."""
     if request.content_type == "application/json":
         body = parsing.json_object(request.body)
@@ -42,7 +42,7 @@ def predict(request: HttpRequest) -> JsonResponse:
 
 
 @api_view("POST")
-def feedback(request: HttpRequest) -> JsonResponse:
+def labelled_drawing(request: HttpRequest) -> JsonResponse:
     """A drawing with the digit it really is: the same body as predict, plus 'label'."""
     drawing, model, fields = read_drawing(request)
     if request.content_type == "multipart/form-data":  # form fields are text
@@ -51,7 +51,7 @@ def feedback(request: HttpRequest) -> JsonResponse:
         label = parsing.label(fields.get("label", parsing.MISSING))
     key = parsing.idempotency_key(request.headers.get("Idempotency-Key"))
     return JsonResponse(
-        services.record_feedback(drawing, label, model, client_address(request), key), status=201
+        services.store_labelled_drawing(drawing, label, model, client_address(request), key), status=201
     )
 
 
@@ -63,8 +63,8 @@ def index(request: HttpRequest) -> HttpResponse:
 
 
 @require_safe
-def feedback_page(request: HttpRequest) -> HttpResponse:
-    return render(request, "recognizer/feedback.html", {"stats": services.feedback_stats()})
+def labelled_drawings_page(request: HttpRequest) -> HttpResponse:
+    return render(request, "recognizer/labelled_drawings.html", {"stats": services.labelled_drawing_stats()})
 
 
 @api_view("GET", "HEAD")

@@ -25,7 +25,7 @@ from PIL import Image, ImageDraw
 
 from nn.network import Network
 
-PREDICT, FEEDBACK = "/api/predict", "/api/feedback"
+PREDICT, LABELLED = "/api/predict", "/api/labelled-drawings"
 
 # Drawings of known digits, as the pad sends them: strokes in units of the pad's side.
 ONE = [[[0.5, 0.15], [0.5, 0.5], [0.5, 0.85]]]  # a vertical stroke
@@ -73,9 +73,9 @@ class Api:
         )
 
     def label(self, label, drawing=None, **fields):
-        """A labelled drawing sent to the feedback endpoint (strokes of a ONE unless given)."""
+        """A labelled drawing sent to the labelled-drawing endpoint (strokes of a ONE unless given)."""
         return self.post_json(
-            {"strokes": ONE if drawing is None else drawing, "label": label, **fields}, FEEDBACK
+            {"strokes": ONE if drawing is None else drawing, "label": label, **fields}, LABELLED
         )
 
 
@@ -134,10 +134,10 @@ def network_input(body: dict) -> np.ndarray:
 
 def make_drawing(label: int, fill: int = 0, **fields):
     """A labelled drawing put straight into the database, all pixels `fill`."""
-    from recognizer.models import Drawing
+    from recognizer.models import LabelledDrawing
 
     values = {"model": "mlp", "predicted": label, "probabilities": [0.1] * 10, **fields}
-    return Drawing.objects.create(label=label, pixels=bytes([fill]) * 784, **values)
+    return LabelledDrawing.objects.create(label=label, pixels=bytes([fill]) * 784, **values)
 
 
 def toy_digits() -> tuple[np.ndarray, np.ndarray]:

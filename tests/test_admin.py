@@ -9,7 +9,7 @@ from django.contrib.auth.models import User
 from django.test import Client
 from PIL import Image
 
-from recognizer.models import Drawing
+from recognizer.models import LabelledDrawing
 from tests.helpers import make_drawing
 
 pytestmark = [pytest.mark.django_db, pytest.mark.storage]
@@ -24,13 +24,13 @@ def staff():
 
 def test_the_list_shows_each_drawing_with_its_thumbnail_label_and_the_models_answer(staff):
     make_drawing(7, fill=255, predicted=1, model="cnn")
-    html = staff.get("/admin/recognizer/drawing/").content.decode()
+    html = staff.get("/admin/recognizer/labelleddrawing/").content.decode()
     assert 'src="data:image/png;base64,' in html and "cnn" in html
 
 
 def test_a_wrong_label_is_fixed_from_the_change_page(staff):
     drawing = make_drawing(7)
-    response = staff.post(f"/admin/recognizer/drawing/{drawing.pk}/change/", {"label": "1"})
+    response = staff.post(f"/admin/recognizer/labelleddrawing/{drawing.pk}/change/", {"label": "1"})
     assert response.status_code == 302
     drawing.refresh_from_db()
     assert drawing.label == 1 and len(bytes(drawing.pixels)) == 784
@@ -38,7 +38,7 @@ def test_a_wrong_label_is_fixed_from_the_change_page(staff):
 
 def test_a_label_over_9_is_refused_by_the_form(staff):
     drawing = make_drawing(7)
-    response = staff.post(f"/admin/recognizer/drawing/{drawing.pk}/change/", {"label": "12"})
+    response = staff.post(f"/admin/recognizer/labelleddrawing/{drawing.pk}/change/", {"label": "12"})
     assert response.status_code == 200  # the form again, with the error
     drawing.refresh_from_db()
     assert drawing.label == 7
@@ -46,17 +46,17 @@ def test_a_label_over_9_is_refused_by_the_form(staff):
 
 def test_a_drawing_is_deleted(staff):
     drawing = make_drawing(7)
-    staff.post(f"/admin/recognizer/drawing/{drawing.pk}/delete/", {"post": "yes"})
-    assert not Drawing.objects.exists()
+    staff.post(f"/admin/recognizer/labelleddrawing/{drawing.pk}/delete/", {"post": "yes"})
+    assert not LabelledDrawing.objects.exists()
 
 
 def test_anonymous_visitors_are_sent_to_the_login_page():
-    response = Client().get("/admin/recognizer/drawing/")
+    response = Client().get("/admin/recognizer/labelleddrawing/")
     assert response.status_code == 302 and "/admin/login/" in response["Location"]
 
 
 def change_page(staff, drawing) -> str:
-    return staff.get(f"/admin/recognizer/drawing/{drawing.pk}/change/").content.decode()
+    return staff.get(f"/admin/recognizer/labelleddrawing/{drawing.pk}/change/").content.decode()
 
 
 def test_a_drawings_pen_strokes_show_as_a_picture_not_as_json(staff):
@@ -73,9 +73,24 @@ def test_strokes_that_cannot_be_drawn_are_said_to_be_unreadable_not_a_server_err
     assert "unreadable strokes" in html
 
 
-def test_an_uploaded_photo_is_shown_as_it_was_sent(staff):
+def test_an_uploaded_photo_is_shown_as_it_is_kept(staff):
     photo = io.BytesIO()
     Image.new("RGB", (40, 30), "white").save(photo, "JPEG")
     html = change_page(staff, make_drawing(7, image=photo.getvalue()))
-    shown = re.search(r'<img src="data:image/jpeg;base64,([^"]+)" width="280" alt="the image as sent">', html)
+    shown = re.search(
+        r'<img src="data:image/jpeg;base64,([^"]+)" width="280" alt="the uploaded photo">', html
+    )
     assert shown and base64.b64decode(shown.group(1)) == photo.getvalue()
+
+
+def test_the_list_does_not_load_the_strokes_or_photos_it_never_shows(staff):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    make_drawing(7, image=b"x" * 100_000, strokes=[[[0.5, 0.5]]] * 10)
+    with CaptureQueriesContext(connection) as queries:
+        assert staff.get("/admin/recognizer/labelleddrawing/").status_code == 200
+    rows = [q["sql"] for q in queries.captured_queries if '"recognizer_labelleddrawing"."label"' in q["sql"]]
+    assert rows, [q["sql"][:200] for q in queries.captured_queries]
+    assert all('"recognizer_labelleddrawing"."image"' not in sql for sql in rows)
+    assert all('"recognizer_labelleddrawing"."strokes"' not in sql for sql in rows)

@@ -4,7 +4,7 @@ Content-Security-Policy, and fixes a label from the list."""
 import pytest
 from django.contrib.auth.models import User
 
-from recognizer.models import Drawing
+from recognizer.models import LabelledDrawing
 from tests.browser import open_page
 from tests.helpers import make_drawing
 
@@ -14,7 +14,9 @@ pytestmark = [pytest.mark.browser, pytest.mark.storage, pytest.mark.usefixtures(
 def test_a_reviewer_signs_in_and_fixes_a_label_from_the_list_without_csp_errors(browser, site, screenshots):
     User.objects.create_superuser("reviewer", "reviewer@example.com", "a-long-test-password")
     drawing = make_drawing(7, fill=255, predicted=1, model="cnn")
-    page = open_page(browser, site + "/admin/recognizer/drawing/", viewport={"width": 1200, "height": 800})
+    page = open_page(
+        browser, site + "/admin/recognizer/labelleddrawing/", viewport={"width": 1200, "height": 800}
+    )
     page.get_by_label("Username").fill("reviewer")
     page.get_by_label("Password").fill("a-long-test-password")
     page.get_by_role("button", name="Log in").click()
@@ -27,14 +29,16 @@ def test_a_reviewer_signs_in_and_fixes_a_label_from_the_list_without_csp_errors(
     assert drawing.label == 1
     page.screenshot(path=screenshots / "admin-list.png")
     assert page.errors == [], "the admin logged errors (a CSP violation is one)"
-    assert Drawing.objects.count() == 1
+    assert LabelledDrawing.objects.count() == 1
     page.context.close()
 
 
 def test_at_1280_px_the_list_shows_every_column_unclipped(browser, site):
     User.objects.create_superuser("reviewer", "reviewer@example.com", "a-long-test-password")
     make_drawing(7, fill=255, predicted=1, model="cnn")
-    page = open_page(browser, site + "/admin/recognizer/drawing/", viewport={"width": 1280, "height": 800})
+    page = open_page(
+        browser, site + "/admin/recognizer/labelleddrawing/", viewport={"width": 1280, "height": 800}
+    )
     page.get_by_label("Username").fill("reviewer")
     page.get_by_label("Password").fill("a-long-test-password")
     page.get_by_role("button", name="Log in").click()

@@ -158,14 +158,14 @@ def test_an_uploaded_photo_is_recognised_and_shown_and_the_drawing_kept(page, tm
     assert height > 0 and width / height == pytest.approx(600 / 450, rel=0.05)  # the photo, not the 28x28
     assert "seven.jpg" in page.get_by_test_id("upload-status").inner_text()
     assert ink_pixels(page) == ink  # the drawing is still there
-    assert "you wrote" in page.get_by_test_id("feedback").inner_text()
+    assert "you wrote" in page.get_by_test_id("label-panel").inner_text()
     # Back to the drawing: a stroke is about the drawing again, photo and file name go.
     draw_with_mouse(page, [(0.4, 0.3), (0.5, 0.15)])
     prediction_after(page, 3)
     assert not photo.is_visible()
     assert page.get_by_test_id("upload-status").inner_text() == ""
     assert page.get_by_test_id("upload").evaluate("input => input.files.length") == 0
-    assert "you drew" in page.get_by_test_id("feedback").inner_text()
+    assert "you drew" in page.get_by_test_id("label-panel").inner_text()
 
 
 def test_a_blank_photo_says_no_digit_was_found_once(page, tmp_path):

@@ -101,7 +101,7 @@ def test_the_cnn_refuses_the_flags_only_the_mlp_has(capsys):
 def test_help_gives_one_default_for_a_flag_only_the_mlp_has():
     help_text = " ".join(run("-m", "nn.neural_network", "--help").stdout.split())
     assert "hidden neurons (mlp only; default 250)" in help_text
-    assert "(cnn)" not in help_text.split("--hidden HIDDEN", 2)[-1].split("--extra-weight")[0]
+    assert "(cnn)" not in help_text.split("--hidden HIDDEN", 2)[-1].split("--labelled-weight")[0]
 
 
 def test_ctrl_c_while_training_prints_one_line_keeps_the_old_model_and_exits_non_zero(tmp_path, mnist_data):
@@ -144,28 +144,28 @@ def test_the_keras_source_without_tensorflow_says_what_to_install(monkeypatch, c
     assert "pip install -r nn/requirements-optional.txt" in capsys.readouterr().err
 
 
-def test_retraining_with_extra_data_holds_part_out_and_evaluation_compares_models_on_both(
+def test_retraining_with_labelled_drawings_holds_part_out_and_evaluation_compares_models_on_both(
     tmp_path, mnist_data
 ):
     data = mnist_data
-    feedback = tmp_path / "feedback"
-    feedback.mkdir()
-    mnist.write_idx(feedback / "feedback-images-idx3-ubyte.gz", data.test_images[:200])
-    mnist.write_idx(feedback / "feedback-labels-idx1-ubyte.gz", data.test_labels[:200])
+    drawings = tmp_path / "labelled-drawings"
+    drawings.mkdir()
+    mnist.write_idx(drawings / "labelled-drawings-images-idx3-ubyte.gz", data.test_images[:200])
+    mnist.write_idx(drawings / "labelled-drawings-labels-idx1-ubyte.gz", data.test_labels[:200])
     out = tmp_path / "retrained.pkl"
     result = run("nn/neural_network.py", "--max-epochs", "1", "--no-augment", "--hidden", "32",
-                 "--extra-data", str(feedback), "--extra-weight", "3", "--output", str(out))  # fmt: skip
+                 "--labelled-drawings", str(drawings), "--labelled-weight", "3", "--output", str(out))  # fmt: skip
     assert result.returncode == 0, result.stderr
-    extra = load_model(out).meta["extra_data"]
-    assert extra["train"] + extra["held_out"] == 200 and 20 < extra["held_out"] < 60
-    assert "feedback (held out)" in result.stdout
+    held = load_model(out).meta["labelled_drawings"]
+    assert held["train"] + held["held_out"] == 200 and 20 < held["held_out"] < 60
+    assert "labelled (held out)" in result.stdout
 
     shipped = ROOT / "nn" / "models" / "mlp.pkl"
-    compared = run("-m", "nn.evaluate", str(shipped), str(out), "--extra-data", str(feedback))
+    compared = run("-m", "nn.evaluate", str(shipped), str(out), "--labelled-drawings", str(drawings))
     assert compared.returncode == 0, compared.stderr
     rows = compared.stdout.splitlines()
-    assert rows[0].split() == ["model", "MNIST", "test", "feedback", "(held", "out)"]
-    assert f"of {extra['held_out']}" in rows[1] and f"of {extra['held_out']}" in rows[2]
+    assert rows[0].split() == ["model", "MNIST", "test", "labelled", "(held", "out)"]
+    assert f"of {held['held_out']}" in rows[1] and f"of {held['held_out']}" in rows[2]
     # A one-epoch, 32-neuron network does not beat the shipped one on MNIST.
     assert rows[3] in (
         f"{out} is not better than {shipped} on MNIST or on the held-out drawings: keep {shipped}",

@@ -37,10 +37,12 @@ def test_a_page_that_fails_with_a_500_is_logged_with_time_level_and_traceback():
 from recognizer import services
 def broken():
     raise RuntimeError("the database file has gone")
-services.feedback_stats = broken
-assert client.get("/feedback").status_code == 500
+services.labelled_drawing_stats = broken
+assert client.get("/labelled-drawings").status_code == 500
 """)
-    assert re.search(STAMP + r"ERROR django\.request: Internal Server Error: /feedback$", err, re.M), err
+    assert re.search(
+        STAMP + r"ERROR django\.request: Internal Server Error: /labelled-drawings$", err, re.M
+    ), err
     assert "Traceback" in err and "RuntimeError: the database file has gone" in err
 
 

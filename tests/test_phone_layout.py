@@ -10,9 +10,9 @@ pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("transactional_db")]
 
 
 @pytest.mark.parametrize("width", [360, 390])
-@pytest.mark.parametrize("path", ["/", "/network", "/model", "/model/mlp", "/feedback"])
+@pytest.mark.parametrize("path", ["/", "/network", "/model", "/model/mlp", "/labelled-drawings"])
 def test_the_page_fits_a_phone(browser, site, path, width):
-    for digit in range(10):  # the feedback table at its widest: a column per model
+    for digit in range(10):  # the labelled-drawings table at its widest: a column per model
         make_drawing(digit, model="cnn")
         make_drawing(digit, model="mlp", predicted=(digit + 1) % 10)
     page = open_page(

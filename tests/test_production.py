@@ -36,7 +36,7 @@ def gunicorn(tmp_path_factory, database):
     # from 127.0.0.1, so the rate limit is raised out of the way.
     env = production_env(
         DJANGO_DEBUG="0", DJANGO_HTTPS="0", DJANGO_STATIC_ROOT=str(static_root),
-        DATABASE_URL=f"sqlite:///{database}", FEEDBACK_RATE_LIMIT="1000",
+        DATABASE_URL=f"sqlite:///{database}", LABELLED_DRAWINGS_PER_MINUTE="1000",
     )  # fmt: skip
     prepare_site(env)
     port = free_port()
@@ -97,9 +97,9 @@ def test_gunicorn_answers_predictions_through_the_csrf_flow(gunicorn):
 
 def test_32_clients_labelling_at_once_through_both_workers_lose_nothing(gunicorn, database):
     with ThreadPoolExecutor(32) as pool:
-        answers = list(pool.map(lambda i: post_json(gunicorn, "/api/feedback", {"pixels": bar_pixels(), "label": i % 10}),
+        answers = list(pool.map(lambda i: post_json(gunicorn, "/api/labelled-drawings", {"pixels": bar_pixels(), "label": i % 10}),
                                 range(32)))  # fmt: skip
     assert [status for status, _ in answers] == [201] * 32, answers
     with sqlite3.connect(database) as db:
-        labels = sorted(label for (label,) in db.execute("SELECT label FROM recognizer_drawing"))
+        labels = sorted(label for (label,) in db.execute("SELECT label FROM recognizer_labelleddrawing"))
     assert labels == sorted(i % 10 for i in range(32))

@@ -1,4 +1,4 @@
-/** Calls to the prediction and feedback APIs; failures become an ApiError with a message for people. */
+/** Calls to the prediction and labelled-drawing APIs; failures become an ApiError with a message for people. */
 
 import { compactStrokes } from "./strokes.js";
 
@@ -19,10 +19,10 @@ export class ApiError extends Error {
 }
 
 export class PredictApi {
-  constructor(url, csrfToken, feedbackUrl = null) {
+  constructor(url, csrfToken, labelledDrawingUrl = null) {
     this.url = url;
     this.csrfToken = csrfToken;
-    this.feedbackUrl = feedbackUrl;
+    this.labelledDrawingUrl = labelledDrawingUrl;
   }
 
   /** Pen strokes (lists of [x, y] in units of the pad's side, as pad.toData() gives them);
@@ -43,10 +43,10 @@ export class PredictApi {
    * Say which digit a drawing really is. `sample` is what was predicted: {strokes} for a
    * drawing, {file} for a photo; `model` is the model that answered.
    */
-  sendFeedback(sample, label, model) {
-    if (sample.file) return this.#post(form({ image: sample.file, label: String(label), model }), {}, this.feedbackUrl);
+  sendLabelledDrawing(sample, label, model) {
+    if (sample.file) return this.#post(form({ image: sample.file, label: String(label), model }), {}, this.labelledDrawingUrl);
     const body = JSON.stringify({ strokes: compactStrokes(sample.strokes), label, model });
-    return this.#post(body, JSON_TYPE, this.feedbackUrl);
+    return this.#post(body, JSON_TYPE, this.labelledDrawingUrl);
   }
 
   async #post(body, headers, url = this.url) {

@@ -5,7 +5,7 @@
  */
 
 import { PredictApi } from "./api.js";
-import { FeedbackPanel } from "./feedback.js";
+import { LabelPanel } from "./label-panel.js";
 import { Latest } from "./latest.js";
 import { DrawingPad } from "./pad.js";
 import { PhotoView } from "./photo.js";
@@ -13,25 +13,25 @@ import { ResultView } from "./result.js";
 import { bindShortcuts } from "./shortcuts.js";
 
 const root = document.querySelector(".app");
-const api = new PredictApi(root.dataset.predictUrl, root.dataset.csrfToken, root.dataset.feedbackUrl);
+const api = new PredictApi(root.dataset.predictUrl, root.dataset.csrfToken, root.dataset.labelledDrawingUrl);
 // The strokes live in sessionStorage, shared with the network page.
 const pad = new DrawingPad(root.querySelector('[data-testid="canvas"]'), { storageKey: "digits.strokes" });
 const view = new ResultView(root);
 const photo = new PhotoView(root);
-const feedback = new FeedbackPanel(root, api); // "right", or the digit it really was
+const labels = new LabelPanel(root, api); // "right", or the digit it really was
 const hint = root.querySelector("[data-hint]");
 const modelSelect = root.querySelector("[data-model-select]"); // absent with a single model
 const chosenModel = () => modelSelect?.value;
 const latest = new Latest(root); // older answers are dropped
 
-/** Predict `sample` ({strokes} or {file}) and show the answer, with the feedback offer. */
+/** Predict `sample` ({strokes} or {file}) and show the answer, with the offer to label it. */
 function run(sample, request) {
   const subject = sample.file ? "photo" : "drawing";
-  feedback.withdraw(); // until the answer for this sample arrives
+  labels.withdraw(); // until the answer for this sample arrives
   view.busy(subject);
   const shown = (prediction) => {
     view.show(prediction);
-    feedback.offer(sample, prediction);
+    labels.offer(sample, prediction);
   };
   latest.run(request, shown, (error) => {
     if (error.status === 422) view.blank(subject);
@@ -43,7 +43,7 @@ function predictDrawing() {
   photo.hide();
   if (pad.isEmpty) {
     latest.cancel(); // an answer still on its way is for a drawing that is gone
-    feedback.withdraw();
+    labels.withdraw();
     view.empty();
     return;
   }

@@ -1,8 +1,8 @@
-// What the feedback panel says once a drawing is saved (static/recognizer/js/feedback.js).
+// What the label panel says once a drawing is saved (static/recognizer/js/label-panel.js).
 import assert from "node:assert/strict";
 import { test } from "node:test";
 
-import { savedText } from "../../static/recognizer/js/feedback.js";
+import { savedText } from "../../static/recognizer/js/label-panel.js";
 
 test("a confirmed answer is thanked with the count so far", () => {
   assert.equal(

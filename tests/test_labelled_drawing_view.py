@@ -1,4 +1,4 @@
-"""POST /api/feedback: a drawing with the digit it really is is stored; anything else is a
+"""POST /api/labelled-drawings: a drawing with the digit it really is is stored; anything else is a
 4xx JSON error that says what was wrong, and nothing is stored."""
 
 import io
@@ -9,8 +9,8 @@ import pytest
 from django.test import Client
 from PIL import Image
 
-from recognizer.models import Drawing
-from tests.helpers import FEEDBACK, ONE, PREDICT, Api, data_url, encode, seven_image
+from recognizer.models import LabelledDrawing
+from tests.helpers import LABELLED, ONE, PREDICT, Api, data_url, encode, seven_image
 
 pytestmark = [pytest.mark.django_db, pytest.mark.storage]
 
@@ -26,7 +26,7 @@ def test_a_labelled_drawing_is_stored_with_its_strokes_input_model_and_answer(ap
     response = api.label(7, model="mlp")
     assert response.status_code == 201, response.content
     body = response.json()
-    drawing = Drawing.objects.get(pk=body["id"])
+    drawing = LabelledDrawing.objects.get(pk=body["id"])
     assert (drawing.label, body["label"], body["count"]) == (7, 7, 1)
     assert drawing.model == body["model"] == "mlp" and len(drawing.model_sha256) == 64
     assert len(bytes(drawing.pixels)) == 784 and max(bytes(drawing.pixels)) > 200  # white ink on black
@@ -38,7 +38,7 @@ def test_a_labelled_drawing_is_stored_with_its_strokes_input_model_and_answer(ap
 
 def test_the_stored_answer_is_the_one_predict_gives_for_the_same_drawing(api):
     predicted = api.post_json({"strokes": ONE}).json()
-    drawing = Drawing.objects.get(pk=api.label(3).json()["id"])
+    drawing = LabelledDrawing.objects.get(pk=api.label(3).json()["id"])
     assert drawing.predicted == predicted["digit"]
     assert np.allclose(drawing.probabilities, predicted["probabilities"], atol=1e-6)
     stored = np.frombuffer(bytes(drawing.pixels), np.uint8).reshape(28, 28) / 255
@@ -53,17 +53,17 @@ def test_the_count_says_how_many_drawings_of_that_digit_exist(api):
 def test_pixels_can_be_labelled_too_and_are_stored_as_sent(api):
     pixels = np.zeros((28, 28))
     pixels[4:24, 13:15] = 1.0
-    response = api.post_json({"pixels": pixels.tolist(), "label": 1}, FEEDBACK)
+    response = api.post_json({"pixels": pixels.tolist(), "label": 1}, LABELLED)
     assert response.status_code == 201
-    stored = np.frombuffer(bytes(Drawing.objects.get().pixels), np.uint8).reshape(28, 28)
+    stored = np.frombuffer(bytes(LabelledDrawing.objects.get().pixels), np.uint8).reshape(28, 28)
     assert np.array_equal(stored, (pixels * 255).astype(np.uint8))
-    assert Drawing.objects.get().image is None
+    assert LabelledDrawing.objects.get().image is None
 
 
 def test_an_uploaded_photo_is_labelled_with_a_form_field(api):
-    response = api.upload(SEVEN_PNG, url=FEEDBACK, label="7")
+    response = api.upload(SEVEN_PNG, url=LABELLED, label="7")
     assert response.status_code == 201, response.content
-    stored = Drawing.objects.get()
+    stored = LabelledDrawing.objects.get()
     assert stored.strokes is None and stored.label == 7
     photo = Image.open(io.BytesIO(bytes(stored.image)))
     assert photo.format == "PNG" and photo.mode == "L" and max(photo.size) <= 256
@@ -73,41 +73,41 @@ def test_a_photo_is_kept_re_encoded_so_bytes_hidden_in_it_are_not(api):
     padded = SEVEN_PNG + b"\0" * 1_000_000  # after IEND: ignored by decoders, and by us
     big = encode(Image.new("L", (2000, 1500), 255).resize((2000, 1500)))
     for data in (padded, encode(seven_image().resize((2000, 2000)))):
-        assert api.upload(data, url=FEEDBACK, label="7").status_code == 201
-    assert api.upload(big, url=FEEDBACK, label="7").status_code == 422  # blank: nothing kept
-    sizes = [len(bytes(d.image)) for d in Drawing.objects.all()]
+        assert api.upload(data, url=LABELLED, label="7").status_code == 201
+    assert api.upload(big, url=LABELLED, label="7").status_code == 422  # blank: nothing kept
+    sizes = [len(bytes(d.image)) for d in LabelledDrawing.objects.all()]
     assert len(sizes) == 2 and max(sizes) < 20_000
 
 
 def test_a_retry_with_the_same_idempotency_key_stores_the_drawing_once(api):
     key = {"HTTP_IDEMPOTENCY_KEY": "3f2c9a7e-1b4d-4c8e-9f00-5a6b7c8d9e0f"}
     first = api.client.post(
-        FEEDBACK, json.dumps({"strokes": ONE, "label": 1}), "application/json", headers=api.headers, **key
+        LABELLED, json.dumps({"strokes": ONE, "label": 1}), "application/json", headers=api.headers, **key
     )
     again = api.client.post(
-        FEEDBACK, json.dumps({"strokes": ONE, "label": 1}), "application/json", headers=api.headers, **key
+        LABELLED, json.dumps({"strokes": ONE, "label": 1}), "application/json", headers=api.headers, **key
     )
     assert first.status_code == again.status_code == 201
-    assert first.json() == again.json() and Drawing.objects.count() == 1
+    assert first.json() == again.json() and LabelledDrawing.objects.count() == 1
 
 
 def test_a_malformed_idempotency_key_is_refused(api):
     response = api.client.post(
-        FEEDBACK,
+        LABELLED,
         json.dumps({"strokes": ONE, "label": 1}),
         "application/json",
         headers=api.headers,
         HTTP_IDEMPOTENCY_KEY="a b",
     )
     assert response.status_code == 400 and "Idempotency-Key" in response.json()["error"]
-    assert not Drawing.objects.exists()
+    assert not LabelledDrawing.objects.exists()
 
 
 def test_once_the_storage_cap_is_reached_labels_are_refused_politely(api, settings):
-    settings.FEEDBACK_MAX_DRAWINGS = 2
+    settings.LABELLED_DRAWINGS_MAX = 2
     assert [api.label(1).status_code for _ in range(3)] == [201, 201, 507]
     assert "no more labelled drawings" in api.label(1).json()["error"]
-    assert Drawing.objects.count() == 2
+    assert LabelledDrawing.objects.count() == 2
 
 
 @pytest.mark.parametrize(
@@ -118,26 +118,26 @@ def test_a_label_that_is_not_an_integer_from_0_to_9_is_refused_and_nothing_is_st
     response = api.label(label)
     assert response.status_code == 400
     assert response.json()["error"] == f"'label' must be an integer from 0 to 9 (got {shown})"
-    assert not Drawing.objects.exists()
+    assert not LabelledDrawing.objects.exists()
 
 
 def test_a_missing_label_is_refused(api):
-    response = api.post_json({"strokes": ONE}, FEEDBACK)
+    response = api.post_json({"strokes": ONE}, LABELLED)
     assert response.status_code == 400 and "(got missing)" in response.json()["error"]
 
 
 @pytest.mark.parametrize("label", ["", "33", "seven", "٣"])
 def test_a_form_label_must_be_one_digit(api, label):
-    response = api.upload(SEVEN_PNG, url=FEEDBACK, label=label)
+    response = api.upload(SEVEN_PNG, url=LABELLED, label=label)
     assert response.status_code == 400 and "'label' must be one digit" in response.json()["error"]
-    assert not Drawing.objects.exists()
+    assert not LabelledDrawing.objects.exists()
 
 
 @pytest.mark.parametrize("count", [783, 785, 0])
 def test_an_input_that_is_not_exactly_784_values_is_refused(api, count):
-    response = api.post_json({"pixels": [0.5] * count, "label": 2}, FEEDBACK)
+    response = api.post_json({"pixels": [0.5] * count, "label": 2}, LABELLED)
     assert response.status_code == 400 and "784 numbers" in response.json()["error"]
-    assert not Drawing.objects.exists()
+    assert not LabelledDrawing.objects.exists()
 
 
 @pytest.mark.parametrize(
@@ -148,57 +148,57 @@ def test_malformed_strokes_are_refused(api, strokes):
     response = api.label(7, strokes)
     error = response.json()["error"]
     assert response.status_code == 400 and ("stroke" in error or "point" in error)
-    assert not Drawing.objects.exists()
+    assert not LabelledDrawing.objects.exists()
 
 
 def test_a_blank_drawing_is_a_422_and_an_unknown_model_a_400(api):
     blank = encode(Image.new("L", (280, 280), 255))
-    assert api.post_json({"image": data_url(blank), "label": 1}, FEEDBACK).status_code == 422
+    assert api.post_json({"image": data_url(blank), "label": 1}, LABELLED).status_code == 422
     assert api.label(1, model="no-such-model").status_code == 400
-    assert not Drawing.objects.exists()
+    assert not LabelledDrawing.objects.exists()
 
 
-def test_feedback_without_a_csrf_token_is_refused():
+def test_a_labelled_drawing_without_a_csrf_token_is_refused():
     client = Client(enforce_csrf_checks=True)
     response = client.post(
-        FEEDBACK, json.dumps({"image": data_url(SEVEN_PNG), "label": 7}), "application/json"
+        LABELLED, json.dumps({"image": data_url(SEVEN_PNG), "label": 7}), "application/json"
     )
     assert response.status_code == 403 and "CSRF" in response.json()["error"]
-    assert not Drawing.objects.exists()
+    assert not LabelledDrawing.objects.exists()
 
 
 def test_get_is_a_405_with_allow(api):
-    response = api.client.get(FEEDBACK)
+    response = api.client.get(LABELLED)
     assert response.status_code == 405 and response["Allow"] == "POST"
 
 
 def test_one_client_over_the_rate_limit_gets_429_with_retry_after_and_others_still_get_through(settings):
-    settings.FEEDBACK_RATE_LIMIT = 3
+    settings.LABELLED_DRAWINGS_PER_MINUTE = 3
     flooder, other = Api("198.51.100.1"), Api("198.51.100.2")
     statuses = [flooder.label(1).status_code for _ in range(5)]
     assert statuses == [201, 201, 201, 429, 429]
     refused = flooder.label(1)
     assert 1 <= int(refused["Retry-After"]) <= 60 and "too many" in refused.json()["error"]
     assert other.label(1).status_code == 201
-    assert Drawing.objects.count() == 4
+    assert LabelledDrawing.objects.count() == 4
 
 
 def test_a_database_that_stays_locked_is_a_503_with_retry_after_not_a_500(api, monkeypatch):
     from django.db import OperationalError
 
-    from recognizer import feedback
+    from recognizer import labelled_drawings
 
     def locked(*args, **kwargs):
         raise OperationalError("database is locked")
 
-    monkeypatch.setattr(feedback, "store", locked)
+    monkeypatch.setattr(labelled_drawings, "store", locked)
     response = api.label(7)
     assert response.status_code == 503 and response["Retry-After"] == "5"
     assert response.json() == {"error": "the database is busy; try again shortly"}
 
 
 def test_all_blank_pixels_are_not_a_digit_to_learn_from_or_to_predict(api):
-    response = api.post_json({"pixels": [0] * 784, "label": 3}, FEEDBACK)
+    response = api.post_json({"pixels": [0] * 784, "label": 3}, LABELLED)
     assert response.status_code == 422 and "no digit found" in response.json()["error"]
     assert api.post_json({"pixels": [0] * 784}, PREDICT).status_code == 422
-    assert not Drawing.objects.exists()
+    assert not LabelledDrawing.objects.exists()

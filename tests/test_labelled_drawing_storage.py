@@ -10,10 +10,10 @@ from django.core.management import call_command
 from django.db import connection, connections
 from django.db.utils import IntegrityError
 
-from nn.extra_data import IMAGES_FILE, LABELS_FILE, load_extra
+from nn.labelled_drawings import IMAGES_FILE, LABELS_FILE, load_labelled_drawings
 from nn.mnist import parse_idx
 from recognizer import ratelimit
-from recognizer.models import Drawing, RateWindow
+from recognizer.models import LabelledDrawing, RateWindow
 from tests.helpers import Api, make_drawing
 
 pytestmark = pytest.mark.storage
@@ -40,7 +40,7 @@ def test_32_concurrent_writers_lose_no_label():
     for t in threads:
         t.join(timeout=120)
     assert results == [201] * WRITERS
-    stored = sorted(Drawing.objects.values_list("label", flat=True))
+    stored = sorted(LabelledDrawing.objects.values_list("label", flat=True))
     assert stored == sorted(i % 10 for i in range(WRITERS))
 
 
@@ -109,25 +109,25 @@ def test_sqlite_runs_with_a_write_ahead_log_and_a_busy_timeout():
 def test_the_database_itself_refuses_a_label_over_9_or_an_input_not_784_bytes(fields):
     values = {"label": 3, "predicted": 3, "pixels": b"\0" * 784, "model": "mlp", "probabilities": []} | fields
     with pytest.raises(IntegrityError):
-        Drawing.objects.create(**values)
+        LabelledDrawing.objects.create(**values)
 
 
 @pytest.mark.django_db
 def test_export_writes_mnist_format_idx_files_that_read_back_exactly(tmp_path):
     for label, fill in [(3, 10), (7, 200), (0, 255)]:
         make_drawing(label, fill)
-    call_command("export_feedback", "--out", str(tmp_path))
+    call_command("export_labelled_drawings", "--out", str(tmp_path))
     images = parse_idx(gzip.decompress((tmp_path / IMAGES_FILE).read_bytes()))
     labels = parse_idx(gzip.decompress((tmp_path / LABELS_FILE).read_bytes()))
     assert images.shape == (3, 28, 28) and images.dtype == np.uint8
     assert labels.tolist() == [3, 7, 0]
     assert images[:, 0, 0].tolist() == [10, 200, 255]
-    loaded_images, loaded_labels = load_extra(tmp_path)
+    loaded_images, loaded_labels = load_labelled_drawings(tmp_path)
     assert np.array_equal(loaded_images, images) and np.array_equal(loaded_labels, labels)
 
 
 @pytest.mark.django_db
 def test_export_of_an_empty_table_writes_empty_files_that_still_read(tmp_path):
-    call_command("export_feedback", "--out", str(tmp_path))
-    images, labels = load_extra(tmp_path)
+    call_command("export_labelled_drawings", "--out", str(tmp_path))
+    images, labels = load_labelled_drawings(tmp_path)
     assert images.shape == (0, 28, 28) and labels.shape == (0,)

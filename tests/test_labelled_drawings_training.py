@@ -1,9 +1,9 @@
-"""Extra labelled drawings in training: a stable held-out split, and mixing them in with a weight."""
+"""Labelled drawings in training: a stable held-out split, and mixing them in with a weight."""
 
 import numpy as np
 import pytest
 
-from nn.extra_data import held_out_mask, load_extra, split_extra
+from nn.labelled_drawings import held_out_mask, load_labelled_drawings, split_labelled_drawings
 from nn.mnist import MnistError, write_idx
 from nn.network import Network
 from nn.train import Run, TrainConfig, train
@@ -33,7 +33,7 @@ def test_the_held_out_part_is_about_the_fraction_asked_for():
     assert not held_out_mask(images, labels, 0.0).any()
 
 
-def test_a_drawing_stays_on_its_side_when_more_feedback_arrives_in_any_order():
+def test_a_drawing_stays_on_its_side_when_more_labelled_drawings_arrive_in_any_order():
     images, labels = random_drawings(300)
     before = held_out_mask(images[:200], labels[:200], 0.2)
     order = np.random.default_rng(1).permutation(300)
@@ -43,47 +43,47 @@ def test_a_drawing_stays_on_its_side_when_more_feedback_arrives_in_any_order():
 
 def test_split_returns_disjoint_parts_covering_everything():
     images, labels = random_drawings(100)
-    (train_x, train_y), (held_x, held_y) = split_extra(images, labels, 0.3)
+    (train_x, train_y), (held_x, held_y) = split_labelled_drawings(images, labels, 0.3)
     assert len(train_y) + len(held_y) == 100 and len(held_y) > 0
     held = {x.tobytes() for x in held_x}
     assert not any(x.tobytes() in held for x in train_x)
 
 
-def test_extra_drawings_go_to_training_only_and_count_weight_times(toy_digits):  # noqa: F811
-    extra_labels = np.arange(10, dtype=np.uint8)
-    cfg = TrainConfig(validation=40, augment=None, deskew=False, extra_weight=3)
+def test_labelled_drawings_go_to_training_only_and_count_weight_times(toy_digits):  # noqa: F811
+    labelled_labels = np.arange(10, dtype=np.uint8)
+    cfg = TrainConfig(validation=40, augment=None, deskew=False, labelled_weight=3)
     run = Run(Network.initialise(np.random.default_rng(0), (784, 16, 10)), *toy_digits, cfg,
-              (bars(extra_labels, vertical=True), extra_labels))  # fmt: skip
+              (bars(labelled_labels, vertical=True), labelled_labels))  # fmt: skip
     assert len(run.X_val) == 40
     assert len(run.images) == len(toy_digits[1]) - 40 + 3 * 10
 
 
-def test_training_with_extra_drawings_learns_their_style_without_them_it_does_not(toy_digits):  # noqa: F811
+def test_training_with_labelled_drawings_learns_their_style_without_them_it_does_not(toy_digits):  # noqa: F811
     rng = np.random.default_rng(2)
-    extra_labels = rng.integers(0, 10, 60).astype(np.uint8)
-    extra = (bars(extra_labels, vertical=True), extra_labels)
+    labelled_labels = rng.integers(0, 10, 60).astype(np.uint8)
+    drawings = (bars(labelled_labels, vertical=True), labelled_labels)
     held_labels = np.arange(10, dtype=np.uint8)
     held = bars(held_labels, vertical=True).reshape(10, -1).astype(np.float32) / 255
 
-    def accuracy_on_held_out(extra_data):
+    def accuracy_on_held_out(labelled_drawings):
         cfg = TrainConfig(validation=40, batch_size=16, learning_rate=0.5, augment=None, average=0,
-                          deskew=False, threshold=0, max_epochs=15, extra_weight=2)  # fmt: skip
+                          deskew=False, threshold=0, max_epochs=15, labelled_weight=2)  # fmt: skip
         net = Network.initialise(np.random.default_rng(0), (784, 32, 10))
-        train(net, *toy_digits, cfg, log=quiet, extra=extra_data)
+        train(net, *toy_digits, cfg, log=quiet, labelled=labelled_drawings)
         return net.accuracy(held, held_labels)
 
-    assert accuracy_on_held_out(extra) == 1.0
+    assert accuracy_on_held_out(drawings) == 1.0
     assert accuracy_on_held_out(None) <= 0.3
 
 
 def test_loading_a_folder_without_the_export_says_how_to_make_it(tmp_path):
-    with pytest.raises(MnistError, match="export_feedback"):
-        load_extra(tmp_path)
+    with pytest.raises(MnistError, match="export_labelled_drawings"):
+        load_labelled_drawings(tmp_path)
 
 
 def test_loading_mismatched_files_is_a_clear_error(tmp_path):
     images, labels = random_drawings(5)
-    write_idx(tmp_path / "feedback-images-idx3-ubyte.gz", images)
-    write_idx(tmp_path / "feedback-labels-idx1-ubyte.gz", labels[:4])
+    write_idx(tmp_path / "labelled-drawings-images-idx3-ubyte.gz", images)
+    write_idx(tmp_path / "labelled-drawings-labels-idx1-ubyte.gz", labels[:4])
     with pytest.raises(MnistError, match="expected N 28x28 images and N labels"):
-        load_extra(tmp_path)
+        load_labelled_drawings(tmp_path)

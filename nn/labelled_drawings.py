@@ -1,9 +1,9 @@
-"""Extra labelled digits (the site's feedback, exported by `manage.py export_feedback`):
+"""Labelled drawings (people's own digits from the site, exported by `manage.py export_labelled_drawings`):
 reading them, and splitting off a held-out part for evaluation.
 
 The split is by content: a drawing is held out when the hash of its pixels and label falls
 below the held-out fraction. So the trainer and the evaluator agree on it without sharing
-any state, and a drawing stays on its side as more feedback arrives.
+any state, and a drawing stays on its side as more labelled drawings arrive.
 """
 
 from __future__ import annotations
@@ -16,18 +16,20 @@ import numpy as np
 
 from .mnist import MnistError, parse_idx
 
-IMAGES_FILE = "feedback-images-idx3-ubyte.gz"
-LABELS_FILE = "feedback-labels-idx1-ubyte.gz"
+IMAGES_FILE = "labelled-drawings-images-idx3-ubyte.gz"
+LABELS_FILE = "labelled-drawings-labels-idx1-ubyte.gz"
 
 
-def load_extra(folder: str | Path) -> tuple[np.ndarray, np.ndarray]:
-    """(N, 28, 28) uint8 images and (N,) uint8 labels from a folder written by export_feedback."""
+def load_labelled_drawings(folder: str | Path) -> tuple[np.ndarray, np.ndarray]:
+    """(N, 28, 28) uint8 images and (N,) uint8 labels from a folder written by export_labelled_drawings."""
     folder = Path(folder)
     arrays = []
     for name in (IMAGES_FILE, LABELS_FILE):
         path = folder / name
         if not path.is_file():
-            raise MnistError(f"{path} not found: run `python manage.py export_feedback --out {folder}` first")
+            raise MnistError(
+                f"{path} not found: run `python manage.py export_labelled_drawings --out {folder}` first"
+            )
         try:
             arrays.append(parse_idx(gzip.decompress(path.read_bytes())))
         except (OSError, EOFError) as exc:
@@ -54,7 +56,7 @@ def held_out_mask(images: np.ndarray, labels: np.ndarray, fraction: float) -> np
     )
 
 
-def split_extra(images, labels, fraction: float):
+def split_labelled_drawings(images, labels, fraction: float):
     """((train images, train labels), (held-out images, held-out labels))."""
     held = held_out_mask(images, labels, fraction)
     return (images[~held], labels[~held]), (images[held], labels[held])

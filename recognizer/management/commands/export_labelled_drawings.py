@@ -1,9 +1,9 @@
-"""manage.py export_feedback: the labelled drawings as IDX files, the format MNIST comes in.
+"""manage.py export_labelled_drawings: the labelled drawings as IDX files, the format MNIST comes in.
 
-    python manage.py export_feedback [--out FOLDER]
+    python manage.py export_labelled_drawings [--out FOLDER]
 
-writes FOLDER/feedback-images-idx3-ubyte.gz and FOLDER/feedback-labels-idx1-ubyte.gz, which
-`python nn/neural_network.py --extra-data FOLDER` mixes into training.
+writes FOLDER/labelled-drawings-images-idx3-ubyte.gz and FOLDER/labelled-drawings-labels-idx1-ubyte.gz, which
+`python nn/neural_network.py --labelled-drawings FOLDER` mixes into training.
 """
 
 from __future__ import annotations
@@ -12,21 +12,23 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand
 
-from nn.extra_data import IMAGES_FILE, LABELS_FILE
+from nn.labelled_drawings import IMAGES_FILE, LABELS_FILE
 from nn.mnist import write_idx
-from recognizer import feedback
+from recognizer import labelled_drawings
 
 
 class Command(BaseCommand):
     help = "Write the labelled drawings as gzipped IDX files, like MNIST's."
 
     def add_arguments(self, parser):
-        parser.add_argument("--out", default="feedback", help="folder to write into (default: %(default)s)")
+        parser.add_argument(
+            "--out", default="labelled-drawings", help="folder to write into (default: %(default)s)"
+        )
 
     def handle(self, *args, out: str, **options):
         folder = Path(out)
         folder.mkdir(parents=True, exist_ok=True)
-        images, labels = feedback.export_arrays()
+        images, labels = labelled_drawings.export_arrays()
         write_idx(folder / IMAGES_FILE, images)
         write_idx(folder / LABELS_FILE, labels)
         per_digit = ", ".join(f"{d}: {int((labels == d).sum())}" for d in range(10))

@@ -6,7 +6,7 @@ import io
 import pytest
 from PIL import Image, ImageDraw
 
-from recognizer.models import Drawing
+from recognizer.models import LabelledDrawing
 from tests.browser import (
     ONE,
     SEVEN,
@@ -20,8 +20,8 @@ pytestmark = [pytest.mark.browser, pytest.mark.storage, pytest.mark.usefixtures(
 
 
 def saved_status(page) -> str:
-    status = page.get_by_test_id("feedback-status")
-    page.locator('[data-testid="feedback-status"][data-state="saved"]').wait_for(timeout=10_000)
+    status = page.get_by_test_id("label-status")
+    page.locator('[data-testid="label-status"][data-state="saved"]').wait_for(timeout=10_000)
     return status.inner_text()
 
 
@@ -36,25 +36,25 @@ def tap_when_still(page, target) -> None:
 def test_one_tap_confirms_a_right_answer_and_the_stats_page_counts_it(page, site, screenshots):
     draw_with_mouse(page, SEVEN)
     assert prediction_after(page, 1) == "7"
-    assert page.get_by_test_id("feedback-right").inner_text() == "Right, it's a 7"
-    page.screenshot(path=screenshots / "feedback-desktop.png")
-    page.get_by_test_id("feedback-right").click()
+    assert page.get_by_test_id("label-right").inner_text() == "Right, it's a 7"
+    page.screenshot(path=screenshots / "labelling-desktop.png")
+    page.get_by_test_id("label-right").click()
     assert saved_status(page).startswith("Saved: a 7, as the network said. Thank you: the first drawing of 7")
-    assert not page.get_by_test_id("feedback-right").is_visible()  # a second tap would count twice
-    drawing = Drawing.objects.get()
+    assert not page.get_by_test_id("label-right").is_visible()  # a second tap would count twice
+    drawing = LabelledDrawing.objects.get()
     assert (drawing.label, drawing.predicted, len(drawing.strokes)) == (7, 7, 1)
     page.get_by_role("link", name="See the counts").click()
-    assert "1 labelled drawing so far" in page.get_by_test_id("feedback-total").inner_text()
+    assert "1 labelled drawing so far" in page.get_by_test_id("labelled-total").inner_text()
     assert page.locator('tr[data-digit="7"] [data-field="count"]').inner_text() == "1"
 
 
 def test_one_tap_on_the_true_digit_corrects_a_wrong_answer(page):
     draw_with_mouse(page, SEVEN)
     assert prediction_after(page, 1) == "7"
-    with page.expect_request("**/api/feedback") as request:
-        page.get_by_test_id("feedback-1").click()  # say it was really a 1
+    with page.expect_request("**/api/labelled-drawings") as request:
+        page.get_by_test_id("label-1").click()  # say it was really a 1
     assert saved_status(page).startswith("Saved as a 1. Thank you: the first drawing of 1")
-    drawing = Drawing.objects.get()
+    drawing = LabelledDrawing.objects.get()
     assert (drawing.label, drawing.predicted) == (1, 7)
     sent = request.value.post_data_json
     assert set(sent) == {"strokes", "label", "model"}  # the strokes, no picture of them
@@ -67,10 +67,10 @@ def test_a_photo_is_confirmed_with_one_tap_and_kept_as_a_reduced_copy(page, tmp_
     photo.save(tmp_path / "one.png")
     page.get_by_test_id("upload").set_input_files(tmp_path / "one.png")
     prediction_after(page, 1)
-    assert "Tap the digit you wrote" in page.get_by_test_id("feedback").inner_text()
-    page.get_by_test_id("feedback-1").click()
+    assert "Tap the digit you wrote" in page.get_by_test_id("label-panel").inner_text()
+    page.get_by_test_id("label-1").click()
     assert saved_status(page).startswith("Saved")
-    drawing = Drawing.objects.get()
+    drawing = LabelledDrawing.objects.get()
     assert (drawing.label, drawing.strokes) == (1, None)
     kept = Image.open(io.BytesIO(bytes(drawing.image)))
     assert (kept.format, kept.mode, kept.size) == ("PNG", "L", (256, 256))
@@ -79,14 +79,14 @@ def test_a_photo_is_confirmed_with_one_tap_and_kept_as_a_reduced_copy(page, tmp_
 def test_a_new_drawing_takes_the_offer_away_until_its_own_answer_arrives(page):
     draw_with_mouse(page, SEVEN)
     prediction_after(page, 1)
-    page.get_by_test_id("feedback-right").click()
+    page.get_by_test_id("label-right").click()
     saved_status(page)
     page.get_by_role("button", name="Clear").click()
-    assert not page.get_by_test_id("feedback").is_visible()
+    assert not page.get_by_test_id("label-panel").is_visible()
     draw_with_mouse(page, ONE)
     prediction_after(page, 2)
-    assert page.get_by_test_id("feedback-right").is_visible()
-    assert page.get_by_test_id("feedback-status").inner_text() == ""
+    assert page.get_by_test_id("label-right").is_visible()
+    assert page.get_by_test_id("label-status").inner_text() == ""
 
 
 def test_on_a_phone_a_touch_drawing_is_corrected_with_one_tap(browser, site, screenshots):
@@ -94,10 +94,10 @@ def test_on_a_phone_a_touch_drawing_is_corrected_with_one_tap(browser, site, scr
                      device_scale_factor=3)  # fmt: skip
     draw_with_touch(page, ONE)
     assert prediction_after(page, 1) == "1"
-    tap_when_still(page, page.get_by_test_id("feedback-4"))
+    tap_when_still(page, page.get_by_test_id("label-4"))
     assert saved_status(page).startswith("Saved as a 4.")
-    assert Drawing.objects.get().label == 4
+    assert LabelledDrawing.objects.get().label == 4
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
-    page.screenshot(path=screenshots / "feedback-phone.png", full_page=True)
+    page.screenshot(path=screenshots / "labelling-phone.png", full_page=True)
     assert page.errors == []
     page.context.close()

@@ -14,12 +14,12 @@ from django.db.models import Count
 
 from nn.preprocess import as_levels
 
-from .models import Drawing
+from .models import LabelledDrawing
 
 
 def store(
     drawing, label: int, prediction, *, model_sha256: str, photo: bytes | None, key: str | None
-) -> Drawing:
+) -> LabelledDrawing:
     """Keep a drawing (its strokes, or a reduced copy of the photo) with its label and the
     answer. Two requests with one idempotency key store one drawing."""
     fields = {
@@ -35,7 +35,7 @@ def store(
     }
     try:
         with transaction.atomic():
-            return Drawing.objects.create(**fields)
+            return LabelledDrawing.objects.create(**fields)
     except IntegrityError:
         existing = with_key(key)
         if existing is None:  # not a duplicate key: a real constraint failed
@@ -43,20 +43,20 @@ def store(
         return existing
 
 
-def with_key(key: str | None) -> Drawing | None:
+def with_key(key: str | None) -> LabelledDrawing | None:
     """The drawing stored under an idempotency key, if any."""
-    return None if key is None else Drawing.objects.filter(idempotency_key=key).first()
+    return None if key is None else LabelledDrawing.objects.filter(idempotency_key=key).first()
 
 
 def count(label: int | None = None) -> int:
     """Labelled drawings kept, of one digit or of all."""
-    drawings = Drawing.objects.all() if label is None else Drawing.objects.filter(label=label)
+    drawings = LabelledDrawing.objects.all() if label is None else LabelledDrawing.objects.filter(label=label)
     return drawings.count()
 
 
 def stats() -> dict:
     """Drawings per digit, and per model how many it answered and how many of those were right."""
-    rows = Drawing.objects.values("label", "model", "predicted").annotate(n=Count("id"))
+    rows = LabelledDrawing.objects.values("label", "model", "predicted").annotate(n=Count("id"))
     per_digit = [
         {"digit": d, "count": 0, "right": defaultdict(int), "answered": defaultdict(int)} for d in range(10)
     ]
@@ -86,7 +86,7 @@ def stats() -> dict:
 
 def export_arrays(batch: int = 2000) -> tuple[np.ndarray, np.ndarray]:
     """Every labelled drawing, oldest first: (N, 28, 28) uint8 images and (N,) uint8 labels."""
-    rows = Drawing.objects.order_by("id").values_list("pixels", "label").iterator(chunk_size=batch)
+    rows = LabelledDrawing.objects.order_by("id").values_list("pixels", "label").iterator(chunk_size=batch)
     pixels, labels = bytearray(), bytearray()
     for data, label in rows:
         pixels += bytes(data)  # memoryview on PostgreSQL, bytes on SQLite

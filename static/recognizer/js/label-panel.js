@@ -1,25 +1,25 @@
 /**
  * One tap after an answer: "right", or the digit it really was. The drawing (or photo) goes
- * to the feedback API with that label; a correction can be sent again until it is saved.
+ * to the labelled-drawing API with that label; a correction can be sent again until it is saved.
  */
 
 import { aDigit } from "./format.js";
 
-/** What to say once the feedback API has saved a drawing: {label, predicted, count}. */
+/** What to say once the labelled-drawing API has saved a drawing: {label, predicted, count}. */
 export function savedText({ label, predicted, count }) {
   const verdict = label === predicted ? `Saved: ${aDigit(label)}, as the network said.` : `Saved as ${aDigit(label)}.`;
   const drawings = count === 1 ? "the first drawing" : `${count} drawings`;
   return `${verdict} Thank you: ${drawings} of ${label} so far.`;
 }
 
-export class FeedbackPanel {
+export class LabelPanel {
   constructor(root, api) {
     this.api = api;
-    this.panel = root.querySelector("[data-feedback]");
-    this.status = root.querySelector("[data-feedback-status]");
-    this.choices = root.querySelector("[data-feedback-choices]");
-    this.confirm = root.querySelector("[data-feedback-right]");
-    this.verb = root.querySelector("[data-feedback-verb]");
+    this.panel = root.querySelector("[data-label-panel]");
+    this.status = root.querySelector("[data-label-status]");
+    this.choices = root.querySelector("[data-label-choices]");
+    this.confirm = root.querySelector("[data-label-right]");
+    this.verb = root.querySelector("[data-label-verb]");
     this.buttons = [...this.panel.querySelectorAll("button")];
     this.sample = null;
     this.confirm.addEventListener("click", () => this.#send(this.digit));
@@ -33,7 +33,7 @@ export class FeedbackPanel {
     this.sample = sample;
     this.digit = prediction.digit;
     this.model = prediction.model;
-    this.confirm.querySelector("[data-feedback-digit]").textContent = aDigit(prediction.digit);
+    this.confirm.querySelector("[data-label-digit]").textContent = aDigit(prediction.digit);
     this.verb.textContent = sample.file ? "wrote" : "drew"; // a photo shows handwriting
     this.#setButtons(true);
     this.#say("", "");
@@ -52,7 +52,7 @@ export class FeedbackPanel {
     this.#setButtons(false);
     this.#say("Saving…", "saving");
     try {
-      const saved = await this.api.sendFeedback(sample, label, this.model);
+      const saved = await this.api.sendLabelledDrawing(sample, label, this.model);
       if (sample !== this.sample) return; // a newer drawing is on screen now
       this.sample = null; // saved once: a second tap would count it twice
       this.#saved(saved);
