@@ -1,9 +1,10 @@
 #!/usr/bin/env python
 """Django's command-line utility for this site.
 
-Run from a checkout, it defaults to development mode (DJANGO_DEBUG=1), so that
-`python manage.py runserver` serves a working site with no configuration. Production
-goes through digitsite/wsgi.py, where nothing is switched on unless the environment says so.
+With no production settings in the environment (no DJANGO_SECRET_KEY), it defaults to
+development mode (DJANGO_DEBUG=1), so that a fresh checkout migrates and serves with no
+configuration. With them, every command (migrate, collectstatic, check --deploy, serve) runs
+exactly as the environment says, as production does through digitsite/wsgi.py.
 """
 
 import os
@@ -12,7 +13,8 @@ import sys
 
 def main() -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "digitsite.settings")
-    os.environ.setdefault("DJANGO_DEBUG", "1")
+    if "DJANGO_SECRET_KEY" not in os.environ:  # a checkout, not a configured server
+        os.environ.setdefault("DJANGO_DEBUG", "1")
     from django.core.management import execute_from_command_line
 
     execute_from_command_line(sys.argv)

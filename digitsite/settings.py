@@ -5,7 +5,8 @@ DJANGO_SECRET_KEY     required when debug is off
 DJANGO_ALLOWED_HOSTS  comma-separated host names (debug default: localhost, 127.0.0.1, [::1])
 DJANGO_CSRF_TRUSTED_ORIGINS  comma-separated origins, e.g. https://digits.example.com
 DJANGO_HTTPS          HTTPS redirect, HSTS, secure cookies (default: on unless debugging)
-DJANGO_BEHIND_PROXY   "1": trust X-Forwarded-Proto from a TLS-terminating proxy
+DJANGO_BEHIND_PROXY   "1": trust X-Forwarded-Proto and -For from a TLS-terminating proxy
+DJANGO_TRUSTED_PROXIES the proxy's addresses, comma-separated (default: 127.0.0.1,::1)
 DJANGO_HASHED_STATIC  "0" serves static files unhashed without collectstatic (tests)
 DJANGO_STATIC_ROOT    where collectstatic puts the files (default: staticfiles/)
 DIGITS_MODEL          the model that answers by default (default: nn/models/cnn.pkl)
@@ -49,7 +50,9 @@ def env_bool(name: str, default: bool) -> bool:
     if value is None:
         return default
     if value.lower() not in TRUE + FALSE:
-        raise ImproperlyConfigured(f"{name}={value!r}: use 1 or 0")
+        raise ImproperlyConfigured(
+            f"{name}={value!r} is not a yes or no: use one of {', '.join(TRUE + FALSE)}"
+        )
     return value.lower() in TRUE
 
 
@@ -86,6 +89,8 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS
 SECURE_HSTS_PRELOAD = HTTPS
 SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = HTTPS
 BEHIND_PROXY = env_bool("DJANGO_BEHIND_PROXY", False)
+# Forwarded headers count only from these addresses (manage.py serve's nginx is on loopback).
+TRUSTED_PROXIES = frozenset(env_list("DJANGO_TRUSTED_PROXIES", "127.0.0.1,::1") if BEHIND_PROXY else ())
 if BEHIND_PROXY:  # a TLS-terminating proxy says the scheme, and the client's address
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
@@ -116,6 +121,7 @@ INSTALLED_APPS = [
     "recognizer",
 ]
 MIDDLEWARE = [
+    "digitsite.middleware.TrustedProxyMiddleware",  # first: no one else reads the headers before
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",  # static files, hashed and compressed
     "digitsite.middleware.SecurityHeadersMiddleware",

@@ -57,12 +57,14 @@ class Api:
         self.client = Client(enforce_csrf_checks=True, REMOTE_ADDR=address)
         self.headers = {"X-CSRFToken": self.client.get("/api/csrf").json()["csrfToken"]}
 
-    def post(self, data, content_type="application/json", url=PREDICT):
+    def post(self, data, content_type="application/json", url=PREDICT, **meta):
         # CONTENT_TYPE too: the test client drops the content type of an empty body.
-        return self.client.post(url, data, content_type, headers=self.headers, CONTENT_TYPE=content_type)
+        return self.client.post(
+            url, data, content_type, headers=self.headers, CONTENT_TYPE=content_type, **meta
+        )
 
-    def post_json(self, value, url=PREDICT):
-        return self.post(json.dumps(value), url=url)
+    def post_json(self, value, url=PREDICT, **meta):
+        return self.post(json.dumps(value), url=url, **meta)
 
     def post_image(self, data: bytes, media_type="image/png"):
         return self.post_json({"image": data_url(data, media_type)})
