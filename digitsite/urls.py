@@ -4,5 +4,6 @@ from django.contrib import admin
 from django.urls import include, path
 
 urlpatterns = [path("admin/", admin.site.urls), path("", include("recognizer.urls"))]
+handler400 = "recognizer.http.bad_request"
 handler404 = "recognizer.http.not_found"
 handler500 = "recognizer.http.server_error"

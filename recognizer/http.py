@@ -17,6 +17,7 @@ from django.db import DatabaseError
 from django.http import HttpRequest, HttpResponse, JsonResponse, UnreadablePostError
 from django.http.multipartparser import MultiPartParserError
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
+from django.views.defaults import bad_request as page_bad_request
 from django.views.defaults import page_not_found
 from django.views.defaults import server_error as page_server_error
 
@@ -93,6 +94,13 @@ def not_found(request: HttpRequest, exception=None):
     if request.path.startswith("/api/"):
         return json_error(f"no API endpoint at {request.path[:200]}; see /api/openapi.json", 404)
     return page_not_found(request, exception)
+
+
+def bad_request(request: HttpRequest, exception=None):
+    """Django's 400 handler (a bad Host header, a malformed request): JSON under /api/."""
+    if request.path.startswith("/api/"):
+        return json_error("bad request: the Host header or the request itself is not acceptable", 400)
+    return page_bad_request(request, exception)
 
 
 def server_error(request: HttpRequest):

@@ -75,3 +75,11 @@ def test_a_page_s_500_is_a_page_not_json(monkeypatch):
     monkeypatch.setattr(services, "model_choices", broken)
     response = Client(raise_request_exception=False).get("/")
     assert response.status_code == 500 and response["Content-Type"].startswith("text/html")
+
+
+def test_a_bad_host_header_under_the_api_is_answered_in_json():
+    client = Client(raise_request_exception=False)
+    response = client.post(PREDICT, {"strokes": ONE}, "application/json", HTTP_HOST="evil.example")
+    assert response.status_code == 400 and "Host header" in response.json()["error"]
+    page = client.get("/", HTTP_HOST="evil.example")
+    assert page.status_code == 400 and page["Content-Type"].startswith("text/html")
