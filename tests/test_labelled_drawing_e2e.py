@@ -61,6 +61,34 @@ def test_one_tap_on_the_true_digit_corrects_a_wrong_answer(page):
     assert drawing.strokes == sent["strokes"] and drawing.image is None
 
 
+def test_an_answer_lost_on_the_way_back_is_retried_and_stored_once(page):
+    """The server stores the label, the answer never reaches the page (a dropped connection),
+    the person taps again: the same idempotency key, so one drawing, not two."""
+    keys = []
+
+    def lose_the_first_answer(route):
+        keys.append(route.request.headers.get("idempotency-key"))
+        if len(keys) == 1:
+            route.fetch()  # it reaches the server and is stored...
+            route.abort()  # ...and the page hears nothing
+        else:
+            route.continue_()
+
+    page.route("**/api/labelled-drawings", lose_the_first_answer)
+    draw_with_mouse(page, SEVEN)
+    assert prediction_after(page, 1) == "7"
+    page.get_by_test_id("label-right").click()
+    page.locator('[data-testid="label-status"][data-state="error"]').wait_for(timeout=10_000)
+    assert LabelledDrawing.objects.count() == 1
+    page.get_by_test_id("label-right").click()
+    assert saved_status(page).startswith("Saved: a 7")
+    assert len(keys) == 2 and keys[0] == keys[1] and keys[0]
+    assert LabelledDrawing.objects.count() == 1
+    lost = [e for e in page.errors if "ERR_FAILED" in e]
+    assert len(lost) == 1  # the answer this test dropped, and nothing else
+    page.errors.remove(lost[0])
+
+
 def test_a_photo_is_confirmed_with_one_tap_and_kept_as_a_reduced_copy(page, tmp_path):
     photo = Image.new("RGB", (400, 400), (235, 230, 220))
     ImageDraw.Draw(photo).line([(200, 60), (200, 340)], fill=(30, 30, 60), width=24)

@@ -41,12 +41,14 @@ export class PredictApi {
 
   /**
    * Say which digit a drawing really is. `sample` is what was predicted: {strokes} for a
-   * drawing, {file} for a photo; `model` is the model that answered.
+   * drawing, {file} for a photo; `model` is the model that answered. Sending again with the
+   * same `key` (a retry after a lost answer) stores the drawing once.
    */
-  sendLabelledDrawing(sample, label, model) {
-    if (sample.file) return this.#post(form({ image: sample.file, label: String(label), model }), {}, this.labelledDrawingUrl);
+  sendLabelledDrawing(sample, label, model, key) {
+    const once = { "Idempotency-Key": key };
+    if (sample.file) return this.#post(form({ image: sample.file, label: String(label), model }), once, this.labelledDrawingUrl);
     const body = JSON.stringify({ strokes: compactStrokes(sample.strokes), label, model });
-    return this.#post(body, JSON_TYPE, this.labelledDrawingUrl);
+    return this.#post(body, { ...JSON_TYPE, ...once }, this.labelledDrawingUrl);
   }
 
   async #post(body, headers, url = this.url) {

@@ -12,6 +12,11 @@ export function savedText({ label, predicted, count }) {
   return `${verdict} Thank you: ${drawings} of ${label} so far.`;
 }
 
+/** A fresh idempotency key: 32 hex digits (getRandomValues works where randomUUID may not: plain HTTP). */
+export function newKey(random = crypto) {
+  return Array.from(random.getRandomValues(new Uint8Array(16)), (b) => b.toString(16).padStart(2, "0")).join("");
+}
+
 export class LabelPanel {
   constructor(root, api) {
     this.api = api;
@@ -31,6 +36,7 @@ export class LabelPanel {
   /** An answer is shown: offer to confirm or correct it. `sample` is {strokes} or {file}. */
   offer(sample, prediction) {
     this.sample = sample;
+    this.key = newKey(); // one per answer shown: a retry of the same label is stored once
     this.digit = prediction.digit;
     this.model = prediction.model;
     this.confirm.querySelector("[data-label-digit]").textContent = aDigit(prediction.digit);
@@ -52,7 +58,7 @@ export class LabelPanel {
     this.#setButtons(false);
     this.#say("Saving…", "saving");
     try {
-      const saved = await this.api.sendLabelledDrawing(sample, label, this.model);
+      const saved = await this.api.sendLabelledDrawing(sample, label, this.model, `${this.key}-${label}`);
       if (sample !== this.sample) return; // a newer drawing is on screen now
       this.sample = null; // saved once: a second tap would count it twice
       this.#saved(saved);
