@@ -54,16 +54,23 @@ def along(path: np.ndarray, spacing: float) -> np.ndarray:
 def draw(strokes: Sequence[Stroke], pen_width: float = PEN_WIDTH, size: int = WORK) -> np.ndarray:
     """Strokes in unit coordinates -> (H, W) bool ink, its longer side `size` pixels."""
     paths = [curve(np.asarray(s, dtype=np.float64).reshape(-1, 2)) for s in strokes]
-    if not paths or not any(len(p) for p in paths):
-        raise ValueError("a drawing needs at least one point")
-    radius = pen_width / 2
-    points = np.concatenate(paths)  # (P, 2)
-    low = points.min(axis=0) - radius  # (2,): the ink's top-left corner, in units
-    extent = points.max(axis=0) + radius - low  # (2,)
-    scale = size / extent.max()  # pixels per unit
-    width, height = np.clip(np.ceil(extent * scale - 1e-9).astype(int), 1, size)
+    low, scale, shape = frame(paths, pen_width, size)
     pen = [along((p - low) * scale, SPACING) for p in paths if len(p)]
-    return stamp(np.concatenate(pen), max(radius * scale, MIN_RADIUS), (height, width))
+    return stamp(np.concatenate(pen), max(pen_width / 2 * scale, MIN_RADIUS), shape)
+
+
+def frame(paths: list[np.ndarray], pen_width: float, size: int) -> tuple[np.ndarray, float, tuple[int, int]]:
+    """Where the ink of these paths lies: its top-left corner in units (2,), the pixels per
+    unit that make its longer side `size`, and the (H, W) that holds it."""
+    if not any(len(p) for p in paths):
+        raise ValueError("a drawing needs at least one point")
+    points = np.concatenate(paths)  # (P, 2)
+    radius = pen_width / 2
+    low = points.min(axis=0) - radius  # (2,)
+    extent = points.max(axis=0) + radius - low  # (2,)
+    scale = size / extent.max()
+    width, height = np.clip(np.ceil(extent * scale - 1e-9).astype(int), 1, size)
+    return low, scale, (int(height), int(width))
 
 
 def stamp(centres: np.ndarray, radius: float, shape: tuple[int, int]) -> np.ndarray:
