@@ -102,12 +102,11 @@ def bounding_box(mask: np.ndarray) -> tuple[slice, slice] | None:
 
 
 def stroke_width(mask: np.ndarray) -> float:
-    """Mean stroke width of a bilevel image: area divided by half the perimeter. In a frame
-    of background pixels, ink on the image's own edges counts like any other boundary."""
-    framed = np.pad(mask, 1)
-    across, down = framed[:, 1:] != framed[:, :-1], framed[1:] != framed[:-1]
-    perimeter = np.count_nonzero(across) + np.count_nonzero(down)
-    return 2.0 * np.count_nonzero(mask) / max(perimeter, 1)
+    """Mean stroke width of a bilevel image: area divided by half the perimeter. Ink on the
+    image's own edges counts as boundary there, as if the image were framed in background."""
+    inner = np.count_nonzero(mask[:, 1:] != mask[:, :-1]) + np.count_nonzero(mask[1:] != mask[:-1])
+    edges = sum(np.count_nonzero(side) for side in (mask[0], mask[-1], mask[:, 0], mask[:, -1]))
+    return 2.0 * np.count_nonzero(mask) / max(inner + edges, 1)
 
 
 def normalise_thickness(
@@ -193,7 +192,10 @@ def from_mask(mask: np.ndarray, thickness: bool = True) -> np.ndarray | None:
     # The mask keeps the image's resolution (the edges of the ink are where they are); a crop
     # over twice the working size is first averaged by whole blocks, which anti-aliases as
     # the resampling would, at a fraction of its cost.
-    work = resize(coverage(crop, max(crop.shape) // WORK), *fitted(crop.shape, WORK)) >= level
+    if max(crop.shape) == WORK:  # drawn at the working size already (nn/raster.py)
+        work = crop
+    else:
+        work = resize(coverage(crop, max(crop.shape) // WORK), *fitted(crop.shape, WORK)) >= level
     if not work.any():  # a few specks far apart: nothing survives the shrinking
         return None
     if thickness:

@@ -76,14 +76,16 @@ def frame(paths: list[np.ndarray], pen_width: float, size: int) -> tuple[np.ndar
 def stamp(centres: np.ndarray, radius: float, shape: tuple[int, int]) -> np.ndarray:
     """Ink every pixel whose centre lies within `radius` of one of the pen's positions
     (S, 2) in pixels: the union of discs, which gives round caps and joins."""
-    reach = np.arange(-int(radius) - 1, int(radius) + 2)  # (R,): pixels either side of a position
+    k = int(radius) + 1
+    reach = np.arange(-k, k + 1)  # (R,): pixels either side of a position
     base = np.floor(centres).astype(np.intp)  # (S, 2)
     dx2 = (base[:, :1] + reach + 0.5 - centres[:, :1]) ** 2  # (S, R): squared distances across
     dy2 = (base[:, 1:] + reach + 0.5 - centres[:, 1:]) ** 2  # (S, R): and down
     near = dy2[:, :, None] + dx2[:, None, :] <= radius**2  # (S, R, R)
-    s, i, j = near.nonzero()
-    ys, xs = base[s, 1] + reach[i], base[s, 0] + reach[j]
-    inside = (xs >= 0) & (xs < shape[1]) & (ys >= 0) & (ys < shape[0])
-    ink = np.zeros(shape, bool)
-    ink[ys[inside], xs[inside]] = True
-    return ink
+    height, width = shape
+    side = width + 2 * k  # drawn in a frame k pixels wide: every disc fits, nothing to clip
+    rows = (base[:, 1:] + k + reach) * side  # (S, R): flat index of each row's first pixel
+    pixels = rows[:, :, None] + (base[:, :1] + k + reach)[:, None, :]  # (S, R, R)
+    ink = np.zeros((height + 2 * k) * side, bool)
+    ink[pixels[near]] = True
+    return ink.reshape(height + 2 * k, side)[k:-k, k:-k]
