@@ -11,6 +11,7 @@ Training runs until the mean training loss of an epoch drops below --threshold, 
 from __future__ import annotations
 
 import argparse
+import os
 import signal
 import sys
 from dataclasses import replace
@@ -202,6 +203,7 @@ def retrain(args: argparse.Namespace, cfg: TrainConfig, data, labelled_train, la
         "stopped_by": result.stopped_by,
         "best_epoch": result.best_epoch,
         "train_seconds": result.seconds,
+        "cpus": os.cpu_count(),  # what the training time was measured on
         "test_accuracy": test["accuracy"],
         "per_class_accuracy": test["per_class_accuracy"],
         "confusion": test["confusion"],

@@ -44,6 +44,8 @@ def test_an_unknown_model_name_is_a_404():
 def test_the_model_page_draws_its_figures_and_opens_mistakes_in_a_real_browser(browser, site, screenshots):
     page = open_page(browser, f"{site}/model", viewport={"width": 1200, "height": 900})
     assert page.locator('[data-field="accuracy"]').inner_text().endswith("%")
+    tested = int(np.sum(report_of(Client().get("/model"))["confusion"]))  # the count is data, not copy
+    assert page.locator('[data-field="tested"]').inner_text() == f"of the {tested:,} MNIST test digits"
     assert page.locator(".confusion tbody tr").count() == 10
     assert page.locator(".chart path.series").count() >= 3
     # The busiest off-diagonal cell opens its misclassified digits.

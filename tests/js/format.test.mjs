@@ -2,7 +2,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 
-import { aDigit, percent, signed } from "../../static/recognizer/js/format.js";
+import { aDigit, percent, percentTick, signed } from "../../static/recognizer/js/format.js";
 
 test("probabilities are percentages with one decimal", () => {
   assert.equal(percent(0.123), "12.3%");
@@ -24,4 +24,10 @@ test("a digit takes its article", () => {
 test("signed values carry a real minus sign or a plus", () => {
   assert.equal(signed(-0.5), "−0.50");
   assert.equal(signed(0.25, 1), "+0.3");
+});
+
+test("accuracies take the decimals asked for, and ticks drop trailing zeros", () => {
+  assert.equal(percent(0.9947, 2), "99.47%");
+  assert.equal(percent(1, 2), "100%");
+  assert.deepEqual([0, 0.005, 0.01, 0.015].map((v) => percentTick(v, 1)), ["0%", "0.5%", "1%", "1.5%"]);
 });

@@ -1,10 +1,13 @@
 /** How the pages write numbers: probabilities as percentages, signed values. */
 
-/** 0.123 -> "12.3%"; what would read "100.0%" or "0.0%" loses the decimal: "100%", "0%". */
-export function percent(p) {
-  const text = (100 * p).toFixed(1);
-  return `${text === "100.0" || text === "0.0" ? text.slice(0, -2) : text}%`;
+/** 0.123 -> "12.3%" (`digits` decimals); what would read "100.0%" or "0.0%" loses them: "100%", "0%". */
+export function percent(p, digits = 1) {
+  const text = (100 * p).toFixed(digits);
+  return `${Number(text) === 100 || Number(text) === 0 ? String(Number(text)) : text}%`;
 }
+
+/** An axis tick: 0.005 -> "0.5%", 0.01 -> "1%" (no trailing zeros), to `digits` decimals at most. */
+export const percentTick = (p, digits = 1) => `${Number((100 * p).toFixed(digits))}%`;
 
 /** 7 -> "a 7", 8 -> "an 8". */
 export const aDigit = (d) => `${Number(d) === 8 ? "an" : "a"} ${d}`;

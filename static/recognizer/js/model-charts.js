@@ -1,5 +1,6 @@
 /** Line charts in SVG, drawn by the page: no library, no CDN. Ticks are round (model-ticks.js). */
 
+import { percentTick } from "./format.js";
 import { niceTicks, stepDecimals, ticksWithin } from "./model-ticks.js";
 
 const SVG = "http://www.w3.org/2000/svg";
@@ -24,7 +25,7 @@ export function lineChart(series, { percent = false, title }) {
   const all = series.flatMap((s) => s.values);
   const axis = niceTicks(Math.min(...all), Math.max(...all), { count: 4, limit: percent ? 1 : Infinity });
   const digits = stepDecimals(percent ? 100 * axis.step : axis.step);
-  const format = (v) => (percent ? `${(100 * v).toFixed(digits)}%` : v.toFixed(digits));
+  const format = (v) => (percent ? percentTick(v, digits) : v.toFixed(digits));
   const n = Math.max(...series.map((s) => s.values.length));
   const x = (epoch) => PAD.left + ((W - PAD.left - PAD.right) * (epoch - 1)) / Math.max(n - 1, 1);
   const y = (v) => PAD.top + (H - PAD.top - PAD.bottom) * (1 - (v - axis.lo) / (axis.hi - axis.lo));

@@ -4,14 +4,15 @@ import { PredictApi } from "./api.js";
 import { decodeBase64Bytes, digitCanvas } from "./digit-image.js";
 import { lineChart } from "./model-charts.js";
 import { renderConfusion, showMistakes } from "./model-confusion.js";
+import { percent, percentTick } from "./format.js";
 import { niceTicks, stepDecimals } from "./model-ticks.js";
 
 const report = JSON.parse(document.getElementById("model-report").textContent);
 const root = document.querySelector(".model-page");
 const api = new PredictApi(root.dataset.predictUrl, root.dataset.csrfToken);
 const $ = (selector) => root.querySelector(selector);
-const pct = (v, digits = 2) => `${(100 * v).toFixed(digits)}%`;
 
+const cores = (n) => (n ? ` on ${n} CPU core${n === 1 ? "" : "s"}` : "");
 const duration = (s) => (s < 90 ? `${Math.round(s)} s` : `${Math.round(s / 60)} min`);
 
 function facts(dl, pairs) {
@@ -27,12 +28,14 @@ function summary() {
   const clean = history.filter((e) => e.phase === "clean").length;
   const main = history.length - clean;
   const stopped = report.stopped_by === "threshold" ? "the loss dropping below the threshold" : "the maximum number of epochs";
-  $('[data-field="accuracy"]').textContent = pct(report.test_accuracy);
+  $('[data-field="accuracy"]').textContent = percent(report.test_accuracy, 2);
+  const tested = (report.confusion || []).flat().reduce((a, b) => a + b, 0);
+  $('[data-field="tested"]').textContent = tested ? `of the ${tested.toLocaleString("en")} MNIST test digits` : "of the MNIST test digits";
   facts($("[data-facts]"), [
     ["model", report.name],
     ["epochs run", `${history.length}${clean ? `, the last ${clean} on undistorted digits` : ""}`],
     ["kept", `epoch ${report.best_epoch}, the best on validation`],
-    ["training time", report.train_seconds ? `${duration(report.train_seconds)} on a 2-core CPU` : ""],
+    ["training time", report.train_seconds ? `${duration(report.train_seconds)}${cores(report.cpus)}` : ""],
     ["trained", report.created ? new Date(report.created).toLocaleString() : ""],
   ]);
   $('[data-field="stopping"]').textContent =
@@ -87,7 +90,7 @@ function perClass() {
     const li = list.appendChild(document.createElement("li"));
     li.innerHTML = '<span class="pc-digit"></span><span class="pc-track" aria-hidden="true"><span class="pc-fill"></span></span><span class="pc-value"></span>';
     li.querySelector(".pc-digit").textContent = d;
-    li.querySelector(".pc-value").textContent = pct(acc);
+    li.querySelector(".pc-value").textContent = percent(acc, 2);
     li.querySelector(".pc-fill").style.width = at(share[d]);
     li.title = `${counts[d].wrong} of ${counts[d].n} test ${d}s read wrong`;
   });
@@ -97,7 +100,7 @@ function perClass() {
   scale.innerHTML = '<span></span><span class="pc-ticks"></span><span></span>';
   for (const v of axis.values) {
     const tick = scale.querySelector(".pc-ticks").appendChild(document.createElement("span"));
-    tick.textContent = `${Number((100 * v).toFixed(digits))}%`; // 0%, 0.5%, 1%
+    tick.textContent = percentTick(v, digits); // 0%, 0.5%, 1%
     tick.style.left = at(v);
   }
 }
@@ -136,7 +139,7 @@ async function randomDigit() {
     const verdict = answer.digit === sample.label ? "right" : "wrong";
     text.textContent =
       `Test digit #${sample.index}, labelled ${sample.label}. The network says ${answer.digit} ` +
-      `(${pct(p, 1)} sure): ${verdict}.`;
+      `(${percent(p)} sure): ${verdict}.`;
     box.dataset.digit = answer.digit;
   } catch (error) {
     if (id === asked) text.textContent = error.message;
