@@ -2,9 +2,12 @@
 
     python bench/bench_drawn.py [MODEL ...] [--digits 1000] [--data-dir FOLDER]
 
-MNIST test digits are turned into pen strokes and redrawn on a 280x280 canvas under each
-variation in bench/drawn.py (size, position, pen width, slant, polarity, style); each
-drawing goes through PNG encoding, the site's decoder and preprocessing, and every model.
+MNIST test digits are turned into pen strokes under each variation in bench/drawn.py (size,
+position, pen width, slant, style); each drawing goes the way the page's strokes go, through
+the server's rasteriser (nn/raster.py) and preprocessing, to every model. "light on dark"
+is a photo instead: drawn on a 280x280 image, PNG-encoded, through the site's decoder. They
+only redraw MNIST's own writers' shapes (and two added styles), so they measure the drawing
+path, not other people's hands: bench/bench_hands.py does that.
 Prints accuracy per variation and model, the MNIST test accuracy for comparison, and the
 same with the stroke-thickness normalisation switched off, to measure what it does.
 """
@@ -21,10 +24,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import numpy as np  # noqa: E402
 
 from bench.drawn import VARIATIONS, drawn_digit, strokes_of  # noqa: E402
+from nn import raster  # noqa: E402
 from nn.evaluate import evaluate  # noqa: E402
 from nn.mnist import load_mnist  # noqa: E402
 from nn.model_file import load_model  # noqa: E402
-from nn.preprocess import network_inputs, to_mnist  # noqa: E402
+from nn.preprocess import from_mask, network_inputs, to_mnist  # noqa: E402
 from recognizer.imaging import decode  # noqa: E402
 
 STYLE_DIGIT = {"crossed-seven": 7, "flagged-one": 1}
@@ -38,10 +42,12 @@ def drawn_set(strokes, labels, variation):
     for digit_strokes, label in zip(strokes, labels, strict=True):
         if want is not None and label != want:
             continue
-        _, png = drawn_digit(digit_strokes, int(label), variation)
-        gray = decode(png)
+        placed, png = drawn_digit(digit_strokes, int(label), variation)
+        # A photo takes the image path; anything else is what the page sends, strokes.
+        drawn = decode(png) if variation.light_on_dark else raster.draw(placed, pen_width=variation.pen)
+        prepare = to_mnist if variation.light_on_dark else from_mask
         for out, thickness in ((xs, True), (raws, False)):
-            x = to_mnist(gray, thickness=thickness)
+            x = prepare(drawn, thickness=thickness)
             out.append(np.zeros((28, 28), np.float32) if x is None else x)
         ys.append(label)
     return np.array(xs), np.array(raws), np.array(ys)
