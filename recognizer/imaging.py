@@ -24,6 +24,7 @@ import warnings
 import numpy as np
 from PIL import Image, ImageOps, UnidentifiedImageError
 
+from . import image_structure
 from .errors import BadInput, TooLarge
 
 FORMATS = ("PNG", "JPEG", "WEBP", "GIF")
@@ -52,6 +53,7 @@ def open_checked(data: bytes) -> Image.Image:
     """Open (header only) and refuse unknown formats and oversized or absurd images."""
     if not data:
         raise ImageError("the image is empty")
+    image_structure.check(data)  # before Pillow walks the file part by part
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)

@@ -191,3 +191,50 @@ def test_the_largest_image_of_each_kind_accepted_costs_what_the_limit_allows(tmp
     print(f"{kind}, {side}x{side}: {measured}")
     assert measured["status"] in (200, 422), measured  # decoded, not refused
     assert measured["mb"] < 1.2 * MAX_DECODED_BYTES / 2**20, measured
+
+
+def png_of_many_chunks(count: int) -> bytes:
+    """A valid 28x28 PNG with `count` empty text chunks before its data: megabytes of parts."""
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    header = chunk(b"IHDR", struct.pack(">IIBBBBB", 28, 28, 8, 0, 0, 0, 0))
+    pixels = chunk(b"IDAT", zlib.compress(b"\0" * 29 * 28))
+    return b"\x89PNG\r\n\x1a\n" + header + chunk(b"tEXt", b"a\0b") * count + pixels + chunk(b"IEND", b"")
+
+
+def jpeg_of_many_markers(count: int) -> bytes:
+    """A valid JPEG with `count` empty comment segments after its start marker."""
+    plain = saved(Image.new("L", (28, 28), 255), "JPEG")
+    return plain[:2] + b"\xff\xfe\x00\x02" * count + plain[2:]
+
+
+PARTS = {
+    "PNG of 400,000 chunks": lambda: png_of_many_chunks(400_000),
+    "JPEG of 1,500,000 markers": lambda: jpeg_of_many_markers(1_500_000),
+}
+
+
+@pytest.mark.parametrize("name", PARTS)
+def test_an_image_of_countless_tiny_parts_is_a_4xx_within_100_ms(tmp_path, name):
+    path = tmp_path / "parts"
+    path.write_bytes(PARTS[name]())
+    assert 5_000_000 < path.stat().st_size < 8 * 1024 * 1024  # fits an upload; cost 1-2 s to open before
+    measured = measure(path)
+    assert 400 <= measured["status"] < 500, measured
+    assert "no real image" in measured["answer"] or "before its image data" in measured["answer"]
+    assert measured["seconds"] < 0.1, measured
+
+
+@pytest.mark.parametrize("kind", ["PNG", "JPEG"])
+def test_ordinary_images_have_far_fewer_parts_than_the_limit(kind):
+    from recognizer import image_structure
+
+    photo = saved(
+        drawn("RGB", 2000),
+        kind,
+        **({"exif": Image.Exif(), "icc_profile": b"\0" * 4000} if kind == "JPEG" else {}),
+    )
+    count = image_structure.check(photo)
+    assert count is None or count < 50
