@@ -124,8 +124,17 @@ def reject_early(request: HttpRequest, methods: tuple[str, ...]) -> JsonResponse
         return json_error("the Content-Length header is not a number", 400)
     limit = MAX_JSON_BYTES if request.content_type == "application/json" else settings.MAX_REQUEST_BYTES
     if int(length) > limit:
+        if int(length) <= settings.MAX_REQUEST_BYTES:
+            drain(request)  # else the proxy, still sending it, sees the connection close: a 503
         return json_error(f"the request body is larger than {limit} bytes", 413)
     return None
+
+
+def drain(request: HttpRequest, chunk: int = 1 << 16) -> None:
+    """Read and drop a body that will not be used (at most MAX_REQUEST_BYTES: the proxy has
+    buffered it, so this takes a few milliseconds)."""
+    while request.read(chunk):
+        pass
 
 
 def client_address(request: HttpRequest) -> str:

@@ -243,6 +243,20 @@ def test_a_body_over_the_limit_is_refused_by_the_proxy_in_json(stack):
     assert "larger than" in json.loads(body)["error"]
 
 
+def test_a_json_body_over_its_own_limit_is_a_413_through_the_proxy_never_a_503(stack):
+    """nginx takes up to 8 MiB; the site refuses JSON over 512 KiB without parsing it, and
+    must still read it, or nginx, still sending it, sees the connection close: a 503."""
+    address, _ = stack
+    body = b'{"strokes": "' + b"x" * (2 * 1024 * 1024) + b'"}'
+    statuses = [
+        request(
+            address, "POST", "/api/predict", body, {"Content-Type": "application/json"}, source="127.0.0.6"
+        )[0]
+        for _ in range(12)
+    ]
+    assert statuses == [413] * 12
+
+
 def admin_login(address, password: str, source: str) -> int:
     """Sign in to the admin as a browser would (the form's CSRF token and cookie): the status."""
     status, headers, page = request(address, "GET", "/admin/login/", source=source)
