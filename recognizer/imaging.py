@@ -197,11 +197,11 @@ def onto_background(image: Image.Image) -> Image.Image:
 COPY_SIDE = 256  # a stored photo's longer side, at most: enough to see what was written
 
 
-def reduced_copy(data: bytes) -> bytes:
-    """A photo as it is kept with its label: decoded (with every guard above), grey,
-    reduced to at most COPY_SIDE pixels a side, and written anew as PNG, so no bytes
-    the client appended or hid in metadata are stored."""
-    image = Image.fromarray(decode(data), mode="L")
+def reduced_copy(gray: np.ndarray) -> bytes:
+    """A photo as it is kept with its label: the decoded grey levels (see decode), reduced
+    to at most COPY_SIDE pixels a side and written anew as PNG, so no bytes the client
+    appended or hid in metadata are stored."""
+    image = Image.fromarray(gray, mode="L")
     image.thumbnail((COPY_SIDE, COPY_SIDE))
     buffer = io.BytesIO()
     image.save(buffer, "PNG", optimize=True)

@@ -69,9 +69,10 @@ def default_path() -> Path:
 
 
 def named_path(name: str) -> Path:
-    if not NAME.match(name) or name not in names():
+    path = Path(settings.MODEL_DIR) / f"{name}.pkl"
+    if not NAME.match(name) or not path.is_file():  # one stat; the folder is listed only to say so
         raise UnknownModel(f"unknown model {name[:40]!r}; choose one of {', '.join(names())}")
-    return Path(settings.MODEL_DIR) / f"{name}.pkl"
+    return path
 
 
 def load(path: Path) -> Model:

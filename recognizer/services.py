@@ -17,7 +17,7 @@ from .errors import BlankDrawing, NoModel, RateLimited, StorageFull, UnknownMode
 
 KIND_LABELS = {"mlp": "{sizes} net", "cnn": "Convolutional net"}  # for the model picker
 DECIMALS = 4  # of the numbers an answer carries: finer than any screen shows
-LabelledDrawing = list | bytes | np.ndarray  # strokes, image bytes, or a (28, 28) MNIST-form array
+Drawing = list | bytes | np.ndarray  # strokes, image bytes, or a (28, 28) MNIST-form array
 
 
 @dataclass
@@ -45,7 +45,7 @@ def numbers(values: np.ndarray) -> list[float]:
     return np.round(values.astype(np.float64), DECIMALS).tolist()
 
 
-def predict(drawing: LabelledDrawing, model_name: str | None = None) -> Prediction:
+def predict(drawing: Drawing, model_name: str | None = None) -> Prediction:
     """Recognise the digit in strokes, image bytes or an MNIST-form (28, 28) pixel array,
     with the named model or the site's default."""
     model = model_store.get(model_name)  # first: a wrong name is refused before any decoding
@@ -66,22 +66,30 @@ def predict_pixels(pixels: np.ndarray, model: Model) -> Prediction:
     )
 
 
-def mnist_pixels(drawing: LabelledDrawing) -> np.ndarray:
+def mnist_pixels(drawing: Drawing) -> np.ndarray:
     """A drawing in MNIST's (28, 28) form: strokes drawn with the page's pen, image bytes
     (PNG, JPEG, WebP or GIF) decoded, either then preprocessed; a pixel array as it is."""
+    if isinstance(drawing, bytes):
+        return photo_pixels(imaging.decode(drawing))
     if isinstance(drawing, np.ndarray):
-        pixels = drawing if drawing.any() else None
-    elif isinstance(drawing, bytes):
-        pixels = to_mnist(imaging.decode(drawing))
-    else:
-        pixels = from_mask(raster.draw(drawing))
+        return inked(drawing if drawing.any() else None)
+    return inked(from_mask(raster.draw(drawing)))
+
+
+def photo_pixels(gray: np.ndarray) -> np.ndarray:
+    """A decoded photo, (H, W) grey levels, in MNIST's (28, 28) form."""
+    return inked(to_mnist(gray))
+
+
+def inked(pixels: np.ndarray | None) -> np.ndarray:
+    """The pixels, or BlankDrawing where preprocessing found no ink."""
     if pixels is None:
         raise BlankDrawing("no digit found: the drawing is blank")
     return pixels
 
 
 def store_labelled_drawing(
-    drawing: LabelledDrawing, label: int, model_name: str | None, client: str, key: str | None = None
+    drawing: Drawing, label: int, model_name: str | None, client: str, key: str | None = None
 ) -> dict:
     """Store a drawing with the digit it really is, and the answer the named model gives it.
 
@@ -102,8 +110,9 @@ def store_labelled_drawing(
         if labelled_drawings.count() >= settings.LABELLED_DRAWINGS_MAX:
             raise StorageFull("the site keeps no more labelled drawings for now; thank you all the same")
         model = model_store.get(model_name)
-        prediction = predict_pixels(mnist_pixels(drawing), model)
-        photo = imaging.reduced_copy(drawing) if isinstance(drawing, bytes) else None
+        gray = imaging.decode(drawing) if isinstance(drawing, bytes) else None  # decoded once, for both
+        prediction = predict_pixels(mnist_pixels(drawing) if gray is None else photo_pixels(gray), model)
+        photo = None if gray is None else imaging.reduced_copy(gray)
         stored = labelled_drawings.store(
             drawing, label, prediction, model_sha256=model.sha256, photo=photo, key=key
         )

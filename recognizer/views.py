@@ -18,7 +18,7 @@ from .http import api_view, client_address
 from .openapi import OPENAPI
 
 
-def read_drawing(request: HttpRequest) -> tuple[services.LabelledDrawing, str | None, Mapping]:
+def read_drawing(request: HttpRequest) -> tuple[services.Drawing, str | None, Mapping]:
     """The drawing, the model asked for, and the other fields (JSON values, or form text)."""
     if request.content_type == "application/json":
         body = parsing.json_object(request.body)
