@@ -197,7 +197,7 @@ class ConvNet(Classifier):
         h1 = self.conv_pool_relu(x, "K1", "c1")  # (N, 12, 12, 16)
         h2 = self.conv_pool_relu(h1, "K2", "c2").reshape(len(x), -1)  # (N, 512)
         h3 = np.maximum(h2 @ self.p["W3"] + self.p["b3"], 0)
-        return softmax(h3 @ self.p["W4"] + self.p["b4"])
+        return softmax((h3 @ self.p["W4"] + self.p["b4"]) / self.temperature)
 
     def conv_pool_relu(self, x: np.ndarray, k: str, c: str) -> np.ndarray:
         """relu(pool(conv(x) + c)), with the bias added after pooling, to a quarter of the

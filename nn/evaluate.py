@@ -53,6 +53,44 @@ def expected_calibration_error(confidence: np.ndarray, correct: np.ndarray, bins
     return float(np.abs(gap).sum() / max(count.sum(), 1))
 
 
+SURE = 0.90  # an answer at least this sure is "sure": how often such answers are wrong
+
+
+def probabilities(network: Classifier, images: np.ndarray, deskewed: bool, batch: int = 2000) -> np.ndarray:
+    """(N, 28, 28) MNIST-form images -> (N, 10) the network's probabilities, batch by batch."""
+    parts = [
+        network.predict_proba(network_inputs(images[i : i + batch], deskewed).astype(network.dtype))
+        for i in range(0, len(images), batch)
+    ]
+    return np.concatenate(parts) if parts else np.zeros((0, network.n_classes), network.dtype)
+
+
+def honesty(probs: np.ndarray, labels: np.ndarray) -> dict:
+    """How sure answers are: the expected calibration error, and of the answers at least
+    SURE sure, how many there are and how many of them are wrong."""
+    confidence, correct = probs.max(axis=1), probs.argmax(axis=1) == labels  # (N,), (N,)
+    sure = confidence >= SURE
+    return {
+        "ece": expected_calibration_error(confidence, correct),
+        "sure": int(sure.sum()),
+        "sure_wrong": int((sure & ~correct).sum()),
+    }
+
+
+def handwriting_figures(probs: np.ndarray, labels: np.ndarray, sets: list[str]) -> dict:
+    """Accuracy on real writers' digits, overall, per set and per digit, and its honesty."""
+    correct = probs.argmax(axis=1) == labels  # (N,)
+    per_set = {name: float(correct[np.array(sets) == name].mean()) for name in sorted(set(sets))}
+    per_digit = [float(correct[labels == d].mean()) if (labels == d).any() else None for d in range(10)]
+    return {
+        "accuracy": float(correct.mean()),
+        "count": len(labels),
+        "per_set": per_set,
+        "per_digit": per_digit,
+        **honesty(probs, labels),
+    }
+
+
 def example_digits(images, labels, predicted, rng: np.random.Generator, sample: int = 100) -> dict:
     """Test digits kept in the model file for the model page: every misclassified one, and
     a random sample. Each is {index, label, predicted, pixels: 784 bytes}."""

@@ -65,6 +65,7 @@ MAX_FILE_BYTES = 64 * 1024 * 1024
 MAX_PICKLE_OPS = 100_000
 MAX_METADATA_VALUES = 50_000
 MAX_METADATA_DEPTH = 20
+TEMPERATURES = (0.05, 20.0)  # the softmax temperatures a file may hold: far beyond any fitted
 
 
 class ModelFileError(Exception):
@@ -146,6 +147,7 @@ def to_payload(network: Classifier, meta: dict) -> dict:
         "name": described["kind"],
         **meta,
         **described,
+        "temperature": float(network.temperature),
         "params": {k: np.ascontiguousarray(v) for k, v in network.params().items()},
     }
 
@@ -233,9 +235,18 @@ def from_payload(payload) -> Model:
     if build is None:
         raise ModelFileError(f"unknown model kind {payload.get('kind')!r}")
     network = build(payload)
+    network.temperature = temperature_from(payload)
     meta = {k: v for k, v in payload.items() if k != "params"}
     check_plain(meta, "metadata")
     return Model(network, meta)
+
+
+def temperature_from(payload: dict) -> float:
+    """The file's softmax temperature (nn/calibrate.py); 1 in files from before it was fitted."""
+    value = payload.get("temperature", 1.0)
+    if type(value) is not float and type(value) is not int or not TEMPERATURES[0] <= value <= TEMPERATURES[1]:
+        raise ModelFileError(f"temperature must be a number from {TEMPERATURES[0]} to {TEMPERATURES[1]}")
+    return float(value)
 
 
 PLAIN = (str, int, float, bool, bytes, type(None))

@@ -57,7 +57,13 @@ def cross_entropy(out: np.ndarray, Y: np.ndarray) -> float:
 
 class Classifier:
     """What every network here shares, given forward, backward, loss and predict_proba:
-    the trainer, the evaluation and the site use only these."""
+    the trainer, the evaluation and the site use only these.
+
+    `temperature` divides the output layer's weighted sums before the softmax when answering
+    (never in training): fitted after training (nn/calibrate.py), it makes the probabilities
+    honest without changing which digit wins."""
+
+    temperature: float = 1.0
 
     def gradients(self, X: np.ndarray, Y: np.ndarray) -> tuple[float, dict[str, np.ndarray]]:
         """Mean loss on (X, Y) and its gradients: one forward and one backward pass."""
@@ -169,13 +175,16 @@ class Network(Classifier):
         """Probabilities (N, 10), and the layers' activations of the same forward pass:
         "hidden" (N, 250) and "output" (N, 10), for the network page to draw."""
         act = self.forward(np.asarray(X, dtype=self.dtype).reshape(-1, self.sizes[0]))
-        return self.probabilities(act.out), {"hidden": act.a1, "output": act.out}
+        probabilities = self.probabilities(act)
+        output = probabilities if self.recipe == "softmax-xent" else act.out  # what the page shows
+        return probabilities, {"hidden": act.a1, "output": output}
 
-    def probabilities(self, out: np.ndarray) -> np.ndarray:
-        """The output layer (N, 10) as probabilities. The sigmoid recipe's ten outputs are
-        independent scores, so they are divided by their sum."""
+    def probabilities(self, act: Activations) -> np.ndarray:
+        """The output layer (N, 10) as probabilities, at the network's temperature. The
+        sigmoid recipe's ten outputs are independent scores, so they are divided by their sum."""
         if self.recipe == "softmax-xent":
-            return out
+            return act.out if self.temperature == 1.0 else softmax(act.z2 / self.temperature)
+        out = act.out
         # All ten outputs can underflow to 0 for a far-off input: never divide by 0.
         total = out.sum(axis=1, keepdims=True)
         return np.where(total > 0, out / np.maximum(total, 1e-30), 1.0 / out.shape[1])

@@ -1,8 +1,13 @@
-"""Retrain a digit network on MNIST and write the model file the site loads.
+"""Retrain a digit network on MNIST and real handwriting and write the model file the site loads.
 
     python nn/neural_network.py              # the 784-250-10 network -> nn/models/mlp.pkl
     python nn/neural_network.py --model cnn  # the convolutional network -> nn/models/cnn.pkl
     python -m nn.neural_network --help       # every flag
+
+With --handwriting-dir (or $HANDWRITING_DIR) it also trains on the real sets' training
+writers (nn/mix.py), picks the best epoch on MNIST's and the validation writers' digits,
+fits the softmax temperature on them (nn/calibrate.py), and measures the test writers;
+without, MNIST alone, and it says so.
 
 Training runs until the mean training loss of an epoch drops below --threshold, or for
 --max-epochs, whichever comes first; the summary says which stopped it.
@@ -23,11 +28,21 @@ if __package__ in (None, ""):  # run as a script: make the `nn` package importab
 
 import numpy as np  # noqa: E402
 
-from nn import MODEL_DIR  # noqa: E402
+from nn import MODEL_DIR, handwriting  # noqa: E402
 from nn.augment import AugmentConfig  # noqa: E402
+from nn.calibrate import calibrate  # noqa: E402
 from nn.cnn import ConvNet  # noqa: E402
-from nn.evaluate import evaluate, example_digits, format_report, format_side_by_side  # noqa: E402
+from nn.evaluate import (  # noqa: E402
+    evaluate,
+    example_digits,
+    format_report,
+    format_side_by_side,
+    handwriting_figures,
+    honesty,
+    probabilities,
+)
 from nn.labelled_drawings import load_labelled_drawings, split_labelled_drawings  # noqa: E402
+from nn.mix import real_handwriting  # noqa: E402
 from nn.mnist import MnistError, load_keras, load_mnist  # noqa: E402
 from nn.model_file import save_model  # noqa: E402
 from nn.network import RECIPES, Network  # noqa: E402
@@ -62,6 +77,9 @@ TRAIN_FLAGS = {  # flag -> (TrainConfig field, type, help)
     "--validation": ("validation", int, "training images held out to pick the best epoch"),
     "--seed": ("seed", int, "seed of the one random generator"),
     "--hidden": ("hidden", int, "hidden neurons"),
+    "--pen-variants": ("pen_variants", int, "ways each real pen digit is drawn before training"),
+    "--pen-weight": ("pen_weight", int, "of those, drawings of each pen digit every epoch"),
+    "--scan-weight": ("scan_weight", int, "copies of each scanned real digit every epoch"),
     "--labelled-weight": (
         "labelled_weight",
         int,
@@ -104,6 +122,8 @@ def parse_args(argv=None) -> argparse.Namespace:
     )
     p.add_argument("--source", choices=("idx", "keras"), default="idx",
                    help="keras: load MNIST through TensorFlow, if installed (default %(default)s)")  # fmt: skip
+    p.add_argument(handwriting.FLAG, dest="handwriting_dir",
+                   help=f"folder with the real handwriting sets (else ${handwriting.ENV_VAR}, else MNIST alone)")  # fmt: skip
     p.add_argument("--output", help="model file to write (default nn/models/MODEL.pkl)")
     p.add_argument("--labelled-drawings", metavar="FOLDER",
                    help="labelled drawings to mix into training, as written by `manage.py export_labelled_drawings`")  # fmt: skip
@@ -124,7 +144,8 @@ def parse_args(argv=None) -> argparse.Namespace:
         p.error(f"{' and '.join(given)} {verb} to the mlp only: the {args.model}'s layers and loss are fixed")
     if not 0 <= args.labelled_holdout < 1:
         p.error("--labelled-holdout must be at least 0 and below 1")
-    for flag in ("--hidden", "--max-epochs", "--batch-size", "--labelled-weight"):
+    for flag in ("--hidden", "--max-epochs", "--batch-size", "--labelled-weight", "--pen-variants",
+                 "--pen-weight", "--scan-weight"):  # fmt: skip
         value = getattr(args, flag[2:].replace("-", "_"))
         if value is not None and value < 1:
             p.error(f"{flag} must be at least 1")
@@ -159,8 +180,8 @@ def load_labelled_drawings_split(folder: str | None, holdout: float):
     return split_labelled_drawings(images, labels, holdout)
 
 
-def retrain(args: argparse.Namespace, cfg: TrainConfig, data, labelled_train, labelled_held):
-    """Train a new network and evaluate it; (network, the metadata its model file keeps)."""
+def retrain(args: argparse.Namespace, cfg: TrainConfig, data, labelled_train, labelled_held, *, real=None):
+    """Train a new network, calibrate and evaluate it; (network, the metadata its model file keeps)."""
     network = new_network(args.model, cfg)
     n_val = min(cfg.validation, len(data.train_labels))
     print(f"training the {args.model} on {len(data.train_labels) - n_val} images, "
@@ -175,7 +196,10 @@ def retrain(args: argparse.Namespace, cfg: TrainConfig, data, labelled_train, la
         cfg,
         log=lambda s: print(s, flush=True),
         labelled=labelled_train,
+        extra=real["train"] if real else (),
+        validation={"real": real["validation"][1:]} if real else None,
     )
+    calibration = calibrate(network, result.validation)
     test = evaluate(network, data.test_images, data.test_labels, cfg.deskew)
     clean = sum(e["phase"] == "clean" for e in result.history)
     print(
@@ -184,6 +208,11 @@ def retrain(args: argparse.Namespace, cfg: TrainConfig, data, labelled_train, la
         + f" ({result.seconds:.0f}s); kept epoch {result.best_epoch}, best on validation"
     )
     print(format_report(test))
+    mnist_honesty = honesty(probabilities(network, data.test_images, cfg.deskew), data.test_labels)
+    calibration["mnist_test"] = mnist_honesty
+    print(f"softmax temperature {calibration['temperature']:.3f}, fitted on {calibration['fitted_on']}; "
+          f"MNIST test: {describe_honesty(mnist_honesty)}")  # fmt: skip
+    real_meta = measure_real(network, cfg, real["test"]) if real else None
     labelled_meta = None
     if labelled_held is not None:
         held = evaluate(network, *labelled_held, cfg.deskew) if len(labelled_held[1]) else None
@@ -212,9 +241,30 @@ def retrain(args: argparse.Namespace, cfg: TrainConfig, data, labelled_train, la
         ),
         "data_sha256": data.sha256,
         "labelled_drawings": labelled_meta,
+        "calibration": calibration,
+        "handwriting": real_meta,
         "created": datetime.now(UTC).isoformat(timespec="seconds"),
     }
     return network, meta
+
+
+def describe_honesty(h: dict) -> str:
+    return (f"{h['sure_wrong']} of {h['sure']} answers >= 90% sure wrong, "
+            f"expected calibration error {100 * h['ece']:.2f}%")  # fmt: skip
+
+
+def measure_real(network, cfg: TrainConfig, test) -> dict:
+    """The test writers' figures, printed and returned for the model file."""
+    samples, images, labels = test
+    figures = handwriting_figures(
+        probabilities(network, images, cfg.deskew), labels, [s.set for s in samples]
+    )
+    figures["writers"] = len({s.writer for s in samples})
+    per_set = ", ".join(f"{k} {100 * v:.2f}%" for k, v in figures["per_set"].items())
+    worst = min(range(10), key=lambda d: figures["per_digit"][d] or 1.0)
+    print(f"real test writers: {100 * figures['accuracy']:.2f}% of {figures['count']} ({per_set}); "
+          f"weakest digit {worst} {100 * figures['per_digit'][worst]:.2f}%; {describe_honesty(figures)}")  # fmt: skip
+    return figures
 
 
 def main(argv=None) -> int:
@@ -227,8 +277,9 @@ def main(argv=None) -> int:
         labelled_train, labelled_held = load_labelled_drawings_split(
             args.labelled_drawings, args.labelled_holdout
         )
-        network, meta = retrain(args, cfg, data, labelled_train, labelled_held)
-    except MnistError as exc:
+        real = real_handwriting(handwriting.find_folder(args.handwriting_dir), cfg)
+        network, meta = retrain(args, cfg, data, labelled_train, labelled_held, real=real)
+    except (MnistError, handwriting.HandwritingError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:

@@ -17,6 +17,7 @@ from dataclasses import asdict, dataclass, field
 import numpy as np
 
 from .augment import AugmentConfig, augment
+from .mix import DrawnSet
 from .network import Classifier, one_hot
 from .preprocess import network_inputs
 
@@ -44,6 +45,10 @@ class TrainConfig:
     deskew: bool = True  # straighten slanted digits first (then also done when serving)
     augment: AugmentConfig | None = field(default_factory=AugmentConfig)
     labelled_weight: int = 5  # each labelled drawing is seen this many times an epoch
+    # real handwriting (nn/mix.py), when a folder of it is given
+    pen_variants: int = 6  # ways each pen digit is drawn, once, before training
+    pen_weight: int = 2  # of those, drawings of each pen digit an epoch sees
+    scan_weight: int = 2  # copies of each scanned digit an epoch sees
     seed: int = 0
 
     def to_dict(self) -> dict:
@@ -56,6 +61,7 @@ class TrainResult:
     stopped_by: str  # "threshold" or "max_epochs"
     best_epoch: int
     seconds: float
+    validation: dict = field(default_factory=dict)  # name -> (network inputs, labels) held out
 
 
 def split_validation(images, labels, n_val: int, rng: np.random.Generator):
@@ -135,22 +141,27 @@ def sgd_epoch(net: Classifier, X, Y, batch_size: int, optimiser: MomentumSGD, *,
 
 
 class Run:
-    """One training run's state: data, optimiser, history and the best weights so far."""
+    """One training run's state: data, optimiser, history and the best weights so far.
 
-    def __init__(self, net: Classifier, images, labels, cfg: TrainConfig, labelled=None):
+    An epoch is MNIST's training side plus, from each DrawnSet, its weight's worth of
+    drawings of every digit. Validation is MNIST's held-out side and each of `validation`'s
+    sets (real writers not trained on); the best epoch has the best mean of their accuracies,
+    so that no one set decides it."""
+
+    def __init__(self, net: Classifier, images, labels, cfg: TrainConfig, extra=(), *, validation=None):
         self.net, self.cfg = net, cfg
         self.rng = np.random.default_rng(cfg.seed)
-        (tr_images, tr_labels), (val_images, self.val_labels) = split_validation(
+        (tr_images, self.labels), (val_images, val_labels) = split_validation(
             images, labels, cfg.validation, self.rng
         )
-        if labelled is not None and len(labelled[1]):  # training side only: validation stays MNIST
-            tr_images = np.concatenate([tr_images, *[labelled[0]] * cfg.labelled_weight])
-            tr_labels = np.concatenate([tr_labels, *[labelled[1]] * cfg.labelled_weight])
         # Deskewing, when chosen, comes before the random distortions: they then vary a
         # digit around its upright form, as serving will see it.
         self.images = network_inputs(tr_images, cfg.deskew).reshape(tr_images.shape)
-        self.Y = one_hot(tr_labels, net.n_classes, net.dtype)
-        self.X_val = network_inputs(val_images, cfg.deskew).astype(net.dtype)
+        self.extra = [upright(s, cfg.deskew) for s in extra]
+        self.val_sets = {"mnist": (network_inputs(val_images, cfg.deskew).astype(net.dtype), val_labels)}
+        for name, (v_images, v_labels) in (validation or {}).items():
+            self.val_sets[name] = (network_inputs(v_images, cfg.deskew).astype(net.dtype), v_labels)
+        self.val_sets = {k: v for k, v in self.val_sets.items() if len(v[1])}
         self.optimiser = MomentumSGD(
             net.params(), cfg.learning_rate, cfg.momentum, cfg.weight_decay, cfg.average
         )
@@ -158,22 +169,30 @@ class Run:
         self.averaged = net.with_params(self.optimiser.averaged)
         self.history, self.best, self.best_acc, self.best_epoch = [], net.copy(), -1.0, 0
 
+    def epoch_data(self) -> tuple[np.ndarray, np.ndarray]:
+        """This epoch's (N, 28, 28) images and (N,) labels, before distortion."""
+        parts = [(self.images, self.labels), *(s.epoch(self.rng) for s in self.extra)]
+        return np.concatenate([p[0] for p in parts]), np.concatenate([p[1] for p in parts])
+
     def epoch(self, distort: AugmentConfig | None, phase: str, label: str = "") -> dict:
         t0 = time.perf_counter()
-        progress = Progress(len(self.images), label)
+        images, labels = self.epoch_data()
+        progress = Progress(len(images), label)
         try:  # the bar is wiped however the epoch ends, Ctrl-C included
             if distort:
-                progress.show(f"(distorting {len(self.images):,} images...)")
-            X = augment(self.images, self.rng, distort) if distort else self.images
+                progress.show(f"(distorting {len(images):,} images...)")
+            X = augment(images, self.rng, distort) if distort else images
             order = self.rng.permutation(len(X))
             # One gather per epoch, so each mini-batch is a contiguous slice.
-            X, Y = X.reshape(len(X), -1)[order].astype(self.net.dtype, copy=False), self.Y[order]
+            X = X.reshape(len(X), -1)[order].astype(self.net.dtype, copy=False)
+            Y = one_hot(labels[order], self.net.n_classes, self.net.dtype)
             loss, train_acc = sgd_epoch(
                 self.net, X, Y, self.cfg.batch_size, self.optimiser, progress=progress
             )
         finally:
             progress.close()
-        val_acc = self.averaged.accuracy(self.X_val, self.val_labels) if len(self.X_val) else train_acc
+        val = {name: self.averaged.accuracy(*data) for name, data in self.val_sets.items()}
+        val_acc = float(np.mean(list(val.values()))) if val else train_acc
         number = len(self.history) + 1
         if val_acc > self.best_acc:
             self.best, self.best_acc, self.best_epoch = self.averaged.copy(), val_acc, number
@@ -183,6 +202,7 @@ class Run:
             "loss": loss,
             "train_accuracy": train_acc,
             "val_accuracy": val_acc,
+            "val_by_set": val,
             "learning_rate": self.optimiser.lr,
             "seconds": time.perf_counter() - t0,
         }
@@ -190,18 +210,31 @@ class Run:
         return entry
 
 
-def train(net: Classifier, images, labels, cfg: TrainConfig, *, log=print, labelled=None) -> TrainResult:
-    """Train `net` in place on (N, 28, 28) images and (N,) labels; keep the best epoch.
+def upright(drawn: DrawnSet, deskew: bool) -> DrawnSet:
+    """The set's drawings as the network reads them: floats in [0, 1], deskewed if chosen."""
+    flat = drawn.variants.reshape(-1, *drawn.variants.shape[2:])
+    straight = network_inputs(flat, deskew).reshape(drawn.variants.shape).astype(np.float32)
+    return DrawnSet(drawn.name, straight, drawn.labels, drawn.weight)
+
+
+def train(
+    net: Classifier, images, labels, cfg: TrainConfig, *, log=print, labelled=None, extra=(), validation=None
+) -> TrainResult:
+    """Train `net` in place on (N, 28, 28) MNIST images and (N,) labels; keep the best epoch.
 
     `labelled` is optional (images, labels) to mix into the training side, `cfg.labelled_weight`
-    copies of each, e.g. the site's labelled drawings.
+    copies of each, e.g. the site's labelled drawings; `extra` more DrawnSets (real writers'
+    digits, nn/mix.py); `validation` {name: (images, labels)} more held-out sets.
 
     Distorted epochs run until the threshold or max_epochs; then `clean_epochs` epochs on
     the undistorted images at a small learning rate let the weights settle on real digits.
     """
     if cfg.deskew:
         log(f"deskewing {len(images):,} images (straightening their slant)...")
-    run, started = Run(net, images, labels, cfg, labelled), time.perf_counter()
+    extra = list(extra)
+    if labelled is not None and len(labelled[1]):  # training side only
+        extra.append(DrawnSet("labelled", np.asarray(labelled[0])[None], labelled[1], cfg.labelled_weight))
+    run, started = Run(net, images, labels, cfg, extra, validation=validation), time.perf_counter()
     clean = cfg.clean_epochs if cfg.augment else 0
     stopped_by = "max_epochs"
     for _ in range(cfg.max_epochs):
@@ -220,7 +253,7 @@ def train(net: Classifier, images, labels, cfg: TrainConfig, *, log=print, label
             log(format_epoch(run.epoch(None, "clean", str(count)), count, run.history))
             run.optimiser.lr *= 0.8
     net.set_params(run.best.params())
-    return TrainResult(run.history, stopped_by, run.best_epoch, time.perf_counter() - started)
+    return TrainResult(run.history, stopped_by, run.best_epoch, time.perf_counter() - started, run.val_sets)
 
 
 @dataclass
@@ -255,8 +288,10 @@ def duration(seconds: float) -> str:
 def format_epoch(e: dict, count: EpochCount, history: list[dict]) -> str:
     clean = " (undistorted)" if e["phase"] == "clean" else ""
     left = count.time_left(history)
+    by_set = e.get("val_by_set", {})
+    sets = f" ({', '.join(f'{k} {100 * v:.2f}%' for k, v in by_set.items())})" if len(by_set) > 1 else ""
     return (
         f"{count}{clean}: loss {e['loss']:.4f}  train {100 * e['train_accuracy']:6.2f}%"
-        f"  val {100 * e['val_accuracy']:6.2f}%  lr {e['learning_rate']:.4f}  {e['seconds']:5.2f}s"
+        f"  val {100 * e['val_accuracy']:6.2f}%{sets}  lr {e['learning_rate']:.4f}  {e['seconds']:5.2f}s"
         + (f", {left}" if left else "")
     )

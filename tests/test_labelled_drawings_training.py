@@ -4,6 +4,7 @@ import numpy as np
 import pytest
 
 from nn.labelled_drawings import held_out_mask, load_labelled_drawings, split_labelled_drawings
+from nn.mix import DrawnSet
 from nn.mnist import MnistError, write_idx
 from nn.network import Network
 from nn.train import Run, TrainConfig, train
@@ -52,10 +53,12 @@ def test_split_returns_disjoint_parts_covering_everything():
 def test_labelled_drawings_go_to_training_only_and_count_weight_times(toy_digits):  # noqa: F811
     labelled_labels = np.arange(10, dtype=np.uint8)
     cfg = TrainConfig(validation=40, augment=None, deskew=False, labelled_weight=3)
-    run = Run(Network.initialise(np.random.default_rng(0), (784, 16, 10)), *toy_digits, cfg,
-              (bars(labelled_labels, vertical=True), labelled_labels))  # fmt: skip
-    assert len(run.X_val) == 40
-    assert len(run.images) == len(toy_digits[1]) - 40 + 3 * 10
+    drawn = DrawnSet("labelled", bars(labelled_labels, vertical=True)[None], labelled_labels, 3)
+    run = Run(Network.initialise(np.random.default_rng(0), (784, 16, 10)), *toy_digits, cfg, [drawn])
+    assert [len(labels) for _, labels in run.val_sets.values()] == [40]
+    images, labels = run.epoch_data()
+    assert len(images) == len(labels) == len(toy_digits[1]) - 40 + 3 * 10
+    assert np.array_equal(np.bincount(labels[-30:]), [3] * 10)
 
 
 def test_training_with_labelled_drawings_learns_their_style_without_them_it_does_not(toy_digits):  # noqa: F811

@@ -1,0 +1,146 @@
+"""Real people's digits as training data, drawn the way the site draws a request.
+
+A pen digit is drawn again several times through the serving rasteriser (nn/raster.py)
+and preprocessing (from_mask), each time varied as drawings on the page vary:
+
+- size: how much of the pad the digit fills, which sets the pen's width relative to the
+  digit (the rasteriser scales the ink to its working size, so only that ratio matters;
+  where on the pad it was drawn never does, and is not varied);
+- the pen's width itself, a little (screens and zoom differ);
+- point density: a slow hand or a fast device sends more points per stroke, which changes
+  the page's smoothing of the curve;
+- a little jitter of every point, and a small rotation, shear and squash of the whole
+  drawing, as hands vary.
+
+Each variant is drawn once, before training (`pen_variants`); every epoch then takes a
+few of them per digit (`TrainConfig.pen_weight`). Semeion's 16x16 scans have one drawing
+each, made through the image path (to_mnist), as a photo of them would be.
+"""
+
+from __future__ import annotations
+
+import os
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import asdict, dataclass
+
+import numpy as np
+
+from . import handwriting, raster
+from .preprocess import SIDE, from_mask
+
+
+@dataclass(frozen=True)
+class StrokeVariation:
+    size: tuple[float, float] = (0.3, 0.95)  # the digit's longer side, of the pad's side
+    pen_width: float = 0.2  # the pen's width changed by up to this fraction
+    rotation_deg: float = 8.0  # uniform in [-r, r]
+    shear: float = 0.15  # horizontal shear factor uniform in [-s, s]
+    squash: float = 0.12  # width scaled by a factor uniform in [1 - s, 1 + s]
+    thinning: int = 3  # keep every k-th point of a stroke, k uniform in 1..thinning
+    jitter: float = 0.004  # standard deviation of each point's noise, of the pad's side
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+@dataclass
+class DrawnSet:
+    """N digits, each drawn V ways, and how many of those ways an epoch takes."""
+
+    name: str
+    variants: np.ndarray  # (V, N, 28, 28) float32, MNIST's form
+    labels: np.ndarray  # (N,) int64
+    weight: int  # drawings of each digit an epoch sees, at most V unless repeated
+
+    def epoch(self, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+        """`weight` of the V drawings of every digit, chosen afresh: ((weight N, 28, 28), (weight N,))."""
+        v, n = self.variants.shape[:2]
+        picks = np.argsort(rng.random((v, n)), axis=0)[: self.weight] if self.weight <= v else None
+        if picks is None:  # more copies than variants: every variant, then again
+            picks = rng.integers(0, v, (self.weight, n))
+        return self.variants[picks, np.arange(n)].reshape(-1, SIDE, SIDE), np.tile(self.labels, self.weight)
+
+
+def vary(strokes, rng: np.random.Generator, v: StrokeVariation) -> tuple[list[np.ndarray], float]:
+    """One varied copy of a drawing (strokes of (M, 2) unit points) and its pen's width."""
+    kept = [s[:: rng.integers(1, v.thinning + 1)] if len(s) > 2 else s for s in strokes]
+    kept = [np.concatenate([k, s[-1:]]) if len(s) > 2 and not np.array_equal(k[-1], s[-1]) else k
+            for k, s in zip(kept, strokes, strict=True)]  # fmt: skip
+    points = np.concatenate(kept)  # (P, 2)
+    centre = (points.min(axis=0) + points.max(axis=0)) / 2
+    theta = np.deg2rad(rng.uniform(-v.rotation_deg, v.rotation_deg))
+    cos, sin = np.cos(theta), np.sin(theta)
+    shape = np.array([[1.0, rng.uniform(-v.shear, v.shear)], [0.0, 1.0]])
+    shape = (
+        np.array([[cos, -sin], [sin, cos]]) @ shape @ np.diag([rng.uniform(1 - v.squash, 1 + v.squash), 1])
+    )
+    moved = [(k - centre) @ shape.T for k in kept]
+    extent = np.ptp(np.concatenate(moved), axis=0).max()
+    scale = rng.uniform(*v.size) / extent if extent > 0 else 1.0
+    drawn = [m * scale + 0.5 + rng.normal(0.0, v.jitter, m.shape) for m in moved]
+    return drawn, raster.PEN_WIDTH * rng.uniform(1 - v.pen_width, 1 + v.pen_width)
+
+
+def draw_variants(strokes_list: list, count: int, seed: int, v: StrokeVariation) -> np.ndarray:
+    """(count, N, 28, 28) float32: each drawing drawn `count` ways, varied (the first way
+    unvaried), through raster.draw and from_mask; all zero where no ink came out."""
+    rng = np.random.default_rng(seed)
+    out = np.zeros((count, len(strokes_list), SIDE, SIDE), np.float32)
+    for i, strokes in enumerate(strokes_list):
+        for k in range(count):
+            drawn, pen = (strokes, raster.PEN_WIDTH) if k == 0 else vary(strokes, rng, v)
+            form = from_mask(raster.draw(drawn, pen))
+            if form is not None:
+                out[k, i] = form
+    return out
+
+
+def drawn_pen_digits(samples: list, count: int, seed: int, v: StrokeVariation, workers: int | None = None):
+    """The pen samples drawn `count` ways each, split over processes; (V, N, 28, 28)."""
+    workers = workers or os.cpu_count() or 1
+    strokes = [s.strokes for s in samples]
+    chunks = np.array_split(np.arange(len(strokes)), workers)
+    seeds = np.random.SeedSequence(seed).spawn(workers)  # one independent stream per chunk
+    if workers == 1:
+        return draw_variants(strokes, count, seeds[0], v)
+    with ProcessPoolExecutor(workers) as pool:
+        parts = pool.map(draw_variants, [[strokes[i] for i in c] for c in chunks], [count] * workers,
+                         seeds, [v] * workers)  # fmt: skip
+        return np.concatenate(list(parts), axis=1)
+
+
+def training_sets(samples: list, cfg, seed: int) -> list[DrawnSet]:
+    """The real training writers' digits as DrawnSets: pen digits and scans apart, so
+    that each has its own weight."""
+    pen = [s for s in samples if s.strokes is not None]
+    scans = [s for s in samples if s.strokes is None]
+    sets = []
+    if pen:
+        variants = drawn_pen_digits(pen, cfg.pen_variants, seed, StrokeVariation())
+        sets.append(DrawnSet("pen", variants, handwriting.labels(pen), cfg.pen_weight))
+    if scans:
+        sets.append(DrawnSet("scans", handwriting.mnist_images(scans)[None], handwriting.labels(scans),
+                             cfg.scan_weight))  # fmt: skip
+    return sets
+
+
+def real_handwriting(folder, cfg, log=print) -> dict | None:
+    """From the handwriting folder (or None): the training writers' digits as DrawnSets,
+    the validation writers' and the test writers' as (samples, images, labels)."""
+    if folder is None:
+        log(handwriting.not_found_message())
+        return None
+    missing = handwriting.absent(folder)
+    if missing:
+        log(f"{folder} lacks {', '.join(missing)}: training on the rest")
+    samples = handwriting.load_digits(folder)
+    sides = {name: handwriting.split(samples, name) for name in handwriting.SPLITS}
+    log(f"real handwriting: {len(samples):,} digits; " +
+        ", ".join(f"{name} {len(part):,}" for name, part in sides.items()) + " (split by writer)")  # fmt: skip
+    log(f"drawing each training pen digit {cfg.pen_variants} ways...")
+    held = {
+        name: (part, handwriting.mnist_images(part), handwriting.labels(part))
+        for name, part in sides.items()
+        if name != "train"
+    }
+    return {"train": training_sets(sides["train"], cfg, cfg.seed), **held}
