@@ -25,26 +25,19 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import numpy as np  # noqa: E402
 from PIL import Image, ImageDraw  # noqa: E402
 
-from nn import handwriting  # noqa: E402
+from nn import evaluate, handwriting  # noqa: E402
 from nn.evaluate import BINS, expected_calibration_error  # noqa: E402
 from nn.mnist import load_mnist  # noqa: E402
 from nn.model_file import load_model  # noqa: E402
-from nn.preprocess import as_float, network_inputs  # noqa: E402
+from nn.preprocess import as_float  # noqa: E402
 
 SURE = (0.90, 0.60)  # "sure" as the issue measures it, and the page's sure state (result.js)
-BATCH = 2000
 TILE, CAPTION, COLUMNS = 84, 24, 16  # contact sheet: 28x28 at 3x, two lines of text under it
 
 
 def probabilities(model, images: np.ndarray) -> np.ndarray:
-    """(N, 28, 28) MNIST-form images -> (N, 10) the model's probabilities, batch by batch."""
-    parts = [
-        model.network.predict_proba(
-            network_inputs(images[i : i + BATCH], model.deskewed).astype(model.network.dtype)
-        )
-        for i in range(0, len(images), BATCH)
-    ]
-    return np.concatenate(parts)
+    """(N, 28, 28) MNIST-form images -> (N, 10) the model's probabilities, at its temperature."""
+    return evaluate.probabilities(model.network, images, model.deskewed)
 
 
 def honesty(probs: np.ndarray, labels: np.ndarray) -> list[str]:

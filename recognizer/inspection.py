@@ -36,7 +36,7 @@ def model_report(model: Model) -> dict:
     examples = meta.get("test_examples", {})
     keys = ("name", "kind", "architecture", "deskew", "sizes", "recipe", "hidden_activation", "output", "loss", "config", "history",
             "stopped_by", "best_epoch", "train_seconds", "test_accuracy", "per_class_accuracy",
-            "confusion", "created", "cpus")  # fmt: skip
+            "confusion", "created", "cpus", "handwriting", "calibration")  # fmt: skip
     report = {key: meta.get(key) for key in keys}
     report["parameters"] = int(sum(p.size for p in model.network.params().values()))
     report["misclassified"] = encode_examples(examples.get("misclassified", []))

@@ -36,6 +36,22 @@ def test_every_model_in_the_models_folder_has_its_own_page(settings, tmp_path):
     assert b'href="/model/mlp"' in page.content
 
 
+def test_the_report_carries_the_real_writers_figures_and_the_temperature(settings, tmp_path):
+    settings.MODEL_DIR = tmp_path
+    net = Network.initialise(np.random.default_rng(0))
+    net.temperature = 1.4
+    figures = {"accuracy": 0.981, "count": 1969, "writers": 60, "per_set": {"unipen": 0.98}, "per_digit": [0.97] * 10,
+               "ece": 0.004, "sure": 1900, "sure_wrong": 6}  # fmt: skip
+    save_model(
+        tmp_path / "mlp.pkl",
+        net,
+        {"name": "mlp", "handwriting": figures, "calibration": {"temperature": 1.4}},
+    )
+    settings.DIGITS_MODEL = tmp_path / "mlp.pkl"
+    report = report_of(Client().get("/model"))
+    assert report["handwriting"] == figures and report["calibration"]["temperature"] == 1.4
+
+
 def test_an_unknown_model_name_is_a_404():
     assert Client().get("/model/nope").status_code == 404
 

@@ -1,4 +1,4 @@
-/** The model page: summary, confusion matrix, per-digit accuracy, learning curves, random digit. */
+/** The model page: summary, real handwriting, confusion matrix, per-digit accuracy, learning curves, random digit. */
 
 import { PredictApi } from "./api.js";
 import { decodeBase64Bytes, digitCanvas } from "./digit-image.js";
@@ -42,6 +42,27 @@ function summary() {
     `${main} epochs on ${report.config?.augment ? "freshly distorted" : "the"} training digits, ended by ${stopped} ` +
     `(threshold ${report.config?.threshold}, at most ${report.config?.max_epochs} epochs)` +
     (clean ? `, then ${clean} epochs on the undistorted digits.` : ".");
+}
+
+const SET_NAMES = { unipen: "UNIPEN pen digits", chars74k: "Chars74K pen digits", numberpad: "NumberPad", semeion: "Semeion scans" };
+
+/** The test writers' figures beside MNIST's, when the model was measured on them. */
+function real() {
+  const h = report.handwriting;
+  if (!h) return;
+  for (const el of root.querySelectorAll("[data-real]")) el.hidden = false;
+  $('[data-field="real-accuracy"]').textContent = percent(h.accuracy, 2);
+  $('[data-field="real-tested"]').textContent =
+    `of ${h.count.toLocaleString("en")} real people's digits, by ${h.writers} writers it never trained on`;
+  const weakest = h.per_digit.reduce((w, acc, d) => (acc !== null && acc < h.per_digit[w] ? d : w), 0);
+  const t = report.calibration?.temperature;
+  facts($("[data-real-facts]"), [
+    ...Object.entries(h.per_set).map(([set, acc]) => [SET_NAMES[set] || set, percent(acc, 2)]),
+    ["weakest digit", `${weakest}: ${percent(h.per_digit[weakest], 2)}`],
+    ["answers ≥ 90% sure", `${h.sure.toLocaleString("en")}, of which ${h.sure_wrong} wrong`],
+    ["calibration error", `${percent(h.ece, 2)} (expected calibration error)`],
+    ["softmax temperature", t ? `${t.toFixed(2)}, fitted on held-out writers and MNIST digits` : ""],
+  ]);
 }
 
 function config() {
@@ -147,6 +168,7 @@ async function randomDigit() {
 }
 
 summary();
+real();
 config();
 perClass();
 curves();
