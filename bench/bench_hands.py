@@ -25,12 +25,13 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import numpy as np  # noqa: E402
 from PIL import Image, ImageDraw  # noqa: E402
 
-from nn import evaluate, handwriting  # noqa: E402
+from nn import evaluate, handwriting, raster, styles  # noqa: E402
 from nn.evaluate import BINS, expected_calibration_error  # noqa: E402
 from nn.mnist import load_mnist  # noqa: E402
 from nn.model_file import load_model  # noqa: E402
-from nn.preprocess import as_float  # noqa: E402
+from nn.preprocess import as_float, from_mask  # noqa: E402
 
+STYLE_NAMES = {7: "crossed 7", 1: "flagged 1", 9: "curled 9"}
 SURE = (0.90, 0.60)  # "sure" as the issue measures it, and the page's sure state (result.js)
 TILE, CAPTION, COLUMNS = 84, 24, 16  # contact sheet: 28x28 at 3x, two lines of text under it
 
@@ -158,16 +159,30 @@ def measure(name: str, model, mnist, real, args) -> None:
     print("\n".join(honesty(probs, mnist.test_labels)))
     if real is None:
         return
-    samples, images, labels = real
+    samples, images, labels, _ = real
     probs = probabilities(model, images)
     print(f"  real writers ({args.split} split):")
     print("\n".join(report(probs, labels, samples)))
+    styled_drawings, styled_labels = real[3]
+    if len(styled_labels):
+        correct = probabilities(model, styled_drawings).argmax(axis=1) == styled_labels
+        print("  the test writers' digits given a style MNIST lacks (nn/styles.py):")
+        print("\n".join(accuracy_by([STYLE_NAMES[d] for d in styled_labels.tolist()], correct)))
     path = Path(args.sheets) / f"hands-wrong-{name}.png"
     print(f"  contact sheet of {contact_sheet(images, samples, probs, labels, path)} wrong answers: {path}")
 
 
+def styled_images(samples: list) -> tuple[np.ndarray, np.ndarray]:
+    """The test writers' sevens, ones and nines given a rare style, drawn as requests are."""
+    drawings, digits = styles.styled(samples, np.random.default_rng(0))
+    images = [from_mask(raster.draw(d)) for d in drawings]
+    kept = [i for i, image in enumerate(images) if image is not None]
+    return np.array([images[i] for i in kept]), np.array([digits[i] for i in kept])
+
+
 def real_writers(folder: Path | None, split: str):
-    """(samples, (N, 28, 28) images, (N,) labels) of one split's writers, or None (said why)."""
+    """(samples, (N, 28, 28) images, (N,) labels, their styled sevens, ones and nines) of
+    one split's writers, or None (said why)."""
     if folder is None:
         print(handwriting.not_found_message())
         return None
@@ -178,7 +193,7 @@ def real_writers(folder: Path | None, split: str):
     writers = collections.Counter(s.set for s in {s.writer: s for s in samples}.values())
     listed = ", ".join(f"{k} {n}" for k, n in sorted(writers.items()))
     print(f"{split} split: {len(samples)} digits; writers: {listed} (a Semeion writer: a group of 10 or 20)")
-    return samples, handwriting.mnist_images(samples), handwriting.labels(samples)
+    return samples, handwriting.mnist_images(samples), handwriting.labels(samples), styled_images(samples)
 
 
 if __name__ == "__main__":

@@ -14,7 +14,9 @@ and preprocessing (from_mask), each time varied as drawings on the page vary:
 
 Each variant is drawn once, before training (`pen_variants`); every epoch then takes a
 few of them per digit (`TrainConfig.pen_weight`). Semeion's 16x16 scans have one drawing
-each, made through the image path (to_mnist), as a photo of them would be.
+each, made through the image path (to_mnist), as a photo of them would be. The styles
+that stay rare (nn/styles.py: crossed sevens, flagged ones, curled nines) are added to the
+training writers' sevens, ones and nines, and drawn the same ways (`style_weight`).
 """
 
 from __future__ import annotations
@@ -25,7 +27,7 @@ from dataclasses import asdict, dataclass
 
 import numpy as np
 
-from . import handwriting, raster
+from . import handwriting, raster, styles
 from .preprocess import SIDE, from_mask
 
 
@@ -95,10 +97,9 @@ def draw_variants(strokes_list: list, count: int, seed: int, v: StrokeVariation)
     return out
 
 
-def drawn_pen_digits(samples: list, count: int, seed: int, v: StrokeVariation, workers: int | None = None):
-    """The pen samples drawn `count` ways each, split over processes; (V, N, 28, 28)."""
-    workers = workers or os.cpu_count() or 1
-    strokes = [s.strokes for s in samples]
+def drawn_pen_digits(strokes: list, count: int, seed: int, v: StrokeVariation, workers: int | None = None):
+    """Drawings (strokes each) drawn `count` ways each, split over processes; (V, N, 28, 28)."""
+    workers = min(workers or os.cpu_count() or 1, max(len(strokes), 1))
     chunks = np.array_split(np.arange(len(strokes)), workers)
     seeds = np.random.SeedSequence(seed).spawn(workers)  # one independent stream per chunk
     if workers == 1:
@@ -116,8 +117,12 @@ def training_sets(samples: list, cfg, seed: int) -> list[DrawnSet]:
     scans = [s for s in samples if s.strokes is None]
     sets = []
     if pen:
-        variants = drawn_pen_digits(pen, cfg.pen_variants, seed, StrokeVariation())
+        variants = drawn_pen_digits([s.strokes for s in pen], cfg.pen_variants, seed, StrokeVariation())
         sets.append(DrawnSet("pen", variants, handwriting.labels(pen), cfg.pen_weight))
+        drawings, digits = styles.styled(pen, np.random.default_rng(seed))
+        if drawings and cfg.style_weight:
+            variants = drawn_pen_digits(drawings, cfg.pen_variants, seed + 1, StrokeVariation())
+            sets.append(DrawnSet("styles", variants, np.array(digits, np.int64), cfg.style_weight))
     if scans:
         sets.append(DrawnSet("scans", handwriting.mnist_images(scans)[None], handwriting.labels(scans),
                              cfg.scan_weight))  # fmt: skip

@@ -80,6 +80,11 @@ TRAIN_FLAGS = {  # flag -> (TrainConfig field, type, help)
     "--pen-variants": ("pen_variants", int, "ways each real pen digit is drawn before training"),
     "--pen-weight": ("pen_weight", int, "of those, drawings of each pen digit every epoch"),
     "--scan-weight": ("scan_weight", int, "copies of each scanned real digit every epoch"),
+    "--style-weight": (
+        "style_weight",
+        int,
+        "drawings of each digit given a rare style every epoch (0: none)",
+    ),
     "--labelled-weight": (
         "labelled_weight",
         int,
@@ -142,6 +147,8 @@ def parse_args(argv=None) -> argparse.Namespace:
     if args.model != "mlp" and given:
         verb = "applies" if len(given) == 1 else "apply"
         p.error(f"{' and '.join(given)} {verb} to the mlp only: the {args.model}'s layers and loss are fixed")
+    if args.style_weight is not None and args.style_weight < 0:
+        p.error("--style-weight must be at least 0")
     if not 0 <= args.labelled_holdout < 1:
         p.error("--labelled-holdout must be at least 0 and below 1")
     for flag in ("--hidden", "--max-epochs", "--batch-size", "--labelled-weight", "--pen-variants",

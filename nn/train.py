@@ -49,6 +49,7 @@ class TrainConfig:
     pen_variants: int = 6  # ways each pen digit is drawn, once, before training
     pen_weight: int = 2  # of those, drawings of each pen digit an epoch sees
     scan_weight: int = 2  # copies of each scanned digit an epoch sees
+    style_weight: int = 2  # drawings an epoch sees of each digit given a rare style (0: none)
     seed: int = 0
 
     def to_dict(self) -> dict:
