@@ -2,12 +2,17 @@
 
 Batch-first, channels-last: X holds N images as rows of 784 pixels, viewed as (N, 28, 28, 1).
 
-Forward pass (k = 5x5 kernels, "valid" convolutions, 2x2 max-pooling):
-    h1 = relu(pool(conv(X,  K1) + c1))   # (N, 12, 12, 16)
-    h2 = relu(pool(conv(h1, K2) + c2))   # (N, 4, 4, 32), flattened to (N, 512)
-    h3 = relu(h2 @ W3 + b3)              # (N, 128)
+Forward pass (k = 5x5 kernels, "valid" convolutions, 2x2 max-pooling), for the
+widths (C1, C2, D), by default (16, 32, 128):
+    h1 = relu(pool(conv(X,  K1) + c1))   # (N, 12, 12, C1)
+    h2 = relu(pool(conv(h1, K2) + c2))   # (N, 4, 4, C2), flattened to (N, 16 C2)
+    h3 = relu(h2 @ W3 + b3)              # (N, D)
     p  = softmax(h3 @ W4 + b4)           # (N, 10)
 Loss: mean cross-entropy, as in network.py's softmax recipe.
+
+Dropout (training only, "inverted"): forward() multiplies h3 by a random mask that keeps
+each unit with probability 1 - dropout and scales the kept ones by 1 / (1 - dropout), so
+the expected activation is unchanged and predict_proba needs no correction.
 
 A convolution is one matrix product: im2col gathers every 5x5 window into a row, so
     conv(x, K) = cols(x) @ K.reshape(25 C_in, C_out)
@@ -26,16 +31,37 @@ import numpy as np
 from .network import Classifier, cross_entropy, softmax
 
 KERNEL = 5
-PARAM_SHAPES = {  # name -> shape, for the default architecture
-    "K1": (KERNEL, KERNEL, 1, 16),
-    "c1": (16,),
-    "K2": (KERNEL, KERNEL, 16, 32),
-    "c2": (32,),
-    "W3": (512, 128),
-    "b3": (128,),
-    "W4": (128, 10),
-    "b4": (10,),
-}
+WIDTHS = (16, 32, 128)  # channels of conv 1, channels of conv 2, units of the dense layer
+MAX_WIDTH = 512  # each width at most this: far above any useful network, and a bound on
+# the arrays a model file can ask for
+POOLED = 4 * 4  # pixels left of a 28x28 image after conv, pool, conv, pool
+
+
+def param_shapes(widths: tuple[int, int, int] = WIDTHS) -> dict[str, tuple[int, ...]]:
+    """name -> shape of every parameter, for the widths (C1, C2, D)."""
+    c1, c2, dense = widths
+    return {
+        "K1": (KERNEL, KERNEL, 1, c1),
+        "c1": (c1,),
+        "K2": (KERNEL, KERNEL, c1, c2),
+        "c2": (c2,),
+        "W3": (POOLED * c2, dense),
+        "b3": (dense,),
+        "W4": (dense, 10),
+        "b4": (10,),
+    }
+
+
+PARAM_SHAPES = param_shapes()  # the default architecture
+
+
+def check_widths(widths) -> tuple[int, int, int]:
+    """Three integers in 1..MAX_WIDTH, or a ValueError saying what is wrong."""
+    widths = tuple(widths)
+    integers = all(isinstance(w, int | np.integer) and not isinstance(w, bool) for w in widths)
+    if len(widths) != 3 or not integers or not all(1 <= w <= MAX_WIDTH for w in widths):
+        raise ValueError(f"widths must be three integers from 1 to {MAX_WIDTH}, not {widths}")
+    return tuple(int(w) for w in widths)
 
 
 def im2col(x: np.ndarray) -> np.ndarray:
@@ -101,33 +127,51 @@ class CnnActivations:
     X: np.ndarray  # (N, 28, 28, 1)
     cols1: np.ndarray  # im2col of X
     mask1: np.ndarray  # pooling choices of layer 1
-    h1: np.ndarray  # (N, 12, 12, 16)
+    h1: np.ndarray  # (N, 12, 12, C1)
     cols2: np.ndarray
     mask2: np.ndarray
-    h2: np.ndarray  # (N, 512)
-    h3: np.ndarray  # (N, 128)
+    h2: np.ndarray  # (N, 16 C2)
+    h3: np.ndarray  # (N, D), after dropout
+    keep: np.ndarray | None  # (N, D) dropout mask: 0 or 1 / (1 - dropout); None without dropout
     out: np.ndarray  # (N, 10) probabilities
 
 
 class ConvNet(Classifier):
-    """Parameters and maths of the convolutional network; same interface as network.Network."""
+    """Parameters and maths of the convolutional network; same interface as network.Network.
+
+    `dropout` is the probability of zeroing each unit of h3 in forward() (training);
+    the masks come from `rng`, so a seeded run is reproducible."""
 
     recipe = "softmax-xent"
 
-    def __init__(self, params: dict[str, np.ndarray]):
+    def __init__(
+        self, params: dict[str, np.ndarray], dropout: float = 0.0, rng: np.random.Generator | None = None
+    ):
+        if not 0.0 <= dropout < 1.0:
+            raise ValueError(f"dropout must be in [0, 1), not {dropout}")
         self.p = params
+        self.dropout = dropout
+        self.rng = rng if rng is not None else np.random.default_rng(0)
 
     @classmethod
-    def initialise(cls, rng: np.random.Generator, dtype=np.float32) -> ConvNet:
-        """He-normal weights (suited to ReLU), zero biases."""
+    def initialise(
+        cls, rng: np.random.Generator, widths=WIDTHS, dtype=np.float32, dropout: float = 0.0
+    ) -> ConvNet:
+        """He-normal weights (suited to ReLU), zero biases; dropout masks from a generator
+        spawned from `rng`, so they neither disturb nor repeat its stream of weights."""
         params = {}
-        for name, shape in PARAM_SHAPES.items():
+        for name, shape in param_shapes(check_widths(widths)).items():
             if len(shape) == 1:
                 params[name] = np.zeros(shape, dtype)
             else:
                 fan_in = int(np.prod(shape[:-1]))
                 params[name] = (rng.standard_normal(shape) * np.sqrt(2.0 / fan_in)).astype(dtype)
-        return cls(params)
+        return cls(params, dropout, rng.spawn(1)[0])
+
+    @property
+    def widths(self) -> tuple[int, int, int]:
+        """(C1, C2, D): channels of the two convolutions and units of the dense layer."""
+        return self.p["c1"].shape[0], self.p["c2"].shape[0], self.p["b3"].shape[0]
 
     @property
     def n_classes(self) -> int:
@@ -141,10 +185,10 @@ class ConvNet(Classifier):
         return self.p
 
     def with_params(self, params: dict[str, np.ndarray]) -> ConvNet:
-        return ConvNet(params)
+        return ConvNet(params, self.dropout, self.rng)
 
     def copy(self) -> ConvNet:
-        return ConvNet({k: v.copy() for k, v in self.p.items()})
+        return ConvNet({k: v.copy() for k, v in self.p.items()}, self.dropout, self.rng)
 
     def set_params(self, params: dict[str, np.ndarray]) -> None:
         self.p = dict(params)
@@ -157,26 +201,34 @@ class ConvNet(Classifier):
         return z.reshape(n, h - KERNEL + 1, w - KERNEL + 1, K.shape[-1]), cols
 
     def forward(self, X: np.ndarray) -> CnnActivations:
+        """The training pass: keeps what backward needs, and applies dropout."""
         x = X.reshape(-1, 28, 28, 1)
-        z1, cols1 = self.conv(x, "K1", "c1")  # (N, 24, 24, 16)
+        z1, cols1 = self.conv(x, "K1", "c1")  # (N, 24, 24, C1)
         p1, mask1 = pool(z1)
-        h1 = np.maximum(p1, 0)  # (N, 12, 12, 16)
-        z2, cols2 = self.conv(h1, "K2", "c2")  # (N, 8, 8, 32)
+        h1 = np.maximum(p1, 0)  # (N, 12, 12, C1)
+        z2, cols2 = self.conv(h1, "K2", "c2")  # (N, 8, 8, C2)
         p2, mask2 = pool(z2)
-        h2 = np.maximum(p2, 0).reshape(len(x), -1)  # (N, 512)
-        h3 = np.maximum(h2 @ self.p["W3"] + self.p["b3"], 0)  # (N, 128)
+        h2 = np.maximum(p2, 0).reshape(len(x), -1)  # (N, 16 C2)
+        h3 = np.maximum(h2 @ self.p["W3"] + self.p["b3"], 0)  # (N, D)
+        keep = None
+        if self.dropout:
+            kept = self.rng.random(h3.shape, dtype=h3.dtype) >= self.dropout
+            keep = kept * h3.dtype.type(1 / (1 - self.dropout))  # (N, D)
+            h3 = h3 * keep
         out = softmax(h3 @ self.p["W4"] + self.p["b4"])  # (N, 10)
-        return CnnActivations(x, cols1, mask1, h1, cols2, mask2, h2, h3, out)
+        return CnnActivations(x, cols1, mask1, h1, cols2, mask2, h2, h3, keep, out)
 
     def backward(self, act: CnnActivations, Y: np.ndarray) -> dict[str, np.ndarray]:
         p, n = self.p, len(Y)
         d4 = (act.out - Y) / n  # dL/dz4, (N, 10)
-        d3 = (d4 @ p["W4"].T) * (act.h3 > 0)  # dL/dz3, (N, 128)
+        d3 = (d4 @ p["W4"].T) * (act.h3 > 0)  # dL/dz3, (N, D)
+        if act.keep is not None:  # h3 = relu(z3) * keep
+            d3 *= act.keep
         dh2 = (d3 @ p["W3"].T).reshape(n, 4, 4, -1) * (act.h2.reshape(n, 4, 4, -1) > 0)
-        dz2 = unpool(dh2, act.mask2)  # (N, 8, 8, 32)
+        dz2 = unpool(dh2, act.mask2)  # (N, 8, 8, C2)
         dz2 = dz2.reshape(-1, dz2.shape[-1])
         dh1 = col2im(dz2 @ p["K2"].reshape(-1, p["K2"].shape[-1]).T, act.h1.shape) * (act.h1 > 0)
-        dz1 = unpool(dh1, act.mask1).reshape(-1, p["K1"].shape[-1])  # (N*24*24, 16)
+        dz1 = unpool(dh1, act.mask1).reshape(-1, p["K1"].shape[-1])  # (N*24*24, C1)
         return {
             "K1": (act.cols1.T @ dz1).reshape(p["K1"].shape),
             "c1": dz1.sum(axis=0),
@@ -194,8 +246,8 @@ class ConvNet(Classifier):
     def predict_proba(self, X: np.ndarray) -> np.ndarray:
         """The forward pass alone, without what backward needs (windows, pooling masks)."""
         x = np.asarray(X, dtype=self.dtype).reshape(-1, 28, 28, 1)
-        h1 = self.conv_pool_relu(x, "K1", "c1")  # (N, 12, 12, 16)
-        h2 = self.conv_pool_relu(h1, "K2", "c2").reshape(len(x), -1)  # (N, 512)
+        h1 = self.conv_pool_relu(x, "K1", "c1")  # (N, 12, 12, C1)
+        h2 = self.conv_pool_relu(h1, "K2", "c2").reshape(len(x), -1)  # (N, 16 C2)
         h3 = np.maximum(h2 @ self.p["W3"] + self.p["b3"], 0)
         return softmax((h3 @ self.p["W4"] + self.p["b4"]) / self.temperature)
 

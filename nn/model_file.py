@@ -9,7 +9,8 @@ A model file holds one dict:
     sizes, recipe     (mlp) [784, 250, 10]; "softmax-xent" or "sigmoid-mse"
     hidden_activation "sigmoid" | "relu"; output "softmax" | "sigmoid"; loss "cross_entropy" | "squared_error"
     params            mlp: {"W1": ndarray (784, 250), "b1": (250,), "W2": (250, 10), "b2": (10,)}
-                      cnn: {"K1", "c1", "K2", "c2", "W3", "b3", "W4", "b4"} (shapes in cnn.py)
+                      cnn: {"K1", "c1", "K2", "c2", "W3", "b3", "W4", "b4"} (shapes in cnn.py,
+                      from the widths its biases c1, c2, b3 give, each at most cnn.MAX_WIDTH)
     config            the training configuration (plain dict)
     history           per-epoch dicts: loss, train/validation accuracy, learning rate, seconds
     stopped_by        "threshold" or "max_epochs"
@@ -43,7 +44,7 @@ from pathlib import Path
 import numpy as np
 
 from .cnn import PARAM_SHAPES as CNN_SHAPES
-from .cnn import ConvNet
+from .cnn import ConvNet, check_widths, param_shapes
 from .network import PARAM_NAMES, RECIPES, Classifier, Network
 
 FORMAT, FORMAT_VERSION = "digits-model", 1
@@ -118,9 +119,10 @@ def safe_loads(data: bytes):
 def describe(network: Classifier) -> dict:
     """The architecture fields stored beside the weights."""
     if isinstance(network, ConvNet):
+        c1, c2, dense = network.widths
         return {
             "kind": "cnn",
-            "architecture": "conv 5x5x16, pool, conv 5x5x32, pool, dense 128, dense 10",
+            "architecture": f"conv 5x5x{c1}, pool, conv 5x5x{c2}, pool, dense {dense}, dense 10",
             "hidden_activation": "relu",
             "output": "softmax",
             "loss": "cross_entropy",
@@ -219,7 +221,18 @@ def mlp_from(payload: dict) -> Network:
 
 
 def cnn_from(payload: dict) -> ConvNet:
-    return ConvNet(dict(check_params(payload.get("params"), CNN_SHAPES)))
+    """The widths are read from the biases, then every shape is checked against them."""
+    params = payload.get("params")
+    if not isinstance(params, dict) or set(params) != set(CNN_SHAPES):
+        raise ModelFileError(f"params must hold exactly {', '.join(CNN_SHAPES)}")
+    biases = [params[name] for name in ("c1", "c2", "b3")]
+    if not all(isinstance(b, np.ndarray) and b.ndim == 1 for b in biases):
+        raise ModelFileError("c1, c2 and b3 must be one-dimensional arrays")
+    try:
+        widths = check_widths(b.shape[0] for b in biases)
+    except ValueError as exc:
+        raise ModelFileError(f"cnn {exc}") from None
+    return ConvNet(dict(check_params(params, param_shapes(widths))))
 
 
 BUILDERS = {"mlp": mlp_from, "cnn": cnn_from}

@@ -1,9 +1,10 @@
-"""The convolutional network's maths: gradients, learning, batching, pooling, im2col."""
+"""The convolutional network's maths: gradients, learning, batching, pooling, im2col,
+widths and dropout."""
 
 import numpy as np
 import pytest
 
-from nn.cnn import ConvNet, col2im, im2col, pool, unpool
+from nn.cnn import MAX_WIDTH, ConvNet, col2im, im2col, pool, unpool
 from nn.model_file import load_model, save_model
 from nn.network import one_hot
 
@@ -17,31 +18,57 @@ def net64():
     return net
 
 
-def test_backpropagation_matches_centred_differences_for_every_parameter(net64):
+def assert_gradients_match_centred_differences(net: ConvNet, before_each_pass=lambda: None):
     rng = np.random.default_rng(1)
     X = rng.random((3, 784))
     Y = one_hot(rng.integers(0, 10, 3), 10, np.float64)
-    _, grads = net64.gradients(X, Y)
+    before_each_pass()
+    _, grads = net.gradients(X, Y)
     eps = 1e-5
-    for name, param in net64.params().items():
+
+    def loss() -> float:
+        before_each_pass()
+        return net.loss(net.forward(X).out, Y)
+
+    for name, param in net.params().items():
         # Every element of the small arrays, a random sample of the big ones.
         flat = list(np.ndindex(param.shape))
         picks = flat if len(flat) <= 40 else [flat[i] for i in rng.choice(len(flat), 40, replace=False)]
         for i in picks:
             saved = param[i]
             param[i] = saved + eps
-            plus = net64.loss(net64.forward(X).out, Y)
+            plus = loss()
             param[i] = saved - eps
-            minus = net64.loss(net64.forward(X).out, Y)
+            minus = loss()
             param[i] = saved
             numeric = (plus - minus) / (2 * eps)
             rel = abs(numeric - grads[name][i]) / max(abs(numeric) + abs(grads[name][i]), 1e-12)
             assert rel < 1e-6, f"{name}{i}: relative error {rel:.2e}"
 
 
-def test_a_small_batch_can_be_overfitted_to_perfect_accuracy():
+def test_backpropagation_matches_centred_differences_for_every_parameter(net64):
+    assert_gradients_match_centred_differences(net64)
+
+
+def test_backpropagation_through_dropout_matches_centred_differences_for_a_fixed_mask():
+    rng = np.random.default_rng(6)
+    net = ConvNet.initialise(rng, widths=(4, 6, 20), dtype=np.float64, dropout=0.5)
+    for p in net.params().values():
+        p += rng.normal(0, 0.05, p.shape)
+
+    def same_mask():  # every pass draws the same mask, so the loss is a function of the weights
+        net.rng = np.random.default_rng(7)
+
+    same_mask()
+    keep = net.forward(np.zeros((3, 784))).keep
+    assert 0 < (keep == 0).sum() < keep.size  # some units dropped, some kept
+    assert_gradients_match_centred_differences(net, same_mask)
+
+
+@pytest.mark.parametrize("dropout", [0.0, 0.3])
+def test_a_small_batch_can_be_overfitted_to_perfect_accuracy(dropout):
     rng = np.random.default_rng(2)
-    net = ConvNet.initialise(rng)
+    net = ConvNet.initialise(rng, dropout=dropout)
     X = rng.random((20, 784), dtype=np.float32)
     labels = np.arange(20) % 10
     Y = one_hot(labels, 10)
@@ -90,3 +117,62 @@ def test_a_saved_cnn_loads_back_through_the_safe_model_format(tmp_path):
     assert isinstance(model.network, ConvNet) and model.meta["kind"] == "cnn"
     for name, p in net.params().items():
         np.testing.assert_array_equal(model.network.params()[name], p)
+
+
+def test_the_widths_set_every_layer_and_the_answers_shape_stays_ten_probabilities():
+    net = ConvNet.initialise(np.random.default_rng(8), widths=(3, 5, 7))
+    shapes = {name: p.shape for name, p in net.params().items()}
+    assert shapes == {
+        "K1": (5, 5, 1, 3),
+        "c1": (3,),
+        "K2": (5, 5, 3, 5),
+        "c2": (5,),
+        "W3": (80, 7),
+        "b3": (7,),
+        "W4": (7, 10),
+        "b4": (10,),
+    }
+    assert net.widths == (3, 5, 7)
+    X = np.random.default_rng(9).random((4, 784), dtype=np.float32)
+    assert net.predict_proba(X).shape == (4, 10) and net.forward(X).h3.shape == (4, 7)
+    np.testing.assert_allclose(net.predict_proba(X).sum(axis=1), 1, rtol=1e-6)
+
+
+def test_the_default_widths_are_the_shipped_architecture():
+    assert ConvNet.initialise(np.random.default_rng(0)).widths == (16, 32, 128)
+
+
+@pytest.mark.parametrize(
+    "widths", [(0, 32, 128), (16, -1, 128), (16, 32, MAX_WIDTH + 1), (16, 32), (16, 32.0, 8)]
+)
+def test_widths_that_are_not_three_integers_in_range_are_refused(widths):
+    with pytest.raises(ValueError, match="widths must be three integers"):
+        ConvNet.initialise(np.random.default_rng(0), widths=widths)
+
+
+def test_dropout_zeroes_units_while_training_and_scales_the_rest_but_never_touches_answers():
+    rng = np.random.default_rng(10)
+    plain = ConvNet.initialise(np.random.default_rng(11))
+    dropped = ConvNet(plain.copy().params(), dropout=0.25, rng=rng)
+    X = np.random.default_rng(12).random((64, 784), dtype=np.float32)
+    act = dropped.forward(X)
+    assert set(np.unique(act.keep).tolist()) == {0.0, np.float32(1 / 0.75)}
+    assert (act.keep == 0).mean() == pytest.approx(0.25, abs=0.02)
+    np.testing.assert_array_equal(act.h3, plain.forward(X).h3 * act.keep)
+    assert not np.allclose(act.out, plain.forward(X).out)
+    np.testing.assert_array_equal(dropped.predict_proba(X), plain.predict_proba(X))
+    np.testing.assert_array_equal(dropped.answer(X)[0], plain.answer(X)[0])
+
+
+def test_dropout_masks_are_reproducible_from_the_seed_and_differ_from_pass_to_pass():
+    X = np.random.default_rng(13).random((8, 784), dtype=np.float32)
+    a, b = (ConvNet.initialise(np.random.default_rng(14), dropout=0.5) for _ in range(2))
+    first = a.forward(X).keep
+    np.testing.assert_array_equal(first, b.forward(X).keep)
+    assert not np.array_equal(first, a.forward(X).keep)
+
+
+@pytest.mark.parametrize("dropout", [-0.1, 1.0])
+def test_a_dropout_outside_zero_to_one_is_refused(dropout):
+    with pytest.raises(ValueError, match="dropout must be in"):
+        ConvNet.initialise(np.random.default_rng(0), dropout=dropout)

@@ -9,6 +9,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from nn.cnn import MAX_WIDTH, ConvNet, param_shapes
 from nn.model_file import MAX_FILE_BYTES, ModelFileError, load_model, save_model, to_payload
 from nn.network import Network
 from tests.helpers import RunsACommand, write_payload
@@ -194,3 +195,59 @@ def test_a_file_larger_than_any_model_is_refused_unread(tmp_path):
         f.truncate(MAX_FILE_BYTES + 1)  # sparse: nothing written
     with pytest.raises(ModelFileError, match="larger than"):
         load_model(path)
+
+
+def test_a_cnn_of_other_widths_loads_back_as_those_widths(tmp_path):
+    net = ConvNet.initialise(np.random.default_rng(0), widths=(8, 12, 24))
+    save_model(tmp_path / "cnn.pkl", net, {"name": "cnn"})
+    model = load_model(tmp_path / "cnn.pkl", verify=True)
+    assert model.network.widths == (8, 12, 24)
+    assert model.meta["architecture"] == "conv 5x5x8, pool, conv 5x5x12, pool, dense 24, dense 10"
+    for name, p in net.params().items():
+        np.testing.assert_array_equal(model.network.params()[name], p)
+
+
+def cnn_payload(widths) -> dict:
+    """A CNN model payload whose arrays have the shapes of `widths`, zeros throughout."""
+    net = ConvNet({name: np.zeros(shape, np.float32) for name, shape in param_shapes(widths).items()})
+    return to_payload(net, {})
+
+
+@pytest.mark.parametrize(
+    "name, shape",
+    [
+        ("K1", (5, 5, 1, 9)),  # 9 channels out, where c1 says 8
+        ("K2", (5, 5, 9, 12)),  # 9 channels in, where layer 1 gives 8
+        ("K2", (3, 3, 8, 12)),
+        ("W3", (12 * 12, 24)),  # rows for 12 channels of 12 pixels, not 16
+        ("W3", (16 * 12, 25)),
+        ("W4", (24, 11)),
+    ],
+)
+def test_a_cnn_whose_shapes_disagree_with_its_widths_is_refused(tmp_path, name, shape):
+    payload = cnn_payload((8, 12, 24))
+    payload["params"][name] = np.zeros(shape, np.float32)
+    with pytest.raises(ModelFileError, match=f"{name} has shape"):
+        load_model(write_payload(tmp_path / "m.pkl", payload))
+
+
+@pytest.mark.parametrize("bias, width", [("c1", 0), ("c2", MAX_WIDTH + 1), ("b3", MAX_WIDTH + 1)])
+def test_a_cnn_wider_than_the_bound_or_empty_is_refused_before_its_shapes_are_checked(tmp_path, bias, width):
+    payload = cnn_payload((2, 2, 2))
+    payload["params"][bias] = np.zeros(width, np.float32)  # the rest stays tiny: the file is small
+    with pytest.raises(ModelFileError, match=f"cnn widths must be three integers from 1 to {MAX_WIDTH}"):
+        load_model(write_payload(tmp_path / "m.pkl", payload))
+
+
+def test_a_cnn_whose_biases_are_not_vectors_is_refused(tmp_path):
+    payload = cnn_payload((2, 2, 2))
+    payload["params"]["c2"] = np.zeros((2, 1), np.float32)
+    with pytest.raises(ModelFileError, match="c1, c2 and b3 must be one-dimensional arrays"):
+        load_model(write_payload(tmp_path / "m.pkl", payload))
+
+
+def test_a_cnn_missing_a_parameter_is_refused(tmp_path):
+    payload = cnn_payload((2, 2, 2))
+    del payload["params"]["W3"]
+    with pytest.raises(ModelFileError, match="params must hold exactly K1, c1, K2"):
+        load_model(write_payload(tmp_path / "m.pkl", payload))
