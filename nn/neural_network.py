@@ -52,6 +52,8 @@ from nn.train import TrainConfig, train  # noqa: E402
 DEFAULTS = {
     "mlp": TrainConfig(),
     "cnn": TrainConfig(
+        widths=(32, 64, 128),
+        dropout=0.25,
         learning_rate=0.05,
         lr_decay=0.85,
         threshold=0.02,
@@ -175,7 +177,7 @@ def config_from(args: argparse.Namespace) -> TrainConfig:
 def new_network(model: str, cfg: TrainConfig):
     rng = np.random.default_rng(cfg.seed)
     if model == "cnn":
-        return ConvNet.initialise(rng)
+        return ConvNet.initialise(rng, widths=cfg.widths, dropout=cfg.dropout)
     return Network.initialise(rng, (784, cfg.hidden, 10), cfg.recipe)
 
 

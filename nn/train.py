@@ -25,7 +25,9 @@ from .preprocess import network_inputs
 @dataclass
 class TrainConfig:
     # network
-    hidden: int = 250
+    hidden: int = 250  # the 784-250-10's hidden neurons
+    widths: tuple[int, int, int] = (16, 32, 128)  # the cnn's: conv 1 and 2 channels, dense units
+    dropout: float = 0.0  # the cnn's, on its dense layer, while training
     recipe: str = "softmax-xent"  # or "sigmoid-mse", the original recipe
     # optimiser
     batch_size: int = 64
