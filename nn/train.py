@@ -55,7 +55,8 @@ class TrainConfig:
     seed: int = 0
 
     def to_dict(self) -> dict:
-        return asdict(self)
+        """Plain data, as a model file keeps it (lists, not tuples)."""
+        return {**asdict(self), "widths": list(self.widths)}
 
 
 @dataclass
