@@ -31,7 +31,7 @@ import numpy as np  # noqa: E402
 from nn import MODEL_DIR, handwriting  # noqa: E402
 from nn.augment import AugmentConfig  # noqa: E402
 from nn.calibrate import calibrate  # noqa: E402
-from nn.cnn import ConvNet  # noqa: E402
+from nn.cnn import MAX_WIDTH, ConvNet  # noqa: E402
 from nn.evaluate import (  # noqa: E402
     evaluate,
     example_digits,
@@ -103,13 +103,15 @@ AUGMENT_FLAGS = {  # flag -> (AugmentConfig field, help)
 }
 
 
-MLP_ONLY = ("--recipe", "--hidden")  # the CNN's layers and loss are fixed (nn/cnn.py)
+MLP_ONLY = ("--recipe", "--hidden")  # the CNN's loss is fixed (nn/cnn.py)
+CNN_ONLY = ("--widths", "--dropout")  # the 784-250-10 has neither
 
 
 def default_text(field: str, augment: bool = False) -> str:
     """The default of a flag: one value when every model has the same, else each model's."""
-    if field in {flag[2:] for flag in MLP_ONLY}:
-        return f"mlp only; default {getattr(DEFAULTS['mlp'], field)}"
+    for model, flags in (("mlp", MLP_ONLY), ("cnn", CNN_ONLY)):
+        if field in {flag[2:] for flag in flags}:
+            return f"{model} only; default {getattr(DEFAULTS[model], field)}"
     values = {m: getattr(c.augment if augment else c, field) for m, c in DEFAULTS.items()}
     if len(set(values.values())) == 1:
         return f"default {values['mlp']}"
@@ -140,15 +142,23 @@ def parse_args(argv=None) -> argparse.Namespace:
                    help=f"straighten slanted digits, in training and then in serving ({default_text('deskew')})")  # fmt: skip
     for flag, (field, kind, text) in TRAIN_FLAGS.items():
         p.add_argument(flag, type=kind, help=f"{text} ({default_text(field)})")
+    p.add_argument("--widths", type=int, nargs=3, metavar=("C1", "C2", "D"),
+                   help=f"channels of the two convolutions and units of the dense layer ({default_text('widths')})")  # fmt: skip
+    p.add_argument("--dropout", type=float, help=f"dropout on the dense layer ({default_text('dropout')})")
     g = p.add_argument_group("augmentation: fresh random distortions of every image, every epoch")
     g.add_argument("--no-augment", action="store_true", help="train on the images as they are")
     for flag, (field, text) in AUGMENT_FLAGS.items():
         g.add_argument(flag, type=float, help=f"{text} ({default_text(field, augment=True)})")
     args = p.parse_args(argv)
-    given = [flag for flag in MLP_ONLY if getattr(args, flag[2:]) is not None]
-    if args.model != "mlp" and given:
-        verb = "applies" if len(given) == 1 else "apply"
-        p.error(f"{' and '.join(given)} {verb} to the mlp only: the {args.model}'s layers and loss are fixed")
+    for model, flags in (("mlp", MLP_ONLY), ("cnn", CNN_ONLY)):
+        given = [flag for flag in flags if getattr(args, flag[2:]) is not None]
+        if args.model != model and given:
+            verb = "applies" if len(given) == 1 else "apply"
+            p.error(f"{' and '.join(given)} {verb} to the {model} only, not the {args.model}")
+    if args.dropout is not None and not 0 <= args.dropout < 1:
+        p.error("--dropout must be at least 0 and below 1")
+    if args.widths is not None and not all(1 <= w <= MAX_WIDTH for w in args.widths):
+        p.error(f"--widths must each be from 1 to {MAX_WIDTH}")
     if args.style_weight is not None and args.style_weight < 0:
         p.error("--style-weight must be at least 0")
     if not 0 <= args.labelled_holdout < 1:
@@ -167,6 +177,8 @@ def config_from(args: argparse.Namespace) -> TrainConfig:
     chosen = {f: getattr(args, flag[2:].replace("-", "_")) for flag, (f, _, _) in TRAIN_FLAGS.items()}
     chosen["deskew"] = args.deskew
     chosen["recipe"] = args.recipe
+    chosen["dropout"] = args.dropout
+    chosen["widths"] = tuple(args.widths) if args.widths else None
     augment = None
     if not args.no_augment:
         given = {f: getattr(args, flag[2:]) for flag, (f, _) in AUGMENT_FLAGS.items()}

@@ -98,6 +98,32 @@ def test_the_cnn_refuses_the_flags_only_the_mlp_has(capsys):
         assert f"{named} to the mlp only" in capsys.readouterr().err
 
 
+def test_the_mlp_refuses_the_flags_only_the_cnn_has(capsys):
+    from nn import neural_network
+
+    for flags, named in (
+        (["--widths", "8", "8", "8"], "--widths applies"),
+        (["--dropout", "0.5"], "--dropout applies"),
+    ):
+        with pytest.raises(SystemExit) as stopped:
+            neural_network.parse_args(flags)
+        assert stopped.value.code == 2
+        assert f"{named} to the cnn only" in capsys.readouterr().err
+
+
+def test_the_cnns_widths_and_dropout_come_from_the_flags(capsys):
+    from nn import neural_network
+
+    cfg = neural_network.config_from(
+        neural_network.parse_args(["--model", "cnn", "--widths", "8", "16", "32", "--dropout", "0.5"])
+    )
+    assert cfg.widths == (8, 16, 32) and cfg.dropout == 0.5
+    for flags in (["--widths", "0", "8", "8"], ["--dropout", "1"]):
+        with pytest.raises(SystemExit):
+            neural_network.parse_args(["--model", "cnn", *flags])
+    assert "must be" in capsys.readouterr().err
+
+
 def test_help_gives_one_default_for_a_flag_only_the_mlp_has():
     help_text = " ".join(run("-m", "nn.neural_network", "--help").stdout.split())
     assert "hidden neurons (mlp only; default 250)" in help_text
