@@ -65,8 +65,22 @@ def check_widths(widths) -> tuple[int, int, int]:
     return tuple(int(w) for w in widths)
 
 
+CORNERS = ((0, 0), (0, 1), (1, 0), (1, 1))  # (dy, dx) in each 2x2 pooling block, reading order
+
+
+def conv(x: np.ndarray, K: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The convolution of x (N, H, W, C_in) by K (5, 5, C_in, C_out), without bias, in
+    pooling order: z[n, k, py, px] is output (2 py + dy, 2 px + dx) for corner (dy, dx) =
+    CORNERS[k], shape (N, 4, H'/2, W'/2, C_out); and the windows it read (im2col)."""
+    n, h, w, _ = x.shape
+    cols = im2col(x)
+    z = cols @ K.reshape(-1, K.shape[-1])
+    return z.reshape(n, len(CORNERS), (h - KERNEL + 1) // 2, (w - KERNEL + 1) // 2, -1), cols
+
+
 def im2col(x: np.ndarray) -> np.ndarray:
-    """(N, H, W, C) -> (N * H' * W', 25 C): each row one 5x5xC window, in (ky, kx, c) order."""
+    """(N, H, W, C) -> (N H' W', 25 C): each row one 5x5xC window, in (ky, kx, c) order;
+    each image's windows in pooling order (window_pixels)."""
     n, h, w, c = x.shape
     # One gather of whole pixels (C values each) by a cached index: for a single image
     # three times faster than copying a strided window view, and no slower for batches.
@@ -76,22 +90,27 @@ def im2col(x: np.ndarray) -> np.ndarray:
 
 @functools.lru_cache(maxsize=8)
 def window_pixels(h: int, w: int) -> np.ndarray:
-    """Flat pixel indices of every 5x5 window of an h x w image, window by window."""
-    oy, ox, ky, kx = np.ogrid[: h - KERNEL + 1, : w - KERNEL + 1, :KERNEL, :KERNEL]
-    index = ((oy + ky) * w + ox + kx).ravel()
+    """Flat pixel indices of every 5x5 window of an h x w image, window by window, in
+    pooling order: the top-left window of every 2x2 block of outputs (block by block, in
+    reading order), then the top-right ones, the bottom-left, the bottom-right. Pooling is
+    then a maximum over four contiguous blocks, not over four strided views."""
+    dy, dx, py, px, ky, kx = np.ogrid[
+        :2, :2, : (h - KERNEL + 1) // 2, : (w - KERNEL + 1) // 2, :KERNEL, :KERNEL
+    ]
+    index = ((2 * py + dy + ky) * w + 2 * px + dx + kx).ravel()
     index.flags.writeable = False  # shared through the cache
     return index
 
 
 def input_gradient(dz: np.ndarray, K: np.ndarray, x_shape: tuple) -> np.ndarray:
-    """dL/dx of z = conv(x, K), given dL/dz (N, H', W', C_out): the adjoint of im2col then
+    """dL/dx of z = conv(x, K), given dL/dz in pooling order: the adjoint of im2col then
     the product. Kernel offset (ky, kx) read pixel (y + ky, x + kx) for output (y, x), so
     it sends dz @ K[ky, kx].T back there: 25 small products, each added to a shifted block.
     Contiguous blocks of C_in values, where adding back the columns of one big product
     dz @ K.T would read them 25 C_in apart: twice as fast in all."""
     n, h, w, _ = x_shape
     ho, wo = h - KERNEL + 1, w - KERNEL + 1
-    dz = dz.reshape(n * ho * wo, -1)  # (N H' W', C_out)
+    dz = in_place_order(dz).reshape(n * ho * wo, -1)  # (N H' W', C_out)
     dx = np.zeros(x_shape, dz.dtype)  # (N, H, W, C_in)
     for ky in range(KERNEL):
         for kx in range(KERNEL):
@@ -99,39 +118,35 @@ def input_gradient(dz: np.ndarray, K: np.ndarray, x_shape: tuple) -> np.ndarray:
     return dx
 
 
-CORNERS = ((0, 0), (0, 1), (1, 0), (1, 1))  # (dy, dx) of each 2x2 pooling block, reading order
+def in_place_order(z: np.ndarray) -> np.ndarray:
+    """Pooling order (N, 4, H/2, W/2, C) -> the image's own order (N, H, W, C)."""
+    n, _, h, w, c = z.shape
+    return z.reshape(n, 2, 2, h, w, c).transpose(0, 3, 1, 4, 2, 5).reshape(n, 2 * h, 2 * w, c)
 
 
 def pool(z: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """2x2 max-pooling of (N, H, W, C); also returns the routes (4, N, H/2, W/2, C): for each
-    of the CORNERS, which outputs it gave, i.e. where the gradient of an output goes back.
+    """2x2 max-pooling of z in pooling order (N, 4, H/2, W/2, C) -> (N, H/2, W/2, C); also
+    returns the routes (N, 4, H/2, W/2, C): which input gave each output, i.e. where the
+    gradient of an output goes back.
 
     Ties are common (a blank patch gives four equal sums), and the gradient must go to one
     input only, so each output takes the first maximum in reading order.
     """
-    out = max_pool(z)
-    routes = np.empty((len(CORNERS), *out.shape), dtype=bool)
+    out = z.max(axis=1)
+    routes = np.empty(z.shape, dtype=bool)
     taken = np.zeros(out.shape, dtype=bool)
-    for (dy, dx), route in zip(CORNERS, routes, strict=True):
-        np.equal(z[:, dy::2, dx::2], out, out=route)
+    for k in range(len(CORNERS)):
+        route = routes[:, k]
+        np.equal(z[:, k], out, out=route)
         route &= ~taken
         taken |= route
     return out, routes
 
 
-def max_pool(z: np.ndarray) -> np.ndarray:
-    """2x2 max-pooling of (N, H, W, C), without the routes that only training needs."""
-    top = np.maximum(z[:, 0::2, 0::2], z[:, 0::2, 1::2])
-    return np.maximum(top, np.maximum(z[:, 1::2, 0::2], z[:, 1::2, 1::2]))
-
-
 def unpool(d: np.ndarray, routes: np.ndarray) -> np.ndarray:
-    """Route the pooled gradient (N, H/2, W/2, C) back to the chosen inputs (N, H, W, C)."""
-    n, h, w, c = d.shape
-    dz = np.empty((n, 2 * h, 2 * w, c), d.dtype)
-    for (dy, dx), route in zip(CORNERS, routes, strict=True):  # each input has one corner
-        np.multiply(d, route, out=dz[:, dy::2, dx::2])
-    return dz
+    """Route the pooled gradient (N, H/2, W/2, C) back to the chosen inputs, in pooling
+    order (N, 4, H/2, W/2, C)."""
+    return d[:, None] * routes
 
 
 def column_sums(a: np.ndarray) -> np.ndarray:
@@ -144,10 +159,10 @@ def column_sums(a: np.ndarray) -> np.ndarray:
 class CnnActivations:
     X: np.ndarray  # (N, 28, 28, 1)
     cols1: np.ndarray  # im2col of X, (N 24 24, 25)
-    routes1: np.ndarray  # pooling choices of layer 1, and its ReLU: (4, N, 12, 12, C1)
+    routes1: np.ndarray  # pooling choices of layer 1, and its ReLU: (N, 4, 12, 12, C1)
     h1: np.ndarray  # (N, 12, 12, C1)
     cols2: np.ndarray  # (N 8 8, 25 C1)
-    routes2: np.ndarray  # (4, N, 4, 4, C2)
+    routes2: np.ndarray  # (N, 4, 4, 4, C2)
     h2: np.ndarray  # (N, 16 C2)
     h3: np.ndarray  # (N, D), after dropout
     keep: np.ndarray | None  # (N, D) dropout mask: 0 or 1 / (1 - dropout); None without dropout
@@ -211,21 +226,13 @@ class ConvNet(Classifier):
     def set_params(self, params: dict[str, np.ndarray]) -> None:
         self.p = dict(params)
 
-    def conv(self, x: np.ndarray, k: str) -> tuple[np.ndarray, np.ndarray]:
-        """conv(x, K) without its bias, (N, H', W', C_out), and the windows it read."""
-        n, h, w, _ = x.shape
-        cols = im2col(x)
-        K = self.p[k]
-        z = cols @ K.reshape(-1, K.shape[-1])
-        return z.reshape(n, h - KERNEL + 1, w - KERNEL + 1, K.shape[-1]), cols
-
     def conv_pool_relu_routes(self, x: np.ndarray, k: str, c: str):
         """relu(pool(conv(x) + c)), with the bias added after pooling as in conv_pool_relu,
         the windows read, and the routes of the pooling with the ReLU's gradient folded in."""
-        z, cols = self.conv(x, k)
+        z, cols = conv(x, self.p[k])
         pooled, routes = pool(z)
         h = np.maximum(pooled + self.p[c], 0)
-        routes &= h > 0  # a gradient goes back only through a unit that was on
+        routes &= (h > 0)[:, None]  # a gradient goes back only through a unit that was on
         return h, cols, routes
 
     def forward(self, X: np.ndarray) -> CnnActivations:
@@ -251,9 +258,10 @@ class ConvNet(Classifier):
         if act.keep is not None:  # h3 = relu(z3) * keep
             d3 *= act.keep
         dh2 = (d3 @ p["W3"].T).reshape(n, 4, 4, c2)  # dL/dh2
-        dz2 = unpool(dh2, act.routes2).reshape(-1, c2)  # dL/dz2 through ReLU and pooling, (N 8 8, C2)
+        dz2 = unpool(dh2, act.routes2)  # dL/dz2 through ReLU and pooling, (N, 4, 4, 4, C2)
         dh1 = input_gradient(dz2, p["K2"], act.h1.shape)  # (N, 12, 12, C1)
-        dz1 = unpool(dh1, act.routes1).reshape(-1, c1)  # (N 24 24, C1)
+        dz1 = unpool(dh1, act.routes1).reshape(-1, c1)  # (N 24 24, C1), rows as in cols1
+        dz2 = dz2.reshape(-1, c2)  # (N 8 8, C2)
         return {
             "K1": (act.cols1.T @ dz1).reshape(p["K1"].shape),
             "c1": column_sums(dz1),
@@ -279,7 +287,5 @@ class ConvNet(Classifier):
     def conv_pool_relu(self, x: np.ndarray, k: str, c: str) -> np.ndarray:
         """relu(pool(conv(x) + c)), with the bias added after pooling, to a quarter of the
         values: rounding is monotone, so max(z + c) is exactly max(z) + c."""
-        n, h, w, _ = x.shape
-        K = self.p[k]
-        z = im2col(x) @ K.reshape(-1, K.shape[-1])
-        return np.maximum(max_pool(z.reshape(n, h - KERNEL + 1, w - KERNEL + 1, -1)) + self.p[c], 0)
+        z, _ = conv(x, self.p[k])  # (N, 4, H'/2, W'/2, C_out)
+        return np.maximum(z.max(axis=1) + self.p[c], 0)
