@@ -19,7 +19,9 @@ A convolution is one matrix product: im2col gathers every 5x5 window into a row,
 and its backward pass is the same product transposed: dK = cols.T @ dZ, and dx adds
 each window's gradient (dZ @ K.T) back at the 25 offsets it came from (input_gradient).
 Pooling then ReLU equals ReLU then pooling (both monotone) and is 4x cheaper; so is adding
-the bias after pooling (rounding is monotone too: max(z + c) is exactly max(z) + c).
+the bias after pooling (rounding is monotone too: max(z + c) is exactly max(z) + c). The
+windows come in pooling order (the four corners of every 2x2 block as four contiguous
+blocks), so pooling and its backward pass work on whole blocks.
 """
 
 from __future__ import annotations
