@@ -16,10 +16,12 @@ as many (intra-op threads; one op at a time), so neither side computes on more c
 from __future__ import annotations
 
 import argparse
+import functools
 import os
 import statistics
 import sys
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -40,15 +42,29 @@ CNN_WIDTHS = (WIDTHS, (32, 64, 128))  # the shipped architecture, and a wider on
 CNN_LEARNING_RATE = 0.05
 
 
-def epoch_seconds(X, Y, repeats: int = 3, net=None, lr: float = 0.1) -> float:
+@dataclass(frozen=True)
+class Seconds:
+    wall: float
+    cpu: float  # of every thread: on a shared machine, nearer the work than the wall clock
+
+    def __str__(self) -> str:
+        return f"{self.wall:.2f} s (cpu {self.cpu:.2f} s)"
+
+    def ratio(self, other: Seconds) -> str:
+        return f"{self.wall / other.wall:.2f} (cpu {self.cpu / other.cpu:.2f})"
+
+
+def timed(fn, *args) -> Seconds:
+    t0, c0 = time.perf_counter(), time.process_time()
+    fn(*args)
+    return Seconds(time.perf_counter() - t0, time.process_time() - c0)
+
+
+def epoch_seconds(X, Y, repeats: int = 3, net=None, lr: float = 0.1) -> Seconds:
+    """The fastest of `repeats` epochs."""
     net = net or Network.initialise(np.random.default_rng(0))
     optimiser = MomentumSGD(net.params(), lr, 0.9)
-    times = []
-    for _ in range(repeats):
-        t0 = time.perf_counter()
-        sgd_epoch(net, X, Y, BATCH, optimiser)
-        times.append(time.perf_counter() - t0)
-    return min(times)
+    return min((timed(sgd_epoch, net, X, Y, BATCH, optimiser) for _ in range(repeats)), key=lambda s: s.wall)
 
 
 def seconds_to_accuracy(X, Y, X_test, labels, *, target=0.985, max_epochs=30):
@@ -104,7 +120,7 @@ def throughput(X_test, repeats: int = 20) -> float:
     return 1000 * repeats / (time.perf_counter() - t0)
 
 
-def cnn_epoch_seconds(X, Y, widths, repeats: int = 1) -> float:  # one: each takes seconds
+def cnn_epoch_seconds(X, Y, widths, repeats: int = 1) -> Seconds:  # one: each takes seconds
     net = ConvNet.initialise(np.random.default_rng(0), widths=widths)
     return epoch_seconds(X, Y, repeats, net, CNN_LEARNING_RATE)
 
@@ -133,7 +149,7 @@ def keras_models(tf) -> dict:
     return {"mlp": (mlp, 0.1), "cnn": (cnn, CNN_LEARNING_RATE)}
 
 
-def keras_epoch_seconds(X, labels) -> dict[str, float] | None:
+def keras_epoch_seconds(X, labels) -> dict[str, Seconds] | None:
     """Seconds of one epoch of each network in Keras, after a warm-up epoch (graph tracing)."""
     try:
         import tensorflow as tf
@@ -145,10 +161,9 @@ def keras_epoch_seconds(X, labels) -> dict[str, float] | None:
     for name, (layers, lr) in keras_models(tf).items():
         model = tf.keras.Sequential(layers)
         model.compile(tf.keras.optimizers.SGD(lr, momentum=0.9), "sparse_categorical_crossentropy")
-        model.fit(X, labels, batch_size=BATCH, epochs=1, verbose=0)
-        t0 = time.perf_counter()
-        model.fit(X, labels, batch_size=BATCH, epochs=1, verbose=0)
-        seconds[name] = time.perf_counter() - t0
+        fit = functools.partial(model.fit, X, labels, batch_size=BATCH, epochs=1, verbose=0)
+        fit()
+        seconds[name] = timed(fit)
     return seconds
 
 
@@ -162,11 +177,11 @@ def main() -> None:
     Y = one_hot(data.train_labels, 10)
     print(f"BLAS threads: {blas_threads()}")
     epoch = {"mlp": epoch_seconds(X, Y)}
-    print(f"epoch of {len(X)} images, batch {BATCH}: {epoch['mlp']:.2f} s")
+    print(f"epoch of {len(X)} images, batch {BATCH}: {epoch['mlp']}")
     for widths in CNN_WIDTHS:
         seconds = cnn_epoch_seconds(X, Y, widths)
         epoch.setdefault("cnn", seconds)  # the default widths: the ones Keras runs
-        print(f"cnn {'-'.join(map(str, widths))} epoch of {len(X)} images, batch {BATCH}: {seconds:.2f} s")
+        print(f"cnn {'-'.join(map(str, widths))} epoch of {len(X)} images, batch {BATCH}: {seconds}")
     X_deskewed, X_test_deskewed = (
         network_inputs(data.train_images, True),
         network_inputs(data.test_images, True),
@@ -192,7 +207,7 @@ def main() -> None:
             print("keras: TensorFlow is not installed (pip install -r nn/requirements-optional.txt)")
         else:
             for name, seconds in keras.items():
-                print(f"keras {name} epoch: {seconds:.2f} s; numpy / keras = {epoch[name] / seconds:.2f}")
+                print(f"keras {name} epoch: {seconds}; numpy / keras = {epoch[name].ratio(seconds)}")
 
 
 if __name__ == "__main__":
