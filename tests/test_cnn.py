@@ -4,7 +4,7 @@ widths and dropout."""
 import numpy as np
 import pytest
 
-from nn.cnn import MAX_WIDTH, ConvNet, col2im, im2col, pool, unpool
+from nn.cnn import MAX_WIDTH, ConvNet, conv, in_place_order, input_gradient, pool, unpool
 from nn.model_file import load_model, save_model
 from nn.network import one_hot
 
@@ -94,20 +94,35 @@ def test_the_fast_inference_path_equals_the_training_forward_pass(net64):
     np.testing.assert_allclose(net64.predict_proba(X), net64.forward(X).out, rtol=1e-10, atol=1e-12)
 
 
-def test_col2im_is_the_adjoint_of_im2col():
+def test_the_convolution_gives_every_5x5_window_in_pooling_order():
     rng = np.random.default_rng(4)
-    x = rng.random((2, 9, 8, 3))
-    cols = rng.random(im2col(x).shape)
-    assert np.sum(im2col(x) * cols) == pytest.approx(np.sum(x * col2im(cols, x.shape)))
+    x, K = rng.random((2, 10, 8, 3)), rng.random((5, 5, 3, 4))
+    z, _ = conv(x, K)
+    assert z.shape == (2, 4, 3, 2, 4)  # (N, corner, H'/2, W'/2, C_out)
+    direct = sum(x[:, ky : ky + 6, kx : kx + 4] @ K[ky, kx] for ky in range(5) for kx in range(5))
+    np.testing.assert_allclose(in_place_order(z), direct, rtol=1e-12)
+    np.testing.assert_array_equal(z[:, 1, 2, 1], in_place_order(z)[:, 4, 3])  # corner (0, 1) of block (2, 1)
+
+
+def test_the_input_gradient_is_the_adjoint_of_the_convolution():
+    # <conv(x, K), dz> = <x, input_gradient(dz, K)> for every x and dz: the definition of
+    # the gradient of a linear map.
+    rng = np.random.default_rng(4)
+    x, K = rng.random((2, 10, 8, 3)), rng.random((5, 5, 3, 4))
+    z, _ = conv(x, K)
+    dz = rng.random(z.shape)
+    assert np.sum(z * dz) == pytest.approx(np.sum(x * input_gradient(dz, K, x.shape)), rel=1e-12)
 
 
 def test_pooling_sends_the_gradient_to_exactly_one_input_even_when_values_tie():
-    z = np.zeros((1, 4, 4, 1))  # four blank 2x2 blocks: every value ties
-    z[0, 0, 1, 0] = z[0, 1, 0, 0] = 1.0  # and a tie at the maximum in the first block
-    out, mask = pool(z)
+    z = np.zeros((1, 4, 2, 2, 1))  # in pooling order: four blank 2x2 blocks, every value ties
+    z[0, 1, 0, 0, 0] = z[0, 2, 0, 0, 0] = 1.0  # and a tie at the maximum in the first block
+    out, routes = pool(z)
     assert out[0, :, :, 0].tolist() == [[1.0, 0.0], [0.0, 0.0]]
-    assert mask.sum() == 4 and mask[0, 0, 1, 0] and not mask[0, 1, 0, 0]
-    assert unpool(np.ones((1, 2, 2, 1)), mask).sum() == 4
+    back = unpool(np.ones((1, 2, 2, 1)), routes)
+    assert back.shape == z.shape and back.sum() == 4
+    assert back[0, 1, 0, 0, 0] == 1 and back[0, 2, 0, 0, 0] == 0  # the first maximum, in reading order
+    assert back[0, 0, :, :, 0].tolist() == [[0.0, 1.0], [1.0, 1.0]]  # and the top-left one of a blank block
 
 
 def test_a_saved_cnn_loads_back_through_the_safe_model_format(tmp_path):
