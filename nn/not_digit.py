@@ -10,7 +10,9 @@ them it reads the network's own 28x28 input, which tells a W or a K from a digit
 
 A small network (features and pixels -> 32 ReLU units -> 2 softmax outputs: digit, not a
 digit) weighs them; a drawing is refused when its "not a digit" probability reaches the
-threshold stored with it (chosen on validation writers, nn/train_not_digit.py).
+threshold stored with it for its source (nn/train_not_digit.py chooses them): one for pen
+strokes, chosen on validation writers' drawn digits, and one for images (photos and pixel
+arrays), chosen on held-out MNIST digits and scans, whose ink looks otherwise.
 
 The check is stored as a .npz of plain arrays (read with allow_pickle=False: no code runs
 on loading) with a SHA-256 checksum file beside it, as the models have.
@@ -50,6 +52,7 @@ HOLE = 0.005  # of the box: a smaller hole is where strokes cross, not a loop
 MAX_PIECES, MAX_HOLES = 6, 4
 ARRAYS = {"W1": 2, "b1": 1, "W2": 2, "b2": 1, "mean": 1, "scale": 1}  # name -> ndim
 MAX_FILE_BYTES = 4 * 1024 * 1024
+SOURCES = ("drawing", "image")  # pen strokes; photos and pixel arrays: each has its threshold
 
 
 class CheckFileError(Exception):
@@ -150,7 +153,7 @@ class Check:
     b2: np.ndarray  # (2,)
     mean: np.ndarray  # (N_FEATURES,): the shape features are standardised, the pixels not
     scale: np.ndarray  # (N_FEATURES,)
-    threshold: float  # refuse at this "not a digit" probability or more
+    thresholds: dict[str, float]  # source -> refuse at this "not a digit" probability or more
     meta: dict = field(default_factory=dict)  # how it was trained and what it measured
     sha256: str = ""  # of the file it was read from
 
@@ -170,9 +173,13 @@ class Check:
         """(N, N_INPUTS) -> (N,) the probability that each is not a digit."""
         return self.probabilities(x)[:, 1]
 
-    def refuses(self, mask: np.ndarray, pixels: np.ndarray) -> bool:
+    def refused(self, x: np.ndarray, source: str) -> np.ndarray:
+        """(N, N_INPUTS) from one of SOURCES -> (N,) bool: not a digit."""
+        return self.not_digit(x) >= self.thresholds[source]
+
+    def refuses(self, mask: np.ndarray, pixels: np.ndarray, source: str) -> bool:
         """Whether one drawing, its ink mask and its (28, 28) network input, is not a digit."""
-        return bool(self.not_digit(inputs([mask], pixels[None]))[0] >= self.threshold)
+        return bool(self.refused(inputs([mask], pixels[None]), source)[0])
 
 
 def save_check(path: str | os.PathLike, check: Check) -> None:
@@ -180,7 +187,7 @@ def save_check(path: str | os.PathLike, check: Check) -> None:
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     arrays = {name: np.ascontiguousarray(getattr(check, name), np.float32) for name in ARRAYS}
-    meta = json.dumps({**check.meta, "threshold": check.threshold}, sort_keys=True)
+    meta = json.dumps({**check.meta, "thresholds": check.thresholds}, sort_keys=True)
     tmp = path.with_name(f".{path.name}.build")
     with open(tmp, "wb") as f:
         np.savez(f, **arrays, meta=np.array(meta))
@@ -210,10 +217,12 @@ def load_check(path: str | os.PathLike = CHECK_PATH) -> Check:
     except Exception as exc:  # a corrupt archive can raise almost anything
         raise CheckFileError(f"{path}: corrupt ({type(exc).__name__}: {exc})") from None
     arrays = checked_arrays(stored, path)
-    threshold = meta.get("threshold")
-    if not isinstance(threshold, float) or not 0 < threshold < 1:
-        raise CheckFileError(f"{path}: the threshold must be a number between 0 and 1")
-    return Check(**arrays, threshold=threshold, meta=meta, sha256=sha256)
+    thresholds = meta.get("thresholds")
+    if not isinstance(thresholds, dict) or set(thresholds) != set(SOURCES):
+        raise CheckFileError(f"{path}: needs a threshold for each of {', '.join(SOURCES)}")
+    if not all(isinstance(t, float) and 0 < t < 1 for t in thresholds.values()):
+        raise CheckFileError(f"{path}: each threshold must be a number between 0 and 1")
+    return Check(**arrays, thresholds=thresholds, meta=meta, sha256=sha256)
 
 
 def checked_arrays(stored: dict, path: Path) -> dict[str, np.ndarray]:
