@@ -10,6 +10,7 @@ from tests.browser import (
     canvas_box,
     draw_with_mouse,
     draw_with_touch,
+    forget_422s,
     ink_pixels,
     open_page,
     prediction_after,
@@ -106,7 +107,7 @@ def test_a_slow_answer_never_overwrites_a_newer_one(page):
     box = page.get_by_test_id("prediction")
     assert (box.get_attribute("data-seq"), box.get_attribute("data-digit")) == ("1", "7")
     assert box.get_attribute("data-state") != "not-digit"  # the late refusal came and went unseen
-    page.errors[:] = [e for e in page.errors if "status of 422" not in e]  # Chromium's own line
+    forget_422s(page)
 
 
 def slow_answers(page, ms=1500):
@@ -177,8 +178,7 @@ def test_a_blank_photo_says_no_digit_was_found_once(page, tmp_path):
     box = page.locator('[data-testid="prediction"][data-state="blank"]')
     box.wait_for(timeout=10_000)
     assert box.inner_text().lower().count("no digit found") == 1
-    # Chromium itself logs the 422 on the console; the page logged nothing else.
-    page.errors[:] = [e for e in page.errors if "status of 422" not in e]
+    forget_422s(page)
 
 
 def test_the_page_looks_right_on_a_desktop(page, screenshots):

@@ -4,7 +4,7 @@ digit" (not as an error), and the person can still say which digit it was."""
 import pytest
 
 from recognizer.models import LabelledDrawing
-from tests.browser import SEVEN, draw_with_mouse, draw_with_touch, open_page, prediction_after
+from tests.browser import SEVEN, draw_with_mouse, draw_with_touch, forget_422s, open_page, prediction_after
 
 pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("transactional_db")]
 DOT = [(0.5, 0.5), (0.505, 0.5)]  # a tap that moved a hair
@@ -15,11 +15,6 @@ def not_a_digit_shown(page):
     box = page.locator('[data-testid="prediction"][data-state="not-digit"]')
     box.wait_for(timeout=10_000)
     return box
-
-
-def forget_the_422(page):
-    """Chromium itself logs the 422 on the console; the page logged nothing else."""
-    page.errors[:] = [e for e in page.errors if "status of 422" not in e]
 
 
 def test_a_dot_says_it_does_not_look_like_a_digit_and_can_be_labelled(page, screenshots):
@@ -37,7 +32,7 @@ def test_a_dot_says_it_does_not_look_like_a_digit_and_can_be_labelled(page, scre
     page.locator('[data-testid="label-status"][data-state="saved"]').wait_for(timeout=10_000)
     assert page.get_by_test_id("label-status").inner_text().startswith("Saved as a 7.")
     assert LabelledDrawing.objects.get().label == 7
-    forget_the_422(page)
+    forget_422s(page)
 
 
 def test_a_digit_after_a_dash_is_answered_with_its_confirm_button_back(page):
@@ -48,7 +43,7 @@ def test_a_digit_after_a_dash_is_answered_with_its_confirm_button_back(page):
     assert prediction_after(page, 1) == "7"
     assert page.get_by_test_id("label-right").is_visible()
     assert "Wrong? Tap" in page.get_by_test_id("label-panel").inner_text()
-    forget_the_422(page)
+    forget_422s(page)
 
 
 def test_a_dot_on_a_phone_says_so_within_the_screen(browser, site, screenshots):
@@ -64,6 +59,6 @@ def test_a_dot_on_a_phone_says_so_within_the_screen(browser, site, screenshots):
     not_a_digit_shown(page)
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
     page.screenshot(path=screenshots / "not-a-digit-phone.png", full_page=True)
-    forget_the_422(page)
+    forget_422s(page)
     assert page.errors == []
     page.context.close()
