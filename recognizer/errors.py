@@ -22,6 +22,10 @@ class BlankDrawing(DigitsError):
     """The drawing or image holds no ink: nothing to recognise, nothing to learn from."""
 
 
+class NotADigit(DigitsError):
+    """The drawing has ink, but it is a dot, a dash, a scribble, a letter: not a digit."""
+
+
 class UnknownModel(BadInput):
     """The request named a model that does not exist."""
 

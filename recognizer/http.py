@@ -25,6 +25,7 @@ from .errors import (
     BadInput,
     BlankDrawing,
     NoModel,
+    NotADigit,
     RateLimited,
     StorageFull,
     TooLarge,
@@ -41,6 +42,7 @@ STATUS: dict[type[Exception], tuple[int, int | None]] = {
     TooLarge: (413, None),
     BadInput: (400, None),
     BlankDrawing: (422, None),
+    NotADigit: (422, None),
     RateLimited: (429, None),  # its own retry time
     StorageFull: (507, None),
     NoModel: (503, 30),
@@ -61,12 +63,15 @@ MESSAGES = {
     BadRequest: "the request body cannot be parsed",
     SuspiciousOperation: "the request body cannot be parsed",
 }
+# Answers that a page tells apart by more than their status carry a code beside the error.
+CODES = {BlankDrawing: "blank", NotADigit: "not_a_digit"}
 HANDLED = tuple(STATUS)
 log = logging.getLogger("recognizer")
 
 
-def json_error(message: str, status: int, **headers) -> JsonResponse:
-    return JsonResponse({"error": message}, status=status, headers=headers)
+def json_error(message: str, status: int, code: str | None = None, **headers) -> JsonResponse:
+    body = {"error": message} if code is None else {"error": message, "code": code}
+    return JsonResponse(body, status=status, headers=headers)
 
 
 def error_response(exc: Exception) -> JsonResponse:
@@ -78,7 +83,7 @@ def error_response(exc: Exception) -> JsonResponse:
     headers = {"Retry-After": str(retry)} if retry is not None else {}
     if status >= 500:  # ours to fix, or to wait out: worth a line in the log
         log.error("answered %d: %s", status, exc)
-    return json_error(MESSAGES.get(kind, str(exc)), status, **headers)
+    return json_error(MESSAGES.get(kind, str(exc)), status, CODES.get(kind), **headers)
 
 
 def csrf_failure(request: HttpRequest, reason: str = "") -> JsonResponse:

@@ -91,8 +91,22 @@ def request_body(label: bool = False) -> dict:
     }
 
 
-def error_response(description: str) -> dict:
-    return {"description": description, "content": {"application/json": {"schema": ERROR}}}
+def error_response(description: str, schema: dict = ERROR) -> dict:
+    return {"description": description, "content": {"application/json": {"schema": schema}}}
+
+
+CODED_ERROR = {  # an error a page tells apart from another of the same status
+    "type": "object",
+    "required": ["error", "code"],
+    "properties": {
+        "error": {"type": "string"},
+        "code": {
+            "enum": ["blank", "not_a_digit"],
+            "description": "blank: no ink at all; not_a_digit: ink, but a dot, a dash, a scribble, "
+            "a cross, blobs or a letter, not a digit (predict only)",
+        },
+    },
+}
 
 
 BAD_INPUT = {
@@ -100,7 +114,7 @@ BAD_INPUT = {
     "405": error_response("Method not allowed"),
     "413": error_response("Body, image or drawing too large"),
     "415": error_response("Unsupported content type or image type"),
-    "422": error_response("No digit found: the drawing is blank"),
+    "422": error_response("No digit found: the drawing is blank (code blank)", CODED_ERROR),
 }
 PREDICTION = {
     "type": "object",
@@ -178,6 +192,11 @@ OPENAPI = {
                         },
                     },
                     **BAD_INPUT,
+                    "422": error_response(
+                        "No digit: the drawing is blank (code blank), or its ink does not look like "
+                        'a digit (code not_a_digit, error "that does not look like a digit")',
+                        CODED_ERROR,
+                    ),
                     "503": error_response("No model loaded; retry after the Retry-After seconds"),
                 },
             }

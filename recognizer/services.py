@@ -10,9 +10,10 @@ from django.conf import settings
 
 from nn import raster
 from nn.model_file import Model
-from nn.preprocess import from_mask, network_inputs, to_mnist
+from nn.not_digit import pixel_mask
+from nn.preprocess import from_mask, ink_mask, network_inputs, to_mnist
 
-from . import imaging, inspection, labelled_drawings, model_store, ratelimit
+from . import digit_check, imaging, inspection, labelled_drawings, model_store, ratelimit
 from .errors import BlankDrawing, NoModel, RateLimited, StorageFull, UnknownModel
 
 KIND_LABELS = {"mlp": "{sizes} net", "cnn": "Convolutional net"}  # for the model picker
@@ -49,7 +50,7 @@ def predict(drawing: Drawing, model_name: str | None = None) -> Prediction:
     """Recognise the digit in strokes, image bytes or an MNIST-form (28, 28) pixel array,
     with the named model or the site's default."""
     model = model_store.get(model_name)  # first: a wrong name is refused before any decoding
-    return predict_pixels(mnist_pixels(drawing), model)
+    return predict_pixels(digit_pixels(drawing), model)
 
 
 def predict_pixels(pixels: np.ndarray, model: Model) -> Prediction:
@@ -74,6 +75,22 @@ def mnist_pixels(drawing: Drawing) -> np.ndarray:
     if isinstance(drawing, np.ndarray):
         return inked(drawing if drawing.any() else None)
     return inked(from_mask(raster.draw(drawing)))
+
+
+def digit_pixels(drawing: Drawing) -> np.ndarray:
+    """mnist_pixels of a drawing that looks like a digit; NotADigit for a dot, a dash, a
+    scribble or a letter. The check reads the ink before preprocessing scales it."""
+    if isinstance(drawing, bytes):
+        mask = ink_mask(imaging.decode(drawing))
+        pixels = inked(None if mask is None else from_mask(mask))
+    elif isinstance(drawing, np.ndarray):
+        pixels = mnist_pixels(drawing)
+        mask = pixel_mask(pixels)
+    else:
+        mask = raster.draw(drawing)
+        pixels = inked(from_mask(mask))
+    digit_check.refuse_non_digit(mask, pixels, "drawing" if isinstance(drawing, list) else "image")
+    return pixels
 
 
 def photo_pixels(gray: np.ndarray) -> np.ndarray:

@@ -31,6 +31,16 @@ PREDICT, LABELLED = "/api/predict", "/api/labelled-drawings"
 ONE = [[[0.5, 0.15], [0.5, 0.5], [0.5, 0.85]]]  # a vertical stroke
 ZERO = [[[0.5 + 0.3 * np.cos(t), 0.5 + 0.35 * np.sin(t)] for t in np.linspace(0, 2 * np.pi, 40)]]
 SEVEN = [(60, 60), (220, 60), (120, 240)]  # a "7" in pixels of a 280x280 image: not symmetric
+# Drawings that are not digits, as the pad would send them (the not-a-digit check refuses them).
+NOT_DIGITS = {
+    "a dot": [[[0.5, 0.5]]],
+    "a dash": [[[0.3, 0.52], [0.5, 0.5], [0.7, 0.49]]],
+    "a scribble": [[[0.3 + 0.4 * (i % 2), 0.3 + 0.02 * i] for i in range(21)]],  # a dense zig-zag
+    "a cross": [[[0.3, 0.3], [0.7, 0.7]], [[0.7, 0.3], [0.3, 0.7]]],
+    "several blobs": [[[0.2, 0.2]], [[0.8, 0.3]], [[0.45, 0.8]]],
+    "a W": [[[0.15, 0.25], [0.3, 0.75], [0.5, 0.4], [0.7, 0.75], [0.85, 0.25]]],
+    "an M": [[[0.2, 0.8], [0.25, 0.2], [0.5, 0.6], [0.75, 0.2], [0.8, 0.8]]],
+}
 
 
 def tiny_network() -> Network:

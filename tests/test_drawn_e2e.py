@@ -4,7 +4,7 @@
 import pytest
 
 from bench.drawn import VARIATIONS, place, strokes_of
-from tests.browser import draw_with_mouse
+from tests.browser import draw_with_mouse, forget_422s
 
 pytestmark = pytest.mark.browser
 DIGITS = 20
@@ -29,5 +29,6 @@ def test_digits_drawn_stroke_by_stroke_on_the_page_are_recognised(page, drawn):
         # Every stroke end asks; once the newest request is answered, the page is idle.
         page.locator(".app:not([aria-busy])").wait_for(timeout=10_000)
         answers.append((label, int(page.get_by_test_id("prediction").get_attribute("data-digit"))))
+    forget_422s(page)  # a digit's first strokes alone may be refused as not a digit
     right = sum(label == said for label, said in answers)
     assert right >= DIGITS - 1, f"recognised {right} of {DIGITS}: {answers}"

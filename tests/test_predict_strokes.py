@@ -50,8 +50,11 @@ def test_a_small_drawing_reads_as_the_same_digit_as_a_large_one(api):
 
 
 def test_a_tap_is_a_dot_not_nothing(api):
-    body = assert_prediction(api.post_json({"strokes": [[[0.5, 0.5]]]}))
-    assert network_input(body).max() > 0.9
+    # Drawn, a tap is ink (a disc once scaled up); the not-a-digit check then refuses it.
+    assert from_mask(raster.draw([[[0.5, 0.5]]])).max() > 0.9
+    response = api.post_json({"strokes": [[[0.5, 0.5]]]})
+    assert_error(response, 422, "does not look like a digit")
+    assert response.json()["code"] == "not_a_digit"  # not "blank"
 
 
 @pytest.mark.parametrize(

@@ -12,9 +12,11 @@ function form(fields) {
 }
 
 export class ApiError extends Error {
-  constructor(message, status) {
+  /** `code` tells apart answers of one status: "blank" or "not_a_digit" for a 422. */
+  constructor(message, status, code = null) {
     super(message);
     this.status = status;
+    this.code = code;
   }
 }
 
@@ -65,7 +67,7 @@ export class PredictApi {
     }
     const payload = await response.json().catch(() => ({}));
     if (!response.ok) {
-      throw new ApiError(payload.error || `The server answered ${response.status}.`, response.status);
+      throw new ApiError(payload.error || `The server answered ${response.status}.`, response.status, payload.code);
     }
     return payload;
   }

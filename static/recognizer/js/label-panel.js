@@ -25,6 +25,7 @@ export class LabelPanel {
     this.choices = root.querySelector("[data-label-choices]");
     this.confirm = root.querySelector("[data-label-right]");
     this.verb = root.querySelector("[data-label-verb]");
+    this.ask = root.querySelector("[data-label-ask]");
     this.buttons = [...this.panel.querySelectorAll("button")];
     this.sample = null;
     this.confirm.addEventListener("click", () => this.#send(this.digit));
@@ -33,13 +34,16 @@ export class LabelPanel {
     }
   }
 
-  /** An answer is shown: offer to confirm or correct it. `sample` is {strokes} or {file}. */
+  /** An answer is shown: offer to confirm or correct it. `sample` is {strokes} or {file};
+   * a `prediction.digit` of null (not a digit) offers only the ten digits. */
   offer(sample, prediction) {
     this.sample = sample;
     this.key = newKey(); // one per answer shown: a retry of the same label is stored once
     this.digit = prediction.digit;
     this.model = prediction.model;
-    this.confirm.querySelector("[data-label-digit]").textContent = aDigit(prediction.digit);
+    const read = prediction.digit != null;
+    if (read) this.confirm.querySelector("[data-label-digit]").textContent = aDigit(prediction.digit);
+    this.ask.textContent = read ? "Wrong? Tap" : "Was it a digit? Tap";
     this.verb.textContent = sample.file ? "wrote" : "drew"; // a photo shows handwriting
     this.#setButtons(true);
     this.#say("", "");
@@ -71,7 +75,9 @@ export class LabelPanel {
   }
 
   #saved(saved) {
-    this.#say(`${savedText(saved)} `, "saved");
+    // Refused as not a digit, the drawing was never "as the network said", whatever it answers now.
+    const shown = this.digit == null ? { ...saved, predicted: null } : saved;
+    this.#say(`${savedText(shown)} `, "saved");
     const link = document.createElement("a");
     link.href = this.panel.dataset.statsUrl;
     link.textContent = "See the counts";
@@ -84,7 +90,7 @@ export class LabelPanel {
     for (const button of this.buttons) button.disabled = !enabled;
     if (enabled) {
       this.choices.hidden = false;
-      this.confirm.hidden = false;
+      this.confirm.hidden = this.digit == null; // nothing to confirm when nothing was read
     }
   }
 

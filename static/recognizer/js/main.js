@@ -34,7 +34,10 @@ function run(sample, request) {
     labels.offer(sample, prediction);
   };
   latest.run(request, shown, (error) => {
-    if (error.status === 422) view.blank(subject);
+    if (error.code === "not_a_digit") {
+      view.notDigit(subject);
+      labels.offer(sample, { digit: null, model: chosenModel() }); // which digit was it, if one?
+    } else if (error.status === 422) view.blank(subject);
     else view.error(error.message);
   });
 }

@@ -1,7 +1,7 @@
 /**
  * The result panel: the digit, ten probability bars, the runner-up, an "unsure" state, a
  * busy state while an answer is on its way, and the image the network saw, drawn from the
- * answer's input numbers. Test hooks live on [data-testid="prediction"]: data-digit holds
+ * answer's input numbers; or why there is no answer (blank, not a digit, an error). Test hooks live on [data-testid="prediction"]: data-digit holds
  * the shown digit, data-state the panel's state, and data-seq counts the predictions shown.
  */
 
@@ -57,6 +57,16 @@ export class ResultView {
         ? "The network sees no ink in this photo: try a darker pen on plain paper, or a closer crop."
         : "The network sees no ink in this drawing: draw the digit larger.";
     this.message("No digit found", detail, "blank");
+    this.#resetBars();
+  }
+
+  /** The server found ink in `subject`, but not a digit: a dot, a dash, a scribble, a letter. */
+  notDigit(subject) {
+    const detail =
+      subject === "photo"
+        ? "Photograph one digit, 0 to 9, on plain paper. If it is one, tap which below."
+        : "Draw one digit, 0 to 9, about as tall as the pad. If it was one, tap which below.";
+    this.message("That does not look like a digit", detail, "not-digit");
     this.#resetBars();
   }
 

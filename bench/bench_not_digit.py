@@ -1,0 +1,124 @@
+"""How well the not-a-digit check (nn/not_digit.py) tells non-digits from digits.
+
+    python bench/bench_not_digit.py [--handwriting-dir FOLDER] [--data-dir FOLDER] [--count 1000]
+
+Prints: the thresholds (pen drawings; images); the made-up non-digits refused, per kind (a seed the training never
+used); Chars74K's letters by TEST writers refused (the non-digit-like ones, and those the
+issue names); the real TEST writers' digits refused, per set, drawn at the typical size and
+at random sizes; MNIST's test digits refused; and the check's added time per request
+(median, on drawn digits: its features and its network, the drawing itself not counted).
+"""
+
+from __future__ import annotations
+
+import argparse
+import collections
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+import numpy as np  # noqa: E402
+
+from nn import handwriting, non_digits  # noqa: E402
+from nn.mnist import load_mnist  # noqa: E402
+from nn.not_digit import load_check  # noqa: E402
+from nn.train_not_digit import drawn, imaged, mnist_inputs, resized, stacked  # noqa: E402
+
+NAMED_LETTERS = set("xXAKMW")  # the letters the issue names
+
+
+def share(check, x: np.ndarray, source: str = "drawing") -> str:
+    return counted(int(check.refused(x, source).sum()) if len(x) else 0, len(x))
+
+
+def counted(refused: int, total: int) -> str:
+    return f"{100 * refused / max(total, 1):6.2f}%  ({refused} of {total})"
+
+
+def made(samples, rng=None) -> np.ndarray:
+    """Samples as requests make them; with `rng`, pen samples at a random size."""
+    out = []
+    for s in samples:
+        if s.strokes is None:
+            out.append(imaged(handwriting.paper(s.image)))
+        else:
+            out.append(drawn(s.strokes if rng is None else resized(s.strokes, rng)))
+    return stacked([m for m in out if m is not None])
+
+
+def real_share(check, samples, rng=None) -> str:
+    """Digits refused, each by its source's threshold: pen samples as drawings, scans as images."""
+    pen = [s for s in samples if s.strokes is not None]
+    scans = [s for s in samples if s.strokes is None]
+    refused = int(check.refused(made(pen, rng), "drawing").sum()) if pen else 0
+    refused += int(check.refused(made(scans), "image").sum()) if scans else 0
+    return counted(refused, len(samples))
+
+
+def latency(check, samples, count: int = 300) -> float:
+    """Median seconds the check adds to one drawn request."""
+    seconds = []
+    for s in [s for s in samples if s.strokes is not None][:count]:
+        mask, pixels = drawn(s.strokes)
+        start = time.perf_counter()
+        check.refuses(mask, pixels, "drawing")
+        seconds.append(time.perf_counter() - start)
+    return float(np.median(seconds))
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument(
+        handwriting.FLAG, dest="handwriting_dir", help=f"the real sets (else ${handwriting.ENV_VAR})"
+    )
+    parser.add_argument("--data-dir", help="folder with the MNIST files (else MNIST_DIR, else the cache)")
+    parser.add_argument("--count", type=int, default=1000, help="made-up drawings of each kind")
+    args = parser.parse_args()
+    check = load_check()
+    print(
+        f"not-a-digit check: thresholds {check.thresholds} (trained with real handwriting: {check.meta.get('handwriting')})"
+    )
+    rng = np.random.default_rng(20_240_601)  # not a training seed
+    print("made-up non-digits refused:")
+    for kind in non_digits.KINDS:
+        x = stacked(list(filter(None, map(drawn, non_digits.generate(kind, args.count, rng)))))
+        print(f"  {kind:<10}{share(check, x)}")
+    mnist = load_mnist(args.data_dir)
+    print(
+        f"MNIST test digits refused (as pixel arrays): {share(check, mnist_inputs(mnist.test_images), 'image')}"
+    )
+    folder = handwriting.find_folder(args.handwriting_dir)
+    if folder is None:
+        print(handwriting.not_found_message())
+        return 0
+    letters = [
+        s
+        for s in handwriting.split(handwriting.load_letters(folder), "test")
+        if s.label not in handwriting.DIGIT_LIKE
+    ]
+    print(f"letters by test writers refused: {share(check, made(letters))}")
+    named = [s for s in letters if s.label in NAMED_LETTERS]
+    print(f"  of them x, X, A, K, M, W: {share(check, made(named))}")
+    digits = handwriting.split(handwriting.load_digits(folder), "test")
+    by_set = collections.defaultdict(list)
+    for s in digits:
+        by_set[s.set].append(s)
+    print("real digits by test writers refused (pen digits at the typical size | at a random size):")
+    sized = np.random.default_rng(7)
+    verified = [s for s in digits if s.checked]
+    unverified = [s for s in digits if not s.checked]
+    for name, samples in [
+        *sorted(by_set.items()),
+        ("verified", verified),
+        ("unverified", unverified),
+        ("all", digits),
+    ]:
+        print(f"  {name:<10}{real_share(check, samples)} | {real_share(check, samples, sized)}")
+    print(f"added time per drawn request (median): {1000 * latency(check, digits):.2f} ms")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,243 @@
+"""The not-a-digit check: does a drawing look like a digit at all? NumPy only.
+
+The digit networks have ten outputs and must answer one of them, and preprocessing scales
+any ink up to MNIST's 20-pixel box, so a dot reaches them as a filled disc and is read as
+"0, 99% sure". What tells a dot, a dash or a scribble from a digit is what that scaling
+throws away, so the check looks at the ink mask before it (`shape_features`): the pen's
+width against the ink's extent, the ink's length in pen widths, the box's aspect, how much
+of it is filled, the separate pieces and the holes, and the ink's main direction. Beside
+them it reads the network's own 28x28 input, which tells a W or a K from a digit.
+
+A small network (features and pixels -> 32 ReLU units -> 2 softmax outputs: digit, not a
+digit) weighs them; a drawing is refused when its "not a digit" probability reaches the
+threshold stored with it for its source (nn/train_not_digit.py chooses them): one for pen
+strokes, chosen on validation writers' drawn digits, and one for images (photos and pixel
+arrays), chosen on held-out MNIST digits and scans, whose ink looks otherwise.
+
+The check is stored as a .npz of plain arrays (read with allow_pickle=False: no code runs
+on loading) with a SHA-256 checksum file beside it, as the models have.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from .model_file import checksum_path, expected_sha256, write_atomically
+from .preprocess import SIDE, WORK, bounding_box, coverage, fitted, resize, stroke_width
+
+CHECK_PATH = Path(__file__).resolve().parent / "checks" / "not_digit.npz"
+FEATURES = (
+    "log pen width / extent",
+    "log length in pen widths",
+    "log height / width",
+    "fill of the box",
+    "pieces",
+    "share of the largest piece",
+    "holes",
+    "share of the box in holes",
+    "log elongation",
+    "cos 2 angle",
+    "sin 2 angle",
+)
+N_FEATURES = len(FEATURES)
+N_INPUTS = N_FEATURES + SIDE * SIDE
+PIECE = 0.02  # of the ink: a smaller piece is a speck, not a piece
+HOLE = 0.005  # of the box: a smaller hole is where strokes cross, not a loop
+MAX_PIECES, MAX_HOLES = 6, 4
+ARRAYS = {"W1": 2, "b1": 1, "W2": 2, "b2": 1, "mean": 1, "scale": 1}  # name -> ndim
+MAX_FILE_BYTES = 4 * 1024 * 1024
+SOURCES = ("drawing", "image")  # pen strokes; photos and pixel arrays: each has its threshold
+
+
+class CheckFileError(Exception):
+    """The check's file is missing, corrupt, tampered with or not a check."""
+
+
+def working(mask: np.ndarray) -> np.ndarray:
+    """An (H, W) ink mask cropped and resampled so its longer side is WORK pixels, as
+    preprocessing's step 4 makes it (nn.preprocess.from_mask)."""
+    crop = mask[bounding_box(mask)]
+    if max(crop.shape) == WORK:  # drawn at the working size (nn/raster.py)
+        return crop
+    level = min(max(0.5 * stroke_width(crop) * WORK / max(crop.shape), 0.1), 0.5)
+    work = resize(coverage(crop, max(crop.shape) // WORK), *fitted(crop.shape, WORK)) >= level
+    return work if work.any() else crop
+
+
+def piece_sizes(mask: np.ndarray, diagonal: bool = True) -> np.ndarray:
+    """Pixel counts of the connected pieces of a mask (8-connected with `diagonal`, else
+    4-connected), from its runs of ink row by row: runs that touch share a label."""
+    edges = np.diff(np.pad(mask, ((0, 0), (1, 1))).astype(np.int8), axis=1)  # (H, W + 1)
+    rows, starts = np.nonzero(edges == 1)  # (R,), (R,): where each run starts, row by row
+    ends = np.nonzero(edges == -1)[1]  # (R,): and the column after it ends
+    # Runs in successive rows touch where they overlap (by a pixel more, diagonally). Keyed
+    # by row and column, a row's runs are in order, so each run's neighbours below are the
+    # ones between two binary searches.
+    reach, key = (1 if diagonal else 0), mask.shape[1] + 3
+    below = (rows + 1) * key
+    low = np.searchsorted(rows * key + ends, below + starts - reach, side="right")  # (R,)
+    high = np.searchsorted(rows * key + starts, below + ends + reach, side="left")  # (R,)
+    count = np.maximum(high - low, 0)
+    a = np.repeat(np.arange(len(rows)), count)  # (P,): pairs of touching runs (a, b)
+    b = low[a] + np.arange(len(a)) - np.repeat(np.cumsum(count) - count, count)  # (P,)
+    labels = np.arange(len(rows))
+    while True:  # each run takes the smallest label it touches, until none changes
+        smaller = np.minimum(labels[a], labels[b])
+        new = labels.copy()
+        np.minimum.at(new, a, smaller)
+        np.minimum.at(new, b, smaller)
+        new = new[new]  # and its label's label: a chain of runs settles in few rounds
+        if np.array_equal(new, labels):
+            break
+        labels = new
+    return np.bincount(labels, weights=ends - starts)[np.unique(labels)]
+
+
+def shape_features(mask: np.ndarray) -> np.ndarray:
+    """An ink mask (H, W), at any resolution -> (N_FEATURES,) float32, in FEATURES' order."""
+    work = working(mask)
+    height, width = work.shape
+    area = float(np.count_nonzero(work))
+    pen = max(stroke_width(work), 1.0)
+    pieces = piece_sizes(work)
+    # Background pieces not touching the frame are holes; 4-connected, the ink's complement.
+    background = piece_sizes(~np.pad(work, 1), diagonal=False)
+    holes = np.sort(background)[:-1] if len(background) > 1 else background[:0]  # the largest: outside
+    holes = holes[holes >= HOLE * height * width]
+    ys, xs = np.nonzero(work)
+    spread = np.cov(np.stack([xs, ys]).astype(np.float64)) if area > 1 else np.eye(2)
+    low, high = np.maximum(np.linalg.eigvalsh(spread + 0.25 * np.eye(2)), 1e-6)  # a pixel's own spread
+    angle = 0.5 * np.arctan2(2 * spread[0, 1], spread[0, 0] - spread[1, 1])  # of the main axis
+    return np.array(
+        [
+            np.log(pen / WORK),
+            np.log(area / pen**2),
+            np.log(height / width),
+            area / (height * width),
+            min(np.count_nonzero(pieces >= PIECE * area), MAX_PIECES) / MAX_PIECES,
+            pieces.max() / area,
+            min(len(holes), MAX_HOLES) / MAX_HOLES,
+            holes.sum() / (height * width),
+            0.5 * np.log(high / low),
+            np.cos(2 * angle),
+            np.sin(2 * angle),
+        ],
+        dtype=np.float32,
+    )
+
+
+def pixel_mask(pixels: np.ndarray) -> np.ndarray:
+    """The ink of an MNIST-form (28, 28) array sent as it is: past half its brightest."""
+    return pixels >= 0.5 * pixels.max()
+
+
+def inputs(masks: list[np.ndarray], pixels: np.ndarray) -> np.ndarray:
+    """Ink masks and their (N, 28, 28) MNIST-form pixels -> (N, N_INPUTS) unscaled inputs."""
+    shapes = np.stack([shape_features(m) for m in masks])  # (N, F)
+    return np.concatenate([shapes, np.asarray(pixels, np.float32).reshape(len(masks), -1)], axis=1)
+
+
+@dataclass
+class Check:
+    """The network: inputs (N, N_INPUTS) -> (N, 2) probabilities of digit, not a digit."""
+
+    W1: np.ndarray  # (N_INPUTS, H)
+    b1: np.ndarray  # (H,)
+    W2: np.ndarray  # (H, 2)
+    b2: np.ndarray  # (2,)
+    mean: np.ndarray  # (N_FEATURES,): the shape features are standardised, the pixels not
+    scale: np.ndarray  # (N_FEATURES,)
+    thresholds: dict[str, float]  # source -> refuse at this "not a digit" probability or more
+    meta: dict = field(default_factory=dict)  # how it was trained and what it measured
+    sha256: str = ""  # of the file it was read from
+
+    def standardised(self, x: np.ndarray) -> np.ndarray:
+        return np.concatenate([(x[:, :N_FEATURES] - self.mean) / self.scale, x[:, N_FEATURES:]], axis=1)
+
+    def hidden(self, x: np.ndarray) -> np.ndarray:
+        return np.maximum(self.standardised(x) @ self.W1 + self.b1, 0.0)  # (N, H)
+
+    def probabilities(self, x: np.ndarray) -> np.ndarray:
+        z = self.hidden(x) @ self.W2 + self.b2  # (N, 2)
+        z = z - z.max(axis=1, keepdims=True)
+        e = np.exp(z)
+        return e / e.sum(axis=1, keepdims=True)
+
+    def not_digit(self, x: np.ndarray) -> np.ndarray:
+        """(N, N_INPUTS) -> (N,) the probability that each is not a digit."""
+        return self.probabilities(x)[:, 1]
+
+    def refused(self, x: np.ndarray, source: str) -> np.ndarray:
+        """(N, N_INPUTS) from one of SOURCES -> (N,) bool: not a digit."""
+        return self.not_digit(x) >= self.thresholds[source]
+
+    def refuses(self, mask: np.ndarray, pixels: np.ndarray, source: str) -> bool:
+        """Whether one drawing, its ink mask and its (28, 28) network input, is not a digit."""
+        return bool(self.refused(inputs([mask], pixels[None]), source)[0])
+
+
+def save_check(path: str | os.PathLike, check: Check) -> None:
+    """Write the check and its checksum file beside it, each atomically."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    arrays = {name: np.ascontiguousarray(getattr(check, name), np.float32) for name in ARRAYS}
+    meta = json.dumps({**check.meta, "thresholds": check.thresholds}, sort_keys=True)
+    tmp = path.with_name(f".{path.name}.build")
+    with open(tmp, "wb") as f:
+        np.savez(f, **arrays, meta=np.array(meta))
+    data = tmp.read_bytes()
+    tmp.unlink()
+    write_atomically(path, data)
+    write_atomically(checksum_path(path), f"{hashlib.sha256(data).hexdigest()}  {path.name}\n".encode())
+
+
+def load_check(path: str | os.PathLike = CHECK_PATH) -> Check:
+    """Read a check, refusing it unless its SHA-256 matches the checksum file beside it and
+    it holds exactly the expected float arrays, of consistent shapes, finite."""
+    path = Path(path)
+    try:
+        if path.stat().st_size > MAX_FILE_BYTES:
+            raise CheckFileError(f"{path}: larger than {MAX_FILE_BYTES} bytes")
+        data = path.read_bytes()
+    except OSError as exc:
+        raise CheckFileError(f"{path}: cannot be read ({exc.strerror})") from None
+    sha256 = hashlib.sha256(data).hexdigest()
+    if expected_sha256(path) != sha256:
+        raise CheckFileError(f"{path}: SHA-256 {sha256} does not match its checksum file")
+    try:
+        with np.load(path, allow_pickle=False) as npz:
+            stored = {name: npz[name] for name in npz.files}
+        meta = json.loads(str(stored.pop("meta")))
+    except Exception as exc:  # a corrupt archive can raise almost anything
+        raise CheckFileError(f"{path}: corrupt ({type(exc).__name__}: {exc})") from None
+    arrays = checked_arrays(stored, path)
+    thresholds = meta.get("thresholds")
+    if not isinstance(thresholds, dict) or set(thresholds) != set(SOURCES):
+        raise CheckFileError(f"{path}: needs a threshold for each of {', '.join(SOURCES)}")
+    if not all(isinstance(t, float) and 0 < t < 1 for t in thresholds.values()):
+        raise CheckFileError(f"{path}: each threshold must be a number between 0 and 1")
+    return Check(**arrays, thresholds=thresholds, meta=meta, sha256=sha256)
+
+
+def checked_arrays(stored: dict, path: Path) -> dict[str, np.ndarray]:
+    if set(stored) != set(ARRAYS):
+        raise CheckFileError(f"{path}: must hold exactly {', '.join(ARRAYS)} and meta")
+    for name, ndim in ARRAYS.items():
+        a = stored[name]
+        if a.dtype != np.float32 or a.ndim != ndim or not np.isfinite(a).all():
+            raise CheckFileError(f"{path}: {name} must be a finite {ndim}-D float32 array")
+    hidden = stored["W1"].shape[1]
+    shapes = {"W1": (N_INPUTS, hidden), "b1": (hidden,), "W2": (hidden, 2), "b2": (2,)}
+    shapes |= {"mean": (N_FEATURES,), "scale": (N_FEATURES,)}
+    for name, shape in shapes.items():
+        if stored[name].shape != shape:
+            raise CheckFileError(f"{path}: {name} has shape {stored[name].shape}, expected {shape}")
+    if not (stored["scale"] > 0).all():
+        raise CheckFileError(f"{path}: scale must be positive")
+    return stored

@@ -1,0 +1,239 @@
+"""Train the not-a-digit check (nn/not_digit.py) and write it where the site reads it.
+
+    python -m nn.train_not_digit [--handwriting-dir FOLDER] [--data-dir MNIST] [--out FILE]
+
+"Digit": MNIST training images (as a pixel array is served) and the real sets' digits by
+TRAIN writers, drawn as the pad draws them at its typical size and at a random one.
+"Not a digit": made-up dots, dashes, scribbles, crosses, blobs, waves and capitals
+(nn/non_digits.py), and Chars74K's letters by TRAIN writers, less the digit-like ones.
+Each source's threshold is chosen so that at most MAX_REJECTED of its held-out digits are
+refused: for drawings, VALIDATION writers' pen digits whose labels are verified (all but
+UNIPEN's unchecked ones); for images, held-out MNIST images and VALIDATION Semeion scans.
+UNIPEN's unchecked rows are trained on as digits but not used for the
+threshold: among them are segmentation slips, "00", "%", a lone dot or a dash labelled 1,
+which the check is right to refuse (bench/bench_not_digit.py measures both kinds on the
+test writers). Without the handwriting folder it trains on MNIST and made-up drawings
+alone, chooses both thresholds on the held-out MNIST digits, and says so.
+"""
+
+from __future__ import annotations
+
+import argparse
+import time
+
+import numpy as np
+
+from . import handwriting, non_digits, raster
+from .mnist import load_mnist
+from .not_digit import CHECK_PATH, N_FEATURES, N_INPUTS, SOURCES, Check, inputs, pixel_mask, save_check
+from .preprocess import as_float, from_mask, ink_mask
+
+MAX_REJECTED = 0.003  # of the validation writers' digits the check may refuse
+HIDDEN, EPOCHS, BATCH, LEARNING_RATE, WEIGHT_DECAY = 32, 12, 256, 2e-3, 1e-4
+SIZES = (0.3, 1.0)  # a drawing's longer side on the pad, as a fraction: small to the whole pad
+MNIST_HELD_OUT = 5_000  # MNIST training images kept for the threshold, not trained on
+PER_KIND = 3_000  # made-up drawings of each kind
+
+
+def drawn(strokes) -> tuple[np.ndarray, np.ndarray] | None:
+    """(ink mask, network input) of strokes, as a request's; None if no ink survives."""
+    mask = raster.draw(strokes)
+    pixels = from_mask(mask)
+    return None if pixels is None else (mask, pixels)
+
+
+def imaged(gray: np.ndarray) -> tuple[np.ndarray, np.ndarray] | None:
+    """(ink mask, network input) of a photo's grey levels, as a request's."""
+    mask = ink_mask(gray)
+    pixels = None if mask is None else from_mask(mask)
+    return None if pixels is None else (mask, pixels)
+
+
+def resized(strokes, rng: np.random.Generator) -> list[np.ndarray]:
+    """Strokes scaled about the pad's centre so their longer side is a random size in SIZES."""
+    points = np.concatenate(strokes)
+    extent = max(float((points.max(axis=0) - points.min(axis=0)).max()), 1e-6)
+    factor = min(rng.uniform(*SIZES), 1.0) / extent
+    return [(s - 0.5) * factor + 0.5 for s in strokes]
+
+
+def sample_inputs(samples, rng: np.random.Generator, sizes: bool = True) -> np.ndarray:
+    """Handwriting samples -> (N, N_INPUTS): pen samples at the typical size and, with
+    `sizes`, once more at a random one; scans through the image path."""
+    made = []
+    for s in samples:
+        if s.strokes is None:
+            made.append(imaged(handwriting.paper(s.image)))
+            continue
+        made.append(drawn(s.strokes))
+        if sizes:
+            made.append(drawn(resized(s.strokes, rng)))
+    return stacked([m for m in made if m is not None])
+
+
+def stacked(made: list[tuple[np.ndarray, np.ndarray]]) -> np.ndarray:
+    if not made:
+        return np.zeros((0, N_INPUTS), np.float32)
+    return inputs([m for m, _ in made], np.stack([p for _, p in made]))
+
+
+def mnist_inputs(images: np.ndarray) -> np.ndarray:
+    """MNIST images served as a pixel array: the check's mask is the image's own."""
+    pixels = as_float(images)  # (N, 28, 28)
+    return inputs([pixel_mask(p) for p in pixels], pixels)
+
+
+def made_up(rng: np.random.Generator, per_kind: int) -> dict[str, np.ndarray]:
+    return {
+        kind: stacked(list(filter(None, map(drawn, non_digits.generate(kind, per_kind, rng)))))
+        for kind in non_digits.KINDS
+    }
+
+
+def letters_of(folder, split: str) -> list:
+    return [
+        s
+        for s in handwriting.split(handwriting.load_letters(folder), split)
+        if s.label not in handwriting.DIGIT_LIKE
+    ]
+
+
+def train(groups: dict[str, tuple[np.ndarray, int, float]], rng: np.random.Generator, log=print) -> Check:
+    """Fit the network on named groups (inputs, class 0 digit / 1 not, share of the loss)."""
+    x = np.concatenate([g[0] for g in groups.values()])  # (N, N_INPUTS)
+    y = np.concatenate([np.full(len(g[0]), g[1]) for g in groups.values()])  # (N,)
+    weight = np.concatenate([np.full(len(g[0]), g[2] / len(g[0])) for g in groups.values()])
+    weight *= len(x) / weight.sum()  # (N,): each group's share of the loss, mean 1
+    shapes = x[:, :N_FEATURES]
+    check = Check(
+        W1=(rng.normal(0, 1, (N_INPUTS, HIDDEN)) * np.sqrt(2 / N_INPUTS)).astype(np.float32),
+        b1=np.zeros(HIDDEN, np.float32),
+        W2=(rng.normal(0, 1, (HIDDEN, 2)) * np.sqrt(2 / HIDDEN)).astype(np.float32),
+        b2=np.zeros(2, np.float32),
+        mean=shapes.mean(axis=0),
+        scale=shapes.std(axis=0) + 1e-3,
+        thresholds=dict.fromkeys(SOURCES, 0.5),
+    )
+    names = ("W1", "b1", "W2", "b2")
+    moments = {n: (np.zeros_like(getattr(check, n)), np.zeros_like(getattr(check, n))) for n in names}
+    step = 0
+    for epoch in range(EPOCHS):
+        order, total, start = rng.permutation(len(x)), 0.0, time.perf_counter()
+        for i in range(0, len(x), BATCH):
+            batch = order[i : i + BATCH]
+            loss, grads = gradients(check, x[batch], y[batch], weight[batch])
+            total += loss * len(batch)
+            step += 1
+            adam(check, grads, moments, step)
+        log(f"  epoch {epoch + 1}/{EPOCHS}: loss {total / len(x):.4f} ({time.perf_counter() - start:.1f} s)")
+    return check
+
+
+def gradients(check: Check, x: np.ndarray, y: np.ndarray, w: np.ndarray) -> tuple[float, dict]:
+    """Weighted cross-entropy of a batch (B, N_INPUTS) and its gradients, by backpropagation."""
+    a0 = check.standardised(x)  # (B, D)
+    hidden = np.maximum(a0 @ check.W1 + check.b1, 0.0)  # (B, H)
+    p = check.probabilities(x)  # (B, 2)
+    loss = float(-(w * np.log(p[np.arange(len(y)), y] + 1e-12)).mean())
+    dz = p.copy()
+    dz[np.arange(len(y)), y] -= 1
+    dz *= (w / len(y))[:, None]  # (B, 2): d loss / d output logits
+    dh = (dz @ check.W2.T) * (hidden > 0)  # (B, H)
+    return loss, {
+        "W2": hidden.T @ dz + WEIGHT_DECAY * check.W2,
+        "b2": dz.sum(axis=0),
+        "W1": a0.T @ dh + WEIGHT_DECAY * check.W1,
+        "b1": dh.sum(axis=0),
+    }
+
+
+def adam(check: Check, grads: dict, moments: dict, step: int) -> None:
+    """One Adam step (Kingma & Ba's defaults) on the check's weights, in place."""
+    b1, b2, eps = 0.9, 0.999, 1e-8
+    for name, g in grads.items():
+        m, v = moments[name]
+        m[:] = b1 * m + (1 - b1) * g
+        v[:] = b2 * v + (1 - b2) * g**2
+        update = LEARNING_RATE * (m / (1 - b1**step)) / (np.sqrt(v / (1 - b2**step)) + eps)
+        setattr(check, name, (getattr(check, name) - update).astype(np.float32))
+
+
+def threshold_for(scores: np.ndarray, allowed: float = MAX_REJECTED) -> float:
+    """The lowest "not a digit" probability (at least 0.5) that refuses at most `allowed`
+    of these digits' scores."""
+    k = int(np.floor(allowed * len(scores)))  # how many may be refused
+    top = np.sort(scores)[::-1]
+    return float(max(np.nextafter(top[k], 1.0) if k < len(top) else 0.5, 0.5))
+
+
+def rejected(check: Check, x: np.ndarray, source: str = "drawing") -> float:
+    return float(check.refused(x, source).mean()) if len(x) else float("nan")
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument(
+        handwriting.FLAG, dest="handwriting_dir", help=f"the real sets (else ${handwriting.ENV_VAR})"
+    )
+    parser.add_argument("--data-dir", help="folder with the MNIST files (else MNIST_DIR, else the cache)")
+    parser.add_argument(
+        "--out", default=str(CHECK_PATH), help="where to write the check (default %(default)s)"
+    )
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--per-kind", type=int, default=PER_KIND, help="made-up drawings of each kind")
+    args = parser.parse_args(argv)
+    rng = np.random.default_rng(args.seed)
+    folder = handwriting.find_folder(args.handwriting_dir)
+    mnist = load_mnist(args.data_dir)
+    chosen = rng.permutation(len(mnist.train_images))
+    groups = {"mnist": (mnist_inputs(mnist.train_images[chosen[:-MNIST_HELD_OUT]]), 0, 0.4)}
+    for kind, x in made_up(rng, args.per_kind).items():
+        groups[kind] = (x, 1, 0.7 / len(non_digits.KINDS))
+    mnist_held_out = mnist_inputs(mnist.train_images[chosen[-MNIST_HELD_OUT:]])
+    validation = dict.fromkeys(SOURCES, mnist_held_out)  # source -> its held-out digits
+    if folder is None:
+        print(handwriting.not_found_message() + " and made-up drawings")
+        groups["mnist"] = (groups["mnist"][0], 0, 1.0)
+    else:
+        digits = handwriting.load_digits(folder)
+        train_side = handwriting.split(digits, "train")
+        groups["pen digits"] = (sample_inputs([s for s in train_side if s.strokes is not None], rng), 0, 0.45)
+        groups["scanned digits"] = (sample_inputs([s for s in train_side if s.strokes is None], rng), 0, 0.15)
+        groups["letters"] = (sample_inputs(letters_of(folder, "train"), rng), 1, 0.3)
+        held_out = handwriting.split(digits, "validation")
+        drawn_ones = [s for s in held_out if s.checked and s.strokes is not None]
+        scans = [s for s in held_out if s.strokes is None]
+        validation = {
+            "drawing": sample_inputs(drawn_ones, rng),
+            "image": np.concatenate([mnist_held_out, sample_inputs(scans, rng)]),
+        }
+        unverified = sample_inputs([s for s in held_out if not s.checked], rng)
+    for name, (x, label, share) in groups.items():
+        print(f"  {name}: {len(x)} {'not digits' if label else 'digits'}, {share:.2f} of the loss")
+    check = train(groups, rng)
+    check.thresholds = {source: threshold_for(check.not_digit(x)) for source, x in validation.items()}
+    figures = {
+        f"{source} digits refused (validation)": rejected(check, x, source)
+        for source, x in validation.items()
+    }
+    fresh = made_up(np.random.default_rng(args.seed + 1), 500)
+    figures |= {f"{kind} refused (fresh)": rejected(check, x) for kind, x in fresh.items()}
+    if folder is not None:
+        figures["unverified real digits refused (validation)"] = rejected(check, unverified)
+        figures["letters refused (validation writers)"] = rejected(
+            check, sample_inputs(letters_of(folder, "validation"), rng, sizes=False)
+        )
+    check.meta = {
+        "seed": args.seed,
+        "handwriting": folder is not None,
+        "counts": {n: len(g[0]) for n, g in groups.items()},
+        "figures": figures,
+    }
+    save_check(args.out, check)
+    print(f"thresholds {check.thresholds}; " + "; ".join(f"{k}: {100 * v:.2f}%" for k, v in figures.items()))
+    print(f"wrote {args.out}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,110 @@
+"""The not-a-digit check itself (nn/not_digit.py, nn/non_digits.py): the made-up drawings
+are seeded, the pieces and holes it counts are right, its file is refused when tampered
+with, and it lets real digits through: MNIST's test digits, and the real test writers'
+(at most 0.5% refused; with HANDWRITING_DIR) while refusing most of their letters."""
+
+import shutil
+
+import numpy as np
+import pytest
+
+from nn import handwriting, non_digits, raster
+from nn.not_digit import (
+    CHECK_PATH,
+    CheckFileError,
+    inputs,
+    load_check,
+    piece_sizes,
+    pixel_mask,
+    shape_features,
+)
+from nn.preprocess import as_float, from_mask
+from nn.train_not_digit import drawn, imaged
+from tests.helpers import NOT_DIGITS, ONE, ZERO
+
+MAX_REFUSED = 0.005  # of the real test writers' digits
+LETTERS = set("xXAKMW")  # the letters the issue names, less digit-like ones
+
+
+@pytest.fixture(scope="module")
+def check():
+    return load_check()
+
+
+def refused(check, drawings) -> np.ndarray:
+    masks = [raster.draw(d) for d in drawings]
+    return check.refused(inputs(masks, np.stack([from_mask(m) for m in masks])), "drawing")
+
+
+def test_the_made_up_drawings_are_the_same_for_the_same_seed():
+    for kind in non_digits.KINDS:
+        first, again = (non_digits.generate(kind, 5, np.random.default_rng(3)) for _ in range(2))
+        assert all(
+            len(a) == len(b) and all(np.array_equal(p, q) for p, q in zip(a, b, strict=True))
+            for a, b in zip(first, again, strict=True)
+        )
+
+
+def test_pieces_are_counted_with_diagonal_neighbours_and_holes_without():
+    mask = np.zeros((9, 9), bool)
+    mask[1:3, 1:3] = True  # a square,
+    mask[3, 3] = True  # touching this pixel only at a corner,
+    mask[6:9, 6] = True  # and a bar apart
+    assert sorted(piece_sizes(mask)) == [3, 5]
+    assert sorted(piece_sizes(mask, diagonal=False)) == [1, 3, 4]
+    ring = np.pad(np.ones((5, 5), bool), 1)
+    ring[3, 3] = False
+    assert len(piece_sizes(~np.pad(ring, 1), diagonal=False)) == 2  # outside and the hole
+
+
+def test_a_dot_is_told_apart_by_its_size_against_the_pen_not_its_pixels():
+    dot, one = (shape_features(raster.draw(d)) for d in (NOT_DIGITS["a dot"], ONE))
+    assert dot[0] > one[0] + 1  # the pen's width against the extent: e^1 times as wide
+
+
+def test_the_check_refuses_the_made_up_non_digits_and_passes_the_drawn_digits(check):
+    assert refused(check, list(NOT_DIGITS.values())).all()
+    assert not refused(check, [ONE, ZERO]).any()
+
+
+def test_mnist_test_digits_are_let_through(check, mnist_data):
+    images = as_float(mnist_data.test_images[::10])  # 1,000 of them, every digit
+    assert check.refused(inputs([pixel_mask(p) for p in images], images), "image").mean() <= MAX_REFUSED
+
+
+def test_a_tampered_check_file_is_refused(tmp_path):
+    copy = tmp_path / "not_digit.npz"
+    shutil.copy(CHECK_PATH, copy)
+    shutil.copy(f"{CHECK_PATH}.sha256", f"{copy}.sha256")
+    load_check(copy)  # as shipped: loads
+    data = bytearray(copy.read_bytes())
+    data[len(data) // 2] ^= 1
+    copy.write_bytes(bytes(data))
+    with pytest.raises(CheckFileError, match="does not match"):
+        load_check(copy)
+
+
+@pytest.fixture(scope="module")
+def folder():
+    folder = handwriting.find_folder()
+    if folder is None:
+        pytest.skip(f"needs the real handwriting sets: set {handwriting.ENV_VAR}")
+    return folder
+
+
+def test_at_most_half_a_percent_of_the_real_test_writers_digits_are_refused(check, folder):
+    samples = handwriting.split(handwriting.load_digits(folder), "test")
+    made = [
+        drawn(s.strokes) if s.strokes is not None else imaged(handwriting.paper(s.image)) for s in samples
+    ]
+    assert len(made) > 1000 and None not in made
+    x = inputs([m for m, _ in made], np.stack([p for _, p in made]))
+    pen = np.array([s.strokes is not None for s in samples])  # drawn; the scans are images
+    refused = np.where(pen, check.refused(x, "drawing"), check.refused(x, "image"))
+    assert refused.mean() <= MAX_REFUSED
+
+
+def test_most_of_the_real_test_writers_letters_like_w_m_k_a_x_are_refused(check, folder):
+    letters = [s for s in handwriting.split(handwriting.load_letters(folder), "test") if s.label in LETTERS]
+    assert len(letters) >= 20
+    assert refused(check, [s.strokes for s in letters]).mean() >= 0.8
