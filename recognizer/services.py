@@ -3,17 +3,18 @@ drawings, and describe the models. Failures are recognizer.errors exceptions."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field, fields
 
 import numpy as np
 from django.conf import settings
 
-from nn import raster
+from nn import raster, segment
 from nn.model_file import Model
-from nn.preprocess import from_mask, network_inputs, to_mnist
+from nn.preprocess import bounding_box, from_mask, ink_mask, network_inputs, to_mnist
 
 from . import imaging, inspection, labelled_drawings, model_store, ratelimit
-from .errors import BlankDrawing, NoModel, RateLimited, StorageFull, UnknownModel
+from .errors import BadInput, BlankDrawing, NoModel, RateLimited, StorageFull, TooLarge, UnknownModel
+from .limits import MAX_DIGITS
 
 KIND_LABELS = {"mlp": "{sizes} net", "cnn": "Convolutional net"}  # for the model picker
 DECIMALS = 4  # of the numbers an answer carries: finer than any screen shows
@@ -28,6 +29,8 @@ class Prediction:
     input: np.ndarray  # (784,) float32: what the network read
     activations: dict[str, np.ndarray]  # the 784-250-10's "hidden" (250,) and "output" (10,)
     model: str
+    box: segment.Box = (0.0, 0.0, 1.0, 1.0)  # where in the drawing it was: see Piece.box
+    strokes: list[int] | None = None  # which of the drawing's strokes it was drawn from
 
     def as_json(self) -> dict:
         answer = {
@@ -40,16 +43,67 @@ class Prediction:
             answer["activations"] = {layer: numbers(a) for layer, a in self.activations.items()}
         return answer
 
+    def digit_json(self) -> dict:
+        """This digit's entry in an answer's `digits` list."""
+        answer = {key: value for key, value in self.as_json().items() if key != "model"}
+        answer["box"] = dict(
+            zip(("left", "top", "right", "bottom"), np.round(self.box, DECIMALS).tolist(), strict=True)
+        )
+        if self.strokes is not None:
+            answer["strokes"] = self.strokes
+        return answer
+
+
+@dataclass
+class Reading(Prediction):
+    """The answer for a whole drawing: every digit in it, left to right. Its own fields are
+    the first digit's, so a client that knows of one digit reads the first (when the drawing
+    is one digit, that is the whole drawing, read exactly as before numbers were read)."""
+
+    digits: list[Prediction] = field(default_factory=list)
+
+    @classmethod
+    def of(cls, digits: list[Prediction]) -> Reading:
+        first = {f.name: getattr(digits[0], f.name) for f in fields(Prediction)}
+        return cls(**first, digits=digits)
+
+    @property
+    def number(self) -> str:
+        return "".join(str(d.digit) for d in self.digits)
+
+    def as_json(self) -> dict:
+        answer = super().as_json()
+        answer["digits"] = [d.digit_json() for d in self.digits]
+        answer["number"] = self.number
+        return answer
+
+
+@dataclass
+class Piece:
+    """One digit's ink in a drawing, in MNIST's form, and where it came from."""
+
+    pixels: np.ndarray  # (28, 28) float32
+    box: segment.Box  # strokes: in their units; an image: fractions of its width and height
+    strokes: list[int] | None = None  # indices into the drawing's strokes
+    crop: np.ndarray | None = None  # a photo: the grey levels of the box, to keep with a label
+
 
 def numbers(values: np.ndarray) -> list[float]:
     return np.round(values.astype(np.float64), DECIMALS).tolist()
 
 
-def predict(drawing: Drawing, model_name: str | None = None) -> Prediction:
-    """Recognise the digit in strokes, image bytes or an MNIST-form (28, 28) pixel array,
-    with the named model or the site's default."""
+def predict(drawing: Drawing, model_name: str | None = None) -> Reading:
+    """Recognise the digits in strokes, image bytes or an MNIST-form (28, 28) pixel array
+    (always one digit), with the named model or the site's default."""
     model = model_store.get(model_name)  # first: a wrong name is refused before any decoding
-    return predict_pixels(mnist_pixels(drawing), model)
+    return Reading.of([predict_digit(piece, model) for piece in pieces(drawing)])
+
+
+def predict_digit(piece: Piece, model: Model) -> Prediction:
+    """Recognise one digit of a drawing: each goes through here, a lone digit too."""
+    prediction = predict_pixels(piece.pixels, model)
+    prediction.box, prediction.strokes = piece.box, piece.strokes
+    return prediction
 
 
 def predict_pixels(pixels: np.ndarray, model: Model) -> Prediction:
@@ -64,6 +118,54 @@ def predict_pixels(pixels: np.ndarray, model: Model) -> Prediction:
         activations={layer: a[0] for layer, a in activations.items()},
         model=model.name,
     )
+
+
+def pieces(drawing: Drawing) -> list[Piece]:
+    """The digits in a drawing, left to right (nn/segment.py), each in MNIST's form. A
+    drawing that is one digit is drawn whole, exactly as before numbers were read."""
+    if isinstance(drawing, bytes):
+        return photo_pieces(imaging.decode(drawing))
+    if isinstance(drawing, np.ndarray):
+        return [Piece(mnist_pixels(drawing), (0.0, 0.0, 1.0, 1.0))]
+    groups = limited(segment.strokes(drawing))
+    if len(groups) == 1:
+        return [Piece(mnist_pixels(drawing), stroke_box(drawing), list(range(len(drawing))))]
+    chosen = ([drawing[i] for i in g] for g in groups)
+    return [
+        Piece(inked(from_mask(raster.draw(s))), stroke_box(s), g) for s, g in zip(chosen, groups, strict=True)
+    ]
+
+
+def stroke_box(strokes: list) -> segment.Box:
+    boxes = segment.stroke_boxes(strokes)  # (S, 4)
+    return tuple(float(v) for v in np.concatenate([boxes[:, :2].min(axis=0), boxes[:, 2:].max(axis=0)]))
+
+
+def photo_pieces(gray: np.ndarray) -> list[Piece]:
+    """The digits in a decoded photo, (H, W) grey levels."""
+    whole = photo_pixels(gray)  # first: what is blank as a whole (a few specks) stays blank
+    mask = ink_mask(gray)
+    parts = limited(segment.mask_digits(mask))
+    height, width = gray.shape
+    scale = np.array([width, height, width, height], dtype=np.float64)
+    if len(parts) <= 1:  # one digit: the photo as a whole, as always
+        rows, cols = bounding_box(mask)
+        box = np.array([cols.start, rows.start, cols.stop, rows.stop]) / scale
+        return [Piece(whole, tuple(box.tolist()), crop=gray)]
+    return [
+        Piece(
+            inked(from_mask(ink)),
+            tuple((np.array(box) / scale).tolist()),
+            crop=gray[int(box[1]) : int(box[3]), int(box[0]) : int(box[2])],
+        )
+        for ink, box in parts
+    ]
+
+
+def limited(groups: list) -> list:
+    if len(groups) > MAX_DIGITS:
+        raise TooLarge(f"the drawing holds {len(groups)} digits or marks; at most {MAX_DIGITS} are read")
+    return groups
 
 
 def mnist_pixels(drawing: Drawing) -> np.ndarray:
@@ -89,9 +191,17 @@ def inked(pixels: np.ndarray | None) -> np.ndarray:
 
 
 def store_labelled_drawing(
-    drawing: Drawing, label: int, model_name: str | None, client: str, key: str | None = None
+    drawing: Drawing,
+    label: int,
+    model_name: str | None,
+    client: str,
+    key: str | None = None,
+    *,
+    digit: int | None = None,
 ) -> dict:
-    """Store a drawing with the digit it really is, and the answer the named model gives it.
+    """Store a drawing with the digit it really is, and the answer the named model gives it;
+    with `digit`, only that digit of a number (0 the leftmost): its strokes, or its part of
+    the photo, stored as a drawing of one digit is.
 
     The answer is computed again here rather than taken from the client: what is stored
     is what that model says about exactly these pixels. A retry with the same idempotency
@@ -110,8 +220,11 @@ def store_labelled_drawing(
         if labelled_drawings.count() >= settings.LABELLED_DRAWINGS_MAX:
             raise StorageFull("the site keeps no more labelled drawings for now; thank you all the same")
         model = model_store.get(model_name)
-        gray = imaging.decode(drawing) if isinstance(drawing, bytes) else None  # decoded once, for both
-        prediction = predict_pixels(mnist_pixels(drawing) if gray is None else photo_pixels(gray), model)
+        if digit is None:
+            gray = imaging.decode(drawing) if isinstance(drawing, bytes) else None  # decoded once, for both
+            prediction = predict_pixels(mnist_pixels(drawing) if gray is None else photo_pixels(gray), model)
+        else:
+            drawing, gray, prediction = one_digit(drawing, digit, model)
         photo = None if gray is None else imaging.reduced_copy(gray)
         stored = labelled_drawings.store(
             drawing, label, prediction, model_sha256=model.sha256, photo=photo, key=key
@@ -123,6 +236,17 @@ def store_labelled_drawing(
         "model": stored.model,
         "count": labelled_drawings.count(stored.label),  # drawings of this digit so far, this one included
     }
+
+
+def one_digit(drawing: Drawing, digit: int, model: Model) -> tuple[Drawing, np.ndarray | None, Prediction]:
+    """One digit of a number as a drawing of its own: its strokes (or None for a photo), its
+    part of the photo's grey levels (None for strokes), and the model's answer for it."""
+    found = pieces(drawing)
+    if digit >= len(found):
+        raise BadInput(f"'digit' is {digit}, but the drawing holds {len(found)} digit(s): 0 is the leftmost")
+    piece = found[digit]
+    strokes = [drawing[i] for i in piece.strokes] if piece.strokes is not None else drawing
+    return strokes, piece.crop, predict_pixels(piece.pixels, model)
 
 
 def labelled_drawing_stats() -> dict:
