@@ -12,7 +12,8 @@ boxes, measured against the typical digit height H of the drawing:
                 beside its digit, the dots of a dotted photo);
   3. specks     a group smaller than SPECK H both ways, beside real digits, is not a digit;
   4. touching   (masks only) a group wider than SPLIT H is cut in two at its thinnest
-                column, while the shape allows: two digits written touching.
+                column, while the shape allows (a thin column, both sides tall): two digits
+                written touching.
 
 Groups come out left to right. A group is then drawn, or cropped, on its own and goes through
 the same preprocessing as a single digit: its own box is what gets scaled to MNIST's box.
@@ -36,6 +37,7 @@ NESTLED = 0.7  # of the taller's height: "clearly shorter"
 SPECK = 0.2  # of H: a group smaller than this both ways is noise, not a digit
 SPLIT = 1.2  # of H: a group wider than this is two digits touching, if a thin column joins them
 CUT_MARGIN = 0.3  # of H: a cut leaves at least this much on either side
+TALL = 0.6  # of H: both sides of a cut must be at least this tall, as digits are
 THIN = 1.5  # stroke widths: a column with more ink than this is not where two digits touch
 GRID = 256  # masks are grouped at most this many pixels a side (a mask's any-ink blocks)
 
@@ -58,74 +60,78 @@ def strokes(strokes: Sequence, pen_width: float = PEN_WIDTH) -> list[list[int]]:
 
 def group(boxes: np.ndarray) -> list[list[int]]:
     """(N, 4) piece boxes -> groups of piece indices, left to right (see the module's steps)."""
-    groups = [[i] for i in range(len(boxes))]
-    groups = merge_overlapping(boxes, groups)
-    height = digit_height(boxes, groups)
-    groups = merge_neighbours(boxes, groups, height)
-    groups = without_specks(boxes, groups, height)
-    return sorted((sorted(g) for g in groups), key=lambda g: centre(boxes, g))
+    groups = [(tuple(b), [i]) for i, b in enumerate(boxes.tolist())]  # (box, members): floats, small
+    groups = merge_overlapping(groups)
+    height = digit_height(groups)
+    groups = merge_neighbours(groups, height)
+    groups = without_specks(groups, height)
+    return [sorted(members) for _, members in sorted(groups, key=centre)]
 
 
-def box_of(boxes: np.ndarray, members: list[int]) -> np.ndarray:
-    """The box (4,) around some pieces."""
-    part = boxes[members]
-    return np.concatenate([part[:, :2].min(axis=0), part[:, 2:].max(axis=0)])
+Group = tuple[Box, list[int]]  # a group's box and its pieces
 
 
-def centre(boxes: np.ndarray, members: list[int]) -> float:
-    left, _, right, _ = box_of(boxes, members)
-    return (left + right) / 2
+def joined(a: Group, b: Group) -> Group:
+    (al, at, ar, ab), (bl, bt, br, bb) = a[0], b[0]
+    return (min(al, bl), min(at, bt), max(ar, br), max(ab, bb)), a[1] + b[1]
 
 
-def merge_overlapping(boxes: np.ndarray, groups: list[list[int]]) -> list[list[int]]:
+def centre(g: Group) -> float:
+    return (g[0][0] + g[0][2]) / 2
+
+
+def height_of(g: Group) -> float:
+    return g[0][3] - g[0][1]
+
+
+def merge_overlapping(groups: list[Group]) -> list[Group]:
     """Sweep the groups by left edge, merging each into the one before it when their
     extents share OVERLAP of the narrower's width; again until nothing changes."""
     while True:
-        merged: list[list[int]] = []
-        for members in sorted(groups, key=lambda g: box_of(boxes, g)[0]):
-            if merged and shared(box_of(boxes, merged[-1]), box_of(boxes, members)) >= OVERLAP:
-                merged[-1] = merged[-1] + members
+        merged: list[Group] = []
+        for g in sorted(groups, key=lambda g: g[0][0]):
+            if merged and shared(merged[-1][0], g[0]) >= OVERLAP:
+                merged[-1] = joined(merged[-1], g)
             else:
-                merged.append(members)
+                merged.append(g)
         if len(merged) == len(groups):
             return merged
         groups = merged
 
 
-def shared(a: np.ndarray, b: np.ndarray) -> float:
+def shared(a: Box, b: Box) -> float:
     """The part of the narrower box's width that the other's horizontal extent covers."""
     overlap = min(a[2], b[2]) - max(a[0], b[0])
     return overlap / max(min(a[2] - a[0], b[2] - b[0]), 1e-9)
 
 
-def digit_height(boxes: np.ndarray, groups: list[list[int]]) -> float:
+def digit_height(groups: list[Group]) -> float:
     """H: the median height of the groups at least half as tall as the tallest."""
-    heights = np.array([box_of(boxes, g)[3] - box_of(boxes, g)[1] for g in groups])  # (G,)
+    heights = np.array([height_of(g) for g in groups])  # (G,)
     return float(np.median(heights[heights >= heights.max() / 2]))
 
 
-def merge_neighbours(boxes: np.ndarray, groups: list[list[int]], height: float) -> list[list[int]]:
+def merge_neighbours(groups: list[Group], height: float) -> list[Group]:
     """Merge neighbouring groups that are parts of one digit (see `belong`), the pair with
     the smallest gap (the deepest overlap) first, until no pair belongs together."""
-    groups = sorted(groups, key=lambda g: centre(boxes, g))
+    groups = sorted(groups, key=centre)
     while len(groups) > 1:
-        frames = np.array([box_of(boxes, g) for g in groups])  # (G, 4)
-        pairs = [(gap(frames[i], frames[i + 1]), i) for i in range(len(groups) - 1)]
-        pairs = [(d, i) for d, i in pairs if belong(frames[i], frames[i + 1], d, height)]
+        pairs = [(gap(a[0], b[0]), i) for i, (a, b) in enumerate(zip(groups, groups[1:], strict=False))]
+        pairs = [(d, i) for d, i in pairs if belong(groups[i], groups[i + 1], d, height)]
         if not pairs:
             break
         _, i = min(pairs)
-        groups[i : i + 2] = [groups[i] + groups[i + 1]]
-        groups.sort(key=lambda g: centre(boxes, g))
+        groups[i : i + 2] = [joined(groups[i], groups[i + 1])]
+        groups.sort(key=centre)
     return groups
 
 
-def belong(a: np.ndarray, b: np.ndarray, space: float, height: float) -> bool:
+def belong(a: Group, b: Group, space: float, height: float) -> bool:
     """Whether two neighbouring groups, `space` apart (negative: overlapping), are one digit:
     they are within TOUCH H; or the shorter is under NESTLED of the taller's height and within
     NESTLE H (a 4's open corner beside its stem); or the shorter is a fragment (under
     FRAGMENT H) within REACH H."""
-    short, tall = sorted((a[3] - a[1], b[3] - b[1]))
+    short, tall = sorted((height_of(a), height_of(b)))
     return (
         space <= TOUCH * height
         or -space >= DEEP * height
@@ -134,16 +140,15 @@ def belong(a: np.ndarray, b: np.ndarray, space: float, height: float) -> bool:
     )
 
 
-def gap(a: np.ndarray, b: np.ndarray) -> float:
+def gap(a: Box, b: Box) -> float:
     """Horizontal space between two boxes; negative when their extents overlap."""
     return max(a[0], b[0]) - min(a[2], b[2])
 
 
-def without_specks(boxes: np.ndarray, groups: list[list[int]], height: float) -> list[list[int]]:
+def without_specks(groups: list[Group], height: float) -> list[Group]:
     """Drop groups smaller than SPECK H both ways, unless nothing else is left."""
-    sizes = np.array([box_of(boxes, g)[2:] - box_of(boxes, g)[:2] for g in groups])  # (G, 2)
-    real = (sizes >= SPECK * height).any(axis=1)  # (G,)
-    return [g for g, keep in zip(groups, real, strict=True) if keep] if real.any() else groups
+    real = [g for g in groups if max(g[0][2] - g[0][0], height_of(g)) >= SPECK * height]
+    return real or groups
 
 
 # Masks: connected components, grouped as strokes are, and touching digits cut apart.
@@ -211,7 +216,7 @@ def mask_digits(mask: np.ndarray) -> list[tuple[np.ndarray, Box]]:
         return []
     boxes = component_boxes(labels, count)
     groups = group(boxes)
-    height = digit_height(boxes, groups)
+    height = digit_height([(tuple(box_of(boxes, g)), g) for g in groups])
     owner = np.full(count + 1, -1)  # component -> its group; -1 (off the ink) stays -1
     for g, members in enumerate(groups):
         owner[members] = g
@@ -225,6 +230,12 @@ def mask_digits(mask: np.ndarray) -> list[tuple[np.ndarray, Box]]:
     return [(ink[int(t) : int(b), int(lf) : int(r)], (lf, t, r, b)) for ink, (lf, t, r, b) in pieces]
 
 
+def box_of(boxes: np.ndarray, members: list[int]) -> np.ndarray:
+    """The box (4,) around some pieces."""
+    part = boxes[members]
+    return np.concatenate([part[:, :2].min(axis=0), part[:, 2:].max(axis=0)])
+
+
 def ink_box(ink: np.ndarray) -> Box:
     rows, cols = ink.any(axis=1).nonzero()[0], ink.any(axis=0).nonzero()[0]
     return float(cols[0]), float(rows[0]), float(cols[-1] + 1), float(rows[-1] + 1)
@@ -232,7 +243,8 @@ def ink_box(ink: np.ndarray) -> Box:
 
 def cut_touching(ink: np.ndarray, height: float) -> list[tuple[np.ndarray, Box]]:
     """A group's full-size ink -> one or more (ink, box): cut at the thinnest column while it
-    is wider than SPLIT H and that column holds at most THIN stroke widths of ink."""
+    is wider than SPLIT H, that column holds at most THIN stroke widths of ink, and both
+    sides are TALL H tall."""
     left, top, right, bottom = ink_box(ink)
     if right - left <= SPLIT * height:
         return [(ink, (left, top, right, bottom))]
@@ -246,7 +258,10 @@ def cut_touching(ink: np.ndarray, height: float) -> list[tuple[np.ndarray, Box]]
     first, second = ink.copy(), ink.copy()
     first[:, cut:] = False
     second[:, :cut] = False
-    return [part for half in (first, second) if half.any() for part in cut_touching(half, height)]
+    tall = [half.any(axis=1).sum() >= TALL * height for half in (first, second)]
+    if not all(tall):  # a bar or a tail sticking out, not a second digit
+        return [(ink, (left, top, right, bottom))]
+    return [part for half in (first, second) for part in cut_touching(half, height)]
 
 
 def width_of(ink: np.ndarray) -> float:
