@@ -2,8 +2,11 @@
 finger on a phone: "It's 2026" with a card per digit; a card tapped shows that digit and
 labels it alone; "177" with a crossed seven."""
 
+import numpy as np
 import pytest
+from PIL import Image
 
+from nn import raster
 from recognizer.models import LabelledDrawing
 from tests.browser import draw_with_mouse, draw_with_touch, open_page, prediction_after
 from tests.helpers import written
@@ -78,3 +81,14 @@ def test_a_single_digit_shows_no_cards(page):
     assert cards(page).is_hidden()
     assert page.locator(".digit").is_visible()
     assert page.locator('[data-field="headline"]').inner_text() == "It's a 7"
+
+
+def test_a_photo_of_a_number_on_paper_reads_as_that_number(page, tmp_path):
+    strokes, _ = written("2026", height=1.0, left=0, top=0)
+    ink = raster.draw(strokes, pen_width=0.07, size=900)
+    paper = np.pad(np.where(ink, 30, 240).astype(np.uint8), 60, constant_values=240)
+    path = tmp_path / "number.png"
+    Image.fromarray(paper).save(path)
+    page.get_by_test_id("upload").set_input_files(str(path))
+    page.locator('[data-testid="digit-cards"][data-number="2026"]').wait_for(timeout=10_000)
+    assert page.locator("[data-digit-neurons]").is_hidden()  # the network page reads the pad, not a photo
