@@ -15,7 +15,8 @@ side on paper. Printed:
 - number accuracy, against what the per-digit accuracy allows: the share of numbers whose
   every digit the model reads right when it is written alone, and the per-digit accuracy
   raised to the number's length;
-- how often a single real digit is split in two, over every test writer's digit;
+- how often a single real digit is split in two, over every test writer's digit (and
+  over the pen digits as photos);
 - the server's time for a six-digit number (services.predict on strokes, median);
 - the same segmentation with digits written touching or overlapping (gaps -0.1 to 0.05
   of the height), which is not handled: for the record.
@@ -188,6 +189,10 @@ def main() -> None:
     split = sum(len(segment.strokes(s.strokes)) != 1 for s in pen)
     split += sum(len(segment.mask_digits(ink_mask(handwriting.paper(s.image)))) != 1 for s in scans)
     print(f"a single digit split in two or more: {split} of {len(test)} ({100 * split / len(test):.2f}%)")
+    rng = np.random.default_rng(args.seed)
+    photos = (stroke_photo(*compose([s], rng), rng)[0] for s in pen)
+    split = sum(len(segment.mask_digits(ink_mask(gray))) != 1 for gray in photos)
+    print(f"  the pen digits as photos: {split} of {len(pen)} split ({100 * split / len(pen):.2f}%)")
 
     for name in model_store.names():
         bench_model(name, test, pen, scans, args)

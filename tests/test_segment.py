@@ -120,8 +120,8 @@ def test_a_dotted_digit_is_one_digit():
 
 
 def test_two_digits_joined_by_a_thin_stroke_are_cut_at_the_thinnest_column():
-    strokes, _ = written("00", height=1.0, gap=0.15, left=0, top=0)
-    bridge = [[0.6, 0.5], [0.81, 0.5]]  # the pen dragged from one zero to the next
+    strokes, _ = written("00", height=1.0, gap=0.3, left=0, top=0)
+    bridge = [[0.6, 0.5], [0.96, 0.5]]  # the pen dragged from one zero to the next
     mask = np.pad(raster.draw([*strokes, bridge], pen_width=0.05, size=900), 20)
     assert segment.components(mask)[1] == 1
     digits = segment.mask_digits(mask)
