@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import functools
 
-import numpy as np
-
 from nn.not_digit import CHECK_PATH, Check, CheckFileError, load_check
 
 from .errors import NoModel, NotADigit
@@ -23,8 +21,10 @@ def check() -> Check:
         raise NoModel(f"the not-a-digit check is not loaded: {exc}") from None
 
 
-def refuse_non_digit(mask: np.ndarray, pixels: np.ndarray, source: str) -> None:
-    """NotADigit when the drawing, its ink mask and its (28, 28) network input, is not a
-    digit; `source` is "drawing" (pen strokes) or "image" (a photo or a pixel array)."""
-    if check().refuses(mask, pixels, source):
+def refuse_non_digits(pieces: list, source: str) -> None:
+    """NotADigit when a drawing does not look like digits: its one piece (ink mask and
+    (28, 28) network input) is not a digit, or none of its several pieces is (a few dots or
+    blobs). A number with one odd mark is still read. `source` is "drawing" (pen strokes)
+    or "image" (a photo or a pixel array)."""
+    if all(check().refuses(p.mask, p.pixels, source) for p in pieces):
         raise NotADigit(MESSAGE)

@@ -3,7 +3,7 @@ comes from recognizer/limits.py, the same numbers the parser enforces."""
 
 from nn.raster import PEN_WIDTH
 
-from .limits import COORDINATE_RANGE, DIGITS, MAX_POINTS, MAX_STROKES, PIXELS, SIDE
+from .limits import COORDINATE_RANGE, DIGITS, MAX_DIGITS, MAX_POINTS, MAX_STROKES, PIXELS, SIDE
 
 ERROR = {"$ref": "#/components/schemas/Error"}
 MODEL = {
@@ -62,11 +62,20 @@ PIXELS_FIELD = {
     ],
 }
 LABEL = {**DIGIT, "description": "the digit it really is (a JSON integer)"}
+DIGIT_INDEX = {
+    "type": "integer",
+    "minimum": 0,
+    "maximum": MAX_DIGITS - 1,
+    "description": (
+        "which digit of a number the label is for, 0 the leftmost (as in predict's 'digits'); "
+        "only that digit's strokes, or its part of the photo, are stored. Absent: the whole drawing is one digit"
+    ),
+}
 
 
 def json_body(field: str, schema: dict, label: bool) -> dict:
     required = [field, "label"] if label else [field]
-    properties = {field: schema, "model": MODEL} | ({"label": LABEL} if label else {})
+    properties = {field: schema, "model": MODEL} | ({"label": LABEL, "digit": DIGIT_INDEX} if label else {})
     return {"type": "object", "required": required, "properties": properties}
 
 
@@ -75,6 +84,11 @@ def request_body(label: bool = False) -> dict:
     form = {"image": {"type": "string", "format": "binary"}, "model": MODEL}
     if label:
         form["label"] = {"type": "string", "pattern": "^[0-9]$", "description": "one digit"}
+        form["digit"] = {
+            "type": "string",
+            "pattern": "^[0-9]{1,2}$",
+            "description": DIGIT_INDEX["description"],
+        }
     inputs = {"strokes": STROKES, "image": IMAGE, "pixels": PIXELS_FIELD}
     return {
         "required": True,
@@ -110,29 +124,74 @@ CODED_ERROR = {  # an error a page tells apart from another of the same status
 
 
 BAD_INPUT = {
-    "400": error_response("Malformed request: bad JSON, strokes, pixels or image bytes, or an unknown model"),
+    "400": error_response(
+        "Malformed request: bad JSON, strokes, pixels or image bytes, an unknown model, or a digit the number lacks"
+    ),
     "405": error_response("Method not allowed"),
-    "413": error_response("Body, image or drawing too large"),
+    "413": error_response(f"Body, image or drawing too large (more than {MAX_DIGITS} digits, too)"),
     "415": error_response("Unsupported content type or image type"),
     "422": error_response("No digit found: the drawing is blank (code blank)", CODED_ERROR),
 }
+ACTIVATIONS = {
+    "type": "object",
+    "description": "the 784-250-10 network's layers, from the same forward pass (that model only)",
+    "required": ["hidden", "output"],
+    "properties": {
+        "hidden": {"type": "array", "items": UNIT, "description": "sigmoid activations"},
+        "output": numbers(len(DIGITS), "the output layer"),
+    },
+}
+ONE_DIGIT = {
+    "digit": DIGIT,
+    "probabilities": numbers(len(DIGITS), "one per digit, summing to 1"),
+    "input": numbers(PIXELS, f"the {SIDE}x{SIDE} input the network read, row by row, in [0, 1]", UNIT),
+    "activations": ACTIVATIONS,
+}
+BOX = {
+    "type": "object",
+    "description": (
+        "where the digit is in the drawing: for strokes in their units (the pad's height), for an "
+        "image as fractions of its width and height (upright), for pixels the whole 28x28 (0 to 1)"
+    ),
+    "required": ["left", "top", "right", "bottom"],
+    "properties": {side: {"type": "number"} for side in ("left", "top", "right", "bottom")},
+}
+DIGIT_READ = {
+    "type": "object",
+    "required": ["digit", "probabilities", "input", "box"],
+    "properties": ONE_DIGIT
+    | {
+        "box": BOX,
+        "strokes": {
+            "type": "array",
+            "items": {"type": "integer", "minimum": 0},
+            "description": "strokes only: the indices of the strokes this digit was drawn from",
+        },
+    },
+}
 PREDICTION = {
     "type": "object",
-    "required": ["digit", "probabilities", "model", "input"],
-    "properties": {
-        "digit": DIGIT,
-        "probabilities": numbers(len(DIGITS), "one per digit, summing to 1"),
+    "description": (
+        "digit, probabilities, input and activations are those of the first (leftmost) digit: for "
+        "a drawing of one digit, the whole drawing, read as it always was. Clients that read numbers "
+        "use 'number' and 'digits'."
+    ),
+    "required": ["digit", "probabilities", "model", "input", "digits", "number"],
+    "properties": ONE_DIGIT
+    | {
         "model": {"type": "string"},
-        "input": numbers(PIXELS, f"the {SIDE}x{SIDE} input the network read, row by row, in [0, 1]", UNIT),
-        "activations": {
-            "type": "object",
-            "description": "the 784-250-10 network's layers, from the same forward pass (that model only)",
-            "required": ["hidden", "output"],
-            "properties": {
-                "hidden": {"type": "array", "items": UNIT, "description": "sigmoid activations"},
-                "output": numbers(len(DIGITS), "the output layer"),
-            },
+        "digits": {
+            "type": "array",
+            "minItems": 1,
+            "maxItems": MAX_DIGITS,
+            "items": DIGIT_READ,
+            "description": (
+                f"each digit of the number, left to right (at most {MAX_DIGITS}): strokes are grouped "
+                "by their horizontal extents and the gaps between them, a photo's ink by its connected "
+                "parts; each is then read on its own, as a single digit is"
+            ),
         },
+        "number": {"type": "string", "pattern": "^[0-9]+$", "description": "the digits, left to right"},
     },
 }
 SAVED = {
@@ -166,7 +225,7 @@ OPENAPI = {
     "openapi": "3.1.0",
     "info": {
         "title": "Digit recognizer API",
-        "version": "2.0.0",
+        "version": "2.1.0",
         "description": (
             "Recognise a handwritten digit with a neural network written from scratch in NumPy. "
             "Predict is open: no token, any origin (CORS). Storing a labelled drawing needs a CSRF "
@@ -177,7 +236,7 @@ OPENAPI = {
     "paths": {
         "/api/predict": {
             "post": {
-                "summary": "Recognise the digit in pen strokes, an image or a 28x28 pixel array",
+                "summary": "Recognise the digit, or the number, in pen strokes, an image or a 28x28 pixel array",
                 "description": (
                     "curl -s -H 'Content-Type: application/json' "
                     "-d '{\"strokes\": [[[0.5, 0.15], [0.5, 0.85]]]}' https://HOST/api/predict\n"

@@ -15,7 +15,7 @@ import re
 import numpy as np
 
 from .errors import BadInput, TooLarge, UnsupportedType
-from .limits import COORDINATE_RANGE, DIGITS, MAX_POINTS, MAX_SHOWN, MAX_STROKES, PIXELS, SIDE
+from .limits import COORDINATE_RANGE, DIGITS, MAX_DIGITS, MAX_POINTS, MAX_SHOWN, MAX_STROKES, PIXELS, SIDE
 
 IMAGE_TYPES = ("png", "jpeg", "jpg", "webp", "gif")
 DATA_URL = re.compile(
@@ -157,6 +157,25 @@ def form_label(value: str | None) -> int:
             f"'label' must be one digit from 0 to 9 (got {shown(MISSING if value is None else value)})"
         )
     return int(value)
+
+
+def digit_index(value) -> int | None:
+    """The optional 'digit' of a labelled drawing: which digit of a number it labels, a JSON
+    integer from 0 (the leftmost); absent (MISSING) when the drawing is one digit."""
+    if value is MISSING:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value < MAX_DIGITS:
+        raise BadInput(f"'digit' must be an integer from 0 to {MAX_DIGITS - 1} (got {shown(value)})")
+    return value
+
+
+def form_digit_index(value: str | None) -> int | None:
+    """A multipart form's 'digit' field: text, so decimal digits only."""
+    if value is None:
+        return None
+    if not (0 < len(value) <= 2 and value.isascii() and value.isdigit()):
+        raise BadInput(f"'digit' must be an integer from 0 to {MAX_DIGITS - 1} (got {shown(value)})")
+    return digit_index(int(value))
 
 
 def idempotency_key(value: str | None) -> str | None:

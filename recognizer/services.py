@@ -3,22 +3,21 @@ drawings, and describe the models. Failures are recognizer.errors exceptions."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field, fields
 
 import numpy as np
 from django.conf import settings
 
-from nn import raster
+from nn import segment
 from nn.model_file import Model
-from nn.not_digit import pixel_mask
-from nn.preprocess import from_mask, ink_mask, network_inputs, to_mnist
+from nn.preprocess import network_inputs
 
 from . import digit_check, imaging, inspection, labelled_drawings, model_store, ratelimit
-from .errors import BlankDrawing, NoModel, RateLimited, StorageFull, UnknownModel
+from .drawings import Drawing, Piece, mnist_pixels, photo_pixels, pieces
+from .errors import BadInput, NoModel, RateLimited, StorageFull, UnknownModel
 
 KIND_LABELS = {"mlp": "{sizes} net", "cnn": "Convolutional net"}  # for the model picker
 DECIMALS = 4  # of the numbers an answer carries: finer than any screen shows
-Drawing = list | bytes | np.ndarray  # strokes, image bytes, or a (28, 28) MNIST-form array
 
 
 @dataclass
@@ -29,6 +28,8 @@ class Prediction:
     input: np.ndarray  # (784,) float32: what the network read
     activations: dict[str, np.ndarray]  # the 784-250-10's "hidden" (250,) and "output" (10,)
     model: str
+    box: segment.Box = (0.0, 0.0, 1.0, 1.0)  # where in the drawing it was: see Piece.box
+    strokes: list[int] | None = None  # which of the drawing's strokes it was drawn from
 
     def as_json(self) -> dict:
         answer = {
@@ -41,16 +42,59 @@ class Prediction:
             answer["activations"] = {layer: numbers(a) for layer, a in self.activations.items()}
         return answer
 
+    def digit_json(self) -> dict:
+        """This digit's entry in an answer's `digits` list."""
+        answer = {key: value for key, value in self.as_json().items() if key != "model"}
+        answer["box"] = dict(
+            zip(("left", "top", "right", "bottom"), np.round(self.box, DECIMALS).tolist(), strict=True)
+        )
+        if self.strokes is not None:
+            answer["strokes"] = self.strokes
+        return answer
+
+
+@dataclass
+class Reading(Prediction):
+    """The answer for a whole drawing: every digit in it, left to right. Its own fields are
+    the first digit's, so a client that knows of one digit reads the first (when the drawing
+    is one digit, that is the whole drawing, read exactly as before numbers were read)."""
+
+    digits: list[Prediction] = field(default_factory=list)
+
+    @classmethod
+    def of(cls, digits: list[Prediction]) -> Reading:
+        first = {f.name: getattr(digits[0], f.name) for f in fields(Prediction)}
+        return cls(**first, digits=digits)
+
+    @property
+    def number(self) -> str:
+        return "".join(str(d.digit) for d in self.digits)
+
+    def as_json(self) -> dict:
+        answer = super().as_json()
+        answer["digits"] = [d.digit_json() for d in self.digits]
+        answer["number"] = self.number
+        return answer
+
 
 def numbers(values: np.ndarray) -> list[float]:
     return np.round(values.astype(np.float64), DECIMALS).tolist()
 
 
-def predict(drawing: Drawing, model_name: str | None = None) -> Prediction:
-    """Recognise the digit in strokes, image bytes or an MNIST-form (28, 28) pixel array,
-    with the named model or the site's default."""
+def predict(drawing: Drawing, model_name: str | None = None) -> Reading:
+    """Recognise the digits in strokes, image bytes or an MNIST-form (28, 28) pixel array
+    (always one digit), with the named model or the site's default."""
     model = model_store.get(model_name)  # first: a wrong name is refused before any decoding
-    return predict_pixels(digit_pixels(drawing), model)
+    found = pieces(drawing)
+    digit_check.refuse_non_digits(found, "drawing" if isinstance(drawing, list) else "image")
+    return Reading.of([predict_digit(piece, model) for piece in found])
+
+
+def predict_digit(piece: Piece, model: Model) -> Prediction:
+    """Recognise one digit of a drawing: each goes through here, a lone digit too."""
+    prediction = predict_pixels(piece.pixels, model)
+    prediction.box, prediction.strokes = piece.box, piece.strokes
+    return prediction
 
 
 def predict_pixels(pixels: np.ndarray, model: Model) -> Prediction:
@@ -67,48 +111,18 @@ def predict_pixels(pixels: np.ndarray, model: Model) -> Prediction:
     )
 
 
-def mnist_pixels(drawing: Drawing) -> np.ndarray:
-    """A drawing in MNIST's (28, 28) form: strokes drawn with the page's pen, image bytes
-    (PNG, JPEG, WebP or GIF) decoded, either then preprocessed; a pixel array as it is."""
-    if isinstance(drawing, bytes):
-        return photo_pixels(imaging.decode(drawing))
-    if isinstance(drawing, np.ndarray):
-        return inked(drawing if drawing.any() else None)
-    return inked(from_mask(raster.draw(drawing)))
-
-
-def digit_pixels(drawing: Drawing) -> np.ndarray:
-    """mnist_pixels of a drawing that looks like a digit; NotADigit for a dot, a dash, a
-    scribble or a letter. The check reads the ink before preprocessing scales it."""
-    if isinstance(drawing, bytes):
-        mask = ink_mask(imaging.decode(drawing))
-        pixels = inked(None if mask is None else from_mask(mask))
-    elif isinstance(drawing, np.ndarray):
-        pixels = mnist_pixels(drawing)
-        mask = pixel_mask(pixels)
-    else:
-        mask = raster.draw(drawing)
-        pixels = inked(from_mask(mask))
-    digit_check.refuse_non_digit(mask, pixels, "drawing" if isinstance(drawing, list) else "image")
-    return pixels
-
-
-def photo_pixels(gray: np.ndarray) -> np.ndarray:
-    """A decoded photo, (H, W) grey levels, in MNIST's (28, 28) form."""
-    return inked(to_mnist(gray))
-
-
-def inked(pixels: np.ndarray | None) -> np.ndarray:
-    """The pixels, or BlankDrawing where preprocessing found no ink."""
-    if pixels is None:
-        raise BlankDrawing("no digit found: the drawing is blank")
-    return pixels
-
-
 def store_labelled_drawing(
-    drawing: Drawing, label: int, model_name: str | None, client: str, key: str | None = None
+    drawing: Drawing,
+    label: int,
+    model_name: str | None,
+    client: str,
+    key: str | None = None,
+    *,
+    digit: int | None = None,
 ) -> dict:
-    """Store a drawing with the digit it really is, and the answer the named model gives it.
+    """Store a drawing with the digit it really is, and the answer the named model gives it;
+    with `digit`, only that digit of a number (0 the leftmost): its strokes, or its part of
+    the photo, stored as a drawing of one digit is.
 
     The answer is computed again here rather than taken from the client: what is stored
     is what that model says about exactly these pixels. A retry with the same idempotency
@@ -127,8 +141,11 @@ def store_labelled_drawing(
         if labelled_drawings.count() >= settings.LABELLED_DRAWINGS_MAX:
             raise StorageFull("the site keeps no more labelled drawings for now; thank you all the same")
         model = model_store.get(model_name)
-        gray = imaging.decode(drawing) if isinstance(drawing, bytes) else None  # decoded once, for both
-        prediction = predict_pixels(mnist_pixels(drawing) if gray is None else photo_pixels(gray), model)
+        if digit is None:
+            gray = imaging.decode(drawing) if isinstance(drawing, bytes) else None  # decoded once, for both
+            prediction = predict_pixels(mnist_pixels(drawing) if gray is None else photo_pixels(gray), model)
+        else:
+            drawing, gray, prediction = one_digit(drawing, digit, model)
         photo = None if gray is None else imaging.reduced_copy(gray)
         stored = labelled_drawings.store(
             drawing, label, prediction, model_sha256=model.sha256, photo=photo, key=key
@@ -140,6 +157,17 @@ def store_labelled_drawing(
         "model": stored.model,
         "count": labelled_drawings.count(stored.label),  # drawings of this digit so far, this one included
     }
+
+
+def one_digit(drawing: Drawing, digit: int, model: Model) -> tuple[Drawing, np.ndarray | None, Prediction]:
+    """One digit of a number as a drawing of its own: its strokes (or None for a photo), its
+    part of the photo's grey levels (None for strokes), and the model's answer for it."""
+    found = pieces(drawing)
+    if digit >= len(found):
+        raise BadInput(f"'digit' is {digit}, but the drawing holds {len(found)} digit(s): 0 is the leftmost")
+    piece = found[digit]
+    strokes = [drawing[i] for i in piece.strokes] if piece.strokes is not None else drawing
+    return strokes, piece.crop, predict_pixels(piece.pixels, model)
 
 
 def labelled_drawing_stats() -> dict:

@@ -43,15 +43,19 @@ def predict(request: HttpRequest) -> JsonResponse:
 
 @api_view("POST")
 def labelled_drawing(request: HttpRequest) -> JsonResponse:
-    """A drawing with the digit it really is: the same body as predict, plus 'label'."""
+    """A drawing with the digit it really is: the same body as predict, plus 'label', and
+    'digit' when it labels one digit of a number."""
     drawing, model, fields = read_drawing(request)
     if request.content_type == "multipart/form-data":  # form fields are text
         label = parsing.form_label(fields.get("label"))
+        digit = parsing.form_digit_index(fields.get("digit"))
     else:
         label = parsing.label(fields.get("label", parsing.MISSING))
+        digit = parsing.digit_index(fields.get("digit", parsing.MISSING))
     key = parsing.idempotency_key(request.headers.get("Idempotency-Key"))
     return JsonResponse(
-        services.store_labelled_drawing(drawing, label, model, client_address(request), key), status=201
+        services.store_labelled_drawing(drawing, label, model, client_address(request), key, digit=digit),
+        status=201,
     )
 
 

@@ -47,8 +47,9 @@ def forget_422s(page):
 
 
 def canvas_box(page):
+    """The pad's corner and its unit, its height: a wide pad's x runs past 1."""
     box = page.get_by_test_id("canvas").bounding_box()
-    return box["x"], box["y"], box["width"]
+    return box["x"], box["y"], box["height"]
 
 
 def draw_with_mouse(page, points, steps=10):

@@ -42,6 +42,51 @@ NOT_DIGITS = {
     "an M": [[[0.2, 0.8], [0.25, 0.2], [0.5, 0.6], [0.75, 0.2], [0.8, 0.8]]],
 }
 
+# Hand-written digits for numbers, each a list of strokes in a box 1 high and about 0.6 wide.
+_turn = np.linspace(0, 2 * np.pi, 32)
+SHAPES = {
+    "0": [np.stack([0.3 + 0.3 * np.cos(_turn), 0.5 + 0.5 * np.sin(_turn)], axis=1)],
+    "1": [np.array([[0.2, 0.1], [0.32, 0.0], [0.32, 0.5], [0.32, 1.0]])],
+    "2": [np.array([[0.0, 0.2], [0.2, 0.0], [0.5, 0.05], [0.55, 0.3], [0.3, 0.6], [0.0, 1.0], [0.6, 1.0]])],
+    "6": [
+        np.array(
+            [
+                [0.5, 0.0],
+                [0.2, 0.3],
+                [0.0, 0.7],
+                [0.2, 1.0],
+                [0.5, 0.9],
+                [0.55, 0.65],
+                [0.3, 0.55],
+                [0.05, 0.7],
+            ]
+        )
+    ],
+    # a crossed seven: the bar and the stem in one stroke, then the crossbar
+    "7": [np.array([[0.0, 0.0], [0.6, 0.0], [0.35, 0.5], [0.2, 1.0]]), np.array([[0.2, 0.5], [0.55, 0.5]])],
+    # a five whose top bar is a second stroke, drawn last
+    "5": [
+        np.array([[0.1, 0.0], [0.05, 0.4], [0.4, 0.4], [0.6, 0.7], [0.35, 1.0], [0.0, 0.9]]),
+        np.array([[0.1, 0.0], [0.6, 0.0]]),
+    ],
+    # a four in two strokes: the open corner, then the stem through it
+    "4": [np.array([[0.3, 0.0], [0.0, 0.65], [0.6, 0.65]]), np.array([[0.45, 0.2], [0.45, 1.0]])],
+}
+
+
+def written(number: str, height: float = 0.5, gap: float = 0.15, left: float = 0.1, top: float = 0.25):
+    """A number written on the pad left to right: (strokes as lists, each digit's stroke
+    indices). `gap` is the space between digits' ink, as a fraction of the height."""
+    pen = 0.06  # the page's pen (nn.raster.PEN_WIDTH): ink reaches half of it past the points
+    strokes, groups = [], []
+    for char in number:
+        shape = SHAPES[char]
+        width = max(s[:, 0].max() for s in shape) * height
+        groups.append(list(range(len(strokes), len(strokes) + len(shape))))
+        strokes += [(s * height + [left, top]).round(4).tolist() for s in shape]
+        left += width + pen + gap * height
+    return strokes, groups
+
 
 def tiny_network() -> Network:
     """A 784-2-10 network with hand-set weights: hidden neuron 0 counts ink in the middle

@@ -7,7 +7,6 @@ from tests.browser import (
     ONE,
     SEVEN,
     answer_to,
-    canvas_box,
     draw_with_mouse,
     draw_with_touch,
     forget_422s,
@@ -187,5 +186,6 @@ def test_the_page_looks_right_on_a_desktop(page, screenshots):
     page.screenshot(path=screenshots / "draw-desktop.png", full_page=True)
     assert page.get_by_test_id("canvas").evaluate("c => getComputedStyle(c).touchAction") == "none"
     ratio = page.evaluate("window.devicePixelRatio")
-    box = canvas_box(page)
-    assert page.get_by_test_id("canvas").evaluate("c => c.width") == round(box[2] * ratio)
+    box = page.get_by_test_id("canvas").bounding_box()
+    assert page.get_by_test_id("canvas").evaluate("c => c.width") == round(box["width"] * ratio)
+    assert page.get_by_test_id("canvas").evaluate("c => c.height") == round(box["height"] * ratio)

@@ -43,13 +43,18 @@ export class PredictApi {
 
   /**
    * Say which digit a drawing really is. `sample` is what was predicted: {strokes} for a
-   * drawing, {file} for a photo; `model` is the model that answered. Sending again with the
+   * drawing, {file} for a photo, with `digit` when it labels one digit of a number;
+   * `model` is the model that answered. Sending again with the
    * same `key` (a retry after a lost answer) stores the drawing once.
    */
   sendLabelledDrawing(sample, label, model, key) {
     const once = { "Idempotency-Key": key };
-    if (sample.file) return this.#post(form({ image: sample.file, label: String(label), model }), once, this.labelledDrawingUrl);
-    const body = JSON.stringify({ strokes: compactStrokes(sample.strokes), label, model });
+    const { digit } = sample; // which digit of a number; undefined for a lone digit
+    if (sample.file) {
+      const fields = { image: sample.file, label: String(label), model, digit: digit === undefined ? null : String(digit) };
+      return this.#post(form(fields), once, this.labelledDrawingUrl);
+    }
+    const body = JSON.stringify({ strokes: compactStrokes(sample.strokes), label, model, digit });
     return this.#post(body, { ...JSON_TYPE, ...once }, this.labelledDrawingUrl);
   }
 

@@ -2,11 +2,15 @@
  * The drawing page: wires the pad, the API and the result panel together. A prediction
  * starts whenever a stroke ends; only the newest request's answer is ever shown. A photo
  * can be read instead: it is shown beside the answer, and the drawing stays on the pad.
+ * A number is shown as its digits' cards: the chosen digit fills the result panel (bars,
+ * its 28x28) and is the one the label panel labels.
  */
 
 import { PredictApi } from "./api.js";
+import { DigitCards } from "./digit-cards.js";
 import { LabelPanel } from "./label-panel.js";
 import { Latest } from "./latest.js";
+import { digitAnswer, digitSample } from "./number.js";
 import { DrawingPad } from "./pad.js";
 import { PhotoView } from "./photo.js";
 import { ResultView } from "./result.js";
@@ -23,6 +27,19 @@ const hint = root.querySelector("[data-hint]");
 const modelSelect = root.querySelector("[data-model-select]"); // absent with a single model
 const chosenModel = () => modelSelect?.value;
 const latest = new Latest(root); // older answers are dropped
+const cards = new DigitCards(root);
+let answered = null; // {sample, prediction} on screen
+
+/** Show digit `index` of the answer on screen, with the offer to label it. */
+function showDigit(index) {
+  const { sample, prediction } = answered;
+  const one = digitAnswer(prediction, index);
+  view.show(one);
+  cards.show(prediction, index, { drawn: !sample.file });
+  labels.offer(digitSample(sample, prediction, index), one);
+}
+
+cards.addEventListener("select", (event) => answered && showDigit(event.detail));
 
 /** Predict `sample` ({strokes} or {file}) and show the answer, with the offer to label it. */
 function run(sample, request) {
@@ -30,10 +47,12 @@ function run(sample, request) {
   labels.withdraw(); // until the answer for this sample arrives
   view.busy(subject);
   const shown = (prediction) => {
-    view.show(prediction);
-    labels.offer(sample, prediction);
+    answered = { sample, prediction };
+    showDigit(0);
   };
   latest.run(request, shown, (error) => {
+    answered = null;
+    cards.hide();
     if (error.code === "not_a_digit") {
       view.notDigit(subject);
       labels.offer(sample, { digit: null, model: chosenModel() }); // which digit was it, if one?
@@ -47,6 +66,8 @@ function predictDrawing() {
   if (pad.isEmpty) {
     latest.cancel(); // an answer still on its way is for a drawing that is gone
     labels.withdraw();
+    answered = null;
+    cards.hide();
     view.empty();
     return;
   }

@@ -4,7 +4,8 @@
  * answers with what it read and every neuron's activation, which the page only draws. The
  * weights arrive once, for the connections and the neurons' pictures. Test hooks on
  * [data-testid="network-view"]: data-seq counts the activations shown, data-digit holds the
- * top digit (empty for none), data-weights is "loading", "loaded" or "failed".
+ * top digit (empty for none), data-weights is "loading", "loaded" or "failed". With
+ * ?digit=I it shows digit I of a number written on the drawing page.
  */
 
 import { PredictApi } from "./api.js";
@@ -15,6 +16,7 @@ import { activationsFrom } from "./network-math.js";
 import { NeuronPanel } from "./network-panel.js";
 import { Selection } from "./network-select.js";
 import { loadWeights } from "./network-weights.js";
+import { chosenDigit, digitAnswer } from "./number.js";
 import { DrawingPad } from "./pad.js";
 import { bindShortcuts } from "./shortcuts.js";
 
@@ -71,8 +73,11 @@ function showActivations(act, message = null) {
   render();
 }
 
+// ?digit=I (from the drawing page's cards): digit I of a number; the first digit otherwise.
+const digitIndex = chosenDigit(window.location.search);
+
 async function activations() {
-  return activationsFrom(await api.predictStrokes(pad.toData(), model), sizes);
+  return activationsFrom(digitAnswer(await api.predictStrokes(pad.toData(), model), digitIndex), sizes);
 }
 
 function update() {

@@ -1,7 +1,10 @@
 /**
  * The drawing pad: pointer input (mouse, pen, touch) on a canvas sized for the device's
  * pixel ratio, recorded as strokes (data, see strokes.js). The pen's width is the
- * canvas's data-pen-width, a fraction of its side, as the server draws with.
+ * canvas's data-pen-width, a fraction of its side, as the server draws with. A pad may
+ * be wider than high (room for a number): its unit is then its height, x runs to its
+ * aspect ratio (at most MAX_ASPECT), and a digit drawn on it is the same data as on a
+ * square pad of that height.
  *
  * Drawing is incremental: a pointer move inks only the curve its points settle; the whole
  * drawing is redrawn only on resize, undo, clear and fromData. Pieces drawn one by one
@@ -18,10 +21,12 @@
 import { Strokes, drawDot, drawPieces, drawStrokes } from "./strokes.js";
 
 const INK = "#111827";
+const MAX_ASPECT = 2; // the widest pad (site.css), and the server's largest coordinate
 
-/** Strokes as the pad keeps them: non-empty lists of [x, y] in 0..1. */
+/** Strokes as the pad keeps them: non-empty lists of [x, y], x in 0..MAX_ASPECT, y in 0..1. */
 function validStrokes(value) {
-  const isPoint = (p) => Array.isArray(p) && p.length === 2 && p.every((v) => typeof v === "number" && v >= 0 && v <= 1);
+  const within = (v, high) => typeof v === "number" && v >= 0 && v <= high;
+  const isPoint = (p) => Array.isArray(p) && p.length === 2 && within(p[0], MAX_ASPECT) && within(p[1], 1);
   return Array.isArray(value) && value.every((s) => Array.isArray(s) && s.length > 0 && s.every(isPoint));
 }
 
@@ -60,7 +65,7 @@ export class DrawingPad extends EventTarget {
     return this.#strokes.isEmpty;
   }
 
-  /** The drawing as data: a list of strokes, each a list of [x, y] in units of the side.
+  /** The drawing as data: a list of strokes, each a list of [x, y] in units of the height.
    * A copy: changing it does not change the pad. */
   toData() {
     return this.#strokes.list.map((stroke) => stroke.map((point) => [...point]));
@@ -68,7 +73,7 @@ export class DrawingPad extends EventTarget {
 
   /** Show `strokes` (as toData gives them) instead of the current drawing. */
   fromData(strokes) {
-    if (!validStrokes(strokes)) throw new TypeError("strokes must be lists of [x, y] in 0..1");
+    if (!validStrokes(strokes)) throw new TypeError(`strokes must be lists of [x, y], x in 0..${MAX_ASPECT}, y in 0..1`);
     this.#endStroke();
     this.#strokes.list = strokes.map((stroke) => stroke.map((point) => [...point]));
     this.#changed();
@@ -119,14 +124,14 @@ export class DrawingPad extends EventTarget {
 
   /** The whole drawing, from scratch. */
   #paint() {
-    this.ctx.clearRect(0, 0, this.look.size, this.look.size);
+    this.ctx.clearRect(0, 0, this.canvas.width, this.canvas.height); // device pixels: all of it, whatever the transform
     drawStrokes(this.ctx, this.#strokes.list, this.look);
   }
 
   #resize() {
     const rect = this.canvas.getBoundingClientRect();
     const ratio = window.devicePixelRatio || 1;
-    this.look.size = rect.width;
+    this.look.size = rect.height; // the unit: x and y alike, so a digit keeps its shape
     this.canvas.width = Math.round(rect.width * ratio);
     this.canvas.height = Math.round(rect.height * ratio);
     this.ctx.setTransform(ratio, 0, 0, ratio, 0, 0);
@@ -158,8 +163,9 @@ export class DrawingPad extends EventTarget {
   }
 
   #point(event, rect = this.canvas.getBoundingClientRect()) {
-    const clamp = (v) => Math.min(1, Math.max(0, v));
-    return [clamp((event.clientX - rect.left) / rect.width), clamp((event.clientY - rect.top) / rect.height)];
+    const clamp = (v, high) => Math.min(high, Math.max(0, v));
+    const wide = Math.min(rect.width / rect.height, MAX_ASPECT);
+    return [clamp((event.clientX - rect.left) / rect.height, wide), clamp((event.clientY - rect.top) / rect.height, 1)];
   }
 
   #down(event) {

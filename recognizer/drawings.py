@@ -1,0 +1,105 @@
+"""A drawing's digits in MNIST's form: strokes drawn with the page's pen, a photo decoded,
+a pixel array as it is; a number split into its digits (nn/segment.py), each drawn or
+cropped on its own. A drawing of one digit is read whole, as it was before numbers."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from nn import raster, segment
+from nn.not_digit import pixel_mask
+from nn.preprocess import bounding_box, from_mask, ink_mask, to_mnist
+
+from . import imaging
+from .errors import BlankDrawing, TooLarge
+from .limits import MAX_DIGITS
+
+Drawing = list | bytes | np.ndarray  # strokes, image bytes, or a (28, 28) MNIST-form array
+
+
+@dataclass
+class Piece:
+    """One digit's ink in a drawing, in MNIST's form, and where it came from."""
+
+    pixels: np.ndarray  # (28, 28) float32
+    mask: np.ndarray  # (H, W) bool: its ink before preprocessing scaled it (the not-a-digit check's)
+    box: segment.Box  # strokes: in their units; an image: fractions of its width and height
+    strokes: list[int] | None = None  # indices into the drawing's strokes
+    crop: np.ndarray | None = None  # a photo: the grey levels of the box, to keep with a label
+
+
+def pieces(drawing: Drawing) -> list[Piece]:
+    """The digits in a drawing, left to right (nn/segment.py), each in MNIST's form. A
+    drawing that is one digit is drawn whole, exactly as before numbers were read."""
+    if isinstance(drawing, bytes):
+        return photo_pieces(imaging.decode(drawing))
+    if isinstance(drawing, np.ndarray):
+        pixels = mnist_pixels(drawing)
+        return [Piece(pixels, pixel_mask(pixels), (0.0, 0.0, 1.0, 1.0))]
+    groups = limited(segment.strokes(drawing))
+    if len(groups) == 1:
+        return [stroke_piece(drawing, list(range(len(drawing))))]
+    return [stroke_piece([drawing[i] for i in g], g) for g in groups]
+
+
+def stroke_piece(strokes: list, indices: list[int]) -> Piece:
+    """Strokes of one digit drawn with the page's pen, then in MNIST's form."""
+    mask = raster.draw(strokes)
+    return Piece(inked(from_mask(mask)), mask, stroke_box(strokes), indices)
+
+
+def stroke_box(strokes: list) -> segment.Box:
+    boxes = segment.stroke_boxes(strokes)  # (S, 4)
+    return tuple(float(v) for v in np.concatenate([boxes[:, :2].min(axis=0), boxes[:, 2:].max(axis=0)]))
+
+
+def photo_pieces(gray: np.ndarray) -> list[Piece]:
+    """The digits in a decoded photo, (H, W) grey levels."""
+    whole = photo_pixels(gray)  # first: what is blank as a whole (a few specks) stays blank
+    mask = ink_mask(gray)
+    parts = limited(segment.mask_digits(mask))
+    height, width = gray.shape
+    scale = np.array([width, height, width, height], dtype=np.float64)
+    if len(parts) <= 1:  # one digit: the photo as a whole, as always
+        rows, cols = bounding_box(mask)
+        box = np.array([cols.start, rows.start, cols.stop, rows.stop]) / scale
+        return [Piece(whole, mask, tuple(box.tolist()), crop=gray)]
+    return [
+        Piece(
+            inked(from_mask(ink)),
+            ink,
+            tuple((np.array(box) / scale).tolist()),
+            crop=gray[int(box[1]) : int(box[3]), int(box[0]) : int(box[2])],
+        )
+        for ink, box in parts
+    ]
+
+
+def limited(groups: list) -> list:
+    if len(groups) > MAX_DIGITS:
+        raise TooLarge(f"the drawing holds {len(groups)} digits or marks; at most {MAX_DIGITS} are read")
+    return groups
+
+
+def mnist_pixels(drawing: Drawing) -> np.ndarray:
+    """A drawing in MNIST's (28, 28) form: strokes drawn with the page's pen, image bytes
+    (PNG, JPEG, WebP or GIF) decoded, either then preprocessed; a pixel array as it is."""
+    if isinstance(drawing, bytes):
+        return photo_pixels(imaging.decode(drawing))
+    if isinstance(drawing, np.ndarray):
+        return inked(drawing if drawing.any() else None)
+    return inked(from_mask(raster.draw(drawing)))
+
+
+def photo_pixels(gray: np.ndarray) -> np.ndarray:
+    """A decoded photo, (H, W) grey levels, in MNIST's (28, 28) form."""
+    return inked(to_mnist(gray))
+
+
+def inked(pixels: np.ndarray | None) -> np.ndarray:
+    """The pixels, or BlankDrawing where preprocessing found no ink."""
+    if pixels is None:
+        raise BlankDrawing("no digit found: the drawing is blank")
+    return pixels

@@ -1,0 +1,71 @@
+/**
+ * A number on the drawing page: "It's 2026" and a card per digit (its digit, how sure, the
+ * 28x28 it was read from). Tapping a card selects that digit: the page then shows its ten
+ * probabilities and takes feedback for it. Hidden for a single digit, which the result
+ * panel shows as it always has. Test hooks: [data-testid="digit-cards"] carries
+ * data-number, each card is [data-testid="digit-card-I"] with aria-pressed.
+ */
+
+import { paintDigit } from "./digit-image.js";
+import { aDigit, percent } from "./format.js";
+import { digitsOf, isNumber, numberOf, ordinal } from "./number.js";
+
+export class DigitCards extends EventTarget {
+  constructor(root) {
+    super();
+    this.box = root.querySelector('[data-testid="prediction"]');
+    this.list = root.querySelector("[data-digit-cards]");
+    this.hint = root.querySelector("[data-digit-cards-hint]");
+    this.neurons = root.querySelector("[data-digit-neurons]");
+    this.field = (name) => root.querySelector(`[data-field="${name}"]`);
+    this.selected = 0;
+  }
+
+  /** Show `prediction`'s digits with digit `selected` chosen; `drawn` says whether the
+   * answer is about the pad's strokes (the network page reads those, not a photo). */
+  show(prediction, selected, { drawn }) {
+    const several = isNumber(prediction);
+    this.box.classList.toggle("is-number", several);
+    this.list.hidden = this.hint.hidden = !several;
+    this.list.dataset.number = numberOf(prediction);
+    this.neurons.hidden = !(several && drawn);
+    if (!several) return;
+    this.selected = selected;
+    this.list.replaceChildren(...digitsOf(prediction).map((d, i) => this.#card(d, i)));
+    const chosen = digitsOf(prediction)[selected];
+    this.field("headline").textContent = `It's ${numberOf(prediction)}`;
+    this.field("detail").textContent =
+      `${digitsOf(prediction).length} digits · showing the ${ordinal(selected + 1)}, ${aDigit(chosen.digit)} ` +
+      `(${percent(Math.max(...chosen.probabilities))} sure) · model ${prediction.model}`;
+    this.neurons.href = `${this.neurons.dataset.url}?digit=${selected}`;
+  }
+
+  /** No answer on screen: no cards. */
+  hide() {
+    this.box.classList.remove("is-number");
+    this.list.hidden = this.hint.hidden = this.neurons.hidden = true;
+    this.list.replaceChildren();
+    this.list.dataset.number = "";
+  }
+
+  #card({ digit, probabilities, input }, index) {
+    const card = document.createElement("button");
+    card.type = "button";
+    card.className = "digit-card";
+    card.setAttribute("data-testid", `digit-card-${index}`);
+    card.setAttribute("aria-pressed", String(index === this.selected));
+    const sure = Math.max(...probabilities);
+    card.setAttribute("aria-label", `Digit ${index + 1}: ${aDigit(digit)}, ${percent(sure)} sure`);
+    const image = document.createElement("canvas");
+    paintDigit(image, input);
+    const value = document.createElement("span");
+    value.className = "card-digit";
+    value.textContent = String(digit);
+    const how = document.createElement("span");
+    how.className = "card-sure";
+    how.textContent = percent(sure, 0);
+    card.append(value, image, how);
+    card.addEventListener("click", () => this.dispatchEvent(new CustomEvent("select", { detail: index })));
+    return card;
+  }
+}

@@ -1,0 +1,94 @@
+"""Writing a number on the real page, with the mouse on a desktop's wide pad and with a
+finger on a phone: "It's 2026" with a card per digit; a card tapped shows that digit and
+labels it alone; "177" with a crossed seven."""
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from nn import raster
+from recognizer.models import LabelledDrawing
+from tests.browser import draw_with_mouse, draw_with_touch, open_page, prediction_after
+from tests.helpers import written
+
+pytestmark = pytest.mark.browser
+
+
+def write(page, number, height, draw=draw_with_mouse, left=0.1):
+    strokes, _ = written(number, height=height, left=left)
+    for stroke in strokes:
+        draw(page, stroke)
+    page.locator(".app:not([aria-busy])").wait_for(timeout=10_000)
+    return strokes
+
+
+def cards(page):
+    return page.get_by_test_id("digit-cards")
+
+
+def test_a_number_written_with_the_mouse_reads_it_s_2026_with_a_card_per_digit(page, screenshots):
+    write(page, "2026", height=0.5)
+    assert cards(page).get_attribute("data-number") == "2026"
+    assert page.locator('[data-field="headline"]').inner_text() == "It's 2026"
+    assert page.locator(".digit-card").count() == 4
+    assert page.get_by_test_id("digit-card-0").get_attribute("aria-pressed") == "true"
+    page.screenshot(path=screenshots / "number-desktop.png", full_page=True)
+
+
+def test_a_crossed_seven_in_177_stays_one_digit(page):
+    write(page, "177", height=0.5)
+    assert cards(page).get_attribute("data-number") == "177"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_card_tapped_shows_its_digit_and_labels_that_digit_alone(page, screenshots):
+    strokes = write(page, "2026", height=0.5)
+    seq = int(page.get_by_test_id("prediction").get_attribute("data-seq"))
+    page.get_by_test_id("digit-card-3").click()
+    assert prediction_after(page, seq + 1) == "6"
+    assert page.get_by_test_id("digit-card-3").get_attribute("aria-pressed") == "true"
+    assert "6" in page.get_by_test_id("label-right").inner_text()
+    link = page.locator("[data-digit-neurons]")
+    assert link.is_visible() and link.get_attribute("href").endswith("/network?digit=3")
+    page.screenshot(path=screenshots / "number-card-tapped.png", full_page=True)
+    page.get_by_test_id("label-8").click()  # say it was an 8
+    page.locator('[data-testid="label-status"][data-state="saved"]').wait_for(timeout=10_000)
+    stored = LabelledDrawing.objects.get()
+    assert stored.label == 8 and stored.predicted == 6
+    assert len(stored.strokes) == 1 and stored.strokes[0][0] == pytest.approx(strokes[3][0], abs=1e-3)
+
+
+def test_the_network_page_shows_the_chosen_digit_s_neurons(page, site):
+    write(page, "2026", height=0.5)
+    page.goto(f"{site}/network?digit=3")
+    view = page.get_by_test_id("network-view")
+    page.locator('[data-testid="network-view"][data-seq="1"]').wait_for(timeout=10_000)
+    assert view.get_attribute("data-digit") == "6"
+
+
+def test_a_number_written_with_a_finger_on_a_phone(browser, site, screenshots):
+    page = open_page(browser, site, viewport={"width": 390, "height": 844}, has_touch=True, is_mobile=True)
+    write(page, "177", height=0.22, draw=draw_with_touch, left=0.05)
+    assert cards(page).get_attribute("data-number") == "177"
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    page.screenshot(path=screenshots / "number-phone.png", full_page=True)
+    assert page.errors == []
+    page.context.close()
+
+
+def test_a_single_digit_shows_no_cards(page):
+    write(page, "7", height=0.6)
+    assert cards(page).is_hidden()
+    assert page.locator(".digit").is_visible()
+    assert page.locator('[data-field="headline"]').inner_text() == "It's a 7"
+
+
+def test_a_photo_of_a_number_on_paper_reads_as_that_number(page, tmp_path):
+    strokes, _ = written("2026", height=1.0, left=0, top=0)
+    ink = raster.draw(strokes, pen_width=0.07, size=900)
+    paper = np.pad(np.where(ink, 30, 240).astype(np.uint8), 60, constant_values=240)
+    path = tmp_path / "number.png"
+    Image.fromarray(paper).save(path)
+    page.get_by_test_id("upload").set_input_files(str(path))
+    page.locator('[data-testid="digit-cards"][data-number="2026"]').wait_for(timeout=10_000)
+    assert page.locator("[data-digit-neurons]").is_hidden()  # the network page reads the pad, not a photo

@@ -1,0 +1,124 @@
+"""A number in one drawing or photo: POST /api/predict answers each digit (digits, number)
+and keeps its single-digit fields; POST /api/labelled-drawings can label one digit of it."""
+
+import io
+
+import numpy as np
+import pytest
+from PIL import Image, ImageDraw
+
+from nn import raster
+from nn.preprocess import from_mask
+from recognizer.limits import MAX_DIGITS
+from recognizer.models import LabelledDrawing
+from tests.helpers import LABELLED, ONE, ZERO, Api, assert_error, assert_prediction, encode, network_input
+
+
+def shifted(strokes, dx):
+    return [[[x + dx, y] for x, y in stroke] for stroke in strokes]
+
+
+ONE_O_ONE = [*shifted(ONE, -0.35), *shifted(ZERO, 0.1), *shifted(ONE, 0.55)]  # "101", pad coordinates
+
+
+@pytest.fixture
+def api():
+    return Api()
+
+
+def test_a_number_is_answered_digit_by_digit_left_to_right(api):
+    body = assert_prediction(api.post_json({"strokes": ONE_O_ONE}))
+    assert body["number"] == "101"
+    assert [d["digit"] for d in body["digits"]] == [1, 0, 1]
+    assert [d["strokes"] for d in body["digits"]] == [[0], [1], [2]]
+    lefts = [d["box"]["left"] for d in body["digits"]]
+    assert lefts == sorted(lefts) and all(d["box"]["right"] > d["box"]["left"] for d in body["digits"])
+    for d in body["digits"]:
+        assert len(d["input"]) == 784 and sum(d["probabilities"]) == pytest.approx(1, abs=1e-5)
+        assert len(d["activations"]["hidden"]) == 2  # the tiny 784-2-10 network's
+
+
+def test_the_single_digit_fields_of_a_number_are_its_first_digit_s(api):
+    body = api.post_json({"strokes": ONE_O_ONE}).json()
+    first = body["digits"][0]
+    assert body["digit"] == first["digit"]
+    assert body["probabilities"] == first["probabilities"] and body["input"] == first["input"]
+    assert body["activations"] == first["activations"]
+
+
+def test_each_digit_is_read_as_it_would_be_alone(api):
+    body = api.post_json({"strokes": ONE_O_ONE}).json()
+    alone = api.post_json({"strokes": shifted(ZERO, 0.1)}).json()
+    assert body["digits"][1]["input"] == alone["input"]
+    assert body["digits"][1]["probabilities"] == alone["probabilities"]
+
+
+def test_a_single_digit_is_read_whole_as_before_with_one_entry_in_digits(api):
+    body = assert_prediction(api.post_json({"strokes": ZERO}))
+    np.testing.assert_allclose(network_input(body), from_mask(raster.draw(ZERO)), atol=1e-4)
+    assert body["number"] == "0" and len(body["digits"]) == 1
+    (only,) = body["digits"]
+    assert (only["digit"], only["input"], only["strokes"]) == (body["digit"], body["input"], [0])
+    xs = [x for x, _ in ZERO[0]]
+    assert only["box"]["left"] == pytest.approx(min(xs) - raster.PEN_WIDTH / 2, abs=1e-4)
+
+
+def test_pixels_are_one_digit_whose_box_is_the_whole_grid(api):
+    pixels = np.zeros((28, 28))
+    pixels[4:24, 13:15] = 1
+    body = assert_prediction(api.post_json({"pixels": pixels.ravel().tolist()}))
+    assert body["number"] == "1"
+    assert body["digits"][0]["box"] == {"left": 0, "top": 0, "right": 1, "bottom": 1}
+
+
+def number_photo() -> bytes:
+    """ "10" in black ink on white paper, 400x200."""
+    image = Image.new("L", (400, 200), 255)
+    draw = ImageDraw.Draw(image)
+    draw.line([(110, 40), (110, 160)], fill=0, width=12)
+    draw.ellipse([(200, 40), (290, 160)], outline=0, width=12)
+    return encode(image)
+
+
+def test_a_photo_of_a_number_is_read_digit_by_digit_with_boxes_in_fractions_of_the_photo(api):
+    body = assert_prediction(api.upload(number_photo()))
+    assert body["number"] == "10"
+    one, zero = (d["box"] for d in body["digits"])
+    assert one["left"] == pytest.approx(104 / 400, abs=0.01) and zero["right"] == pytest.approx(
+        291 / 400, abs=0.01
+    )
+    assert one["top"] == pytest.approx(40 / 200, abs=0.03)
+    assert "strokes" not in body["digits"][0]
+
+
+def test_more_digits_than_are_read_is_a_413(api):
+    strokes = [[[0.05 + 0.09 * i, 0.3], [0.05 + 0.09 * i, 0.6]] for i in range(MAX_DIGITS + 1)]
+    assert_error(api.post_json({"strokes": strokes}), 413, f"at most {MAX_DIGITS}")
+
+
+@pytest.mark.django_db
+def test_one_digit_of_a_number_is_labelled_alone_with_its_strokes(api):
+    response = api.post_json({"strokes": ONE_O_ONE, "label": 8, "digit": 1}, LABELLED)
+    assert response.status_code == 201, response.content
+    stored = LabelledDrawing.objects.get(pk=response.json()["id"])
+    assert stored.strokes == [ONE_O_ONE[1]]
+    assert stored.predicted == 0 and response.json()["predicted"] == 0
+    alone = from_mask(raster.draw([ONE_O_ONE[1]]))
+    assert np.abs(np.frombuffer(stored.pixels, np.uint8) / 255 - alone.ravel()).max() <= 1 / 255
+
+
+@pytest.mark.django_db
+def test_one_digit_of_a_photo_is_labelled_with_its_part_of_the_photo(api):
+    response = api.upload(number_photo(), url=LABELLED, label="0", digit="1")
+    assert response.status_code == 201, response.content
+    stored = LabelledDrawing.objects.get(pk=response.json()["id"])
+    kept = Image.open(io.BytesIO(stored.image))
+    assert kept.size[0] < 200 and stored.predicted == 0  # the zero's box, not the whole photo
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("digit", [3, -1, True, "1", 1.0, MAX_DIGITS])
+def test_a_digit_the_number_lacks_is_a_400_and_nothing_is_stored(api, digit):
+    response = api.post_json({"strokes": ONE_O_ONE, "label": 1, "digit": digit}, LABELLED)
+    assert_error(response, 400, "'digit'")
+    assert LabelledDrawing.objects.count() == 0
