@@ -25,14 +25,14 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import numpy as np  # noqa: E402
 from PIL import Image, ImageDraw  # noqa: E402
 
-from nn import evaluate, handwriting, raster, styles  # noqa: E402
+from nn import calibrate, evaluate, handwriting, raster, styles  # noqa: E402
 from nn.evaluate import BINS, expected_calibration_error  # noqa: E402
 from nn.mnist import load_mnist  # noqa: E402
 from nn.model_file import load_model  # noqa: E402
 from nn.preprocess import as_float, from_mask  # noqa: E402
 
 STYLE_NAMES = {7: "crossed 7", 1: "flagged 1", 9: "curled 9"}
-SURE = (0.90, 0.60)  # "sure" as the issue measures it, and the page's sure state (result.js)
+SURE = (calibrate.SURE, calibrate.UNSURE_BELOW)  # what the page calls sure, and unsure below
 TILE, CAPTION, COLUMNS = 84, 24, 16  # contact sheet: 28x28 at 3x, two lines of text under it
 
 

@@ -14,6 +14,10 @@ import numpy as np
 
 from .network import softmax
 
+# What the page says of an answer, by its (calibrated) probability: at least SURE, "It's a 7";
+# at least UNSURE_BELOW, "Probably a 7"; below, "Not sure: maybe 7, or 1?".
+SURE = 0.90
+UNSURE_BELOW = 0.60
 SEARCH = (0.25, 8.0)  # temperatures tried: log-spaced, then refined around the best
 
 

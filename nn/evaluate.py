@@ -19,6 +19,7 @@ import sys
 import numpy as np
 
 from . import DEFAULT_MODEL_PATH
+from .calibrate import SURE
 from .labelled_drawings import load_labelled_drawings, split_labelled_drawings
 from .mnist import MnistError, load_mnist
 from .model_file import ModelFileError, load_model
@@ -51,9 +52,6 @@ def expected_calibration_error(confidence: np.ndarray, correct: np.ndarray, bins
     count = np.bincount(which, minlength=bins)  # (B,)
     gap = np.bincount(which, correct - confidence, minlength=bins)  # (B,): sum of (hit - confidence)
     return float(np.abs(gap).sum() / max(count.sum(), 1))
-
-
-SURE = 0.90  # an answer at least this sure is "sure": how often such answers are wrong
 
 
 def probabilities(network: Classifier, images: np.ndarray, deskewed: bool, batch: int = 2000) -> np.ndarray:

@@ -10,6 +10,7 @@ from django.middleware.csrf import get_token
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
+from nn.calibrate import SURE, UNSURE_BELOW
 from nn.raster import PEN_WIDTH
 
 from . import parsing, services
@@ -62,7 +63,14 @@ def labelled_drawing(request: HttpRequest) -> JsonResponse:
 @require_safe
 def index(request: HttpRequest) -> HttpResponse:
     return render(
-        request, "recognizer/index.html", {"models": services.model_choices(), "pen_width": PEN_WIDTH}
+        request,
+        "recognizer/index.html",
+        {
+            "models": services.model_choices(),
+            "pen_width": PEN_WIDTH,
+            "sure": SURE,
+            "unsure_below": UNSURE_BELOW,
+        },
     )
 
 

@@ -85,3 +85,12 @@ def test_a_temperature_out_of_range_or_not_a_number_is_refused(tmp_path, bad):
     write_payload(tmp_path / "bad.pkl", payload)
     with pytest.raises(ModelFileError, match="temperature"):
         load_model(tmp_path / "bad.pkl")
+
+
+def test_the_drawing_page_reads_answers_against_the_thresholds_defined_in_nn():
+    from django.test import Client
+
+    from nn.calibrate import SURE, UNSURE_BELOW
+
+    page = Client().get("/").content.decode()
+    assert f'data-sure="{SURE}"' in page and f'data-unsure-below="{UNSURE_BELOW}"' in page

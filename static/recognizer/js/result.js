@@ -8,8 +8,15 @@
 import { sideOf, paintDigit } from "./digit-image.js";
 import { aDigit, percent } from "./format.js";
 
-const UNSURE_BELOW = 0.6;
 const SHOWS_ANSWER = new Set(["sure", "unsure"]);
+
+/** "It's a 7" when at least `sure`, "Probably a 7" when at least `unsureBelow`, else
+ * "Not sure: maybe 7, or 1?": the probabilities are calibrated, so the words mean them. */
+export function headline(p, digit, runnerUp, sure, unsureBelow) {
+  if (p >= sure) return `It's ${aDigit(digit)}`;
+  if (p >= unsureBelow) return `Probably ${aDigit(digit)}`;
+  return `Not sure: maybe ${digit}, or ${runnerUp}?`;
+}
 
 export class ResultView {
   constructor(root) {
@@ -19,17 +26,18 @@ export class ResultView {
     this.image = root.querySelector("[data-input]");
     this.imageEmpty = root.querySelector("[data-input-empty]");
     this.seq = 0;
+    // How sure is "sure": the server's calibrated probabilities, read against its thresholds.
+    this.sure = Number(this.box.dataset.sure);
+    this.unsureBelow = Number(this.box.dataset.unsureBelow);
   }
 
   show(prediction) {
     const { digit, probabilities, input, model } = prediction;
     const ranked = probabilities.map((p, d) => [p, d]).sort((a, b) => b[0] - a[0]);
     const [top, second] = ranked;
-    const unsure = top[0] < UNSURE_BELOW;
+    const unsure = top[0] < this.unsureBelow;
     this.field("digit").textContent = String(digit);
-    this.field("headline").textContent = unsure
-      ? `Not sure: maybe ${digit}, or ${second[1]}?`
-      : `It's ${aDigit(digit)}`;
+    this.field("headline").textContent = headline(top[0], digit, second[1], this.sure, this.unsureBelow);
     this.field("detail").textContent =
       `${percent(top[0])} sure · runner-up ${second[1]} (${percent(second[0])}) · model ${model}`;
     this.bars.forEach((bar, d) => {
