@@ -89,6 +89,15 @@ function config() {
           `elastic ${a.elastic_alpha} px, thickness ±${a.thickness}`
         : "none",
     ],
+    ["dropout", c.dropout ? `${c.dropout} on the dense layer, in training` : ""],
+    [
+      "real handwriting",
+      report.handwriting && c.pen_variants
+        ? `the training writers' digits too: each pen digit drawn ${c.pen_variants} ways (size, pen, ` +
+          `points, jitter, slant), ${c.pen_weight} of them an epoch; scans ×${c.scan_weight}; ` +
+          `crossed 7s, flagged 1s and curled 9s ×${c.style_weight ?? 0}`
+        : "",
+    ],
     ["seed", c.seed],
   ]);
 }

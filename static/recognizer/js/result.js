@@ -73,7 +73,7 @@ export class ResultView {
     const detail =
       subject === "photo"
         ? "Photograph one digit, 0 to 9, on plain paper. If it is one, tap which below."
-        : "Draw one digit, 0 to 9, about as tall as the pad. If it was one, tap which below.";
+        : "Draw digits 0 to 9, each about as tall as the pad. If it was one, tap which below.";
     this.message("That does not look like a digit", detail, "not-digit");
     this.#resetBars();
   }
