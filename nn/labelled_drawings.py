@@ -18,6 +18,7 @@ from .mnist import MnistError, parse_idx
 
 IMAGES_FILE = "labelled-drawings-images-idx3-ubyte.gz"
 LABELS_FILE = "labelled-drawings-labels-idx1-ubyte.gz"
+STROKES_FILE = "labelled-drawings-strokes.jsonl.gz"  # the drawn ones, in the pen sets' format
 
 
 def load_labelled_drawings(folder: str | Path) -> tuple[np.ndarray, np.ndarray]:

@@ -84,6 +84,15 @@ def stats() -> dict:
     }
 
 
+def export_strokes(batch: int = 2000):
+    """The drawn ones' strokes, oldest first, as rows of the real handwriting sets' pen
+    format (nn/handwriting.py): label, writer (each drawing its own: no person is kept),
+    strokes. Photos have none."""
+    rows = LabelledDrawing.objects.filter(strokes__isnull=False).order_by("id")
+    for pk, label, strokes in rows.values_list("id", "label", "strokes").iterator(chunk_size=batch):
+        yield {"label": label, "writer": f"drawing{pk}", "strokes": strokes}
+
+
 def export_arrays(batch: int = 2000) -> tuple[np.ndarray, np.ndarray]:
     """Every labelled drawing, oldest first: (N, 28, 28) uint8 images and (N,) uint8 labels."""
     rows = LabelledDrawing.objects.order_by("id").values_list("pixels", "label").iterator(chunk_size=batch)

@@ -10,11 +10,14 @@ from django.core.management import call_command
 from django.db import connection, connections
 from django.db.utils import IntegrityError
 
-from nn.labelled_drawings import IMAGES_FILE, LABELS_FILE, load_labelled_drawings
+from nn import raster
+from nn.handwriting import load_pen
+from nn.labelled_drawings import IMAGES_FILE, LABELS_FILE, STROKES_FILE, load_labelled_drawings
 from nn.mnist import parse_idx
+from nn.preprocess import from_mask
 from recognizer import ratelimit
 from recognizer.models import LabelledDrawing, RateWindow
-from tests.helpers import Api, make_drawing
+from tests.helpers import ONE, ZERO, Api, make_drawing
 
 pytestmark = pytest.mark.storage
 
@@ -124,6 +127,18 @@ def test_export_writes_mnist_format_idx_files_that_read_back_exactly(tmp_path):
     assert images[:, 0, 0].tolist() == [10, 200, 255]
     loaded_images, loaded_labels = load_labelled_drawings(tmp_path)
     assert np.array_equal(loaded_images, images) and np.array_equal(loaded_labels, labels)
+
+
+@pytest.mark.django_db
+def test_export_keeps_the_strokes_in_the_pen_sets_format_so_they_draw_again_as_served(tmp_path):
+    make_drawing(1, strokes=ONE)
+    make_drawing(0, strokes=ZERO)
+    make_drawing(7)  # a photo, or pixels: no strokes to keep
+    call_command("export_labelled_drawings", "--out", str(tmp_path))
+    samples = load_pen(tmp_path / STROKES_FILE, "labelled")
+    assert [s.label for s in samples] == [1, 0] and len({s.writer for s in samples}) == 2
+    # scaled into the pad as the real sets are, the ring still draws as the same shape
+    assert from_mask(raster.draw(samples[1].strokes)).sum() > 0
 
 
 @pytest.mark.django_db

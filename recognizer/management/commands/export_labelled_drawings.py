@@ -3,16 +3,20 @@
     python manage.py export_labelled_drawings [--out FOLDER]
 
 writes FOLDER/labelled-drawings-images-idx3-ubyte.gz and FOLDER/labelled-drawings-labels-idx1-ubyte.gz, which
-`python nn/neural_network.py --labelled-drawings FOLDER` mixes into training.
+`python nn/neural_network.py --labelled-drawings FOLDER` mixes into training, and
+FOLDER/labelled-drawings-strokes.jsonl.gz: the drawn ones' strokes in the real handwriting
+sets' pen format, so that they can be drawn again as those are (nn/handwriting.load_pen).
 """
 
 from __future__ import annotations
 
+import gzip
+import json
 from pathlib import Path
 
 from django.core.management.base import BaseCommand
 
-from nn.labelled_drawings import IMAGES_FILE, LABELS_FILE
+from nn.labelled_drawings import IMAGES_FILE, LABELS_FILE, STROKES_FILE
 from nn.mnist import write_idx
 from recognizer import labelled_drawings
 
@@ -31,5 +35,9 @@ class Command(BaseCommand):
         images, labels = labelled_drawings.export_arrays()
         write_idx(folder / IMAGES_FILE, images)
         write_idx(folder / LABELS_FILE, labels)
+        with gzip.open(folder / STROKES_FILE, "wt", encoding="utf-8") as lines:
+            drawn = sum(lines.write(json.dumps(row) + "\n") > 0 for row in labelled_drawings.export_strokes())
         per_digit = ", ".join(f"{d}: {int((labels == d).sum())}" for d in range(10))
-        self.stdout.write(f"wrote {len(labels)} labelled drawings to {folder}/ ({per_digit})")
+        self.stdout.write(
+            f"wrote {len(labels)} labelled drawings to {folder}/ ({per_digit}); the strokes of the {drawn} drawn"
+        )
