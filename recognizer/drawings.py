@@ -9,7 +9,6 @@ from dataclasses import dataclass
 import numpy as np
 
 from nn import raster, segment
-from nn.not_digit import pixel_mask
 from nn.preprocess import bounding_box, from_mask, ink_mask, to_mnist
 
 from . import imaging
@@ -24,7 +23,7 @@ class Piece:
     """One digit's ink in a drawing, in MNIST's form, and where it came from."""
 
     pixels: np.ndarray  # (28, 28) float32
-    mask: np.ndarray  # (H, W) bool: its ink before preprocessing scaled it (the not-a-digit check's)
+    mask: np.ndarray | None  # (H, W) bool: its ink before preprocessing (the not-a-digit check's)
     box: segment.Box  # strokes: in their units; an image: fractions of its width and height
     strokes: list[int] | None = None  # indices into the drawing's strokes
     crop: np.ndarray | None = None  # a photo: the grey levels of the box, to keep with a label
@@ -36,8 +35,7 @@ def pieces(drawing: Drawing) -> list[Piece]:
     if isinstance(drawing, bytes):
         return photo_pieces(imaging.decode(drawing))
     if isinstance(drawing, np.ndarray):
-        pixels = mnist_pixels(drawing)
-        return [Piece(pixels, pixel_mask(pixels), (0.0, 0.0, 1.0, 1.0))]
+        return [Piece(mnist_pixels(drawing), None, (0.0, 0.0, 1.0, 1.0))]
     groups = limited(segment.strokes(drawing))
     if len(groups) == 1:
         return [stroke_piece(drawing, list(range(len(drawing))))]
