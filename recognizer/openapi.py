@@ -253,7 +253,7 @@ OPENAPI = {
                     **BAD_INPUT,
                     "422": error_response(
                         "No digit: the drawing is blank (code blank), or its ink does not look like "
-                        'a digit (code not_a_digit, error "that does not look like a digit")',
+                        'a digit (code not_a_digit, error "that does not look like a digit"; strokes and images only)',
                         CODED_ERROR,
                     ),
                     "503": error_response("No model loaded; retry after the Retry-After seconds"),
