@@ -183,13 +183,10 @@ def styled_images(samples: list) -> tuple[np.ndarray, np.ndarray]:
 def real_writers(folder: Path | None, split: str):
     """(samples, (N, 28, 28) images, (N,) labels, their styled sevens, ones and nines) of
     one split's writers, or None (said why)."""
-    if folder is None:
-        print(handwriting.not_found_message())
+    found = handwriting.digits_in(folder)
+    if found is None:
         return None
-    missing = handwriting.absent(folder)
-    if missing:
-        print(f"{folder} lacks {', '.join(missing)}: measuring on the rest")
-    samples = handwriting.split(handwriting.load_digits(folder), split)
+    samples = handwriting.split(found, split)
     writers = collections.Counter(s.set for s in {s.writer: s for s in samples}.values())
     listed = ", ".join(f"{k} {n}" for k, n in sorted(writers.items()))
     print(f"{split} split: {len(samples)} digits; writers: {listed} (a Semeion writer: a group of 10 or 20)")

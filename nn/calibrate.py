@@ -34,12 +34,11 @@ def mean_nll(probs: np.ndarray, labels: np.ndarray, weights: np.ndarray | None =
 def fit_temperature(probs: np.ndarray, labels: np.ndarray, weights: np.ndarray | None = None) -> float:
     """The temperature that minimises the (weighted) mean NLL of (N, K) probabilities at T = 1."""
     grid = np.geomspace(*SEARCH, 64)
-    for _ in range(3):  # each pass zooms in on the best grid point's neighbours
-        losses = [mean_nll(at_temperature(probs, t), labels, weights) for t in grid]
-        best = int(np.argmin(losses))
-        low, high = grid[max(best - 1, 0)], grid[min(best + 1, len(grid) - 1)]
-        grid = np.linspace(low, high, 21)
-    return float(grid[int(np.argmin([mean_nll(at_temperature(probs, t), labels, weights) for t in grid]))])
+    for _ in range(4):  # each pass zooms in on the best grid point's neighbours
+        best = int(np.argmin([mean_nll(at_temperature(probs, t), labels, weights) for t in grid]))
+        chosen = grid[best]
+        grid = np.linspace(grid[max(best - 1, 0)], grid[min(best + 1, len(grid) - 1)], 21)
+    return float(chosen)
 
 
 def calibrate(network, held_out: dict[str, tuple[np.ndarray, np.ndarray]]) -> dict:

@@ -97,6 +97,17 @@ def absent(folder: Path) -> list[str]:
     return [file for file in FILES.values() if not (folder / file).is_file()]
 
 
+def digits_in(folder: Path | None, log=print) -> list[Sample] | None:
+    """Every digit set in the folder, saying which it lacks; None, said why, without a folder."""
+    if folder is None:
+        log(not_found_message())
+        return None
+    missing = absent(folder)
+    if missing:
+        log(f"{folder} lacks {', '.join(missing)}: going on with the rest")
+    return load_digits(folder)
+
+
 def load_digits(folder: Path) -> list[Sample]:
     """Every digit set whose file is in the folder (at least one must be)."""
     present = [name for name, file in FILES.items() if (folder / file).is_file()]

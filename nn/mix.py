@@ -57,17 +57,19 @@ class DrawnSet:
     def epoch(self, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
         """`weight` of the V drawings of every digit, chosen afresh: ((weight N, 28, 28), (weight N,))."""
         v, n = self.variants.shape[:2]
-        picks = np.argsort(rng.random((v, n)), axis=0)[: self.weight] if self.weight <= v else None
-        if picks is None:  # more copies than variants: every variant, then again
+        if self.weight <= v:  # different drawings of each digit
+            picks = np.argsort(rng.random((v, n)), axis=0)[: self.weight]  # (weight, N)
+        else:  # more copies than drawings: some repeat
             picks = rng.integers(0, v, (self.weight, n))
         return self.variants[picks, np.arange(n)].reshape(-1, SIDE, SIDE), np.tile(self.labels, self.weight)
 
 
 def vary(strokes, rng: np.random.Generator, v: StrokeVariation) -> tuple[list[np.ndarray], float]:
     """One varied copy of a drawing (strokes of (M, 2) unit points) and its pen's width."""
-    kept = [s[:: rng.integers(1, v.thinning + 1)] if len(s) > 2 else s for s in strokes]
-    kept = [np.concatenate([k, s[-1:]]) if len(s) > 2 and not np.array_equal(k[-1], s[-1]) else k
-            for k, s in zip(kept, strokes, strict=True)]  # fmt: skip
+    strokes = [np.asarray(s, dtype=np.float64).reshape(-1, 2) for s in strokes]
+    # every k-th point, and the last one always: the stroke still ends where it ended
+    kept = [s[np.unique(np.append(np.arange(0, len(s), rng.integers(1, v.thinning + 1)), len(s) - 1))]
+            for s in strokes]  # fmt: skip
     points = np.concatenate(kept)  # (P, 2)
     centre = (points.min(axis=0) + points.max(axis=0)) / 2
     theta = np.deg2rad(rng.uniform(-v.rotation_deg, v.rotation_deg))
@@ -132,13 +134,9 @@ def training_sets(samples: list, cfg, seed: int) -> list[DrawnSet]:
 def real_handwriting(folder, cfg, log=print) -> dict | None:
     """From the handwriting folder (or None): the training writers' digits as DrawnSets,
     the validation writers' and the test writers' as (samples, images, labels)."""
-    if folder is None:
-        log(handwriting.not_found_message())
+    samples = handwriting.digits_in(folder, log)
+    if samples is None:
         return None
-    missing = handwriting.absent(folder)
-    if missing:
-        log(f"{folder} lacks {', '.join(missing)}: training on the rest")
-    samples = handwriting.load_digits(folder)
     sides = {name: handwriting.split(samples, name) for name in handwriting.SPLITS}
     log(f"real handwriting: {len(samples):,} digits; " +
         ", ".join(f"{name} {len(part):,}" for name, part in sides.items()) + " (split by writer)")  # fmt: skip

@@ -257,7 +257,8 @@ def from_payload(payload) -> Model:
 def temperature_from(payload: dict) -> float:
     """The file's softmax temperature (nn/calibrate.py); 1 in files from before it was fitted."""
     value = payload.get("temperature", 1.0)
-    if type(value) is not float and type(value) is not int or not TEMPERATURES[0] <= value <= TEMPERATURES[1]:
+    is_number = type(value) in (float, int)  # not bool, not str
+    if not (is_number and TEMPERATURES[0] <= value <= TEMPERATURES[1]):
         raise ModelFileError(f"temperature must be a number from {TEMPERATURES[0]} to {TEMPERATURES[1]}")
     return float(value)
 

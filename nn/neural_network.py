@@ -33,12 +33,13 @@ from nn.augment import AugmentConfig  # noqa: E402
 from nn.calibrate import calibrate  # noqa: E402
 from nn.cnn import MAX_WIDTH, ConvNet  # noqa: E402
 from nn.evaluate import (  # noqa: E402
+    describe_honesty,
     evaluate,
     example_digits,
     format_report,
     format_side_by_side,
-    handwriting_figures,
     honesty,
+    measure_real_writers,
     probabilities,
 )
 from nn.labelled_drawings import load_labelled_drawings, split_labelled_drawings  # noqa: E402
@@ -233,7 +234,7 @@ def retrain(args: argparse.Namespace, cfg: TrainConfig, data, labelled_train, la
     calibration["mnist_test"] = mnist_honesty
     print(f"softmax temperature {calibration['temperature']:.3f}, fitted on {calibration['fitted_on']}; "
           f"MNIST test: {describe_honesty(mnist_honesty)}")  # fmt: skip
-    real_meta = measure_real(network, cfg, real["test"]) if real else None
+    real_meta = measure_real_writers(network, cfg.deskew, real["test"]) if real else None
     labelled_meta = None
     if labelled_held is not None:
         held = evaluate(network, *labelled_held, cfg.deskew) if len(labelled_held[1]) else None
@@ -267,25 +268,6 @@ def retrain(args: argparse.Namespace, cfg: TrainConfig, data, labelled_train, la
         "created": datetime.now(UTC).isoformat(timespec="seconds"),
     }
     return network, meta
-
-
-def describe_honesty(h: dict) -> str:
-    return (f"{h['sure_wrong']} of {h['sure']} answers >= 90% sure wrong, "
-            f"expected calibration error {100 * h['ece']:.2f}%")  # fmt: skip
-
-
-def measure_real(network, cfg: TrainConfig, test) -> dict:
-    """The test writers' figures, printed and returned for the model file."""
-    samples, images, labels = test
-    figures = handwriting_figures(
-        probabilities(network, images, cfg.deskew), labels, [s.set for s in samples]
-    )
-    figures["writers"] = len({s.writer for s in samples})
-    per_set = ", ".join(f"{k} {100 * v:.2f}%" for k, v in figures["per_set"].items())
-    worst = min(range(10), key=lambda d: figures["per_digit"][d] or 1.0)
-    print(f"real test writers: {100 * figures['accuracy']:.2f}% of {figures['count']} ({per_set}); "
-          f"weakest digit {worst} {100 * figures['per_digit'][worst]:.2f}%; {describe_honesty(figures)}")  # fmt: skip
-    return figures
 
 
 def main(argv=None) -> int:

@@ -30,6 +30,14 @@ def launch_browser():
         browser.close()
 
 
+PHONE = {
+    "viewport": {"width": 390, "height": 844},
+    "has_touch": True,
+    "is_mobile": True,
+    "device_scale_factor": 3,
+}
+
+
 def open_page(browser, url, **context):
     """A new page at `url` that records console errors and uncaught exceptions in page.errors."""
     page = browser.new_context(**context).new_page()

@@ -5,6 +5,7 @@ from PIL import Image, ImageDraw
 
 from tests.browser import (
     ONE,
+    PHONE,
     SEVEN,
     answer_to,
     draw_with_mouse,
@@ -43,14 +44,7 @@ def test_the_preview_shows_the_numbers_the_network_read(page):
 
 
 def test_a_one_drawn_by_touch_on_a_phone_is_recognised(browser, site, screenshots):
-    page = open_page(
-        browser,
-        site,
-        viewport={"width": 390, "height": 844},
-        has_touch=True,
-        is_mobile=True,
-        device_scale_factor=3,
-    )
+    page = open_page(browser, site, **PHONE)
     draw_with_touch(page, ONE)
     assert prediction_after(page, 1) == "1"
     no_sideways_scroll = page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")

@@ -9,6 +9,7 @@ from PIL import Image, ImageDraw
 from recognizer.models import LabelledDrawing
 from tests.browser import (
     ONE,
+    PHONE,
     SEVEN,
     draw_with_mouse,
     draw_with_touch,
@@ -118,8 +119,7 @@ def test_a_new_drawing_takes_the_offer_away_until_its_own_answer_arrives(page):
 
 
 def test_on_a_phone_a_touch_drawing_is_corrected_with_one_tap(browser, site, screenshots):
-    page = open_page(browser, site, viewport={"width": 390, "height": 844}, has_touch=True, is_mobile=True,
-                     device_scale_factor=3)  # fmt: skip
+    page = open_page(browser, site, **PHONE)
     draw_with_touch(page, ONE)
     assert prediction_after(page, 1) == "1"
     tap_when_still(page, page.get_by_test_id("label-4"))

@@ -4,7 +4,15 @@ digit" (not as an error), and the person can still say which digit it was."""
 import pytest
 
 from recognizer.models import LabelledDrawing
-from tests.browser import SEVEN, draw_with_mouse, draw_with_touch, forget_422s, open_page, prediction_after
+from tests.browser import (
+    PHONE,
+    SEVEN,
+    draw_with_mouse,
+    draw_with_touch,
+    forget_422s,
+    open_page,
+    prediction_after,
+)
 
 pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("transactional_db")]
 DOT = [(0.5, 0.5), (0.505, 0.5)]  # a tap that moved a hair
@@ -47,14 +55,7 @@ def test_a_digit_after_a_dash_is_answered_with_its_confirm_button_back(page):
 
 
 def test_a_dot_on_a_phone_says_so_within_the_screen(browser, site, screenshots):
-    page = open_page(
-        browser,
-        site,
-        viewport={"width": 390, "height": 844},
-        has_touch=True,
-        is_mobile=True,
-        device_scale_factor=3,
-    )
+    page = open_page(browser, site, **PHONE)
     draw_with_touch(page, DOT)
     not_a_digit_shown(page)
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
