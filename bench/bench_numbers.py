@@ -116,7 +116,7 @@ def stroke_photo(strokes: list[np.ndarray], groups: list[list[int]], rng: np.ran
 def semeion_photo(samples: list, rng: np.random.Generator, gaps=GAPS):
     """Semeion scans pasted side by side on paper, each squeezed to a natural width."""
     k = SEMEION_SCALE
-    side = handwriting.SEMEION_SIDE * k
+    side = handwriting.SCAN_SIDE * k
     tiles = []
     for s in samples:
         big = np.kron(s.image, np.ones((k, k), bool))  # (80, 80)

@@ -95,14 +95,14 @@ def describe_honesty(h: dict) -> str:
             f"expected calibration error {100 * h['ece']:.2f}%")  # fmt: skip
 
 
-def measure_real_writers(network: Classifier, deskewed: bool, test) -> dict:
-    """The test writers' figures (samples, images, labels), printed and returned for the model file."""
+def measure_real_writers(network: Classifier, deskewed: bool, test, who: str = "test writers") -> dict:
+    """Real writers' figures (samples, images, labels), printed and returned for the model file."""
     samples, images, labels = test
     figures = handwriting_figures(probabilities(network, images, deskewed), labels, [s.set for s in samples])
     figures["writers"] = len({s.writer for s in samples})
     per_set = ", ".join(f"{k} {100 * v:.2f}%" for k, v in figures["per_set"].items())
     worst = min(range(10), key=lambda d: figures["per_digit"][d] or 1.0)
-    print(f"real test writers: {100 * figures['accuracy']:.2f}% of {figures['count']} ({per_set}); "
+    print(f"real {who}: {100 * figures['accuracy']:.2f}% of {figures['count']} ({per_set}); "
           f"weakest digit {worst} {100 * figures['per_digit'][worst]:.2f}%; {describe_honesty(figures)}")  # fmt: skip
     return figures
 
