@@ -126,7 +126,10 @@ def load_digits(folder: Path) -> list[Sample]:
     present = [name for name, files in FILES.items() if all((folder / f).is_file() for f in files)]
     if not present:
         raise HandwritingError(f"{folder} holds none of {', '.join(all_files())}")
-    readers = {"semeion": lambda: load_semeion(folder / FILES["semeion"][0]), "usps": lambda: load_usps(folder)}
+    readers = {
+        "semeion": lambda: load_semeion(folder / FILES["semeion"][0]),
+        "usps": lambda: load_usps(folder),
+    }
     samples = []
     for name in present:
         samples += readers[name]() if name in readers else load_pen(folder / FILES[name][0], name)
@@ -139,7 +142,9 @@ def load_letters(folder: Path) -> list[Sample]:
     present = {name: folder / file for name, file in LETTERS.items() if (folder / file).is_file()}
     if not present:
         raise HandwritingError(f"{folder} holds none of {', '.join(LETTERS.values())}")
-    return [s for name, path in present.items() for s in load_pen(path, f"{name}-letters", name, letters=True)]
+    return [
+        s for name, path in present.items() for s in load_pen(path, f"{name}-letters", name, letters=True)
+    ]
 
 
 def load_pen(path: Path, name: str, collection: str | None = None, letters: bool = False) -> list[Sample]:
@@ -254,7 +259,8 @@ def load_usps(folder: Path) -> list[Sample]:
     for file in FILES["usps"]:
         path, part = folder / file, file.removeprefix("usps-").split(".")[0]
         try:
-            lines = gzip.open(path, "rt", encoding="ascii").read().splitlines()
+            with gzip.open(path, "rt", encoding="ascii") as f:
+                lines = f.read().splitlines()
         except (OSError, EOFError, UnicodeDecodeError) as exc:
             raise HandwritingError(f"{path} is not gzipped text ({exc})") from None
         for number, line in enumerate(lines, 1):

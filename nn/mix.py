@@ -65,10 +65,8 @@ class DrawnSet:
         (round(weight N),)); a fractional weight takes a random part of the last round."""
         v, n = self.variants.shape[:2]
         k = int(np.ceil(self.weight))
-        if k <= v:  # different drawings of each digit
-            picks = np.argsort(rng.random((v, n)), axis=0)[:k]  # (k, N)
-        else:  # more copies than drawings: some repeat
-            picks = rng.integers(0, v, (k, n))
+        # (k, N): different drawings of each digit, or with more copies than drawings, some repeat
+        picks = np.argsort(rng.random((v, n)), axis=0)[:k] if k <= v else rng.integers(0, v, (k, n))
         images, labels = self.variants[picks, np.arange(n)].reshape(-1, SIDE, SIDE), np.tile(self.labels, k)
         take = round(self.weight * n)
         if take < k * n:
@@ -140,11 +138,15 @@ def training_sets(samples: list, cfg, seed: int) -> list[DrawnSet]:
             sets.append(DrawnSet(name, handwriting.mnist_images(part)[None], labels, weight, name))
             continue
         variants = drawn_pen_digits([s.strokes for s in part], cfg.pen_variants, seeds[0], StrokeVariation())
-        sets.append(DrawnSet(name, variants, labels, capped(cfg.pen_weight, len(part), cfg.collection_cap), name))
+        sets.append(
+            DrawnSet(name, variants, labels, capped(cfg.pen_weight, len(part), cfg.collection_cap), name)
+        )
         drawings, digits = styles.styled(part, np.random.default_rng(seeds[1]))
         if drawings and cfg.style_weight:
             variants = drawn_pen_digits(drawings, cfg.pen_variants, seeds[1], StrokeVariation())
-            sets.append(DrawnSet(f"{name} styles", variants, np.array(digits, np.int64), cfg.style_weight, name))
+            sets.append(
+                DrawnSet(f"{name} styles", variants, np.array(digits, np.int64), cfg.style_weight, name)
+            )
     return sets
 
 
@@ -185,4 +187,8 @@ def by_collection(held: Held) -> dict[str, tuple[np.ndarray, np.ndarray]]:
     """Held digits as {collection: (images, labels)}, in FILES' order."""
     samples, images, labels = held
     sets = np.array([s.set for s in samples])
-    return {name: (images[sets == name], labels[sets == name]) for name in handwriting.FILES if (sets == name).any()}
+    return {
+        name: (images[sets == name], labels[sets == name])
+        for name in handwriting.FILES
+        if (sets == name).any()
+    }

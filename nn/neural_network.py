@@ -75,7 +75,11 @@ TRAIN_FLAGS = {  # flag -> (TrainConfig field, type, help)
     "--lr-decay": ("lr_decay", float, "learning rate multiplied by this after each epoch"),
     "--weight-decay": ("weight_decay", float, "L2 penalty on the weight matrices"),
     "--average": ("average", float, "decay of the moving average of the weights (0: off)"),
-    "--clean-epochs": ("clean_epochs", int, "of those, epochs on undistorted images after the distorted ones"),
+    "--clean-epochs": (
+        "clean_epochs",
+        int,
+        "of those, epochs on undistorted images after the distorted ones",
+    ),
     "--clean-learning-rate": ("clean_learning_rate", float, "their starting learning rate"),
     "--validation": ("validation", int, "training images held out to pick the best epoch"),
     "--seed": ("seed", int, "seed of the one random generator"),

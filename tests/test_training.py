@@ -12,8 +12,15 @@ from tests.helpers import quiet
 def run(toy_digits, **overrides):
     # No deskewing: it would re-centre the bars, whose height is their label.
     cfg = TrainConfig(
-        **{"validation": 40, "batch_size": 16, "learning_rate": 0.5, "augment": None, "average": 0,
-           "deskew": False, **overrides}  # fmt: skip
+        **{
+            "validation": 40,
+            "batch_size": 16,
+            "learning_rate": 0.5,
+            "augment": None,
+            "average": 0,
+            "deskew": False,
+            **overrides,
+        }  # fmt: skip
     )
     net = Network.initialise(np.random.default_rng(cfg.seed), (784, 32, 10))
     return net, train(net, *toy_digits, cfg, log=quiet)
