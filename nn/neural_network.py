@@ -33,6 +33,7 @@ from nn.augment import AugmentConfig  # noqa: E402
 from nn.calibrate import calibrate  # noqa: E402
 from nn.cnn import MAX_WIDTH, ConvNet  # noqa: E402
 from nn.evaluate import (  # noqa: E402
+    LABELLED,
     describe_honesty,
     evaluate,
     example_digits,
@@ -262,7 +263,10 @@ def retrain(args: argparse.Namespace, cfg: TrainConfig, data, labelled_train, la
             "holdout_fraction": args.labelled_holdout,
             "held_out_accuracy": held and held["accuracy"],
         }
-        print(format_side_by_side([(str(args.output or args.model), test, held, len(labelled_held[1]))]))
+        measured = {"MNIST test": (test["accuracy"], len(data.test_labels))}
+        if held:
+            measured[LABELLED] = (held["accuracy"], len(labelled_held[1]))
+        print(format_side_by_side([(str(args.output or args.model), measured)]))
     meta = {
         "name": args.model,
         "deskew": cfg.deskew,
