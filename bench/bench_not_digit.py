@@ -2,11 +2,13 @@
 
     python bench/bench_not_digit.py [--handwriting-dir FOLDER] [--data-dir FOLDER] [--count 1000]
 
-Prints: the thresholds (pen drawings; images); the made-up non-digits refused, per kind (a seed the training never
-used); Chars74K's letters by TEST writers refused (the non-digit-like ones, and those the
-issue names); the real TEST writers' digits refused, per set, drawn at the typical size and
-at random sizes; MNIST's test digits refused; and the check's added time per request
-(median, on drawn digits: its features and its network, the drawing itself not counted).
+Prints: the thresholds (pen drawings; images); the made-up non-digits refused, per kind,
+drawn and as photos, and each sign drawn through the pen variations (a seed the training
+never used), and all of them together; the letters by TEST writers refused (the
+non-digit-like ones, and those the issue names); the real TEST writers' digits refused, per
+collection, drawn at the typical size and at random sizes; MNIST's test digits as photos
+refused; and the check's added time per request (median, on drawn digits: its features and
+its network, the drawing itself not counted).
 """
 
 from __future__ import annotations
@@ -24,7 +26,7 @@ import numpy as np  # noqa: E402
 from nn import handwriting, non_digits  # noqa: E402
 from nn.mnist import load_mnist  # noqa: E402
 from nn.not_digit import load_check  # noqa: E402
-from nn.train_not_digit import drawn, imaged, mnist_inputs, resized, stacked  # noqa: E402
+from nn.train_not_digit import drawn, imaged, mnist_photos, photographed, resized, stacked, varied  # noqa: E402
 
 NAMED_LETTERS = set("xXAKMW")  # the letters the issue names
 
@@ -81,14 +83,22 @@ def main() -> int:
         f"not-a-digit check: thresholds {check.thresholds} (trained with real handwriting: {check.meta.get('handwriting')})"
     )
     rng = np.random.default_rng(20_240_601)  # not a training seed
-    print("made-up non-digits refused:")
+    print("made-up non-digits refused (drawn | as photos):")
+    refused, total = 0, 0
     for kind in non_digits.KINDS:
-        x = stacked(list(filter(None, map(drawn, non_digits.generate(kind, args.count, rng)))))
-        print(f"  {kind:<10}{share(check, x)}")
+        drawings = non_digits.generate(kind, args.count, rng)
+        x, photos = stacked([drawn(d) for d in drawings]), stacked([photographed(d, rng) for d in drawings])
+        print(f"  {kind:<10}{share(check, x)} | {share(check, photos, 'image')}")
+        refused += int(check.refused(x, "drawing").sum()) + int(check.refused(photos, "image").sum())
+        total += len(x) + len(photos)
+    print("signs drawn through the pen variations, refused:")
+    for name in non_digits.SYMBOLS:
+        x = stacked([varied(non_digits.symbol(rng, name), rng) for _ in range(args.count // 5)])
+        print(f"  {name:<10}{share(check, x)}")
+        refused, total = refused + int(check.refused(x, "drawing").sum()), total + len(x)
+    print(f"all made-up non-digits and signs refused: {counted(refused, total)}")
     mnist = load_mnist(args.data_dir)
-    print(
-        f"MNIST test digits refused (as pixel arrays): {share(check, mnist_inputs(mnist.test_images), 'image')}"
-    )
+    print(f"MNIST test digits refused (as photos): {share(check, mnist_photos(mnist.test_images), 'image')}")
     folder = handwriting.find_folder(args.handwriting_dir)
     if folder is None:
         print(handwriting.not_found_message())
@@ -99,6 +109,8 @@ def main() -> int:
         if s.label not in handwriting.DIGIT_LIKE
     ]
     print(f"letters by test writers refused: {share(check, made(letters))}")
+    for name in sorted({s.set for s in letters}):
+        print(f"  {name:<18}{share(check, made([s for s in letters if s.set == name]))}")
     named = [s for s in letters if s.label in NAMED_LETTERS]
     print(f"  of them x, X, A, K, M, W: {share(check, made(named))}")
     digits = handwriting.split(handwriting.load_digits(folder), "test")

@@ -62,17 +62,17 @@ class DrawnSet:
 
     def epoch(self, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
         """`weight` of the V drawings of every digit, chosen afresh: ((round(weight N), 28, 28),
-        (round(weight N),)); a fractional weight takes a random part of the last round."""
+        (round(weight N),)); a fractional weight takes every digit its whole number of times,
+        and a random part of the digits once more."""
         v, n = self.variants.shape[:2]
         k = int(np.ceil(self.weight))
         # (k, N): different drawings of each digit, or with more copies than drawings, some repeat
         picks = np.argsort(rng.random((v, n)), axis=0)[:k] if k <= v else rng.integers(0, v, (k, n))
-        images, labels = self.variants[picks, np.arange(n)].reshape(-1, SIDE, SIDE), np.tile(self.labels, k)
-        take = round(self.weight * n)
-        if take < k * n:
-            kept = rng.choice(k * n, take, replace=False)  # (take,)
-            images, labels = images[kept], labels[kept]
-        return images, labels
+        rounds = [np.arange(n)] * k
+        if k > self.weight:  # the last round takes only part of the digits
+            rounds[-1] = rng.choice(n, round((self.weight - k + 1) * n), replace=False)
+        images = np.concatenate([self.variants[picks[r, d], d] for r, d in enumerate(rounds)])
+        return images.reshape(-1, SIDE, SIDE), np.concatenate([self.labels[d] for d in rounds])
 
 
 def vary(strokes, rng: np.random.Generator, v: StrokeVariation) -> tuple[list[np.ndarray], float]:

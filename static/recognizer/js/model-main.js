@@ -44,7 +44,15 @@ function summary() {
     (clean ? `, then ${clean} epochs on the undistorted digits.` : ".");
 }
 
-const SET_NAMES = { unipen: "UNIPEN pen digits", chars74k: "Chars74K pen digits", numberpad: "NumberPad", semeion: "Semeion scans" };
+const SET_NAMES = {
+  unipen: "UNIPEN pen digits",
+  chars74k: "Chars74K pen digits",
+  numberpad: "NumberPad finger digits",
+  digilets: "DigiLeTs pen digits",
+  crohme: "CROHME pen digits",
+  semeion: "Semeion scans",
+  usps: "USPS scans",
+};
 
 /** The test writers' figures beside MNIST's, when the model was measured on them. */
 function real() {
