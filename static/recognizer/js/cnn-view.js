@@ -16,6 +16,8 @@ import { percent } from "./format.js";
 import { paintWeights } from "./network-colours.js";
 
 const UNITS_SHOWN = 8; // of the dense layer, the most active for the drawing
+const phone = window.matchMedia("(max-width: 759px)"); // the panel opens as a sheet (network.css)
+const calm = window.matchMedia("(prefers-reduced-motion: reduce)");
 const NAMES = { conv1: "Layer 1", conv2: "Layer 2" };
 
 /** "conv1-7" <-> {kind: "conv1", index: 7}. */
@@ -78,6 +80,13 @@ export class CnnView {
     this.hovered = null;
     this.#render();
     this.onChange(item);
+    const button = item && this.section.querySelector(`[data-item="${itemName(item)}"]`);
+    if (button && phone.matches) {
+      // The details open as a sheet over the bottom of the screen: keep the item above it.
+      const { top, bottom } = button.getBoundingClientRect();
+      const behavior = calm.matches ? "auto" : "smooth";
+      if (bottom > 0.55 * window.innerHeight || top < 0) window.scrollBy({ top: top - 0.15 * window.innerHeight, behavior });
+    }
   }
 
   #describe() {

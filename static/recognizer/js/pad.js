@@ -153,10 +153,10 @@ export class DrawingPad extends EventTarget {
   }
 
   /** The unit (pixels per unit of data): the pad's height, or less when the drawing is
-   * wider than the pad, so that all of its ink shows. */
+   * wider than the pad, so that all of its ink shows, half a pen's width clear of the edge. */
   #fit() {
     const { width, height } = this.canvas.getBoundingClientRect();
-    const right = Math.max(0, ...this.#strokes.list.flat().map(([x]) => x)) + this.look.penWidth / 2;
+    const right = Math.max(0, ...this.#strokes.list.flat().map(([x]) => x)) + this.look.penWidth;
     this.look.size = height > 0 ? Math.min(height, width / Math.max(width / height, right)) : 0;
   }
 
