@@ -228,9 +228,9 @@ DIGIT_READ = {
 PREDICTION = {
     "type": "object",
     "description": (
-        "digit, probabilities, input and activations are those of the first (leftmost) digit: for "
-        "a drawing of one digit, the whole drawing, read as it always was. Clients that read numbers "
-        "use 'number' and 'digits'."
+        "digit, probabilities, input and activations (the 784-250-10's) are those of the first "
+        "(leftmost) digit: for a drawing of one digit, the whole drawing, read as it always was. "
+        "Clients that read numbers, or any model's layers, use 'number' and 'digits'."
     ),
     "required": ["digit", "probabilities", "model", "input", "digits", "number"],
     "properties": ONE_DIGIT

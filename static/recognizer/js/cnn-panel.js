@@ -114,7 +114,7 @@ export class CnnPanel {
       : "Each slice looks for a pattern in one map of layer 1; together they find a part of a digit: a corner, a loop, an end of a stroke. The frame shows the 14×14 patch of your digit behind its strongest response.";  // prettier-ignore
     return [
       act ? null : el("p", { className: "panel-lead" }, DRAW_PROMPT),
-      el("div", { className: "weight-figures" }, ...figures),
+      el("div", { className: "weight-figures map-figures" }, ...figures),
       el("p", { className: "panel-note" }, note),
       stats,
       net ? null : el("p", { className: "panel-note" }, "Its weights are on their way."),
