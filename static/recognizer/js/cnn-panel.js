@@ -126,10 +126,13 @@ export class CnnPanel {
   #slices(net, act, f) {
     const picks = strongestSlices(net, f, SLICES);
     const slice = (c) => paintWeights(el("canvas", { className: "weight-thumb" }), filter2Slice(net, f, c));
+    const layer = this.layers.conv1;
+    const strongest = (c) => peak(mapOf(act.conv1, layer, c), layer.side).value; // in this drawing
     const list = act
-      ? this.#mapList(act, "conv1", picks.map((index) => ({ index, value: 0 })), () => "layer 1", slice)
+      ? this.#mapList(act, "conv1", picks.map((index) => ({ index, value: strongest(index) })), undefined, slice)
       : el("ul", { className: "neuron-list" }, ...picks.map((c) => el("li", {}, slice(c), ` layer 1, filter ${c}`)));
-    return el("div", {}, el("h3", {}, "It weighs these maps of layer 1 most"), list);
+    return el("div", {}, el("h3", {}, "It weighs these maps of layer 1 most"),
+      el("p", { className: "panel-note" }, "Each with the slice of weights this filter applies to it."), list);  // prettier-ignore
   }
 
   #unit(net, act, j) {
