@@ -6,6 +6,7 @@ so the trainer reads it exactly as it reads MNIST.
 
 from __future__ import annotations
 
+import hashlib
 from collections import defaultdict
 
 import numpy as np
@@ -18,34 +19,49 @@ from .models import LabelledDrawing
 
 
 def store(
-    drawing, label: int, prediction, *, model_sha256: str, photo: bytes | None, key: str | None
-) -> LabelledDrawing:
-    """Keep a drawing (its strokes, or a reduced copy of the photo) with its label and the
-    answer. Two requests with one idempotency key store one drawing."""
-    fields = {
-        "label": label,
-        "pixels": as_levels(prediction.pixels).tobytes(),  # 784 bytes
-        "model": prediction.model,
-        "model_sha256": model_sha256,
-        "predicted": prediction.digit,
-        "probabilities": [round(p, 6) for p in prediction.probabilities.tolist()],
-        "strokes": drawing if isinstance(drawing, list) else None,
-        "image": photo,
-        "idempotency_key": key,
-    }
+    rows: list[tuple], model_sha256: str, refused: bool, keys: list[str | None]
+) -> list[LabelledDrawing]:
+    """Keep drawings, each (drawing: its strokes or a pixel array, a reduced copy of a photo
+    or None, the model's Prediction, the label), all of them or none. `refused` says the
+    not-a-digit check refused the drawing they come from. Two requests with the same
+    idempotency keys store them once."""
+    fields = [
+        {
+            "label": label,
+            "pixels": as_levels(prediction.pixels).tobytes(),  # 784 bytes
+            "model": prediction.model,
+            "model_sha256": model_sha256,
+            "predicted": prediction.digit,
+            "refused": refused,
+            "probabilities": [round(p, 6) for p in prediction.probabilities.tolist()],
+            "strokes": drawing if isinstance(drawing, list) else None,
+            "image": photo,
+            "idempotency_key": key,
+        }
+        for (drawing, photo, prediction, label), key in zip(rows, keys, strict=True)
+    ]
     try:
         with transaction.atomic():
-            return LabelledDrawing.objects.create(**fields)
+            return [LabelledDrawing.objects.create(**f) for f in fields]
     except IntegrityError:
-        existing = with_key(key)
+        existing = with_keys(keys)
         if existing is None:  # not a duplicate key: a real constraint failed
             raise
         return existing
 
 
-def with_key(key: str | None) -> LabelledDrawing | None:
-    """The drawing stored under an idempotency key, if any."""
-    return None if key is None else LabelledDrawing.objects.filter(idempotency_key=key).first()
+def with_keys(keys: list[str | None]) -> list[LabelledDrawing] | None:
+    """The drawings stored under these idempotency keys, in their order, or None unless all
+    of them are (they are stored together)."""
+    if None in keys:
+        return None
+    found = {d.idempotency_key: d for d in LabelledDrawing.objects.filter(idempotency_key__in=keys)}
+    return [found[k] for k in keys] if len(found) == len(keys) else None
+
+
+def digit_key(key: str | None, digit: int) -> str | None:
+    """The idempotency key of one digit of a number labelled under `key`: 64 hex digits."""
+    return None if key is None else hashlib.sha256(f"{key} digit {digit}".encode()).hexdigest()
 
 
 def count(label: int | None = None) -> int:
@@ -55,20 +71,22 @@ def count(label: int | None = None) -> int:
 
 
 def stats() -> dict:
-    """Drawings per digit, and per model how many it answered and how many of those were right."""
-    rows = LabelledDrawing.objects.values("label", "model", "predicted").annotate(n=Count("id"))
-    per_digit = [
-        {"digit": d, "count": 0, "right": defaultdict(int), "answered": defaultdict(int)} for d in range(10)
-    ]
-    models: dict[str, dict] = defaultdict(lambda: {"answered": 0, "right": 0})
+    """Drawings per digit, and per model how many it answered, how many of those were right,
+    and how many the not-a-digit check refused (those the model never answered on the page)."""
+    rows = LabelledDrawing.objects.values("label", "model", "predicted", "refused").annotate(n=Count("id"))
+    outcomes = ("answered", "right", "refused")
+    per_digit = [{"digit": d, "count": 0, **{o: defaultdict(int) for o in outcomes}} for d in range(10)]
+    models: dict[str, dict] = defaultdict(lambda: dict.fromkeys(outcomes, 0))
     for row in rows:
         digit, model, n = per_digit[row["label"]], row["model"], row["n"]
-        right = n if row["label"] == row["predicted"] else 0
         digit["count"] += n
-        digit["answered"][model] += n
-        digit["right"][model] += right
-        models[model]["answered"] += n
-        models[model]["right"] += right
+        if row["refused"]:
+            counted = {"refused": n}
+        else:
+            counted = {"answered": n, "right": n if row["label"] == row["predicted"] else 0}
+        for outcome, value in counted.items():
+            digit[outcome][model] += value
+            models[model][outcome] += value
     names = sorted(models)
     return {
         "total": sum(d["count"] for d in per_digit),
@@ -77,7 +95,7 @@ def stats() -> dict:
             {
                 "digit": d["digit"],
                 "count": d["count"],
-                "models": [{"name": m, "answered": d["answered"][m], "right": d["right"][m]} for m in names],
+                "models": [{"name": m, **{o: d[o][m] for o in outcomes}} for m in names],
             }
             for d in per_digit
         ],

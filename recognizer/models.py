@@ -26,6 +26,9 @@ class LabelledDrawing(models.Model):
     model = models.CharField(max_length=64, help_text="name of the model that answered")
     model_sha256 = models.CharField(max_length=64, blank=True)
     predicted = models.PositiveSmallIntegerField(help_text="the digit the model answered")
+    refused = models.BooleanField(
+        default=False, help_text="the not-a-digit check refused it: the site answered no digit"
+    )
     probabilities = models.JSONField(help_text="the model's ten probabilities")
     strokes = models.JSONField(null=True, blank=True, help_text="pen strokes, in units of the pad's side")
     image = models.BinaryField(null=True, blank=True, help_text="a photo, re-encoded and reduced")
@@ -47,7 +50,8 @@ class LabelledDrawing(models.Model):
 
     @property
     def right(self) -> bool:
-        return self.label == self.predicted
+        """The site answered it, with the right digit (a refused drawing was never answered)."""
+        return not self.refused and self.label == self.predicted
 
 
 class RateWindow(models.Model):

@@ -73,14 +73,43 @@ DIGIT_INDEX = {
 }
 
 
+NUMBER_LABEL = {
+    "type": "string",
+    "pattern": f"^[0-9]{{1,{MAX_DIGITS}}}$",
+    "description": (
+        "instead of 'label' (and 'digit'): the number the drawing really is, left to right as "
+        "predict's 'number'; every digit is stored, each with its own strokes or part of the photo, "
+        "all of them or none. It must have as many digits as predict finds"
+    ),
+    "examples": ["1984"],
+}
+ACTIVATIONS_FLAG = {
+    "type": "boolean",
+    "description": (
+        "true: each of 'digits' carries its layers' activations (the CNN's feature maps too); "
+        "false: none do. Absent: the 784-250-10 sends its own, which are small, and the CNN none"
+    ),
+}
+
+
 def json_body(field: str, schema: dict, label: bool) -> dict:
-    required = [field, "label"] if label else [field]
-    properties = {field: schema, "model": MODEL} | ({"label": LABEL, "digit": DIGIT_INDEX} if label else {})
-    return {"type": "object", "required": required, "properties": properties}
+    if not label:
+        properties = {field: schema, "model": MODEL, "activations": ACTIVATIONS_FLAG}
+        return {"type": "object", "required": [field], "properties": properties}
+    one = {field: schema, "model": MODEL, "label": LABEL, "digit": DIGIT_INDEX}
+    whole = {field: schema, "model": MODEL, "number": NUMBER_LABEL}
+    return {
+        "oneOf": [
+            {"type": "object", "required": [field, "label"], "properties": one, "not": {"required": ["number"]}},
+            {"type": "object", "required": [field, "number"], "properties": whole, "not": {"anyOf": [
+                {"required": ["label"]}, {"required": ["digit"]}]}},
+        ]
+    }  # fmt: skip
 
 
 def request_body(label: bool = False) -> dict:
-    """Predict's request body: strokes, an image or pixels; a labelled drawing adds its label."""
+    """Predict's request body: strokes, an image or pixels; a labelled drawing adds its label,
+    or its number."""
     form = {"image": {"type": "string", "format": "binary"}, "model": MODEL}
     if label:
         form["label"] = {"type": "string", "pattern": "^[0-9]$", "description": "one digit"}
@@ -89,18 +118,23 @@ def request_body(label: bool = False) -> dict:
             "pattern": "^[0-9]{1,2}$",
             "description": DIGIT_INDEX["description"],
         }
+        form["number"] = NUMBER_LABEL
+        # One of label (with digit, or not) and number: said in their descriptions, since a
+        # schema that says it over binary fields is more than some tools read.
+        multipart = {"type": "object", "required": ["image"], "properties": form}
+    else:
+        form["activations"] = {
+            "type": "string",
+            "enum": ["true", "false"],
+            "description": ACTIVATIONS_FLAG["description"],
+        }
+        multipart = {"type": "object", "required": ["image"], "properties": form}
     inputs = {"strokes": STROKES, "image": IMAGE, "pixels": PIXELS_FIELD}
     return {
         "required": True,
         "content": {
             "application/json": {"schema": {"oneOf": [json_body(f, s, label) for f, s in inputs.items()]}},
-            "multipart/form-data": {
-                "schema": {
-                    "type": "object",
-                    "required": ["image", "label"] if label else ["image"],
-                    "properties": form,
-                }
-            },
+            "multipart/form-data": {"schema": multipart},
         },
     }
 
@@ -132,15 +166,37 @@ BAD_INPUT = {
     "415": error_response("Unsupported content type or image type"),
     "422": error_response("No digit found: the drawing is blank (code blank)", CODED_ERROR),
 }
+MAPS = {
+    "type": "array",
+    "items": {"type": "array", "items": {"type": "array", "items": {"type": "number", "minimum": 0}}},
+}
 ACTIVATIONS = {
     "type": "object",
-    "description": "the 784-250-10 network's layers, from the same forward pass (that model only)",
-    "required": ["hidden", "output"],
-    "properties": {
-        "hidden": {"type": "array", "items": UNIT, "description": "sigmoid activations"},
-        "output": numbers(len(DIGITS), "the output layer"),
-    },
-}
+    "description": (
+        "the network's layers, from the same forward pass as the answer: the 784-250-10's hidden and "
+        "output layers, or the CNN's feature maps, dense layer and output"
+    ),
+    "oneOf": [
+        {
+            "title": "784-250-10",
+            "required": ["hidden", "output"],
+            "properties": {
+                "hidden": {"type": "array", "items": UNIT, "description": "sigmoid activations"},
+                "output": numbers(len(DIGITS), "the output layer"),
+            },
+        },
+        {
+            "title": "CNN",
+            "required": ["conv1", "conv2", "dense", "output"],
+            "properties": {
+                "conv1": MAPS | {"description": "layer 1's feature maps, one per filter: C1 maps of 24 rows of 24, after bias and ReLU, before pooling"},
+                "conv2": MAPS | {"description": "layer 2's feature maps: C2 maps of 8 rows of 8, after bias and ReLU, before pooling"},
+                "dense": {"type": "array", "items": {"type": "number", "minimum": 0}, "description": "the dense layer's D units, after ReLU"},
+                "output": numbers(len(DIGITS), "the probabilities"),
+            },
+        },
+    ],
+}  # fmt: skip
 ONE_DIGIT = {
     "digit": DIGIT,
     "probabilities": numbers(len(DIGITS), "one per digit, summing to 1"),
@@ -172,9 +228,9 @@ DIGIT_READ = {
 PREDICTION = {
     "type": "object",
     "description": (
-        "digit, probabilities, input and activations are those of the first (leftmost) digit: for "
-        "a drawing of one digit, the whole drawing, read as it always was. Clients that read numbers "
-        "use 'number' and 'digits'."
+        "digit, probabilities, input and activations (the 784-250-10's) are those of the first "
+        "(leftmost) digit: for a drawing of one digit, the whole drawing, read as it always was. "
+        "Clients that read numbers, or any model's layers, use 'number' and 'digits'."
     ),
     "required": ["digit", "probabilities", "model", "input", "digits", "number"],
     "properties": ONE_DIGIT
@@ -194,7 +250,7 @@ PREDICTION = {
         "number": {"type": "string", "pattern": "^[0-9]+$", "description": "the digits, left to right"},
     },
 }
-SAVED = {
+SAVED_ONE = {
     "type": "object",
     "required": ["id", "label", "predicted", "model", "count"],
     "properties": {
@@ -205,6 +261,17 @@ SAVED = {
         "count": {"type": "integer", "description": "labelled drawings of this digit so far"},
     },
 }
+SAVED_NUMBER = {
+    "type": "object",
+    "required": ["number", "predicted", "model", "drawings"],
+    "properties": {
+        "number": {"type": "string", "pattern": "^[0-9]+$", "description": "the number labelled"},
+        "predicted": {"type": "string", "pattern": "^[0-9]+$", "description": "what the model reads"},
+        "model": {"type": "string"},
+        "drawings": {"type": "array", "items": SAVED_ONE, "description": "each digit stored, left to right"},
+    },
+}
+SAVED = {"oneOf": [SAVED_ONE, SAVED_NUMBER]}
 CSRF_HEADER = {"name": "X-CSRFToken", "in": "header", "required": True, "schema": {"type": "string"}}
 
 
@@ -225,7 +292,7 @@ OPENAPI = {
     "openapi": "3.1.0",
     "info": {
         "title": "Digit recognizer API",
-        "version": "2.1.0",
+        "version": "2.2.0",
         "description": (
             "Recognise a handwritten digit with a neural network written from scratch in NumPy. "
             "Predict is open: no token, any origin (CORS). Storing a labelled drawing needs a CSRF "
@@ -262,7 +329,7 @@ OPENAPI = {
         },
         "/api/labelled-drawings": {
             "post": {
-                "summary": "Store a labelled drawing: predict's body plus the digit it really is",
+                "summary": "Store a labelled drawing: predict's body plus the digit it really is, or the number",
                 "parameters": [CSRF_HEADER],
                 "requestBody": request_body(label=True),
                 "responses": {

@@ -185,3 +185,38 @@ def idempotency_key(value: str | None) -> str | None:
     if not IDEMPOTENCY_KEY.fullmatch(value):
         raise BadInput("the Idempotency-Key header must be 8 to 64 letters, digits, '-' or '_'")
     return value
+
+
+def number_label(value) -> str | None:
+    """The optional 'number' of a labelled drawing: the number it really is, as predict's
+    'number' says it, a string of 1 to MAX_DIGITS decimal digits (leading zeros kept)."""
+    if value is MISSING:
+        return None
+    if not (isinstance(value, str) and 0 < len(value) <= MAX_DIGITS and value.isascii() and value.isdigit()):
+        raise BadInput(
+            f"'number' must be a string of 1 to {MAX_DIGITS} digits, e.g. \"1984\" (got {shown(value)})"
+        )
+    return value
+
+
+def form_number_label(value: str | None) -> str | None:
+    """A multipart form's 'number' field: the same digits, as text."""
+    return number_label(MISSING if value is None else value)
+
+
+def activations(value) -> bool | None:
+    """Predict's optional 'activations': a JSON boolean; absent (MISSING) for the model's default."""
+    if value is MISSING:
+        return None
+    if not isinstance(value, bool):
+        raise BadInput(f"'activations' must be true or false (got {shown(value)})")
+    return value
+
+
+def form_activations(value: str | None) -> bool | None:
+    """A multipart form's 'activations' field: the text true or false."""
+    if value is None:
+        return None
+    if value not in ("true", "false"):
+        raise BadInput(f"'activations' must be true or false (got {shown(value)})")
+    return value == "true"

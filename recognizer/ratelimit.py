@@ -25,24 +25,27 @@ def client_key(address: str) -> str:
     return hmac.new(settings.SECRET_KEY.encode(), address.encode(), hashlib.sha256).hexdigest()
 
 
-def count_request(key: str, window: int) -> None:
-    if not RateWindow.objects.filter(client=key, window=window).update(count=F("count") + 1):
+def count_request(key: str, window: int, count: int = 1) -> None:
+    if not RateWindow.objects.filter(client=key, window=window).update(count=F("count") + count):
         try:
             with transaction.atomic():  # a savepoint: another worker may create it first
-                RateWindow.objects.create(client=key, window=window, count=1)
+                RateWindow.objects.create(client=key, window=window, count=count)
         except IntegrityError:
-            RateWindow.objects.filter(client=key, window=window).update(count=F("count") + 1)
+            RateWindow.objects.filter(client=key, window=window).update(count=F("count") + count)
 
 
-def take(address: str, limit: int, window_seconds: int, now: float | None = None) -> int | None:
-    """Count one request from `address`. None if it is allowed; else the seconds to wait."""
+def take(
+    address: str, limit: int, window_seconds: int, now: float | None = None, count: int = 1
+) -> int | None:
+    """Count `count` requests from `address` (a number's digits, each a labelled drawing).
+    None if they are allowed; else the seconds to wait."""
     now = time.time() if now is None else now
     window = int(now // window_seconds) * window_seconds
     previous_weight = 1 - (now - window) / window_seconds  # the part of it still in the last minute
     key = client_key(address)
     with transaction.atomic():
         RateWindow.objects.filter(window__lt=window - window_seconds).delete()
-        count_request(key, window)
+        count_request(key, window, count)
         counts = dict(RateWindow.objects.filter(client=key, window__gte=window - window_seconds)
                       .values_list("window", "count"))  # fmt: skip
     current, previous = counts.get(window, 0), counts.get(window - window_seconds, 0)

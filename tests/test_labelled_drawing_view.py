@@ -202,3 +202,22 @@ def test_all_blank_pixels_are_not_a_digit_to_learn_from_or_to_predict(api):
     assert response.status_code == 422 and "no digit found" in response.json()["error"]
     assert api.post_json({"pixels": [0] * 784}, PREDICT).status_code == 422
     assert not LabelledDrawing.objects.exists()
+
+
+def test_a_drawing_predict_refuses_as_not_a_digit_is_stored_as_refused(api):
+    from tests.helpers import NOT_DIGITS
+
+    dash = api.label(1, NOT_DIGITS["a dash"])
+    one = api.label(1)
+    assert dash.status_code == one.status_code == 201
+    assert LabelledDrawing.objects.get(pk=dash.json()["id"]).refused
+    assert not LabelledDrawing.objects.get(pk=one.json()["id"]).refused
+    assert api.post_json({"strokes": NOT_DIGITS["a dash"]}).json()["code"] == "not_a_digit"  # as predict says
+
+
+def test_a_refused_drawing_is_never_counted_as_the_model_being_right(api):
+    from tests.helpers import NOT_DIGITS
+
+    stored = LabelledDrawing.objects.get(pk=api.label(0, NOT_DIGITS["a dash"]).json()["id"])
+    assert stored.predicted == stored.label == 0  # the tiny network would say 0, had it been asked
+    assert stored.refused and not stored.right
