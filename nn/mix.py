@@ -26,8 +26,8 @@ never trained on sees.
 
 from __future__ import annotations
 
+import multiprocessing
 import os
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import asdict, dataclass
 
 import numpy as np
@@ -111,16 +111,19 @@ def draw_variants(strokes_list: list, count: int, seed: int, v: StrokeVariation)
 
 
 def drawn_pen_digits(strokes: list, count: int, seed: int, v: StrokeVariation, workers: int | None = None):
-    """Drawings (strokes each) drawn `count` ways each, split over processes; (V, N, 28, 28)."""
+    """Drawings (strokes each) drawn `count` ways each, split over processes; (V, N, 28, 28).
+    The processes end with it, an interruption included (Pool's exit terminates them)."""
     workers = min(workers or os.cpu_count() or 1, max(len(strokes), 1))
     chunks = np.array_split(np.arange(len(strokes)), workers)
     seeds = np.random.SeedSequence(seed).spawn(workers)  # one independent stream per chunk
     if workers == 1:
         return draw_variants(strokes, count, seeds[0], v)
-    with ProcessPoolExecutor(workers) as pool:
-        parts = pool.map(draw_variants, [[strokes[i] for i in c] for c in chunks], [count] * workers,
-                         seeds, [v] * workers)  # fmt: skip
-        return np.concatenate(list(parts), axis=1)
+    with multiprocessing.Pool(workers) as pool:
+        parts = pool.starmap(
+            draw_variants,
+            [([strokes[i] for i in c], count, s, v) for c, s in zip(chunks, seeds, strict=True)],
+        )
+        return np.concatenate(parts, axis=1)
 
 
 def training_sets(samples: list, cfg, seed: int) -> list[DrawnSet]:
