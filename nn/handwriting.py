@@ -62,6 +62,7 @@ DIGIT_LIKE = frozenset("OolISsZzBgqbG")  # letters that a digit may look like (t
 SPLITS = {"train": 0.70, "validation": 0.15, "test": 0.15}  # fractions of the writers
 SPLIT_ENDS = np.cumsum(list(SPLITS.values()))  # (3,): where each side's share of [0, 1) ends
 TYPICAL_SIZE = 0.65  # a digit's longer side on the pad, as a fraction of the pad's side
+MIN_ASPECT = 0.25  # a digit's drawing is at least this tall for its width (`plausible`)
 SCAN_SIDE = 16  # Semeion's and USPS's scans are 16x16
 SCAN_MARGIN = 2  # pixels of paper around a scan: its digits touch the 16x16 box
 
@@ -133,7 +134,18 @@ def load_digits(folder: Path) -> list[Sample]:
     samples = []
     for name in present:
         samples += readers[name]() if name in readers else load_pen(folder / FILES[name][0], name)
-    return samples
+    return [s for s in samples if plausible(s)]
+
+
+def plausible(sample: Sample) -> bool:
+    """Whether a digit's drawing could be one digit: not flatter than MIN_ASPECT. The flatter
+    ones in the sets are segmentation slips, dashes and runs of digits under one label (26 of
+    the pen digits, most of them UNIPEN's unchecked ones); trained on, they teach a network
+    that a dash is a one."""
+    if sample.strokes is None:
+        return True
+    extent = np.ptp(np.concatenate(sample.strokes), axis=0)  # (2,): width, height
+    return bool(extent[1] >= MIN_ASPECT * extent[0])
 
 
 def load_letters(folder: Path) -> list[Sample]:
