@@ -15,7 +15,17 @@ import re
 import numpy as np
 
 from .errors import BadInput, TooLarge, UnsupportedType
-from .limits import COORDINATE_RANGE, DIGITS, MAX_DIGITS, MAX_POINTS, MAX_SHOWN, MAX_STROKES, PIXELS, SIDE
+from .limits import (
+    COORDINATE_RANGE,
+    DIGITS,
+    MAX_DIGITS,
+    MAX_MODEL_NAME,
+    MAX_POINTS,
+    MAX_SHOWN,
+    MAX_STROKES,
+    PIXELS,
+    SIDE,
+)
 
 IMAGE_TYPES = ("png", "jpeg", "jpg", "webp", "gif")
 DATA_URL = re.compile(
@@ -140,6 +150,8 @@ def model_name(value) -> str | None:
         return None
     if not isinstance(value, str) or not value:
         raise BadInput("'model' must be the name of a model, e.g. \"mlp\"")
+    if len(value) > MAX_MODEL_NAME:
+        raise BadInput(f"'model' must be a model's name, at most {MAX_MODEL_NAME} characters")
     return value
 
 
