@@ -194,12 +194,16 @@ LABELLED_DRAWINGS_WINDOW = 60  # seconds
 
 # --- logs -------------------------------------------------------------------------------
 # Timestamped, levelled lines on stderr (gunicorn's error log, so one place). A 500 is logged
-# with its traceback; what a client causes (a 4xx, a bad Host header) is one line without.
+# with its traceback; what a client causes (a 4xx, a bad Host header) is counted, and the
+# counts written at most once a minute (digitsite/logs.py).
 LOG_LEVEL = env_choice("LOG_LEVEL", "INFO", ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"))
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"no_client_tracebacks": {"()": "digitsite.logs.NoClientTracebacks"}},
+    "filters": {
+        "no_client_tracebacks": {"()": "digitsite.logs.NoClientTracebacks"},
+        "count_rejections": {"()": "digitsite.logs.CountRejections"},
+    },
     "formatters": {
         "timestamped": {
             "format": "%(asctime)s %(levelname)s %(name)s: %(message)s",
@@ -210,7 +214,7 @@ LOGGING = {
         "console": {
             "class": "logging.StreamHandler",
             "formatter": "timestamped",
-            "filters": ["no_client_tracebacks"],
+            "filters": ["count_rejections", "no_client_tracebacks"],
         }
     },
     "loggers": {

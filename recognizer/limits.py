@@ -12,7 +12,7 @@ MAX_POINTS = 20_000  # points in all its strokes together
 # in squares of the ink's longer side, summed over the digits, each drawn at its own size.
 # A digit takes about 0.2 (the most of 35,000 real ones: 1.24), a number of 20 digits 4 to
 # 10; a zigzag of 8,000 points over one small spot 1,350. It bounds the rasteriser's time.
-MAX_INK = 16.0
+MAX_INK = 24.0
 COORDINATE_RANGE = (-1.0, 2.0)  # units of the pad's side; a pen may leave the pad a little
 PIXELS = SIDE * SIDE  # the network's input, MNIST's 28x28
 MAX_DIGITS = 20  # digits (or marks that may be digits) read in one drawing: a long phone number fits
