@@ -12,7 +12,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 SETUP = """
 import os
-os.environ.update(DJANGO_SETTINGS_MODULE="digitsite.settings", DJANGO_DEBUG="0", DJANGO_SECRET_KEY="logs",
+os.environ.update(DJANGO_SETTINGS_MODULE="digitsite.settings", DJANGO_DEBUG="0", DJANGO_SECRET_KEY="secret-key-for-tests-only-0123456789-abcdefghijklmnopqrstuvwxyz",
                   DJANGO_ALLOWED_HOSTS="testserver", DJANGO_HTTPS="0", DJANGO_HASHED_STATIC="0")
 import django
 django.setup()
@@ -85,7 +85,9 @@ def test_the_counts_of_refused_requests_are_written_once_a_minute(monkeypatch):
     assert [refused(s) for s in (404, 429, 429)] == [False] * 3
     clock[0] += 31
     assert refused(400) == "requests refused in the last 61 s: 1 x 400, 1 x 404, 2 x 429"
-    served = logging.LogRecord("django.request", logging.ERROR, __file__, 1, "Internal Server Error", (), None)
+    served = logging.LogRecord(
+        "django.request", logging.ERROR, __file__, 1, "Internal Server Error", (), None
+    )
     served.status_code = 500
     assert counting.filter(served) and served.getMessage() == "Internal Server Error"  # ours: every one
 
