@@ -327,7 +327,12 @@ print(json.dumps(results))
 def request_spec(path: str, body: bytes | dict | list, content_type: str = "application/json", method="POST"):
     """One request for worker_costs: JSON values are encoded, bytes sent as they are."""
     data = body if isinstance(body, bytes) else json.dumps(body).encode()
-    return {"method": method, "path": path, "body": base64.b64encode(data).decode(), "content_type": content_type}
+    return {
+        "method": method,
+        "path": path,
+        "body": base64.b64encode(data).decode(),
+        "content_type": content_type,
+    }
 
 
 def multipart(fields: dict[str, bytes | str], boundary: str = "xxBOUNDARYxx") -> tuple[bytes, str]:
@@ -342,7 +347,9 @@ def multipart(fields: dict[str, bytes | str], boundary: str = "xxBOUNDARYxx") ->
     return b"".join(parts) + f"--{boundary}--\r\n".encode(), f"multipart/form-data; boundary={boundary}"
 
 
-def worker_costs(requests: list[dict], tmp_path: Path, headroom_mb: int = 1024, **env) -> tuple[list[dict], str]:
+def worker_costs(
+    requests: list[dict], tmp_path: Path, headroom_mb: int = 1024, **env
+) -> tuple[list[dict], str]:
     """Send each request, in order, to the site in a fresh process as a gunicorn worker
     runs it (production settings, the shipped models, a migrated SQLite database of its
     own) that has first answered an ordinary prediction and labelled drawing. Per request:

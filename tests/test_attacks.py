@@ -7,7 +7,6 @@ import io
 import json
 import struct
 
-import numpy as np
 import pytest
 from PIL import Image
 

@@ -59,7 +59,12 @@ def assert_same_pixels(drawings) -> int:
     for i, strokes in enumerate(drawings):
         size, pen = SIZES[i % len(SIZES)], PENS[i % len(PENS)]
         new, old = raster.draw(strokes, pen, size), reference_draw(strokes, pen, size)
-        assert new.shape == old.shape and np.array_equal(new, old), (i, size, pen, np.count_nonzero(new != old))
+        assert new.shape == old.shape and np.array_equal(new, old), (
+            i,
+            size,
+            pen,
+            np.count_nonzero(new != old),
+        )
     return len(drawings)
 
 
@@ -68,7 +73,9 @@ def synthetic() -> list:
     drawings = [ONE, ZERO, *NOT_DIGITS.values(), written("2026")[0], written("147")[0]]
     drawings += [[rng.uniform(-1, 2, (rng.integers(1, 40), 2)).tolist() for _ in range(rng.integers(1, 4))]
                  for _ in range(300)]  # fmt: skip
-    drawings += [[(0.5 + rng.uniform(0, box, (n, 2))).tolist()] for box, n in ((0.001, 50), (0.03, 200), (0.3, 400))]
+    drawings += [
+        [(0.5 + rng.uniform(0, box, (n, 2))).tolist()] for box, n in ((0.001, 50), (0.03, 200), (0.3, 400))
+    ]
     return drawings
 
 
