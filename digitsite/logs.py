@@ -16,8 +16,12 @@ SUMMARY_SECONDS = 60  # a line of counts at most this often
 
 
 class NoClientTracebacks(logging.Filter):
+    """Tracebacks for our bugs only: not for what clients cause, nor for a 503 (a database
+    that does not answer: one line a request says so, without a traceback each)."""
+
     def filter(self, record: logging.LogRecord) -> bool:
-        if record.levelno < logging.ERROR or record.name.startswith("django.security"):
+        unavailable = getattr(record, "status_code", None) == 503
+        if record.levelno < logging.ERROR or record.name.startswith("django.security") or unavailable:
             record.exc_info = record.exc_text = None
         return True
 

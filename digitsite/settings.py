@@ -17,8 +17,8 @@ DJANGO_TIME_ZONE      the admin's time zone (default: UTC)
 DATABASE_URL          where labelled drawings are kept (default: sqlite:///db.sqlite3)
 LABELLED_DRAWINGS_PER_MINUTE   labelled drawings one client may send per minute (default: 20)
 LABELLED_DRAWINGS_MAX labelled drawings kept at most; more are refused (default: 100000)
-LABELLED_DRAWING_BYTES_PER_HOUR  bytes of drawings one client may have stored per hour (default: 2 MB)
-LABELLED_DRAWINGS_MAX_BYTES      bytes of drawings kept at most (default: 1 GB)
+LABELLED_DRAWINGS_BYTES_PER_HOUR  bytes of drawings one client may have stored per hour (default: 5 MB)
+LABELLED_DRAWINGS_MAX_BYTES       bytes of drawings kept at most; more are refused (default: 1 GB)
 PREDICT_RATE_LIMIT    predictions one client may ask for per minute, at the proxy (default: 600)
 LOG_LEVEL             DEBUG, INFO, WARNING, ERROR or CRITICAL (default: INFO)
 PORT, WEB_CONCURRENCY, GUNICORN_TIMEOUT, GUNICORN_MAX_REQUESTS   gunicorn's (digitsite/gunicorn.conf.py)
@@ -262,6 +262,12 @@ LABELLED_DRAWINGS_PER_MINUTE = env_int(
 )  # per client, per minute
 LABELLED_DRAWINGS_MAX = env_int("LABELLED_DRAWINGS_MAX", 100_000, minimum=1)  # then 507: storage is full
 LABELLED_DRAWINGS_WINDOW = 60  # seconds
+# In bytes kept (strokes, photo, pixels: a drawing of one digit 2-4 kB, a photo up to 60 kB).
+LABELLED_DRAWINGS_BYTES_PER_HOUR = env_int(
+    "LABELLED_DRAWINGS_BYTES_PER_HOUR", 5_000_000, minimum=1
+)  # per client
+LABELLED_DRAWINGS_BYTES_WINDOW = 3600  # seconds
+LABELLED_DRAWINGS_MAX_BYTES = env_int("LABELLED_DRAWINGS_MAX_BYTES", 1_000_000_000, minimum=1)  # then 507
 
 # --- gunicorn (digitsite/gunicorn.conf.py) ------------------------------------------------
 PORT = env_int("PORT", 8000, minimum=1, maximum=65535)

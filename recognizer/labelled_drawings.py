@@ -6,22 +6,50 @@ so the trainer reads it exactly as it reads MNIST.
 
 from __future__ import annotations
 
+import hashlib
+import json
 from collections import defaultdict
 
 import numpy as np
-from django.db import IntegrityError, transaction
-from django.db.models import Count
+from django.db import DatabaseError, IntegrityError, transaction
+from django.db.models import Count, Sum
 
 from nn.preprocess import as_levels
 
-from .models import LabelledDrawing
+from .errors import KeyReused
+from .models import PIXELS, LabelledDrawing
+
+
+def fingerprint(drawing, label: int, model: str | None, digit: int | None) -> str:
+    """SHA-256 of what a labelled drawing's request asks: the drawing (strokes, image bytes
+    or pixels) and its label, model and digit. An idempotency key stands for this."""
+    digest = hashlib.sha256(json.dumps([label, model, digit, type(drawing).__name__]).encode())
+    if isinstance(drawing, list):
+        digest.update(json.dumps(drawing, separators=(",", ":")).encode())
+    else:
+        digest.update(drawing if isinstance(drawing, bytes) else np.ascontiguousarray(drawing).tobytes())
+    return digest.hexdigest()
+
+
+def size(drawing, photo: bytes | None) -> int:
+    """The bytes a drawing takes when kept: its 28x28 pixels, and its strokes or photo."""
+    strokes = len(json.dumps(drawing, separators=(",", ":"))) if isinstance(drawing, list) else 0
+    return PIXELS + strokes + len(photo or b"")
 
 
 def store(
-    drawing, label: int, prediction, *, model_sha256: str, photo: bytes | None, key: str | None
+    drawing,
+    label: int,
+    prediction,
+    *,
+    model_sha256: str,
+    photo: bytes | None,
+    key: str | None,
+    sent: str = "",
 ) -> LabelledDrawing:
     """Keep a drawing (its strokes, or a reduced copy of the photo) with its label and the
-    answer. Two requests with one idempotency key store one drawing."""
+    answer. Two requests with one idempotency key store one drawing; `sent` is the
+    request's fingerprint, which the key is bound to."""
     fields = {
         "label": label,
         "pixels": as_levels(prediction.pixels).tobytes(),  # 784 bytes
@@ -32,20 +60,42 @@ def store(
         "strokes": drawing if isinstance(drawing, list) else None,
         "image": photo,
         "idempotency_key": key,
+        "request_sha256": sent,
+        "size": size(drawing, photo),
     }
     try:
         with transaction.atomic():
             return LabelledDrawing.objects.create(**fields)
     except IntegrityError:
-        existing = with_key(key)
+        existing = with_key(key, sent)
         if existing is None:  # not a duplicate key: a real constraint failed
             raise
         return existing
 
 
-def with_key(key: str | None) -> LabelledDrawing | None:
-    """The drawing stored under an idempotency key, if any."""
-    return None if key is None else LabelledDrawing.objects.filter(idempotency_key=key).first()
+def with_key(key: str | None, sent: str) -> LabelledDrawing | None:
+    """The drawing stored under an idempotency key, if any; KeyReused (and nothing about
+    that drawing) when the key was first sent with another request than `sent`."""
+    stored = None if key is None else LabelledDrawing.objects.filter(idempotency_key=key).first()
+    if stored is not None and stored.request_sha256 != sent:
+        raise KeyReused(
+            "this Idempotency-Key was first sent with another request; send a new key with each new drawing"
+        )
+    return stored
+
+
+def database_answers() -> bool:
+    """Whether the labelled drawings' table can be read now."""
+    try:
+        LabelledDrawing.objects.exists()
+    except DatabaseError:
+        return False
+    return True
+
+
+def total_bytes() -> int:
+    """The bytes all labelled drawings take (their sizes summed)."""
+    return LabelledDrawing.objects.aggregate(total=Sum("size"))["total"] or 0
 
 
 def count(label: int | None = None) -> int:

@@ -127,18 +127,20 @@ def store_labelled_drawing(
 
     The answer is computed again here rather than taken from the client: what is stored
     is what that model says about exactly these pixels. A retry with the same idempotency
-    key gets the answer of the first, and nothing is stored twice."""
-    stored = labelled_drawings.with_key(key)
+    key and request gets the answer of the first, and nothing is stored twice; the key
+    with another request is refused.
+
+    What one client may store is limited in drawings a minute and bytes an hour, and what
+    the site keeps in drawings and bytes."""
+    sent = labelled_drawings.fingerprint(drawing, label, model_name, digit)
+    stored = labelled_drawings.with_key(key, sent)
     if stored is None:
-        retry_after = ratelimit.take(
-            client, settings.LABELLED_DRAWINGS_PER_MINUTE, settings.LABELLED_DRAWINGS_WINDOW
+        allowed(
+            client,
+            settings.LABELLED_DRAWINGS_PER_MINUTE,
+            settings.LABELLED_DRAWINGS_WINDOW,
+            "drawings a minute",
         )
-        if retry_after is not None:
-            raise RateLimited(
-                f"too many labelled drawings from one client: at most {settings.LABELLED_DRAWINGS_PER_MINUTE} "
-                f"a minute; try again in {retry_after} s",
-                retry_after,
-            )
         if labelled_drawings.count() >= settings.LABELLED_DRAWINGS_MAX:
             raise StorageFull("the site keeps no more labelled drawings for now; thank you all the same")
         model = model_store.get(model_name)
@@ -148,8 +150,18 @@ def store_labelled_drawing(
         else:
             drawing, gray, prediction = one_digit(drawing, digit, model)
         photo = None if gray is None else imaging.reduced_copy(gray)
+        size = labelled_drawings.size(drawing, photo)
+        allowed(
+            client,
+            settings.LABELLED_DRAWINGS_BYTES_PER_HOUR,
+            settings.LABELLED_DRAWINGS_BYTES_WINDOW,
+            "bytes an hour",
+            size,
+        )
+        if labelled_drawings.total_bytes() + size > settings.LABELLED_DRAWINGS_MAX_BYTES:
+            raise StorageFull("the site keeps no more labelled drawings for now; thank you all the same")
         stored = labelled_drawings.store(
-            drawing, label, prediction, model_sha256=model.sha256, photo=photo, key=key
+            drawing, label, prediction, model_sha256=model.sha256, photo=photo, key=key, sent=sent
         )
     return {
         "id": stored.pk,
@@ -158,6 +170,16 @@ def store_labelled_drawing(
         "model": stored.model,
         "count": labelled_drawings.count(stored.label),  # drawings of this digit so far, this one included
     }
+
+
+def allowed(client: str, limit: int, seconds: int, what: str, amount: int = 1) -> None:
+    """RateLimited when `amount` more from this client is over its limit of `what`."""
+    retry_after = ratelimit.take(client, limit, seconds, amount=amount, what=what)
+    if retry_after is not None:
+        raise RateLimited(
+            f"too many labelled drawings from one client: at most {limit} {what}; try again in {retry_after} s",
+            retry_after,
+        )
 
 
 def one_digit(drawing: Drawing, digit: int, model: Model) -> tuple[Drawing, np.ndarray | None, Prediction]:
@@ -176,13 +198,16 @@ def labelled_drawing_stats() -> dict:
 
 
 def readiness() -> tuple[bool, dict]:
-    """Whether the default model is loaded with a verified checksum, and what is served."""
+    """Whether the default model is loaded with a verified checksum and the database
+    answers, and what is served."""
     try:
         model = model_store.get()
     except NoModel as exc:
         return False, {"status": "not ready", "error": str(exc).split(": ", 1)[-1]}
     if model_store.missing():  # the last good version still answers, but not for long
         return False, {"status": "not ready", "error": "the model file has gone", "model": model.name}
+    if not labelled_drawings.database_answers():
+        return False, {"status": "not ready", "error": "the database is not answering", "model": model.name}
     return True, {"status": "ready", "model": model.name, "sha256": model.sha256}
 
 

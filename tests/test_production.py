@@ -115,7 +115,7 @@ def test_a_worker_past_its_timeout_exits_without_writing_gunicorns_html_500(monk
 
     conf = runpy.run_path(str(ROOT / "digitsite" / "gunicorn.conf.py"))
     exits = []
-    monkeypatch.setattr(os, "_exit", lambda code: exits.append(code))
+    monkeypatch.setattr(os, "_exit", exits.append)
 
     class Worker:
         pid, log = 1234, logging.getLogger("gunicorn.error")
