@@ -7,7 +7,8 @@ second or two before a pixel is decoded. A progressive JPEG is decoded scan by s
 each scan, however few its bytes, costs a pass over every block of the image: a 17-byte
 scan repeated costs 4 ms a time at 5.6 megapixels. Counting the headers here is bounded by
 the limits (recognizer/limits.py), which are far above what any camera, phone or editor
-writes; a JPEG's scans' data is skipped at once, from where NumPy finds the markers.
+writes; a JPEG's scans' data is skipped to the next marker, which NumPy finds a window at a
+time, so a file is read at most once and never copied whole.
 """
 
 from __future__ import annotations
@@ -52,7 +53,6 @@ def count_jpeg_segments(data: bytes) -> int:
     """The JPEG's marker segments, walked to its end; BadInput past MAX_JPEG_SEGMENTS, and
     TooLarge when its scans would decode more than MAX_JPEG_SCAN_PIXELS pixels in all."""
     offset, count, scans, pixels = 2, 0, 0, 0
-    markers = None  # where markers may start, found once the first scan is reached
     while offset + 4 <= len(data):
         if data[offset] != 0xFF:
             break  # not a marker: let the decoder say what is wrong
@@ -79,17 +79,21 @@ def count_jpeg_segments(data: bytes) -> int:
                     f"the JPEG has {scans} scans or more of {pixels} pixels each; its scans may decode "
                     f"{MAX_JPEG_SCAN_PIXELS} pixels in all (a real one has about 10 scans)"
                 )
-            markers = marker_positions(data) if markers is None else markers
-            after = np.searchsorted(markers, end)  # past this scan's entropy-coded data
-            end = int(markers[after]) if after < len(markers) else len(data)
+            end = next_marker(data, end)  # past this scan's entropy-coded data
         offset = end
     return count
 
 
-def marker_positions(data: bytes) -> np.ndarray:
-    """(M,) where a 0xFF starts a marker, ascending: inside a scan's data every other 0xFF
-    is followed by 0x00 (a stuffed byte), another 0xFF (fill) or a restart marker."""
-    b = np.frombuffer(data, np.uint8)
-    ff = np.flatnonzero(b[:-1] == 0xFF)  # (F,)
-    after = b[ff + 1]
-    return ff[(after != 0x00) & (after != 0xFF) & ((after < 0xD0) | (after > 0xD7))]
+def next_marker(data: bytes, start: int, window: int = 1 << 16) -> int:
+    """Where the next marker at or after `start` begins (len(data) if none): inside a scan's
+    data every other 0xFF is followed by 0x00 (a stuffed byte), another 0xFF (fill) or a
+    restart marker. Looked for `window` bytes at a time, without copying the file."""
+    while start < len(data) - 1:
+        b = np.frombuffer(data, np.uint8, count=min(window + 1, len(data) - start), offset=start)
+        ff = np.flatnonzero(b[:-1] == 0xFF)  # (F,)
+        after = b[ff + 1]
+        found = ff[(after != 0x00) & (after != 0xFF) & ((after < 0xD0) | (after > 0xD7))]
+        if len(found):
+            return start + int(found[0])
+        start += window
+    return len(data)

@@ -157,7 +157,8 @@ CODED_ERROR = {  # an error a page tells apart from another of the same status
 
 BAD_INPUT = {
     "400": error_response(
-        "Malformed request: bad JSON, strokes, pixels or image bytes, an unknown model, or a digit the number lacks"
+        "Malformed request: bad JSON, strokes, pixels or image bytes, an unknown model, a digit the "
+        "number lacks, or (from the proxy in front, manage.py serve) a header over 8 KiB"
     ),
     "405": error_response("Method not allowed"),
     "413": error_response(
@@ -166,7 +167,6 @@ BAD_INPUT = {
         "image's pixels or scans)"
     ),
     "415": error_response("Unsupported content type or image type"),
-    "431": error_response("A header over 8 KiB, refused by the proxy in front (manage.py serve)"),
     "422": error_response("No digit found: the drawing is blank (code blank)", CODED_ERROR),
 }
 ACTIVATIONS = {

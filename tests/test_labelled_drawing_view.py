@@ -10,7 +10,7 @@ from django.test import Client
 from PIL import Image
 
 from recognizer.models import LabelledDrawing
-from tests.helpers import LABELLED, ONE, PREDICT, Api, data_url, encode, seven_image
+from tests.helpers import LABELLED, ONE, PREDICT, Api, data_url, encode, line, seven_image
 
 pytestmark = [pytest.mark.django_db, pytest.mark.storage]
 
@@ -225,11 +225,6 @@ def test_an_idempotency_key_sent_again_with_another_request_is_a_409_that_reveal
     assert "first sent with another request" in response.json()["error"]
     assert LabelledDrawing.objects.count() == 1
     assert post_with_key(api, {"strokes": ONE, "label": 1}).status_code == 201  # the retry itself still works
-
-
-def line(points: int) -> list:
-    """A straight stroke of many points: a little ink (within the ink budget), many bytes."""
-    return [[round(0.2 + 0.6 * i / points, 6), 0.5] for i in range(points)]
 
 
 def test_what_one_client_stores_is_capped_in_bytes_an_hour(api, settings):

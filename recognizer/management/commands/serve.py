@@ -72,7 +72,7 @@ class Command(BaseCommand):
                 watch(children, Path(run_dir) / REFUSED_LOG, stop_requested)
             finally:
                 died = [name for name, child in children.items() if exited(child)]
-                stop(children)
+                stop(children, quick=bool(died))
         if died and not stop_requested:
             raise CommandError(
                 ", ".join(f"{name} exited with status {children[name].returncode}" for name in died)
@@ -200,14 +200,17 @@ def terminate_with_parent() -> None:
     ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
 
 
-def stop(children: dict[str, subprocess.Popen]) -> None:
+def stop(children: dict[str, subprocess.Popen], quick: bool = False) -> None:
     """Every process of the stack, group by group: gracefully (nginx: SIGQUIT, gunicorn:
-    SIGTERM; both finish what they are serving), then, past the grace period, at once
-    (nginx: SIGTERM), then for good (SIGKILL); then each is waited for, a dead master's
-    workers too."""
+    SIGTERM; both finish what they are serving), or at once when `quick` (one of them has
+    died: what the other is serving can no longer be answered; nginx SIGTERM, gunicorn
+    SIGKILL, a transaction cut short rolls back), then, past the grace period,
+    at once (nginx: SIGTERM), then for good (SIGKILL); then each is waited for, a dead
+    master's workers too."""
     graceful = {"nginx": signal.SIGQUIT, "gunicorn": signal.SIGTERM}
+    first = {"nginx": signal.SIGTERM, "gunicorn": signal.SIGKILL} if quick else graceful
     for name, child in children.items():
-        signal_group(child, graceful[name])
+        signal_group(child, first[name])
     if not wait_all(children.values(), GRACE_SECONDS):
         if "nginx" in children:
             signal_group(children["nginx"], signal.SIGTERM)
