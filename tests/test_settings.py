@@ -133,3 +133,11 @@ def test_plain_http_for_a_local_test_is_one_variable_and_allows_the_loopback_nam
                            DJANGO_HTTPS="0").stdout)  # fmt: skip
     assert production == [True, 31_536_000, ["d.example"]]
     assert local == [False, 0, ["d.example", "localhost", "127.0.0.1", "[::1]"]]
+
+
+def test_serve_refuses_the_placeholder_key_in_one_line():
+    result = run("manage.py", "serve", DJANGO_SECRET_KEY="replace-with-50-or-more-random-characters")
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert result.stderr.strip() == (
+        "ImproperlyConfigured: DJANGO_SECRET_KEY is .env.example's placeholder: put a random one in .env"
+    )
