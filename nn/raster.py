@@ -129,10 +129,20 @@ class Grid:
         # A frame k pixels wide: every disc fits, nothing to clip. One more column holds
         # the marks after runs that end at the frame's right edge.
         self.side = width + 2 * k + 1
-        self.marks = np.zeros((height + 2 * k) * self.side, np.int32)
+        self.marks = np.zeros((height + 2 * k) * self.side)
+        self.pending: list[np.ndarray] = []  # centres not drawn yet: fewer than CHUNK
+        self.count = 0
 
     def stamp(self, centres: np.ndarray) -> None:
-        """A disc at each of the pen's positions (S, 2), in pixels."""
+        """A disc at each of the pen's positions (S, 2), in pixels (drawn CHUNK at a time)."""
+        self.pending.append(centres)
+        self.count += len(centres)
+        if self.count >= CHUNK:
+            self.flush()
+
+    def flush(self) -> None:
+        centres = np.concatenate(self.pending) if self.pending else np.empty((0, 2))
+        self.pending, self.count = [], 0
         for start in range(0, len(centres), CHUNK):
             self.runs(centres[start : start + CHUNK])
 
@@ -145,40 +155,44 @@ class Grid:
         limit = self.radius**2
 
         def inked(offset: np.ndarray) -> np.ndarray:
-            """(C, R) column offsets from each centre's pixel -> whether that pixel is ink."""
+            """(..., C, R) column offsets from each centre's pixel -> whether that pixel is ink."""
             return dy2 + (left + offset + 0.5 - x) ** 2 <= limit
 
         # A row's nearest pixel to the centre is the one under it: no ink there, none in the row.
         reached = inked(np.zeros(dy2.shape, np.intp))  # (C, R)
         half = np.sqrt(np.maximum(limit - dy2, 0.0))  # (C, R): the run's half-width, near enough
         centre = x - left - 0.5  # (C, 1): the centre beyond its pixel's centre, in [-0.5, 0.5)
-        last = settle(np.floor(centre + half), inked, reached, 1, k)  # (C, R) offsets
-        first = settle(np.ceil(centre - half), inked, reached, -1, k)
+        guess = np.stack([np.floor(centre + half), np.ceil(centre - half)])  # (2, C, R): last, first
+        last, first = settle(guess, inked, reached, k)
         row = (base[:, 1:] + k + reach) * self.side + left + k  # (C, R): flat index of offset 0
-        size = len(self.marks)
-        self.marks += np.bincount((row + first)[reached], minlength=size).astype(np.int32)
-        self.marks -= np.bincount((row + last + 1)[reached], minlength=size).astype(np.int32)
+        at = np.concatenate([(row + first)[reached], (row + last + 1)[reached]])  # (2N,)
+        signs = np.repeat([1.0, -1.0], len(at) // 2)  # +1 where each run starts, -1 after it ends
+        self.marks += np.bincount(at, signs, minlength=len(self.marks))
 
     def ink(self) -> np.ndarray:
         """(H, W) bool: every pixel some disc covers."""
+        self.flush()
         k, (height, width) = self.k, self.shape
-        covered = np.cumsum(self.marks.reshape(height + 2 * k, self.side), axis=1) > 0
+        covered = np.cumsum(self.marks.reshape(height + 2 * k, self.side), axis=1) > 0.5
         return covered[k : k + height, k : k + width]
 
 
-def settle(guess: np.ndarray, inked, reached: np.ndarray, way: int, k: int) -> np.ndarray:
-    """A run's end, exactly: from a guess (C, R) at most a pixel or two off, step `way`
-    (+1 right, -1 left) while the next pixel is ink, and back while this one is not. Ink
-    thins out monotonically from the centre's pixel, so this ends at the last ink pixel."""
-    end = np.clip(guess, min(0, way * k), max(0, way * k)).astype(np.intp)  # (C, R)
+WAYS = np.array([1, -1])[:, None, None]  # (2, 1, 1): a run's last pixel lies right, its first left
+
+
+def settle(guess: np.ndarray, inked, reached: np.ndarray, k: int) -> np.ndarray:
+    """A run's two ends, exactly: from guesses (2, C, R) a pixel or so off, step outwards
+    while the next pixel is ink, and back while this one is not. Ink thins out
+    monotonically from the centre's pixel, so this ends at the last ink pixel each way."""
+    end = np.clip(guess * WAYS, 0, k).astype(np.intp) * WAYS  # (2, C, R): last >= 0, first <= 0
     for _ in range(2 * k + 1):
-        more = reached & (way * end < k) & inked(end + way)
+        more = reached & (end * WAYS < k) & inked(end + WAYS)
         if not more.any():
             break
-        end += way * more
+        end += WAYS * more
     for _ in range(2 * k + 1):
         fewer = reached & (end != 0) & ~inked(end)
         if not fewer.any():
             break
-        end -= way * fewer
+        end -= WAYS * fewer
     return end

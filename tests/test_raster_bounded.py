@@ -126,15 +126,15 @@ def test_memory_stays_bounded_however_long_the_path():
 
 def test_ink_measures_what_drawing_costs_before_anything_is_drawn():
     """Time grows with ink, whatever the shape: the same ink costs about the same time."""
-    cheap, costly = zigzag(20), zigzag(400)
-    assert raster.ink(costly) == pytest.approx(20 * raster.ink(cheap), rel=0.1)
+    cheap, costly = zigzag(20), zigzag(2000)
+    assert raster.ink(costly) == pytest.approx(100 * raster.ink(cheap), rel=0.1)
     seconds = []
     for strokes in (cheap, costly):
         started = time.process_time()
-        for _ in range(5):
+        for _ in range(3):
             raster.draw(strokes)
         seconds.append(time.process_time() - started)
-    assert seconds[1] > 5 * seconds[0]
+    assert seconds[1] > 10 * seconds[0], seconds
     started = time.process_time()
     raster.ink(zigzag(20_000))
     assert time.process_time() - started < 0.05  # measuring is cheap, whatever the ink
