@@ -269,7 +269,7 @@ OPENAPI = {
     "openapi": "3.1.0",
     "info": {
         "title": "Digit recognizer API",
-        "version": "2.1.0",
+        "version": "2.2.0",
         "description": (
             "Recognise a handwritten digit with a neural network written from scratch in NumPy. "
             "Predict is open: no token, any origin (CORS). Storing a labelled drawing needs a CSRF "

@@ -1,6 +1,8 @@
 """`manage.py serve`: the production stack (nginx in front of gunicorn) holds up against
-slow and idle clients, limits predictions per client with JSON answers, serves the static
-files itself, and stops whole, leaving no process behind.
+slow and idle clients, limits predictions per client with JSON answers (counted, not
+logged), answers JSON under /api/ whichever layer refuses, believes forwarded headers from
+a trusted front proxy alone, serves the static files itself, and stops whole, leaving no
+process behind, whichever of its processes is killed.
 
 Clients come from several loopback addresses (all of 127.0.0.0/8 is this machine), so
 that the per-client limits see the slow clients and the probes as different clients.

@@ -12,7 +12,8 @@ still its child. If nginx or gunicorn dies, the rest is stopped, group by group,
 process is waited for, and the command exits with an error: nothing is left holding the
 port, and a supervisor's restart (systemd's Restart=) works at once.
 
-Requests refused by nginx's limits are counted, not logged: a line a minute says how many.
+Requests answered 429 (nginx's limits, the site's) are counted, not logged: a line a minute
+says how many.
 """
 
 from __future__ import annotations
@@ -42,7 +43,7 @@ MIME_TYPES = Path("/etc/nginx/mime.types")
 GRACE_SECONDS = 10  # for requests in flight, before the stack is stopped at once
 GUNICORN_GRACE_SECONDS = 35  # its graceful_timeout and a margin: then it has killed its workers
 PR_SET_PDEATHSIG, PR_SET_CHILD_SUBREAPER = 1, 36
-REFUSED_LOG = "refused.log"  # a byte for each request nginx's limits refused
+REFUSED_LOG = "refused.log"  # a byte for each request answered 429
 log = logging.getLogger("recognizer.serve")
 
 
@@ -98,13 +99,13 @@ def exited(child: subprocess.Popen) -> bool:
 
 
 def count_refusals(refused: Path, since: float) -> float:
-    """Say how many requests nginx's limits refused since `since` (a byte each in `refused`)."""
+    """Say how many requests were answered 429 since `since` (a byte each in `refused`)."""
     now = time.monotonic()
     with contextlib.suppress(FileNotFoundError):
         count = refused.stat().st_size
         if count:
             os.truncate(refused, 0)  # nginx appends: it goes on from the start
-            log.warning("requests refused at the proxy in the last %d s: %d x 429", now - since, count)
+            log.warning("requests answered 429 (too many) in the last %d s: %d", now - since, count)
     return now
 
 
