@@ -12,7 +12,7 @@ from PIL import Image
 from bench.attack_stack import request
 from bench.bench_predict import canvas_png, page_strokes
 from tests.helpers import data_url, encode, line
-from tests.test_attacks import FAR_AND_WIDE, progressive_jpeg, zigzag
+from tests.test_attacks import FAR_AND_WIDE, marks_photo, progressive_jpeg, zigzag
 from tests.test_image_bombs import BOMBS, PARTS
 
 STROKES = json.dumps({"strokes": page_strokes()})
@@ -123,6 +123,7 @@ def issue_requests(csrf: dict) -> dict[str, bytes]:
         "5. labelled straight line of 20,000 points (320 kB)": labelled(
             {"strokes": [line(20_000)], "label": 1}, csrf
         ),
+        "2. a photo of 128 separate marks (1024x1024 PNG)": multipart(marks_photo()),
         "6. model name of 300 characters": predict({"strokes": [zigzag(4)], "model": "m" * 300}),
         "6. model page of a 300-character name": request("GET", "/model/" + "m" * 300, ctype=""),
         "9. a 10,000-character header under /api/": request(
