@@ -130,11 +130,11 @@ def test_ink_measures_what_drawing_costs_before_anything_is_drawn():
     assert raster.ink(costly) == pytest.approx(100 * raster.ink(cheap), rel=0.1)
     seconds = []
     for strokes in (cheap, costly):
-        started = time.process_time()
+        started = time.thread_time()
         for _ in range(3):
             raster.draw(strokes)
-        seconds.append(time.process_time() - started)
+        seconds.append(time.thread_time() - started)
     assert seconds[1] > 10 * seconds[0], seconds
-    started = time.process_time()
+    started = time.thread_time()
     raster.ink(zigzag(20_000))
-    assert time.process_time() - started < 0.05  # measuring is cheap, whatever the ink
+    assert time.thread_time() - started < 0.05  # measuring is cheap, whatever the ink
