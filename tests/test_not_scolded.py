@@ -15,7 +15,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("transactional_db")]
 
 PAUSE_MS = 1200  # static/recognizer/js/patience.js
 TWO_STROKES = {  # (first stroke, second stroke), in units of the pad's height
-    "4": ([(0.35, 0.2), (0.35, 0.55), (0.75, 0.55)], [(0.6, 0.25), (0.6, 0.85)]),
+    "4": ([(0.35, 0.45), (0.35, 0.55), (0.75, 0.55)], [(0.6, 0.25), (0.6, 0.85)]),  # a short left arm: a hook alone
     "5": ([(0.35, 0.2), (0.65, 0.2)], [(0.35, 0.2), (0.33, 0.45), (0.55, 0.45), (0.65, 0.65), (0.5, 0.82), (0.32, 0.77)]),
     "7": ([(0.3, 0.2), (0.7, 0.2)], [(0.7, 0.2), (0.45, 0.8)]),
 }  # fmt: skip
