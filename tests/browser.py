@@ -15,6 +15,7 @@ ARGS = [
 ]  # fmt: skip
 SEVEN = [(0.25, 0.2), (0.75, 0.2), (0.45, 0.85)]
 ONE = [(0.5, 0.15), (0.5, 0.85)]
+CROSSBAR = [(0.35, 0.52), (0.7, 0.52)]  # across SEVEN's stem: a crossed seven, one more stroke
 
 
 def launch_browser():

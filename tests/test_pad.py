@@ -8,6 +8,7 @@ import pytest
 
 from tests.browser import (
     COUNT_DRAW_CALLS,
+    CROSSBAR,
     ONE,
     SEVEN,
     TIME_ANSWERS,
@@ -66,7 +67,7 @@ def test_the_pad_drawn_as_you_go_looks_as_it_does_redrawn(browser, site):
     draw_with_mouse(page, SEVEN)
     prediction_after(page, 1)
     drawn = canvas_alpha(page)
-    draw_with_mouse(page, ONE)
+    draw_with_mouse(page, CROSSBAR)
     prediction_after(page, 2)
     page.evaluate("resetDrawCalls()")
     page.get_by_test_id("undo").click()  # the seven alone again, redrawn from its data

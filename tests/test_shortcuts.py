@@ -3,7 +3,7 @@ work whatever has focus, a button just clicked included, but not while typing te
 
 import pytest
 
-from tests.browser import ONE, SEVEN, draw_with_mouse, ink_pixels, prediction_after
+from tests.browser import CROSSBAR, SEVEN, draw_with_mouse, ink_pixels, prediction_after
 
 pytestmark = pytest.mark.browser
 
@@ -11,7 +11,7 @@ pytestmark = pytest.mark.browser
 def draw_then_click_a_button(page):
     draw_with_mouse(page, SEVEN)
     prediction_after(page, 1)
-    draw_with_mouse(page, ONE)
+    draw_with_mouse(page, CROSSBAR)
     prediction_after(page, 2)
     page.get_by_test_id("predict").click()  # the button keeps the focus
     prediction_after(page, 3)
