@@ -137,10 +137,11 @@ def keep_freed_memory() -> None:
 
     glibc's malloc hands a block at least its mmap threshold (128 KiB at first) straight to
     the system, and gives back freed memory beyond its trim threshold; the system then
-    zeroes every page again on its first touch. A step allocates and frees megabytes, so
-    about a third of a CNN step went to that. Freeing a mapped block of up to 32 MiB raises
-    both thresholds to its size and twice that, for the rest of the process. Elsewhere it
-    costs an allocation of untouched memory."""
+    zeroes every page again on its first touch. A step allocates and frees megabytes: how
+    many pages come back new depends on what the process freed before (a CNN step took
+    about 700, a third of its time, in a fresh process; about 100 after loading MNIST).
+    Freeing a mapped block of up to 32 MiB raises both thresholds to its size and twice
+    that, for the rest of the process. Elsewhere it costs an allocation of untouched memory."""
     np.empty(31 << 20, np.uint8)
 
 
