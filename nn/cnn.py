@@ -23,8 +23,8 @@ copying, and run_kernel() lays K out the same way with zeros at those 4, so each
 sums are one product, a contiguous block:
     z[k] = run(patches(x), CORNERS[k]) @ run_kernel(K)   # (N H'/2 W'/2, C_out)
 and pooling is the maximum over the four blocks. That is 1.16 times the multiplications of
-the windows themselves, on a gathered input 2.8 times smaller, and faster in all. The
-backward pass is the same products transposed: dK sums run.T @ dz[k] over the corners
+the windows themselves, on a gathered input 2.8 times smaller: faster on training batches,
+a little slower on one image (bench/bench_nn.py). The backward pass is the same products transposed: dK sums run.T @ dz[k] over the corners
 (kernel_gradient); dx sends dz @ K[ky, kx].T back from each kernel offset (input_gradient).
 Pooling then ReLU equals ReLU then pooling (both monotone) and is 4x cheaper; so is adding
 the bias after pooling (rounding is monotone too: max(z + c) is exactly max(z) + c).
@@ -144,8 +144,8 @@ def input_gradient(dz: np.ndarray, K: np.ndarray, x_shape: tuple) -> np.ndarray:
     """dL/dx of z = conv(x, K), given dL/dz in pooling order. Kernel offset (ky, kx) read
     pixel (y + ky, x + kx) for output (y, x), so it sends dz @ K[ky, kx].T back there: 25
     small products, each added to a shifted block of whole rows. Adding the runs' gradients
-    back into overlapping patches instead reads a few values at a time, and was a quarter
-    slower for the shipped widths."""
+    back into overlapping patches instead reads a few values at a time: a third slower for
+    the shipped widths."""
     n, h, w, _ = x_shape
     ho, wo = h - KERNEL + 1, w - KERNEL + 1
     dz = in_place_order(dz).reshape(n * ho * wo, -1)  # (N H' W', C_out)
