@@ -85,7 +85,7 @@ def conv(x: np.ndarray, K: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     n, h, w, _ = x.shape
     cols = patches(x)  # (N H'/2 W'/2, 36 C_in)
     kernel = run_kernel(K)  # (29 C_in, C_out)
-    z = np.empty((len(CORNERS), len(cols), K.shape[-1]), cols.dtype)
+    z = np.empty((len(CORNERS), len(cols), K.shape[-1]), np.result_type(cols, K))
     for k, corner in enumerate(CORNERS):
         np.matmul(run(cols, corner), kernel, out=z[k])
     return z.reshape(len(CORNERS), n, (h - KERNEL + 1) // 2, (w - KERNEL + 1) // 2, -1), cols
