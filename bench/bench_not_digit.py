@@ -1,6 +1,6 @@
 """How well the not-a-digit check (nn/not_digit.py) tells non-digits from digits.
 
-    python bench/bench_not_digit.py [--handwriting-dir FOLDER] [--data-dir FOLDER] [--count 1000]
+    python bench/bench_not_digit.py [--handwriting-dir FOLDER] [--data-dir FOLDER] [--count 1000] [--check FILE]
 
 Prints: the thresholds (pen drawings; images); the made-up non-digits refused, per kind,
 drawn and as photos, and each sign drawn through the pen variations (a seed the training
@@ -25,7 +25,7 @@ import numpy as np  # noqa: E402
 
 from nn import handwriting, non_digits  # noqa: E402
 from nn.mnist import load_mnist  # noqa: E402
-from nn.not_digit import load_check  # noqa: E402
+from nn.not_digit import CHECK_PATH, load_check  # noqa: E402
 from nn.train_not_digit import drawn, imaged, mnist_photos, photographed, resized, stacked, varied  # noqa: E402
 
 NAMED_LETTERS = set("xXAKMW")  # the letters the issue names
@@ -77,8 +77,9 @@ def main() -> int:
     )
     parser.add_argument("--data-dir", help="folder with the MNIST files (else MNIST_DIR, else the cache)")
     parser.add_argument("--count", type=int, default=1000, help="made-up drawings of each kind")
+    parser.add_argument("--check", default=str(CHECK_PATH), help="the check's file (default %(default)s)")
     args = parser.parse_args()
-    check = load_check()
+    check = load_check(args.check)
     print(
         f"not-a-digit check: thresholds {check.thresholds} (trained with real handwriting: {check.meta.get('handwriting')})"
     )

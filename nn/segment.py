@@ -224,10 +224,14 @@ def mask_digits(mask: np.ndarray) -> list[tuple[np.ndarray, Box]]:
     fine = np.repeat(np.repeat(coarse_groups, factor, axis=0), factor, axis=1)[
         : mask.shape[0], : mask.shape[1]
     ]
-    pieces = []
-    for g in range(len(groups)):
-        pieces += cut_touching(mask & (fine == g), height * factor)
-    return [(ink[int(t) : int(b), int(lf) : int(r)], (lf, t, r, b)) for ink, (lf, t, r, b) in pieces]
+    digits = []
+    for g, members in enumerate(groups):  # each in its box and a pixel around: bounded work however many
+        left, top, right, bottom = (box_of(boxes, members) * factor).astype(int)
+        x, y = max(left - 1, 0), max(top - 1, 0)
+        window = np.s_[y : min(bottom + 1, mask.shape[0]), x : min(right + 1, mask.shape[1])]
+        for ink, (lf, t, r, b) in cut_touching(mask[window] & (fine[window] == g), height * factor):
+            digits.append((ink[int(t) : int(b), int(lf) : int(r)], (lf + x, t + y, r + x, b + y)))
+    return digits
 
 
 def box_of(boxes: np.ndarray, members: list[int]) -> np.ndarray:

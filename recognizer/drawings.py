@@ -13,7 +13,7 @@ from nn.preprocess import bounding_box, from_mask, ink_mask, to_mnist
 
 from . import imaging
 from .errors import BlankDrawing, TooLarge
-from .limits import MAX_DIGITS
+from .limits import MAX_DIGITS, MAX_INK
 
 Drawing = list | bytes | np.ndarray  # strokes, image bytes, or a (28, 28) MNIST-form array
 
@@ -37,6 +37,7 @@ def pieces(drawing: Drawing) -> list[Piece]:
     if isinstance(drawing, np.ndarray):
         return [Piece(mnist_pixels(drawing), None, (0.0, 0.0, 1.0, 1.0))]
     groups = limited(segment.strokes(drawing))
+    affordable([drawing] if len(groups) == 1 else [[drawing[i] for i in g] for g in groups])
     if len(groups) == 1:
         return [stroke_piece(drawing, list(range(len(drawing))))]
     return [stroke_piece([drawing[i] for i in g], g) for g in groups]
@@ -81,6 +82,17 @@ def limited(groups: list) -> list:
     return groups
 
 
+def affordable(parts: list) -> None:
+    """TooLarge, before anything is drawn, when drawing these strokes (each part at the
+    working size, as it will be) would take more than MAX_INK (nn.raster.ink)."""
+    ink = sum(raster.ink(part) for part in parts)
+    if ink > MAX_INK:
+        raise TooLarge(
+            f"the strokes are too long for their size: the pen would go over their area {ink:.0f} "
+            f"times; at most {MAX_INK:g} times is drawn (a digit takes about 0.2)"
+        )
+
+
 def mnist_pixels(drawing: Drawing) -> np.ndarray:
     """A drawing in MNIST's (28, 28) form: strokes drawn with the page's pen, image bytes
     (PNG, JPEG, WebP or GIF) decoded, either then preprocessed; a pixel array as it is."""
@@ -88,6 +100,7 @@ def mnist_pixels(drawing: Drawing) -> np.ndarray:
         return photo_pixels(imaging.decode(drawing))
     if isinstance(drawing, np.ndarray):
         return inked(drawing if drawing.any() else None)
+    affordable([drawing])
     return inked(from_mask(raster.draw(drawing)))
 
 

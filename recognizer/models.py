@@ -35,6 +35,12 @@ class LabelledDrawing(models.Model):
     # Sent by the client with each labelled drawing: a retry after a lost answer is
     # recognised and stored once.
     idempotency_key = models.CharField(max_length=64, null=True, blank=True, unique=True, editable=False)
+    # What the key was first sent with (recognizer.labelled_drawings.fingerprint): the same
+    # key with another request is refused, and reveals nothing of this one.
+    request_sha256 = models.CharField(max_length=64, blank=True, default="", editable=False)
+    size = models.PositiveIntegerField(
+        default=0, editable=False, help_text="bytes kept: strokes, photo and pixels"
+    )
 
     class Meta:
         ordering = ["-created"]
@@ -55,11 +61,13 @@ class LabelledDrawing(models.Model):
 
 
 class RateWindow(models.Model):
-    """How many drawings one client sent in one time window. The client is a keyed hash of
-    its address, and rows are deleted once their window is over."""
+    """How much one client sent in one time window: drawings, or their bytes. The client is
+    a keyed hash of its address (and of what is counted), and rows are deleted once their
+    window is over."""
 
     client = models.CharField(max_length=64)
     window = models.BigIntegerField(help_text="start of the window, in seconds since the epoch")
+    seconds = models.PositiveIntegerField(default=60, help_text="the window's length")
     count = models.PositiveIntegerField(default=0)
 
     class Meta:

@@ -3,11 +3,31 @@ comes from recognizer/limits.py, the same numbers the parser enforces."""
 
 from nn.raster import PEN_WIDTH
 
-from .limits import COORDINATE_RANGE, DIGITS, MAX_DIGITS, MAX_POINTS, MAX_STROKES, PIXELS, SIDE
+from .limits import (
+    COORDINATE_RANGE,
+    DIGITS,
+    MAX_DECODED_BYTES,
+    MAX_DIGITS,
+    MAX_INK,
+    MAX_JPEG_PIXELS,
+    MAX_JPEG_SCAN_PIXELS,
+    MAX_JPEG_SEGMENTS,
+    MAX_JSON_BYTES,
+    MAX_MODEL_NAME,
+    MAX_PNG_CHUNKS,
+    MAX_POINTS,
+    MAX_REQUEST_BYTES,
+    MAX_SIDE,
+    MAX_STROKES,
+    PIXELS,
+    SIDE,
+)
 
 ERROR = {"$ref": "#/components/schemas/Error"}
 MODEL = {
     "type": "string",
+    "minLength": 1,
+    "maxLength": MAX_MODEL_NAME,
     "description": 'the model to ask, e.g. "mlp" or "cnn" (see /model); the site\'s default when absent',
 }
 DIGIT = {"type": "integer", "minimum": DIGITS[0], "maximum": DIGITS[-1]}
@@ -31,8 +51,12 @@ STROKES = {
     "description": (
         f"pen strokes, each a list of [x, y] points in units of the pad's side (y down), at most "
         f"{MAX_POINTS} points in all; drawn on the server with the page's round pen, "
-        f"{PEN_WIDTH} of the side wide"
+        f"{PEN_WIDTH} of the side wide. Drawing them may take at most {MAX_INK:g} of ink (x-max-ink): "
+        "the pen's path length times its width, in squares of the ink's longer side, summed over "
+        "the digits, each at its own size (a digit takes about 0.2; a pen going over one small spot "
+        "again and again, thousands); more is a 413 before anything is drawn"
     ),
+    "x-max-ink": MAX_INK,
     "items": {
         "type": "array",
         "minItems": 1,
@@ -46,9 +70,17 @@ STROKES = {
     },
     "examples": [[[[0.5, 0.15], [0.5, 0.5], [0.5, 0.85]]]],
 }
+IMAGE_BUDGETS = (
+    f"Decoding is budgeted from the headers, before a pixel is decoded (more is a 413, or a 400 "
+    f"for a file of absurdly many parts): sides up to {MAX_SIDE} pixels; a baseline JPEG up to "
+    f"{MAX_JPEG_PIXELS} pixels (decoded at up to 1/8 scale); any other image as many pixels as "
+    f"fit in {MAX_DECODED_BYTES} bytes at what its format and mode cost a pixel; a JPEG's scans "
+    f"times its pixels up to {MAX_JPEG_SCAN_PIXELS}; at most {MAX_PNG_CHUNKS} PNG chunks or "
+    f"{MAX_JPEG_SEGMENTS} JPEG markers"
+)
 IMAGE = {
     "type": "string",
-    "description": "data URL of a PNG, JPEG, WebP or GIF image (a photo of a digit)",
+    "description": f"data URL of a PNG, JPEG, WebP or GIF image (a photo of a digit). {IMAGE_BUDGETS}",
     "examples": ["data:image/png;base64,iVBORw0KGgo..."],
 }
 PIXELS_FIELD = {
@@ -110,7 +142,7 @@ def json_body(field: str, schema: dict, label: bool) -> dict:
 def request_body(label: bool = False) -> dict:
     """Predict's request body: strokes, an image or pixels; a labelled drawing adds its label,
     or its number."""
-    form = {"image": {"type": "string", "format": "binary"}, "model": MODEL}
+    form = {"image": {"type": "string", "format": "binary", "description": IMAGE_BUDGETS}, "model": MODEL}
     if label:
         form["label"] = {"type": "string", "pattern": "^[0-9]$", "description": "one digit"}
         form["digit"] = {
@@ -159,10 +191,15 @@ CODED_ERROR = {  # an error a page tells apart from another of the same status
 
 BAD_INPUT = {
     "400": error_response(
-        "Malformed request: bad JSON, strokes, pixels or image bytes, an unknown model, or a digit the number lacks"
+        "Malformed request: bad JSON, strokes, pixels or image bytes, an unknown model, a digit the "
+        "number lacks, or (from the proxy in front, manage.py serve) a header over 8 KiB"
     ),
     "405": error_response("Method not allowed"),
-    "413": error_response(f"Body, image or drawing too large (more than {MAX_DIGITS} digits, too)"),
+    "413": error_response(
+        f"Body, image or drawing too large: a body over {MAX_REQUEST_BYTES} bytes ({MAX_JSON_BYTES} as "
+        f"JSON), more than {MAX_DIGITS} digits, or over a budget of work (the strokes' ink, an "
+        "image's pixels or scans)"
+    ),
     "415": error_response("Unsupported content type or image type"),
     "422": error_response("No digit found: the drawing is blank (code blank)", CODED_ERROR),
 }
@@ -273,6 +310,13 @@ SAVED_NUMBER = {
 }
 SAVED = {"oneOf": [SAVED_ONE, SAVED_NUMBER]}
 CSRF_HEADER = {"name": "X-CSRFToken", "in": "header", "required": True, "schema": {"type": "string"}}
+IDEMPOTENCY_HEADER = {
+    "name": "Idempotency-Key",
+    "in": "header",
+    "required": False,
+    "description": "a new key with each drawing (a UUID fits): a retry with it stores nothing twice",
+    "schema": {"type": "string", "pattern": "^[A-Za-z0-9_-]{8,64}$"},
+}
 
 
 def get(summary: str, schema: dict | None = None) -> dict:
@@ -330,7 +374,7 @@ OPENAPI = {
         "/api/labelled-drawings": {
             "post": {
                 "summary": "Store a labelled drawing: predict's body plus the digit it really is, or the number",
-                "parameters": [CSRF_HEADER],
+                "parameters": [CSRF_HEADER, IDEMPOTENCY_HEADER],
                 "requestBody": request_body(label=True),
                 "responses": {
                     "201": {
@@ -339,8 +383,16 @@ OPENAPI = {
                     },
                     **BAD_INPUT,
                     "403": error_response("CSRF token missing or wrong"),
-                    "429": error_response("Too many labelled drawings from this client; see Retry-After"),
+                    "409": error_response(
+                        "The Idempotency-Key was first sent with another request: send a new key with "
+                        "each new drawing (the same key and request again get the first answer)"
+                    ),
+                    "429": error_response(
+                        "Too many labelled drawings from this client, in drawings a minute or bytes an "
+                        "hour; see Retry-After"
+                    ),
                     "503": error_response("No model loaded, or the database is busy; see Retry-After"),
+                    "507": error_response("The site keeps no more labelled drawings (in number or bytes)"),
                 },
             }
         },

@@ -149,9 +149,11 @@ def store_labelled_drawing(
 
     The answer is computed again here rather than taken from the client: what is stored
     is what that model says about exactly these pixels, and whether the not-a-digit check
-    refused the drawing (predict's 422). A retry with the same idempotency key gets the
-    answer of the first, and nothing is stored twice."""
-    stored = labelled_drawings.with_keys([key])
+    refused the drawing (predict's 422). A retry with the same idempotency key and request
+    gets the answer of the first, and nothing is stored twice; the key with another request
+    is refused (see `admit` for what may be stored)."""
+    sent = labelled_drawings.fingerprint(drawing, label, model_name, digit)
+    stored = labelled_drawings.with_keys([key], sent)
     if stored is None:
         admit(client, 1)
         model = model_store.get(model_name)
@@ -163,8 +165,9 @@ def store_labelled_drawing(
         else:  # several digits labelled as one: the whole drawing, read as one digit
             pixels = mnist_pixels(drawing) if gray is None else photo_pixels(gray)
             piece = Piece(pixels, None, (0.0, 0.0, 1.0, 1.0), crop=gray)
-        row = (*one_digit(drawing, piece, model), label)
-        stored = labelled_drawings.store([row], model.sha256, refused(drawing, found), [key])
+        rows = [(*one_digit(drawing, piece, model), label)]
+        admit_bytes(client, rows)
+        stored = labelled_drawings.store(rows, model.sha256, refused(drawing, found), [key], sent)
     return saved_json(stored[0])
 
 
@@ -174,8 +177,9 @@ def store_labelled_number(
     """Store every digit of a number with the digit it really is, `number` read left to right
     as predict's 'number' is: each digit's strokes, or its part of the photo, stored as a
     drawing of one digit is, all of them or none. Otherwise as store_labelled_drawing."""
+    sent = labelled_drawings.fingerprint(drawing, number, model_name, None)
     keys = [labelled_drawings.digit_key(key, i) for i in range(len(number))]
-    stored = labelled_drawings.with_keys(keys)
+    stored = labelled_drawings.with_keys(keys, sent)
     if stored is None:
         admit(client, len(number))
         model = model_store.get(model_name)
@@ -186,7 +190,8 @@ def store_labelled_number(
             (*one_digit(drawing, piece, model), int(label))
             for piece, label in zip(found, number, strict=True)
         ]
-        stored = labelled_drawings.store(rows, model.sha256, refused(drawing, found), keys)
+        admit_bytes(client, rows)
+        stored = labelled_drawings.store(rows, model.sha256, refused(drawing, found), keys, sent)
     return {
         "number": "".join(str(s.label) for s in stored),
         "predicted": "".join(str(s.predicted) for s in stored),
@@ -196,16 +201,43 @@ def store_labelled_number(
 
 
 def admit(client: str, drawings: int) -> None:
-    """RateLimited or StorageFull unless `drawings` more labelled drawings may be stored."""
-    limit = settings.LABELLED_DRAWINGS_PER_MINUTE
-    retry_after = ratelimit.take(client, limit, settings.LABELLED_DRAWINGS_WINDOW, count=drawings)
-    if retry_after is not None:
-        raise RateLimited(
-            f"too many labelled drawings from one client: at most {limit} a minute; try again in {retry_after} s",
-            retry_after,
-        )
+    """RateLimited or StorageFull unless `drawings` more labelled drawings may be stored:
+    what one client may store is limited in drawings a minute (and bytes an hour,
+    `admit_bytes`), and what the site keeps in drawings (and bytes)."""
+    allowed(
+        client,
+        settings.LABELLED_DRAWINGS_PER_MINUTE,
+        settings.LABELLED_DRAWINGS_WINDOW,
+        "drawings a minute",
+        drawings,
+    )
     if labelled_drawings.count() + drawings > settings.LABELLED_DRAWINGS_MAX:
         raise StorageFull("the site keeps no more labelled drawings for now; thank you all the same")
+
+
+def admit_bytes(client: str, rows: list[tuple]) -> None:
+    """RateLimited or StorageFull unless the drawings of these rows (drawing, photo, ...) may
+    be kept: the client's bytes an hour, and the site's bytes in all."""
+    size = sum(labelled_drawings.size(drawing, photo) for drawing, photo, *_ in rows)
+    allowed(
+        client,
+        settings.LABELLED_DRAWINGS_BYTES_PER_HOUR,
+        settings.LABELLED_DRAWINGS_BYTES_WINDOW,
+        "bytes an hour",
+        size,
+    )
+    if labelled_drawings.total_bytes() + size > settings.LABELLED_DRAWINGS_MAX_BYTES:
+        raise StorageFull("the site keeps no more labelled drawings for now; thank you all the same")
+
+
+def allowed(client: str, limit: int, seconds: int, what: str, amount: int = 1) -> None:
+    """RateLimited when `amount` more from this client is over its limit of `what`."""
+    retry_after = ratelimit.take(client, limit, seconds, amount=amount, what=what)
+    if retry_after is not None:
+        raise RateLimited(
+            f"too many labelled drawings from one client: at most {limit} {what}; try again in {retry_after} s",
+            retry_after,
+        )
 
 
 def saved_json(stored) -> dict:
@@ -251,13 +283,16 @@ def labelled_drawing_stats() -> dict:
 
 
 def readiness() -> tuple[bool, dict]:
-    """Whether the default model is loaded with a verified checksum, and what is served."""
+    """Whether the default model is loaded with a verified checksum and the database
+    answers, and what is served."""
     try:
         model = model_store.get()
     except NoModel as exc:
         return False, {"status": "not ready", "error": str(exc).split(": ", 1)[-1]}
     if model_store.missing():  # the last good version still answers, but not for long
         return False, {"status": "not ready", "error": "the model file has gone", "model": model.name}
+    if not labelled_drawings.database_answers():
+        return False, {"status": "not ready", "error": "the database is not answering", "model": model.name}
     return True, {"status": "ready", "model": model.name, "sha256": model.sha256}
 
 
