@@ -246,7 +246,6 @@ STORAGES = {
 MODEL_DIR = nn.MODEL_DIR  # every model here gets a page at /model/<name>
 # The model that answers by default; nn.evaluate defaults to the same one.
 DIGITS_MODEL = Path(os.environ.get("DIGITS_MODEL", nn.DEFAULT_MODEL_PATH))
-NETWORK_VIEW_MODEL = "mlp"  # the model the network page draws (it must be the 784-250-10)
 MAX_REQUEST_BYTES = limits.MAX_REQUEST_BYTES  # JSON and multipart alike
 DATA_UPLOAD_MAX_MEMORY_SIZE = MAX_REQUEST_BYTES
 FILE_UPLOAD_MAX_MEMORY_SIZE = MAX_REQUEST_BYTES  # keep uploads in memory: they are small

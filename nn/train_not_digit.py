@@ -33,7 +33,7 @@ from .mnist import load_mnist
 from .not_digit import CHECK_PATH, N_FEATURES, N_INPUTS, SOURCES, Check, inputs, save_check
 from .preprocess import as_float, from_mask, ink_mask
 
-MAX_REJECTED = 0.002  # of each collection's validation digits the check may refuse
+MAX_REJECTED = 0.002  # of each collection's validation digits the check may refuse (one of a small one)
 HIDDEN, EPOCHS, BATCH, LEARNING_RATE, WEIGHT_DECAY = 32, 12, 256, 2e-3, 1e-4
 SIZES = (0.3, 1.0)  # a drawing's longer side on the pad, as a fraction: small to the whole pad
 PHOTO_SIDES = (40, 240)  # pixels of a photo's ink, its longer side: a small to a large photo
@@ -186,8 +186,9 @@ def adam(check: Check, grads: dict, moments: dict, step: int) -> None:
 
 def threshold_for(scores: np.ndarray, allowed: float = MAX_REJECTED) -> float:
     """The lowest "not a digit" probability (at least 0.5) that refuses at most `allowed`
-    of these digits' scores."""
-    k = int(np.floor(allowed * len(scores)))  # how many may be refused
+    of these digits' scores, or one digit of a set too small to measure that share (fewer
+    than 1 / allowed): else its single oddest digit sets the threshold for every collection."""
+    k = max(int(np.floor(allowed * len(scores))), 1)  # how many may be refused
     top = np.sort(scores)[::-1]
     return float(max(np.nextafter(top[k], 1.0) if k < len(top) else 0.5, 0.5))
 
