@@ -1,13 +1,18 @@
 """Speed of the from-scratch network: prints figures, asserts nothing.
 
-    python bench/bench_nn.py [--data-dir FOLDER] [--keras]
+    python bench/bench_nn.py [--data-dir FOLDER] [--batches N] [--keras]
 
 Prints: seconds per epoch of 60k images at batch 64, for the 784-250-10 network and for
-the CNN (default widths and wider ones); seconds of training until the MNIST test accuracy
-first reaches 98.5%; one-image forward latency (median of many calls); throughput on
-batches of 1000; and for each shipped model its accuracy, training time and one-image
-latency. With --keras (TensorFlow installed) it also times one epoch of the same
-784-250-10 network and of the same CNN in Keras, in the same run, and prints the ratios.
+the CNN (default widths and the shipped ones); seconds of training until the MNIST test
+accuracy first reaches 98.5%; one-image forward latency (median of many calls); throughput
+on batches of 1000; and for each shipped model its accuracy, training time and one-image
+latency. --batches N times N mini-batches of each epoch and scales them to the epoch.
+
+With --keras (TensorFlow installed) it also trains the same 784-250-10 network and the same
+CNNs in Keras, in the same process, each side in turn twice (the faster of its two
+counts), and prints both sides' wall and CPU time, the ratio and its target. The ratio is
+left out, with a warning, when the machine was busy: when other processes used more of the
+cores than the benchmark left free.
 
 Threads: NumPy's BLAS uses OPENBLAS_NUM_THREADS (default: every core); TensorFlow is given
 as many (intra-op threads; one op at a time), so neither side computes on more cores.
@@ -38,33 +43,59 @@ from nn.train import MomentumSGD, sgd_epoch  # noqa: E402
 
 BATCH = 64
 MODELS = DEFAULT_MODEL_PATH.parent
-CNN_WIDTHS = (WIDTHS, (32, 64, 128))  # the shipped architecture, and a wider one
+CNN_WIDTHS = (WIDTHS, (32, 64, 128))  # the default widths, and the shipped model's
 CNN_LEARNING_RATE = 0.05
+KERAS_TARGETS = {"784-250-10": 0.5, "cnn 16-32-128": 1.0}  # numpy / keras epoch time, at most
 
 
 @dataclass(frozen=True)
 class Seconds:
     wall: float
     cpu: float  # of every thread: on a shared machine, nearer the work than the wall clock
+    others: float  # cores that other processes kept busy meanwhile, on average
 
     def __str__(self) -> str:
         return f"{self.wall:.2f} s (cpu {self.cpu:.2f} s)"
+
+    def scaled(self, factor: float) -> Seconds:
+        return Seconds(self.wall * factor, self.cpu * factor, self.others)
 
     def ratio(self, other: Seconds) -> str:
         return f"{self.wall / other.wall:.2f} (cpu {self.cpu / other.cpu:.2f})"
 
 
+def busy_cores() -> float | None:
+    """Seconds of CPU every process has used since boot (Linux's /proc/stat), or None."""
+    try:
+        fields = Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]
+    except OSError:
+        return None
+    user, nice, system, _idle, _iowait, irq, softirq, steal = map(int, fields[:8])
+    return (user + nice + system + irq + softirq + steal) / os.sysconf("SC_CLK_TCK")
+
+
 def timed(fn, *args) -> Seconds:
-    t0, c0 = time.perf_counter(), time.process_time()
+    b0, t0, c0 = busy_cores(), time.perf_counter(), time.process_time()
     fn(*args)
-    return Seconds(time.perf_counter() - t0, time.process_time() - c0)
+    b1, t1, c1 = busy_cores(), time.perf_counter(), time.process_time()
+    wall, cpu = t1 - t0, c1 - c0
+    # Without /proc/stat, the load average (other processes and this one) stands in.
+    others = (b1 - b0 - cpu) / wall if b0 is not None else max(os.getloadavg()[0] - blas_threads(), 0)
+    return Seconds(wall, cpu, max(others, 0.0))
 
 
-def epoch_seconds(X, Y, repeats: int = 3, net=None, lr: float = 0.1) -> Seconds:
-    """The fastest of `repeats` epochs."""
+def fastest(times) -> Seconds:
+    return min(times, key=lambda s: s.wall)
+
+
+def epoch_seconds(X, Y, repeats: int = 3, net=None, *, lr: float = 0.1, batches: int = 0) -> Seconds:
+    """The fastest of `repeats` epochs, or of their first `batches` mini-batches scaled to
+    the epoch."""
     net = net or Network.initialise(np.random.default_rng(0))
     optimiser = MomentumSGD(net.params(), lr, 0.9)
-    return min((timed(sgd_epoch, net, X, Y, BATCH, optimiser) for _ in range(repeats)), key=lambda s: s.wall)
+    n = min(batches * BATCH, len(X)) if batches else len(X)
+    train = functools.partial(sgd_epoch, net, X[:n], Y[:n], BATCH, optimiser)
+    return fastest(timed(train) for _ in range(repeats)).scaled(len(X) / n)
 
 
 def seconds_to_accuracy(X, Y, X_test, labels, *, target=0.985, max_epochs=30):
@@ -120,68 +151,102 @@ def throughput(X_test, repeats: int = 20) -> float:
     return 1000 * repeats / (time.perf_counter() - t0)
 
 
-def cnn_epoch_seconds(X, Y, widths, repeats: int = 1) -> Seconds:  # one: each takes seconds
+def cnn_epoch_seconds(X, Y, widths, repeats: int = 1, batches: int = 0) -> Seconds:  # one: each takes seconds
     net = ConvNet.initialise(np.random.default_rng(0), widths=widths)
-    return epoch_seconds(X, Y, repeats, net, CNN_LEARNING_RATE)
+    return epoch_seconds(X, Y, repeats, net, lr=CNN_LEARNING_RATE, batches=batches)
 
 
 def blas_threads() -> int:
     return int(os.environ.get("OPENBLAS_NUM_THREADS") or os.cpu_count())
 
 
-def keras_models(tf) -> dict:
-    """The same networks in Keras: the 784-250-10 and the CNN with its ops in our order
-    (convolution, 2x2 max-pooling, then ReLU)."""
+def keras_model(tf, widths=None):
+    """The 784-250-10 in Keras (widths None), or the CNN of these widths with its ops in our
+    order (convolution, 2x2 max-pooling, then ReLU); compiled as we train (SGD, momentum 0.9)."""
     layers = tf.keras.layers
-    cnn = [tf.keras.Input((784,)), layers.Reshape((28, 28, 1))]
-    for channels in WIDTHS[:2]:
-        cnn += [layers.Conv2D(channels, 5), layers.MaxPooling2D(2), layers.ReLU()]
-    cnn += [
-        layers.Flatten(),
-        layers.Dense(WIDTHS[2], activation="relu"),
-        layers.Dense(10, activation="softmax"),
-    ]
-    mlp = [
-        tf.keras.Input((784,)),
-        layers.Dense(250, activation="sigmoid"),
-        layers.Dense(10, activation="softmax"),
-    ]
-    return {"mlp": (mlp, 0.1), "cnn": (cnn, CNN_LEARNING_RATE)}
+    if widths is None:
+        net = [layers.Dense(250, activation="sigmoid")]
+    else:
+        net = [layers.Reshape((28, 28, 1))]
+        for channels in widths[:2]:
+            net += [layers.Conv2D(channels, 5), layers.MaxPooling2D(2), layers.ReLU()]
+        net += [layers.Flatten(), layers.Dense(widths[2], activation="relu")]
+    model = tf.keras.Sequential([tf.keras.Input((784,)), *net, layers.Dense(10, activation="softmax")])
+    lr = 0.1 if widths is None else CNN_LEARNING_RATE
+    model.compile(tf.keras.optimizers.SGD(lr, momentum=0.9), "sparse_categorical_crossentropy")
+    return model
 
 
-def keras_epoch_seconds(X, labels) -> dict[str, Seconds] | None:
-    """Seconds of one epoch of each network in Keras, after a warm-up epoch (graph tracing)."""
+def compare_with_keras(X, Y, labels, batches: int) -> None:
+    """Each network in NumPy and in Keras, in turn twice, on the same mini-batches and
+    threads; the faster of each side's two counts, the ratio, and its target."""
     try:
         import tensorflow as tf
     except ImportError:
-        return None
-    tf.config.threading.set_intra_op_parallelism_threads(blas_threads())
+        print("keras: TensorFlow is not installed (pip install -r nn/requirements-optional.txt)")
+        return
+    threads = blas_threads()
+    tf.config.threading.set_intra_op_parallelism_threads(threads)
     tf.config.threading.set_inter_op_parallelism_threads(1)
-    seconds = {}
-    for name, (layers, lr) in keras_models(tf).items():
-        model = tf.keras.Sequential(layers)
-        model.compile(tf.keras.optimizers.SGD(lr, momentum=0.9), "sparse_categorical_crossentropy")
-        fit = functools.partial(model.fit, X, labels, batch_size=BATCH, epochs=1, verbose=0)
-        fit()
-        seconds[name] = timed(fit)
-    return seconds
+    n = min(batches * BATCH, len(X)) if batches else len(X)
+    print(
+        f"numpy and keras, {threads} threads each, {n // BATCH} mini-batches of {BATCH} scaled to an epoch:"
+    )
+    for name, widths in (("784-250-10", None), *((f"cnn {'-'.join(map(str, w))}", w) for w in CNN_WIDTHS)):
+        if widths is None:
+            net, lr = Network.initialise(np.random.default_rng(0)), 0.1
+        else:
+            net, lr = ConvNet.initialise(np.random.default_rng(0), widths=widths), CNN_LEARNING_RATE
+        optimiser = MomentumSGD(net.params(), lr, 0.9)
+        model = keras_model(tf, widths)
+        sides = {
+            "numpy": functools.partial(sgd_epoch, net, X[:n], Y[:n], BATCH, optimiser),
+            "keras": functools.partial(
+                model.fit, X[:n], labels[:n], batch_size=BATCH, epochs=1, verbose=0, shuffle=False
+            ),
+        }
+        for fit in sides.values():  # warm-up: the first pass allocates, Keras traces its graph
+            fit()
+        times = {side: [] for side in sides}
+        for _ in range(2):
+            for side, fit in sides.items():
+                times[side].append(timed(fit).scaled(len(X) / n))
+        numpy, keras = fastest(times["numpy"]), fastest(times["keras"])
+        others = max(s.others for side in times.values() for s in side)
+        print(f"  {name}: numpy {numpy}, keras {keras}; {keras_verdict(name, numpy, keras, others, threads)}")
+
+
+def keras_verdict(name: str, numpy: Seconds, keras: Seconds, others: float, threads: int) -> str:
+    """The ratio and its target, or why there is none: a busy machine makes it a guess."""
+    load = f"other processes busy on {others:.1f} of {os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f}"
+    if threads + others > os.cpu_count() + 0.25:  # a quarter of a core for the system's own work
+        return f"WARNING: machine busy ({load}): no ratio"
+    target = KERAS_TARGETS.get(name)
+    met = (
+        ""
+        if target is None
+        else f", target <= {target}: {'met' if numpy.wall <= target * keras.wall else 'NOT met'}"
+    )
+    return f"numpy / keras = {numpy.ratio(keras)}{met} ({load})"
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data-dir")
+    parser.add_argument(
+        "--batches", type=int, default=0, help="mini-batches timed of each epoch (default: all)"
+    )
     parser.add_argument("--keras", action="store_true", help="also time Keras (needs TensorFlow)")
     args = parser.parse_args()
     data = load_mnist(args.data_dir)
     X, X_test = network_inputs(data.train_images), network_inputs(data.test_images)
     Y = one_hot(data.train_labels, 10)
-    print(f"BLAS threads: {blas_threads()}")
-    epoch = {"mlp": epoch_seconds(X, Y)}
-    print(f"epoch of {len(X)} images, batch {BATCH}: {epoch['mlp']}")
+    scaled = f" ({args.batches} mini-batches scaled)" if args.batches else ""
+    print(f"BLAS threads: {blas_threads()}; load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
+    print(f"epoch of {len(X)} images, batch {BATCH}: {epoch_seconds(X, Y, batches=args.batches)}{scaled}")
     for widths in CNN_WIDTHS:
-        seconds = cnn_epoch_seconds(X, Y, widths)
-        epoch.setdefault("cnn", seconds)  # the default widths: the ones Keras runs
-        print(f"cnn {'-'.join(map(str, widths))} epoch of {len(X)} images, batch {BATCH}: {seconds}")
+        seconds = cnn_epoch_seconds(X, Y, widths, batches=args.batches)
+        print(f"cnn {'-'.join(map(str, widths))} epoch of {len(X)} images, batch {BATCH}: {seconds}{scaled}")
     X_deskewed, X_test_deskewed = (
         network_inputs(data.train_images, True),
         network_inputs(data.test_images, True),
@@ -202,12 +267,7 @@ def main() -> None:
             f"{model.meta['train_seconds']:.0f} s ({len(model.meta['history'])} epochs); one image {latency:.0f} us"
         )
     if args.keras:
-        keras = keras_epoch_seconds(X, data.train_labels)
-        if keras is None:
-            print("keras: TensorFlow is not installed (pip install -r nn/requirements-optional.txt)")
-        else:
-            for name, seconds in keras.items():
-                print(f"keras {name} epoch: {seconds}; numpy / keras = {epoch[name].ratio(seconds)}")
+        compare_with_keras(X, Y, data.train_labels, args.batches)
 
 
 if __name__ == "__main__":

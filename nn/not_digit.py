@@ -28,8 +28,9 @@ from pathlib import Path
 
 import numpy as np
 
+from . import preprocess
 from .model_file import checksum_path, expected_sha256, write_atomically
-from .preprocess import SIDE, WORK, bounding_box, coverage, fitted, resize, stroke_width
+from .preprocess import SIDE, WORK, bounding_box, stroke_width
 
 CHECK_PATH = Path(__file__).resolve().parent / "checks" / "not_digit.npz"
 FEATURES = (
@@ -61,13 +62,9 @@ class CheckFileError(Exception):
 
 def working(mask: np.ndarray) -> np.ndarray:
     """An (H, W) ink mask cropped and resampled so its longer side is WORK pixels, as
-    preprocessing's step 4 makes it (nn.preprocess.from_mask)."""
-    crop = mask[bounding_box(mask)]
-    if max(crop.shape) == WORK:  # drawn at the working size (nn/raster.py)
-        return crop
-    level = min(max(0.5 * stroke_width(crop) * WORK / max(crop.shape), 0.1), 0.5)
-    work = resize(coverage(crop, max(crop.shape) // WORK), *fitted(crop.shape, WORK)) >= level
-    return work if work.any() else crop
+    preprocessing's step 4 makes it (nn.preprocess.working); the crop when nothing survives."""
+    work = preprocess.working(mask)
+    return mask[bounding_box(mask)] if work is None else work
 
 
 def piece_sizes(mask: np.ndarray, diagonal: bool = True) -> np.ndarray:
@@ -101,7 +98,11 @@ def piece_sizes(mask: np.ndarray, diagonal: bool = True) -> np.ndarray:
 
 def shape_features(mask: np.ndarray) -> np.ndarray:
     """An ink mask (H, W), at any resolution -> (N_FEATURES,) float32, in FEATURES' order."""
-    work = working(mask)
+    return working_features(working(mask))
+
+
+def working_features(work: np.ndarray) -> np.ndarray:
+    """shape_features of an ink mask whose working image (see `working`) is `work`."""
     height, width = work.shape
     area = float(np.count_nonzero(work))
     pen = max(stroke_width(work), 1.0)
@@ -177,9 +178,11 @@ class Check:
         """(N, N_INPUTS) from one of SOURCES -> (N,) bool: not a digit."""
         return self.not_digit(x) >= self.thresholds[source]
 
-    def refuses(self, mask: np.ndarray, pixels: np.ndarray, source: str) -> bool:
-        """Whether one drawing, its ink mask and its (28, 28) network input, is not a digit."""
-        return bool(self.refused(inputs([mask], pixels[None]), source)[0])
+    def refuses(self, work: np.ndarray, pixels: np.ndarray, source: str) -> bool:
+        """Whether one drawing is not a digit: its ink's working image (`working`) and its
+        (28, 28) network input, as preprocessing made both."""
+        x = np.concatenate([working_features(work), np.asarray(pixels, np.float32).ravel()])
+        return bool(self.refused(x[None], source)[0])
 
 
 def save_check(path: str | os.PathLike, check: Check) -> None:

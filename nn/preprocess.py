@@ -181,10 +181,18 @@ def to_mnist(gray: np.ndarray, thickness: bool = True) -> np.ndarray | None:
 def from_mask(mask: np.ndarray, thickness: bool = True) -> np.ndarray | None:
     """Steps 3-7 on a bilevel (H, W) ink mask, e.g. drawn strokes (nn/raster.py) -> (28, 28)
     float32 MNIST-style input, or None if there is no ink."""
+    return from_working(working(mask), thickness)
+
+
+def working(mask: np.ndarray) -> np.ndarray | None:
+    """Steps 3-4: a bilevel (H, W) ink mask cropped to its ink and resampled so its longer
+    side is WORK pixels -> (h, w) bool, or None if there is no ink or none survives."""
     box = bounding_box(mask)
     if box is None:
         return None
     crop = mask[box]
+    if max(crop.shape) == WORK:  # drawn at the working size already (nn/raster.py)
+        return crop
     # Shrinking a stroke thinner than a pixel leaves it grey, and thresholding at 0.5 would
     # break it into dots: lower the threshold to the coverage such a stroke still has.
     scale = WORK / max(crop.shape)
@@ -192,11 +200,13 @@ def from_mask(mask: np.ndarray, thickness: bool = True) -> np.ndarray | None:
     # The mask keeps the image's resolution (the edges of the ink are where they are); a crop
     # over twice the working size is first averaged by whole blocks, which anti-aliases as
     # the resampling would, at a fraction of its cost.
-    if max(crop.shape) == WORK:  # drawn at the working size already (nn/raster.py)
-        work = crop
-    else:
-        work = resize(coverage(crop, max(crop.shape) // WORK), *fitted(crop.shape, WORK)) >= level
-    if not work.any():  # a few specks far apart: nothing survives the shrinking
+    work = resize(coverage(crop, max(crop.shape) // WORK), *fitted(crop.shape, WORK)) >= level
+    return work if work.any() else None  # None: a few specks far apart
+
+
+def from_working(work: np.ndarray | None, thickness: bool = True) -> np.ndarray | None:
+    """Steps 5-7 on the working image `working` made -> (28, 28) float32, or None."""
+    if work is None:
         return None
     if thickness:
         # Re-crop: a thick stroke's box is wider by its width, and that width has changed.

@@ -22,11 +22,11 @@ def check() -> Check:
 
 
 def refuses(pieces: list, source: str) -> bool:
-    """Whether a drawing does not look like digits: its one piece (ink mask and (28, 28)
-    network input) is not a digit, or none of its several pieces is (a few dots or blobs).
+    """Whether a drawing does not look like digits: its one piece (ink at the working size
+    and (28, 28) network input) is not a digit, or none of its several pieces is (a few dots or blobs).
     A number with one odd mark is still read. `source` is "drawing" (pen strokes) or
     "image" (a photo or a pixel array)."""
-    return all(check().refuses(p.mask, p.pixels, source) for p in pieces)
+    return all(check().refuses(p.work, p.pixels, source) for p in pieces)
 
 
 def refuse_non_digits(pieces: list, source: str) -> None:

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from nn import raster, segment
-from nn.preprocess import bounding_box, from_mask, ink_mask, to_mnist
+from nn.preprocess import bounding_box, from_mask, from_working, ink_mask, to_mnist, working
 
 from . import imaging
 from .errors import BlankDrawing, TooLarge
@@ -23,7 +23,7 @@ class Piece:
     """One digit's ink in a drawing, in MNIST's form, and where it came from."""
 
     pixels: np.ndarray  # (28, 28) float32
-    mask: np.ndarray | None  # (H, W) bool: its ink before preprocessing (the not-a-digit check's)
+    work: np.ndarray | None  # (h, w) bool: its ink at the working size (the not-a-digit check's)
     box: segment.Box  # strokes: in their units; an image: fractions of its width and height
     strokes: list[int] | None = None  # indices into the drawing's strokes
     crop: np.ndarray | None = None  # a photo: the grey levels of the box, to keep with a label
@@ -45,8 +45,8 @@ def pieces(drawing: Drawing) -> list[Piece]:
 
 def stroke_piece(strokes: list, indices: list[int]) -> Piece:
     """Strokes of one digit drawn with the page's pen, then in MNIST's form."""
-    mask = raster.draw(strokes)
-    return Piece(inked(from_mask(mask)), mask, stroke_box(strokes), indices)
+    work = working(raster.draw(strokes))
+    return Piece(inked(from_working(work)), work, stroke_box(strokes), indices)
 
 
 def stroke_box(strokes: list) -> segment.Box:
@@ -55,25 +55,26 @@ def stroke_box(strokes: list) -> segment.Box:
 
 
 def photo_pieces(gray: np.ndarray) -> list[Piece]:
-    """The digits in a decoded photo, (H, W) grey levels."""
-    whole = photo_pixels(gray)  # first: what is blank as a whole (a few specks) stays blank
+    """The digits in a decoded photo, (H, W) grey levels; its ink mask found once, and
+    each piece's working image shared by preprocessing and the not-a-digit check."""
     mask = ink_mask(gray)
+    work = None if mask is None else working(mask)
+    whole = inked(from_working(work))  # first: what is blank as a whole (a few specks) stays blank
     parts = limited(segment.mask_digits(mask))
     height, width = gray.shape
     scale = np.array([width, height, width, height], dtype=np.float64)
     if len(parts) <= 1:  # one digit: the photo as a whole, as always
         rows, cols = bounding_box(mask)
         box = np.array([cols.start, rows.start, cols.stop, rows.stop]) / scale
-        return [Piece(whole, mask, tuple(box.tolist()), crop=gray)]
-    return [
-        Piece(
-            inked(from_mask(ink)),
-            ink,
-            tuple((np.array(box) / scale).tolist()),
-            crop=gray[int(box[1]) : int(box[3]), int(box[0]) : int(box[2])],
-        )
-        for ink, box in parts
-    ]
+        return [Piece(whole, work, tuple(box.tolist()), crop=gray)]
+    return [photo_piece(gray, ink, box, scale) for ink, box in parts]
+
+
+def photo_piece(gray: np.ndarray, ink: np.ndarray, box: segment.Box, scale: np.ndarray) -> Piece:
+    """One digit of a photo: its ink (a mask of its box) and the box in the photo's pixels."""
+    work = working(ink)
+    crop = gray[int(box[1]) : int(box[3]), int(box[0]) : int(box[2])]
+    return Piece(inked(from_working(work)), work, tuple((np.array(box) / scale).tolist()), crop=crop)
 
 
 def limited(groups: list) -> list:

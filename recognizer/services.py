@@ -97,11 +97,9 @@ def predict(drawing: Drawing, model_name: str | None = None, activations: bool |
     found = pieces(drawing)
     if not isinstance(drawing, np.ndarray):  # MNIST's form already: no check, as no preprocessing
         digit_check.refuse_non_digits(found, source(drawing))
-    digits = [predict_digit(piece, model) for piece in found]
     sent = model.meta.get("kind") in ACTIVATIONS_SENT
-    if not (sent if activations is None else activations):
-        for digit in digits:
-            digit.activations = {}
+    layers = sent if activations is None else activations
+    digits = [predict_digit(piece, model, layers) for piece in found]
     reading = Reading.of(digits)
     if not sent:  # the top level holds what clients from before numbers read; others read digits
         reading.activations = {}
@@ -113,17 +111,21 @@ def source(drawing: Drawing) -> str:
     return "drawing" if isinstance(drawing, list) else "image"
 
 
-def predict_digit(piece: Piece, model: Model) -> Prediction:
+def predict_digit(piece: Piece, model: Model, layers: bool = False) -> Prediction:
     """Recognise one digit of a drawing: each goes through here, a lone digit too."""
-    prediction = predict_pixels(piece.pixels, model)
+    prediction = predict_pixels(piece.pixels, model, layers)
     prediction.box, prediction.strokes = piece.box, piece.strokes
     return prediction
 
 
-def predict_pixels(pixels: np.ndarray, model: Model) -> Prediction:
-    """Recognise a (28, 28) MNIST-style input (white ink on black, values in [0, 1])."""
+def predict_pixels(pixels: np.ndarray, model: Model, layers: bool = False) -> Prediction:
+    """Recognise a (28, 28) MNIST-style input (white ink on black, values in [0, 1]), with
+    the network's layers when `layers` (the CNN's feature maps cost more than its answer)."""
     x = network_inputs(pixels[None], model.deskewed)  # (1, 784): what the network reads
-    probabilities, activations = model.network.answer(x)
+    if layers:
+        probabilities, activations = model.network.answer(x)
+    else:  # the same probabilities: answer's are predict_proba's
+        probabilities, activations = model.network.predict_proba(x), {}
     return Prediction(
         digit=int(probabilities[0].argmax()),
         probabilities=probabilities[0],

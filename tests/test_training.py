@@ -1,12 +1,16 @@
 """The training loop: stopping rules, best-epoch selection, determinism, augmentation."""
 
+import platform
+import subprocess
+import sys
+
 import numpy as np
 import pytest
 
 from nn.augment import AugmentConfig, augment, vary_thickness
 from nn.network import Network
 from nn.train import MomentumSGD, TrainConfig, train
-from tests.helpers import quiet
+from tests.helpers import ROOT, quiet
 
 
 def run(toy_digits, **overrides):
@@ -186,3 +190,30 @@ def test_training_without_a_validation_split_keeps_the_best_training_epoch(toy_d
     )
     result = train(Network.initialise(np.random.default_rng(0), (784, 32, 10)), *toy_digits, cfg, log=quiet)
     assert [e["val_accuracy"] for e in result.history] == [e["train_accuracy"] for e in result.history]
+
+
+TRAIN_A_FEW_STEPS = """
+import resource, numpy as np
+from nn.cnn import ConvNet
+from nn.network import one_hot
+from nn.train import MomentumSGD, sgd_epoch
+rng = np.random.default_rng(0)
+net = ConvNet.initialise(rng)
+X = rng.random((64 * 20, 784), dtype=np.float32)
+Y = one_hot(rng.integers(0, 10, len(X)), 10)
+optimiser = MomentumSGD(net.params(), 0.05, 0.9)
+sgd_epoch(net, X[:320], Y[:320], 64, optimiser)  # first steps: the memory is new
+before = resource.getrusage(resource.RUSAGE_SELF).ru_minflt
+sgd_epoch(net, X, Y, 64, optimiser)
+print((resource.getrusage(resource.RUSAGE_SELF).ru_minflt - before) / 20)
+"""
+
+
+@pytest.mark.skipif(platform.libc_ver()[0] != "glibc", reason="how glibc's malloc returns memory")
+def test_a_training_step_reuses_the_memory_the_last_one_freed_instead_of_faulting_in_new_pages():
+    # In a process of its own: the allocator's state depends on everything run before.
+    done = subprocess.run(
+        [sys.executable, "-c", TRAIN_A_FEW_STEPS], capture_output=True, text=True, check=True, cwd=ROOT
+    )
+    faults_per_step = float(done.stdout)
+    assert faults_per_step < 20  # about 700 a step when every step's arrays are new pages
