@@ -224,7 +224,9 @@ def photo(number: WrittenNumber, rng: np.random.Generator) -> tuple[np.ndarray, 
     inks = [np.zeros(shape, bool) for _ in number.groups]
     ink = np.zeros(shape, bool)
     for path, stroke, owner in zip(paths, number.strokes, number.point_owners(), strict=True):
-        centres = raster.along((path - low) * scale, raster.SPACING)  # (A, 2) in pixels
+        centres = raster.along(
+            (path - low) * scale, max(raster.SPACING, radius / 3)
+        )  # (A, 2) in pixels: discs overlapping
         ink |= raster.stamp(centres, radius, shape)
         nearest = np.argmin(((centres[:, None] - (stroke - low) * scale) ** 2).sum(axis=2), axis=1)  # (A,)
         for d in set(owner.tolist()) - {-1}:  # each digit's part of the stroke: its points' pen positions
