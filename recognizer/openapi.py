@@ -186,9 +186,9 @@ PREDICTION = {
             "maxItems": MAX_DIGITS,
             "items": DIGIT_READ,
             "description": (
-                f"each digit of the number, left to right (at most {MAX_DIGITS}): strokes are grouped "
-                "by their horizontal extents and the gaps between them, a photo's ink by its connected "
-                "parts; each is then read on its own, as a single digit is"
+                f"each digit of the number, left to right (at most {MAX_DIGITS}): the split of the "
+                "strokes, or of a photo's ink, that a scorer reads best as digits; marks far smaller "
+                "than the digits are no digits; each is then read on its own, as a single digit is"
             ),
         },
         "number": {"type": "string", "pattern": "^[0-9]+$", "description": "the digits, left to right"},

@@ -8,8 +8,8 @@ from dataclasses import dataclass, field, fields
 import numpy as np
 from django.conf import settings
 
-from nn import segment
 from nn.model_file import Model
+from nn.pieces import Box
 from nn.preprocess import network_inputs
 
 from . import digit_check, imaging, inspection, labelled_drawings, model_store, ratelimit
@@ -28,7 +28,7 @@ class Prediction:
     input: np.ndarray  # (784,) float32: what the network read
     activations: dict[str, np.ndarray]  # the 784-250-10's "hidden" (250,) and "output" (10,)
     model: str
-    box: segment.Box = (0.0, 0.0, 1.0, 1.0)  # where in the drawing it was: see Piece.box
+    box: Box = (0.0, 0.0, 1.0, 1.0)  # where in the drawing it was: see Piece.box
     strokes: list[int] | None = None  # which of the drawing's strokes it was drawn from
 
     def as_json(self) -> dict:
@@ -167,7 +167,7 @@ def one_digit(drawing: Drawing, digit: int, model: Model) -> tuple[Drawing, np.n
     if digit >= len(found):
         raise BadInput(f"'digit' is {digit}, but the drawing holds {len(found)} digit(s): 0 is the leftmost")
     piece = found[digit]
-    strokes = [drawing[i] for i in piece.strokes] if piece.strokes is not None else drawing
+    strokes = piece.own_strokes if piece.own_strokes is not None else drawing
     return strokes, piece.crop, predict_pixels(piece.pixels, model)
 
 
