@@ -4,8 +4,9 @@
 
 Prints the median and 95th-percentile time of each step for the strokes the drawing page
 sends (rasterise, preprocess, forward pass per model) and of the whole work a request does
-besides HTTP (those plus the JSON answer), the same for a photo (a 280x280 PNG), and the
-bytes the browser downloads for the drawing page (HTML, CSS, JavaScript, icon).
+besides HTTP (those plus the JSON answer), the same for six digits drawn in a row (the
+segmentation's work too) and for a photo (a 280x280 PNG), and the bytes the browser
+downloads for the drawing page (HTML, CSS, JavaScript, icon).
 """
 
 from __future__ import annotations
@@ -48,6 +49,19 @@ def page_strokes() -> list:
     stem = (1 - t) * [0.76, 0.2] + t * [0.45, 0.86] + 0.01 * np.sin(7 * t)
     cross = np.linspace([0.36, 0.52], [0.68, 0.5], 15)
     return [np.round(np.concatenate([bar, stem]), 4).tolist(), np.round(cross, 4).tolist()]
+
+
+def number_strokes(digits: int = 6) -> list:
+    """A number of `digits` sevens written in a row, each as page_strokes draws one, 0.3 of
+    the pad high, a quarter of that apart."""
+    height, strokes = 0.3, []
+    for k in range(digits):
+        left = 0.05 + k * height * 0.85
+        strokes += [
+            [[round(left + (x - 0.24) * height, 4), round(0.3 + (y - 0.2) * height, 4)] for x, y in s]
+            for s in page_strokes()
+        ]
+    return strokes
 
 
 def canvas_png() -> bytes:
@@ -115,6 +129,12 @@ def main() -> None:
     answer = {name: len(whole_request(strokes, name)) for name in names}
     sizes = ", ".join(f"{name} {n} bytes" for name, n in answer.items())
     report(f"strokes as the page sends them ({len(body)} bytes; answers: {sizes}):", steps)
+    number = number_strokes()
+    steps = {}
+    for name in names:
+        read = services.predict(number, name).number
+        steps[f"+ JSON answer, {name} (read {read})"] = timed(whole_request, number, name, n=200)
+    report(f"six digits drawn ({len(number)} strokes):", steps)
     steps = {"decode PNG": timed(imaging.decode, png), "preprocess": timed(to_mnist, gray)}
     for name in names:
         steps[f"+ JSON answer, {name}"] = timed(whole_request, png, name)
