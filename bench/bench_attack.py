@@ -1,184 +1,54 @@
 """The production stack under attack, on loopback only: prints figures, asserts nothing.
 
-    python bench/bench_attack.py
+    python bench/bench_attack.py [--ports 8700-8799]
 
 Starts `manage.py serve` (nginx in front of 2 gunicorn workers, production settings over
-plain HTTP, SQLite in a temporary folder) on a free port in 8700-8799, then: sends a few
-hundred hostile requests and counts the answers; drives /healthz and predict with wrk at 64
-connections through nginx; holds idle, slow-header and slow-body clients open while probes
-poll; kills a gunicorn worker twice under predict load; sends labelled drawings from 16
-threads, some twice with the same Idempotency-Key, and counts the rows stored. Clients use
-several loopback addresses, so that nginx's per-address predict limits see them apart.
-Every phase is bounded in time, and the stack is stopped at the end.
+plain HTTP, SQLite in a temporary folder), then:
+  1. a few hundred malformed requests, counted by the kind of answer;
+  2. the hostile requests of the issue on bounded work, one at a time: status, time, and
+     what each cost the workers (CPU, and the rise of peak memory, from /proc);
+  3. load through nginx with wrk: /healthz and predict at 8, 64 and 256 connections, from
+     many client addresses (127.0.0.1 is a trusted front proxy, so X-Forwarded-For counts);
+  4. idle, slow-header and slow-body clients held open while probes poll;
+  5. faults under predict load: SIGKILL to a gunicorn worker, an nginx worker, nginx,
+     gunicorn and serve, restarting serve whenever it exits (as a supervisor would), with
+     the time until the site answers again;
+  6. labelled drawings from 16 threads, some twice with the same Idempotency-Key;
+  7. labelled drawings from 16 threads into PostgreSQL (a server of its own), stopped for
+     5 s mid-load: acknowledged, stored, lost.
+Every phase is bounded in time, and everything started is stopped at the end.
 """
 
 from __future__ import annotations
 
+import argparse
 import contextlib
 import http.client
 import json
 import os
 import random
 import shutil
+import signal
 import socket
-import sqlite3
 import subprocess
 import sys
 import tempfile
 import threading
 import time
+import tracemalloc
 import uuid
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from PIL import Image
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-
+from bench.attack_inputs import STROKES, bad_inputs, classify, describe, issue_requests, labelled, predict  # noqa: E402
+from bench.attack_stack import HOSTILE, Stack, WorkerMeter, free_port, postgres, raw, request  # noqa: E402
 from bench.bench_load import parse, post_script  # noqa: E402
-from bench.bench_predict import canvas_png, page_strokes  # noqa: E402
-from tests.helpers import data_url, encode, manage, production_env, wait_until_answering  # noqa: E402
-from tests.test_image_bombs import BOMBS  # noqa: E402
+from bench.bench_predict import page_strokes  # noqa: E402
+from tests.test_attacks import zigzag  # noqa: E402
 
-PREDICT_RATE_LIMIT = 1_000_000  # per minute: raised so that the load run measures the site, not the limit
-STROKES = json.dumps({"strokes": page_strokes()})
-HOSTILE, PROBE, LABELS = "127.0.0.3", "127.0.0.2", "127.0.0.5"
-
-
-def free_port() -> int:
-    for port in range(8700, 8800):
-        with socket.socket() as s:
-            if s.connect_ex(("127.0.0.1", port)) != 0:
-                return port
-    raise SystemExit("no free port in 8700-8799")
-
-
-def start_stack(folder: Path, port: int) -> tuple[subprocess.Popen, dict]:
-    env = production_env(
-        DJANGO_DEBUG="0", DJANGO_HTTPS="0", DJANGO_STATIC_ROOT=str(folder / "static"),
-        DATABASE_URL=f"sqlite:///{folder / 'digits.sqlite3'}", WEB_CONCURRENCY="2", TMPDIR=str(folder),
-        PREDICT_RATE_LIMIT=str(PREDICT_RATE_LIMIT), LABELLED_DRAWINGS_PER_MINUTE="100000",
-    )  # fmt: skip
-    for command in (["migrate", "--noinput"], ["collectstatic", "--noinput"]):
-        if (done := manage(*command, env=env)).returncode:
-            raise SystemExit(done.stderr)
-    log = folder / "serve.log"
-    command = [sys.executable, "manage.py", "serve", "--bind", f"127.0.0.1:{port}"]
-    with log.open("wb") as out:
-        process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
-    wait_until_answering(f"http://127.0.0.1:{port}/healthz", process, log)
-    return process, env
-
-
-def raw(port: int, data: bytes, source: str = HOSTILE, timeout: float = 15) -> tuple[int | None, bytes]:
-    """Send `data` on a fresh connection; (status or None if dropped, body)."""
-    try:
-        with socket.create_connection(("127.0.0.1", port), timeout, (source, 0)) as s:
-            s.sendall(data)
-            chunks = []
-            while chunk := s.recv(65536):
-                chunks.append(chunk)
-    except OSError:
-        return None, b""
-    answer = b"".join(chunks)
-    if not answer.startswith(b"HTTP/"):
-        return None, b""
-    head, _, body = answer.partition(b"\r\n\r\n")
-    if b"transfer-encoding: chunked" in head.lower():  # the short answers here come in one chunk
-        body = body.split(b"\r\n")[1]
-    return int(head.split(b" ", 2)[1]), body
-
-
-def request(method: str, path: str, body: bytes = b"", ctype: str = "application/json", **headers) -> bytes:
-    lines = [f"{method} {path} HTTP/1.1", "Host: 127.0.0.1", "Connection: close"]
-    lines += [f"Content-Type: {ctype}"] * bool(ctype) + [f"Content-Length: {len(body)}"]
-    lines += [f"{k.replace('_', '-')}: {v}" for k, v in headers.items()]
-    return "\r\n".join(lines).encode() + b"\r\n\r\n" + body
-
-
-def predict(value) -> bytes:
-    return request("POST", "/api/predict", value if isinstance(value, bytes) else json.dumps(value).encode())
-
-
-def multipart(data: bytes, field: str = "image") -> bytes:
-    body = b'--xx\r\nContent-Disposition: form-data; name="%s"; filename="a.png"\r\n\r\n%s\r\n--xx--\r\n'
-    return request("POST", "/api/predict", body % (field.encode(), data), "multipart/form-data; boundary=xx")
-
-
-def bad_inputs(rng: random.Random) -> list[bytes]:
-    png, deep = canvas_png(), lambda n: "[" * n + "]" * n
-    out = [predict(b) for b in (b"{", b'{"strokes": [', b"nul", b"\xff\xfe{}", b'{"strokes":}', b"{}{}",
-                                 b"", b"\xef\xbb\xbf{}", b'{"pixels": NaN}', b'{"strokes": Infinity}')]  # fmt: skip
-    out += [predict(f'{{"strokes": {deep(n)}}}'.encode()) for n in (50, 500, 5000, 50000, 500000)]
-    out += [
-        predict(b'{"pixels": [%s]}' % b",".join([v] + [b"0"] * 783))
-        for v in (b"1e999", b"9" * 5000, b"-1e309")
-    ]
-    wrong = ["x", 7, None, {}, [1, 2], True, [[["a", "b"]]], [[[0.5]]], [[[0.1, 0.2, 0.3]]], [[]], []]
-    out += [predict({"strokes": w}) for w in wrong] + [predict({"pixels": w}) for w in wrong]
-    out += [predict(v) for v in ([], "strokes", 7, None, {"strokes": [[[0.5, 0.5]]], "pixels": [0] * 784})]
-    out += [predict({"strokes": [[[rng.random(), rng.random()]] * n] * m}) for n, m in ((5000, 1), (1, 5000))]
-    out += [predict({"strokes": [[[v, v], [v, 0.5]]]}) for v in (-1e300, 1e300, -5, 5)]
-    out += [predict({"pixels": [v] * n}) for v in (0, -1, 2, "0", [0]) for n in (783, 784, 785)]
-    urls = ["http://example.com/a.png", "data:,", "data:image/png;base64,!!!", "data:text/html;base64,PGI+",
-            "data:image/png", data_url(b"\0" * 5_000_000), data_url(png, "image/svg+xml"), data_url(png)[:-7]]  # fmt: skip
-    out += [predict({"image": u}) for u in urls]
-    corrupt = [png[:n] for n in range(0, len(png), max(1, len(png) // 40))]
-    corrupt += [bytes(b ^ (rng.random() < 0.01) * 255 for b in png) for _ in range(30)]
-    corrupt += [rng.randbytes(rng.randrange(1, 5000)) for _ in range(40)]
-    corrupt += [encode(Image.new("RGB", (9, 9)), "JPEG")[:n] for n in (20, 100, 300)]
-    corrupt += [make() for make in BOMBS.values()]
-    out += [multipart(c) for c in corrupt] + [predict({"image": data_url(c)}) for c in corrupt[::3]]
-    out += [multipart(png, "photo"), request("POST", "/api/predict", b"--yy--", "multipart/form-data")]
-    return out + protocol_abuse()
-
-
-def protocol_abuse() -> list[bytes]:
-    body, line = STROKES.encode(), "POST /api/predict HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n"
-    chunked = line + "Content-Type: application/json\r\nTransfer-Encoding: chunked\r\n"
-    out = [(chunked + f"\r\n{len(body):x}\r\n").encode() + body + b"\r\n0\r\n\r\n"]
-    out += [(chunked + "\r\n" + c).encode() for c in ("zz\r\nab\r\n0\r\n\r\n", "ffffffffffffffff\r\nab\r\n",
-                                                       "5\r\nabcdefgh\r\n0\r\n\r\n")]  # fmt: skip
-    out += [(chunked + "Content-Length: 3\r\n\r\n3\r\nabc\r\n0\r\n\r\n").encode()]
-    out += [request(m, p) for m in ("GET", "PUT", "DELETE", "PATCH", "TRACE", "OPTIONS", "FOO")
-            for p in ("/api/predict", "/api/labelled-drawings")]  # fmt: skip
-    hosts = ["evil.example.com", "", "127.0.0.1:99999", "a" * 5000, "127.0.0.1\x00.evil"]
-    out += [predict(body).replace(b"Host: 127.0.0.1", b"Host: " + h.encode()) for h in hosts]
-    out += [b"POST /api/predict HTTP/1.1\r\nConnection: close\r\nContent-Length: 2\r\n\r\n{}"]
-    out += [b"GARBAGE\r\n\r\n", b"GET / HTTP/9.9\r\n\r\n", b"\x16\x03\x01\x00\xa5\x01\x00\x00\xa1\x03\x03"]
-    out += [predict(b"[" + b"0," * (n // 2) + b"0]") for n in (600_000, 3_000_000, 9_000_000)]  # oversized
-    out += [request("POST", "/api/predict", b"{}", X_Big="a" * 100_000)]
-    out += [request("POST", "/api/predict", b"{}", "text/plain"), request("POST", "/api/predict", b"{}", "")]
-    out += [request("POST", "/api/labelled-drawings", json.dumps({"strokes": [], "label": 1}).encode())]
-    out += [request("GET", p) for p in ("/static/../../etc/passwd", "/static/%2e%2e/%2e%2e/etc/passwd",
-                                         "/static/staticfiles.json", "/admin/../../../etc/passwd")]  # fmt: skip
-    return out
-
-
-def classify(status: int | None, body: bytes) -> str:
-    if status is None:
-        return "dropped"
-    if status >= 500:
-        return "5xx"
-    if 400 <= status < 500:
-        try:
-            json.loads(body)
-            return "4xx JSON"
-        except ValueError:
-            return "4xx not JSON"
-    return f"{status // 100}xx"
-
-
-def describe(data: bytes) -> str:
-    """A request in a few words: its request line, content type or framing, and size."""
-    head = data.split(b"\r\n\r\n")[0].decode(errors="replace").split("\r\n")
-    kinds = [
-        h.split(": ", 1)[1].split(";")[0]
-        for h in head
-        if h.startswith(("Content-Type: ", "Transfer-Encoding: "))
-    ]
-    return f"{head[0].rsplit(' HTTP/', 1)[0]} {'/'.join(kinds)} ({len(data)} bytes)"
+PROBE, LABELS = "127.0.0.2", "127.0.0.5"
 
 
 def phase_bad_inputs(port: int) -> None:
@@ -186,7 +56,7 @@ def phase_bad_inputs(port: int) -> None:
     counts: dict[str, int] = {}
     notable = []  # all but the 4xx: what was accepted, failed or dropped
     for data in requests:
-        status, body = raw(port, data)
+        status, _, body = raw(port, data)
         kind = classify(status, body)
         counts[kind] = counts.get(kind, 0) + 1
         if not kind.startswith("4xx"):
@@ -195,11 +65,122 @@ def phase_bad_inputs(port: int) -> None:
         f"1. bad inputs: {len(requests)} hostile requests:",
         ", ".join(f"{k} {v}" for k, v in sorted(counts.items())),
     )
-    print("   not a 4xx:", *notable, sep="\n")  # fmt: skip
+    print("   not a 4xx:", *notable, sep="\n")
+
+
+def phase_hostile(stack: Stack) -> None:
+    print("2. the issue's hostile requests, one at a time (worker CPU and the rise of its peak memory):")
+    print(f"   {'request':<62} {'status':>6} {'JSON':>5} {'time ms':>8} {'CPU ms':>7} {'peak MB':>8}")
+    for name, data in issue_requests(csrf(stack.port)).items():
+        with WorkerMeter(stack) as cost:
+            started = time.monotonic()
+            status, head, body = raw(stack.port, data)
+            took = 1000 * (time.monotonic() - started)
+        is_json = b"content-type: application/json" in head.lower()
+        print(f"   {name[:62]:<62} {status!s:>6} {'yes' if is_json else 'no':>5} {took:8.1f} "
+              f"{1000 * cost.seconds:7.0f} {cost.mb:8.1f}")  # fmt: skip
+    two_at_once(stack)
+    key_reused(stack.port)
+    five_addresses(stack.port)
+    refusals_logged(stack)
+    model_file()
+
+
+def two_at_once(stack: Stack) -> None:
+    """Two 6,000-point zigzags at once while /healthz is asked every 20 ms."""
+    data, slowest, done = predict({"strokes": [zigzag(6000)]}), [0.0], threading.Event()
+
+    def probe():
+        while not done.is_set():
+            started = time.monotonic()
+            raw(stack.port, request("GET", "/healthz", ctype=""), PROBE)
+            slowest[0] = max(slowest[0], time.monotonic() - started)
+            time.sleep(0.02)
+
+    prober = threading.Thread(target=probe)
+    with WorkerMeter(stack) as cost:
+        prober.start()
+        with ThreadPoolExecutor(2) as pool:
+            statuses = list(
+                pool.map(lambda source: raw(stack.port, data, source)[0], ("127.0.3.1", "127.0.3.2"))
+            )
+        done.set()
+        prober.join()
+    print(f"   1. two 6,000-point zigzags at once: {statuses}, {1000 * cost.seconds:.0f} ms CPU in all, "
+          f"peak +{cost.mb:.1f} MB; /healthz meanwhile at most {1000 * slowest[0]:.0f} ms")  # fmt: skip
+
+
+def key_reused(port: int) -> None:
+    token, key = csrf(port), {"Idempotency_Key": uuid.uuid4().hex}
+    first = raw(port, labelled({"strokes": page_strokes(), "label": 7}, token, **key), LABELS)
+    other = raw(port, labelled({"strokes": [[[0.5, 0.1], [0.5, 0.9]]], "label": 1}, token, **key), LABELS)
+    print(
+        f"   9. an Idempotency-Key reused with another body: first {first[0]}, then {other[0]} {other[2].decode()[:90]}"
+    )
+
+
+def five_addresses(port: int, seconds: float = 45) -> None:
+    """Five addresses storing 320 kB drawings as fast as they are let."""
+    from tests.helpers import line
+
+    body, until, stored, refused = {"strokes": [line(20_000)], "label": 1}, time.monotonic() + seconds, [], []
+
+    def send(source: str):
+        token = csrf(port, source)
+        while time.monotonic() < until:
+            status, _, answer = raw(port, labelled(body, token), source)
+            (stored if status == 201 else refused).append((source, status))
+            if status == 429:
+                time.sleep(1)
+
+    with ThreadPoolExecutor(5) as pool:
+        list(pool.map(send, [f"127.0.4.{i}" for i in range(1, 6)]))
+    size = len(json.dumps(body["strokes"], separators=(",", ":"))) + 784
+    print(f"   5. five addresses storing 320 kB drawings for {seconds:.0f} s: {len(stored)} stored "
+          f"({len(stored) * size / 1e6:.1f} MB, {len(stored) * size / 5e6:.1f} MB an address), "
+          f"{len(refused)} refused ({sorted({s for _, s in refused})})")  # fmt: skip
+
+
+def refusals_logged(stack: Stack) -> None:
+    before = stack.log.stat().st_size
+    statuses = [raw(stack.port, predict(STROKES.encode()), "127.0.5.1")[0] for _ in range(2000)]
+    time.sleep(0.5)
+    print(f"   9. 2,000 predictions at once from one address: {statuses.count(429)} refused with 429; "
+          f"the log grew {stack.log.stat().st_size - before} bytes (the access lines of the "
+          f"{statuses.count(200)} answered; the refusals are one count a minute)")  # fmt: skip
+
+
+def model_file() -> None:
+    """7. A model file whose metadata is _codecs.encode(..., "hex") nested 30 times."""
+    import numpy as np
+
+    from nn.model_file import ModelFileError, load_model, to_payload
+    from nn.network import Network
+    from tests.helpers import write_payload
+    from tests.test_model_file import Expanding
+
+    with tempfile.TemporaryDirectory() as folder:
+        network = Network.initialise(np.random.default_rng(0))
+        path = write_payload(Path(folder) / "m.pkl", to_payload(network, {"notes": Expanding(30)}), 4)
+        size = path.stat().st_size
+        tracemalloc.start()
+        started = time.process_time()
+        try:
+            load_model(path)
+            outcome = "loaded"
+        except ModelFileError as exc:
+            outcome = f"refused ({str(exc).split(': ', 1)[1][:50]})"
+        seconds, peak = time.process_time() - started, tracemalloc.get_traced_memory()[1]
+        tracemalloc.stop()
+    print(f"   7. a model file with 'hex' nested 30 times ({size / 1e6:.2f} MB): {outcome} "
+          f"in {1000 * seconds:.1f} ms CPU, peak {peak / 2**20:.1f} MB")  # fmt: skip
 
 
 def wrk(url: str, seconds: int, connections: int, script: str = "") -> dict:
+    """wrk from 127.0.0.1, a trusted front proxy, each request telling another client address."""
     script += (
+        'request = function() wrk.headers["X-Forwarded-For"] = "10." .. math.random(0, 255) .. "." .. '
+        'math.random(0, 255) .. "." .. math.random(1, 254) return wrk.format() end\n'
         "local threads = {}\nfunction setup(t) table.insert(threads, t) end\n"
         "function init(a) n429 = 0 end\nfunction response(s, h, b) if s == 429 then n429 = n429 + 1 end end\n"
         'function done(s, l, r) local n = 0 for _, t in ipairs(threads) do n = n + t:get("n429") end'
@@ -209,28 +190,24 @@ def wrk(url: str, seconds: int, connections: int, script: str = "") -> dict:
         f.write(script)
         f.flush()
         command = f"wrk -t2 -c{connections} -d{seconds}s --latency --timeout 5s -s {f.name} {url}".split()
-        out = subprocess.run(command, capture_output=True, text=True, timeout=seconds + 60, check=False).stdout  # fmt: skip
+        out = subprocess.run(
+            command, capture_output=True, text=True, timeout=seconds + 60, check=False
+        ).stdout
     total = int(out.split(" requests in ")[0].split()[-1])
     return {**parse(out), "limited": int(out.rsplit("LIMITED ", 1)[1].split()[0]), "total": total}
 
 
-def phase_load(base: str) -> None:
-    print(f"2. load through nginx, 10 s each (PREDICT_RATE_LIMIT raised to {PREDICT_RATE_LIMIT}/min):")
-    runs = {
-        "/healthz, 64 connections": wrk(base + "/healthz", 10, 64),
-        "predict strokes, 64 connections": wrk(base + "/api/predict", 10, 64, post_script(STROKES)),
-        "predict strokes, 8 connections": wrk(base + "/api/predict", 10, 8, post_script(STROKES)),
-    }
-    for name, r in runs.items():
-        print(f"   {name:<32} {r['rps']:6.0f} req/s ({r['rps'] * (1 - r['errors'] / r['total']):.0f}/s answered 2xx)  "
-              f"p50 {r['p50']:5.1f} ms  p99 {r['p99']:6.1f} ms  errors {r['errors']} "
-              f"(429s from the 8-at-once limit per address: {r['limited']})")  # fmt: skip
-
-
-def timed_probe(port: int, data: bytes) -> float | None:
-    started = time.monotonic()
-    status, _ = raw(port, data, PROBE, timeout=10)
-    return time.monotonic() - started if status == 200 else None
+def phase_load(base: str, seconds: int = 10) -> None:
+    print(f"3. load through nginx, {seconds} s each, every request from another client address "
+          "(default limits: 600 predictions a minute and 8 at once per address):")  # fmt: skip
+    for connections in (8, 64, 256):
+        for name, path, script in (
+            ("/healthz", "/healthz", ""),
+            ("predict strokes", "/api/predict", post_script(STROKES)),
+        ):
+            r = wrk(base + path, seconds, connections, script)
+            print(f"   {name:<16} {connections:>3} connections: {r['rps']:6.0f} req/s, p50 {r['p50']:6.1f} ms, "
+                  f"p99 {r['p99']:6.1f} ms, errors {r['errors']} of {r['total']} (429s: {r['limited']})")  # fmt: skip
 
 
 SLOW_START = b"POST /api/predict HTTP/1.1\r\nHost: 127.0.0.1\r\n"
@@ -263,6 +240,12 @@ def still_open(s: socket.socket, trickle: bytes) -> bool:
     return False
 
 
+def timed_probe(port: int, data: bytes) -> float | None:
+    started = time.monotonic()
+    status, _, _ = raw(port, data, PROBE, timeout=10)
+    return time.monotonic() - started if status == 200 else None
+
+
 def phase_slow(port: int, seconds: float = 20) -> None:
     until, reopened, threads = time.monotonic() + seconds, [], []
     for i in range(150):
@@ -278,97 +261,173 @@ def phase_slow(port: int, seconds: float = 20) -> None:
         t.join(10)
     ok = sorted(t for t in times if t is not None)
     p99 = ok[int(0.99 * (len(ok) - 1))] * 1000 if ok else float("nan")
-    print(f"3. 50 idle + 50 slow-header + 50 slow-body clients for {seconds:.0f} s: {len(times)} probes "
+    print(f"4. 50 idle + 50 slow-header + 50 slow-body clients for {seconds:.0f} s: {len(times)} probes "
           f"(/healthz and predict), {len(ok)} answered 200, p99 {p99:.0f} ms, failures {len(times) - len(ok)}; "
           f"slow connections dropped by nginx and reopened: {len(reopened) - 150}")  # fmt: skip
 
 
-def gunicorn_workers(serve: subprocess.Popen) -> list[int]:
-    def children(pid: int) -> list[tuple[int, str]]:
-        out = subprocess.run(
-            ["ps", "-o", "pid=,args=", "--ppid", str(pid)], capture_output=True, text=True, check=False
-        ).stdout
-        return [(int(line.split(None, 1)[0]), line) for line in out.splitlines()]
-
-    master = next(pid for pid, line in children(serve.pid) if "gunicorn" in line)
-    return [pid for pid, _ in children(master)]
+def phase_faults(stack: Stack) -> None:
+    print("5. SIGKILL under predict load (6 clients), serve restarted whenever it exits:")
+    for victim in ("gunicorn worker", "nginx worker", "nginx", "gunicorn", "serve"):
+        fault(stack, victim)
 
 
-def phase_faults(port: int, serve: subprocess.Popen) -> None:
-    until, results = time.monotonic() + 12, []
-    data = predict(STROKES.encode())
+def from_anyone(body: bytes) -> bytes:
+    """A predict from 127.0.0.1, the trusted front proxy, for a client address of its own:
+    the per-address limits stay out of the count."""
+    address = f"10.{random.randrange(256)}.{random.randrange(256)}.{random.randrange(1, 255)}"
+    return request("POST", "/api/predict", body, X_Forwarded_For=address)
 
-    def load(source: str):
+
+def fault(stack: Stack, victim: str, seconds: float = 8) -> None:
+    """Kill `victim` 2 s into `seconds` of load; the longest /healthz then went unanswered."""
+    until, results, longest = time.monotonic() + seconds, [], []
+
+    def load():
         while time.monotonic() < until:
-            results.append(raw(port, data, source, timeout=30)[0])
+            results.append(raw(stack.port, from_anyone(STROKES.encode()), "127.0.0.1", timeout=30)[0])
+            if results[-1] is None:  # refused at once: try again shortly, as a client would
+                time.sleep(0.05)
 
-    with ThreadPoolExecutor(6) as pool:
-        for i in range(6):  # one address each: the per-address limits stay out of the count
-            pool.submit(load, f"127.0.2.{i + 1}")
-        for delay in (3, 4):
-            time.sleep(delay)
-            os.kill(gunicorn_workers(serve)[0], 9)
-    time.sleep(2)
-    after = [timed_probe(port, p) is not None for p in (request("GET", "/healthz", ctype=""), data)]
+    def probe(killed: float):
+        previous, gap = killed, 0.0
+        while time.monotonic() < until + 60:
+            if raw(stack.port, request("GET", "/healthz", ctype=""), PROBE, timeout=2)[0] == 200:
+                now = time.monotonic()
+                previous, gap = now, max(gap, now - previous)
+                if now > until:
+                    break
+            time.sleep(0.05)
+        longest.append(gap)
+
+    with ThreadPoolExecutor(8) as pool:
+        for _ in range(6):
+            pool.submit(load)
+        time.sleep(2)
+        target = stack.processes()[victim][0]
+        os.kill(target, signal.SIGKILL)
+        pool.submit(probe, time.monotonic())
+        restart = None
+        if victim in ("nginx", "gunicorn", "serve"):
+            stack.process.wait(timeout=90)  # serve exited with an error, or was killed: start it again
+            restart = stack.start()
     failures = [s for s in results if s != 200]
     by_status = ", ".join(f"{s}: {failures.count(s)}" for s in sorted(set(failures), key=str))
-    print(f"4. 2 gunicorn workers killed with SIGKILL under predict load (6 clients, 12 s): "
-          f"{len(results)} requests, {len(failures)} failures ({by_status or 'none'}); afterwards "
-          f"/healthz and predict answer 200: {all(after)}")  # fmt: skip
+    restarted = f"; serve restarted, answering {restart:.1f} s after its start" if restart else ""
+    print(f"   {victim:<16} {len(results)} requests, {len(failures)} failed ({by_status or 'none'}); "
+          f"/healthz unanswered for at most {longest[0]:.1f} s{restarted}")  # fmt: skip
 
 
-def csrf(port: int) -> tuple[str, str]:
-    """A token and the csrftoken cookie it goes with."""
-    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10, source_address=(LABELS, 0))
+def csrf(port: int, source: str = LABELS) -> dict:
+    """The headers a labelled drawing needs: a token, and the csrftoken cookie it goes with."""
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10, source_address=(source, 0))
     connection.request("GET", "/api/csrf")
     answer = connection.getresponse()
     cookie = answer.getheader("Set-Cookie").split("csrftoken=", 1)[1].split(";", 1)[0]
     token = json.loads(answer.read())["csrfToken"]
     connection.close()
-    return token, cookie
+    return {"X_CSRFToken": token, "Cookie": f"csrftoken={cookie}"}
 
 
-def phase_labels(port: int, database: Path, n: int = 200) -> None:
-    token, cookie = csrf(port)
-    rng = random.Random(1)
-    sends = [(uuid.uuid4().hex, i % 10) for i in range(n)]
-    sends += [s for s in sends if rng.random() < 0.3]  # a retry of the same request, same key
+def send_labels(port: int, n: int, retries: float = 0, during=None) -> tuple[dict, list]:
+    """n labelled drawings (and a retry with the same key for 30% of them) from 16 threads;
+    with `retries` seconds, each is sent again, same key, until acknowledged. (each key's
+    best answer, every status seen)"""
+    token, rng = csrf(port), random.Random(1)
+    keys = [uuid.uuid4().hex for _ in range(n)]
+    sends = keys + [k for k in keys if rng.random() < 0.3]
     rng.shuffle(sends)
+    best, seen = {}, []
 
-    def send(item):
-        body = json.dumps({"strokes": page_strokes(), "label": item[1]}).encode()
-        data = request("POST", "/api/labelled-drawings", body, X_CSRFToken=token,
-                       Cookie=f"csrftoken={cookie}", Idempotency_Key=item[0])  # fmt: skip
-        return raw(port, data, LABELS, timeout=30)[0]
+    def send(key: str):
+        deadline = time.monotonic() + retries
+        body = {"strokes": page_strokes(), "label": int(key, 16) % 10}
+        while True:
+            status = raw(port, labelled(body, token, Idempotency_Key=key), LABELS, timeout=30)[0]
+            seen.append(status)
+            if status in (200, 201) or key not in best:
+                best[key] = status
+            if status in (200, 201) or time.monotonic() > deadline:
+                return
+            time.sleep(0.5)
 
-    with ThreadPoolExecutor(16) as pool:
-        statuses = list(pool.map(send, sends))
-    with sqlite3.connect(database) as db:
-        rows = db.execute("SELECT COUNT(*) FROM recognizer_labelleddrawing").fetchone()[0]
-    acks = sum(s is not None and 200 <= s < 300 for s in statuses)
-    print(f"5. labels: {n} sent (unique keys), {len(sends)} requests from 16 threads "
-          f"({len(sends) - n} retries with the same key), {acks} acknowledged 2xx, {rows} rows stored")  # fmt: skip
+    with ThreadPoolExecutor(17) as pool:
+        if during:
+            pool.submit(during)
+        list(pool.map(send, sends))
+    return best, seen
+
+
+def acknowledged(best: dict) -> set:
+    return {key for key, status in best.items() if status in (200, 201)}
+
+
+def phase_labels(stack: Stack, n: int = 200) -> None:
+    import sqlite3
+
+    best, seen = send_labels(stack.port, n)
+    with sqlite3.connect(stack.folder / "digits.sqlite3") as db:
+        keys = {key for (key,) in db.execute("SELECT idempotency_key FROM recognizer_labelleddrawing")}
+    print(f"6. labels into SQLite: {n} drawings, {len(seen)} requests from 16 threads "
+          f"({len(seen) - n} retries with the same key): acknowledged {len(acknowledged(best))}, "
+          f"stored {len(keys & set(best))}, lost {len(acknowledged(best) - keys)}")  # fmt: skip
+
+
+def phase_postgres(folder: Path, ports: range, n: int = 300) -> None:
+    import psycopg
+
+    with postgres(folder, free_port(ports)) as (url, stop, start):
+        pg_folder = folder / "pg-stack"
+        pg_folder.mkdir(mode=0o755)
+        stack = Stack(pg_folder, free_port(ports), DATABASE_URL=url, LABELLED_DRAWINGS_PER_MINUTE="100000")
+        stack.start()
+        outage = {}
+
+        def stop_for_a_while():
+            time.sleep(3)
+            stop()
+            time.sleep(1)
+            outage["readyz"] = raw(stack.port, request("GET", "/readyz", ctype=""), PROBE)[0]
+            outage["page"] = raw(stack.port, request("GET", "/labelled-drawings", ctype=""), PROBE)[0]
+            time.sleep(4)
+            start()
+
+        try:
+            best, seen = send_labels(stack.port, n, retries=60, during=stop_for_a_while)
+        finally:
+            stack.stop()
+        with psycopg.connect(url) as db:
+            stored = {key for (key,) in db.execute("SELECT idempotency_key FROM recognizer_labelleddrawing")}
+    statuses = ", ".join(f"{s}: {seen.count(s)}" for s in sorted(set(seen), key=str))
+    print(f"7. labels into PostgreSQL, stopped for 5 s mid-load: {n} drawings, {len(seen)} requests "
+          f"({statuses}); acknowledged {len(acknowledged(best))}, stored {len(stored)}, lost "
+          f"{len(acknowledged(best) - stored)}; during the outage /readyz {outage.get('readyz')}, "
+          f"/labelled-drawings {outage.get('page')}")  # fmt: skip
 
 
 def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--ports", default="8700-8799", help="ports to pick from (default 8700-8799)")
+    low, high = map(int, parser.parse_args().ports.split("-"))
+    ports = range(low, high + 1)
     if not shutil.which("wrk"):
         raise SystemExit("wrk not found: apt-get install wrk")
     folder = Path(tempfile.mkdtemp(prefix="digits-attack-"))
     folder.chmod(0o755)  # nginx's workers, dropped to nobody, read the static files here
-    port = free_port()
-    serve = None
+    stack = Stack(folder, free_port(ports), LABELLED_DRAWINGS_PER_MINUTE="100000")
     try:
-        serve, _ = start_stack(folder, port)
-        print(f"manage.py serve on 127.0.0.1:{port}: nginx in front of 2 gunicorn workers, SQLite")
-        phase_bad_inputs(port)
-        phase_load(f"http://127.0.0.1:{port}")
-        phase_slow(port)
-        phase_faults(port, serve)
-        phase_labels(port, folder / "digits.sqlite3")
+        stack.start()
+        print(f"manage.py serve on 127.0.0.1:{stack.port}: nginx in front of 2 gunicorn workers, SQLite; "
+              f"attacks from {HOSTILE}")  # fmt: skip
+        phase_bad_inputs(stack.port)
+        phase_hostile(stack)
+        phase_load(f"http://127.0.0.1:{stack.port}")
+        phase_slow(stack.port)
+        phase_faults(stack)
+        phase_labels(stack)
+        phase_postgres(folder, ports)
     finally:
-        if serve is not None and serve.poll() is None:
-            serve.terminate()
-            serve.wait(timeout=90)
+        stack.stop()
         shutil.rmtree(folder, ignore_errors=True)
 
 

@@ -1,13 +1,18 @@
 """Accuracy on real people's handwriting, on writers no model was trained on.
 
     python bench/bench_hands.py [MODEL ...] [--handwriting-dir FOLDER] [--data-dir FOLDER]
-                                [--sheets FOLDER] [--split test]
+                                [--sheets FOLDER] [--split test] [--left-out FOLDER]
 
 For each model (default: every nn/models/*.pkl), on the writer-held-out split of the real
-sets (nn/handwriting.py): accuracy per set, per UNIPEN site, for UNIPEN's checked and
-unchecked labels, and per digit; the ten most frequent confusions; how often a "sure"
-answer is wrong and the expected calibration error; and the same for MNIST's test set.
-The wrong answers go on a contact sheet (a PNG per model) to look at.
+sets (nn/handwriting.py): accuracy per collection (and the worst), per UNIPEN site and
+CROHME source, for UNIPEN's checked and unchecked labels, and per digit; the ten most
+frequent confusions; how often a "sure" answer is wrong and the expected calibration
+error; and the same for MNIST's test set. The wrong answers go on a contact sheet (a PNG
+per model) to look at.
+
+With --left-out FOLDER, the models there that were trained with one collection left out
+(`nn/neural_network.py --leave-out COLLECTION`) are each measured on the whole of the
+collection they never saw: what a new collection of writers sees. The worst is reported.
 
 Drawings are made exactly as a request's: strokes through nn.raster.draw and from_mask,
 Semeion's scans through to_mnist, then network_inputs and the network's predict_proba.
@@ -81,9 +86,16 @@ def report(probs: np.ndarray, labels: np.ndarray, samples: list) -> list[str]:
     predicted = probs.argmax(axis=1)
     correct = predicted == labels
     unipen = [i for i, s in enumerate(samples) if s.set == "unipen"]
-    lines = [f"  all real writers: {100 * correct.mean():.2f}% of {len(labels)}", "  per set:"]
-    lines += accuracy_by([s.set for s in samples], correct)
+    crohme = [i for i, s in enumerate(samples) if s.set == "crohme"]
+    sets = np.array([s.set for s in samples])
+    per = {name: correct[sets == name].mean() for name in sorted(set(sets))}
+    worst = min(per, key=per.get)
+    lines = [f"  all real writers: {100 * correct.mean():.2f}% of {len(labels)}; mean over collections "
+             f"{100 * np.mean(list(per.values())):.2f}%; worst collection {worst} {100 * per[worst]:.2f}%",
+             "  per collection:"]  # fmt: skip
+    lines += accuracy_by(sets.tolist(), correct)
     lines += ["  per UNIPEN site:", *accuracy_by([samples[i].site for i in unipen], correct[unipen])]
+    lines += ["  per CROHME source:", *accuracy_by([samples[i].site for i in crohme], correct[crohme])]
     checked = ["checked" if samples[i].checked else "unchecked" for i in unipen]
     lines += ["  UNIPEN labels:", *accuracy_by(checked, correct[unipen])]
     lines += ["  per digit:", *accuracy_by(labels.tolist(), correct)]
@@ -135,6 +147,9 @@ def main() -> int:
         "--sheets", default="/tmp", help="folder for the contact sheets (default %(default)s)"
     )
     parser.add_argument("--split", default="test", choices=list(handwriting.SPLITS), help="which writers")
+    parser.add_argument(
+        "--left-out", metavar="FOLDER", help="models each trained with one collection left out"
+    )
     args = parser.parse_args()
     paths = args.models or sorted(
         str(p) for p in (Path(__file__).parent.parent / "nn" / "models").glob("*.pkl")
@@ -148,7 +163,31 @@ def main() -> int:
     mnist = load_mnist(args.data_dir)
     for name, model in models.items():
         measure(name, model, mnist, real, args)
+    if args.left_out:
+        left_out(Path(args.left_out), handwriting.load_digits(handwriting.find_folder(args.handwriting_dir)))
     return 0
+
+
+def left_out(folder: Path, samples: list) -> None:
+    """Each model in the folder trained without a collection, measured on all of that collection."""
+    print(f"== collections left out of training, each measured whole ({folder})")
+    worst: dict[str, tuple[float, str]] = {}
+    for path in sorted(folder.glob("*.pkl")):
+        model = load_model(path)
+        collection = model.meta.get("config", {}).get("leave_out")
+        if not collection:
+            continue
+        part = [s for s in samples if s.set == collection]
+        probs = probabilities(model, handwriting.mnist_images(part))
+        correct = probs.argmax(axis=1) == handwriting.labels(part)
+        kind = model.meta.get("kind", model.name)
+        digits = accuracy_by(handwriting.labels(part).tolist(), correct)
+        weakest = min(digits, key=lambda line: float(line.split()[1].rstrip("%")))
+        print(f"  {kind} without {collection:<10} {100 * correct.mean():6.2f}% of {len(part):>6,}; "
+              f"weakest digit {weakest.strip()}")  # fmt: skip
+        worst[kind] = min(worst.get(kind, (1.0, "")), (float(correct.mean()), collection))
+    for kind, (accuracy, collection) in worst.items():
+        print(f"  worst collection left out, {kind}: {collection} {100 * accuracy:.2f}%")
 
 
 def measure(name: str, model, mnist, real, args) -> None:

@@ -57,7 +57,9 @@ def start_server(port: int) -> subprocess.Popen:
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         try:
-            urllib.request.urlopen(f"http://127.0.0.1:{port}/readyz", timeout=2)
+            urllib.request.urlopen(
+                f"http://127.0.0.1:{port}/healthz", timeout=2
+            )  # /readyz also needs a database
             return server
         except OSError:
             time.sleep(0.3)

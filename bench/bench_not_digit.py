@@ -1,12 +1,14 @@
 """How well the not-a-digit check (nn/not_digit.py) tells non-digits from digits.
 
-    python bench/bench_not_digit.py [--handwriting-dir FOLDER] [--data-dir FOLDER] [--count 1000]
+    python bench/bench_not_digit.py [--handwriting-dir FOLDER] [--data-dir FOLDER] [--count 1000] [--check FILE]
 
-Prints: the thresholds (pen drawings; images); the made-up non-digits refused, per kind (a seed the training never
-used); Chars74K's letters by TEST writers refused (the non-digit-like ones, and those the
-issue names); the real TEST writers' digits refused, per set, drawn at the typical size and
-at random sizes; MNIST's test digits refused; and the check's added time per request
-(median, on drawn digits: its features and its network, the drawing itself not counted).
+Prints: the thresholds (pen drawings; images); the made-up non-digits refused, per kind,
+drawn and as photos, and each sign drawn through the pen variations (a seed the training
+never used), and all of them together; the letters by TEST writers refused (the
+non-digit-like ones, and those the issue names); the real TEST writers' digits refused, per
+collection, drawn at the typical size and at random sizes; MNIST's test digits as photos
+refused; and the check's added time per request (median, on drawn digits: its features and
+its network, the drawing itself not counted).
 """
 
 from __future__ import annotations
@@ -23,8 +25,8 @@ import numpy as np  # noqa: E402
 
 from nn import handwriting, non_digits  # noqa: E402
 from nn.mnist import load_mnist  # noqa: E402
-from nn.not_digit import load_check  # noqa: E402
-from nn.train_not_digit import drawn, imaged, mnist_inputs, resized, stacked  # noqa: E402
+from nn.not_digit import CHECK_PATH, load_check  # noqa: E402
+from nn.train_not_digit import drawn, imaged, mnist_photos, photographed, resized, stacked, varied  # noqa: E402
 
 NAMED_LETTERS = set("xXAKMW")  # the letters the issue names
 
@@ -75,20 +77,29 @@ def main() -> int:
     )
     parser.add_argument("--data-dir", help="folder with the MNIST files (else MNIST_DIR, else the cache)")
     parser.add_argument("--count", type=int, default=1000, help="made-up drawings of each kind")
+    parser.add_argument("--check", default=str(CHECK_PATH), help="the check's file (default %(default)s)")
     args = parser.parse_args()
-    check = load_check()
+    check = load_check(args.check)
     print(
         f"not-a-digit check: thresholds {check.thresholds} (trained with real handwriting: {check.meta.get('handwriting')})"
     )
     rng = np.random.default_rng(20_240_601)  # not a training seed
-    print("made-up non-digits refused:")
+    print("made-up non-digits refused (drawn | as photos):")
+    refused, total = 0, 0
     for kind in non_digits.KINDS:
-        x = stacked(list(filter(None, map(drawn, non_digits.generate(kind, args.count, rng)))))
-        print(f"  {kind:<10}{share(check, x)}")
+        drawings = non_digits.generate(kind, args.count, rng)
+        x, photos = stacked([drawn(d) for d in drawings]), stacked([photographed(d, rng) for d in drawings])
+        print(f"  {kind:<10}{share(check, x)} | {share(check, photos, 'image')}")
+        refused += int(check.refused(x, "drawing").sum()) + int(check.refused(photos, "image").sum())
+        total += len(x) + len(photos)
+    print("signs drawn through the pen variations, refused:")
+    for name in non_digits.SYMBOLS:
+        x = stacked([varied(non_digits.symbol(rng, name), rng) for _ in range(args.count // 5)])
+        print(f"  {name:<10}{share(check, x)}")
+        refused, total = refused + int(check.refused(x, "drawing").sum()), total + len(x)
+    print(f"all made-up non-digits and signs refused: {counted(refused, total)}")
     mnist = load_mnist(args.data_dir)
-    print(
-        f"MNIST test digits refused (as pixel arrays): {share(check, mnist_inputs(mnist.test_images), 'image')}"
-    )
+    print(f"MNIST test digits refused (as photos): {share(check, mnist_photos(mnist.test_images), 'image')}")
     folder = handwriting.find_folder(args.handwriting_dir)
     if folder is None:
         print(handwriting.not_found_message())
@@ -99,6 +110,8 @@ def main() -> int:
         if s.label not in handwriting.DIGIT_LIKE
     ]
     print(f"letters by test writers refused: {share(check, made(letters))}")
+    for name in sorted({s.set for s in letters}):
+        print(f"  {name:<18}{share(check, made([s for s in letters if s.set == name]))}")
     named = [s for s in letters if s.label in NAMED_LETTERS]
     print(f"  of them x, X, A, K, M, W: {share(check, made(named))}")
     digits = handwriting.split(handwriting.load_digits(folder), "test")

@@ -235,9 +235,6 @@ def single_digits(folder: Path) -> None:
     """How often one real digit is split into several, per set: by the test writers, and by all."""
     scorer = drawings.scorer()
     samples = handwriting.load_digits(folder)
-    for file in ("crohme.jsonl.gz", "digilets.jsonl.gz"):
-        if (folder / file).is_file():
-            samples += handwriting.load_pen(folder / file, file.split(".")[0])
     counts = collections.Counter()
     for s in samples:
         if s.strokes is not None:

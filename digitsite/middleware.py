@@ -3,6 +3,8 @@ response headers that Django's own middleware does not set (the Content-Security
 and a Permissions-Policy). The pages load nothing from other hosts and have no inline
 scripts or styles, so the policy can be strict; data: images are the 28x28 previews."""
 
+import ipaddress
+
 from django.conf import settings
 
 FORWARDED = ("HTTP_X_FORWARDED_FOR", "HTTP_X_FORWARDED_PROTO", "HTTP_X_FORWARDED_HOST")
@@ -16,10 +18,21 @@ class TrustedProxyMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        if request.META.get("REMOTE_ADDR") not in settings.TRUSTED_PROXIES:
+        if not trusted(request.META.get("REMOTE_ADDR", "")):
             for header in FORWARDED:
                 request.META.pop(header, None)
         return self.get_response(request)
+
+
+def trusted(address: str) -> bool:
+    """Whether a connection from this address is one of the trusted proxies' (a network each)."""
+    if not settings.TRUSTED_PROXIES:
+        return False
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:  # a Unix socket's empty address, or nothing
+        return False
+    return any(ip in network for network in settings.TRUSTED_PROXIES)
 
 
 class SecurityHeadersMiddleware:

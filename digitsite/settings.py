@@ -1,12 +1,15 @@
 """Settings, read from the environment and secure unless told otherwise.
 
 DJANGO_DEBUG          "1" turns on debug mode (default off; manage.py turns it on for development)
-DJANGO_SECRET_KEY     required when debug is off
-DJANGO_ALLOWED_HOSTS  comma-separated host names (debug default: localhost, 127.0.0.1, [::1])
+DJANGO_SECRET_KEY     required when debug is off: 50 characters or more, as Django's deploy check wants
+DJANGO_ALLOWED_HOSTS  comma-separated host names; required when debug is off (debug default:
+                      localhost, 127.0.0.1, [::1]; with DJANGO_HTTPS=0 those are allowed too)
 DJANGO_CSRF_TRUSTED_ORIGINS  comma-separated origins, e.g. https://digits.example.com
-DJANGO_HTTPS          HTTPS redirect, HSTS, secure cookies (default: on unless debugging)
+DJANGO_HTTPS          HTTPS redirect, HSTS, secure cookies (default: on unless debugging); "0"
+                      for a local test over plain HTTP
 DJANGO_BEHIND_PROXY   "1": trust X-Forwarded-Proto and -For from a TLS-terminating proxy
-DJANGO_TRUSTED_PROXIES the proxy's addresses, comma-separated (default: 127.0.0.1,::1)
+DJANGO_TRUSTED_PROXIES the proxy's addresses, comma-separated (default: 127.0.0.1,::1); a range
+                      only written as such, e.g. range:10.0.0.0/24
 DJANGO_HASHED_STATIC  "0" serves static files unhashed without collectstatic (tests)
 DJANGO_STATIC_ROOT    where collectstatic puts the files (default: staticfiles/)
 DIGITS_MODEL          the model that answers by default (default: nn/models/cnn.pkl)
@@ -14,14 +17,23 @@ DJANGO_TIME_ZONE      the admin's time zone (default: UTC)
 DATABASE_URL          where labelled drawings are kept (default: sqlite:///db.sqlite3)
 LABELLED_DRAWINGS_PER_MINUTE   labelled drawings one client may send per minute (default: 20)
 LABELLED_DRAWINGS_MAX labelled drawings kept at most; more are refused (default: 100000)
+LABELLED_DRAWINGS_BYTES_PER_HOUR  bytes of drawings one client may have stored per hour (default: 5 MB)
+LABELLED_DRAWINGS_MAX_BYTES       bytes of drawings kept at most; more are refused (default: 1 GB)
 PREDICT_RATE_LIMIT    predictions one client may ask for per minute, at the proxy (default: 600)
 LOG_LEVEL             DEBUG, INFO, WARNING, ERROR or CRITICAL (default: INFO)
+PORT, WEB_CONCURRENCY, GUNICORN_TIMEOUT, GUNICORN_MAX_REQUESTS   gunicorn's (digitsite/gunicorn.conf.py)
 """
 
+import ipaddress
 import os
 from datetime import timedelta
 from pathlib import Path
 
+from django.core.checks.security.base import (
+    SECRET_KEY_INSECURE_PREFIX,
+    SECRET_KEY_MIN_LENGTH,
+    SECRET_KEY_MIN_UNIQUE_CHARACTERS,
+)
 from django.core.exceptions import ImproperlyConfigured
 
 import nn
@@ -56,21 +68,82 @@ def env_bool(name: str, default: bool) -> bool:
     return value.lower() in TRUE
 
 
-def env_int(name: str, default: int, minimum: int = 0) -> int:
+def env_int(name: str, default: int, minimum: int = 0, maximum: int | None = None) -> int:
     value = os.environ.get(name, str(default))
-    if not (value.isascii() and value.isdigit()) or int(value) < minimum:
-        raise ImproperlyConfigured(f"{name}={value!r}: use a whole number of at least {minimum}")
+    if not (value.isascii() and value.isdigit()) or not minimum <= int(value) <= (maximum or int(value)):
+        within = f"from {minimum} to {maximum}" if maximum else f"of at least {minimum}"
+        raise ImproperlyConfigured(f"{name}={value!r}: use a whole number {within}")
     return int(value)
 
 
-# --- security -------------------------------------------------------------------------
-DEBUG = env_bool("DJANGO_DEBUG", False)
-SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "")
-if not SECRET_KEY:
-    if not DEBUG:
+def example_value(name: str) -> str | None:
+    """The placeholder .env.example gives a variable, to be replaced in a real .env."""
+    example = BASE_DIR / ".env.example"
+    lines = example.read_text().splitlines() if example.is_file() else []
+    return next((line.split("=", 1)[1] for line in lines if line.startswith(f"{name}=")), None)
+
+
+def secret_key() -> str:
+    """DJANGO_SECRET_KEY, refused when debug is off and it is missing, .env.example's
+    placeholder, or weaker than Django's deploy check wants."""
+    key = os.environ.get("DJANGO_SECRET_KEY", "")
+    if DEBUG:
+        return key or "development-only-key-never-used-in-production"
+    if not key:
         raise ImproperlyConfigured("DJANGO_SECRET_KEY must be set when DJANGO_DEBUG is off")
-    SECRET_KEY = "development-only-key-never-used-in-production"  # noqa: S105
-ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]" if DEBUG else "")
+    if key == example_value("DJANGO_SECRET_KEY"):
+        raise ImproperlyConfigured(
+            "DJANGO_SECRET_KEY is .env.example's placeholder: put a random one in .env"
+        )
+    if (
+        len(key) < SECRET_KEY_MIN_LENGTH
+        or len(set(key)) < SECRET_KEY_MIN_UNIQUE_CHARACTERS
+        or key.startswith(SECRET_KEY_INSECURE_PREFIX)
+    ):
+        raise ImproperlyConfigured(
+            f"DJANGO_SECRET_KEY must be {SECRET_KEY_MIN_LENGTH} characters or more, of at least "
+            f"{SECRET_KEY_MIN_UNIQUE_CHARACTERS} different ones, and not start with {SECRET_KEY_INSECURE_PREFIX!r} "
+            f"(it has {len(key)}), e.g. from: python3 -c 'import secrets; print(secrets.token_urlsafe(50))'"
+        )
+    return key
+
+
+def allowed_hosts() -> list[str]:
+    hosts = env_list("DJANGO_ALLOWED_HOSTS", ",".join(LOOPBACK_HOSTS) if DEBUG else "")
+    if not hosts:
+        raise ImproperlyConfigured(
+            "DJANGO_ALLOWED_HOSTS must name the site's host names when DJANGO_DEBUG is off"
+        )
+    return hosts + [h for h in LOOPBACK_HOSTS if h not in hosts and not HTTPS]
+
+
+def trusted_proxies() -> tuple:
+    """The proxies' addresses, as networks. A range lets every address in it claim any client
+    address and scheme, so it is taken only when written as one: range:10.0.0.0/24."""
+    networks = []
+    for entry in env_list("DJANGO_TRUSTED_PROXIES", "127.0.0.1,::1"):
+        explicit = entry.startswith("range:")
+        text = entry.removeprefix("range:")
+        try:
+            network = (
+                ipaddress.ip_network(text) if explicit else ipaddress.ip_network(ipaddress.ip_address(text))
+            )
+        except ValueError:
+            hint = f"; a range must be written as one: range:{text}" if "/" in text and not explicit else ""
+            raise ImproperlyConfigured(
+                f"DJANGO_TRUSTED_PROXIES: {entry[:60]!r} is not an IP address{hint}"
+            ) from None
+        networks.append(network)
+    return tuple(networks)
+
+
+# --- security -------------------------------------------------------------------------
+LOOPBACK_HOSTS = ("localhost", "127.0.0.1", "[::1]")
+DEBUG = env_bool("DJANGO_DEBUG", False)
+SECRET_KEY = secret_key()
+# HTTPS: on unless debugging or told otherwise (DJANGO_HTTPS=0, a local test over plain HTTP).
+HTTPS = env_bool("DJANGO_HTTPS", not DEBUG)
+ALLOWED_HOSTS = allowed_hosts()
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
 CSRF_FAILURE_VIEW = "recognizer.http.csrf_failure"
 X_FRAME_OPTIONS = "DENY"
@@ -80,8 +153,6 @@ CONTENT_SECURITY_POLICY = (
 )
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
-# HTTPS: on unless debugging or told otherwise (DJANGO_HTTPS=0, e.g. a loopback test).
-HTTPS = env_bool("DJANGO_HTTPS", not DEBUG)
 SECURE_SSL_REDIRECT = HTTPS
 SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]  # probes come over plain HTTP
 SECURE_HSTS_SECONDS = 31_536_000 if HTTPS else 0
@@ -90,7 +161,7 @@ SECURE_HSTS_PRELOAD = HTTPS
 SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = HTTPS
 BEHIND_PROXY = env_bool("DJANGO_BEHIND_PROXY", False)
 # Forwarded headers count only from these addresses (manage.py serve's nginx is on loopback).
-TRUSTED_PROXIES = frozenset(env_list("DJANGO_TRUSTED_PROXIES", "127.0.0.1,::1") if BEHIND_PROXY else ())
+TRUSTED_PROXIES = trusted_proxies() if BEHIND_PROXY else ()
 if BEHIND_PROXY:  # a TLS-terminating proxy says the scheme, and the client's address
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
@@ -175,7 +246,6 @@ STORAGES = {
 MODEL_DIR = nn.MODEL_DIR  # every model here gets a page at /model/<name>
 # The model that answers by default; nn.evaluate defaults to the same one.
 DIGITS_MODEL = Path(os.environ.get("DIGITS_MODEL", nn.DEFAULT_MODEL_PATH))
-NETWORK_VIEW_MODEL = "mlp"  # the model the network page draws (it must be the 784-250-10)
 MAX_REQUEST_BYTES = limits.MAX_REQUEST_BYTES  # JSON and multipart alike
 DATA_UPLOAD_MAX_MEMORY_SIZE = MAX_REQUEST_BYTES
 FILE_UPLOAD_MAX_MEMORY_SIZE = MAX_REQUEST_BYTES  # keep uploads in memory: they are small
@@ -191,15 +261,31 @@ LABELLED_DRAWINGS_PER_MINUTE = env_int(
 )  # per client, per minute
 LABELLED_DRAWINGS_MAX = env_int("LABELLED_DRAWINGS_MAX", 100_000, minimum=1)  # then 507: storage is full
 LABELLED_DRAWINGS_WINDOW = 60  # seconds
+# In bytes kept (strokes, photo, pixels: a drawing of one digit 2-4 kB, a photo up to 60 kB).
+LABELLED_DRAWINGS_BYTES_PER_HOUR = env_int(
+    "LABELLED_DRAWINGS_BYTES_PER_HOUR", 5_000_000, minimum=1
+)  # per client
+LABELLED_DRAWINGS_BYTES_WINDOW = 3600  # seconds
+LABELLED_DRAWINGS_MAX_BYTES = env_int("LABELLED_DRAWINGS_MAX_BYTES", 1_000_000_000, minimum=1)  # then 507
+
+# --- gunicorn (digitsite/gunicorn.conf.py) ------------------------------------------------
+PORT = env_int("PORT", 8000, minimum=1, maximum=65535)
+WEB_CONCURRENCY = env_int("WEB_CONCURRENCY", 2, minimum=1)  # workers: one per core
+GUNICORN_TIMEOUT = env_int("GUNICORN_TIMEOUT", 30, minimum=1)  # seconds a request may take
+GUNICORN_MAX_REQUESTS = env_int("GUNICORN_MAX_REQUESTS", 5000, minimum=1)  # then a worker is replaced
 
 # --- logs -------------------------------------------------------------------------------
 # Timestamped, levelled lines on stderr (gunicorn's error log, so one place). A 500 is logged
-# with its traceback; what a client causes (a 4xx, a bad Host header) is one line without.
+# with its traceback; what a client causes (a 4xx, a bad Host header) is counted, and the
+# counts written at most once a minute (digitsite/logs.py).
 LOG_LEVEL = env_choice("LOG_LEVEL", "INFO", ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"))
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"no_client_tracebacks": {"()": "digitsite.logs.NoClientTracebacks"}},
+    "filters": {
+        "no_client_tracebacks": {"()": "digitsite.logs.NoClientTracebacks"},
+        "count_rejections": {"()": "digitsite.logs.CountRejections"},
+    },
     "formatters": {
         "timestamped": {
             "format": "%(asctime)s %(levelname)s %(name)s: %(message)s",
@@ -210,7 +296,7 @@ LOGGING = {
         "console": {
             "class": "logging.StreamHandler",
             "formatter": "timestamped",
-            "filters": ["no_client_tracebacks"],
+            "filters": ["count_rejections", "no_client_tracebacks"],
         }
     },
     "loggers": {

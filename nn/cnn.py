@@ -282,9 +282,33 @@ class ConvNet(Classifier):
         """The forward pass alone, without what backward needs (windows, pooling routes)."""
         x = np.asarray(X, dtype=self.dtype).reshape(-1, 28, 28, 1)
         h1 = self.conv_pool_relu(x, "K1", "c1")  # (N, 12, 12, C1)
-        h2 = self.conv_pool_relu(h1, "K2", "c2").reshape(len(x), -1)  # (N, 16 C2)
-        h3 = np.maximum(h2 @ self.p["W3"] + self.p["b3"], 0)
-        return softmax((h3 @ self.p["W4"] + self.p["b4"]) / self.temperature)
+        h2 = self.conv_pool_relu(h1, "K2", "c2")  # (N, 4, 4, C2)
+        return self.dense(h2)[1]
+
+    def answer(self, X: np.ndarray) -> tuple[np.ndarray, dict[str, np.ndarray]]:
+        """Probabilities (N, 10), exactly predict_proba's, and the layers of the same forward
+        pass for the network page: each convolution's feature maps, one per filter, after its
+        bias and ReLU and before pooling ("conv1" (N, C1, 24, 24), "conv2" (N, C2, 8, 8)), the
+        dense layer ("dense" (N, D)) and the output ("output" (N, 10), the probabilities)."""
+        x = np.asarray(X, dtype=self.dtype).reshape(-1, 28, 28, 1)
+        maps1, h1 = self.feature_maps(x, "K1", "c1")  # (N, 24, 24, C1), (N, 12, 12, C1)
+        maps2, h2 = self.feature_maps(h1, "K2", "c2")  # (N, 8, 8, C2), (N, 4, 4, C2)
+        h3, p = self.dense(h2)
+        channels_first = (0, 3, 1, 2)  # one map per filter
+        layers = {"conv1": maps1.transpose(channels_first), "conv2": maps2.transpose(channels_first)}
+        return p, {**layers, "dense": h3, "output": p}
+
+    def dense(self, h2: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """The dense layers on the pooled maps h2 (N, 4, 4, C2): the units (N, D) and the
+        probabilities (N, 10) at the network's temperature."""
+        h3 = np.maximum(h2.reshape(len(h2), -1) @ self.p["W3"] + self.p["b3"], 0)  # (N, D)
+        return h3, softmax((h3 @ self.p["W4"] + self.p["b4"]) / self.temperature)
+
+    def feature_maps(self, x: np.ndarray, k: str, c: str) -> tuple[np.ndarray, np.ndarray]:
+        """relu(conv(x) + c) in the image's own order (N, H', W', C_out), and from the same
+        sums relu(pool(conv(x)) + c) (N, H'/2, W'/2, C_out), exactly as conv_pool_relu."""
+        z, _ = conv(x, self.p[k])  # (N, 4, H'/2, W'/2, C_out)
+        return np.maximum(in_place_order(z) + self.p[c], 0), np.maximum(z.max(axis=1) + self.p[c], 0)
 
     def conv_pool_relu(self, x: np.ndarray, k: str, c: str) -> np.ndarray:
         """relu(pool(conv(x) + c)), with the bias added after pooling, to a quarter of the

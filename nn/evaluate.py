@@ -1,11 +1,13 @@
 """Test-set accuracy, per-class accuracy and the confusion matrix of a model file; or several
-models side by side on MNIST and on held-out labelled drawings from the site.
+models side by side on MNIST, on the real test writers and on held-out labelled drawings.
 
-    python -m nn.evaluate [MODEL] [--data-dir FOLDER]
+    python -m nn.evaluate [MODEL] [--data-dir FOLDER] [--handwriting-dir FOLDER]
     python -m nn.evaluate SHIPPED CANDIDATE --labelled-drawings FOLDER [--labelled-holdout 0.2]
 
 With two or more models, each after the first is compared with the first: ship it only if
-it is better on everything measured, MNIST and (with --labelled-drawings) the held-out drawings.
+it is better on everything measured: MNIST, with the real handwriting (--handwriting-dir or
+$HANDWRITING_DIR) its test writers (their mean over collections, each collection shown too),
+and with --labelled-drawings the held-out drawings. The verdict names what it compared.
 Without a MODEL it evaluates nn.DEFAULT_MODEL_PATH, the model the site answers with by default.
 
 `expected_calibration_error` says how far a model's confidence strays from its accuracy.
@@ -18,9 +20,10 @@ import sys
 
 import numpy as np
 
-from . import DEFAULT_MODEL_PATH
+from . import DEFAULT_MODEL_PATH, handwriting
 from .calibrate import SURE
 from .labelled_drawings import load_labelled_drawings, split_labelled_drawings
+from .mix import by_collection, held_out
 from .mnist import MnistError, load_mnist
 from .model_file import ModelFileError, load_model
 from .network import Classifier
@@ -95,14 +98,14 @@ def describe_honesty(h: dict) -> str:
             f"expected calibration error {100 * h['ece']:.2f}%")  # fmt: skip
 
 
-def measure_real_writers(network: Classifier, deskewed: bool, test) -> dict:
-    """The test writers' figures (samples, images, labels), printed and returned for the model file."""
+def measure_real_writers(network: Classifier, deskewed: bool, test, who: str = "test writers") -> dict:
+    """Real writers' figures (samples, images, labels), printed and returned for the model file."""
     samples, images, labels = test
     figures = handwriting_figures(probabilities(network, images, deskewed), labels, [s.set for s in samples])
     figures["writers"] = len({s.writer for s in samples})
     per_set = ", ".join(f"{k} {100 * v:.2f}%" for k, v in figures["per_set"].items())
     worst = min(range(10), key=lambda d: figures["per_digit"][d] or 1.0)
-    print(f"real test writers: {100 * figures['accuracy']:.2f}% of {figures['count']} ({per_set}); "
+    print(f"real {who}: {100 * figures['accuracy']:.2f}% of {figures['count']} ({per_set}); "
           f"weakest digit {worst} {100 * figures['per_digit'][worst]:.2f}%; {describe_honesty(figures)}")  # fmt: skip
     return figures
 
@@ -133,47 +136,72 @@ def format_report(result: dict) -> str:
     return "\n".join(lines)
 
 
-def format_side_by_side(rows) -> str:
-    """rows: (model, MNIST result, held-out labelled-drawing result or None, held-out count)."""
-    width = max(len(r[0]) for r in rows)
-    lines = [f"{'model':<{width}}  {'MNIST test':>10}  {'labelled (held out)':>20}"]
-    for name, mnist, held, n in rows:
-        labelled = f"{100 * held['accuracy']:.2f}% of {n}" if held else "no drawings"
-        lines.append(f"{name:<{width}}  {100 * mnist['accuracy']:>9.2f}%  {labelled:>20}")
+Row = tuple[str, dict[str, tuple[float, int]]]  # a model's name, and {measure: (accuracy, count)}
+
+
+def format_side_by_side(rows: list[Row]) -> str:
+    """A table: a row per model, a column per measure (its accuracy, of how many digits)."""
+    measures = list(rows[0][1])
+    width = max(len(name) for name, _ in rows)
+    cells = [[f"{100 * a:.2f}% of {n:,}" for a, n in measured.values()] for _, measured in rows]
+    widths = [max(len(m), *(len(c[k]) for c in cells)) for k, m in enumerate(measures)]
+    lines = [f"{'model':<{width}}" + "".join(f"  {m:>{w}}" for m, w in zip(measures, widths, strict=True))]
+    for (name, _), row in zip(rows, cells, strict=True):
+        lines.append(f"{name:<{width}}" + "".join(f"  {c:>{w}}" for c, w in zip(row, widths, strict=True)))
     return "\n".join(lines)
 
 
-def verdict(candidate, shipped) -> str:
-    """Whether to ship `candidate` instead of `shipped`: only if it is better on everything
-    measured, MNIST and, when some drawings are held out, those too. Rows as in format_side_by_side."""
-    (name, mnist, held, _), (name0, mnist0, held0, _) = candidate, shipped
-    on_mnist = mnist["accuracy"] > mnist0["accuracy"]
-    if held is None or held0 is None:
-        measured = "on MNIST, the only data measured (no drawings held out)"
-        if on_mnist:
-            return f"{name} is better than {name0} {measured}: ship it"
-        return f"{name} is not better than {name0} {measured}: keep {name0}"
-    on_drawings = held["accuracy"] > held0["accuracy"]
-    how = {
-        (True, True): "is better than {0} on MNIST and on the held-out drawings: ship it",
-        (True, False): "is better than {0} on MNIST but not on the held-out drawings: keep {0}",
-        (False, True): "is better than {0} on the held-out drawings but not on MNIST: keep {0}",
-        (False, False): "is not better than {0} on MNIST or on the held-out drawings: keep {0}",
-    }[on_mnist, on_drawings]
-    return f"{name} {how.format(name0)}"
+def verdict(candidate: Row, shipped: Row, deciding: list[str]) -> str:
+    """Whether to ship `candidate` instead of `shipped`: only if it is better on every one of
+    the `deciding` measures; the sentence names what was compared."""
+    (name, measured), (name0, measured0) = candidate, shipped
+    better = [m for m in deciding if measured[m][0] > measured0[m][0]]
+    worse = [m for m in deciding if m not in better]
+    on = f"compared on {', '.join(deciding)}"
+    if not worse:
+        return f"{name} is better than {name0} on every measure ({on}): ship it"
+    if not better:
+        return f"{name} is not better than {name0} on any measure ({on}): keep {name0}"
+    return f"{name} is better than {name0} on {', '.join(better)} but not on {', '.join(worse)}: keep {name0}"
 
 
-def compare(paths: list[str], models: list, data, labelled_held) -> str:
-    rows = []
-    for path, model in zip(paths, models, strict=True):
-        held = None
-        if labelled_held is not None and len(labelled_held[1]):
-            held = evaluate(model.network, *labelled_held, model.deskewed)
-        test = evaluate(model.network, data.test_images, data.test_labels, model.deskewed)
-        rows.append((path, test, held, 0 if labelled_held is None else len(labelled_held[1])))
-    lines = [format_side_by_side(rows)]
-    lines += [verdict(row, rows[0]) for row in rows[1:]]
-    return "\n".join(lines)
+def measures(model, data, labelled_held, real) -> dict[str, tuple[float, int]]:
+    """{measure: (accuracy, count)}: MNIST's test set; with real writers, their mean over
+    collections (each weighing the same, as training's validation does) and each collection;
+    with labelled drawings held out, those."""
+    measured = {
+        "MNIST test": (
+            evaluate(model.network, data.test_images, data.test_labels, model.deskewed)["accuracy"],
+            len(data.test_labels),
+        )
+    }
+    if real is not None:
+        per = {name: (evaluate(model.network, images, labels, model.deskewed)["accuracy"], len(labels))
+               for name, (images, labels) in real.items()}  # fmt: skip
+        measured[REAL] = (float(np.mean([a for a, _ in per.values()])), sum(n for _, n in per.values()))
+        measured |= {f"{REAL}: {name}": figures for name, figures in per.items()}
+    if labelled_held is not None and len(labelled_held[1]):
+        held = evaluate(model.network, *labelled_held, model.deskewed)
+        measured[LABELLED] = (held["accuracy"], len(labelled_held[1]))
+    return measured
+
+
+REAL = "real test writers"  # their mean over collections, each weighing the same
+LABELLED = "labelled (held out)"
+
+
+def compare(paths: list[str], models: list, data, labelled_held, real=None) -> str:
+    rows = [
+        (path, measures(model, data, labelled_held, real)) for path, model in zip(paths, models, strict=True)
+    ]
+    deciding = [m for m in ("MNIST test", REAL, LABELLED) if m in rows[0][1]]
+    return "\n".join([format_side_by_side(rows), *(verdict(row, rows[0], deciding) for row in rows[1:])])
+
+
+def real_test_writers(folder, log=print) -> dict | None:
+    """The test writers' digits {collection: (images, labels)}, or None without a folder (said)."""
+    samples = handwriting.digits_in(folder, log)
+    return None if samples is None else by_collection(held_out(handwriting.split(samples, "test")))
 
 
 def main(argv=None) -> int:
@@ -193,6 +221,8 @@ def main(argv=None) -> int:
     )
     parser.add_argument("--labelled-holdout", type=float, default=0.2, metavar="FRACTION",
                         help="the held-out part, as given to the trainer (default %(default)s)")  # fmt: skip
+    parser.add_argument(handwriting.FLAG, dest="handwriting_dir",
+                        help=f"the real handwriting sets, to compare on their test writers too (else ${handwriting.ENV_VAR})")  # fmt: skip
     args = parser.parse_args(argv)
     if not 0 <= args.labelled_holdout < 1:
         parser.error("--labelled-holdout must be at least 0 and below 1")
@@ -206,15 +236,18 @@ def main(argv=None) -> int:
             else None
         )
         data = load_mnist(args.data_dir)
-    except (ModelFileError, MnistError) as exc:
+        real = real_test_writers(handwriting.find_folder(args.handwriting_dir), log=print)
+    except (ModelFileError, MnistError, handwriting.HandwritingError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     if len(paths) > 1 or held is not None:
-        print(compare(paths, models, data, held))
+        print(compare(paths, models, data, held, real))
         return 0
     model = models[0]
     print(f"model: {paths[0]} ({model.name}, {model.meta.get('architecture', '')})")
     print(format_report(evaluate(model.network, data.test_images, data.test_labels, model.deskewed)))
+    if real is not None:
+        print("\n" + format_side_by_side([(paths[0], measures(model, data, None, real))]))
     return 0
 
 

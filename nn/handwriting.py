@@ -1,6 +1,7 @@
 """Real people's handwritten digits beyond MNIST, read from a folder, split by writer.
 
-The sets (UNIPEN, Chars74K, NumberPad, Semeion; see the README for sources and citations)
+The sets (UNIPEN, Chars74K, NumberPad, DigiLeTs, CROHME, Semeion, USPS; see the README for
+sources and citations)
 are not part of the project: a folder holding them is named by the --handwriting-dir flag
 or the HANDWRITING_DIR environment variable, and nothing is downloaded. Without either,
 `find_folder` says None and the caller goes on with MNIST alone.
@@ -8,8 +9,8 @@ or the HANDWRITING_DIR environment variable, and nothing is downloaded. Without 
 Pen sets (`*.jsonl.gz`: one JSON object a line with `label`, `writer`, `strokes` in device
 units, y down) are scaled into the pad's unit coordinates by each drawing's bounding box,
 aspect kept, as if drawn on the pad at a typical size in its middle; they are then drawn
-as a request's strokes are (nn/raster.py, then from_mask). Semeion's 16x16 scans go
-through the image path (to_mnist), on a paper margin.
+as a request's strokes are (nn/raster.py, then from_mask). Semeion's and USPS's 16x16
+scans go through the image path (to_mnist), on a paper margin.
 
 UNIPEN's `checked: false` rows (labels its curators did not verify) are kept, flagged in
 `Sample.checked`: they are more than half of UNIPEN and all of ten of its seventeen sites,
@@ -22,7 +23,9 @@ Chars74K's letters share its digits' writers, so a writer's letters go the same 
 Semeion has no writer ids, and despite its README its file is not ordered by writer: it
 holds six groups of 10 or 20 writers, each ordered by digit (all the group's zeros, then
 its ones, ...). A group is the only unit sure to keep a writer on one side, so it stands
-for a writer there.
+for a writer there. USPS has no writer ids either, and comes as two files: its test file
+is the test side, and its training file is split row by row (a hash of the row) between
+training and validation, since no writer can be kept apart anyway.
 """
 
 from __future__ import annotations
@@ -42,20 +45,26 @@ from .preprocess import SIDE, from_mask, to_mnist
 
 ENV_VAR = "HANDWRITING_DIR"  # the folder holding the sets
 FLAG = "--handwriting-dir"  # the same, on a command line; it wins over the variable
-FILES = {  # digit set -> its file in the folder
-    "unipen": "unipen-1a.jsonl.gz",
-    "chars74k": "chars74k.jsonl.gz",
-    "numberpad": "numberpad.jsonl.gz",
-    "semeion": "semeion.data",
+FILES = {  # digit set (a collection of writers) -> its files in the folder
+    "unipen": ("unipen-1a.jsonl.gz",),
+    "chars74k": ("chars74k.jsonl.gz",),
+    "numberpad": ("numberpad.jsonl.gz",),
+    "digilets": ("digilets.jsonl.gz",),
+    "crohme": ("crohme.jsonl.gz",),
+    "semeion": ("semeion.data",),
+    "usps": ("usps-train.gz", "usps-test.gz"),
 }
-LETTERS_FILE = "chars74k-letters.jsonl.gz"  # not digits: material for saying "not a digit"
-LETTERS_COLLECTION = "chars74k"  # whose writers wrote the letters
+LETTERS = {  # not digits, material for saying "not a digit": writers' collection -> file
+    "chars74k": "chars74k-letters.jsonl.gz",
+    "digilets": "digilets-letters.jsonl.gz",
+}
 DIGIT_LIKE = frozenset("OolISsZzBgqbG")  # letters that a digit may look like (the data's README)
 SPLITS = {"train": 0.70, "validation": 0.15, "test": 0.15}  # fractions of the writers
 SPLIT_ENDS = np.cumsum(list(SPLITS.values()))  # (3,): where each side's share of [0, 1) ends
 TYPICAL_SIZE = 0.65  # a digit's longer side on the pad, as a fraction of the pad's side
-SEMEION_SIDE = 16
-SEMEION_MARGIN = 2  # pixels of paper around a scan: its digits touch the 16x16 box
+MIN_ASPECT = 0.25  # a digit's drawing is at least this tall for its width (`plausible`)
+SCAN_SIDE = 16  # Semeion's and USPS's scans are 16x16
+SCAN_MARGIN = 2  # pixels of paper around a scan: its digits touch the 16x16 box
 
 
 class HandwritingError(Exception):
@@ -64,13 +73,14 @@ class HandwritingError(Exception):
 
 @dataclass(frozen=True, eq=False)
 class Sample:
-    label: int | str  # a digit 0-9, or a letter from the letters file
+    label: int | str  # a digit 0-9, or a letter from a letters file
     writer: str  # qualified, unique across sets: "unipen/val/w023", "semeion/group3"
-    set: str  # "unipen", "chars74k", "numberpad", "semeion" or "chars74k-letters"
-    site: str  # UNIPEN's contributing lab; the set's name elsewhere
+    set: str  # a key of FILES, or "<collection>-letters"
+    site: str  # UNIPEN's contributing lab, CROHME's source database; the set's name elsewhere
     checked: bool = True  # False for UNIPEN labels its curators did not verify
     strokes: tuple[np.ndarray, ...] | None = None  # pen sets: (M, 2) points, unit coordinates
-    image: np.ndarray | None = None  # Semeion: (16, 16) bool, ink True
+    image: np.ndarray | None = None  # scans: (16, 16), ink 1 (Semeion: bool; USPS: float grey)
+    fixed_side: str | None = None  # the split of a set without writer ids (USPS), else by writer
 
 
 def find_folder(flag: str | None = None) -> Path | None:
@@ -88,13 +98,17 @@ def find_folder(flag: str | None = None) -> Path | None:
 def not_found_message() -> str:
     return (
         f"no real handwriting: set {ENV_VAR} or pass {FLAG} to a folder holding "
-        f"{', '.join(FILES.values())} (the README says where to get them); MNIST alone"
+        f"{', '.join(all_files())} (the README says where to get them); MNIST alone"
     )
+
+
+def all_files() -> list[str]:
+    return [file for files in FILES.values() for file in files]
 
 
 def absent(folder: Path) -> list[str]:
     """The digit sets' files that the folder lacks."""
-    return [file for file in FILES.values() if not (folder / file).is_file()]
+    return [file for file in all_files() if not (folder / file).is_file()]
 
 
 def digits_in(folder: Path | None, log=print) -> list[Sample] | None:
@@ -109,23 +123,40 @@ def digits_in(folder: Path | None, log=print) -> list[Sample] | None:
 
 
 def load_digits(folder: Path) -> list[Sample]:
-    """Every digit set whose file is in the folder (at least one must be)."""
-    present = [name for name, file in FILES.items() if (folder / file).is_file()]
+    """Every digit set whose files are in the folder (at least one must be)."""
+    present = [name for name, files in FILES.items() if all((folder / f).is_file() for f in files)]
     if not present:
-        raise HandwritingError(f"{folder} holds none of {', '.join(FILES.values())}")
+        raise HandwritingError(f"{folder} holds none of {', '.join(all_files())}")
+    readers = {
+        "semeion": lambda: load_semeion(folder / FILES["semeion"][0]),
+        "usps": lambda: load_usps(folder),
+    }
     samples = []
     for name in present:
-        path = folder / FILES[name]
-        samples += load_semeion(path) if name == "semeion" else load_pen(path, name)
-    return samples
+        samples += readers[name]() if name in readers else load_pen(folder / FILES[name][0], name)
+    return [s for s in samples if plausible(s)]
+
+
+def plausible(sample: Sample) -> bool:
+    """Whether a digit's drawing could be one digit: not flatter than MIN_ASPECT. The flatter
+    ones in the sets are segmentation slips, dashes and runs of digits under one label (26 of
+    the pen digits, most of them UNIPEN's unchecked ones); trained on, they teach a network
+    that a dash is a one."""
+    if sample.strokes is None:
+        return True
+    extent = np.ptp(np.concatenate(sample.strokes), axis=0)  # (2,): width, height
+    return bool(extent[1] >= MIN_ASPECT * extent[0])
 
 
 def load_letters(folder: Path) -> list[Sample]:
-    """Chars74K's letters: never digits, labelled with the letter."""
-    path = folder / LETTERS_FILE
-    if not path.is_file():
-        raise HandwritingError(f"{path} not found")
-    return load_pen(path, "chars74k-letters", collection=LETTERS_COLLECTION, letters=True)
+    """The letters sets in the folder (at least one must be): never digits, labelled with the
+    letter, their writers the same as their collection's digits'."""
+    present = {name: folder / file for name, file in LETTERS.items() if (folder / file).is_file()}
+    if not present:
+        raise HandwritingError(f"{folder} holds none of {', '.join(LETTERS.values())}")
+    return [
+        s for name, path in present.items() for s in load_pen(path, f"{name}-letters", name, letters=True)
+    ]
 
 
 def load_pen(path: Path, name: str, collection: str | None = None, letters: bool = False) -> list[Sample]:
@@ -208,18 +239,54 @@ def load_semeion(path: Path) -> list[Sample]:
     return samples
 
 
-def semeion_row(line: str, where: str) -> tuple[np.ndarray, int]:
-    """One line of semeion.data -> ((16, 16) 0/1 pixels, the digit)."""
+def numbers_of(line: str, where: str, count: int, expected: str) -> np.ndarray:
+    """The `count` numbers of a line of a scan file, (count,) float64; else an error saying
+    what was `expected`."""
     try:
-        values = np.array(line.split(), dtype=np.float64)  # (266,)
+        values = np.array(line.split(), dtype=np.float64)
     except ValueError:
         raise HandwritingError(f"{where}: not numbers") from None
-    if len(values) != SEMEION_SIDE**2 + 10 or not np.isin(values, (0.0, 1.0)).all():
-        raise HandwritingError(f"{where}: expected 266 values, each 0 or 1")
-    pixels, one_hot = values[: SEMEION_SIDE**2], values[SEMEION_SIDE**2 :]
+    if len(values) != count or not np.isfinite(values).all():
+        raise HandwritingError(f"{where}: expected {expected}")
+    return values
+
+
+def semeion_row(line: str, where: str) -> tuple[np.ndarray, int]:
+    """One line of semeion.data -> ((16, 16) 0/1 pixels, the digit)."""
+    expected = "266 values, each 0 or 1"
+    values = numbers_of(line, where, SCAN_SIDE**2 + 10, expected)  # (266,)
+    if not np.isin(values, (0.0, 1.0)).all():
+        raise HandwritingError(f"{where}: expected {expected}")
+    pixels, one_hot = values[: SCAN_SIDE**2], values[SCAN_SIDE**2 :]
     if one_hot.sum() != 1:
         raise HandwritingError(f"{where}: the last 10 values must mark exactly one digit")
-    return pixels.reshape(SEMEION_SIDE, SEMEION_SIDE), int(one_hot.argmax())
+    return pixels.reshape(SCAN_SIDE, SCAN_SIDE), int(one_hot.argmax())
+
+
+def load_usps(folder: Path) -> list[Sample]:
+    """usps-train.gz and usps-test.gz: per line the digit, then 256 grey levels in [-1, 1]
+    (ink 1), row by row. Each row is its own writer; the files fix the sides (the module's
+    docstring)."""
+    samples = []
+    for file in FILES["usps"]:
+        path, part = folder / file, file.removeprefix("usps-").split(".")[0]
+        try:
+            with gzip.open(path, "rt", encoding="ascii") as f:
+                lines = f.read().splitlines()
+        except (OSError, EOFError, UnicodeDecodeError) as exc:
+            raise HandwritingError(f"{path} is not gzipped text ({exc})") from None
+        for number, line in enumerate(lines, 1):
+            if not line.strip():
+                continue
+            where, expected = f"{path}, line {number}", "a digit, then 256 levels in [-1, 1]"
+            values = numbers_of(line, where, 1 + SCAN_SIDE**2, expected)  # (257,)
+            if values[0] not in range(10) or np.abs(values[1:]).max() > 1:
+                raise HandwritingError(f"{where}: expected {expected}")
+            writer = f"usps/{part}/{number}"
+            fixed = "test" if part == "test" else ("validation" if side(writer) == "validation" else "train")
+            ink = ((values[1:] + 1) / 2).reshape(SCAN_SIDE, SCAN_SIDE).astype(np.float32)
+            samples.append(Sample(int(values[0]), writer, "usps", "usps", image=ink, fixed_side=fixed))
+    return samples
 
 
 def side(writer: str) -> str:
@@ -235,7 +302,7 @@ def split(samples: list[Sample], name: str) -> list[Sample]:
     """The samples whose writers are on the named side."""
     if name not in SPLITS:
         raise ValueError(f"unknown split {name!r}: one of {', '.join(SPLITS)}")
-    return [s for s in samples if side(s.writer) == name]
+    return [s for s in samples if (s.fixed_side or side(s.writer)) == name]
 
 
 def mnist_form(sample: Sample, pen_width: float = raster.PEN_WIDTH) -> np.ndarray | None:
@@ -247,9 +314,10 @@ def mnist_form(sample: Sample, pen_width: float = raster.PEN_WIDTH) -> np.ndarra
 
 
 def paper(image: np.ndarray) -> np.ndarray:
-    """A (16, 16) bool scan -> (20, 20) uint8 grey levels: dark ink on white paper, with a
+    """A (16, 16) scan, ink 1 -> (20, 20) uint8 grey levels: dark ink on white paper, with a
     margin, as a photo of it would be (the preprocessing finds the paper on the border)."""
-    return np.pad(np.where(image, 0, 255).astype(np.uint8), SEMEION_MARGIN, constant_values=255)
+    levels = np.rint(255 * (1 - np.asarray(image, np.float32))).astype(np.uint8)
+    return np.pad(levels, SCAN_MARGIN, constant_values=255)
 
 
 def mnist_images(samples: list[Sample], pen_width: float = raster.PEN_WIDTH) -> np.ndarray:

@@ -13,16 +13,21 @@ and preprocessing (from_mask), each time varied as drawings on the page vary:
   drawing, as hands vary.
 
 Each variant is drawn once, before training (`pen_variants`); every epoch then takes a
-few of them per digit (`TrainConfig.pen_weight`). Semeion's 16x16 scans have one drawing
+few of them per digit (`TrainConfig.pen_weight`). Scans (Semeion, USPS) have one drawing
 each, made through the image path (to_mnist), as a photo of them would be. The styles
 that stay rare (nn/styles.py: crossed sevens, flagged ones, curled nines) are added to the
 training writers' sevens, ones and nines, and drawn the same ways (`style_weight`).
+
+Every collection is a set of its own, so that none swamps the rest: an epoch takes at most
+`collection_cap` drawings of one collection (a larger one is seen at a fractional weight),
+and a collection can be left out whole (`without`), to measure what a collection of writers
+never trained on sees.
 """
 
 from __future__ import annotations
 
+import multiprocessing
 import os
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import asdict, dataclass
 
 import numpy as np
@@ -52,16 +57,22 @@ class DrawnSet:
     name: str
     variants: np.ndarray  # (V, N, 28, 28) float32, MNIST's form
     labels: np.ndarray  # (N,) int64
-    weight: int  # drawings of each digit an epoch sees, at most V unless repeated
+    weight: float  # drawings of each digit an epoch sees on average, at most V unless repeated
+    collection: str = ""  # the collection of writers it comes from (nn/handwriting.py's set)
 
     def epoch(self, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
-        """`weight` of the V drawings of every digit, chosen afresh: ((weight N, 28, 28), (weight N,))."""
+        """`weight` of the V drawings of every digit, chosen afresh: ((round(weight N), 28, 28),
+        (round(weight N),)); a fractional weight takes every digit its whole number of times,
+        and a random part of the digits once more."""
         v, n = self.variants.shape[:2]
-        if self.weight <= v:  # different drawings of each digit
-            picks = np.argsort(rng.random((v, n)), axis=0)[: self.weight]  # (weight, N)
-        else:  # more copies than drawings: some repeat
-            picks = rng.integers(0, v, (self.weight, n))
-        return self.variants[picks, np.arange(n)].reshape(-1, SIDE, SIDE), np.tile(self.labels, self.weight)
+        k = int(np.ceil(self.weight))
+        # (k, N): different drawings of each digit, or with more copies than drawings, some repeat
+        picks = np.argsort(rng.random((v, n)), axis=0)[:k] if k <= v else rng.integers(0, v, (k, n))
+        rounds = [np.arange(n)] * k
+        if k > self.weight:  # the last round takes only part of the digits
+            rounds[-1] = rng.choice(n, round((self.weight - k + 1) * n), replace=False)
+        images = np.concatenate([self.variants[picks[r, d], d] for r, d in enumerate(rounds)])
+        return images.reshape(-1, SIDE, SIDE), np.concatenate([self.labels[d] for d in rounds])
 
 
 def vary(strokes, rng: np.random.Generator, v: StrokeVariation) -> tuple[list[np.ndarray], float]:
@@ -100,50 +111,87 @@ def draw_variants(strokes_list: list, count: int, seed: int, v: StrokeVariation)
 
 
 def drawn_pen_digits(strokes: list, count: int, seed: int, v: StrokeVariation, workers: int | None = None):
-    """Drawings (strokes each) drawn `count` ways each, split over processes; (V, N, 28, 28)."""
+    """Drawings (strokes each) drawn `count` ways each, split over processes; (V, N, 28, 28).
+    The processes end with it, an interruption included (Pool's exit terminates them)."""
     workers = min(workers or os.cpu_count() or 1, max(len(strokes), 1))
     chunks = np.array_split(np.arange(len(strokes)), workers)
     seeds = np.random.SeedSequence(seed).spawn(workers)  # one independent stream per chunk
     if workers == 1:
         return draw_variants(strokes, count, seeds[0], v)
-    with ProcessPoolExecutor(workers) as pool:
-        parts = pool.map(draw_variants, [[strokes[i] for i in c] for c in chunks], [count] * workers,
-                         seeds, [v] * workers)  # fmt: skip
-        return np.concatenate(list(parts), axis=1)
+    with multiprocessing.Pool(workers) as pool:
+        parts = pool.starmap(
+            draw_variants,
+            [([strokes[i] for i in c], count, s, v) for c, s in zip(chunks, seeds, strict=True)],
+        )
+        return np.concatenate(parts, axis=1)
 
 
 def training_sets(samples: list, cfg, seed: int) -> list[DrawnSet]:
-    """The real training writers' digits as DrawnSets: pen digits and scans apart, so
-    that each has its own weight."""
-    pen = [s for s in samples if s.strokes is not None]
-    scans = [s for s in samples if s.strokes is None]
+    """The real training writers' digits as DrawnSets, a collection's pen digits, its styled
+    digits and its scans each apart, so that each has its own weight. A collection's drawings
+    are the same whichever others are there (its seed follows its place in FILES)."""
     sets = []
-    if pen:
-        variants = drawn_pen_digits([s.strokes for s in pen], cfg.pen_variants, seed, StrokeVariation())
-        sets.append(DrawnSet("pen", variants, handwriting.labels(pen), cfg.pen_weight))
-        drawings, digits = styles.styled(pen, np.random.default_rng(seed))
+    for place, name in enumerate(handwriting.FILES):
+        part = [s for s in samples if s.set == name]
+        if not part:
+            continue
+        labels, seeds = handwriting.labels(part), (seed + 100 * place, seed + 100 * place + 1)
+        if part[0].strokes is None:
+            weight = capped(cfg.scan_weight, len(part), cfg.collection_cap)
+            sets.append(DrawnSet(name, handwriting.mnist_images(part)[None], labels, weight, name))
+            continue
+        variants = drawn_pen_digits([s.strokes for s in part], cfg.pen_variants, seeds[0], StrokeVariation())
+        sets.append(
+            DrawnSet(name, variants, labels, capped(cfg.pen_weight, len(part), cfg.collection_cap), name)
+        )
+        drawings, digits = styles.styled(part, np.random.default_rng(seeds[1]))
         if drawings and cfg.style_weight:
-            variants = drawn_pen_digits(drawings, cfg.pen_variants, seed + 1, StrokeVariation())
-            sets.append(DrawnSet("styles", variants, np.array(digits, np.int64), cfg.style_weight))
-    if scans:
-        sets.append(DrawnSet("scans", handwriting.mnist_images(scans)[None], handwriting.labels(scans),
-                             cfg.scan_weight))  # fmt: skip
+            variants = drawn_pen_digits(drawings, cfg.pen_variants, seeds[1], StrokeVariation())
+            sets.append(
+                DrawnSet(f"{name} styles", variants, np.array(digits, np.int64), cfg.style_weight, name)
+            )
     return sets
+
+
+def capped(weight: float, count: int, cap: int) -> float:
+    """A collection's weight, lowered so that an epoch takes at most `cap` of its drawings (0: no cap)."""
+    return min(weight, cap / count) if cap else weight
+
+
+Held = tuple[list, np.ndarray, np.ndarray]  # samples, (N, 28, 28) images, (N,) labels
 
 
 def real_handwriting(folder, cfg, log=print) -> dict | None:
     """From the handwriting folder (or None): the training writers' digits as DrawnSets,
-    the validation writers' and the test writers' as (samples, images, labels)."""
+    the validation writers' and the test writers' as Held, of every collection but
+    `cfg.leave_out`'s; that one whole as "left_out"."""
     samples = handwriting.digits_in(folder, log)
     if samples is None:
         return None
+    left_out = [s for s in samples if s.set == cfg.leave_out]
+    if cfg.leave_out and not left_out:
+        raise handwriting.HandwritingError(f"no collection {cfg.leave_out!r} to leave out in {folder}")
+    samples = [s for s in samples if s.set != cfg.leave_out]
     sides = {name: handwriting.split(samples, name) for name in handwriting.SPLITS}
     log(f"real handwriting: {len(samples):,} digits; " +
-        ", ".join(f"{name} {len(part):,}" for name, part in sides.items()) + " (split by writer)")  # fmt: skip
+        ", ".join(f"{name} {len(part):,}" for name, part in sides.items()) + " (split by writer)" +
+        (f"; {cfg.leave_out} ({len(left_out):,}) left out whole" if left_out else ""))  # fmt: skip
     log(f"drawing each training pen digit {cfg.pen_variants} ways...")
-    held = {
-        name: (part, handwriting.mnist_images(part), handwriting.labels(part))
-        for name, part in sides.items()
-        if name != "train"
+    held = {name: held_out(part) for name, part in sides.items() if name != "train"}
+    real = {"train": training_sets(sides["train"], cfg, cfg.seed), **held}
+    return {**real, "left_out": held_out(left_out)} if left_out else real
+
+
+def held_out(samples: list) -> Held:
+    return samples, handwriting.mnist_images(samples), handwriting.labels(samples)
+
+
+def by_collection(held: Held) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+    """Held digits as {collection: (images, labels)}, in FILES' order."""
+    samples, images, labels = held
+    sets = np.array([s.set for s in samples])
+    return {
+        name: (images[sets == name], labels[sets == name])
+        for name in handwriting.FILES
+        if (sets == name).any()
     }
-    return {"train": training_sets(sides["train"], cfg, cfg.seed), **held}

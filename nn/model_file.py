@@ -31,6 +31,7 @@ the check walks, can be astronomically large).
 
 from __future__ import annotations
 
+import codecs
 import hashlib
 import io
 import itertools
@@ -57,7 +58,7 @@ ALLOWED_GLOBALS = {
     ("numpy.core.numeric", "_frombuffer"),
     ("numpy", "ndarray"),
     ("numpy", "dtype"),
-    ("_codecs", "encode"),  # protocol 2 and older store array bytes through it
+    ("_codecs", "encode"),  # protocol 2 and older store array bytes through it: see latin1
 }
 ALLOWED_DTYPES = (np.float32, np.float64)
 # Bounds on the work a file may cause, each far above what a real model needs (the shipped
@@ -91,9 +92,20 @@ class Model:
 
 class SafeUnpickler(pickle.Unpickler):
     def find_class(self, module: str, name: str):
+        if (module, name) == ("_codecs", "encode"):
+            return latin1
         if (module, name) in ALLOWED_GLOBALS:
             return super().find_class(module, name)
         raise ModelFileError(f"refused: the file asks for {module}.{name}, which a model never needs")
+
+
+def latin1(text, encoding: str = "utf-8", errors: str = "strict") -> bytes:
+    """_codecs.encode as older pickles call it for bytes: text to the same number of bytes,
+    one a character. Any other codec is refused: "hex" doubles its input, so nested 30
+    times it turns a few bytes into a gigabyte."""
+    if encoding not in ("latin1", "latin-1") or not isinstance(text, str):
+        raise ModelFileError("refused: _codecs.encode is read only as latin1 text, as array bytes are stored")
+    return codecs.encode(text, "latin1", errors)
 
 
 def count_ops(data: bytes) -> int:

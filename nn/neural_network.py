@@ -33,6 +33,7 @@ from nn.augment import AugmentConfig  # noqa: E402
 from nn.calibrate import calibrate  # noqa: E402
 from nn.cnn import MAX_WIDTH, ConvNet  # noqa: E402
 from nn.evaluate import (  # noqa: E402
+    LABELLED,
     describe_honesty,
     evaluate,
     example_digits,
@@ -43,7 +44,7 @@ from nn.evaluate import (  # noqa: E402
     probabilities,
 )
 from nn.labelled_drawings import load_labelled_drawings, split_labelled_drawings  # noqa: E402
-from nn.mix import real_handwriting  # noqa: E402
+from nn.mix import by_collection, real_handwriting  # noqa: E402
 from nn.mnist import MnistError, load_keras, load_mnist  # noqa: E402
 from nn.model_file import save_model  # noqa: E402
 from nn.network import RECIPES, Network  # noqa: E402
@@ -68,14 +69,18 @@ DEFAULTS = {
 }
 TRAIN_FLAGS = {  # flag -> (TrainConfig field, type, help)
     "--threshold": ("threshold", float, "stop once an epoch's mean training loss is below this"),
-    "--max-epochs": ("max_epochs", int, "stop after this many epochs at the latest"),
+    "--max-epochs": ("max_epochs", int, "epochs in all at most, the undistorted ones included"),
     "--batch-size": ("batch_size", int, "mini-batch size"),
     "--learning-rate": ("learning_rate", float, "initial learning rate"),
     "--momentum": ("momentum", float, "SGD momentum"),
     "--lr-decay": ("lr_decay", float, "learning rate multiplied by this after each epoch"),
     "--weight-decay": ("weight_decay", float, "L2 penalty on the weight matrices"),
     "--average": ("average", float, "decay of the moving average of the weights (0: off)"),
-    "--clean-epochs": ("clean_epochs", int, "epochs on undistorted images after the distorted ones"),
+    "--clean-epochs": (
+        "clean_epochs",
+        int,
+        "of those, epochs on undistorted images after the distorted ones",
+    ),
     "--clean-learning-rate": ("clean_learning_rate", float, "their starting learning rate"),
     "--validation": ("validation", int, "training images held out to pick the best epoch"),
     "--seed": ("seed", int, "seed of the one random generator"),
@@ -87,6 +92,11 @@ TRAIN_FLAGS = {  # flag -> (TrainConfig field, type, help)
         "style_weight",
         int,
         "drawings of each digit given a rare style every epoch (0: none)",
+    ),
+    "--collection-cap": (
+        "collection_cap",
+        int,
+        "drawings of one collection of real writers an epoch takes at most (0: no cap)",
     ),
     "--labelled-weight": (
         "labelled_weight",
@@ -134,6 +144,9 @@ def parse_args(argv=None) -> argparse.Namespace:
                    help="keras: load MNIST through TensorFlow, if installed (default %(default)s)")  # fmt: skip
     p.add_argument(handwriting.FLAG, dest="handwriting_dir",
                    help=f"folder with the real handwriting sets (else ${handwriting.ENV_VAR}, else MNIST alone)")  # fmt: skip
+    p.add_argument("--leave-out", choices=tuple(handwriting.FILES), metavar="COLLECTION",
+                   help="train on every real collection but this one, and measure it whole: what a "
+                   f"collection of writers never trained on sees (one of {', '.join(handwriting.FILES)})")  # fmt: skip
     p.add_argument("--output", help="model file to write (default nn/models/MODEL.pkl)")
     p.add_argument("--labelled-drawings", metavar="FOLDER",
                    help="labelled drawings to mix into training, as written by `manage.py export_labelled_drawings`")  # fmt: skip
@@ -160,8 +173,9 @@ def parse_args(argv=None) -> argparse.Namespace:
         p.error("--dropout must be at least 0 and below 1")
     if args.widths is not None and not all(1 <= w <= MAX_WIDTH for w in args.widths):
         p.error(f"--widths must each be from 1 to {MAX_WIDTH}")
-    if args.style_weight is not None and args.style_weight < 0:
-        p.error("--style-weight must be at least 0")
+    for flag in ("--style-weight", "--collection-cap"):
+        if (value := getattr(args, flag[2:].replace("-", "_"))) is not None and value < 0:
+            p.error(f"{flag} must be at least 0")
     if not 0 <= args.labelled_holdout < 1:
         p.error("--labelled-holdout must be at least 0 and below 1")
     for flag in ("--hidden", "--max-epochs", "--batch-size", "--labelled-weight", "--pen-variants",
@@ -180,6 +194,7 @@ def config_from(args: argparse.Namespace) -> TrainConfig:
     chosen["recipe"] = args.recipe
     chosen["dropout"] = args.dropout
     chosen["widths"] = tuple(args.widths) if args.widths else None
+    chosen["leave_out"] = args.leave_out
     augment = None
     if not args.no_augment:
         given = {f: getattr(args, flag[2:]) for flag, (f, _) in AUGMENT_FLAGS.items()}
@@ -219,7 +234,7 @@ def retrain(args: argparse.Namespace, cfg: TrainConfig, data, labelled_train, la
         log=lambda s: print(s, flush=True),
         labelled=labelled_train,
         extra=real["train"] if real else (),
-        validation={"real": real["validation"][1:]} if real else None,
+        validation=by_collection(real["validation"]) if real else None,
     )
     calibration = calibrate(network, result.validation)
     test = evaluate(network, data.test_images, data.test_labels, cfg.deskew)
@@ -235,6 +250,9 @@ def retrain(args: argparse.Namespace, cfg: TrainConfig, data, labelled_train, la
     print(f"softmax temperature {calibration['temperature']:.3f}, fitted on {calibration['fitted_on']}; "
           f"MNIST test: {describe_honesty(mnist_honesty)}")  # fmt: skip
     real_meta = measure_real_writers(network, cfg.deskew, real["test"]) if real else None
+    if real and "left_out" in real:
+        real_meta["left_out"] = {"collection": cfg.leave_out,
+                                 **measure_real_writers(network, cfg.deskew, real["left_out"], "left out whole")}  # fmt: skip
     labelled_meta = None
     if labelled_held is not None:
         held = evaluate(network, *labelled_held, cfg.deskew) if len(labelled_held[1]) else None
@@ -245,7 +263,10 @@ def retrain(args: argparse.Namespace, cfg: TrainConfig, data, labelled_train, la
             "holdout_fraction": args.labelled_holdout,
             "held_out_accuracy": held and held["accuracy"],
         }
-        print(format_side_by_side([(str(args.output or args.model), test, held, len(labelled_held[1]))]))
+        measured = {"MNIST test": (test["accuracy"], len(data.test_labels))}
+        if held:
+            measured[LABELLED] = (held["accuracy"], len(labelled_held[1]))
+        print(format_side_by_side([(str(args.output or args.model), measured)]))
     meta = {
         "name": args.model,
         "deskew": cfg.deskew,

@@ -11,7 +11,11 @@ coordinates (0..1, y down), as nn.raster.draw takes them. The kinds:
   cross     an x or a +: two strokes crossing near their middles;
   blobs     2 to 6 dots or small scribbles, apart from each other;
   wave      a wavy line, flatter than a two or a five;
-  letter    a hand-made capital that no digit resembles (A, H, K, M, N, W, X), jittered.
+  letter    a hand-made capital that no digit resembles (A, H, K, M, N, W, X), jittered;
+  symbol    a hand-made sign from SYMBOLS (? ^ = e * # % < > @ ÷ ∞ π √ and the rest), jittered.
+
+Signs that a digit may be written like (/ | ( ) ! & $ and the like) are left out: a
+drawing of one is better read as that digit than refused.
 """
 
 from __future__ import annotations
@@ -130,6 +134,54 @@ def letter(rng: np.random.Generator) -> Drawing:
     return fit_together(strokes, rng, rng.uniform(0.2, 0.85))
 
 
+def arc(centre, radius, start: float, stop: float, n: int = 12) -> list[list[float]]:
+    """Points on a circle's arc from angle `start` to `stop` (radians, counter-clockwise on
+    the page: y is down, so the angle's sine is subtracted)."""
+    t = np.linspace(start, stop, n)
+    return np.stack([centre[0] + radius[0] * np.cos(t), centre[1] - radius[1] * np.sin(t)], axis=1).tolist()
+
+
+SYMBOLS = {  # strokes of signs in a unit box, y down; a dot is a stroke of one point
+    "?": [
+        [[0.1, 0.3], *arc((0.5, 0.3), (0.4, 0.3), np.pi, -0.5 * np.pi, 10)[1:], [0.5, 0.75]],
+        [[0.5, 0.97]],
+    ],
+    "^": [[[0, 0.6], [0.5, 0], [1, 0.6]]],
+    "=": [[[0, 0.3], [1, 0.3]], [[0, 0.7], [1, 0.7]]],
+    "e": [[[0.08, 0.55], [0.92, 0.55], *arc((0.5, 0.55), (0.42, 0.45), 0.0, 1.75 * np.pi, 16)[1:]]],
+    "*": [[[0.5, 0], [0.5, 1]], [[0.07, 0.25], [0.93, 0.75]], [[0.93, 0.25], [0.07, 0.75]]],
+    "#": [[[0.35, 0], [0.25, 1]], [[0.75, 0], [0.65, 1]], [[0, 0.33], [1, 0.33]], [[0, 0.67], [1, 0.67]]],
+    "%": [
+        arc((0.2, 0.2), (0.17, 0.17), 0, 2 * np.pi),
+        [[0.9, 0], [0.1, 1]],
+        arc((0.8, 0.8), (0.17, 0.17), 0, 2 * np.pi),
+    ],
+    "<": [[[1, 0], [0, 0.5], [1, 1]]],
+    ">": [[[0, 0], [1, 0.5], [0, 1]]],
+    "@": [
+        arc((0.5, 0.5), (0.2, 0.22), 0.0, 2 * np.pi) + arc((0.5, 0.5), (0.48, 0.48), -0.3, 1.7 * np.pi, 20)
+    ],
+    "÷": [[[0, 0.5], [1, 0.5]], [[0.5, 0.15]], [[0.5, 0.85]]],
+    "∞": [[[0.5 + 0.5 * np.sin(t), 0.5 + 0.3 * np.sin(2 * t)] for t in np.linspace(0, 2 * np.pi, 24)]],
+    "π": [[[0, 0.1], [1, 0.1]], [[0.3, 0.1], [0.25, 1]], [[0.7, 0.1], [0.75, 1]]],
+    "√": [[[0, 0.6], [0.2, 1], [0.45, 0], [1, 0]]],
+    "~": [[[0.5 * t / np.pi, 0.5 - 0.25 * np.sin(t)] for t in np.linspace(0, 2 * np.pi, 16)]],
+    "→": [[[0, 0.5], [1, 0.5]], [[0.7, 0.2], [1, 0.5], [0.7, 0.8]]],
+}
+
+
+def symbol(rng: np.random.Generator, name: str | None = None) -> Drawing:
+    """A sign from SYMBOLS (the named one, else one at random), its points moved a little
+    and its box stretched."""
+    shape = SYMBOLS[name or str(rng.choice(list(SYMBOLS)))]
+    stretch = np.array([rng.uniform(0.7, 1.3), 1.0])
+    strokes = []
+    for stroke in shape:
+        points = np.asarray(stroke, float) * stretch
+        strokes.append(points + rng.normal(0, 0.025, points.shape))
+    return fit_together(strokes, rng, rng.uniform(0.2, 0.85))
+
+
 def fit_together(strokes: Drawing, rng: np.random.Generator, size: float) -> Drawing:
     """Strokes moved and scaled as one drawing, so their longer side is `size` on the pad."""
     lengths = [len(s) for s in strokes]
@@ -145,6 +197,7 @@ KINDS = {
     "blobs": blobs,
     "wave": wave,
     "letter": letter,
+    "symbol": symbol,
 }
 
 

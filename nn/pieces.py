@@ -30,6 +30,8 @@ SLANT = 0.6  # the steepest slant a part is cut along (horizontal shift per row)
 CUT_MARGIN = 0.25  # of H: a cut of a part leaves at least this much on either side
 MAX_PIECES = 64  # pieces read in one drawing: the work is bounded by RUN times this
 GRID = 256  # masks are split into parts at most this many pixels a side (any-ink blocks)
+DOTS = 2.0  # of the parts' typical size: the coarsest grid a mask of too many parts is read on,
+# so a dotted print's dots, as far apart as they are large, join, and marks further apart do not
 SKETCH = 32  # pixels to H: the scale the scorer's view of each piece is drawn at
 SKETCH_PEN = 3.0  # pixels: the pen strokes are sketched with
 
@@ -123,7 +125,13 @@ def not_specks(boxes: np.ndarray) -> np.ndarray:
     least SPECK of the typical size (the median longer side of those at least half as large
     as the largest) one way or the other."""
     size = np.maximum(boxes[:, 2] - boxes[:, 0], boxes[:, 3] - boxes[:, 1])  # (N,)
-    return np.flatnonzero(size >= SPECK * np.median(size[size >= size.max() / 2]))
+    return np.flatnonzero(size >= SPECK * typical_size(boxes))
+
+
+def typical_size(boxes: np.ndarray) -> float:
+    """The median longer side of the pieces (N, 4) at least half as large as the largest."""
+    size = np.maximum(boxes[:, 2] - boxes[:, 0], boxes[:, 3] - boxes[:, 1])  # (N,)
+    return float(np.median(size[size >= size.max() / 2]))
 
 
 def digit_height(boxes: np.ndarray) -> float:
@@ -210,15 +218,23 @@ def joins(stroke: np.ndarray, spacing: float, tall: float = 0.0) -> list[int]:
 def mask_pieces(mask: np.ndarray) -> MaskPieces:
     """An (H, W) ink mask as pieces: its connected parts, found on a coarse grid (at most
     GRID a side, where a broken stroke's small gaps close; coarser while more than
-    MAX_PIECES parts are not specks, as a dotted print's dots are), each wider than TOUCH H
-    also cut where digits may touch; the ink itself keeps full resolution."""
+    MAX_PIECES parts are not specks, as a dotted print's dots are, up to DOTS of their
+    typical size), each wider than TOUCH H also cut where digits may touch; the ink itself
+    keeps full resolution. TooManyPieces past MAX_PIECES."""
     factor = -(-max(mask.shape) // GRID)
+    largest = None  # the coarsest grid allowed, in pixels
     while True:
         labels, count = components(blocks(mask, factor))
         coarse = component_boxes(labels, count)  # (n, 4) in coarse pixels
         big = not_specks(coarse)
         height = digit_height(coarse[big])
-        if len(big) <= MAX_PIECES or factor >= max(mask.shape):
+        if len(big) <= MAX_PIECES:
+            break
+        if largest is None:  # DOTS of the first parts' typical size, measured on the ink itself
+            fine = np.repeat(np.repeat(labels.astype(np.int32), factor, 0), factor, 1)
+            fine = np.where(mask, fine[: mask.shape[0], : mask.shape[1]], -1)
+            largest = DOTS * typical_size(component_boxes(fine, count)[big])
+        if 2 * factor > largest:
             break
         factor *= 2
     if len(big) > MAX_PIECES:

@@ -10,11 +10,16 @@ the person's screen had never matters, only the shape and the pen.
 
 The ink is a mask, as the preprocessing's first step would make of an anti-aliased
 drawing: a pixel is ink when its centre lies within half a pen width of the curve.
+
+What drawing costs is bounded by construction: the pen's positions are made and drawn
+CHUNK at a time into the fixed grid, so memory never grows with the path's length, and
+time grows with the path's length times the pen's width, which `ink` measures beforehand
+from the points alone.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 
 import numpy as np
 
@@ -24,6 +29,7 @@ PEN_WIDTH = 0.06  # of the pad's side; the page draws with this width (it is sen
 CURVE_STEPS = 4  # straight pieces per quadratic curve: under a pixel at the working size
 SPACING = 1.0  # pixels between the pen's positions along the curve
 MIN_RADIUS = 0.75  # pixels: a thinner pen would leave gaps between the pixels it inks
+CHUNK = 2048  # pen positions made and drawn at a time
 
 Stroke = Sequence[Sequence[float]]
 
@@ -45,18 +51,43 @@ def curve(stroke: np.ndarray) -> np.ndarray:
 
 def along(path: np.ndarray, spacing: float) -> np.ndarray:
     """Points every `spacing` (or closer) along a polyline (K, 2), both ends included."""
+    return np.concatenate(list(positions(path, spacing)))
+
+
+def positions(path: np.ndarray, spacing: float) -> Iterator[np.ndarray]:
+    """The points of `along`, CHUNK at a time: (C, 2) each. They are np.interp at the values
+    np.linspace(0, length, count) gives, each value made as linspace makes it."""
     steps = np.hypot(*np.diff(path, axis=0).T)  # (K-1,)
     arc = np.concatenate([[0.0], np.cumsum(steps)])  # (K,)
-    at = np.linspace(0.0, arc[-1], max(2, int(np.ceil(arc[-1] / spacing)) + 1))
-    return np.stack([np.interp(at, arc, path[:, 0]), np.interp(at, arc, path[:, 1])], axis=1)
+    count = max(2, int(np.ceil(arc[-1] / spacing)) + 1)
+    step = arc[-1] / (count - 1)
+    for start in range(0, count, CHUNK):
+        at = np.arange(start, min(start + CHUNK, count), dtype=np.float64) * step  # (C,)
+        if start + CHUNK >= count:
+            at[-1] = arc[-1]  # linspace's last value is the end itself
+        yield np.stack([np.interp(at, arc, path[:, 0]), np.interp(at, arc, path[:, 1])], axis=1)
 
 
 def draw(strokes: Sequence[Stroke], pen_width: float = PEN_WIDTH, size: int = WORK) -> np.ndarray:
     """Strokes in unit coordinates -> (H, W) bool ink, its longer side `size` pixels."""
     paths = [curve(np.asarray(s, dtype=np.float64).reshape(-1, 2)) for s in strokes]
     low, scale, shape = frame(paths, pen_width, size)
-    pen = [along((p - low) * scale, SPACING) for p in paths if len(p)]
-    return stamp(np.concatenate(pen), max(pen_width / 2 * scale, MIN_RADIUS), shape)
+    grid = Grid(max(pen_width / 2 * scale, MIN_RADIUS), shape)
+    for path in paths:
+        if len(path):
+            for centres in positions((path - low) * scale, SPACING):
+                grid.stamp(centres)
+    return grid.ink()
+
+
+def ink(strokes: Sequence[Stroke], pen_width: float = PEN_WIDTH) -> float:
+    """What drawing the strokes costs, from their points alone: the pen's path length
+    times its width, in squares of the ink's longer side (the same at any size). A digit
+    is about 0.2; the pen going over and over one small spot is thousands."""
+    paths = [curve(np.asarray(s, dtype=np.float64).reshape(-1, 2)) for s in strokes]
+    _, scale, _ = frame(paths, pen_width, WORK)
+    pixels = sum(np.hypot(*np.diff(p, axis=0).T).sum() * scale + 2 * SPACING for p in paths if len(p))
+    return float(pixels * 2 * max(pen_width / 2 * scale, MIN_RADIUS) / WORK**2)
 
 
 def frame(paths: list[np.ndarray], pen_width: float, size: int) -> tuple[np.ndarray, float, tuple[int, int]]:
@@ -76,16 +107,92 @@ def frame(paths: list[np.ndarray], pen_width: float, size: int) -> tuple[np.ndar
 def stamp(centres: np.ndarray, radius: float, shape: tuple[int, int]) -> np.ndarray:
     """Ink every pixel whose centre lies within `radius` of one of the pen's positions
     (S, 2) in pixels: the union of discs, which gives round caps and joins."""
-    k = int(radius) + 1
-    reach = np.arange(-k, k + 1)  # (R,): pixels either side of a position
-    base = np.floor(centres).astype(np.intp)  # (S, 2)
-    dx2 = (base[:, :1] + reach + 0.5 - centres[:, :1]) ** 2  # (S, R): squared distances across
-    dy2 = (base[:, 1:] + reach + 0.5 - centres[:, 1:]) ** 2  # (S, R): and down
-    near = dy2[:, :, None] + dx2[:, None, :] <= radius**2  # (S, R, R)
-    height, width = shape
-    side = width + 2 * k  # drawn in a frame k pixels wide: every disc fits, nothing to clip
-    rows = (base[:, 1:] + k + reach) * side  # (S, R): flat index of each row's first pixel
-    pixels = rows[:, :, None] + (base[:, :1] + k + reach)[:, None, :]  # (S, R, R)
-    ink = np.zeros((height + 2 * k) * side, bool)
-    ink[pixels[near]] = True
-    return ink.reshape(height + 2 * k, side)[k:-k, k:-k]
+    grid = Grid(radius, shape)
+    grid.stamp(centres)
+    return grid.ink()
+
+
+class Grid:
+    """An (H, W) grid that discs of one radius are drawn into, CHUNK centres at a time.
+
+    In each row it reaches, a disc inks one run of pixels: those whose centres lie within
+    the radius of its centre. The run's two ends are found with the very sums and
+    comparison that testing each pixel would make, so the pixels are exactly those. A run is
+    two marks, +1 where it starts and -1 after its end, and a cumulative sum along each row
+    turns the marks into ink: memory is the grid and CHUNK x (2k + 1) runs, time the number
+    of positions times the pen's diameter."""
+
+    def __init__(self, radius: float, shape: tuple[int, int]):
+        self.radius, self.shape = radius, shape
+        self.k = k = int(radius) + 1  # a disc reaches k pixels beyond its centre's pixel
+        height, width = shape
+        # A frame k pixels wide: every disc fits, nothing to clip. One more column holds
+        # the marks after runs that end at the frame's right edge.
+        self.side = width + 2 * k + 1
+        self.marks = np.zeros((height + 2 * k) * self.side)
+        self.pending: list[np.ndarray] = []  # centres not drawn yet: fewer than CHUNK
+        self.count = 0
+
+    def stamp(self, centres: np.ndarray) -> None:
+        """A disc at each of the pen's positions (S, 2), in pixels (drawn CHUNK at a time)."""
+        self.pending.append(centres)
+        self.count += len(centres)
+        if self.count >= CHUNK:
+            self.flush()
+
+    def flush(self) -> None:
+        centres = np.concatenate(self.pending) if self.pending else np.empty((0, 2))
+        self.pending, self.count = [], 0
+        for start in range(0, len(centres), CHUNK):
+            self.runs(centres[start : start + CHUNK])
+
+    def runs(self, centres: np.ndarray) -> None:
+        k = self.k
+        reach = np.arange(-k, k + 1)  # (R,): rows either side of a centre's pixel
+        base = np.floor(centres).astype(np.intp)  # (C, 2): the pixel each centre is in
+        left, x = base[:, :1], centres[:, :1]  # (C, 1)
+        dy2 = (base[:, 1:] + reach + 0.5 - centres[:, 1:]) ** 2  # (C, R): squared distances down
+        limit = self.radius**2
+
+        def inked(offset: np.ndarray) -> np.ndarray:
+            """(..., C, R) column offsets from each centre's pixel -> whether that pixel is ink."""
+            return dy2 + (left + offset + 0.5 - x) ** 2 <= limit
+
+        # A row's nearest pixel to the centre is the one under it: no ink there, none in the row.
+        reached = inked(np.zeros(dy2.shape, np.intp))  # (C, R)
+        half = np.sqrt(np.maximum(limit - dy2, 0.0))  # (C, R): the run's half-width, near enough
+        centre = x - left - 0.5  # (C, 1): the centre beyond its pixel's centre, in [-0.5, 0.5)
+        guess = np.stack([np.floor(centre + half), np.ceil(centre - half)])  # (2, C, R): last, first
+        last, first = settle(guess, inked, reached, k)
+        row = (base[:, 1:] + k + reach) * self.side + left + k  # (C, R): flat index of offset 0
+        at = np.concatenate([(row + first)[reached], (row + last + 1)[reached]])  # (2N,)
+        signs = np.repeat([1.0, -1.0], len(at) // 2)  # +1 where each run starts, -1 after it ends
+        self.marks += np.bincount(at, signs, minlength=len(self.marks))
+
+    def ink(self) -> np.ndarray:
+        """(H, W) bool: every pixel some disc covers."""
+        self.flush()
+        k, (height, width) = self.k, self.shape
+        covered = np.cumsum(self.marks.reshape(height + 2 * k, self.side), axis=1) > 0.5
+        return covered[k : k + height, k : k + width]
+
+
+WAYS = np.array([1, -1])[:, None, None]  # (2, 1, 1): a run's last pixel lies right, its first left
+
+
+def settle(guess: np.ndarray, inked, reached: np.ndarray, k: int) -> np.ndarray:
+    """A run's two ends, exactly: from guesses (2, C, R) a pixel or so off, step outwards
+    while the next pixel is ink, and back while this one is not. Ink thins out
+    monotonically from the centre's pixel, so this ends at the last ink pixel each way."""
+    end = np.clip(guess * WAYS, 0, k).astype(np.intp) * WAYS  # (2, C, R): last >= 0, first <= 0
+    for _ in range(2 * k + 1):
+        more = reached & (end * WAYS < k) & inked(end + WAYS)
+        if not more.any():
+            break
+        end += WAYS * more
+    for _ in range(2 * k + 1):
+        fewer = reached & (end != 0) & ~inked(end)
+        if not fewer.any():
+            break
+        end -= WAYS * fewer
+    return end

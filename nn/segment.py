@@ -56,14 +56,19 @@ def candidates(pieces: PenPieces | MaskPieces) -> Candidates:
     return Candidates(runs, pixels, features(pieces.line, runs))
 
 
-def digits(pieces: PenPieces | MaskPieces, scorer: Scorer) -> list[Found]:
+def digits(pieces: PenPieces | MaskPieces, scorer: Scorer, before_drawing=None) -> list[Found]:
     """The digits the best path finds among the pieces, left to right, each drawn (or
-    cropped) alone and in MNIST's form; [] when none reads as a digit (only marks)."""
+    cropped) alone and in MNIST's form; [] when none reads as a digit (only marks).
+    `before_drawing`, if given, is called with each digit's pieces (a list of lists of
+    indices) before any is drawn: it may refuse what drawing them would cost."""
     found = candidates(pieces)
     probabilities = scorer.probabilities(found.pixels, found.geometry)  # (C, classes)
+    chosen = best_path(found, probabilities)
+    runs = [list(range(*found.runs[c])) for c in chosen]
+    if before_drawing is not None:
+        before_drawing(runs)
     digits = []
-    for c in best_path(found, probabilities):
-        members = list(range(*found.runs[c]))
+    for c, members in zip(chosen, runs, strict=True):
         ink = pieces.ink(members)
         pixels = from_mask(ink)
         if pixels is not None:  # else no ink survives the shrinking: a speck after all

@@ -28,12 +28,12 @@ def line(start, end, n: int = 6) -> np.ndarray:
 
 
 def crossbar(strokes: Strokes, rng: np.random.Generator) -> Strokes | None:
-    """A seven with a short bar across its stem, about half-way down."""
+    """A seven with a bar across its stem, about half-way down or lower, short or long."""
     if len(strokes) != 1:  # two strokes: a bar, or a top drawn apart, is there already
         return None
     low, high = box(strokes)
     width, height = high - low
-    y = low[1] + height * rng.uniform(0.42, 0.58)
+    y = low[1] + height * rng.uniform(0.42, 0.68)  # half-way down, or low
     stem = strokes[0]
     crossing = np.flatnonzero((stem[:-1, 1] - y) * (stem[1:, 1] - y) <= 0)  # segments across y
     if not len(crossing) or height <= 0:
@@ -41,13 +41,14 @@ def crossbar(strokes: Strokes, rng: np.random.Generator) -> Strokes | None:
     i = crossing[-1]  # the stem comes after the top bar
     a, b = stem[i], stem[i + 1]
     x = a[0] + (b[0] - a[0]) * (y - a[1]) / (b[1] - a[1]) if b[1] != a[1] else a[0]
-    half = max(width, 0.4 * height) * rng.uniform(0.2, 0.35)
+    half = max(width, 0.4 * height) * rng.uniform(0.2, 0.5)  # short, or as long as the top
     tilt = height * rng.uniform(-0.04, 0.04)
     return [stem, line([x - half, y + tilt], [x + half, y - tilt])]
 
 
 def flag(strokes: Strokes, rng: np.random.Generator) -> Strokes | None:
-    """A one with a flag from its top down to the left, and a foot one time in three."""
+    """A one with a flag from its top down to the left, short and steep or long and nearly
+    flat, and a foot one time in three."""
     if len(strokes) != 1:
         return None
     low, high = box(strokes)
@@ -56,7 +57,8 @@ def flag(strokes: Strokes, rng: np.random.Generator) -> Strokes | None:
         return None
     stem = strokes[0] if strokes[0][0, 1] <= strokes[0][-1, 1] else strokes[0][::-1]  # top first
     top = stem[0]
-    start = top + height * np.array([-rng.uniform(0.2, 0.4), rng.uniform(0.15, 0.3)])
+    # short and steep, or long and nearly flat, as much of Europe writes it
+    start = top + height * np.array([-rng.uniform(0.2, 0.55), rng.uniform(0.08, 0.3)])
     styled = [np.concatenate([line(start, top)[:-1], stem])]
     if rng.random() < 1 / 3:
         bottom = stem[-1]
@@ -66,7 +68,8 @@ def flag(strokes: Strokes, rng: np.random.Generator) -> Strokes | None:
 
 
 def curl(strokes: Strokes, rng: np.random.Generator) -> Strokes | None:
-    """A nine whose tail, at its foot, curls under and back to the left, as a 'g' does."""
+    """A nine whose tail, at its foot, curls under and back to the left, as a 'g' does, at
+    times on round into a loop."""
     low, high = box(strokes)
     width, height = high - low
     tail = strokes[-1] if strokes[-1][-1, 1] >= strokes[-1][0, 1] else strokes[-1][::-1]  # foot last
@@ -74,7 +77,8 @@ def curl(strokes: Strokes, rng: np.random.Generator) -> Strokes | None:
     if height <= 0 or end[1] < low[1] + 0.75 * height:  # the tail does not end at the foot
         return None
     r = max(width, 0.3 * height) * rng.uniform(0.25, 0.4)
-    angles = np.linspace(0.0, np.pi * rng.uniform(0.8, 1.1), 8)  # (8,): under, then up
+    # (8,): under, then up; sometimes on round toward a loop under the nine
+    angles = np.linspace(0.0, np.pi * rng.uniform(0.8, 1.5), 8)
     hook = end + r * np.stack([np.cos(angles) - 1.0, np.sin(angles)], axis=1)  # (8, 2)
     return [*strokes[:-1], np.concatenate([tail, hook[1:]])]
 

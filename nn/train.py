@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import sys
 import time
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 
 import numpy as np
 
@@ -38,7 +38,7 @@ class TrainConfig:
     average: float = 0.999  # decay of the moving average of the weights (0: off)
     # stopping: whichever comes first
     threshold: float = 0.067  # mean training loss of a (distorted) epoch
-    max_epochs: int = 110
+    max_epochs: int = 116  # epochs in all, the undistorted ones included
     # then a few epochs on the undistorted images, learning rate falling 20% an epoch
     clean_epochs: int = 6
     clean_learning_rate: float = 0.005
@@ -52,6 +52,8 @@ class TrainConfig:
     pen_weight: int = 2  # of those, drawings of each pen digit an epoch sees
     scan_weight: int = 2  # copies of each scanned digit an epoch sees
     style_weight: int = 2  # drawings an epoch sees of each digit given a rare style (0: none)
+    collection_cap: int = 0  # drawings of one collection an epoch takes at most (0: no cap)
+    leave_out: str = ""  # a collection trained on not at all, and measured whole
     seed: int = 0
 
     def to_dict(self) -> dict:
@@ -218,7 +220,7 @@ def upright(drawn: DrawnSet, deskew: bool) -> DrawnSet:
     """The set's drawings as the network reads them: floats in [0, 1], deskewed if chosen."""
     flat = drawn.variants.reshape(-1, *drawn.variants.shape[2:])
     straight = network_inputs(flat, deskew).reshape(drawn.variants.shape).astype(np.float32)
-    return DrawnSet(drawn.name, straight, drawn.labels, drawn.weight)
+    return replace(drawn, variants=straight)
 
 
 def train(
@@ -230,8 +232,10 @@ def train(
     copies of each, e.g. the site's labelled drawings; `extra` more DrawnSets (real writers'
     digits, nn/mix.py); `validation` {name: (images, labels)} more held-out sets.
 
-    Distorted epochs run until the threshold or max_epochs; then `clean_epochs` epochs on
-    the undistorted images at a small learning rate let the weights settle on real digits.
+    Distorted epochs run until the threshold; then `clean_epochs` epochs on the undistorted
+    images at a small learning rate let the weights settle on real digits. `max_epochs`
+    bounds them all: the distorted ones stop in time to leave room for the undistorted ones
+    (at least one distorted epoch runs, and the undistorted ones get what room is left).
     """
     if cfg.deskew:
         log(f"deskewing {len(images):,} images (straightening their slant)...")
@@ -239,10 +243,10 @@ def train(
     if labelled is not None and len(labelled[1]):  # training side only
         extra.append(DrawnSet("labelled", np.asarray(labelled[0])[None], labelled[1], cfg.labelled_weight))
     run, started = Run(net, images, labels, cfg, extra, validation=validation), time.perf_counter()
-    clean = cfg.clean_epochs if cfg.augment else 0
+    clean = min(cfg.clean_epochs if cfg.augment else 0, cfg.max_epochs - 1)
     stopped_by = "max_epochs"
-    for _ in range(cfg.max_epochs):
-        count = EpochCount(len(run.history) + 1, cfg.max_epochs + clean, exact=False)
+    for _ in range(cfg.max_epochs - clean):
+        count = EpochCount(len(run.history) + 1, cfg.max_epochs, exact=False)
         entry = run.epoch(cfg.augment, "distorted" if cfg.augment else "plain", str(count))
         log(format_epoch(entry, count, run.history))
         if entry["loss"] < cfg.threshold:

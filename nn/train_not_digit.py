@@ -2,18 +2,22 @@
 
     python -m nn.train_not_digit [--handwriting-dir FOLDER] [--data-dir MNIST] [--out FILE]
 
-"Digit": MNIST training images (as a pixel array is served) and the real sets' digits by
-TRAIN writers, drawn as the pad draws them at its typical size and at a random one.
-"Not a digit": made-up dots, dashes, scribbles, crosses, blobs, waves and capitals
-(nn/non_digits.py), and Chars74K's letters by TRAIN writers, less the digit-like ones.
-Each source's threshold is chosen so that at most MAX_REJECTED of its held-out digits are
-refused: for drawings, VALIDATION writers' pen digits whose labels are verified (all but
-UNIPEN's unchecked ones); for images, held-out MNIST images and VALIDATION Semeion scans.
-UNIPEN's unchecked rows are trained on as digits but not used for the
-threshold: among them are segmentation slips, "00", "%", a lone dot or a dash labelled 1,
-which the check is right to refuse (bench/bench_not_digit.py measures both kinds on the
-test writers). Without the handwriting folder it trains on MNIST and made-up drawings
-alone, chooses both thresholds on the held-out MNIST digits, and says so.
+"Digit": the real sets' digits by TRAIN writers, pen digits drawn as the pad draws them at
+their typical size and at a random one, and as photos of them on paper; the scans (Semeion,
+USPS) and MNIST's training digits as photos on paper.
+"Not a digit": made-up dots, dashes, scribbles, crosses, blobs, waves, capitals and signs
+(? ^ = e * # % ...; nn/non_digits.py), the signs drawn through the pen variations the
+digits are trained with (nn/mix.py), every kind also as a photo; and the letters of the
+TRAIN writers of every letters set, less the digit-like ones.
+Each source's threshold is chosen so that at most MAX_REJECTED of the held-out digits of
+each collection are refused: for drawings, VALIDATION writers' pen digits whose labels are
+verified (all but UNIPEN's unchecked ones); for images (photos), VALIDATION writers' scans,
+their pen digits as photos, and held-out MNIST digits as photos. UNIPEN's unchecked rows are
+trained on as digits but not used for the threshold: among them are segmentation slips,
+"00", "%", a lone dot or a dash labelled 1, which the check is right to refuse
+(bench/bench_not_digit.py measures both kinds on the test writers). Without the handwriting
+folder it trains on MNIST and made-up drawings alone, chooses both thresholds on the
+held-out MNIST digits, and says so. Pixel arrays are not checked (nn/not_digit.py).
 """
 
 from __future__ import annotations
@@ -24,20 +28,23 @@ import time
 import numpy as np
 
 from . import handwriting, non_digits, raster
+from .mix import StrokeVariation, vary
 from .mnist import load_mnist
-from .not_digit import CHECK_PATH, N_FEATURES, N_INPUTS, SOURCES, Check, inputs, pixel_mask, save_check
+from .not_digit import CHECK_PATH, N_FEATURES, N_INPUTS, SOURCES, Check, inputs, save_check
 from .preprocess import as_float, from_mask, ink_mask
 
-MAX_REJECTED = 0.003  # of the validation writers' digits the check may refuse
+MAX_REJECTED = 0.002  # of each collection's validation digits the check may refuse (one of a small one)
 HIDDEN, EPOCHS, BATCH, LEARNING_RATE, WEIGHT_DECAY = 32, 12, 256, 2e-3, 1e-4
 SIZES = (0.3, 1.0)  # a drawing's longer side on the pad, as a fraction: small to the whole pad
+PHOTO_SIDES = (40, 240)  # pixels of a photo's ink, its longer side: a small to a large photo
 MNIST_HELD_OUT = 5_000  # MNIST training images kept for the threshold, not trained on
+MNIST_PHOTOS = 20_000  # MNIST training images trained on as photos
 PER_KIND = 3_000  # made-up drawings of each kind
 
 
-def drawn(strokes) -> tuple[np.ndarray, np.ndarray] | None:
+def drawn(strokes, pen_width: float = raster.PEN_WIDTH) -> tuple[np.ndarray, np.ndarray] | None:
     """(ink mask, network input) of strokes, as a request's; None if no ink survives."""
-    mask = raster.draw(strokes)
+    mask = raster.draw(strokes, pen_width)
     pixels = from_mask(mask)
     return None if pixels is None else (mask, pixels)
 
@@ -47,6 +54,16 @@ def imaged(gray: np.ndarray) -> tuple[np.ndarray, np.ndarray] | None:
     mask = ink_mask(gray)
     pixels = None if mask is None else from_mask(mask)
     return None if pixels is None else (mask, pixels)
+
+
+def varied(strokes, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray] | None:
+    """Strokes drawn as one of the pen variations training draws digits with (nn/mix.py)."""
+    return drawn(*vary(strokes, rng, StrokeVariation()))
+
+
+def photographed(strokes, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray] | None:
+    """Strokes as a photo of them on paper, the ink a random size, then as a request's photo."""
+    return imaged(handwriting.paper(raster.draw(strokes, size=int(rng.integers(*PHOTO_SIDES)))))
 
 
 def resized(strokes, rng: np.random.Generator) -> list[np.ndarray]:
@@ -68,24 +85,33 @@ def sample_inputs(samples, rng: np.random.Generator, sizes: bool = True) -> np.n
         made.append(drawn(s.strokes))
         if sizes:
             made.append(drawn(resized(s.strokes, rng)))
-    return stacked([m for m in made if m is not None])
+    return stacked(made)
 
 
-def stacked(made: list[tuple[np.ndarray, np.ndarray]]) -> np.ndarray:
+def stacked(made: list[tuple[np.ndarray, np.ndarray] | None]) -> np.ndarray:
+    """(mask, pixels) pairs, None where no ink survived (left out) -> (N, N_INPUTS)."""
+    made = [m for m in made if m is not None]
     if not made:
         return np.zeros((0, N_INPUTS), np.float32)
     return inputs([m for m, _ in made], np.stack([p for _, p in made]))
 
 
-def mnist_inputs(images: np.ndarray) -> np.ndarray:
-    """MNIST images served as a pixel array: the check's mask is the image's own."""
-    pixels = as_float(images)  # (N, 28, 28)
-    return inputs([pixel_mask(p) for p in pixels], pixels)
+def mnist_photos(images: np.ndarray) -> np.ndarray:
+    """MNIST images as photos of them on paper, dark ink on white."""
+    return stacked([imaged(handwriting.paper(image)) for image in as_float(images)])
 
 
-def made_up(rng: np.random.Generator, per_kind: int) -> dict[str, np.ndarray]:
+def photos_of(samples, rng: np.random.Generator) -> np.ndarray:
+    """Pen samples as photos of them on paper."""
+    return stacked([photographed(s.strokes, rng) for s in samples if s.strokes is not None])
+
+
+def made_up(rng: np.random.Generator, per_kind: int, make=None) -> dict[str, np.ndarray]:
+    """Each kind of made-up non-digit, `per_kind` of it, made by `make` (strokes, rng) ->
+    (mask, pixels) (default: drawn as they are)."""
+    make = make or (lambda strokes, _: drawn(strokes))
     return {
-        kind: stacked(list(filter(None, map(drawn, non_digits.generate(kind, per_kind, rng)))))
+        kind: stacked([make(d, rng) for d in non_digits.generate(kind, per_kind, rng)])
         for kind in non_digits.KINDS
     }
 
@@ -160,10 +186,17 @@ def adam(check: Check, grads: dict, moments: dict, step: int) -> None:
 
 def threshold_for(scores: np.ndarray, allowed: float = MAX_REJECTED) -> float:
     """The lowest "not a digit" probability (at least 0.5) that refuses at most `allowed`
-    of these digits' scores."""
-    k = int(np.floor(allowed * len(scores)))  # how many may be refused
+    of these digits' scores, or one digit of a set too small to measure that share (fewer
+    than 1 / allowed): else its single oddest digit sets the threshold for every collection."""
+    k = max(int(np.floor(allowed * len(scores))), 1)  # how many may be refused
     top = np.sort(scores)[::-1]
     return float(max(np.nextafter(top[k], 1.0) if k < len(top) else 0.5, 0.5))
+
+
+def threshold_for_each(check: Check, held: dict[str, np.ndarray]) -> float:
+    """The lowest threshold that refuses at most MAX_REJECTED of each collection's held-out
+    digits {collection: inputs}: the highest of their own thresholds."""
+    return max(threshold_for(check.not_digit(x)) for x in held.values() if len(x))
 
 
 def rejected(check: Check, x: np.ndarray, source: str = "drawing") -> float:
@@ -186,38 +219,46 @@ def main(argv=None) -> int:
     folder = handwriting.find_folder(args.handwriting_dir)
     mnist = load_mnist(args.data_dir)
     chosen = rng.permutation(len(mnist.train_images))
-    groups = {"mnist": (mnist_inputs(mnist.train_images[chosen[:-MNIST_HELD_OUT]]), 0, 0.4)}
+    groups = {"mnist photos": (mnist_photos(mnist.train_images[chosen[:MNIST_PHOTOS]]), 0, 0.2)}
     for kind, x in made_up(rng, args.per_kind).items():
-        groups[kind] = (x, 1, 0.7 / len(non_digits.KINDS))
-    mnist_held_out = mnist_inputs(mnist.train_images[chosen[-MNIST_HELD_OUT:]])
-    validation = dict.fromkeys(SOURCES, mnist_held_out)  # source -> its held-out digits
+        groups[kind] = (x, 1, 0.5 / len(non_digits.KINDS))
+    groups["varied signs"] = (
+        stacked([varied(d, rng) for d in non_digits.generate("symbol", 2 * args.per_kind, rng)]),
+        1,
+        0.1,
+    )
+    groups["photos of non-digits"] = (
+        np.concatenate(list(made_up(rng, args.per_kind // 3, photographed).values())),
+        1,
+        0.15,
+    )
+    mnist_held_out = mnist_photos(mnist.train_images[chosen[-MNIST_HELD_OUT:]])
+    validation = {source: {"mnist": mnist_held_out} for source in SOURCES}  # source -> collection -> digits
     if folder is None:
         print(handwriting.not_found_message() + " and made-up drawings")
-        groups["mnist"] = (groups["mnist"][0], 0, 1.0)
+        groups["mnist photos"] = (groups["mnist photos"][0], 0, 1.0)
     else:
         digits = handwriting.load_digits(folder)
         train_side = handwriting.split(digits, "train")
-        groups["pen digits"] = (sample_inputs([s for s in train_side if s.strokes is not None], rng), 0, 0.45)
+        pen = [s for s in train_side if s.strokes is not None]
+        groups["pen digits"] = (sample_inputs(pen, rng), 0, 0.45)
+        groups["photos of pen digits"] = (photos_of(pen[::3], rng), 0, 0.1)
         groups["scanned digits"] = (sample_inputs([s for s in train_side if s.strokes is None], rng), 0, 0.15)
         groups["letters"] = (sample_inputs(letters_of(folder, "train"), rng), 1, 0.3)
         held_out = handwriting.split(digits, "validation")
-        drawn_ones = [s for s in held_out if s.checked and s.strokes is not None]
-        scans = [s for s in held_out if s.strokes is None]
-        validation = {
-            "drawing": sample_inputs(drawn_ones, rng),
-            "image": np.concatenate([mnist_held_out, sample_inputs(scans, rng)]),
-        }
+        validation = held_out_digits(held_out, mnist_held_out, rng)
         unverified = sample_inputs([s for s in held_out if not s.checked], rng)
     for name, (x, label, share) in groups.items():
         print(f"  {name}: {len(x)} {'not digits' if label else 'digits'}, {share:.2f} of the loss")
     check = train(groups, rng)
-    check.thresholds = {source: threshold_for(check.not_digit(x)) for source, x in validation.items()}
+    check.thresholds = {source: threshold_for_each(check, held) for source, held in validation.items()}
     figures = {
-        f"{source} digits refused (validation)": rejected(check, x, source)
-        for source, x in validation.items()
+        f"{source} digits refused (validation, {name})": rejected(check, x, source)
+        for source, held in validation.items()
+        for name, x in held.items()
     }
-    fresh = made_up(np.random.default_rng(args.seed + 1), 500)
-    figures |= {f"{kind} refused (fresh)": rejected(check, x) for kind, x in fresh.items()}
+    fresh = np.random.default_rng(args.seed + 1)
+    figures |= {f"{kind} refused (fresh)": rejected(check, x) for kind, x in made_up(fresh, 500).items()}
     if folder is not None:
         figures["unverified real digits refused (validation)"] = rejected(check, unverified)
         figures["letters refused (validation writers)"] = rejected(
@@ -230,9 +271,27 @@ def main(argv=None) -> int:
         "figures": figures,
     }
     save_check(args.out, check)
-    print(f"thresholds {check.thresholds}; " + "; ".join(f"{k}: {100 * v:.2f}%" for k, v in figures.items()))
+    print(f"thresholds {check.thresholds}")
+    print("\n".join(f"  {k}: {100 * v:.2f}%" for k, v in figures.items()))
     print(f"wrote {args.out}")
     return 0
+
+
+def held_out_digits(held_out: list, mnist_held_out: np.ndarray, rng: np.random.Generator) -> dict:
+    """The VALIDATION writers' digits each threshold is chosen on: {source: {collection: inputs}};
+    for drawings, the verified pen digits; for images, the scans, the pen digits as photos,
+    and MNIST's held-out digits as photos."""
+    drawing, image = {}, {"mnist": mnist_held_out}
+    for name in handwriting.FILES:
+        part = [s for s in held_out if s.set == name and s.checked]
+        if not part:
+            continue
+        if part[0].strokes is None:
+            image[name] = sample_inputs(part, rng)
+        else:
+            drawing[name] = sample_inputs(part, rng, sizes=False)
+            image[f"{name} photos"] = photos_of(part, rng)
+    return {"drawing": drawing, "image": image}
 
 
 if __name__ == "__main__":

@@ -48,17 +48,12 @@ REAL_WEIGHT = 4  # copies of each real number's candidates an epoch sees
 LENGTHS = (1, 2, 3, 4, 5, 6)  # digits in a composed number
 LENGTH_SHARES = (0.2, 0.35, 0.17, 0.12, 0.08, 0.08)
 TOUCHING_SHARE, MARK_SHARE, JOINED_SHARE, PHOTO_SHARE = 0.3, 0.25, 0.1, 0.3
-EXTRA_SETS = ("crohme.jsonl.gz", "digilets.jsonl.gz")  # pen digits beside nn.handwriting's sets
-DIGILETS_LETTERS = "digilets-letters.jsonl.gz"
 NON_DIGITS = 500  # made-up drawings of each kind, and four times as many letters
 
 
 def pen_digits(folder: Path, side: str, leave_out: str | None = None) -> dict[str, list[handwriting.Sample]]:
     """One side's pen digits of every set in the folder, by writer; none of the site left out."""
     samples = [s for s in handwriting.load_digits(folder) if s.strokes is not None]
-    for file in EXTRA_SETS:
-        if (folder / file).is_file():
-            samples += handwriting.load_pen(folder / file, file.split(".")[0])
     writers: dict[str, list] = {}
     for s in handwriting.split(samples, side):
         if s.site != leave_out and s.checked:  # an unchecked label may be "00" or a slip
@@ -93,12 +88,7 @@ def non_digits(folder: Path, side: str, count: int, rng: np.random.Generator) ->
     """Drawings of no digit: made-up dots, dashes, scribbles, crosses, blobs, waves and
     capitals (nn/non_digits.py), and the side's writers' letters that look like no digit."""
     drawings = [d for kind in non_digit_kinds.KINDS for d in non_digit_kinds.generate(kind, count, rng)]
-    letters = [s for s in handwriting.split(handwriting.load_letters(folder), side)]
-    if (folder / DIGILETS_LETTERS).is_file():
-        letters += handwriting.split(
-            handwriting.load_pen(folder / DIGILETS_LETTERS, "digilets-letters", "digilets", letters=True),
-            side,
-        )
+    letters = handwriting.split(handwriting.load_letters(folder), side)
     letters = [s.strokes for s in letters if s.label not in handwriting.DIGIT_LIKE]
     drawings += [letters[i] for i in rng.choice(len(letters), min(len(letters), count * 4), replace=False)]
     return [

@@ -21,10 +21,15 @@ def check() -> Check:
         raise NoModel(f"the not-a-digit check is not loaded: {exc}") from None
 
 
+def refuses(pieces: list, source: str) -> bool:
+    """Whether a drawing does not look like digits: its one piece (ink mask and (28, 28)
+    network input) is not a digit, or none of its several pieces is (a few dots or blobs).
+    A number with one odd mark is still read. `source` is "drawing" (pen strokes) or
+    "image" (a photo or a pixel array)."""
+    return all(check().refuses(p.mask, p.pixels, source) for p in pieces)
+
+
 def refuse_non_digits(pieces: list, source: str) -> None:
-    """NotADigit when a drawing does not look like digits: its one piece (ink mask and
-    (28, 28) network input) is not a digit, or none of its several pieces is (a few dots or
-    blobs). A number with one odd mark is still read. `source` is "drawing" (pen strokes)
-    or "image" (a photo or a pixel array)."""
-    if all(check().refuses(p.mask, p.pixels, source) for p in pieces):
+    """NotADigit when the drawing's pieces do not look like digits (see refuses)."""
+    if refuses(pieces, source):
         raise NotADigit(MESSAGE)

@@ -12,13 +12,13 @@ from dataclasses import dataclass
 import numpy as np
 
 from nn import raster, segment
-from nn.pieces import MAX_PIECES, Box, TooManyPieces, mask_pieces, pen_pieces, stroke_boxes
+from nn.pieces import MAX_PIECES, Box, PenPieces, TooManyPieces, mask_pieces, pen_pieces, stroke_boxes
 from nn.preprocess import bounding_box, from_mask, ink_mask, to_mnist
 from nn.scorer import Scorer, ScorerFileError, load_scorer
 
 from . import imaging
 from .errors import BlankDrawing, NoModel, TooLarge
-from .limits import MAX_DIGITS
+from .limits import MAX_DIGITS, MAX_INK
 
 Drawing = list | bytes | np.ndarray  # strokes, image bytes, or a (28, 28) MNIST-form array
 
@@ -50,6 +50,9 @@ def pieces(drawing: Drawing) -> list[Piece]:
         return photo_pieces(imaging.decode(drawing))
     if isinstance(drawing, np.ndarray):
         return [Piece(mnist_pixels(drawing), None, (0.0, 0.0, 1.0, 1.0))]
+    # Each stroke at its own size: it bounds sketching the pieces, and drawing the whole
+    # (it is never less than the whole drawing's ink)
+    affordable([[stroke] for stroke in drawing])
     found, digits = segmented(pen_pieces, drawing)
     if not digits:
         return [stroke_piece(drawing, list(range(len(drawing))))]
@@ -68,17 +71,23 @@ def pieces(drawing: Drawing) -> list[Piece]:
 def segmented(split, drawing) -> tuple:
     """The drawing's pieces (`split`: pen_pieces or mask_pieces) and the digits
     segmentation finds among them; TooLarge past MAX_PIECES pieces of ink or past
-    MAX_DIGITS digits."""
+    MAX_DIGITS digits, or when drawing the digits found would take more than MAX_INK,
+    before any is drawn."""
     try:
         found = split(drawing)
     except TooManyPieces as exc:
         raise TooLarge(
-            f"the drawing holds {exc.count} pieces of ink; at most {MAX_PIECES} are read"
+            f"the drawing holds {exc.count} pieces of ink, more than the {MAX_PIECES} that "
+            f"{MAX_DIGITS} digits may be written with: at most {MAX_DIGITS} are read"
         ) from None
-    digits = segment.digits(found, scorer())
-    if len(digits) > MAX_DIGITS:
-        raise TooLarge(f"the drawing holds {len(digits)} digits; at most {MAX_DIGITS} are read")
-    return found, digits
+
+    def before_drawing(runs: list[list[int]]) -> None:
+        if len(runs) > MAX_DIGITS:
+            raise TooLarge(f"the drawing holds {len(runs)} digits; at most {MAX_DIGITS} are read")
+        if isinstance(found, PenPieces):  # each digit drawn at the working size, as it will be
+            affordable([found.drawn(members) for members in runs])
+
+    return found, segment.digits(found, scorer(), before_drawing)
 
 
 def stroke_piece(strokes: list, indices: list[int]) -> Piece:
@@ -115,6 +124,17 @@ def photo_pieces(gray: np.ndarray) -> list[Piece]:
     ]
 
 
+def affordable(parts: list) -> None:
+    """TooLarge, before anything is drawn, when drawing these strokes (each part at the
+    working size, as it will be) would take more than MAX_INK (nn.raster.ink)."""
+    ink = sum(raster.ink(part) for part in parts)
+    if ink > MAX_INK:
+        raise TooLarge(
+            f"the strokes are too long for their size: the pen would go over their area {ink:.0f} "
+            f"times; at most {MAX_INK:g} times is drawn (a digit takes about 0.2)"
+        )
+
+
 def mnist_pixels(drawing: Drawing) -> np.ndarray:
     """A drawing in MNIST's (28, 28) form: strokes drawn with the page's pen, image bytes
     (PNG, JPEG, WebP or GIF) decoded, either then preprocessed; a pixel array as it is."""
@@ -122,6 +142,7 @@ def mnist_pixels(drawing: Drawing) -> np.ndarray:
         return photo_pixels(imaging.decode(drawing))
     if isinstance(drawing, np.ndarray):
         return inked(drawing if drawing.any() else None)
+    affordable([drawing])
     return inked(from_mask(raster.draw(drawing)))
 
 

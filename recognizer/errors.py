@@ -34,6 +34,10 @@ class NoModel(DigitsError):
     """No valid model is loaded: predictions are refused until one is."""
 
 
+class KeyReused(DigitsError):
+    """An idempotency key sent again with another request than the one it was first sent with."""
+
+
 class StorageFull(DigitsError):
     """The labelled drawings have reached the most the site keeps."""
 

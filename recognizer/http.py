@@ -2,14 +2,16 @@
 JSON errors, method checks, CSRF and CORS.
 
 Every failure a client can cause becomes a JSON body {"error": "..."} with a 4xx status; a
-missing model or a busy database becomes a 503 with Retry-After. Anything else is a bug of
-ours: it goes through Django's 500 path (logged, signalled), and server_error answers it.
+missing model or a busy database becomes a 503 with Retry-After, on a page too. Anything
+else is a bug of ours: it goes through Django's 500 path (logged, signalled), and
+server_error answers it.
 """
 
 from __future__ import annotations
 
 import functools
 import logging
+import sys
 
 from django.conf import settings
 from django.core.exceptions import BadRequest, RequestDataTooBig, SuspiciousOperation
@@ -24,6 +26,7 @@ from django.views.defaults import server_error as page_server_error
 from .errors import (
     BadInput,
     BlankDrawing,
+    KeyReused,
     NoModel,
     NotADigit,
     RateLimited,
@@ -43,6 +46,7 @@ STATUS: dict[type[Exception], tuple[int, int | None]] = {
     BadInput: (400, None),
     BlankDrawing: (422, None),
     NotADigit: (422, None),
+    KeyReused: (409, None),
     RateLimited: (429, None),  # its own retry time
     StorageFull: (507, None),
     NoModel: (503, 30),
@@ -108,8 +112,22 @@ def bad_request(request: HttpRequest, exception=None):
     return page_bad_request(request, exception)
 
 
+UNAVAILABLE_PAGE = (
+    "<!doctype html><html lang=en><meta charset=utf-8><title>Back shortly</title>"
+    "<h1>Back shortly</h1><p>The site's database is not answering; try again in a few seconds.</p></html>"
+)
+
+
 def server_error(request: HttpRequest):
-    """Django's 500 handler (the error is already logged): JSON under /api/, a page elsewhere."""
+    """Django's 500 handler (the error is already logged): JSON under /api/, a page
+    elsewhere. A database that does not answer, wherever it failed (a page, the admin, a
+    middleware), is a 503 to wait out, not a bug."""
+    failure = sys.exc_info()[1]
+    if isinstance(failure, DatabaseError):
+        if request.path.startswith("/api/"):
+            return error_response(failure)
+        _, retry = STATUS[DatabaseError]
+        return HttpResponse(UNAVAILABLE_PAGE, status=503, headers={"Retry-After": str(retry)})
     if request.path.startswith("/api/"):
         return json_error("internal error; it has been logged", 500)
     return page_server_error(request)

@@ -26,11 +26,9 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 
 from . import image_structure
 from .errors import BadInput, TooLarge
+from .limits import MAX_DECODED_BYTES, MAX_JPEG_PIXELS, MAX_SIDE
 
 FORMATS = ("PNG", "JPEG", "WEBP", "GIF")
-MAX_SIDE = 10_000
-MAX_JPEG_PIXELS = 40_000_000  # a 40-megapixel photo, decoded at 1/8 scale
-MAX_DECODED_BYTES = 32 * 1024 * 1024  # what decoding any other image may cost in memory
 DECODE_SIDE = 1024  # longer side after decoding, at most: plenty for a digit
 WIDE_MODES = ("I;16", "I;16L", "I;16B", "I;16N", "I", "F")  # stretched to 8 bits
 ALPHA_MODES = ("RGBA", "LA", "PA", "RGBa", "La")

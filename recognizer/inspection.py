@@ -10,7 +10,9 @@ import numpy as np
 
 from nn.model_file import Model
 
-WEIGHT_NAMES = ("W1", "b1", "W2", "b2")  # the 784-250-10's arrays the network page fetches
+# The arrays the network page fetches, by kind: all of the 784-250-10's; the CNN's filters,
+# biases and output weights (its dense layer's 131,072 weights are not drawn).
+WEIGHT_NAMES = {"mlp": ("W1", "b1", "W2", "b2"), "cnn": ("K1", "c1", "K2", "c2", "b3", "W4", "b4")}
 
 
 def weights_version(model: Model) -> str:
@@ -18,11 +20,20 @@ def weights_version(model: Model) -> str:
     return model.sha256[:16]
 
 
+def network_view(model: Model) -> dict:
+    """What the network page draws a model from: its kind, its layer sizes (the
+    784-250-10's "sizes", the CNN's "widths" C1, C2, D), and the version and names of the
+    weights it fetches."""
+    kind = model.meta.get("kind", "mlp")
+    sizes = {"sizes": list(model.network.sizes)} if kind == "mlp" else {"widths": list(model.network.widths)}
+    return {"kind": kind, **sizes, "version": weights_version(model), "weights": list(WEIGHT_NAMES[kind])}
+
+
 def weights_npy(model: Model, name: str) -> bytes:
-    """One of WEIGHT_NAMES as a .npy file: float32 little-endian, C order, its own shape
-    (W1 is (784, 250): input-major)."""
+    """One of its kind's WEIGHT_NAMES as a .npy file: float32 little-endian, C order, its
+    own shape (W1 is (784, 250): input-major; K1 (5, 5, 1, C1) and K2 (5, 5, C1, C2))."""
     buffer = io.BytesIO()
-    np.save(buffer, np.ascontiguousarray(getattr(model.network, name), dtype="<f4"))
+    np.save(buffer, np.ascontiguousarray(model.network.params()[name], dtype="<f4"))
     return buffer.getvalue()
 
 

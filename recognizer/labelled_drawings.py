@@ -6,46 +6,103 @@ so the trainer reads it exactly as it reads MNIST.
 
 from __future__ import annotations
 
+import hashlib
+import json
 from collections import defaultdict
 
 import numpy as np
-from django.db import IntegrityError, transaction
-from django.db.models import Count
+from django.db import DatabaseError, IntegrityError, transaction
+from django.db.models import Count, Sum
 
 from nn.preprocess import as_levels
 
-from .models import LabelledDrawing
+from .errors import KeyReused
+from .models import PIXELS, LabelledDrawing
+
+
+def fingerprint(drawing, label: int, model: str | None, digit: int | None) -> str:
+    """SHA-256 of what a labelled drawing's request asks: the drawing (strokes, image bytes
+    or pixels) and its label, model and digit. An idempotency key stands for this."""
+    digest = hashlib.sha256(json.dumps([label, model, digit, type(drawing).__name__]).encode())
+    if isinstance(drawing, list):
+        digest.update(json.dumps(drawing, separators=(",", ":")).encode())
+    else:
+        digest.update(drawing if isinstance(drawing, bytes) else np.ascontiguousarray(drawing).tobytes())
+    return digest.hexdigest()
+
+
+def size(drawing, photo: bytes | None) -> int:
+    """The bytes a drawing takes when kept: its 28x28 pixels, and its strokes or photo."""
+    strokes = len(json.dumps(drawing, separators=(",", ":"))) if isinstance(drawing, list) else 0
+    return PIXELS + strokes + len(photo or b"")
 
 
 def store(
-    drawing, label: int, prediction, *, model_sha256: str, photo: bytes | None, key: str | None
-) -> LabelledDrawing:
-    """Keep a drawing (its strokes, or a reduced copy of the photo) with its label and the
-    answer. Two requests with one idempotency key store one drawing."""
-    fields = {
-        "label": label,
-        "pixels": as_levels(prediction.pixels).tobytes(),  # 784 bytes
-        "model": prediction.model,
-        "model_sha256": model_sha256,
-        "predicted": prediction.digit,
-        "probabilities": [round(p, 6) for p in prediction.probabilities.tolist()],
-        "strokes": drawing if isinstance(drawing, list) else None,
-        "image": photo,
-        "idempotency_key": key,
-    }
+    rows: list[tuple], model_sha256: str, refused: bool, keys: list[str | None], sent: str = ""
+) -> list[LabelledDrawing]:
+    """Keep drawings, each (drawing: its strokes or a pixel array, a reduced copy of a photo
+    or None, the model's Prediction, the label), all of them or none. `refused` says the
+    not-a-digit check refused the drawing they come from. Two requests with the same
+    idempotency keys store them once; `sent` is the request's fingerprint, which the keys
+    are bound to."""
+    fields = [
+        {
+            "label": label,
+            "pixels": as_levels(prediction.pixels).tobytes(),  # 784 bytes
+            "model": prediction.model,
+            "model_sha256": model_sha256,
+            "predicted": prediction.digit,
+            "refused": refused,
+            "probabilities": [round(p, 6) for p in prediction.probabilities.tolist()],
+            "strokes": drawing if isinstance(drawing, list) else None,
+            "image": photo,
+            "idempotency_key": key,
+            "request_sha256": sent,
+            "size": size(drawing, photo),
+        }
+        for (drawing, photo, prediction, label), key in zip(rows, keys, strict=True)
+    ]
     try:
         with transaction.atomic():
-            return LabelledDrawing.objects.create(**fields)
+            return [LabelledDrawing.objects.create(**f) for f in fields]
     except IntegrityError:
-        existing = with_key(key)
+        existing = with_keys(keys, sent)
         if existing is None:  # not a duplicate key: a real constraint failed
             raise
         return existing
 
 
-def with_key(key: str | None) -> LabelledDrawing | None:
-    """The drawing stored under an idempotency key, if any."""
-    return None if key is None else LabelledDrawing.objects.filter(idempotency_key=key).first()
+def with_keys(keys: list[str | None], sent: str) -> list[LabelledDrawing] | None:
+    """The drawings stored under these idempotency keys, in their order, or None unless all
+    of them are (they are stored together); KeyReused (and nothing about those drawings)
+    when the keys were first sent with another request than `sent`."""
+    if None in keys:
+        return None
+    found = {d.idempotency_key: d for d in LabelledDrawing.objects.filter(idempotency_key__in=keys)}
+    if any(d.request_sha256 != sent for d in found.values()):
+        raise KeyReused(
+            "this Idempotency-Key was first sent with another request; send a new key with each new drawing"
+        )
+    return [found[k] for k in keys] if len(found) == len(keys) else None
+
+
+def digit_key(key: str | None, digit: int) -> str | None:
+    """The idempotency key of one digit of a number labelled under `key`: 64 hex digits."""
+    return None if key is None else hashlib.sha256(f"{key} digit {digit}".encode()).hexdigest()
+
+
+def database_answers() -> bool:
+    """Whether the labelled drawings' table can be read now."""
+    try:
+        LabelledDrawing.objects.exists()
+    except DatabaseError:
+        return False
+    return True
+
+
+def total_bytes() -> int:
+    """The bytes all labelled drawings take (their sizes summed)."""
+    return LabelledDrawing.objects.aggregate(total=Sum("size"))["total"] or 0
 
 
 def count(label: int | None = None) -> int:
@@ -55,20 +112,22 @@ def count(label: int | None = None) -> int:
 
 
 def stats() -> dict:
-    """Drawings per digit, and per model how many it answered and how many of those were right."""
-    rows = LabelledDrawing.objects.values("label", "model", "predicted").annotate(n=Count("id"))
-    per_digit = [
-        {"digit": d, "count": 0, "right": defaultdict(int), "answered": defaultdict(int)} for d in range(10)
-    ]
-    models: dict[str, dict] = defaultdict(lambda: {"answered": 0, "right": 0})
+    """Drawings per digit, and per model how many it answered, how many of those were right,
+    and how many the not-a-digit check refused (those the model never answered on the page)."""
+    rows = LabelledDrawing.objects.values("label", "model", "predicted", "refused").annotate(n=Count("id"))
+    outcomes = ("answered", "right", "refused")
+    per_digit = [{"digit": d, "count": 0, **{o: defaultdict(int) for o in outcomes}} for d in range(10)]
+    models: dict[str, dict] = defaultdict(lambda: dict.fromkeys(outcomes, 0))
     for row in rows:
         digit, model, n = per_digit[row["label"]], row["model"], row["n"]
-        right = n if row["label"] == row["predicted"] else 0
         digit["count"] += n
-        digit["answered"][model] += n
-        digit["right"][model] += right
-        models[model]["answered"] += n
-        models[model]["right"] += right
+        if row["refused"]:
+            counted = {"refused": n}
+        else:
+            counted = {"answered": n, "right": n if row["label"] == row["predicted"] else 0}
+        for outcome, value in counted.items():
+            digit[outcome][model] += value
+            models[model][outcome] += value
     names = sorted(models)
     return {
         "total": sum(d["count"] for d in per_digit),
@@ -77,7 +136,7 @@ def stats() -> dict:
             {
                 "digit": d["digit"],
                 "count": d["count"],
-                "models": [{"name": m, "answered": d["answered"][m], "right": d["right"][m]} for m in names],
+                "models": [{"name": m, **{o: d[o][m] for o in outcomes}} for m in names],
             }
             for d in per_digit
         ],

@@ -24,6 +24,7 @@ from django.conf import settings
 from nn.model_file import Model, ModelFileError, checksum_path, load_model
 
 from .errors import NoModel, UnknownModel
+from .limits import MAX_MODEL_NAME, MAX_SHOWN
 
 NAME = re.compile(r"^[a-z0-9][a-z0-9_-]*$")  # a model's name is its file name: a URL slug
 log = logging.getLogger("recognizer")
@@ -70,8 +71,9 @@ def default_path() -> Path:
 
 def named_path(name: str) -> Path:
     path = Path(settings.MODEL_DIR) / f"{name}.pkl"
-    if not NAME.match(name) or not path.is_file():  # one stat; the folder is listed only to say so
-        raise UnknownModel(f"unknown model {name[:40]!r}; choose one of {', '.join(names())}")
+    # One stat, of a name that fits a file name; the folder is listed only to say so.
+    if len(name) > MAX_MODEL_NAME or not NAME.match(name) or not path.is_file():
+        raise UnknownModel(f"unknown model {name[:MAX_SHOWN]!r}; choose one of {', '.join(names())}")
     return path
 
 

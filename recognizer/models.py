@@ -26,12 +26,21 @@ class LabelledDrawing(models.Model):
     model = models.CharField(max_length=64, help_text="name of the model that answered")
     model_sha256 = models.CharField(max_length=64, blank=True)
     predicted = models.PositiveSmallIntegerField(help_text="the digit the model answered")
+    refused = models.BooleanField(
+        default=False, help_text="the not-a-digit check refused it: the site answered no digit"
+    )
     probabilities = models.JSONField(help_text="the model's ten probabilities")
     strokes = models.JSONField(null=True, blank=True, help_text="pen strokes, in units of the pad's side")
     image = models.BinaryField(null=True, blank=True, help_text="a photo, re-encoded and reduced")
     # Sent by the client with each labelled drawing: a retry after a lost answer is
     # recognised and stored once.
     idempotency_key = models.CharField(max_length=64, null=True, blank=True, unique=True, editable=False)
+    # What the key was first sent with (recognizer.labelled_drawings.fingerprint): the same
+    # key with another request is refused, and reveals nothing of this one.
+    request_sha256 = models.CharField(max_length=64, blank=True, default="", editable=False)
+    size = models.PositiveIntegerField(
+        default=0, editable=False, help_text="bytes kept: strokes, photo and pixels"
+    )
 
     class Meta:
         ordering = ["-created"]
@@ -47,15 +56,18 @@ class LabelledDrawing(models.Model):
 
     @property
     def right(self) -> bool:
-        return self.label == self.predicted
+        """The site answered it, with the right digit (a refused drawing was never answered)."""
+        return not self.refused and self.label == self.predicted
 
 
 class RateWindow(models.Model):
-    """How many drawings one client sent in one time window. The client is a keyed hash of
-    its address, and rows are deleted once their window is over."""
+    """How much one client sent in one time window: drawings, or their bytes. The client is
+    a keyed hash of its address (and of what is counted), and rows are deleted once their
+    window is over."""
 
     client = models.CharField(max_length=64)
     window = models.BigIntegerField(help_text="start of the window, in seconds since the epoch")
+    seconds = models.PositiveIntegerField(default=60, help_text="the window's length")
     count = models.PositiveIntegerField(default=0)
 
     class Meta:

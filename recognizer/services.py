@@ -13,10 +13,13 @@ from nn.pieces import Box
 from nn.preprocess import network_inputs
 
 from . import digit_check, imaging, inspection, labelled_drawings, model_store, ratelimit
-from .drawings import Drawing, Piece, mnist_pixels, photo_pixels, pieces
-from .errors import BadInput, NoModel, RateLimited, StorageFull, UnknownModel
+from .drawings import Drawing, Piece, mnist_pixels, photo_pieces, photo_pixels, pieces
+from .errors import BadInput, NoModel, RateLimited, StorageFull
 
 KIND_LABELS = {"mlp": "{sizes} net", "cnn": "Convolutional net"}  # for the model picker
+# The kinds whose every answer carries their activations, as they are small (the 784-250-10's
+# 260 numbers); the CNN's feature maps (some 23,000 numbers a digit) come only when asked.
+ACTIVATIONS_SENT = {"mlp"}
 DECIMALS = 4  # of the numbers an answer carries: finer than any screen shows
 
 
@@ -26,7 +29,7 @@ class Prediction:
     probabilities: np.ndarray  # (10,), sums to 1
     pixels: np.ndarray  # (28, 28) float32: MNIST's form, before any deskewing
     input: np.ndarray  # (784,) float32: what the network read
-    activations: dict[str, np.ndarray]  # the 784-250-10's "hidden" (250,) and "output" (10,)
+    activations: dict[str, np.ndarray]  # the network's layers: see its answer()
     model: str
     box: Box = (0.0, 0.0, 1.0, 1.0)  # where in the drawing it was: see Piece.box
     strokes: list[int] | None = None  # which of the drawing's strokes it was drawn from
@@ -77,18 +80,37 @@ class Reading(Prediction):
         return answer
 
 
-def numbers(values: np.ndarray) -> list[float]:
-    return np.round(values.astype(np.float64), DECIMALS).tolist()
+def numbers(values: np.ndarray) -> list:
+    """An array as (nested) lists, rounded; a zero is written 0, as most of a feature map is."""
+    rounded = np.round(values.astype(np.float64), DECIMALS)
+    if rounded.ndim > 1:
+        return [numbers(row) for row in rounded]
+    return [v if v else 0 for v in rounded.tolist()]
 
 
-def predict(drawing: Drawing, model_name: str | None = None) -> Reading:
+def predict(drawing: Drawing, model_name: str | None = None, activations: bool | None = None) -> Reading:
     """Recognise the digits in strokes, image bytes or an MNIST-form (28, 28) pixel array
-    (always one digit), with the named model or the site's default."""
+    (always one digit), with the named model or the site's default. `activations` says
+    whether each digit carries its layers' activations; None: a kind in ACTIVATIONS_SENT
+    does, and only such a kind's are also at the answer's top level."""
     model = model_store.get(model_name)  # first: a wrong name is refused before any decoding
     found = pieces(drawing)
     if not isinstance(drawing, np.ndarray):  # MNIST's form already: no check, as no preprocessing
-        digit_check.refuse_non_digits(found, "drawing" if isinstance(drawing, list) else "image")
-    return Reading.of([predict_digit(piece, model) for piece in found])
+        digit_check.refuse_non_digits(found, source(drawing))
+    digits = [predict_digit(piece, model) for piece in found]
+    sent = model.meta.get("kind") in ACTIVATIONS_SENT
+    if not (sent if activations is None else activations):
+        for digit in digits:
+            digit.activations = {}
+    reading = Reading.of(digits)
+    if not sent:  # the top level holds what clients from before numbers read; others read digits
+        reading.activations = {}
+    return reading
+
+
+def source(drawing: Drawing) -> str:
+    """What the not-a-digit check is told a drawing is."""
+    return "drawing" if isinstance(drawing, list) else "image"
 
 
 def predict_digit(piece: Piece, model: Model) -> Prediction:
@@ -126,31 +148,99 @@ def store_labelled_drawing(
     the photo, stored as a drawing of one digit is.
 
     The answer is computed again here rather than taken from the client: what is stored
-    is what that model says about exactly these pixels. A retry with the same idempotency
-    key gets the answer of the first, and nothing is stored twice."""
-    stored = labelled_drawings.with_key(key)
+    is what that model says about exactly these pixels, and whether the not-a-digit check
+    refused the drawing (predict's 422). A retry with the same idempotency key and request
+    gets the answer of the first, and nothing is stored twice; the key with another request
+    is refused (see `admit` for what may be stored)."""
+    sent = labelled_drawings.fingerprint(drawing, label, model_name, digit)
+    stored = labelled_drawings.with_keys([key], sent)
     if stored is None:
-        retry_after = ratelimit.take(
-            client, settings.LABELLED_DRAWINGS_PER_MINUTE, settings.LABELLED_DRAWINGS_WINDOW
-        )
-        if retry_after is not None:
-            raise RateLimited(
-                f"too many labelled drawings from one client: at most {settings.LABELLED_DRAWINGS_PER_MINUTE} "
-                f"a minute; try again in {retry_after} s",
-                retry_after,
-            )
-        if labelled_drawings.count() >= settings.LABELLED_DRAWINGS_MAX:
-            raise StorageFull("the site keeps no more labelled drawings for now; thank you all the same")
+        admit(client, 1)
         model = model_store.get(model_name)
-        if digit is None:
-            gray = imaging.decode(drawing) if isinstance(drawing, bytes) else None  # decoded once, for both
-            prediction = predict_pixels(mnist_pixels(drawing) if gray is None else photo_pixels(gray), model)
-        else:
-            drawing, gray, prediction = one_digit(drawing, digit, model)
-        photo = None if gray is None else imaging.reduced_copy(gray)
-        stored = labelled_drawings.store(
-            drawing, label, prediction, model_sha256=model.sha256, photo=photo, key=key
+        found, gray = drawing_pieces(drawing)
+        if digit is not None:
+            piece = chosen(found, digit)
+        elif len(found) == 1:
+            piece = found[0]  # the whole drawing, as predict read it
+        else:  # several digits labelled as one: the whole drawing, read as one digit
+            pixels = mnist_pixels(drawing) if gray is None else photo_pixels(gray)
+            piece = Piece(pixels, None, (0.0, 0.0, 1.0, 1.0), crop=gray)
+        rows = [(*one_digit(drawing, piece, model), label)]
+        admit_bytes(client, rows)
+        stored = labelled_drawings.store(rows, model.sha256, refused(drawing, found), [key], sent)
+    return saved_json(stored[0])
+
+
+def store_labelled_number(
+    drawing: Drawing, number: str, model_name: str | None, client: str, key: str | None = None
+) -> dict:
+    """Store every digit of a number with the digit it really is, `number` read left to right
+    as predict's 'number' is: each digit's strokes, or its part of the photo, stored as a
+    drawing of one digit is, all of them or none. Otherwise as store_labelled_drawing."""
+    sent = labelled_drawings.fingerprint(drawing, number, model_name, None)
+    keys = [labelled_drawings.digit_key(key, i) for i in range(len(number))]
+    stored = labelled_drawings.with_keys(keys, sent)
+    if stored is None:
+        admit(client, len(number))
+        model = model_store.get(model_name)
+        found, _ = drawing_pieces(drawing)
+        if len(found) != len(number):
+            raise BadInput(f"'number' has {len(number)} digit(s), but the drawing holds {len(found)}")
+        rows = [
+            (*one_digit(drawing, piece, model), int(label))
+            for piece, label in zip(found, number, strict=True)
+        ]
+        admit_bytes(client, rows)
+        stored = labelled_drawings.store(rows, model.sha256, refused(drawing, found), keys, sent)
+    return {
+        "number": "".join(str(s.label) for s in stored),
+        "predicted": "".join(str(s.predicted) for s in stored),
+        "model": stored[0].model,
+        "drawings": [saved_json(s) for s in stored],
+    }
+
+
+def admit(client: str, drawings: int) -> None:
+    """RateLimited or StorageFull unless `drawings` more labelled drawings may be stored:
+    what one client may store is limited in drawings a minute (and bytes an hour,
+    `admit_bytes`), and what the site keeps in drawings (and bytes)."""
+    allowed(
+        client,
+        settings.LABELLED_DRAWINGS_PER_MINUTE,
+        settings.LABELLED_DRAWINGS_WINDOW,
+        "drawings a minute",
+        drawings,
+    )
+    if labelled_drawings.count() + drawings > settings.LABELLED_DRAWINGS_MAX:
+        raise StorageFull("the site keeps no more labelled drawings for now; thank you all the same")
+
+
+def admit_bytes(client: str, rows: list[tuple]) -> None:
+    """RateLimited or StorageFull unless the drawings of these rows (drawing, photo, ...) may
+    be kept: the client's bytes an hour, and the site's bytes in all."""
+    size = sum(labelled_drawings.size(drawing, photo) for drawing, photo, *_ in rows)
+    allowed(
+        client,
+        settings.LABELLED_DRAWINGS_BYTES_PER_HOUR,
+        settings.LABELLED_DRAWINGS_BYTES_WINDOW,
+        "bytes an hour",
+        size,
+    )
+    if labelled_drawings.total_bytes() + size > settings.LABELLED_DRAWINGS_MAX_BYTES:
+        raise StorageFull("the site keeps no more labelled drawings for now; thank you all the same")
+
+
+def allowed(client: str, limit: int, seconds: int, what: str, amount: int = 1) -> None:
+    """RateLimited when `amount` more from this client is over its limit of `what`."""
+    retry_after = ratelimit.take(client, limit, seconds, amount=amount, what=what)
+    if retry_after is not None:
+        raise RateLimited(
+            f"too many labelled drawings from one client: at most {limit} {what}; try again in {retry_after} s",
+            retry_after,
         )
+
+
+def saved_json(stored) -> dict:
     return {
         "id": stored.pk,
         "label": stored.label,
@@ -160,15 +250,33 @@ def store_labelled_drawing(
     }
 
 
-def one_digit(drawing: Drawing, digit: int, model: Model) -> tuple[Drawing, np.ndarray | None, Prediction]:
-    """One digit of a number as a drawing of its own: its strokes (or None for a photo), its
-    part of the photo's grey levels (None for strokes), and the model's answer for it."""
-    found = pieces(drawing)
+def drawing_pieces(drawing: Drawing) -> tuple[list[Piece], np.ndarray | None]:
+    """The digits in a drawing, and a photo's grey levels (None for strokes or pixels),
+    decoded once for both."""
+    if isinstance(drawing, bytes):
+        gray = imaging.decode(drawing)
+        return photo_pieces(gray), gray
+    return pieces(drawing), None
+
+
+def refused(drawing: Drawing, found: list[Piece]) -> bool:
+    """Whether predict refuses the drawing as not a digit (pixel arrays are never checked)."""
+    return not isinstance(drawing, np.ndarray) and digit_check.refuses(found, source(drawing))
+
+
+def chosen(found: list[Piece], digit: int) -> Piece:
     if digit >= len(found):
         raise BadInput(f"'digit' is {digit}, but the drawing holds {len(found)} digit(s): 0 is the leftmost")
-    piece = found[digit]
+    return found[digit]
+
+
+def one_digit(drawing: Drawing, piece: Piece, model: Model) -> tuple[Drawing, bytes | None, Prediction]:
+    """One digit of a drawing as a drawing of its own: its strokes, or the parts of strokes
+    it was drawn with (the pixels of a pixel array), a reduced copy of its part of a photo
+    (None for strokes), and the model's answer."""
     strokes = piece.own_strokes if piece.own_strokes is not None else drawing
-    return strokes, piece.crop, predict_pixels(piece.pixels, model)
+    photo = None if piece.crop is None else imaging.reduced_copy(piece.crop)
+    return strokes, photo, predict_pixels(piece.pixels, model)
 
 
 def labelled_drawing_stats() -> dict:
@@ -176,13 +284,16 @@ def labelled_drawing_stats() -> dict:
 
 
 def readiness() -> tuple[bool, dict]:
-    """Whether the default model is loaded with a verified checksum, and what is served."""
+    """Whether the default model is loaded with a verified checksum and the database
+    answers, and what is served."""
     try:
         model = model_store.get()
     except NoModel as exc:
         return False, {"status": "not ready", "error": str(exc).split(": ", 1)[-1]}
     if model_store.missing():  # the last good version still answers, but not for long
         return False, {"status": "not ready", "error": "the model file has gone", "model": model.name}
+    if not labelled_drawings.database_answers():
+        return False, {"status": "not ready", "error": "the database is not answering", "model": model.name}
     return True, {"status": "ready", "model": model.name, "sha256": model.sha256}
 
 
@@ -205,32 +316,27 @@ def model_choices() -> list[dict]:
     return choices
 
 
-def network_model() -> Model:
-    """The 784-250-10 the network page draws; NoModel while it is not served."""
-    try:
-        return model_store.get(settings.NETWORK_VIEW_MODEL)
-    except UnknownModel as exc:  # not a client's mistake: the site serves no such model now
-        raise NoModel(f"the network page's model {settings.NETWORK_VIEW_MODEL!r} is not served") from exc
-
-
-def network_info() -> dict:
-    """What the network page needs to fetch and label the 784-250-10 network's weights."""
-    model = network_model()
-    return {
-        "model": model.name,
-        "sizes": list(model.network.sizes),
-        "version": inspection.weights_version(model),
-        "weights": inspection.WEIGHT_NAMES,
-    }
+def network_models() -> list[dict]:
+    """What the network page needs of each model it can show, the default first: its picker
+    entry, its kind and layer sizes, and the version and names of the weights it fetches.
+    NoModel when none is served."""
+    models = []
+    for choice in model_choices():
+        model = model_store.get(choice["name"])
+        models.append({**choice, **inspection.network_view(model)})
+    if not models:
+        raise NoModel("no model is served")
+    return models
 
 
 def network_weights(version: str, name: str) -> bytes | None:
-    """One array of the network page's weights as a .npy file, or None when `version` is
-    not the served one or `name` is not one of its arrays."""
-    model = network_model()
-    if version != inspection.weights_version(model) or name not in inspection.WEIGHT_NAMES:
-        return None
-    return inspection.weights_npy(model, name)
+    """One array of a served model's weights as a .npy file, or None when no served model
+    has that version of its weights or `name` is not one of the arrays the page fetches."""
+    for served in network_models():
+        if served["version"] == version:
+            model = model_store.get(served["name"])
+            return inspection.weights_npy(model, name) if name in served["weights"] else None
+    return None
 
 
 def model_report(name: str | None) -> dict:

@@ -8,13 +8,14 @@ from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.middleware.csrf import get_token
 from django.shortcuts import render
+from django.urls import reverse
 from django.views.decorators.http import require_safe
 
 from nn.calibrate import SURE, UNSURE_BELOW
 from nn.raster import PEN_WIDTH
 
 from . import parsing, services
-from .errors import NoModel, UnknownModel, UnsupportedType
+from .errors import BadInput, NoModel, UnknownModel, UnsupportedType
 from .http import api_view, client_address
 from .openapi import OPENAPI
 
@@ -36,24 +37,43 @@ def read_drawing(request: HttpRequest) -> tuple[services.Drawing, str | None, Ma
     )
 
 
+def is_form(request: HttpRequest) -> bool:
+    return request.content_type == "multipart/form-data"  # its fields are text
+
+
 @api_view("POST", public=True)
 def predict(request: HttpRequest) -> JsonResponse:
-    drawing, model, _ = read_drawing(request)
-    return JsonResponse(services.predict(drawing, model).as_json())
+    drawing, model, fields = read_drawing(request)
+    if is_form(request):
+        activations = parsing.form_activations(fields.get("activations"))
+    else:
+        activations = parsing.activations(fields.get("activations", parsing.MISSING))
+    answer = services.predict(drawing, model, activations).as_json()
+    return JsonResponse(answer, json_dumps_params={"separators": (",", ":")})  # a feature map is long
 
 
 @api_view("POST")
 def labelled_drawing(request: HttpRequest) -> JsonResponse:
     """A drawing with the digit it really is: the same body as predict, plus 'label', and
-    'digit' when it labels one digit of a number."""
+    'digit' when it labels one digit of a number; or plus 'number', every digit of it."""
     drawing, model, fields = read_drawing(request)
-    if request.content_type == "multipart/form-data":  # form fields are text
+    key = parsing.idempotency_key(request.headers.get("Idempotency-Key"))
+    if "number" in fields:
+        if "label" in fields or "digit" in fields:
+            raise BadInput("send 'number' (every digit of the number) or 'label' (one digit), not both")
+        number = (
+            parsing.form_number_label(fields["number"])
+            if is_form(request)
+            else parsing.number_label(fields["number"])
+        )
+        saved = services.store_labelled_number(drawing, number, model, client_address(request), key)
+        return JsonResponse(saved, status=201)
+    if is_form(request):
         label = parsing.form_label(fields.get("label"))
         digit = parsing.form_digit_index(fields.get("digit"))
     else:
         label = parsing.label(fields.get("label", parsing.MISSING))
         digit = parsing.digit_index(fields.get("digit", parsing.MISSING))
-    key = parsing.idempotency_key(request.headers.get("Idempotency-Key"))
     return JsonResponse(
         services.store_labelled_drawing(drawing, label, model, client_address(request), key, digit=digit),
         status=201,
@@ -92,12 +112,19 @@ def openapi(request: HttpRequest) -> JsonResponse:
 
 @require_safe
 def network(request: HttpRequest) -> HttpResponse:
+    """The page that looks inside a model: the page picks which (?model=, the drawing page's
+    choice, or the default), from the served models listed with the URLs of their weights."""
     try:
-        info = services.network_info()
+        models = services.network_models()
     except NoModel:
-        info = None
-    context = {"info": info, "pen_width": PEN_WIDTH}
-    return render(request, "recognizer/network.html", context, status=200 if info else 503)
+        models = None
+    for model in models or ():
+        names = model["weights"]
+        model["weights"] = {
+            n: reverse("recognizer:network-weights", args=[model["version"], n]) for n in names
+        }
+    context = {"models": models, "pen_width": PEN_WIDTH, "sure": SURE, "unsure_below": UNSURE_BELOW}
+    return render(request, "recognizer/network.html", context, status=200 if models else 503)
 
 
 @require_safe

@@ -9,7 +9,7 @@ from pathlib import Path
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "digitsite.settings")
 os.environ.setdefault("DJANGO_DEBUG", "0")
-os.environ.setdefault("DJANGO_SECRET_KEY", "test-secret")
+os.environ.setdefault("DJANGO_SECRET_KEY", "secret-key-for-tests-only-0123456789-abcdefghijklmnopqrstuvwxyz")
 os.environ.setdefault("DJANGO_ALLOWED_HOSTS", "testserver,localhost")
 os.environ.setdefault("DJANGO_HTTPS", "0")  # the test client and live server speak plain HTTP
 os.environ.setdefault("DJANGO_HASHED_STATIC", "0")  # no collectstatic before every test run

@@ -89,6 +89,11 @@ SHAPES = {
 }
 
 
+def line(points: int) -> list:
+    """A straight stroke of many points: a little ink, many bytes (320 kB at 20,000 points)."""
+    return [[round(0.2 + 0.6 * i / points, 6), 0.5] for i in range(points)]
+
+
 def written(
     number: str,
     height: float = 0.5,
@@ -302,3 +307,96 @@ def wait_until_answering(
             time.sleep(0.3)
     process.kill()
     raise AssertionError(f"{url} never answered" + (":\n" + log.read_text()[-3000:] if log else ""))
+
+
+# --- what one request costs a worker ---------------------------------------------------
+
+WORKER = r"""
+import base64, json, os, resource, sys, time
+spec = json.load(open(sys.argv[1]))
+import django
+django.setup()
+from django.core.management import call_command
+call_command("migrate", verbosity=0)
+from django.test import Client
+from recognizer.models import LabelledDrawing
+
+client = Client(raise_request_exception=False)  # a failure is a 500, as a worker answers it
+
+def status(name):
+    return next(int(line.split()[1]) for line in open("/proc/self/status") if line.startswith(name))
+
+def send(r):
+    return client.generic(r["method"], r["path"], base64.b64decode(r["body"]), r["content_type"])
+
+seven = {"strokes": [[[0.22, 0.2], [0.5, 0.19], [0.78, 0.2], [0.62, 0.45], [0.45, 0.85]], [[0.35, 0.5], [0.7, 0.5]]]}
+assert client.post("/api/predict", seven, content_type="application/json").status_code == 200
+assert client.post("/api/labelled-drawings", {**seven, "label": 7}, content_type="application/json").status_code == 201
+assert client.post("/api/predict", b"{", content_type="application/json").status_code == 400  # the error path too
+# An attack that would take gigabytes fails with a MemoryError instead of taking the machine.
+resource.setrlimit(resource.RLIMIT_AS, (status("VmSize:") * 1024 + spec["headroom"], resource.RLIM_INFINITY))
+results = []
+for r in spec["requests"]:
+    stored = LabelledDrawing.objects.count()
+    with open("/proc/self/clear_refs", "w") as f:
+        f.write("5")  # the peak resident size starts again from the current one
+    before, cpu, wall = status("VmHWM:"), time.process_time(), time.perf_counter()
+    try:
+        response = send(r)
+        answer, code = response.content.decode(errors="replace")[:500], response.status_code
+    except MemoryError:
+        answer, code = "MemoryError", None
+    results.append({"status": code, "answer": answer, "cpu": time.process_time() - cpu,
+                    "seconds": time.perf_counter() - wall, "mb": (status("VmHWM:") - before) / 1024,
+                    "stored": LabelledDrawing.objects.count() - stored})
+print(json.dumps(results))
+"""
+
+
+def request_spec(path: str, body: bytes | dict | list, content_type: str = "application/json", method="POST"):
+    """One request for worker_costs: JSON values are encoded, bytes sent as they are."""
+    data = body if isinstance(body, bytes) else json.dumps(body).encode()
+    return {
+        "method": method,
+        "path": path,
+        "body": base64.b64encode(data).decode(),
+        "content_type": content_type,
+    }
+
+
+def multipart(fields: dict[str, bytes | str], boundary: str = "xxBOUNDARYxx") -> tuple[bytes, str]:
+    """A multipart/form-data body (files for bytes, fields for text) and its content type."""
+    parts = []
+    for name, value in fields.items():
+        head = f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"'
+        if isinstance(value, bytes):
+            parts.append(f'{head}; filename="{name}"\r\n\r\n'.encode() + value + b"\r\n")
+        else:
+            parts.append(f"{head}\r\n\r\n{value}\r\n".encode())
+    return b"".join(parts) + f"--{boundary}--\r\n".encode(), f"multipart/form-data; boundary={boundary}"
+
+
+def worker_costs(
+    requests: list[dict], tmp_path: Path, headroom_mb: int = 1024, **env
+) -> tuple[list[dict], str]:
+    """Send each request, in order, to the site in a fresh process as a gunicorn worker
+    runs it (production settings, the shipped models, a migrated SQLite database of its
+    own) that has first answered an ordinary prediction and labelled drawing. Per request:
+    its status and answer, the CPU seconds and wall seconds it took, how far the peak
+    resident memory rose above where it stood (VmHWM, reset before each through
+    /proc/self/clear_refs), and the labelled drawings it stored. Also what the process
+    logged. Its address space is capped `headroom_mb` above idle, so that an attack that
+    would take gigabytes ends in a MemoryError (status None) rather than taking the machine."""
+    settings = production_env(
+        DJANGO_DEBUG="0", DJANGO_HTTPS="0", DJANGO_HASHED_STATIC="0",
+        DATABASE_URL=f"sqlite:///{tmp_path / 'worker.sqlite3'}", **env,
+    )  # fmt: skip
+    settings.update(DJANGO_ALLOWED_HOSTS="testserver", DJANGO_SETTINGS_MODULE="digitsite.settings")
+    spec = tmp_path / "requests.json"
+    spec.write_text(json.dumps({"requests": requests, "headroom": headroom_mb << 20}))
+    result = subprocess.run(
+        [sys.executable, "-c", WORKER, str(spec)],
+        cwd=ROOT, env=settings, capture_output=True, text=True, timeout=600, check=False,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr[-3000:]
+    return json.loads(result.stdout.strip().splitlines()[-1]), result.stderr

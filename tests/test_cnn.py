@@ -191,3 +191,33 @@ def test_dropout_masks_are_reproducible_from_the_seed_and_differ_from_pass_to_pa
 def test_a_dropout_outside_zero_to_one_is_refused(dropout):
     with pytest.raises(ValueError, match="dropout must be in"):
         ConvNet.initialise(np.random.default_rng(0), dropout=dropout)
+
+
+def test_the_answer_gives_predict_proba_s_probabilities_exactly_with_the_layers_of_that_pass(net64):
+    X = np.random.default_rng(15).random((3, 784))
+    p, layers = net64.answer(X)
+    np.testing.assert_array_equal(p, net64.predict_proba(X))
+    np.testing.assert_array_equal(layers["output"], p)
+    c1, c2, dense = net64.widths
+    assert layers["conv1"].shape == (3, c1, 24, 24) and layers["conv2"].shape == (3, c2, 8, 8)
+    assert layers["dense"].shape == (3, dense)
+    # Each map pooled 2x2 is what the next layer reads (pooling and ReLU commute).
+    h1 = net64.conv_pool_relu(X.reshape(-1, 28, 28, 1), "K1", "c1")  # (3, 12, 12, C1)
+    pooled = layers["conv1"].reshape(3, c1, 12, 2, 12, 2).max(axis=(3, 5)).transpose(0, 2, 3, 1)
+    np.testing.assert_array_equal(pooled, h1)
+    h2 = net64.conv_pool_relu(h1, "K2", "c2")
+    pooled2 = layers["conv2"].reshape(3, c2, 4, 2, 4, 2).max(axis=(3, 5)).transpose(0, 2, 3, 1)
+    np.testing.assert_array_equal(pooled2, h2)
+    np.testing.assert_allclose(
+        layers["dense"], np.maximum(h2.reshape(3, -1) @ net64.p["W3"] + net64.p["b3"], 0)
+    )
+
+
+def test_a_feature_map_is_each_5x5_window_times_its_filter_plus_its_bias_after_relu(net64):
+    x = np.random.default_rng(16).random((1, 784))
+    maps = net64.answer(x)[1]["conv1"][0]  # (C1, 24, 24)
+    image = x.reshape(28, 28)
+    for f, y, col in [(0, 0, 0), (3, 11, 17), (15, 23, 23)]:
+        window = image[y : y + 5, col : col + 5]
+        expected = max(0.0, float((window * net64.p["K1"][:, :, 0, f]).sum() + net64.p["c1"][f]))
+        assert maps[f, y, col] == pytest.approx(expected, rel=1e-9, abs=1e-12)

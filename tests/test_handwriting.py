@@ -80,6 +80,12 @@ def test_unipen_rows_keep_their_site_and_unchecked_labels_are_kept_flagged(tmp_p
     assert np.allclose(first.strokes[0], hw.to_unit(SEVEN)[0])
 
 
+def test_a_drawing_flatter_than_any_digit_is_left_out_as_a_slip_of_the_set(tmp_path):
+    dash = [[[100, 300], [500, 310]]]  # 400 wide, 10 high: a dash labelled 1
+    write_jsonl(tmp_path / "unipen-1a.jsonl.gz", [unipen_row(1, strokes=dash), unipen_row(1, strokes=ONE)])
+    assert [s.strokes[0][0, 0] for s in hw.load_digits(tmp_path)] == [0.5]  # the upright one alone
+
+
 def test_writer_ids_already_naming_their_set_are_not_prefixed_twice(tmp_path):
     write_jsonl(tmp_path / "numberpad.jsonl.gz", pen_rows([3], "numberpad/bridger"))
     write_jsonl(tmp_path / "chars74k.jsonl.gz", pen_rows([0], "chars74k/07"))
@@ -92,21 +98,21 @@ def test_writer_ids_already_naming_their_set_are_not_prefixed_twice(tmp_path):
 
 def test_letters_are_kept_apart_from_digits_and_go_with_their_writers(tmp_path):
     write_jsonl(tmp_path / "chars74k.jsonl.gz", pen_rows([0, 1, 2], "chars74k/07"))
-    write_jsonl(tmp_path / hw.LETTERS_FILE, pen_rows(list("AxO"), "chars74k/07"))
+    write_jsonl(tmp_path / hw.LETTERS["chars74k"], pen_rows(list("AxO"), "chars74k/07"))
     digits, letters = hw.load_digits(tmp_path), hw.load_letters(tmp_path)
     assert [s.label for s in digits] == [0, 1, 2]  # the letters file is not a digit set
     assert [s.label for s in letters] == ["A", "x", "O"]
     assert {s.set for s in letters} == {"chars74k-letters"}
     assert {hw.side(s.writer) for s in digits + letters} == {hw.side("chars74k/07")}
     with pytest.raises(hw.HandwritingError, match="line 1: label 'A' is not a digit"):
-        hw.load_pen(tmp_path / hw.LETTERS_FILE, "chars74k")
+        hw.load_pen(tmp_path / hw.LETTERS["chars74k"], "chars74k")
 
 
 def test_a_folder_of_letters_alone_holds_no_digits(tmp_path):
-    write_jsonl(tmp_path / hw.LETTERS_FILE, pen_rows(["K"], "chars74k/01"))
+    write_jsonl(tmp_path / hw.LETTERS["chars74k"], pen_rows(["K"], "chars74k/01"))
     with pytest.raises(hw.HandwritingError, match="holds none of"):
         hw.load_digits(tmp_path)
-    assert hw.absent(tmp_path) == list(hw.FILES.values())
+    assert hw.absent(tmp_path) == hw.all_files()
 
 
 @pytest.mark.parametrize(
@@ -124,6 +130,44 @@ def test_a_malformed_row_is_an_error_naming_the_file_and_line(tmp_path, row, mes
     write_jsonl(tmp_path / "unipen-1a.jsonl.gz", [unipen_row(), row])
     with pytest.raises(hw.HandwritingError, match=f"unipen-1a.jsonl.gz, {message}"):
         hw.load_digits(tmp_path)
+
+
+def usps_line(label: int, ink: np.ndarray) -> str:
+    return " ".join(f"{v:.4f}" for v in [label, *(2 * ink.ravel() - 1)]) + "\n"
+
+
+def write_usps(folder: Path, train: list[int], test: list[int]) -> None:
+    for name, digits in (("usps-train.gz", train), ("usps-test.gz", test)):
+        with gzip.open(folder / name, "wt", encoding="ascii") as f:
+            f.writelines(usps_line(d, bar() * 0.75) for d in digits)
+
+
+def test_usps_rows_are_grey_scans_whose_test_file_is_the_test_side_and_whose_training_file_never_is(tmp_path):
+    write_usps(tmp_path, train=[3] * 40, test=[5, 6])
+    samples = hw.load_digits(tmp_path)
+    assert [s.label for s in samples] == [3] * 40 + [5, 6]
+    assert samples[0].set == "usps" and np.allclose(samples[0].image, bar() * 0.75)
+    assert [s.label for s in hw.split(samples, "test")] == [5, 6]
+    train, validation = hw.split(samples, "train"), hw.split(samples, "validation")
+    assert len(train) + len(validation) == 40 and len(train) > len(validation) > 0
+    assert hw.paper(samples[0].image)[2:-2, 8].tolist() == [64] * 16  # three quarters ink: dark grey
+
+
+def test_a_usps_line_that_is_not_a_digit_and_256_levels_is_an_error_naming_the_file_and_line(tmp_path):
+    write_usps(tmp_path, train=[3], test=[5])
+    with gzip.open(tmp_path / "usps-test.gz", "at", encoding="ascii") as f:
+        f.write("12 " + " ".join(["-1"] * 256) + "\n")
+    with pytest.raises(hw.HandwritingError, match="usps-test.gz, line 2: expected a digit"):
+        hw.load_digits(tmp_path)
+
+
+def test_letters_of_every_collection_are_read_with_their_writers_collection(tmp_path):
+    write_jsonl(tmp_path / hw.LETTERS["digilets"], pen_rows(["q", "Z"], "digilets/002"))
+    letters = hw.load_letters(tmp_path)
+    assert [(s.label, s.set, s.writer) for s in letters] == [
+        ("q", "digilets-letters", "digilets/002"),
+        ("Z", "digilets-letters", "digilets/002"),
+    ]
 
 
 def test_a_file_that_is_not_gzipped_json_lines_is_a_clear_error(tmp_path):
@@ -236,11 +280,22 @@ def test_the_real_sets_load_with_their_published_counts_and_no_writer_on_two_sid
     folder = hw.find_folder()
     samples = hw.load_digits(folder)
     counts = {name: sum(s.set == name for s in samples) for name in hw.FILES}
-    assert counts == {"unipen": 15953, "chars74k": 550, "numberpad": 822, "semeion": 1593}
-    assert len({s.writer for s in samples if s.set == "unipen"}) == 268
+    assert counts == {
+        "unipen": 15953 - 23,  # flatter than a digit (hw.plausible): dashes and slips
+        "chars74k": 550,
+        "numberpad": 822,
+        "digilets": 5286,
+        "crohme": 12722 - 3,
+        "semeion": 1593,
+        "usps": 9298,
+    }
+    writers = {name: len({s.writer for s in samples if s.set == name}) for name in ("unipen", "digilets")}
+    assert writers == {"unipen": 268, "digilets": 106}
     assert len({s.writer for s in samples if s.set == "semeion"}) == 6  # groups of 10 or 20 writers
+    usps = {side: sum(s.set == "usps" for s in hw.split(samples, side)) for side in hw.SPLITS}
+    assert usps["test"] == 2007 and usps["train"] + usps["validation"] == 7291  # its own test file
     letters = hw.load_letters(folder)
-    assert len(letters) == 2860 and all(isinstance(s.label, str) for s in letters)
+    assert len(letters) == 2860 + 27494 and all(isinstance(s.label, str) for s in letters)
     sides: dict[str, set] = {}
     for s in samples + letters:
         sides.setdefault(s.writer, set()).add(hw.side(s.writer))

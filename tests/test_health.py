@@ -1,6 +1,7 @@
-"""Liveness, readiness, and what happens when the model file is missing, tampered with,
-or replaced while the site runs."""
+"""Liveness, readiness (the model and the database), and what happens when the model file
+is missing, tampered with, or replaced while the site runs, or the database stops answering."""
 
+import contextlib
 import hashlib
 
 import numpy as np
@@ -10,6 +11,8 @@ from django.test import Client
 from nn.model_file import save_model, to_payload
 from nn.network import Network
 from tests.helpers import RunsACommand, write_payload
+
+pytestmark = pytest.mark.django_db  # readiness reads the database too
 
 PIXELS = {"pixels": [0.0] * 300 + [1.0] * 20 + [0.0] * 464}
 
@@ -115,3 +118,38 @@ def test_a_replacement_of_another_kind_is_refused_under_the_old_name(served):
     before = predict().json()["probabilities"]  # the fixture serves an MLP
     save_model(served, ConvNet.initialise(np.random.default_rng(0)), {})  # a CNN where it was
     assert predict().json()["probabilities"] == before
+
+
+@contextlib.contextmanager
+def database_down():
+    """The database stops answering: the connection is closed and cannot be opened again."""
+    from django.db import connection
+
+    name = connection.settings_dict["NAME"]
+    connection.close()
+    connection.settings_dict["NAME"] = "/nonexistent/folder/db.sqlite3"
+    try:
+        yield
+    finally:
+        connection.close()
+        connection.settings_dict["NAME"] = name
+
+
+@pytest.mark.django_db(transaction=True)
+def test_readiness_reports_a_database_that_does_not_answer_and_pages_that_need_it_answer_503(settings):
+    from django.db import connection
+
+    if connection.vendor != "sqlite":
+        pytest.skip("stops SQLite by pointing it at a folder that does not exist")
+    assert Client().get("/readyz").status_code == 200
+    with database_down():
+        ready = Client().get("/readyz")
+        assert ready.status_code == 503 and ready.json()["error"] == "the database is not answering"
+        page = Client(raise_request_exception=False).get("/labelled-drawings")
+        assert page.status_code == 503 and page["Retry-After"] == "5" and b"try again" in page.content
+        label = Client(raise_request_exception=False).post(
+            "/api/labelled-drawings", {**PIXELS, "label": 1}, content_type="application/json"
+        )
+        assert label.status_code == 503 and "database" in label.json()["error"]
+        assert predict().status_code == 200  # what needs no database goes on
+    assert Client().get("/readyz").status_code == 200

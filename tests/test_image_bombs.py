@@ -25,7 +25,7 @@ SIDE = 6324  # 40 megapixels: just under the old single cap of 40,000,000 pixels
 
 MEASURE = """
 import io, json, os, sys, time
-os.environ.update(DJANGO_SETTINGS_MODULE="digitsite.settings", DJANGO_DEBUG="0", DJANGO_SECRET_KEY="bombs",
+os.environ.update(DJANGO_SETTINGS_MODULE="digitsite.settings", DJANGO_DEBUG="0", DJANGO_SECRET_KEY="secret-key-for-tests-only-0123456789-abcdefghijklmnopqrstuvwxyz",
                   DJANGO_ALLOWED_HOSTS="testserver", DJANGO_HTTPS="0", DJANGO_HASHED_STATIC="0")
 import django
 django.setup()

@@ -10,7 +10,7 @@ from django.test import Client
 from PIL import Image
 
 from recognizer.models import LabelledDrawing
-from tests.helpers import LABELLED, ONE, PREDICT, Api, data_url, encode, seven_image
+from tests.helpers import LABELLED, ONE, PREDICT, Api, data_url, encode, line, seven_image
 
 pytestmark = [pytest.mark.django_db, pytest.mark.storage]
 
@@ -202,3 +202,69 @@ def test_all_blank_pixels_are_not_a_digit_to_learn_from_or_to_predict(api):
     assert response.status_code == 422 and "no digit found" in response.json()["error"]
     assert api.post_json({"pixels": [0] * 784}, PREDICT).status_code == 422
     assert not LabelledDrawing.objects.exists()
+
+
+def test_a_drawing_predict_refuses_as_not_a_digit_is_stored_as_refused(api):
+    from tests.helpers import NOT_DIGITS
+
+    dash = api.label(1, NOT_DIGITS["a dash"])
+    one = api.label(1)
+    assert dash.status_code == one.status_code == 201
+    assert LabelledDrawing.objects.get(pk=dash.json()["id"]).refused
+    assert not LabelledDrawing.objects.get(pk=one.json()["id"]).refused
+    assert api.post_json({"strokes": NOT_DIGITS["a dash"]}).json()["code"] == "not_a_digit"  # as predict says
+
+
+def test_a_refused_drawing_is_never_counted_as_the_model_being_right(api):
+    from tests.helpers import NOT_DIGITS
+
+    stored = LabelledDrawing.objects.get(pk=api.label(0, NOT_DIGITS["a dash"]).json()["id"])
+    assert stored.predicted == stored.label == 0  # the tiny network would say 0, had it been asked
+    assert stored.refused and not stored.right
+
+
+def post_with_key(api, body: dict, key: str = "3f2c9a7e-1b4d-4c8e-9f00-5a6b7c8d9e0f"):
+    return api.client.post(
+        LABELLED, json.dumps(body), "application/json", headers=api.headers, HTTP_IDEMPOTENCY_KEY=key
+    )
+
+
+@pytest.mark.parametrize(
+    "other",
+    [
+        {"strokes": [[[0.3, 0.2], [0.3, 0.8]]], "label": 1},
+        {"strokes": ONE, "label": 7},
+        {"pixels": [0.5] * 784, "label": 1},
+    ],
+)
+def test_an_idempotency_key_sent_again_with_another_request_is_a_409_that_reveals_nothing(api, other):
+    assert post_with_key(api, {"strokes": ONE, "label": 1}).status_code == 201
+    response = post_with_key(Api("198.51.100.77"), other)  # another client, which learnt the key
+    assert response.status_code == 409 and set(response.json()) == {"error"}
+    assert "first sent with another request" in response.json()["error"]
+    assert LabelledDrawing.objects.count() == 1
+    assert post_with_key(api, {"strokes": ONE, "label": 1}).status_code == 201  # the retry itself still works
+
+
+def test_what_one_client_stores_is_capped_in_bytes_an_hour(api, settings):
+    """The attack: drawings of 20,000 points, 320 kB each (up to 550 kB), 11 MB a minute from one address."""
+    settings.LABELLED_DRAWINGS_PER_MINUTE = 100
+    statuses = [
+        api.post_json({"strokes": [line(20_000)], "label": 1}, LABELLED).status_code for _ in range(20)
+    ]
+    kept = sum(LabelledDrawing.objects.values_list("size", flat=True))
+    assert statuses[0] == 201 and statuses[-1] == 429, statuses
+    assert (
+        settings.LABELLED_DRAWINGS_BYTES_PER_HOUR - 500_000
+        < kept
+        <= settings.LABELLED_DRAWINGS_BYTES_PER_HOUR
+    )
+    assert "bytes an hour" in api.post_json({"strokes": ONE, "label": 1}, LABELLED).json()["error"]
+    assert Api("198.51.100.8").label(1).status_code == 201  # another client is not held back
+
+
+def test_what_the_site_keeps_is_capped_in_bytes(api, settings):
+    settings.LABELLED_DRAWINGS_MAX_BYTES = 3 * 784 + 200
+    statuses = [Api(f"198.51.100.{i}").label(1).status_code for i in range(4)]
+    assert statuses == [201, 201, 201, 507]
+    assert sum(LabelledDrawing.objects.values_list("size", flat=True)) <= settings.LABELLED_DRAWINGS_MAX_BYTES

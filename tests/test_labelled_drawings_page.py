@@ -25,3 +25,25 @@ def test_the_page_counts_drawings_per_digit_and_each_models_right_answers():
     assert "<strong>mlp</strong>: right on 2 of the 2 drawings it answered\n        (100%)" in html
     row = html.split('<tr data-digit="7">')[1].split("</tr>")[0]
     assert '<td data-field="count">3</td>' in row and "1 of 2 (50%)" in row and "1 of 1 (100%)" in row
+
+
+def test_a_drawing_refused_as_not_a_digit_counts_as_refused_not_as_right():
+    make_drawing(1, predicted=1, model="cnn", refused=True)  # a dash, refused, then labelled 1
+    html = Client().get("/labelled-drawings").content.decode()
+    assert "<strong>cnn</strong>:\n        1 refused as not a digit, so never answered" in html
+    assert "right on 1 of" not in html
+    row = html.split('<tr data-digit="1">')[1].split("</tr>")[0]
+    assert '<td data-field="count">1</td>' in row and "<td>1 refused</td>" in row
+
+
+def test_refused_drawings_are_counted_beside_the_ones_the_model_answered():
+    make_drawing(7, predicted=7, model="cnn")
+    make_drawing(7, predicted=1, model="cnn")
+    make_drawing(7, predicted=7, model="cnn", refused=True)
+    html = Client().get("/labelled-drawings").content.decode()
+    assert (
+        "<strong>cnn</strong>: right on 1 of the 2 drawings it answered\n        (50%);\n"
+        "        1 refused as not a digit, so never answered"
+    ) in html
+    row = html.split('<tr data-digit="7">')[1].split("</tr>")[0]
+    assert "<td>1 of 2 (50%) · 1 refused</td>" in row

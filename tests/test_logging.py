@@ -2,6 +2,7 @@
 what a client causes is one line without one. Each case runs the real settings in a
 fresh process and reads what it wrote."""
 
+import logging
 import os
 import re
 import subprocess
@@ -11,7 +12,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 SETUP = """
 import os
-os.environ.update(DJANGO_SETTINGS_MODULE="digitsite.settings", DJANGO_DEBUG="0", DJANGO_SECRET_KEY="logs",
+os.environ.update(DJANGO_SETTINGS_MODULE="digitsite.settings", DJANGO_DEBUG="0", DJANGO_SECRET_KEY="secret-key-for-tests-only-0123456789-abcdefghijklmnopqrstuvwxyz",
                   DJANGO_ALLOWED_HOSTS="testserver", DJANGO_HTTPS="0", DJANGO_HASHED_STATIC="0")
 import django
 django.setup()
@@ -51,16 +52,44 @@ def test_the_apps_own_messages_carry_time_and_level():
     assert re.search(STAMP + r"WARNING recognizer: model reloaded$", err, re.M), err
 
 
-def test_what_a_client_causes_is_one_line_without_a_traceback():
+def test_a_flood_of_refused_requests_is_one_line_of_counts_holding_nothing_the_clients_sent():
     err = run("""
-assert client.get("/", headers={"host": "evil.example"}).status_code == 400
-assert client.get("/no-such-page").status_code == 404
+for i in range(200):
+    assert client.get("/", headers={"host": f"evil{i}.example"}).status_code == 400
+    assert client.get(f"/no-such-page-{i}").status_code == 404
+    assert client.post("/api/predict", b"{", content_type="application/json").status_code == 400
+    assert client.post("/api/predict", {"pixels": [0] * 784, "model": "m" * 300}, content_type="application/json").status_code == 400
 """)
-    assert re.search(
-        STAMP + r"ERROR django\.security\.DisallowedHost: Invalid HTTP_HOST header", err, re.M
-    ), err
-    assert re.search(STAMP + r"WARNING django\.request: Not Found: /no-such-page$", err, re.M), err
-    assert "Traceback" not in err
+    lines = err.strip().splitlines()
+    assert len(lines) == 1, err[-2000:]  # the first refusal at once; the rest wait a minute
+    assert re.search(STAMP + r"WARNING django\.security\.DisallowedHost: requests refused in the last \d+ s: 1 x 400$",
+                     lines[0]), lines  # fmt: skip
+    assert "evil" not in err and "no-such-page" not in err and "mmmm" not in err and "Traceback" not in err
+
+
+def test_the_counts_of_refused_requests_are_written_once_a_minute(monkeypatch):
+    from digitsite import logs
+
+    clock = [1000.0]
+    monkeypatch.setattr(logs.time, "monotonic", lambda: clock[0])
+    counting = logs.CountRejections()
+
+    def refused(status: int) -> bool:
+        record = logging.LogRecord("django.request", logging.WARNING, __file__, 1, "Gone: %s", ("/x",), None)
+        record.status_code = status
+        passed = counting.filter(record)
+        return passed and record.getMessage()
+
+    assert refused(404) == "requests refused in the last 60 s: 1 x 404"
+    clock[0] += 30
+    assert [refused(s) for s in (404, 429, 429)] == [False] * 3
+    clock[0] += 31
+    assert refused(400) == "requests refused in the last 61 s: 1 x 400, 1 x 404, 2 x 429"
+    served = logging.LogRecord(
+        "django.request", logging.ERROR, __file__, 1, "Internal Server Error", (), None
+    )
+    served.status_code = 500
+    assert counting.filter(served) and served.getMessage() == "Internal Server Error"  # ours: every one
 
 
 def test_an_unknown_log_level_is_refused_by_name():

@@ -4,6 +4,7 @@ import os
 import subprocess
 import sys
 import time
+import tracemalloc
 from pathlib import Path
 
 import numpy as np
@@ -251,3 +252,28 @@ def test_a_cnn_missing_a_parameter_is_refused(tmp_path):
     del payload["params"]["W3"]
     with pytest.raises(ModelFileError, match="params must hold exactly K1, c1, K2"):
         load_model(write_payload(tmp_path / "m.pkl", payload))
+
+
+class Expanding:
+    """Unpickled as _codecs.encode(inner, "hex"): twice its input's bytes, nested `depth` times."""
+
+    def __init__(self, depth: int):
+        self.depth = depth
+
+    def __reduce__(self):
+        import codecs
+
+        return codecs.encode, (Expanding(self.depth - 1) if self.depth > 1 else b"ab", "hex")
+
+
+def test_a_codec_that_expands_is_refused_at_once_without_the_memory(tmp_path, network):
+    """Nested 26 times, "hex" turns 2 bytes of a 1 MB model file into 128 MB of metadata
+    (30 times: 1 GB), and the file loaded as a valid model."""
+    path = write_payload(tmp_path / "m.pkl", to_payload(network, {"notes": Expanding(26)}), protocol=4)
+    tracemalloc.start()
+    started = time.thread_time()
+    with pytest.raises(ModelFileError, match="refused: _codecs.encode is read only as latin1"):
+        load_model(path)
+    seconds, peak = time.thread_time() - started, tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    assert seconds < 0.1 and peak < 100 * 2**20, (seconds, peak / 2**20)

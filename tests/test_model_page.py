@@ -159,18 +159,36 @@ def test_the_charts_have_round_ticks_and_legends_clear_of_the_lines(browser, sit
 
 
 @pytest.mark.browser
-def test_per_digit_bars_are_the_share_read_wrong_on_a_labelled_scale_from_0(browser, site):
+def test_per_digit_bars_are_the_accuracy_on_a_scale_that_says_where_it_starts(browser, site):
     page = open_model_page(browser, site, 1280)
-    ticks = page.locator(".pc-ticks span").all_inner_texts()
-    assert ticks[0] == "0%" and round_steps([float(t.rstrip("%")) for t in ticks])
-    shares = page.evaluate(
+    ticks = [float(t.rstrip("%")) for t in page.locator(".pc-ticks span").all_inner_texts()]
+    assert ticks[-1] == 100 and round_steps(ticks)
+    assert page.locator('[data-field="per-class-from"]').inner_text() == f"{ticks[0]:g}%"
+    lengths = page.evaluate(
         """() => [...document.querySelectorAll('.per-class li:not(.pc-scale)')].map((li) =>
           li.querySelector('.pc-fill').getBoundingClientRect().width /
           li.querySelector('.pc-track').getBoundingClientRect().width)"""
     )
-    accuracy = [float(t.rstrip("%")) for t in page.locator(".pc-value").all_inner_texts()]
-    top = float(ticks[-1].rstrip("%"))
-    assert np.allclose(shares, (100 - np.array(accuracy)) / top, atol=0.01)
+    accuracy = np.array([float(t.rstrip("%")) for t in page.locator(".pc-value").all_inner_texts()])
+    assert np.allclose(lengths, (accuracy - ticks[0]) / (100 - ticks[0]), atol=0.01)
+    assert np.argmax(lengths) == np.argmax(accuracy) and min(lengths) > 0.1  # the weakest still shows
+    page.context.close()
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("width", [390, 1280])
+def test_every_chart_label_is_at_least_12_pixels_on_screen(browser, site, screenshots, width):
+    page = open_model_page(browser, site, width)
+    sizes = page.evaluate(
+        """() => [...document.querySelectorAll('svg.chart text, .pc-ticks span')].map((t) => {
+          const px = parseFloat(getComputedStyle(t).fontSize);
+          return t.ownerSVGElement ? px * t.ownerSVGElement.getScreenCTM().a : px;
+        })"""
+    )
+    assert len(sizes) > 20 and min(sizes) >= 12, sizes
+    page.locator("[data-per-class]").screenshot(path=screenshots / f"model-per-digit-{width}.png")
+    page.locator(".charts").screenshot(path=screenshots / f"model-charts-{width}.png")
+    assert page.errors == []
     page.context.close()
 
 

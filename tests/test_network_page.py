@@ -1,8 +1,8 @@
-"""The "Inside the network" page: the page and its weights over HTTP, then end-to-end in Chromium."""
+"""The "Inside the network" page: the page and its weights over HTTP, then the 784-250-10's
+view end-to-end in Chromium (tests/test_cnn_view.py has the CNN's)."""
 
 import io
 import json
-import re
 
 import numpy as np
 import pytest
@@ -19,55 +19,64 @@ from tests.browser import (
     wait_until,
 )
 
-ARRAYS = ("W1", "b1", "W2", "b2")
+ARRAYS = {"mlp": ("W1", "b1", "W2", "b2"), "cnn": ("K1", "c1", "K2", "c2", "b3", "W4", "b4")}
 
 
-def weight_urls(html: str) -> dict[str, str]:
-    """The page's preload links to the weights: {array name: URL}."""
-    return dict(re.findall(r'data-weights="(\w+)" href="(/api/network/weights/[^"]+)"', html))
-
-
-def served_weight_urls() -> dict[str, str]:
-    response = Client().get("/network")
+def served_models(client=None) -> dict[str, dict]:
+    """The models the page lists in its JSON: {name: {kind, version, weights: {array: URL}, ...}}."""
+    response = (client or Client()).get("/network")
     assert response.status_code == 200
-    return weight_urls(response.content.decode())
+    html = response.content.decode()
+    listed = html.split('<script id="network-models" type="application/json">')[1].split("</script>")[0]
+    return {m["name"]: m for m in json.loads(listed)}
 
 
-# --- over HTTP (Django's test client, the random model from conftest) -------------------
+# --- over HTTP (Django's test client, the tiny model from conftest; the shipped ones) ----
 
 
-def test_the_page_links_one_npy_per_array_under_the_served_version():
+def test_the_page_lists_each_model_with_one_npy_per_array_under_its_version():
     response = Client().get("/network")
     html = response.content.decode()
+    (mlp,) = served_models().values()
     version = model_store.get("mlp").sha256[:16]
-    assert weight_urls(html) == {name: f"/api/network/weights/{version}/{name}.npy" for name in ARRAYS}
+    assert mlp["kind"] == "mlp" and mlp["sizes"] == [784, 2, 10] and mlp["default"]
+    assert mlp["weights"] == {name: f"/api/network/weights/{version}/{name}.npy" for name in ARRAYS["mlp"]}
     assert "network-main.js" in html and "network.css" in html
     assert "<script>" not in html and "style=" not in html  # nothing inline: ready for a strict CSP
 
 
-def test_each_weight_array_is_an_npy_of_the_models_exact_array_cached_for_good():
-    network = model_store.get("mlp").network
+def test_every_served_model_is_listed_the_default_first_and_each_array_is_its_exact_npy(settings):
+    from tests.conftest import SHIPPED_DEFAULT, SHIPPED_MODEL_DIR
+
+    settings.MODEL_DIR, settings.DIGITS_MODEL = SHIPPED_MODEL_DIR, SHIPPED_DEFAULT
     client = Client()
-    for name, url in served_weight_urls().items():
-        response = client.get(url)
-        assert response.status_code == 200
-        assert response["Content-Type"] == "application/octet-stream"
-        assert response["Cache-Control"] == "public, max-age=31536000, immutable"
-        array = np.load(io.BytesIO(response.content), allow_pickle=False)
-        assert array.dtype == np.dtype("<f4") and array.flags.c_contiguous
-        np.testing.assert_array_equal(array, getattr(network, name))
+    models = served_models(client)
+    assert list(models) == ["cnn", "mlp"] and models["cnn"]["default"]
+    assert models["cnn"]["widths"] == list(model_store.get("cnn").network.widths)
+    for name, model in models.items():
+        assert list(model["weights"]) == list(ARRAYS[model["kind"]])
+        network = model_store.get(name).network
+        for array_name, url in model["weights"].items():
+            response = client.get(url)
+            assert response.status_code == 200
+            assert response["Content-Type"] == "application/octet-stream"
+            assert response["Cache-Control"] == "public, max-age=31536000, immutable"
+            array = np.load(io.BytesIO(response.content), allow_pickle=False)
+            assert array.dtype == np.dtype("<f4") and array.flags.c_contiguous
+            np.testing.assert_array_equal(array, network.params()[array_name])
 
 
 def test_weights_of_an_old_version_or_an_unknown_array_are_not_found():
-    url = served_weight_urls()["W1"]
+    url = served_models()["mlp"]["weights"]["W1"]
     client = Client()
-    assert client.get(re.sub(r"/weights/\w+/", "/weights/0123456789abcdef/", url)).status_code == 404
+    assert client.get(url.replace(url.split("/")[-2], "0123456789abcdef")).status_code == 404
     assert client.get(url.replace("W1.npy", "W3.npy")).status_code == 404
+    assert client.get(url.replace("W1.npy", "K1.npy")).status_code == 404  # the CNN's, not this model's
     assert client.get(url.replace("W1.npy", "params.npy")).status_code == 404
 
 
 def test_without_a_model_the_page_and_the_weights_are_a_503(settings, tmp_path):
-    url = served_weight_urls()["b2"]
+    url = served_models()["mlp"]["weights"]["b2"]
     settings.MODEL_DIR = tmp_path
     settings.DIGITS_MODEL = tmp_path / "missing.pkl"
     response = Client().get("/network")
@@ -83,7 +92,7 @@ NETWORK_VIEW = '[data-testid="network-view"]'
 
 
 def open_network(browser, site, **context):
-    page = open_page(browser, f"{site}/network", **context)
+    page = open_page(browser, f"{site}/network?model=mlp", **context)
     page.locator(NETWORK_VIEW).wait_for()
     return page
 
@@ -100,7 +109,11 @@ def wait_for_weights(page, state="loaded"):
 
 
 def sizes(page) -> list[int]:
-    return [int(n) for n in page.locator(NETWORK_VIEW).get_attribute("data-sizes").split(",")]
+    """The layer sizes of the model the page shows, as the page lists it."""
+    return page.evaluate(
+        """() => JSON.parse(document.getElementById('network-models').textContent)
+          .find((m) => m.name === document.querySelector('[data-testid="network-view"]').dataset.model).sizes"""
+    )
 
 
 def hidden_neuron_point(page, j):
@@ -150,7 +163,7 @@ def activation_colours(page, values):
 
 @pytest.mark.browser
 def test_the_page_loads_empty_and_shows_the_structure(page, site):
-    page.goto(f"{site}/network")
+    page.goto(f"{site}/network?model=mlp")
     wait_for_weights(page)
     view = page.locator(NETWORK_VIEW)
     assert view.get_attribute("data-seq") == "0" and view.get_attribute("data-digit") == ""
@@ -165,7 +178,7 @@ def test_the_page_loads_empty_and_shows_the_structure(page, site):
 def test_the_neurons_show_the_servers_answer_for_the_strokes_the_page_sent(page, site):
     bodies = []
     page.on("request", lambda r: r.url.endswith("/api/predict") and bodies.append(r.post_data_json))
-    page.goto(f"{site}/network")
+    page.goto(f"{site}/network?model=mlp")
     wait_for_weights(page)
     draw_with_mouse(page, SEVEN)
     digit = shown(page, 1)
@@ -188,7 +201,7 @@ def test_the_neurons_show_the_servers_answer_for_the_strokes_the_page_sent(page,
 @pytest.mark.browser
 def test_the_neurons_are_drawn_even_when_the_weights_do_not_come(page, site):
     page.route("**/api/network/weights/**", lambda route: route.fulfill(status=404))
-    page.goto(f"{site}/network")
+    page.goto(f"{site}/network?model=mlp")
     wait_for_weights(page, "failed")
     draw_with_mouse(page, SEVEN)
     assert shown(page, 1) == "7"
@@ -201,7 +214,7 @@ def test_the_neurons_are_drawn_even_when_the_weights_do_not_come(page, site):
 
 @pytest.mark.browser
 def test_hovering_a_hidden_neuron_shows_what_it_looks_for(page, site):
-    page.goto(f"{site}/network")
+    page.goto(f"{site}/network?model=mlp")
     wait_for_weights(page)
     draw_with_mouse(page, SEVEN)
     shown(page, 1)
@@ -218,7 +231,7 @@ def test_hovering_a_hidden_neuron_shows_what_it_looks_for(page, site):
 
 @pytest.mark.browser
 def test_an_output_lists_the_neurons_pushing_it_and_one_can_be_picked(page, site):
-    page.goto(f"{site}/network")
+    page.goto(f"{site}/network?model=mlp")
     wait_for_weights(page)
     draw_with_mouse(page, SEVEN)
     shown(page, 1)
@@ -235,7 +248,7 @@ def test_an_output_lists_the_neurons_pushing_it_and_one_can_be_picked(page, site
 
 @pytest.mark.browser
 def test_the_keyboard_moves_between_neurons(page, site):
-    page.goto(f"{site}/network")
+    page.goto(f"{site}/network?model=mlp")
     wait_for_weights(page)
     page.locator("[data-layer='base']").focus()
     panel = page.get_by_test_id("neuron-panel")
@@ -259,7 +272,7 @@ def test_a_drawing_made_on_the_drawing_page_is_carried_over(page, site):
     page.go_back()  # and back on the drawing page it is still there, predicted again
     page.locator('[data-testid="prediction"][data-seq="1"][data-digit="7"]').wait_for(timeout=10_000)
     page.get_by_test_id("clear").click()
-    page.goto(f"{site}/network")
+    page.goto(f"{site}/network?model=mlp")
     wait_for_weights(page)
     assert page.locator(NETWORK_VIEW).get_attribute("data-seq") == "0"
     assert ink_pixels(page) == 0

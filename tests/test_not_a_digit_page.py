@@ -63,3 +63,17 @@ def test_a_dot_on_a_phone_says_so_within_the_screen(browser, site, screenshots):
     forget_422s(page)
     assert page.errors == []
     page.context.close()
+
+
+def test_a_dash_refused_then_labelled_counts_as_refused_not_as_right(page, site):
+    draw_with_mouse(page, DASH)
+    not_a_digit_shown(page)
+    page.get_by_test_id("label-1").click()
+    page.locator('[data-testid="label-status"][data-state="saved"]').wait_for(timeout=10_000)
+    stored = LabelledDrawing.objects.get()
+    assert stored.label == 1 and stored.refused and not stored.right
+    page.goto(f"{site}/labelled-drawings")
+    text = page.locator("main").inner_text()
+    assert "1 refused as not a digit, so never answered" in text and "right on" not in text
+    assert page.locator('[data-digit="1"]').inner_text().split()[-2:] == ["1", "refused"]
+    forget_422s(page)

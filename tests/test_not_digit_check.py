@@ -19,7 +19,7 @@ from nn.not_digit import (
     shape_features,
 )
 from nn.preprocess import as_float, from_mask
-from nn.train_not_digit import drawn, imaged
+from nn.train_not_digit import drawn, imaged, threshold_for
 from tests.helpers import NOT_DIGITS, ONE, ZERO
 
 MAX_REFUSED = 0.005  # of the real test writers' digits
@@ -108,3 +108,11 @@ def test_most_of_the_real_test_writers_letters_like_w_m_k_a_x_are_refused(check,
     letters = [s for s in handwriting.split(handwriting.load_letters(folder), "test") if s.label in LETTERS]
     assert len(letters) >= 20
     assert refused(check, [s.strokes for s in letters]).mean() >= 0.8
+
+
+def test_a_threshold_refuses_its_share_of_a_large_set_and_one_digit_of_a_small_one():
+    large = np.linspace(0.0, 0.999, 1000)  # 0.2% of 1,000: the top two may be refused
+    assert (large >= threshold_for(large)).sum() == 2
+    small = np.array([0.1, 0.2, 0.9, 0.9997])  # too few to measure 0.2%: its oddest alone
+    assert threshold_for(small) == np.nextafter(0.9, 1.0)
+    assert threshold_for(np.array([0.1, 0.3])) == 0.5  # never below even odds

@@ -116,3 +116,22 @@ def test_a_photo_of_a_number_on_paper_reads_as_that_number(page, tmp_path):
     page.get_by_test_id("upload").set_input_files(str(path))
     page.locator('[data-testid="digit-cards"][data-number="2026"]').wait_for(timeout=10_000)
     assert page.locator("[data-digit-neurons]").is_hidden()  # the network page reads the pad, not a photo
+
+
+@pytest.mark.django_db(transaction=True)
+def test_right_confirms_the_whole_number_and_stores_each_digit_with_its_label(page, screenshots):
+    strokes = write(page, "2026", height=0.5)
+    confirm = page.get_by_test_id("label-right")
+    assert confirm.inner_text() == "Right, it's 2026"
+    assert "The 1st digit wrong?" in page.get_by_test_id("label-panel").inner_text()
+    with page.expect_request("**/api/labelled-drawings") as sent:
+        confirm.click()
+    assert sent.value.post_data_json["number"] == "2026" and "label" not in sent.value.post_data_json
+    page.locator('[data-testid="label-status"][data-state="saved"]').wait_for(timeout=10_000)
+    assert page.get_by_test_id("label-status").inner_text().startswith("Saved: 2026, as the network read it.")
+    stored = LabelledDrawing.objects.order_by("id")
+    assert [d.label for d in stored] == [2, 0, 2, 6] == [d.predicted for d in stored]
+    assert [len(d.strokes) for d in stored] == [1, 1, 1, 1] and stored[3].strokes[0][0] == pytest.approx(
+        strokes[3][0], abs=1e-3
+    )
+    page.screenshot(path=screenshots / "number-confirmed.png", full_page=True)

@@ -22,3 +22,21 @@ def test_the_page_fits_a_phone(browser, site, path, width):
     assert page.evaluate("document.documentElement.scrollWidth") <= width
     assert page.errors == []
     page.context.close()
+
+
+def test_after_drawing_on_a_phone_the_answer_its_bars_and_the_label_buttons_are_on_screen(
+    browser, site, screenshots
+):
+    from tests.browser import PHONE, SEVEN, draw_with_touch, prediction_after
+
+    page = open_page(browser, site, **PHONE)
+    draw_with_touch(page, SEVEN)
+    assert prediction_after(page, 1) == "7"
+    assert page.evaluate("scrollY") == 0
+    height = page.viewport_size["height"]
+    for selector in ['[data-testid="label-right"]', '[data-testid="label-9"]', ".bars", ".digit"]:
+        box = page.locator(selector).bounding_box()
+        assert box["y"] >= 0 and box["y"] + box["height"] <= height, (selector, box)
+    page.screenshot(path=screenshots / "draw-phone-answered.png")
+    assert page.errors == []
+    page.context.close()

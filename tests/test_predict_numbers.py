@@ -124,6 +124,72 @@ def test_a_digit_the_number_lacks_is_a_400_and_nothing_is_stored(api, digit):
     assert LabelledDrawing.objects.count() == 0
 
 
+@pytest.mark.django_db
+def test_a_number_is_labelled_whole_each_digit_stored_with_its_own_strokes_and_label(api):
+    response = api.post_json({"strokes": ONE_O_ONE, "number": "107"}, LABELLED)
+    assert response.status_code == 201, response.content
+    body = response.json()
+    assert (body["number"], body["predicted"], body["model"]) == ("107", "101", "mlp")
+    stored = LabelledDrawing.objects.order_by("id")
+    assert [d.label for d in stored] == [1, 0, 7] and [d.predicted for d in stored] == [1, 0, 1]
+    assert [d.strokes for d in stored] == [[stroke] for stroke in ONE_O_ONE]
+    assert [d["id"] for d in body["drawings"]] == [d.pk for d in stored]
+    assert [(d["label"], d["predicted"], d["count"]) for d in body["drawings"]] == [
+        (1, 1, 1),
+        (0, 0, 1),
+        (7, 1, 1),
+    ]
+    assert not any(d.refused for d in stored)
+
+
+@pytest.mark.django_db
+def test_a_number_of_a_photo_is_labelled_whole_with_a_form_field(api):
+    response = api.upload(number_photo(), url=LABELLED, number="10")
+    assert response.status_code == 201, response.content
+    stored = LabelledDrawing.objects.order_by("id")
+    assert [d.label for d in stored] == [1, 0] and all(d.image and d.strokes is None for d in stored)
+    assert [d.predicted for d in stored] == [1, 0]
+
+
+@pytest.mark.django_db
+def test_a_retry_of_a_number_with_the_same_idempotency_key_stores_it_once(api):
+    key = {"HTTP_IDEMPOTENCY_KEY": "5b0c4e2a-77aa-4f0e-9d1c-0e3f4a5b6c7d"}
+    first = api.post_json({"strokes": ONE_O_ONE, "number": "101"}, LABELLED, **key)
+    again = api.post_json({"strokes": ONE_O_ONE, "number": "101"}, LABELLED, **key)
+    assert first.status_code == again.status_code == 201
+    assert first.json() == again.json() and LabelledDrawing.objects.count() == 3
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("fields", "phrase"),
+    [
+        ({"number": "10"}, "'number' has 2 digit(s), but the drawing holds 3"),
+        ({"number": "1011"}, "'number' has 4 digit(s), but the drawing holds 3"),
+        ({"number": 101}, "'number' must be a string of 1 to 20 digits"),
+        ({"number": "1o1"}, "'number' must be a string"),
+        ({"number": ""}, "'number' must be a string"),
+        ({"number": "١٠١"}, "'number' must be a string"),  # Arabic-Indic digits are digits to Python
+        ({"number": "101", "label": 1}, "not both"),
+        ({"number": "101", "digit": 0}, "not both"),
+    ],
+)
+def test_a_number_label_that_does_not_fit_is_a_400_and_nothing_is_stored(api, fields, phrase):
+    assert_error(api.post_json({"strokes": ONE_O_ONE, **fields}, LABELLED), 400, phrase)
+    assert LabelledDrawing.objects.count() == 0
+
+
+@pytest.mark.django_db
+def test_each_digit_of_a_number_counts_against_the_rate_limit_and_the_storage_cap(api, settings):
+    settings.LABELLED_DRAWINGS_PER_MINUTE = 4
+    assert api.post_json({"strokes": ONE_O_ONE, "number": "101"}, LABELLED).status_code == 201
+    assert api.post_json({"strokes": ONE_O_ONE, "number": "101"}, LABELLED).status_code == 429
+    settings.LABELLED_DRAWINGS_PER_MINUTE = 100
+    settings.LABELLED_DRAWINGS_MAX = 5
+    assert api.post_json({"strokes": ONE_O_ONE, "number": "101"}, LABELLED).status_code == 507
+    assert LabelledDrawing.objects.count() == 3
+
+
 def grainy(draw_on) -> bytes:
     """A 600x400 photo of paper with its grain (150 grey specks of 2 to 12 pixels), something
     drawn on it."""

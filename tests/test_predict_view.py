@@ -262,6 +262,7 @@ def test_a_chunked_body_is_a_411_not_read_as_empty(api):
     assert_error(response, 411, "Content-Length")
 
 
+@pytest.mark.django_db  # readiness reads the database
 def test_api_answers_are_not_cached(api):
     assert api.post_json({"strokes": ONE})["Cache-Control"] == "no-store"
     assert api.post("{")["Cache-Control"] == "no-store"

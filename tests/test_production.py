@@ -2,6 +2,7 @@
 compressed static files and working predictions."""
 
 import json
+import os
 import sqlite3
 import subprocess
 import sys
@@ -103,3 +104,21 @@ def test_32_clients_labelling_at_once_through_both_workers_lose_nothing(gunicorn
     with sqlite3.connect(database) as db:
         labels = sorted(label for (label,) in db.execute("SELECT label FROM recognizer_labelleddrawing"))
     assert labels == sorted(i % 10 for i in range(32))
+
+
+def test_a_worker_past_its_timeout_exits_without_writing_gunicorns_html_500(monkeypatch):
+    """gunicorn's own abort answers the request in flight with an HTML 500, even under
+    /api/; exiting in the hook leaves the answer to nginx, which gives JSON there (its 502
+    is answered as a 503 with Retry-After: digitsite/nginx.conf's @unavailable)."""
+    import logging
+    import runpy
+
+    conf = runpy.run_path(str(ROOT / "digitsite" / "gunicorn.conf.py"))
+    exits = []
+    monkeypatch.setattr(os, "_exit", exits.append)
+
+    class Worker:
+        pid, log = 1234, logging.getLogger("gunicorn.error")
+
+    conf["worker_abort"](Worker())
+    assert exits == [1]

@@ -34,3 +34,14 @@ def test_the_drawing_pages_weight_in_the_readme_is_what_the_benchmark_prints():
     assert abs(stated - measured) < 1, (
         f"the README says {stated} KiB; bench/bench_predict.py prints {measured:.1f}"
     )
+
+
+def test_production_is_one_command_that_loads_dot_env_which_git_ignores():
+    block = README.split("\n## Run it in production\n", 1)[1].split("```sh\n", 1)[1].split("```", 1)[0]
+    command = block.splitlines()[-1]
+    assert command.startswith("(set -a && . ./.env && ") and command.endswith("exec python3 manage.py serve)")
+    assert command in (ROOT / ".env.example").read_text()
+    assert ".env" in (ROOT / ".gitignore").read_text().split()
+    # .env.example is what a shell can load as it is: every line a comment or NAME=value.
+    lines = [line for line in (ROOT / ".env.example").read_text().splitlines() if line and line[0] != "#"]
+    assert all(re.fullmatch(r"[A-Z_]+=[^\s'\"$`]*", line) for line in lines), lines

@@ -1,6 +1,8 @@
 """`manage.py serve`: the production stack (nginx in front of gunicorn) holds up against
-slow and idle clients, limits predictions per client with JSON answers, serves the static
-files itself, and stops whole, leaving no process behind.
+slow and idle clients, limits predictions per client with JSON answers (counted, not
+logged), answers JSON under /api/ whichever layer refuses, believes forwarded headers from
+a trusted front proxy alone, serves the static files itself, and stops whole, leaving no
+process behind, whichever of its processes is killed.
 
 Clients come from several loopback addresses (all of 127.0.0.0/8 is this machine), so
 that the per-client limits see the slow clients and the probes as different clients.
@@ -52,10 +54,10 @@ def site_env(tmp_path_factory):
 
 
 @contextlib.contextmanager
-def serving(env: dict, log: Path):
-    """`manage.py serve` on a free port, its output in `log`: (address, process)."""
-    port = free_port()
-    with log.open("wb") as out:
+def serving(env: dict, log: Path, port: int | None = None):
+    """`manage.py serve` on a free port (or `port`), its output in `log`: (address, process)."""
+    port = port or free_port()
+    with log.open("ab") as out:
         process = subprocess.Popen(
             [sys.executable, "manage.py", "serve", "--bind", f"127.0.0.1:{port}"],
             cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT,
@@ -216,7 +218,7 @@ def test_150_slow_or_idle_clients_for_30_s_leave_healthz_and_predict_answering_f
 
 
 def test_a_burst_of_predictions_from_one_address_gets_429s_in_json(stack, site_env):
-    address, _ = stack
+    address, log = stack
     source = "127.0.0.3"
     headers = csrf_headers(address, source)
     statuses, refused = [], None
@@ -231,6 +233,10 @@ def test_a_burst_of_predictions_from_one_address_gets_429s_in_json(stack, site_e
     assert "too many predictions" in json.loads(body)["error"] and int(response_headers["Retry-After"]) > 0
     # Another client is not held back.
     assert predict(address, csrf_headers(address, "127.0.0.4"), "127.0.0.4")[0] == 200
+    # The refusals are counted (a byte each, summed once a minute), not logged a line each.
+    (counted,) = Path(site_env["TMPDIR"]).glob("digits-serve-*/refused.log")
+    assert counted.stat().st_size == statuses.count(429)
+    assert " 429 " not in log.read_text() and "limiting requests" not in log.read_text()
 
 
 def test_a_body_over_the_limit_is_refused_by_the_proxy_in_json(stack):
@@ -378,3 +384,96 @@ def test_a_port_already_taken_stops_serve_with_an_error_and_nothing_left_running
     assert "Address already in use" in err
     time.sleep(1)
     assert stack and [pid for pid in stack if running(pid)] == []
+
+
+def stack_processes(serve: int) -> dict[str, list[int]]:
+    """The stack's processes below `serve`, by what they are."""
+    found: dict[str, list[int]] = {"nginx": [], "nginx worker": [], "gunicorn": [], "gunicorn worker": []}
+    for pid in descendants(serve):
+        with contextlib.suppress(OSError):
+            command = Path(f"/proc/{pid}/cmdline").read_bytes()
+            parent = int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[1])
+            if b"nginx" in command:
+                found["nginx worker" if b"worker process" in command else "nginx"].append(pid)
+            elif b"gunicorn" in command:
+                found["gunicorn" if parent == serve else "gunicorn worker"].append(pid)
+    return found
+
+
+def whole(serve: int) -> dict[str, list[int]]:
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        found = stack_processes(serve)
+        if all(found.values()) and len(found["gunicorn worker"]) == 2:
+            return found
+        time.sleep(0.2)
+    raise AssertionError(f"the stack never came up whole: {found}")
+
+
+@pytest.mark.parametrize("victim", ["nginx worker", "gunicorn worker", "nginx", "gunicorn", "serve"])
+def test_whichever_process_of_the_stack_is_killed_nothing_is_left_holding_the_port(
+    site_env, tmp_path, victim
+):
+    """A worker is replaced by its master; nginx or gunicorn dying stops the whole stack, and
+    serve exits with an error; serve itself killed takes the stack with it. Either way a
+    restart on the same port answers at once."""
+    log, port = tmp_path / "serve.log", free_port()
+    with serving(site_env, log, port) as (address, process):
+        processes = whole(process.pid)
+        everything = descendants(process.pid)
+        os.kill(process.pid if victim == "serve" else processes[victim][0], signal.SIGKILL)
+        if victim.endswith("worker"):
+            time.sleep(1)
+            assert [request(address, "GET", "/healthz")[0] for _ in range(20)] == [200] * 20
+            assert process.poll() is None
+            return
+        status = process.wait(timeout=90)
+        if victim != "serve":
+            assert status == 1 and f"{victim} exited with status -9" in log.read_text(), log.read_text()[
+                -2000:
+            ]
+            assert [pid for pid in everything if running(pid)] == [], "processes left behind"
+    started = time.monotonic()
+    with serving(site_env, log, port) as (address, _):
+        assert request(address, "GET", "/healthz")[0] == 200
+    print(f"{victim}: a new serve answered {time.monotonic() - started:.1f} s after the old one exited")
+
+
+def test_behind_the_proxy_only_a_trusted_front_proxy_says_the_scheme_and_the_client(site_env, tmp_path):
+    """X-Forwarded-Proto and -For count only from DJANGO_TRUSTED_PROXIES (by default the
+    loopback address 127.0.0.1): from anyone else, https is not believed (HTTPS redirects
+    over plain HTTP) and each claimed address is still one client to the limits."""
+    env = {**site_env, "DJANGO_HTTPS": "1", "DJANGO_BEHIND_PROXY": "1"}
+    with serving(env, tmp_path / "serve.log") as (address, _):
+        claims = {"X-Forwarded-Proto": "https"}
+        assert request(address, "GET", "/api/openapi.json", headers=claims, source="127.0.0.1")[0] == 200
+        assert request(address, "GET", "/api/openapi.json", headers=claims, source="127.0.0.9")[0] == 301
+        for source, limited in (("127.0.0.1", False), ("127.0.0.9", True)):
+            statuses = []
+            for i in range(150):  # more than one address's burst
+                headers = {**claims, "X-Forwarded-For": f"198.51.100.{i}", "Content-Type": "application/json"}
+                statuses.append(
+                    request(
+                        address,
+                        "POST",
+                        "/api/predict",
+                        json.dumps({"pixels": PIXELS}),
+                        headers,
+                        source=source,
+                    )[0]
+                )
+            assert (429 in statuses) == limited, (source, statuses)
+
+
+def test_every_refusal_under_api_is_json_though_nginx_gives_it_and_pages_keep_nginxs(stack):
+    address, _ = stack
+    big = {"X-Big": "a" * 10_000}
+    status, headers, body = request(address, "GET", "/api/openapi.json", headers=big, source="127.0.0.7")
+    assert status == 400 and headers["Content-Type"] == "application/json", (status, headers)
+    assert "larger than 8 KiB" in json.loads(body)["error"]
+    status, headers, body = request(address, "GET", "/", headers=big, source="127.0.0.7")
+    assert status == 400 and headers["Content-Type"] == "text/html"
+    status, headers, body = request(
+        address, "POST", "/api/predict", b"{}", {"Host": "bad host"}, source="127.0.0.7"
+    )
+    assert status == 400 and headers["Content-Type"] == "application/json", body

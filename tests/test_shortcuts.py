@@ -39,3 +39,20 @@ def test_keys_typed_into_a_text_field_are_left_to_the_field(page):
     page.keyboard.press("Control+z")
     page.keyboard.press("Escape")
     assert ink_pixels(page) > 0
+
+
+@pytest.mark.parametrize("width", [390, 1280])
+def test_the_drawing_page_names_its_keys_where_there_is_a_keyboard(browser, site, screenshots, width):
+    from tests.browser import PHONE, open_page
+
+    page = open_page(browser, site, viewport={"width": width, "height": 900})
+    hint = page.get_by_test_id("keys-hint")
+    assert hint.is_visible()
+    assert "Ctrl+Z" in hint.inner_text() and "undoes a stroke" in hint.inner_text()
+    assert "Esc clears the pad" in hint.inner_text()
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    page.locator(".pad-card").screenshot(path=screenshots / f"keys-hint-{width}.png")
+    page.context.close()
+    touch = open_page(browser, site, **PHONE)  # a phone with no keyboard: no word about keys
+    assert touch.get_by_test_id("keys-hint").is_hidden()
+    touch.context.close()

@@ -12,7 +12,15 @@ from tests.helpers import quiet
 def run(toy_digits, **overrides):
     # No deskewing: it would re-centre the bars, whose height is their label.
     cfg = TrainConfig(
-        validation=40, batch_size=16, learning_rate=0.5, augment=None, average=0, deskew=False, **overrides
+        **{
+            "validation": 40,
+            "batch_size": 16,
+            "learning_rate": 0.5,
+            "augment": None,
+            "average": 0,
+            "deskew": False,
+            **overrides,
+        }  # fmt: skip
     )
     net = Network.initialise(np.random.default_rng(cfg.seed), (784, 32, 10))
     return net, train(net, *toy_digits, cfg, log=quiet)
@@ -49,13 +57,21 @@ def test_the_same_seed_trains_the_same_weights(toy_digits):
     assert not np.array_equal(a.W1, c.W1)
 
 
+def test_max_epochs_bounds_every_epoch_run_the_undistorted_ones_included(toy_digits):
+    cfg = dict(augment=AugmentConfig(), threshold=0, clean_epochs=6)
+    _, result = run(toy_digits, max_epochs=2, **cfg)
+    assert [e["phase"] for e in result.history] == ["distorted", "clean"]
+    _, result = run(toy_digits, max_epochs=9, **cfg)
+    assert [e["phase"] for e in result.history] == ["distorted"] * 3 + ["clean"] * 6
+
+
 def test_every_epoch_logs_its_number_of_at_most_how_many_its_figures_and_the_time_left(toy_digits):
     lines = []
     cfg = TrainConfig(
         validation=40,
         batch_size=16,
         augment=AugmentConfig(),
-        max_epochs=2,
+        max_epochs=3,
         threshold=0,
         clean_epochs=1,
         deskew=False,

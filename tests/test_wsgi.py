@@ -7,6 +7,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from tests.helpers import SECRET
+
 ROOT = Path(__file__).resolve().parent.parent
 
 PROBE = """
@@ -37,7 +39,7 @@ def run_python(code: str, env: dict) -> subprocess.CompletedProcess:
 
 
 def run_probe(**env):
-    result = run_python(PROBE, {"DJANGO_SECRET_KEY": "probe", "DJANGO_ALLOWED_HOSTS": "localhost", **env})
+    result = run_python(PROBE, {"DJANGO_SECRET_KEY": SECRET, "DJANGO_ALLOWED_HOSTS": "localhost", **env})
     assert result.returncode == 0, result.stderr
     return json.loads(result.stdout.strip().splitlines()[-1])
 

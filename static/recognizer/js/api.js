@@ -28,9 +28,11 @@ export class PredictApi {
   }
 
   /** Pen strokes (lists of [x, y] in units of the pad's side, as pad.toData() gives them);
-   * `model` names the model to ask, undefined asks the site's default. */
-  predictStrokes(strokes, model) {
-    return this.#post(JSON.stringify({ strokes: compactStrokes(strokes), model }), JSON_TYPE);
+   * `model` names the model to ask, undefined asks the site's default; `activations` asks
+   * for every layer's activations of each digit (the 784-250-10 always sends its own). */
+  predictStrokes(strokes, model, activations = false) {
+    const body = { strokes: compactStrokes(strokes), model, activations: activations || undefined };
+    return this.#post(JSON.stringify(body), JSON_TYPE);
   }
 
   predictPixels(pixels, model) {
@@ -48,13 +50,22 @@ export class PredictApi {
    * same `key` (a retry after a lost answer) stores the drawing once.
    */
   sendLabelledDrawing(sample, label, model, key) {
+    return this.#label(sample, { label, digit: sample.digit }, model, key); // digit: undefined for a lone digit
+  }
+
+  /** Say which number a drawing of several digits really is: `number` a string of its
+   * digits, left to right; each digit is stored with its own. */
+  sendLabelledNumber(sample, number, model, key) {
+    return this.#label(sample, { number }, model, key);
+  }
+
+  #label(sample, fields, model, key) {
     const once = { "Idempotency-Key": key };
-    const { digit } = sample; // which digit of a number; undefined for a lone digit
     if (sample.file) {
-      const fields = { image: sample.file, label: String(label), model, digit: digit === undefined ? null : String(digit) };
-      return this.#post(form(fields), once, this.labelledDrawingUrl);
+      const text = Object.fromEntries(Object.entries(fields).map(([k, v]) => [k, v === undefined ? null : String(v)]));
+      return this.#post(form({ image: sample.file, model, ...text }), once, this.labelledDrawingUrl);
     }
-    const body = JSON.stringify({ strokes: compactStrokes(sample.strokes), label, model, digit });
+    const body = JSON.stringify({ strokes: compactStrokes(sample.strokes), model, ...fields });
     return this.#post(body, { ...JSON_TYPE, ...once }, this.labelledDrawingUrl);
   }
 

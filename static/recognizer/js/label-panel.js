@@ -1,15 +1,23 @@
 /**
  * One tap after an answer: "right", or the digit it really was. The drawing (or photo) goes
- * to the labelled-drawing API with that label; a correction can be sent again until it is saved.
+ * to the labelled-drawing API with that label; a correction can be sent again until it is
+ * saved. A number is confirmed whole ("Right, it's 1984"), and corrected a digit at a time.
  */
 
 import { aDigit } from "./format.js";
+import { ordinal } from "./number.js";
 
 /** What to say once the labelled-drawing API has saved a drawing: {label, predicted, count}. */
 export function savedText({ label, predicted, count }) {
   const verdict = label === predicted ? `Saved: ${aDigit(label)}, as the network said.` : `Saved as ${aDigit(label)}.`;
   const drawings = count === 1 ? "the first drawing" : `${count} drawings`;
   return `${verdict} Thank you: ${drawings} of ${label} so far.`;
+}
+
+/** What to say once a whole number is saved: {number, predicted, drawings}. */
+export function savedNumberText({ number, predicted, drawings }) {
+  const verdict = number === predicted ? `Saved: ${number}, as the network read it.` : `Saved as ${number}.`;
+  return `${verdict} Thank you: its ${drawings.length} digits will teach the next network.`;
 }
 
 /** A fresh idempotency key: 32 hex digits (getRandomValues works where randomUUID may not: plain HTTP). */
@@ -28,22 +36,26 @@ export class LabelPanel {
     this.ask = root.querySelector("[data-label-ask]");
     this.buttons = [...this.panel.querySelectorAll("button")];
     this.sample = null;
-    this.confirm.addEventListener("click", () => this.#send(this.digit));
+    this.confirm.addEventListener("click", () => (this.number ? this.#sendNumber() : this.#send(this.digit)));
     for (const button of this.panel.querySelectorAll("[data-label]")) {
       button.addEventListener("click", () => this.#send(Number(button.dataset.label)));
     }
   }
 
-  /** An answer is shown: offer to confirm or correct it. `sample` is {strokes} or {file};
-   * a `prediction.digit` of null (not a digit) offers only the ten digits. */
-  offer(sample, prediction) {
+  /** An answer is shown: offer to confirm or correct it. `sample` is {strokes} or {file}
+   * (with `digit`, its index, for one digit of a number); a `prediction.digit` of null (not
+   * a digit) offers only the ten digits. `whole` ({sample, number}) is the number the digit
+   * belongs to, which the confirm button labels whole. */
+  offer(sample, prediction, whole = null) {
     this.sample = sample;
+    this.whole = whole;
+    this.number = whole?.number ?? null;
     this.key = newKey(); // one per answer shown: a retry of the same label is stored once
     this.digit = prediction.digit;
     this.model = prediction.model;
     const read = prediction.digit != null;
-    if (read) this.confirm.querySelector("[data-label-digit]").textContent = aDigit(prediction.digit);
-    this.ask.textContent = read ? "Wrong? Tap" : "Was it a digit? Tap";
+    if (read) this.confirm.querySelector("[data-label-digit]").textContent = this.number ?? aDigit(prediction.digit);
+    this.ask.textContent = !read ? "Was it a digit? Tap" : this.number ? `The ${ordinal(sample.digit + 1)} digit wrong? Tap` : "Wrong? Tap";
     this.verb.textContent = sample.file ? "wrote" : "drew"; // a photo shows handwriting
     this.#setButtons(true);
     this.#say("", "");
@@ -56,13 +68,22 @@ export class LabelPanel {
     this.panel.hidden = true;
   }
 
-  async #send(label) {
+  #send(label) {
+    this.#sending((sample) => this.api.sendLabelledDrawing(sample, label, this.model, `${this.key}-${label}`));
+  }
+
+  #sendNumber() {
+    const { sample, number } = this.whole;
+    this.#sending(() => this.api.sendLabelledNumber(sample, number, this.model, `${this.key}-n${number}`));
+  }
+
+  async #sending(request) {
     const sample = this.sample;
     if (!sample) return;
     this.#setButtons(false);
     this.#say("Saving…", "saving");
     try {
-      const saved = await this.api.sendLabelledDrawing(sample, label, this.model, `${this.key}-${label}`);
+      const saved = await request(sample);
       if (sample !== this.sample) return; // a newer drawing is on screen now
       this.sample = null; // saved once: a second tap would count it twice
       this.#saved(saved);
@@ -77,7 +98,7 @@ export class LabelPanel {
   #saved(saved) {
     // Refused as not a digit, the drawing was never "as the network said", whatever it answers now.
     const shown = this.digit == null ? { ...saved, predicted: null } : saved;
-    this.#say(`${savedText(shown)} `, "saved");
+    this.#say(`${saved.number ? savedNumberText(saved) : savedText(shown)} `, "saved");
     const link = document.createElement("a");
     link.href = this.panel.dataset.statsUrl;
     link.textContent = "See the counts";

@@ -44,7 +44,15 @@ function summary() {
     (clean ? `, then ${clean} epochs on the undistorted digits.` : ".");
 }
 
-const SET_NAMES = { unipen: "UNIPEN pen digits", chars74k: "Chars74K pen digits", numberpad: "NumberPad", semeion: "Semeion scans" };
+const SET_NAMES = {
+  unipen: "UNIPEN pen digits",
+  chars74k: "Chars74K pen digits",
+  numberpad: "NumberPad finger digits",
+  digilets: "DigiLeTs pen digits",
+  crohme: "CROHME pen digits",
+  semeion: "Semeion scans",
+  usps: "USPS scans",
+};
 
 /** The test writers' figures beside MNIST's, when the model was measured on them. */
 function real() {
@@ -103,26 +111,26 @@ function config() {
 }
 
 /**
- * Per digit, a bar of the share of its test images read wrong, on a labelled scale from 0:
- * bars of accuracy from 0 would all look full, and from 95% they would exaggerate.
+ * Per digit, a bar of the share of its test images read right, on a labelled scale that
+ * starts at a round figure below the weakest digit (said in the note): from 0 every bar
+ * would look full, and the digits differ by fractions of a point.
  */
 function perClass() {
   const list = $("[data-per-class]");
-  const counts = report.confusion.map((row, d) => {
-    const n = row.reduce((a, b) => a + b, 0);
-    return { n, wrong: n - row[d] };
-  });
-  const share = counts.map(({ n, wrong }) => wrong / Math.max(n, 1));
-  const axis = niceTicks(0, Math.max(...share), { count: 3 });
+  const counts = report.confusion.map((row, d) => ({ n: row.reduce((a, b) => a + b, 0), right: row[d] }));
+  const accuracy = report.per_class_accuracy;
+  const weakest = Math.min(...accuracy);
+  const axis = niceTicks(weakest - (1 - weakest) / 4, 1, { count: 2, limit: 1 }); // room below the weakest bar
   const digits = stepDecimals(100 * axis.step);
-  const at = (v) => `${(100 * v) / axis.hi}%`;
-  report.per_class_accuracy.forEach((acc, d) => {
+  const at = (v) => `${(100 * (v - axis.lo)) / (axis.hi - axis.lo)}%`;
+  $('[data-field="per-class-from"]').textContent = percentTick(axis.lo, digits);
+  accuracy.forEach((acc, d) => {
     const li = list.appendChild(document.createElement("li"));
     li.innerHTML = '<span class="pc-digit"></span><span class="pc-track" aria-hidden="true"><span class="pc-fill"></span></span><span class="pc-value"></span>';
     li.querySelector(".pc-digit").textContent = d;
     li.querySelector(".pc-value").textContent = percent(acc, 2);
-    li.querySelector(".pc-fill").style.width = at(share[d]);
-    li.title = `${counts[d].wrong} of ${counts[d].n} test ${d}s read wrong`;
+    li.querySelector(".pc-fill").style.width = at(acc);
+    li.title = `${counts[d].right} of ${counts[d].n} test ${d}s read right`;
   });
   const scale = list.appendChild(document.createElement("li"));
   scale.className = "pc-scale";
@@ -130,26 +138,33 @@ function perClass() {
   scale.innerHTML = '<span></span><span class="pc-ticks"></span><span></span>';
   for (const v of axis.values) {
     const tick = scale.querySelector(".pc-ticks").appendChild(document.createElement("span"));
-    tick.textContent = percentTick(v, digits); // 0%, 0.5%, 1%
+    tick.textContent = percentTick(v, digits); // 98%, 99%, 100%
     tick.style.left = at(v);
   }
 }
 
+/** The learning curves, drawn at the width they are shown at (so their text is the size the
+ * style sheet says), and again whenever that width changes. */
 function curves() {
   const history = report.history || [];
   if (!history.length) return;
-  $('[data-chart="loss"]').appendChild(
-    lineChart([{ name: "loss", values: history.map((e) => e.loss), className: "loss" }], {
-      title: "training loss per epoch",
-    }),
-  );
-  const accuracy = [
-    { name: "training", values: history.map((e) => e.train_accuracy), className: "train" },
-    { name: "validation", values: history.map((e) => e.val_accuracy), className: "val" },
-  ];
-  $('[data-chart="accuracy"]').appendChild(
-    lineChart(accuracy, { percent: true, title: "training and validation accuracy per epoch" }),
-  );
+  const charts = [
+    [$('[data-chart="loss"]'), [{ name: "loss", values: history.map((e) => e.loss), className: "loss" }],
+      { title: "training loss per epoch" }],
+    [$('[data-chart="accuracy"]'), [
+      { name: "training", values: history.map((e) => e.train_accuracy), className: "train" },
+      { name: "validation", values: history.map((e) => e.val_accuracy), className: "val" },
+    ], { percent: true, title: "training and validation accuracy per epoch" }],
+  ];  // prettier-ignore
+  for (const [box, series, options] of charts) {
+    new ResizeObserver(() => {
+      const width = Math.round(box.clientWidth);
+      if (width && width !== Number(box.dataset.width)) {
+        box.dataset.width = String(width);
+        box.replaceChildren(lineChart(series, { ...options, width }));
+      }
+    }).observe(box);
+  }
 }
 
 let asked = 0; // the newest question; a slower earlier answer is dropped

@@ -18,8 +18,11 @@ export const css = ([r, g, b], alpha = 1) => `rgb(${r} ${g} ${b} / ${alpha})`;
 /** The colour of a signed value: its sign's colour, at `alpha`. */
 export const signColour = (value, alpha = 1) => css(value >= 0 ? POSITIVE : NEGATIVE, alpha);
 
+/** The colour [r, g, b] of an activation a in [0, 1]: dim at 0, bright at 1. */
+export const heat = (a) => mix(OFF, ON, Math.min(1, Math.max(0, a)));
+
 /** The fill of a neuron whose activation is a in [0, 1]. */
-export const activationColour = (a) => css(mix(OFF, ON, Math.min(1, Math.max(0, a))));
+export const activationColour = (a) => css(heat(a));
 
 /** A diverging colour for v in [-1, 1]: background at 0, blue or orange at the ends. */
 export function diverging(v) {

@@ -1,121 +1,161 @@
 /**
- * The network page: wires the pad, the predict API, the weights, the diagram and the panel.
+ * The network page: wires the pad, the predict API, the model picker and the view of the
+ * model shown (network-mlp.js: the 784-250-10's diagram; cnn-view.js: the CNN's layers).
  * When a stroke ends the page sends the strokes; the server draws them, runs the network and
- * answers with what it read and every neuron's activation, which the page only draws. The
- * weights arrive once, for the connections and the neurons' pictures. Test hooks on
- * [data-testid="network-view"]: data-seq counts the activations shown, data-digit holds the
- * top digit (empty for none), data-weights is "loading", "loaded" or "failed". With
- * ?digit=I it shows digit I of a number written on the drawing page.
+ * answers with what it read and every layer's activations, which the page only draws. The
+ * weights arrive once, as .npy files named by version. The model is ?model=NAME, else the
+ * one picked last on either page, else the site's default; ?digit=I shows digit I of a
+ * number. Test hooks on [data-testid="network-view"]: data-model, data-seq (counts the
+ * answers shown), data-digit (the top digit, empty for none), data-weights ("loading",
+ * "loaded" or "failed"); [data-status] carries data-state ("answer", "busy", "empty", or
+ * an outcome: "blank", "not_a_digit", "not_a_digit_yet", "too_large", "error").
  */
 
 import { PredictApi } from "./api.js";
-import { Latest } from "./latest.js";
-import { LINES, NetworkDiagram } from "./network-diagram.js";
+import { CnnView } from "./cnn-view.js";
 import { aDigit, percent } from "./format.js";
-import { activationsFrom } from "./network-math.js";
-import { NeuronPanel } from "./network-panel.js";
-import { Selection } from "./network-select.js";
-import { loadWeights } from "./network-weights.js";
-import { chosenDigit, digitAnswer } from "./number.js";
+import { Latest } from "./latest.js";
+import { chooseModel, rememberModel, storedModel } from "./model-choice.js";
+import { DigitChips } from "./network-digits.js";
+import { MlpView } from "./network-mlp.js";
+import { loadArrays } from "./network-weights.js";
+import { chosenDigit, digitAnswer, digitsOf, isNumber, numberOf, ordinal } from "./number.js";
+import { outcomeOf, wording } from "./outcome.js";
 import { DrawingPad } from "./pad.js";
+import { Patience } from "./patience.js";
+import { headline } from "./result.js";
 import { bindShortcuts } from "./shortcuts.js";
 
 const root = document.querySelector('[data-testid="network-view"]');
-const sizes = root.dataset.sizes.split(",").map(Number);
-const model = root.dataset.model;
-const api = new PredictApi(root.dataset.predictUrl);
-const pad = new DrawingPad(root.querySelector('[data-testid="canvas"]'), { storageKey: "digits.strokes" });
-const isEmpty = () => pad.toData().length === 0;
-const hint = root.querySelector("[data-hint]");
-const status = root.querySelector("[data-status]");
-const diagram = new NetworkDiagram(root.querySelector("[data-stage]"), sizes);
-const diagramCanvas = root.querySelector("[data-layer='base']");
-const selection = new Selection(diagramCanvas, diagram);
-const panel = new NeuronPanel(root.querySelector('[data-testid="neuron-panel"]'), (item) => {
-  selection.select(item);
-  if (!item) diagramCanvas.focus(); // the close button is gone: back to the diagram
-});
+const models = JSON.parse(document.getElementById("network-models").textContent);
+const names = models.map((m) => m.name);
+const fallback = (models.find((m) => m.default) ?? models[0]).name;
+const model = models.find((m) => m.name === chooseModel(names, fallback, window.location.search, storedModel()));
+rememberModel(model.name); // the drawing page answers with the model shown here
+root.dataset.model = model.name;
 
-const state = { net: null, act: null, message: null, weightsError: null, seq: 0, pinned: null };
-const latest = new Latest(root); // answers for older drawings are dropped
-const phone = window.matchMedia("(max-width: 759px)"); // the panel opens as a sheet (network.css)
-const calm = window.matchMedia("(prefers-reduced-motion: reduce)");
+const INTROS = {
+  mlp: ([pixels, hidden, digits]) =>
+    `${pixels} pixels feed ${hidden} hidden neurons, which vote for ${digits} digits. The server runs the ` +
+    `network (model ${model.name}) and sends back every neuron's activation; this page draws them.`,
+  cnn: ([c1, c2, dense]) =>
+    `${c1} filters look for strokes in your digit, ${c2} more combine them into parts of digits, and ${dense} ` +
+    `units weigh those parts and vote for the 10 digits. The server runs the network (model ${model.name}) and ` +
+    `sends back every layer's output; this page draws them.`,
+};
+root.querySelector("[data-intro]").textContent =
+  `Draw a digit and watch the real network work on it: ${INTROS[model.kind](model.sizes ?? model.widths)}`;
 
-root.querySelector("[data-lines-note]").textContent =
-  `Lines: for each hidden neuron its ${LINES.perHidden} strongest inputs, for each digit its ` +
-  `${LINES.perOutput} strongest hidden neurons (input × weight for your drawing, the weight alone before).`;
-
-function render() {
-  const { focus, selected } = selection;
-  if (selected && selected !== state.pinned && phone.matches) {
-    // The sheet covers the bottom of the screen: bring the diagram up above it.
-    diagramCanvas.scrollIntoView({ block: "start", behavior: calm.matches ? "auto" : "smooth" });
-  }
-  state.pinned = selected;
-  diagram.setFocus(state.net ? focus : null);
-  panel.render({ net: state.net, act: state.act, focus: state.net ? focus : null, pinned: selected, message: state.message });
-  root.classList.toggle("has-selection", Boolean(selected));
-}
-
-function showStatus() {
-  const { act, message, weightsError } = state;
-  const text = act ? `It's ${aDigit(act.digit)} (${percent(act.p[act.digit])} sure).` : message || "Draw a digit to see the neurons fire.";
-  status.textContent = weightsError ? `${text} ${weightsError}` : text;
-}
-
-function showActivations(act, message = null) {
-  state.act = act;
-  state.message = message;
-  diagram.setActivations(act);
-  root.dataset.digit = act ? String(act.digit) : "";
-  if (act) root.dataset.seq = String(++state.seq);
-  showStatus();
-  render();
-}
-
-// ?digit=I (from the drawing page's cards): digit I of a number; the first digit otherwise.
-const digitIndex = chosenDigit(window.location.search);
-
-async function activations() {
-  return activationsFrom(digitAnswer(await api.predictStrokes(pad.toData(), model), digitIndex), sizes);
-}
-
-function update() {
-  if (isEmpty()) {
-    latest.cancel();
-    showActivations(null);
-    return;
-  }
-  status.textContent = "Reading your digit…";
-  latest.run(activations, (act) => showActivations(act), (error) => {
-    if (error.status === 422) showActivations(null, "No digit found: draw a bigger or darker digit.");
-    else status.textContent = error.message;
+const picker = root.querySelector("[data-model-select]"); // absent with a single model
+if (picker) {
+  picker.value = model.name;
+  picker.addEventListener("change", () => {
+    rememberModel(picker.value);
+    const query = new URLSearchParams(window.location.search);
+    query.set("model", picker.value);
+    window.location.search = query.toString();
   });
 }
 
-const weightUrls = Object.fromEntries(
-  [...document.querySelectorAll("link[data-weights]")].map((link) => [link.dataset.weights, link.href]),
-);
-loadWeights(weightUrls).then(
-  (net) => {
-    state.net = net;
-    diagram.setNetwork(net);
-    root.dataset.weights = "loaded";
-    render();
-  },
-  (error) => {
-    state.weightsError = error.message;
-    root.dataset.weights = "failed";
-    showStatus();
-  },
-);
-
-selection.addEventListener("change", render);
-pad.addEventListener("strokeend", update);
-pad.addEventListener("change", () => {
-  hint.hidden = !isEmpty();
+const api = new PredictApi(root.dataset.predictUrl);
+const pad = new DrawingPad(root.querySelector('[data-testid="canvas"]'), { storageKey: "digits.strokes" });
+const hint = root.querySelector("[data-hint]");
+const status = root.querySelector("[data-status]");
+const View = model.kind === "cnn" ? CnnView : MlpView;
+const view = new View(root, model, (selected) => root.classList.toggle("has-selection", Boolean(selected)));
+const latest = new Latest(root); // answers for older drawings are dropped
+const patience = new Patience(); // a drawing in progress is not called "not a digit"
+const chips = new DigitChips(root.querySelector("[data-net-digits]"), (index) => {
+  digitIndex = index;
+  const query = new URLSearchParams(window.location.search);
+  query.set("digit", String(index));
+  window.history.replaceState(null, "", `?${query}`);
+  if (answer) showAnswer();
 });
-hint.hidden = !isEmpty();
+const thresholds = [Number(root.dataset.sure), Number(root.dataset.unsureBelow)];
+let digitIndex = chosenDigit(window.location.search); // from the drawing page's cards
+let answer = null; // the server's answer on screen
+let weightsError = "";
+let seq = 0;
+
+function say(state, title, detail = "") {
+  status.dataset.state = state;
+  status.querySelector("[data-status-headline]").textContent = title;
+  status.querySelector("[data-status-detail]").textContent = [detail, weightsError].filter(Boolean).join(" ");
+}
+
+function showAnswer() {
+  const index = digitIndex < digitsOf(answer).length ? digitIndex : 0;
+  const one = digitAnswer(answer, index);
+  const ranked = one.probabilities.map((p, d) => [p, d]).sort((a, b) => b[0] - a[0]);
+  const verdict = headline(ranked[0][0], one.digit, ranked[1][1], ...thresholds);
+  const sure = `${percent(ranked[0][0])} sure`;
+  pad.highlight(isNumber(answer) ? one.strokes : null);
+  chips.show(answer, index);
+  view.show(one);
+  if (isNumber(answer)) say("answer", `It's ${numberOf(answer)}`, `Its ${ordinal(index + 1)} digit: ${aDigit(one.digit)}, ${sure}.`);
+  else say("answer", verdict, `${sure} · model ${model.name}`);
+  root.dataset.digit = String(one.digit);
+  root.dataset.seq = String(++seq);
+}
+
+function showOutcome(outcome, error = null) {
+  const { headline: title, detail } = wording(outcome, "drawing", error);
+  say(outcome, title, detail);
+  view.show(null, outcome === "not_a_digit_yet" ? null : `${title}. ${detail}`);
+  root.dataset.digit = "";
+}
+
+function update() {
+  patience.cancel();
+  answer = null;
+  if (pad.isEmpty) {
+    latest.cancel();
+    chips.hide();
+    pad.highlight(null);
+    view.show(null);
+    root.dataset.digit = "";
+    say("empty", "Draw a digit", "to see the network work on it.");
+    return;
+  }
+  say("busy", "Reading your digit…");
+  const request = () => api.predictStrokes(pad.toData(), model.name, view.wantsActivations);
+  latest.run(
+    request,
+    (answered) => {
+      answer = answered;
+      showAnswer();
+    },
+    (error) => {
+      chips.hide();
+      const outcome = outcomeOf(error);
+      if (outcome !== "not_a_digit") return showOutcome(outcome, error);
+      patience.verdict(() => showOutcome("not_a_digit_yet"), () => showOutcome(outcome, error));
+    },
+  );
+}
+
+loadArrays(model.weights)
+  .then((arrays) => {
+    view.setWeights(arrays);
+    root.dataset.weights = "loaded";
+  })
+  .catch((error) => {
+    weightsError = error.message;
+    root.dataset.weights = "failed";
+    const detail = status.querySelector("[data-status-detail]");
+    detail.textContent = [detail.textContent, weightsError].filter(Boolean).join(" ");
+  });
+
+pad.addEventListener("strokestart", () => patience.strokeStarted());
+pad.addEventListener("strokeend", () => {
+  patience.strokeEnded();
+  update();
+});
+pad.addEventListener("change", () => {
+  hint.hidden = !pad.isEmpty;
+});
+hint.hidden = !pad.isEmpty;
 update(); // a drawing carried over from the drawing page shows at once
 
 const actions = {
@@ -131,4 +171,4 @@ const actions = {
 root.querySelectorAll("[data-action]").forEach((button) => {
   button.addEventListener("click", () => actions[button.dataset.action]());
 });
-bindShortcuts({ undo: actions.undo, escape: () => selection.selected && selection.select(null) });
+bindShortcuts({ undo: actions.undo, escape: () => view.selected && view.select(null) });

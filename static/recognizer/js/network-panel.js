@@ -5,21 +5,15 @@
  * Test hook: [data-testid="neuron-panel"] carries data-neuron ("17", "out-3" or empty).
  */
 
+import { el } from "./dom.js";
 import { paintWeights } from "./network-colours.js";
 import { aDigit, percent, signed } from "./format.js";
-import { incomingWeights, maxAbs, outgoingWeights, pushes, topK } from "./network-math.js";
+import { incomingWeights, outgoingWeights, pushes, topK } from "./network-math.js";
+import { votesList } from "./network-votes.js";
 
 const DRAW_PROMPT = "Draw a digit to see the neurons fire.";
 const MOST_ACTIVE = 6; // hidden neurons listed for a drawing
-const STRONGEST_VOTES = 3; // of a hidden neuron's weights to the digits, shown in bold
 const PUSHES = 6; // hidden neurons listed pushing an output up, and down
-
-/** A new element: el("p", {className: "x"}, "text", child, ...). */
-function el(tag, props = {}, ...children) {
-  const node = Object.assign(document.createElement(tag), props);
-  node.append(...children.filter((c) => c !== null && c !== undefined && c !== false));
-  return node;
-}
 
 export class NeuronPanel {
   constructor(box, onSelect) {
@@ -87,27 +81,8 @@ export class NeuronPanel {
       stats,
       act ? null : el("p", { className: "panel-lead" }, DRAW_PROMPT),
       el("h3", {}, `Its weights to the ${net.nOut} digits`),
-      this.#votes(outgoingWeights(net, j), act ? act.a1[j] : null),
+      votesList(outgoingWeights(net, j), act ? act.a1[j] : null),
     ];
-  }
-
-  #votes(weights, a) {
-    const scale = maxAbs(weights);
-    const strongest = new Set(topK(weights.length, STRONGEST_VOTES, (d) => Math.abs(weights[d])));
-    const rows = Array.from(weights, (w, d) => {
-      const fill = el("span", { className: `vote-fill ${w >= 0 ? "pos" : "neg"}` });
-      fill.style.width = `${(50 * Math.abs(w)) / scale}%`;
-      const row = el("li", { className: strongest.has(d) ? "strong" : "" },
-        el("span", { className: "vote-digit" }, String(d)),
-        el("span", { className: "vote-track" }, fill),
-        el("span", { className: `vote-value ${w >= 0 ? "pos" : "neg"}` }, signed(w)));  // prettier-ignore
-      return row;
-    });
-    const note = a === null ? null : el("p", { className: "panel-note" },
-      `For this drawing it sends a × weight = ${a.toFixed(3)} × weight to each digit.`);  // prettier-ignore
-    const list = el("ol", { className: "votes" }, ...rows);
-    list.setAttribute("aria-label", "Weights to each digit");
-    return el("div", {}, list, note);
   }
 
   #output(net, act, d) {

@@ -1,7 +1,8 @@
 /**
- * The served network's weights: one .npy file per array (W1, b1, W2, b2), each fetched once
- * from its versioned URL, checked to fit together, and handed on as
- * {nIn, nHidden, nOut, W1, b1, W2, b2} with W1 input-major: W1[i * nHidden + j].
+ * A served model's weights: one .npy file per array, each fetched once from its versioned
+ * URL. The 784-250-10's (W1, b1, W2, b2) are checked to fit together and handed on as
+ * {nIn, nHidden, nOut, W1, b1, W2, b2} with W1 input-major: W1[i * nHidden + j] (the CNN's
+ * are put together by cnn-data.js).
  */
 
 import { parseNpy } from "./network-npy.js";
@@ -48,9 +49,10 @@ async function fetchArray(url) {
   return parseNpy(await response.arrayBuffer());
 }
 
-/** Fetch {name: url} for W1, b1, W2 and b2; the URLs are versioned, so cached for good. */
-export async function loadWeights(urls) {
+/** Fetch {name: url} (a model's arrays, each a .npy), parsed: {name: {shape, data}}. The
+ * URLs are versioned, so cached for good. */
+export async function loadArrays(urls) {
   const names = Object.keys(urls);
   const arrays = await Promise.all(names.map((name) => fetchArray(urls[name])));
-  return assembleNetwork(Object.fromEntries(names.map((name, k) => [name, arrays[k]])));
+  return Object.fromEntries(names.map((name, k) => [name, arrays[k]]));
 }

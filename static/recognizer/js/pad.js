@@ -4,7 +4,9 @@
  * canvas's data-pen-width, a fraction of its side, as the server draws with. A pad may
  * be wider than high (room for a number): its unit is then its height, x runs to its
  * aspect ratio (at most MAX_ASPECT), and a digit drawn on it is the same data as on a
- * square pad of that height.
+ * square pad of that height. No pad shape clips a drawing: one wider than the pad (drawn
+ * on a wider pad, on another page or before a resize) is shown whole, smaller, and the
+ * part of the pad below it, out of reach, is shaded.
  *
  * Drawing is incremental: a pointer move inks only the curve its points settle; the whole
  * drawing is redrawn only on resize, undo, clear and fromData. Pieces drawn one by one
@@ -12,8 +14,9 @@
  * pen up the finished stroke is drawn once more, whole, over a copy of the pad taken at
  * pen down, and the pad looks exactly as a redraw from the data would.
  *
- * Events: "strokeend" when a stroke is finished; "change" when strokes are added or
- * removed (a stroke starts or ends, undo, clear, fromData), never per pointer move.
+ * Events: "strokestart" and "strokeend" when a stroke begins and is finished; "change"
+ * when strokes are added or removed (a stroke starts or ends, undo, clear, fromData),
+ * never per pointer move. highlight(indices) draws the other strokes faint.
  * With the option storageKey, the strokes are kept in sessionStorage under that key and
  * come back when a page with a pad using the same key loads.
  */
@@ -21,6 +24,8 @@
 import { Strokes, drawDot, drawPieces, drawStrokes } from "./strokes.js";
 
 const INK = "#111827";
+const FAINT = "#c3c9d4"; // strokes outside the highlighted ones
+const OUT_OF_REACH = "#eef1f6"; // the pad below a drawing wider than the pad
 const MAX_ASPECT = 2; // the widest pad (site.css), and the server's largest coordinate
 
 /** Strokes as the pad keeps them: non-empty lists of [x, y], x in 0..MAX_ASPECT, y in 0..1. */
@@ -41,6 +46,7 @@ export class DrawingPad extends EventTarget {
   #pointerId = null;
   #under = document.createElement("canvas"); // the pad as it was at pen down
   #underValid = false;
+  #highlight = null; // a Set of stroke indices drawn in ink, the others faint; null: all ink
 
   constructor(canvas, { storageKey = null } = {}) {
     super();
@@ -79,6 +85,12 @@ export class DrawingPad extends EventTarget {
     this.#changed();
   }
 
+  /** Draw only the strokes `indices` in ink, the others faint (null: all in ink). */
+  highlight(indices) {
+    this.#highlight = indices ? new Set(indices) : null;
+    this.#paint();
+  }
+
   undo() {
     this.#endStroke();
     this.#strokes.undo();
@@ -97,7 +109,10 @@ export class DrawingPad extends EventTarget {
   }
 
   #changed({ redraw = true } = {}) {
-    if (redraw) this.#paint();
+    if (redraw) {
+      this.#fit();
+      this.#paint();
+    }
     this.#save();
     this.dispatchEvent(new Event("change"));
   }
@@ -124,14 +139,31 @@ export class DrawingPad extends EventTarget {
 
   /** The whole drawing, from scratch. */
   #paint() {
-    this.ctx.clearRect(0, 0, this.canvas.width, this.canvas.height); // device pixels: all of it, whatever the transform
-    drawStrokes(this.ctx, this.#strokes.list, this.look);
+    const { ctx, look } = this;
+    ctx.clearRect(0, 0, this.canvas.width, this.canvas.height); // device pixels: all of it, whatever the transform
+    const { width, height } = this.canvas.getBoundingClientRect();
+    if (look.size < height - 0.5) {
+      ctx.fillStyle = OUT_OF_REACH;
+      ctx.fillRect(0, look.size, width, height - look.size);
+    }
+    const list = this.#strokes.list;
+    const faint = this.#highlight ? list.filter((_, i) => !this.#highlight.has(i)) : [];
+    drawStrokes(ctx, faint, { ...look, colour: FAINT });
+    drawStrokes(ctx, this.#highlight ? list.filter((_, i) => this.#highlight.has(i)) : list, look);
+  }
+
+  /** The unit (pixels per unit of data): the pad's height, or less when the drawing is
+   * wider than the pad, so that all of its ink shows, half a pen's width clear of the edge. */
+  #fit() {
+    const { width, height } = this.canvas.getBoundingClientRect();
+    const right = Math.max(0, ...this.#strokes.list.flat().map(([x]) => x)) + this.look.penWidth;
+    this.look.size = height > 0 ? Math.min(height, width / Math.max(width / height, right)) : 0;
   }
 
   #resize() {
     const rect = this.canvas.getBoundingClientRect();
     const ratio = window.devicePixelRatio || 1;
-    this.look.size = rect.height; // the unit: x and y alike, so a digit keeps its shape
+    this.#fit(); // the unit: x and y alike, so a digit keeps its shape
     this.canvas.width = Math.round(rect.width * ratio);
     this.canvas.height = Math.round(rect.height * ratio);
     this.ctx.setTransform(ratio, 0, 0, ratio, 0, 0);
@@ -164,8 +196,9 @@ export class DrawingPad extends EventTarget {
 
   #point(event, rect = this.canvas.getBoundingClientRect()) {
     const clamp = (v, high) => Math.min(high, Math.max(0, v));
-    const wide = Math.min(rect.width / rect.height, MAX_ASPECT);
-    return [clamp((event.clientX - rect.left) / rect.height, wide), clamp((event.clientY - rect.top) / rect.height, 1)];
+    const unit = this.look.size;
+    const wide = Math.min(rect.width / unit, MAX_ASPECT);
+    return [clamp((event.clientX - rect.left) / unit, wide), clamp((event.clientY - rect.top) / unit, 1)];
   }
 
   #down(event) {
@@ -179,6 +212,7 @@ export class DrawingPad extends EventTarget {
     this.#strokes.begin(point);
     drawDot(this.ctx, point, this.look);
     this.#changed({ redraw: false });
+    this.dispatchEvent(new Event("strokestart"));
   }
 
   #move(event) {

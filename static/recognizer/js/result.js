@@ -1,14 +1,24 @@
 /**
  * The result panel: the digit, ten probability bars, the runner-up, an "unsure" state, a
  * busy state while an answer is on its way, and the image the network saw, drawn from the
- * answer's input numbers; or why there is no answer (blank, not a digit, an error). Test hooks live on [data-testid="prediction"]: data-digit holds
- * the shown digit, data-state the panel's state, and data-seq counts the predictions shown.
+ * answer's input numbers; or why there is no answer (outcome.js). Test hooks live on
+ * [data-testid="prediction"]: data-digit holds the shown digit, data-state the panel's
+ * state, and data-seq counts the predictions shown.
  */
 
 import { sideOf, paintDigit } from "./digit-image.js";
 import { aDigit, percent } from "./format.js";
+import { wording } from "./outcome.js";
 
 const SHOWS_ANSWER = new Set(["sure", "unsure"]);
+// The panel's data-state for each outcome (site.css styles them).
+const STATES = {
+  blank: "blank",
+  not_a_digit: "not-digit",
+  not_a_digit_yet: "not-digit-yet",
+  too_large: "too-large",
+  error: "error",
+};
 
 /** "It's a 7" when at least `sure`, "Probably a 7" when at least `unsureBelow`, else
  * "Not sure: maybe 7, or 1?": the probabilities are calibrated, so the words mean them. */
@@ -41,7 +51,7 @@ export class ResultView {
     this.field("detail").textContent =
       `${percent(top[0])} sure · runner-up ${second[1]} (${percent(second[0])}) · model ${model}`;
     this.bars.forEach((bar, d) => {
-      bar.querySelector(".bar-fill").style.width = `${100 * probabilities[d]}%`;
+      bar.style.setProperty("--p", probabilities[d].toFixed(4)); // a bar's length, across or up (site.css)
       bar.querySelector(".bar-value").textContent = percent(probabilities[d]);
       bar.classList.toggle("top", d === digit);
     });
@@ -58,24 +68,14 @@ export class ResultView {
     this.message(`Reading your ${subject}…`, "", "busy");
   }
 
-  /** The server found no ink in `subject` (a 422). */
-  blank(subject) {
-    const detail =
-      subject === "photo"
-        ? "The network sees no ink in this photo: try a darker pen on plain paper, or a closer crop."
-        : "The network sees no ink in this drawing: draw the digit larger.";
-    this.message("No digit found", detail, "blank");
-    this.#resetBars();
-  }
-
-  /** The server found ink in `subject`, but not a digit: a dot, a dash, a scribble, a letter. */
-  notDigit(subject) {
-    const detail =
-      subject === "photo"
-        ? "Photograph one digit, 0 to 9, on plain paper. If it is one, tap which below."
-        : "Draw digits 0 to 9, each about as tall as the pad. If it was one, tap which below.";
-    this.message("That does not look like a digit", detail, "not-digit");
-    this.#resetBars();
+  /** No digit to show for `subject` ("drawing" or "photo"): an outcome of outcome.js
+   * (blank, not_a_digit, not_a_digit_yet, too_large, error), in the words every page uses;
+   * `error` is the ApiError, whose message some outcomes quote. */
+  outcome(outcome, subject, error = null) {
+    const { headline: title, detail } = wording(outcome, subject, error);
+    const labelled = outcome === "not_a_digit" ? " If it was one, tap which below." : ""; // the label panel
+    this.message(title, `${detail}${labelled}`, STATES[outcome] ?? "error");
+    this.#resetBars(); // the last answer's bars would read as this drawing's
   }
 
   message(headline, detail, state) {
@@ -91,11 +91,6 @@ export class ResultView {
     this.message("Draw a digit", "The answer appears as soon as you lift the pen.", "empty");
   }
 
-  error(text) {
-    this.message("Something went wrong", text, "error");
-    this.#resetBars(); // the last answer's bars would read as this drawing's
-  }
-
   #showInput(input) {
     paintDigit(this.image, input);
     const side = sideOf(input);
@@ -107,7 +102,7 @@ export class ResultView {
 
   #resetBars() {
     for (const bar of this.bars) {
-      bar.querySelector(".bar-fill").style.width = "0";
+      bar.style.setProperty("--p", "0");
       bar.querySelector(".bar-value").textContent = "–";
       bar.classList.remove("top");
     }

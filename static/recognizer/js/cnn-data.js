@@ -1,0 +1,148 @@
+/**
+ * The convolutional network's numbers as the network page uses them, with no DOM: the
+ * server's layers for one digit (checked against the model's widths), its filters and
+ * output weights put together from their .npy arrays, and the geometry that places a cell
+ * of a feature map on the input it read. The network's maths runs on the server
+ * (nn/cnn.py); this only reads, ranks and places its numbers.
+ */
+
+import { WeightsError } from "./network-weights.js";
+import { topK } from "./network-math.js";
+
+export const KERNEL = 5; // every filter is 5x5
+const INPUT = 28;
+
+/**
+ * The two convolution layers, for widths [C1, C2, D]: how many maps, their side, and where
+ * a map sits on the 28x28 input. Layer 1's cell (y, x) read the input's 5x5 patch at
+ * (y, x); layer 2's read a 5x5 patch of layer 1's pooled maps, that is the input's 14x14
+ * patch at (2y, 2x). So a map drawn with cells of `cell` pixels from `offset` puts each
+ * cell on the centre of the patch it read.
+ */
+export function convLayers([c1, c2]) {
+  return {
+    conv1: { maps: c1, side: INPUT - KERNEL + 1, field: KERNEL, stride: 1, offset: 2, cell: 1 },
+    conv2: { maps: c2, side: (INPUT - KERNEL + 1) / 2 - KERNEL + 1, field: 2 * KERNEL + 4, stride: 2, offset: 6, cell: 2 },
+  };
+}
+
+/** The input's patch that cell (y, x) of a map of `layer` read: {left, top, size} in input pixels. */
+export function receptiveField(layer, y, x) {
+  return { left: layer.stride * x, top: layer.stride * y, size: layer.field };
+}
+
+const flat = (rows) => (Array.isArray(rows) ? rows.flat(Infinity) : rows);
+
+/**
+ * One digit of the server's answer (its `activations` asked for) -> what the page draws:
+ * {digit, x (784 inputs), conv1 (C1 maps of 24x24, map k from k * 576), conv2 (C2 maps of
+ * 8x8), dense (D units), p (10 probabilities)}, each checked against the widths.
+ */
+export function layersFrom(answer, widths) {
+  const { input, activations, probabilities, digit } = answer;
+  if (!activations) throw new Error(`the model ${answer.model} sent no activations`);
+  const { conv1, conv2 } = convLayers(widths);
+  const layers = [
+    ["x", "input", input, INPUT * INPUT],
+    ["conv1", "activations.conv1", activations.conv1, conv1.maps * conv1.side ** 2],
+    ["conv2", "activations.conv2", activations.conv2, conv2.maps * conv2.side ** 2],
+    ["dense", "activations.dense", activations.dense, widths[2]],
+    ["p", "probabilities", probabilities, 10],
+  ];
+  const out = { digit };
+  for (const [name, field, values, n] of layers) {
+    const numbers = values && flat(values);
+    if (!Array.isArray(numbers) || numbers.length !== n) {
+      throw new Error(`the answer's ${field} has ${numbers ? numbers.length : "no"} values, expected ${n}`);
+    }
+    out[name] = Float32Array.from(numbers);
+  }
+  return out;
+}
+
+/**
+ * Parsed arrays {K1 (5, 5, 1, C1), c1, K2 (5, 5, C1, C2), c2, b3 (D), W4 (D, 10), b4} ->
+ * {widths, K1, c1, K2, c2, b3, W4, b4} (the data, channels last as nn/cnn.py keeps them),
+ * if their shapes fit together.
+ */
+export function assembleCnn(arrays) {
+  const names = ["K1", "c1", "K2", "c2", "b3", "W4", "b4"];
+  const missing = names.filter((name) => !arrays[name]);
+  if (missing.length) throw new WeightsError(`the weights lack ${missing.join(", ")}`);
+  const shape = (name) => String(arrays[name].shape);
+  const [c1, c2, dense] = [arrays.c1.shape[0], arrays.c2.shape[0], arrays.b3.shape[0]];
+  const expected = {
+    K1: [KERNEL, KERNEL, 1, c1],
+    c1: [c1],
+    K2: [KERNEL, KERNEL, c1, c2],
+    c2: [c2],
+    b3: [dense],
+    W4: [dense, 10],
+    b4: [10],
+  };
+  const wrong = names.filter((name) => shape(name) !== String(expected[name]));
+  if (wrong.length) {
+    const text = names.map((name) => `${name} (${arrays[name].shape})`).join(", ");
+    throw new WeightsError(`the weights do not fit together: ${text}`);
+  }
+  return { widths: [c1, c2, dense], ...Object.fromEntries(names.map((name) => [name, arrays[name].data])) };
+}
+
+/** Layer 1's filter f: its 25 weights, row by row. */
+export function filter1(net, f) {
+  const c1 = net.widths[0];
+  return Float32Array.from({ length: KERNEL * KERNEL }, (_, i) => net.K1[i * c1 + f]);
+}
+
+/** The slice of layer 2's filter f that reads layer 1's map c: 25 weights, row by row. */
+export function filter2Slice(net, f, c) {
+  const [c1, c2] = net.widths;
+  return Float32Array.from({ length: KERNEL * KERNEL }, (_, i) => net.K2[(i * c1 + c) * c2 + f]);
+}
+
+/** The k slices of layer 2's filter f with the largest weights (by sum of |w|), largest first. */
+export function strongestSlices(net, f, k) {
+  const size = (c) => filter2Slice(net, f, c).reduce((sum, w) => sum + Math.abs(w), 0);
+  return topK(net.widths[0], k, size);
+}
+
+/** Map k of a layer's maps (side x side each, one after another). */
+export const mapOf = (maps, layer, k) => maps.subarray(k * layer.side ** 2, (k + 1) * layer.side ** 2);
+
+/** The brightest cell of a map: {y, x, value} (the first of equals, in reading order). */
+export function peak(map, side) {
+  let best = 0;
+  for (let i = 1; i < map.length; i++) if (map[i] > map[best]) best = i;
+  return { y: Math.floor(best / side), x: best % side, value: map[best] };
+}
+
+/** The largest value of all a layer's maps (1 when all are 0), the scale they are drawn on. */
+export function brightest(maps) {
+  let m = 0;
+  for (const v of maps) m = Math.max(m, v);
+  return m || 1;
+}
+
+/** The k dense units with the largest activations, largest first: [{index, value}]. */
+export function strongestUnits(dense, k) {
+  return topK(dense.length, k, (j) => dense[j]).map((j) => ({ index: j, value: dense[j] }));
+}
+
+/** What dense unit j sends to digit d: a_j W4[j, d], or the weight alone with no drawing. */
+export function unitSignal(net, dense, j, d) {
+  const w = net.W4[j * 10 + d];
+  return dense ? dense[j] * w : w;
+}
+
+/** The dense units pushing digit d up most and down most: {up, down}, lists of {index, value}. */
+export function unitPushes(net, dense, d, k) {
+  const value = (j) => unitSignal(net, dense, j, d);
+  const pick = (sign) =>
+    topK(net.widths[2], k, (j) => sign * value(j))
+      .map((j) => ({ index: j, value: value(j) }))
+      .filter((c) => sign * c.value > 0);
+  return { up: pick(1), down: pick(-1) };
+}
+
+/** Dense unit j's ten weights to the digits. */
+export const unitWeights = (net, j) => net.W4.subarray(j * 10, (j + 1) * 10);

@@ -1,0 +1,175 @@
+/**
+ * The panel about the CNN item in focus. A feature map: where its filter responds in your
+ * digit (the map laid over the patches it read, the strongest framed) and what it looks for
+ * (its weights; for layer 2, one 5x5 slice per map of layer 1, and the maps it reads most).
+ * A dense unit: its activation and its weights to the digits. An output: the units pushing
+ * it up and down most. Test hook: [data-testid="neuron-panel"] carries data-neuron
+ * ("conv1-7", "dense-40", "out-3" or empty).
+ */
+
+import { brightest, filter1, filter2Slice, mapOf, peak, receptiveField, strongestSlices } from "./cnn-data.js";
+import { unitPushes, unitWeights } from "./cnn-data.js";
+import { paintFilter2, paintMap, paintPatch, paintWhere } from "./cnn-paint.js";
+import { el } from "./dom.js";
+import { aDigit, percent, signed } from "./format.js";
+import { paintWeights } from "./network-colours.js";
+import { votesList } from "./network-votes.js";
+
+const DRAW_PROMPT = "Draw a digit to see the filters respond.";
+const SLICES = 6; // of a layer-2 filter, the slices with the largest weights
+const PUSHES = 5; // dense units listed pushing an output up, and down
+const LAYER = { conv1: 1, conv2: 2 };
+
+const figure = (canvas, caption, className = "weight-image") => {
+  canvas.className = className;
+  return el("figure", {}, canvas, el("figcaption", {}, caption));
+};
+
+export class CnnPanel {
+  constructor(box, layers, onSelect) {
+    this.box = box;
+    this.layers = layers;
+    this.onSelect = onSelect;
+    this.title = box.querySelector("[data-panel-title]");
+    this.body = box.querySelector("[data-panel-body]");
+    this.close = box.querySelector("[data-panel-close]");
+    this.close.addEventListener("click", () => onSelect(null));
+  }
+
+  render({ net, act, focus, pinned, message }) {
+    this.box.dataset.neuron = focus ? `${focus.kind}-${focus.index}` : "";
+    this.box.classList.toggle("is-pinned", Boolean(pinned));
+    this.close.hidden = !pinned;
+    let content;
+    if (!focus) content = this.#overview(act, message);
+    else if (focus.kind in this.layers) content = this.#map(net, act, focus);
+    else if (focus.kind === "dense") content = this.#unit(net, act, focus.index);
+    else content = this.#output(net, act, focus.index);
+    this.body.replaceChildren(...content.filter(Boolean));
+  }
+
+  #overview(act, message) {
+    this.title.textContent = "The layers";
+    const how = el("p", { className: "panel-note" },
+      "Hover over or tap a feature map to see what its filter looks for and where it responds in your digit; " +
+      "tap a unit or an output to see what it weighs.");  // prettier-ignore
+    if (message || !act) return [el("p", { className: "panel-lead" }, message || DRAW_PROMPT), how];
+    const lead = `The network reads ${aDigit(act.digit)} (${percent(act.p[act.digit])}).`;
+    const lists = Object.keys(this.layers).map((kind) => {
+      const layer = this.layers[kind];
+      const peaks = Array.from({ length: layer.maps }, (_, k) => peak(mapOf(act[kind], layer, k), layer.side).value);
+      const top = peaks.map((value, index) => ({ index, value })).sort((a, b) => b.value - a.value).slice(0, 4);
+      return [el("h3", {}, `Layer ${LAYER[kind]}: the filters responding most`), this.#mapList(act, kind, top)];
+    });
+    return [el("p", { className: "panel-lead" }, lead), ...lists.flat(), how];
+  }
+
+  /** Buttons for maps [{index, value}] of one layer, each with its thumbnail. */
+  #mapList(act, kind, items, describe = (v) => `strongest ${v.toFixed(2)}`, picture = null) {
+    const layer = this.layers[kind];
+    const scale = brightest(act[kind]);
+    return el("ul", { className: "neuron-list" }, ...items.map(({ index, value }) => {
+      const thumb = paintMap(el("canvas", { className: "weight-thumb" }), mapOf(act[kind], layer, index), layer.side, scale);
+      const button = el("button", { type: "button" }, picture && picture(index), thumb,
+        el("span", { className: "neuron-name" }, `#${index}`),
+        el("span", { className: "neuron-value" }, describe(value)));  // prettier-ignore
+      button.addEventListener("click", () => this.#pick({ kind, index }));
+      return el("li", {}, button);
+    }));  // prettier-ignore
+  }
+
+  #pick(item) {
+    this.onSelect(item);
+    this.title.focus(); // the button is gone: keep the keyboard's place in the panel
+  }
+
+  #map(net, act, { kind, index }) {
+    const layer = this.layers[kind];
+    this.title.textContent = `Layer ${LAYER[kind]}, filter ${index}`;
+    const figures = [];
+    let stats = null;
+    if (act) {
+      const map = mapOf(act[kind], layer, index);
+      const where = el("canvas");
+      where.setAttribute("aria-label", `Your digit with filter ${index}'s map over it`);
+      const best = paintWhere(where, act.x, map, layer);
+      figures.push(figure(where, "Where it responds in your digit", "where-image"));
+      const lit = map.reduce((n, v) => n + (v > 0), 0) / map.length;
+      const strongest = el("dd", {}, best.value.toFixed(3));
+      strongest.dataset.testid = "activation";
+      stats = el("dl", { className: "stats" },
+        el("dt", {}, "strongest response"), strongest,
+        el("dt", {}, "cells responding"), el("dd", {}, percent(lit, 0)),
+        net ? el("dt", {}, "bias") : null, net ? el("dd", {}, signed(net[kind === "conv1" ? "c1" : "c2"][index], 3)) : null);  // prettier-ignore
+      if (best.value > 0) figures.push(figure(paintPatch(el("canvas"), act.x, receptiveField(layer, best.y, best.x)), "The patch it likes most"));
+    }
+    if (net) {
+      const weights = kind === "conv1" ? paintWeights(el("canvas"), filter1(net, index)) : paintFilter2(el("canvas"), net, index);
+      weights.dataset.testid = "filter-image";
+      weights.setAttribute("aria-label", `Filter ${index}'s weights`);
+      figures.push(figure(weights, kind === "conv1" ? "What it looks for: its 5×5 weights" : "Its weights: a 5×5 slice per map of layer 1"));
+    }
+    const note = kind === "conv1"
+      ? "Blue weights count ink for it, orange weights count ink against it. Its map is bright where the patch of your digit looks like this pattern; the framed patch looks most like it."
+      : "Each slice looks for a pattern in one map of layer 1; together they find a part of a digit: a corner, a loop, an end of a stroke. The frame shows the 14×14 patch of your digit behind its strongest response.";  // prettier-ignore
+    return [
+      act ? null : el("p", { className: "panel-lead" }, DRAW_PROMPT),
+      el("div", { className: "weight-figures map-figures" }, ...figures),
+      el("p", { className: "panel-note" }, note),
+      stats,
+      net ? null : el("p", { className: "panel-note" }, "Its weights are on their way."),
+      kind === "conv2" && net ? this.#slices(net, act, index) : null,
+    ];
+  }
+
+  /** The maps of layer 1 that filter f of layer 2 weighs most, each beside its slice. */
+  #slices(net, act, f) {
+    const picks = strongestSlices(net, f, SLICES);
+    const slice = (c) => paintWeights(el("canvas", { className: "weight-thumb" }), filter2Slice(net, f, c));
+    const layer = this.layers.conv1;
+    const strongest = (c) => peak(mapOf(act.conv1, layer, c), layer.side).value; // in this drawing
+    const list = act
+      ? this.#mapList(act, "conv1", picks.map((index) => ({ index, value: strongest(index) })), undefined, slice)
+      : el("ul", { className: "neuron-list" }, ...picks.map((c) => el("li", {}, slice(c), ` layer 1, filter ${c}`)));
+    return el("div", {}, el("h3", {}, "It weighs these maps of layer 1 most"),
+      el("p", { className: "panel-note" }, "Each with the slice of weights this filter applies to it."), list);  // prettier-ignore
+  }
+
+  #unit(net, act, j) {
+    this.title.textContent = `Dense unit ${j}`;
+    const a = act ? act.dense[j] : null;
+    const activation = el("dd", {}, a === null ? "–" : a.toFixed(3));
+    activation.dataset.testid = "activation";
+    return [
+      el("dl", { className: "stats" }, el("dt", {}, "activation a"), activation,
+        net ? el("dt", {}, "bias") : null, net ? el("dd", {}, signed(net.b3[j], 3)) : null),  // prettier-ignore
+      el("p", { className: "panel-note" }, `It adds up all of layer 2's pooled maps, each number with its own weight; ReLU keeps it at 0 or above.`),
+      net ? el("h3", {}, "Its weights to the 10 digits") : null,
+      net ? votesList(unitWeights(net, j), a) : null,
+    ];
+  }
+
+  #output(net, act, d) {
+    this.title.textContent = `Output ${d}`;
+    const lead = el("p", { className: "panel-lead" }, act ? `Probability ${percent(act.p[d])}.` : DRAW_PROMPT);
+    if (!net) return [lead];
+    const { up, down } = unitPushes(net, act && act.dense, d, PUSHES);
+    const label = act ? (v) => `${signed(v)} (a × w)` : (v) => `w = ${signed(v)}`;
+    const list = (items) =>
+      items.length
+        ? el("ul", { className: "neuron-list" }, ...items.map(({ index, value }) => {
+            const button = el("button", { type: "button" }, el("span", { className: "neuron-name" }, `unit #${index}`),
+              el("span", { className: `neuron-value ${value >= 0 ? "pos" : "neg"}` }, label(value)));  // prettier-ignore
+            button.addEventListener("click", () => this.#pick({ kind: "dense", index }));
+            return el("li", {}, button);
+          }))  // prettier-ignore
+        : el("p", { className: "panel-note" }, "None.");
+    return [
+      lead,
+      el("h3", {}, act ? `Units pushing ${d} up most` : `Strongest positive weights into ${d}`),
+      list(up),
+      el("h3", {}, act ? `Units pushing ${d} down most` : `Strongest negative weights into ${d}`),
+      list(down),
+    ];
+  }
+}

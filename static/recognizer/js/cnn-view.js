@@ -1,0 +1,230 @@
+/**
+ * The convolutional network on the network page, layer by layer from top to bottom (so it
+ * reads the same on a phone and a desktop): the digit as the network reads it, each
+ * convolution layer's feature maps (or its filters), the dense layer's strongest units and
+ * the ten outputs, all drawn from the server's one forward pass. The mouse hovers a map or a
+ * unit to preview it; a click, a tap or Enter opens it in the panel; Escape lets go. Test
+ * hooks: each item is a button with data-item ("conv1-7", "conv2-12", "dense-40", "out-3").
+ */
+
+import { CnnPanel } from "./cnn-panel.js";
+import { brightest, convLayers, filter1, layersFrom, mapOf, strongestUnits, assembleCnn } from "./cnn-data.js";
+import { paintFilter2, paintMap, paintWhere } from "./cnn-paint.js";
+import { paintDigit } from "./digit-image.js";
+import { el } from "./dom.js";
+import { percent } from "./format.js";
+import { paintWeights } from "./network-colours.js";
+
+const UNITS_SHOWN = 8; // of the dense layer, the most active for the drawing
+const phone = window.matchMedia("(max-width: 759px)"); // the panel opens as a sheet (network.css)
+const calm = window.matchMedia("(prefers-reduced-motion: reduce)");
+const NAMES = { conv1: "Layer 1", conv2: "Layer 2" };
+
+/** "conv1-7" <-> {kind: "conv1", index: 7}. */
+export const itemName = (item) => (item ? `${item.kind}-${item.index}` : "");
+const itemOf = (name) => {
+  const [kind, index] = name.split("-");
+  return { kind, index: Number(index) };
+};
+
+export class CnnView {
+  /** The CNN of `model` ({widths, ...}) in the page `root`; `onChange` hears a selection. */
+  constructor(root, model, onChange = () => {}) {
+    this.section = root.querySelector('[data-view="cnn"]');
+    this.section.hidden = false;
+    this.widths = model.widths;
+    this.layers = convLayers(model.widths);
+    this.onChange = onChange;
+    this.net = null;
+    this.act = null;
+    this.message = null;
+    this.showing = { conv1: "maps", conv2: "maps" };
+    this.hovered = null;
+    this.selected = null;
+    this.input = this.section.querySelector("[data-cnn-input]");
+    this.panel = new CnnPanel(root.querySelector('[data-testid="neuron-panel"]'), this.layers, (item) => this.select(item));
+    this.#describe();
+    this.tiles = { conv1: this.#grid("conv1"), conv2: this.#grid("conv2") };
+    this.units = this.section.querySelector("[data-units]");
+    this.outputs = this.#outputs();
+    this.#listen();
+    this.show(null);
+  }
+
+  /** The page asks the server for every layer with each drawing. */
+  get wantsActivations() {
+    return true;
+  }
+
+  /** The item the panel is about: the hovered one, else the selected one. */
+  get focus() {
+    return this.hovered || this.selected;
+  }
+
+  /** The parsed .npy arrays of the filters and output weights. */
+  setWeights(arrays) {
+    this.net = assembleCnn(arrays);
+    for (const button of this.section.querySelectorAll('[data-show="filters"]')) button.disabled = false;
+    this.#paint();
+  }
+
+  /** One digit of the server's answer (with its activations), or null and what to say instead. */
+  show(answer, message = null) {
+    this.act = answer && layersFrom(answer, this.widths);
+    this.message = message;
+    this.#paint();
+  }
+
+  select(item) {
+    this.selected = item;
+    this.hovered = null;
+    this.#render();
+    this.onChange(item);
+    const button = item && this.section.querySelector(`[data-item="${itemName(item)}"]`);
+    if (button && phone.matches) {
+      // The details open as a sheet over the bottom of the screen: keep the item above it.
+      const { top, bottom } = button.getBoundingClientRect();
+      const behavior = calm.matches ? "auto" : "smooth";
+      if (bottom > 0.55 * window.innerHeight || top < 0) window.scrollBy({ top: top - 0.15 * window.innerHeight, behavior });
+    }
+  }
+
+  #describe() {
+    const [c1, c2, dense] = this.widths;
+    const text = (selector, value) => (this.section.querySelector(selector).textContent = value);
+    text('[data-layer-title="conv1"]', `Layer 1: ${c1} filters of 5×5 pixels`);
+    text('[data-layer-note="conv1"]',
+      `Each filter slides over your digit; its map (24×24) is bright where the 5×5 patch under it looks like the ` +
+      `filter. Then each 2×2 block keeps its brightest value: ${c1} maps of 12×12 go on to layer 2.`);  // prettier-ignore
+    text('[data-layer-title="conv2"]', `Layer 2: ${c2} filters of 5×5×${c1}`);
+    text('[data-layer-note="conv2"]',
+      `Each filter reads a 5×5 patch of all ${c1} maps of layer 1 at once (a 14×14 patch of your digit), and ` +
+      `combines their shapes. Its 8×8 map is pooled to 4×4: ${16 * c2} numbers go on to the dense layer.`);  // prettier-ignore
+    text('[data-layer-title="dense"]', `Dense layer: ${dense} units`);
+    text('[data-layer-note="dense"]',
+      `Each unit weighs all ${16 * c2} numbers from layer 2; here are the ${UNITS_SHOWN} most active for your digit.`);  // prettier-ignore
+  }
+
+  #grid(kind) {
+    const grid = this.section.querySelector(`[data-grid="${kind}"]`);
+    const tiles = Array.from({ length: this.layers[kind].maps }, (_, k) => {
+      const button = el("button", { type: "button", className: "map-tile" }, el("canvas"));
+      button.dataset.item = itemName({ kind, index: k });
+      return button;
+    });
+    grid.replaceChildren(...tiles);
+    return tiles;
+  }
+
+  #outputs() {
+    const list = this.section.querySelector("[data-outputs]");
+    const rows = Array.from({ length: 10 }, (_, d) => {
+      const button = el("button", { type: "button", className: "out-row" },
+        el("span", { className: "bar-label" }, String(d)),
+        el("span", { className: "bar-track" }, el("span", { className: "bar-fill" })),
+        el("span", { className: "bar-value" }, "–"));  // prettier-ignore
+      button.dataset.item = itemName({ kind: "out", index: d });
+      return el("li", {}, button);
+    });
+    list.replaceChildren(...rows);
+    return rows.map((li) => li.firstChild);
+  }
+
+  #listen() {
+    const itemAt = (event) => event.target.closest?.("[data-item]");
+    this.section.addEventListener("pointerover", (event) => {
+      if (event.pointerType !== "mouse") return; // fingers and pens have no hover here
+      const target = itemAt(event);
+      this.#hover(target ? itemOf(target.dataset.item) : null);
+    });
+    this.section.addEventListener("pointerleave", () => this.#hover(null));
+    this.section.addEventListener("click", (event) => {
+      const target = itemAt(event);
+      if (!target) return;
+      const item = itemOf(target.dataset.item);
+      const again = itemName(item) === itemName(this.selected);
+      this.select(again && event.pointerType === "mouse" ? null : item);
+    });
+    for (const group of this.section.querySelectorAll("[data-layer-show]")) {
+      group.addEventListener("click", (event) => {
+        const button = event.target.closest("[data-show]");
+        if (!button || button.disabled) return;
+        this.showing[group.dataset.layerShow] = button.dataset.show;
+        for (const b of group.querySelectorAll("[data-show]")) b.setAttribute("aria-pressed", String(b === button));
+        this.#paint();
+      });
+    }
+  }
+
+  #hover(item) {
+    if (itemName(item) === itemName(this.hovered)) return;
+    this.hovered = item;
+    this.#render();
+  }
+
+  #paint() {
+    const { act } = this;
+    for (const kind of ["conv1", "conv2"]) this.#paintTiles(kind);
+    this.#paintUnits();
+    this.outputs.forEach((button, d) => {
+      const p = act ? act.p[d] : 0;
+      button.style.setProperty("--p", p.toFixed(4));
+      button.querySelector(".bar-value").textContent = act ? percent(p) : "–";
+      button.classList.toggle("top", Boolean(act) && act.digit === d);
+      button.setAttribute("aria-label", act ? `Output ${d}: ${percent(p)}` : `Output ${d}`);
+    });
+    this.#render();
+  }
+
+  #paintTiles(kind) {
+    const layer = this.layers[kind];
+    const maps = this.act ? this.act[kind] : null;
+    const scale = maps ? brightest(maps) : 1;
+    const filters = this.showing[kind] === "filters" && this.net;
+    this.tiles[kind].forEach((button, k) => {
+      const canvas = button.firstChild;
+      if (filters && kind === "conv1") paintWeights(canvas, filter1(this.net, k));
+      else if (filters) paintFilter2(canvas, this.net, k);
+      else paintMap(canvas, maps ? mapOf(maps, layer, k) : new Float32Array(layer.side ** 2), layer.side, scale);
+      button.classList.toggle("is-filter", Boolean(filters));
+      const strongest = maps ? Math.max(...mapOf(maps, layer, k)) : null;
+      const what = strongest === null ? "" : `: strongest response ${strongest.toFixed(2)}`;
+      button.setAttribute("aria-label", `${NAMES[kind]}, filter ${k}${what}`);
+    });
+  }
+
+  #paintUnits() {
+    if (!this.act) {
+      this.units.replaceChildren(el("li", { className: "panel-note" }, "Draw a digit: its most active units show here."));
+      return;
+    }
+    const top = strongestUnits(this.act.dense, UNITS_SHOWN);
+    const scale = top[0].value || 1;
+    this.units.replaceChildren(...top.map(({ index, value }) => {
+      const button = el("button", { type: "button", className: "out-row" },
+        el("span", { className: "unit-name" }, `#${index}`),
+        el("span", { className: "bar-track" }, el("span", { className: "bar-fill" })),
+        el("span", { className: "bar-value" }, value.toFixed(2)));  // prettier-ignore
+      button.dataset.item = itemName({ kind: "dense", index });
+      button.style.setProperty("--p", (value / scale).toFixed(4));
+      button.setAttribute("aria-label", `Dense unit ${index}: activation ${value.toFixed(2)}`);
+      return el("li", {}, button);
+    }));  // prettier-ignore
+  }
+
+  /** The panel, the pressed item, and on the digit the map in focus over the patches it read. */
+  #render() {
+    const { focus, selected, act, net } = this;
+    const name = itemName(selected);
+    for (const button of this.section.querySelectorAll("[data-item]")) {
+      button.setAttribute("aria-pressed", String(button.dataset.item === name));
+    }
+    const layer = focus && this.layers[focus.kind];
+    if (layer && act) {
+      paintWhere(this.input, act.x, mapOf(act[focus.kind], layer, focus.index), layer);
+    } else {
+      paintDigit(this.input, act ? act.x : new Float32Array(784));
+    }
+    this.panel.render({ net, act, focus, pinned: selected, message: this.message });
+  }
+}
