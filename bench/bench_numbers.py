@@ -1,35 +1,43 @@
-"""Numbers written by real people: segmentation, number accuracy and the server's time.
+"""Numbers as people write them: read through the site's own path, real numbers first.
 
-    python bench/bench_numbers.py [--numbers 600] [--seed 0] [--handwriting-dir FOLDER]
+    python bench/bench_numbers.py [--composed 300] [--seed 0] [--handwriting-dir FOLDER]
+                                  [--sheet FILE] [--leave-out DIR]
 
-Numbers of 2 to 6 digits are composed from the real-handwriting TEST writers' digits
-(nn/handwriting.py): a number's digits come from one writer where it wrote enough, each
-scaled to a height jittered around the number's, on a wandering baseline, with gaps of 0.1
-to 0.6 of the height between the digits' ink. They are read three ways: as the pad's
-strokes (nn.segment.strokes), as a photo of those strokes (rendered dark on light with a
-pen of varied width, nn.segment.mask_digits), and as Semeion's paper scans pasted side by
-side on paper. Printed:
+Real numbers (nn/written_numbers.py): numbers of 2 to 5 digits that CROHME's writers wrote
+inside handwritten maths, each placed on the pad as one drawing and read by
+services.predict, exactly as the page's strokes are. The headline is the TEST writers'
+numbers: neither the segment scorer nor the digit models saw those writers. For each
+model, per length and per site:
 
-- segmentation: the right number of digits, each with exactly its own strokes (a photo:
-  each group's ink at least 95% one digit's and holding at least 95% of it);
-- number accuracy, against what the per-digit accuracy allows: the share of numbers whose
-  every digit the model reads right when it is written alone, and the per-digit accuracy
-  raised to the number's length;
-- how often a single real digit is split in two, over every test writer's digit (and
-  over the pen digits as photos);
-- the server's time for a six-digit number (services.predict on strokes, median);
-- the same segmentation with digits written touching or overlapping (gaps -0.1 to 0.05
-  of the height), which is not handled: for the record.
+- number right, against what its digits allow: the share of numbers whose every digit the
+  model reads right when the true segmentation is given (each digit drawn alone, as placed),
+  and the per-digit accuracy raised to the number's length;
+- segmentation right (each digit found with exactly its own strokes), the digit count
+  right, and numbers refused as not digits;
+- a contact sheet of the numbers read wrong (--sheet).
+
+With --leave-out DIR holding scorer-<SITE>.pkl files (`python -m nn.train_scorer
+--leave-out SITE`), every number of each site is also read with the scorer that never
+saw that site: what a new collection of writers sees. The digit models' own figures on
+all 651 numbers are printed too (the shipped ones were trained on no CROHME writer).
+
+Then composed numbers (second: made up from the TEST writers' real single digits): with
+the gaps measured on real numbers, as pairs and as numbers written touching, with a mark
+beside a digit, with two digits joined in one stroke; as strokes and as photos on paper.
+Then how often a single real digit is split, per set, and the server's time.
 """
 
 from __future__ import annotations
 
 import argparse
+import collections
+import io
 import os
 import statistics
 import sys
 import time
 from pathlib import Path
+from unittest import mock
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -43,201 +51,209 @@ import digitsite  # noqa: E402,F401  (one BLAS thread, as in the web process)
 
 django.setup()
 
+from PIL import Image, ImageDraw  # noqa: E402
+
 from nn import handwriting, raster, segment  # noqa: E402
+from nn import written_numbers as wn  # noqa: E402
+from nn.pieces import mask_pieces, pen_pieces  # noqa: E402
 from nn.preprocess import from_mask, ink_mask  # noqa: E402
-from recognizer import model_store, services  # noqa: E402
+from nn.scorer import load_scorer  # noqa: E402
+from nn.train_scorer import pen_digits  # noqa: E402
+from recognizer import drawings, model_store, services  # noqa: E402
+from recognizer.errors import DigitsError, NotADigit  # noqa: E402
 
-GAPS = (0.1, 0.6)  # of the height, between digits' ink
-TIGHT = (-0.1, 0.05)  # touching or overlapping: not handled
-SIZE_JITTER = 0.06  # a digit's height, relative to the number's (normal, sd)
-BASELINE = 0.05  # of the height: how far a digit's bottom wanders (normal, sd)
-SEMEION_SCALE = 5  # pixels of paper per Semeion pixel
-
-
-def compose(samples: list, rng: np.random.Generator, gaps=GAPS) -> tuple[list[np.ndarray], list[list[int]]]:
-    """Pen samples written left to right as one number: (strokes in pad units, each digit's
-    stroke indices)."""
-    height = rng.uniform(0.3, 0.6)
-    strokes, groups, left = [], [], 0.05
-    for sample in samples:
-        points = np.concatenate(sample.strokes)
-        low, high = points.min(axis=0), points.max(axis=0)
-        h = height * rng.normal(1, SIZE_JITTER)
-        scale = h / max(high[1] - low[1], 1e-6)
-        top = 0.2 + rng.normal(0, BASELINE) * height
-        groups.append(list(range(len(strokes), len(strokes) + len(sample.strokes))))
-        strokes += [(s - low) * scale + [left, top] for s in sample.strokes]
-        width = (high[0] - low[0]) * scale
-        left += width + raster.PEN_WIDTH + rng.uniform(*gaps) * height
-    return strokes, groups
-
-
-def digits_of(writers: dict, rng: np.random.Generator, count: int) -> list:
-    """`count` digits of one writer (any writer's when none wrote enough)."""
-    names = [w for w, s in writers.items() if len(s) >= count]
-    pool = writers[names[rng.integers(len(names))]]
-    return [pool[i] for i in rng.choice(len(pool), count, replace=False)]
-
-
-def by_writer(samples: list) -> dict:
-    writers: dict = {}
-    for s in samples:
-        writers.setdefault(s.writer, []).append(s)
-    return writers
-
-
-def read(model, forms: list[np.ndarray]) -> np.ndarray:
-    """(N,) the model's digits for MNIST-form inputs (None: no ink, read as -1)."""
-    answers = np.full(len(forms), -1)
-    ok = [i for i, f in enumerate(forms) if f is not None]
-    if ok:
-        probs = services.predict_pixels  # one at a time, as served
-        answers[ok] = [probs(forms[i], model).digit for i in ok]
-    return answers
-
-
-def stroke_photo(strokes: list[np.ndarray], groups: list[list[int]], rng: np.random.Generator):
-    """The strokes drawn dark on light paper with a pen of varied width: (grey image, each
-    digit's own ink mask in the same frame)."""
-    pen = rng.uniform(0.03, 0.08)
-    paths = [raster.curve(np.asarray(s)) for s in strokes]
-    low, scale, shape = raster.frame(paths, pen, int(rng.integers(300, 900)))
-    radius = max(pen / 2 * scale, raster.MIN_RADIUS)
-    masks = []
-    for g in groups:
-        centres = np.concatenate([raster.along((paths[i] - low) * scale, raster.SPACING) for i in g])
-        masks.append(np.pad(raster.stamp(centres, radius, shape), 30))
-    ink = np.any(masks, axis=0)
-    gray = np.where(ink, rng.integers(20, 90), rng.integers(190, 250)).astype(np.int16)
-    gray = np.clip(gray + rng.normal(0, 6, gray.shape), 0, 255).astype(np.uint8)
-    return gray, masks
-
-
-def semeion_photo(samples: list, rng: np.random.Generator, gaps=GAPS):
-    """Semeion scans pasted side by side on paper, each squeezed to a natural width."""
-    k = SEMEION_SCALE
-    side = handwriting.SCAN_SIDE * k
-    tiles = []
-    for s in samples:
-        big = np.kron(s.image, np.ones((k, k), bool))  # (80, 80)
-        width = int(side * rng.uniform(0.55, 0.9))
-        cols = (np.arange(width) * side / width).astype(int)
-        tiles.append(big[:, cols])
-    widths = [t.shape[1] for t in tiles]
-    spaces = [int(rng.uniform(*gaps) * side) for _ in tiles]
-    total = sum(widths) + sum(spaces) + 60
-    masks, left = [], 30
-    for tile, space in zip(tiles, spaces, strict=True):
-        mask = np.zeros((side + 80, total), bool)
-        dy = 40 + int(rng.normal(0, BASELINE) * side)
-        mask[dy : dy + side, left : left + tile.shape[1]] = tile
-        masks.append(mask)
-        left += tile.shape[1] + space
-    gray = np.where(np.any(masks, axis=0), 40, 235).astype(np.uint8)
-    return gray, masks
-
-
-def photo_right(gray: np.ndarray, masks: list[np.ndarray]) -> tuple[bool, list[np.ndarray]]:
-    """Whether a photo's groups are its digits (each 95% one digit's ink, holding 95% of
-    it), and each group's ink (to read)."""
-    found = segment.mask_digits(ink_mask(gray))
-    if len(found) != len(masks):
-        return False, [ink for ink, _ in found]
-    for (ink, (left, top, right, bottom)), mask in zip(found, masks, strict=True):
-        own = mask[int(top) : int(bottom), int(left) : int(right)]
-        shared = np.count_nonzero(ink & own)
-        if shared < 0.95 * np.count_nonzero(ink) or shared < 0.95 * np.count_nonzero(mask & ink_mask(gray)):
-            return False, [ink for ink, _ in found]
-    return True, [ink for ink, _ in found]
+KINDS = ("pairs", "2-6 digits", "touching pairs", "touching, 2-6 digits", "a mark beside", "two joined")
 
 
 class Tally:
+    """Counts of numbers read, by any key (a length, a site)."""
+
     def __init__(self):
-        self.n = self.segmented = self.right = self.allowed = 0
-        self.power = 0.0
+        self.counts: dict = collections.defaultdict(lambda: collections.defaultdict(float))
 
-    def add(self, segmented: bool, answers, labels, alone_right, accuracy: float):
-        self.n += 1
-        self.segmented += segmented
-        self.right += segmented and list(answers) == list(labels)
-        self.allowed += all(alone_right)
-        self.power += accuracy ** len(labels)
+    def add(self, key, **outcomes) -> None:
+        for k in (key, "all"):
+            self.counts[k]["n"] += 1
+            for name, value in outcomes.items():
+                self.counts[k][name] += float(value)
 
-    def line(self, name: str) -> str:
-        pct = lambda k: 100 * k / max(self.n, 1)  # noqa: E731
-        return (
-            f"  {name:<20} segmentation right {pct(self.segmented):6.2f}%   number right {pct(self.right):6.2f}%"
-            f"   allowed by its digits {pct(self.allowed):6.2f}%   per-digit accuracy^n {pct(self.power):6.2f}%"
-            f"   ({self.n} numbers)"
-        )
-
-
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--numbers", type=int, default=600, help="numbers per way of writing")
-    parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument(handwriting.FLAG, dest="folder")
-    args = parser.parse_args()
-    folder = handwriting.find_folder(args.folder)
-    if folder is None:
-        sys.exit(handwriting.not_found_message())
-    test = handwriting.split(handwriting.load_digits(folder), "test")
-    pen = [s for s in test if s.strokes is not None]
-    scans = [s for s in test if s.image is not None]
-    print(f"test writers' digits: {len(pen)} drawn with a pen, {len(scans)} scanned (Semeion)")
-
-    split = sum(len(segment.strokes(s.strokes)) != 1 for s in pen)
-    split += sum(len(segment.mask_digits(ink_mask(handwriting.paper(s.image)))) != 1 for s in scans)
-    print(f"a single digit split in two or more: {split} of {len(test)} ({100 * split / len(test):.2f}%)")
-    rng = np.random.default_rng(args.seed)
-    photos = (stroke_photo(*compose([s], rng), rng)[0] for s in pen)
-    split = sum(len(segment.mask_digits(ink_mask(gray))) != 1 for gray in photos)
-    print(f"  the pen digits as photos: {split} of {len(pen)} split ({100 * split / len(pen):.2f}%)")
-
-    for name in model_store.names():
-        bench_model(name, test, pen, scans, args)
-
-
-def bench_model(name: str, test: list, pen: list, scans: list, args) -> None:
-    """One model's figures: per-digit accuracy alone, each way of writing, the server's time."""
-    model = model_store.get(name)
-    alone = read(model, [handwriting.mnist_form(s) for s in test])
-    right = {id(s): d == s.label for s, d in zip(test, alone, strict=True)}
-    pen_acc = np.mean([right[id(s)] for s in pen])
-    scan_acc = np.mean([right[id(s)] for s in scans])
-    print(f"{name}: per-digit accuracy alone: pen {100 * pen_acc:.2f}%, Semeion {100 * scan_acc:.2f}%")
-    rng = np.random.default_rng(args.seed)
-    tallies = {
-        way: Tally() for way in ("strokes", "strokes as photo", "Semeion on paper", "touching strokes")
+    NAMES = {
+        "right": "number right",
+        "allowed": "allowed by its digits",
+        "power": "per-digit^n",
+        "segmented": "segmentation",
+        "count": "count right",
+        "refused": "refused",
     }
-    writers, scan_writers = by_writer(pen), by_writer(scans)
-    for _ in range(args.numbers):
-        count = int(rng.integers(2, 7))
-        digits = digits_of(writers, rng, count)
-        labels = [s.label for s in digits]
-        ok = [right[id(s)] for s in digits]
-        strokes, groups = compose(digits, rng)
-        found = segment.strokes(strokes)
-        answers = read(model, [from_mask(raster.draw([strokes[i] for i in g])) for g in found])
-        tallies["strokes"].add(found == groups, answers, labels, ok, pen_acc)
-        gray, masks = stroke_photo(strokes, groups, rng)
-        good, inks = photo_right(gray, masks)
-        tallies["strokes as photo"].add(good, read(model, [from_mask(i) for i in inks]), labels, ok, pen_acc)
-        tight, tight_groups = compose(digits, rng, TIGHT)
-        found = segment.strokes(tight)
-        answers = read(model, [from_mask(raster.draw([tight[i] for i in g])) for g in found])
-        tallies["touching strokes"].add(found == tight_groups, answers, labels, ok, pen_acc)
-        paper_digits = digits_of(scan_writers, rng, count)
-        gray, masks = semeion_photo(paper_digits, rng)
-        good, inks = photo_right(gray, masks)
-        answers = read(model, [from_mask(i) for i in inks])
-        scan_labels, scan_ok = [s.label for s in paper_digits], [right[id(s)] for s in paper_digits]
-        tallies["Semeion on paper"].add(good, answers, scan_labels, scan_ok, scan_acc)
-    for way, tally in tallies.items():
-        print(tally.line(way))
-    for count in (1, 6):
-        strokes = [s.tolist() for s in compose(digits_of(writers, rng, count), rng)[0]]
-        print(f"  {count} digit(s) as strokes, services.predict: median {server_time(strokes, name):.2f} ms")
+
+    def line(self, key, name: str | None = None) -> str:
+        """One row: each outcome counted for this key, as a share of its numbers."""
+        c = self.counts[key]
+        shares = "   ".join(
+            f"{label} {100 * c[k] / max(c['n'], 1):6.2f}%" for k, label in self.NAMES.items() if k in c
+        )
+        return f"  {name or key!s:<24} {shares}   ({int(c['n'])})"
+
+
+def read(drawing, model: str):
+    """(the number the site reads, or None when refused or an error; the answer's digits' strokes)."""
+    try:
+        reading = services.predict(drawing, model)
+    except NotADigit:
+        return None, None
+    except DigitsError as exc:
+        return f"error: {exc}", None
+    return reading.number, [d.strokes for d in reading.digits]
+
+
+def alone(number: wn.WrittenNumber, model) -> list[bool]:
+    """Whether the model reads each digit right when given its own strokes, as placed."""
+    forms = [from_mask(raster.draw([number.strokes[i] for i in g])) for g in number.groups]
+    return [
+        f is not None and services.predict_pixels(f, model).digit == int(d)
+        for f, d in zip(forms, number.label, strict=True)
+    ]
+
+
+def real_numbers(numbers: list, name: str, title: str, sheet: Path | None = None, by_site=True) -> float:
+    """Read real numbers with one model; print the figures; return its per-digit accuracy."""
+    model = model_store.get(name)
+    per_digit = [alone(n, model) for n in numbers]
+    accuracy = float(np.mean([ok for digits in per_digit for ok in digits]))
+    lengths, sites, wrong = Tally(), Tally(), []
+    for number, digits in zip(numbers, per_digit, strict=True):
+        answer, found = read([s.tolist() for s in number.strokes], name)
+        outcome = {
+            "right": answer == number.label,
+            "allowed": all(digits),
+            "power": accuracy ** len(number.label),
+            "segmented": found == [list(g) for g in number.groups],
+            "count": answer is not None and len(answer) == len(number.label),
+            "refused": answer is None,
+        }
+        lengths.add(len(number.label), **outcome)
+        sites.add(number.site, **outcome)
+        if not outcome["right"]:
+            wrong.append((number, answer, found))
+    print(f"{title}, {name}: per-digit accuracy {100 * accuracy:.2f}%")
+    print(lengths.line("all", "all numbers"))
+    for length in sorted(k for k in lengths.counts if k != "all"):
+        print(lengths.line(length, f"{length} digits"))
+    if by_site:
+        for site in wn.SITES:
+            if site in sites.counts:
+                print(sites.line(site))
+    if sheet is not None:
+        contact_sheet(wrong, sheet)
+        print(f"  {len(wrong)} read wrong: {sheet}")
+    return accuracy
+
+
+def contact_sheet(wrong: list, path: Path, tile=(240, 110), columns=5) -> None:
+    """The numbers read wrong, each drawn with its digits' boxes as read, captioned."""
+    rows = max(1, -(-len(wrong) // columns))
+    sheet = Image.new("L", (columns * tile[0], rows * tile[1]), 255)
+    draw = ImageDraw.Draw(sheet)
+    for k, (number, answer, found) in enumerate(wrong):
+        ink = raster.draw(number.strokes, size=tile[0] - 20)
+        image = Image.fromarray(np.where(ink, 0, 255).astype(np.uint8))
+        image.thumbnail((tile[0] - 10, tile[1] - 30))
+        x, y = (k % columns) * tile[0], (k // columns) * tile[1]
+        sheet.paste(image, (x + 5, y + 5))
+        said = "refused" if answer is None else answer
+        groups = "|".join(",".join(map(str, g)) for g in found or [])
+        draw.text((x + 5, y + tile[1] - 24), f"{number.label} read {said} ({number.site})\n{groups}", fill=0)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    sheet.save(path)
+
+
+def leave_one_site_out(numbers: list, folder: Path, names: list[str]) -> None:
+    """Every number of each site, read with the scorer trained without that site."""
+    for site in wn.SITES:
+        path = folder / f"scorer-{site}.pkl"
+        if not path.is_file():
+            print(f"  {site}: no {path}")
+            continue
+        scorer = load_scorer(path)
+        with mock.patch.object(drawings, "scorer", lambda scorer=scorer: scorer):
+            for name in names:
+                real_numbers(
+                    [n for n in numbers if n.site == site], name, f"{site}, scorer without it", by_site=False
+                )
+
+
+def composed(kind: str, writers: dict, gaps: np.ndarray, rng: np.random.Generator) -> wn.WrittenNumber:
+    count = 2 if kind in ("pairs", "touching pairs", "two joined") else int(rng.integers(2, 7))
+    names = [w for w, s in writers.items() if len(s) >= count]
+    pool = writers[names[rng.integers(len(names))]]
+    digits = [pool[i] for i in rng.choice(len(pool), count, replace=False)]
+    number = wn.compose(digits, gaps, rng, touch=kind.startswith("touching"))
+    if kind == "a mark beside":
+        number = wn.with_mark(number, rng)
+    return wn.joined(number, rng) if kind == "two joined" else number
+
+
+def png(gray: np.ndarray) -> bytes:
+    buffer = io.BytesIO()
+    Image.fromarray(gray).save(buffer, "PNG")
+    return buffer.getvalue()
+
+
+def composed_numbers(folder: Path, names: list[str], count: int, seed: int) -> None:
+    """The second table: numbers composed of the test writers' pen digits."""
+    writers = pen_digits(folder, "test")
+    gaps = wn.spacing(wn.split(wn.load_numbers(folder), "train"))
+    rng = np.random.default_rng(seed)
+    made = {kind: [composed(kind, writers, gaps, rng) for _ in range(count)] for kind in KINDS}
+    photos = {kind: [png(wn.photo(n, rng)[0]) for n in numbers] for kind, numbers in made.items()}
+    for name in names:
+        model = model_store.get(name)
+        tally = Tally()
+        for kind, numbers in made.items():
+            for number, photo in zip(numbers, photos[kind], strict=True):
+                digits = alone(number, model)
+                answer, found = read([s.tolist() for s in number.strokes], name)
+                right = {
+                    "allowed": all(digits),
+                    "count": answer is not None and len(answer) == len(number.label),
+                }
+                segmented = found == [list(g) for g in number.groups]
+                tally.add(
+                    kind, right=answer == number.label, refused=answer is None, segmented=segmented, **right
+                )
+                answer, _ = read(photo, name)
+                right["count"] = answer is not None and len(answer) == len(number.label)
+                tally.add(f"{kind}, photo", right=answer == number.label, refused=answer is None, **right)
+        print(f"composed of the test writers' digits, {name} (segmentation: strokes only):")
+        for kind in KINDS:
+            print(tally.line(kind))
+        for kind in KINDS:
+            print(tally.line(f"{kind}, photo"))
+
+
+def single_digits(folder: Path) -> None:
+    """How often one real digit is split into several, per set: by the test writers, and by all."""
+    scorer = drawings.scorer()
+    samples = handwriting.load_digits(folder)
+    counts = collections.Counter()
+    for s in samples:
+        if s.strokes is not None:
+            pieces = pen_pieces([a.tolist() for a in s.strokes])
+        else:
+            pieces = mask_pieces(ink_mask(handwriting.paper(s.image)))
+        split = len(segment.digits(pieces, scorer)) > 1
+        for key in (s.set, "every set"):
+            counts[key, "all"] += 1
+            counts[key, "all split"] += split
+            counts[key, "test"] += handwriting.side(s.writer) == "test"
+            counts[key, "test split"] += split and handwriting.side(s.writer) == "test"
+    print("a single real digit split into several: test writers; all writers")
+    for key in sorted({k for k, _ in counts}):
+        shares = [
+            f"{counts[key, f'{w} split']} of {counts[key, w]} ({100 * counts[key, f'{w} split'] / max(counts[key, w], 1):.2f}%)"
+            for w in ("test", "all")
+        ]
+        print(f"  {key:<12} {shares[0]}; {shares[1]}")
 
 
 def server_time(strokes: list, name: str, repeats: int = 60) -> float:
@@ -248,6 +264,41 @@ def server_time(strokes: list, name: str, repeats: int = 60) -> float:
         services.predict(strokes, name)
         times.append(1000 * (time.perf_counter() - start))
     return statistics.median(times)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--composed", type=int, default=300, help="composed numbers of each kind")
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument(handwriting.FLAG, dest="folder")
+    parser.add_argument(
+        "--sheet", default="/tmp/numbers-wrong", help="contact sheets: this path, -<model>.png"
+    )
+    parser.add_argument("--leave-out", help="a folder of scorer-<SITE>.pkl, each trained without that site")
+    args = parser.parse_args()
+    folder = handwriting.find_folder(args.folder)
+    if folder is None:
+        sys.exit(handwriting.not_found_message())
+    names = model_store.names()
+    numbers = wn.load_numbers(folder)
+    test = wn.split(numbers, "test")
+    writers = len({n.writer for n in test})
+    for name in names:
+        sheet = Path(f"{args.sheet}-{name}.png")
+        real_numbers(test, name, f"real numbers, test writers ({writers})", sheet)
+    if args.leave_out:
+        leave_one_site_out(numbers, Path(args.leave_out), names)
+    for name in names:
+        real_numbers(numbers, name, "real numbers, every writer (the scorer trained on the train writers')")
+    composed_numbers(folder, names, args.composed, args.seed)
+    single_digits(folder)
+    writers = [s for s in pen_digits(folder, "test").values() if len(s) >= 6]
+    six = wn.compose(writers[0][:6], np.array([0.25]), np.random.default_rng(args.seed))
+    strokes = [s.tolist() for s in six.strokes]
+    for name in names:
+        print(
+            f"{name}: services.predict of six digits drawn ({six.label}): median {server_time(strokes, name):.2f} ms"
+        )
 
 
 if __name__ == "__main__":

@@ -1,6 +1,7 @@
 """WSGI entry point for production servers (e.g. gunicorn digitsite.wsgi).
 
-The models and the not-a-digit check are loaded here, once per process, so the first request does not pay for it.
+The models, the not-a-digit check and the segment scorer are loaded here, once per process,
+so the first request does not pay for it.
 """
 
 import functools
@@ -12,16 +13,17 @@ from django.core.wsgi import get_wsgi_application
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "digitsite.settings")
 application = get_wsgi_application()
 
-from recognizer import digit_check, model_store  # noqa: E402
+from recognizer import digit_check, drawings, model_store  # noqa: E402
 from recognizer.errors import NoModel  # noqa: E402
 
 
 def load_models() -> None:
-    """Load every served model and the not-a-digit check now; a bad one is logged, and
-    answers 503 until fixed."""
+    """Load every served model, the not-a-digit check and the segment scorer now; a bad one
+    is logged, and answers 503 until fixed."""
     for load in [model_store.get, *(functools.partial(model_store.get, n) for n in model_store.names())]:
         loaded(load)
     loaded(digit_check.check)
+    loaded(drawings.scorer)
 
 
 def loaded(load) -> None:

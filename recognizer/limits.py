@@ -9,9 +9,11 @@ MAX_JSON_BYTES = 512 * 1024  # a JSON body: strokes take a few KB, a photo as a 
 MAX_STROKES = 100  # pen strokes in one drawing
 MAX_POINTS = 20_000  # points in all its strokes together
 # What drawing the strokes may take (nn.raster.ink): the pen's path length times its width,
-# in squares of the ink's longer side, summed over the digits, each drawn at its own size.
-# A digit takes about 0.2 (the most of 35,000 real ones: 1.24), a number of 20 digits 4 to
-# 10; a zigzag of 8,000 points over one small spot 1,350. It bounds the rasteriser's time.
+# in squares of the ink's longer side, summed over the strokes, each at its own size (this
+# bounds sketching their pieces for segmentation), and again over the digits found, each
+# drawn at its own size. A digit takes about 0.2 (the most of 35,000 real ones: 1.24; stroke
+# by stroke 2.9), a number of 20 digits 4 to 10; a zigzag of 8,000 points over one small
+# spot 1,350. It bounds the rasteriser's time.
 MAX_INK = 24.0
 COORDINATE_RANGE = (-1.0, 2.0)  # units of the pad's side; a pen may leave the pad a little
 PIXELS = SIDE * SIDE  # the network's input, MNIST's 28x28

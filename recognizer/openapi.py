@@ -53,7 +53,8 @@ STROKES = {
         f"{MAX_POINTS} points in all; drawn on the server with the page's round pen, "
         f"{PEN_WIDTH} of the side wide. Drawing them may take at most {MAX_INK:g} of ink (x-max-ink): "
         "the pen's path length times its width, in squares of the ink's longer side, summed over "
-        "the digits, each at its own size (a digit takes about 0.2; a pen going over one small spot "
+        "the strokes, each at its own size, and over the digits, each at its own size (a digit "
+        "takes about 0.2; a pen going over one small spot "
         "again and again, thousands); more is a 413 before anything is drawn"
     ),
     "x-max-ink": MAX_INK,
@@ -279,9 +280,9 @@ PREDICTION = {
             "maxItems": MAX_DIGITS,
             "items": DIGIT_READ,
             "description": (
-                f"each digit of the number, left to right (at most {MAX_DIGITS}): strokes are grouped "
-                "by their horizontal extents and the gaps between them, a photo's ink by its connected "
-                "parts; each is then read on its own, as a single digit is"
+                f"each digit of the number, left to right (at most {MAX_DIGITS}): the split of the "
+                "strokes, or of a photo's ink, that a scorer reads best as digits; marks far smaller "
+                "than the digits are no digits; each is then read on its own, as a single digit is"
             ),
         },
         "number": {"type": "string", "pattern": "^[0-9]+$", "description": "the digits, left to right"},

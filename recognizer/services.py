@@ -8,8 +8,8 @@ from dataclasses import dataclass, field, fields
 import numpy as np
 from django.conf import settings
 
-from nn import segment
 from nn.model_file import Model
+from nn.pieces import Box
 from nn.preprocess import network_inputs
 
 from . import digit_check, imaging, inspection, labelled_drawings, model_store, ratelimit
@@ -31,7 +31,7 @@ class Prediction:
     input: np.ndarray  # (784,) float32: what the network read
     activations: dict[str, np.ndarray]  # the network's layers: see its answer()
     model: str
-    box: segment.Box = (0.0, 0.0, 1.0, 1.0)  # where in the drawing it was: see Piece.box
+    box: Box = (0.0, 0.0, 1.0, 1.0)  # where in the drawing it was: see Piece.box
     strokes: list[int] | None = None  # which of the drawing's strokes it was drawn from
 
     def as_json(self) -> dict:
@@ -273,9 +273,10 @@ def chosen(found: list[Piece], digit: int) -> Piece:
 
 
 def one_digit(drawing: Drawing, piece: Piece, model: Model) -> tuple[Drawing, bytes | None, Prediction]:
-    """One digit of a drawing as a drawing of its own: its strokes (the pixels of a pixel
-    array), a reduced copy of its part of a photo (None for strokes), and the model's answer."""
-    strokes = [drawing[i] for i in piece.strokes] if piece.strokes is not None else drawing
+    """One digit of a drawing as a drawing of its own: its strokes, or the parts of strokes
+    it was drawn with (the pixels of a pixel array), a reduced copy of its part of a photo
+    (None for strokes), and the model's answer."""
+    strokes = piece.own_strokes if piece.own_strokes is not None else drawing
     photo = None if piece.crop is None else imaging.reduced_copy(piece.crop)
     return strokes, photo, predict_pixels(piece.pixels, model)
 

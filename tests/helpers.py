@@ -71,6 +71,21 @@ SHAPES = {
     ],
     # a four in two strokes: the open corner, then the stem through it
     "4": [np.array([[0.3, 0.0], [0.0, 0.65], [0.6, 0.65]]), np.array([[0.45, 0.2], [0.45, 1.0]])],
+    "3": [
+        np.array(
+            [
+                [0.0, 0.12],
+                [0.25, 0.0],
+                [0.5, 0.1],
+                [0.5, 0.32],
+                [0.2, 0.48],
+                [0.55, 0.65],
+                [0.55, 0.9],
+                [0.25, 1.0],
+                [0.0, 0.88],
+            ]
+        )
+    ],
 }
 
 
@@ -79,13 +94,22 @@ def line(points: int) -> list:
     return [[round(0.2 + 0.6 * i / points, 6), 0.5] for i in range(points)]
 
 
-def written(number: str, height: float = 0.5, gap: float = 0.15, left: float = 0.1, top: float = 0.25):
+def written(
+    number: str,
+    height: float = 0.5,
+    gap: float = 0.15,
+    left: float = 0.1,
+    top: float = 0.25,
+    *,
+    slant: float = 0.0,
+):
     """A number written on the pad left to right: (strokes as lists, each digit's stroke
-    indices). `gap` is the space between digits' ink, as a fraction of the height."""
+    indices). `gap` is the space between digits' ink, as a fraction of the height (below 0:
+    their columns overlap); `slant` leans each digit right by that much of its height."""
     pen = 0.06  # the page's pen (nn.raster.PEN_WIDTH): ink reaches half of it past the points
     strokes, groups = [], []
     for char in number:
-        shape = SHAPES[char]
+        shape = [s + np.outer(1 - s[:, 1], [slant, 0]) for s in SHAPES[char]]  # leaning right
         width = max(s[:, 0].max() for s in shape) * height
         groups.append(list(range(len(strokes), len(strokes) + len(shape))))
         strokes += [(s * height + [left, top]).round(4).tolist() for s in shape]

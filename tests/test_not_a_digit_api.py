@@ -30,10 +30,6 @@ def test_a_drawing_that_is_not_a_digit_is_a_422_saying_so(api, name):
     assert response.json()["code"] == "not_a_digit"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="a photo's segmentation cuts a long flat stroke into digit-wide pieces (16 here), each too digit-like to refuse",
-)
 def test_a_photo_of_a_dash_is_refused_as_a_drawn_one_is(api):
     image = Image.new("L", (280, 280), 255)
     ImageDraw.Draw(image).line([(80, 140), (200, 136)], fill=0, width=16)

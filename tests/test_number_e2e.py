@@ -1,6 +1,7 @@
 """Writing a number on the real page, with the mouse on a desktop's wide pad and with a
 finger on a phone: "It's 2026" with a card per digit; a card tapped shows that digit and
-labels it alone; "177" with a crossed seven."""
+labels it alone; "177" with a crossed seven; numbers written as people write them, with
+small gaps, slanted, touching, or two digits in one stroke."""
 
 import numpy as np
 import pytest
@@ -14,8 +15,8 @@ from tests.helpers import written
 pytestmark = pytest.mark.browser
 
 
-def write(page, number, height, draw=draw_with_mouse, left=0.1):
-    strokes, _ = written(number, height=height, left=left)
+def write(page, number, height, draw=draw_with_mouse, left=0.1, **style):
+    strokes, _ = written(number, height=height, left=left, **style)
     for stroke in strokes:
         draw(page, stroke)
     page.locator(".app:not([aria-busy])").wait_for(timeout=10_000)
@@ -33,6 +34,29 @@ def test_a_number_written_with_the_mouse_reads_it_s_2026_with_a_card_per_digit(p
     assert page.locator(".digit-card").count() == 4
     assert page.get_by_test_id("digit-card-0").get_attribute("aria-pressed") == "true"
     page.screenshot(path=screenshots / "number-desktop.png", full_page=True)
+
+
+@pytest.mark.parametrize(
+    "number, style",
+    [
+        ("21", {"gap": 0.04, "slant": 0.15}),
+        ("41", {"gap": 0.0}),
+        ("1372", {"gap": 0.05, "slant": 0.2}),
+        ("2026", {"gap": -0.03, "slant": 0.1}),
+    ],
+    ids=["21 close and slanted", "41 touching", "1372 close and slanted", "2026 slanted and overlapping"],
+)
+def test_a_number_written_naturally_reads_right(page, number, style, screenshots):
+    write(page, number, height=0.45, **style)
+    assert cards(page).get_attribute("data-number") == number
+    page.screenshot(path=screenshots / f"number-{number}.png", full_page=True)
+
+
+def test_two_digits_written_without_lifting_the_pen_read_as_both(page):
+    strokes, _ = written("21", height=0.45, gap=0.1)
+    draw_with_mouse(page, strokes[0] + strokes[1])
+    page.locator(".app:not([aria-busy])").wait_for(timeout=10_000)
+    assert cards(page).get_attribute("data-number") == "21"
 
 
 def test_a_crossed_seven_in_177_stays_one_digit(page):

@@ -188,3 +188,25 @@ def test_each_digit_of_a_number_counts_against_the_rate_limit_and_the_storage_ca
     settings.LABELLED_DRAWINGS_MAX = 5
     assert api.post_json({"strokes": ONE_O_ONE, "number": "101"}, LABELLED).status_code == 507
     assert LabelledDrawing.objects.count() == 3
+
+
+def grainy(draw_on) -> bytes:
+    """A 600x400 photo of paper with its grain (150 grey specks of 2 to 12 pixels), something
+    drawn on it."""
+    rng = np.random.default_rng(0)
+    image = Image.fromarray(np.clip(rng.normal(225, 6, (400, 600)), 0, 255).astype(np.uint8))
+    draw = ImageDraw.Draw(image)
+    for x, y, size in zip(
+        rng.integers(0, 600, 150), rng.integers(0, 400, 150), rng.integers(2, 12, 150), strict=True
+    ):
+        draw.ellipse([(x, y), (x + size, y + size)], fill=120)
+    draw_on(draw)
+    return encode(image)
+
+
+def test_the_grain_of_a_photo_is_never_counted_as_digits_or_marks(api):
+    dash = grainy(lambda d: d.line([(200, 200), (400, 196)], fill=20, width=18))
+    assert api.upload(dash).status_code != 413
+    one = grainy(lambda d: d.line([(300, 80), (300, 320)], fill=20, width=18))
+    body = assert_prediction(api.upload(one))
+    assert body["number"] == "1"

@@ -1,4 +1,5 @@
-"""The production entry point: one BLAS thread per process, model loaded at start-up."""
+"""The production entry point: one BLAS thread per process, models and the segment scorer
+loaded at start-up."""
 
 import json
 import os
@@ -13,10 +14,11 @@ ROOT = Path(__file__).resolve().parent.parent
 PROBE = """
 import json
 import digitsite.wsgi
-from recognizer import model_store
+from recognizer import drawings, model_store
 from threadpoolctl import threadpool_info
 blas = [p["num_threads"] for p in threadpool_info() if p["user_api"] == "blas"]
-print(json.dumps({"blas_threads": blas, "models_loaded": sum(e.model is not None for e in model_store._entries.values())}))
+loaded = sum(e.model is not None for e in model_store._entries.values())
+print(json.dumps({"blas_threads": blas, "models_loaded": loaded, "scorer_loaded": drawings.scorer.cache_info().currsize}))
 """
 
 
@@ -46,6 +48,7 @@ def test_the_web_process_runs_blas_on_one_thread_and_loads_every_model_at_start_
     probe = run_probe()
     assert probe["blas_threads"] and set(probe["blas_threads"]) == {1}
     assert probe["models_loaded"] == len(list((ROOT / "nn" / "models").glob("*.pkl"))) >= 2
+    assert probe["scorer_loaded"] == 1
 
 
 def test_the_web_process_starts_even_when_the_default_model_file_is_missing(tmp_path):

@@ -1,0 +1,361 @@
+"""A drawing's ink in pieces, for segmentation (nn/segment.py) to group into digits: pen
+strokes, or the connected parts of a photo's ink mask, left to right. NumPy only.
+
+A stroke wider than JOIN H (H: the line's digit height) may be digits written without
+lifting the pen, so it is also cut where a digit-tall part of it lies wholly left of the
+rest (`joins`); a part of a photo's ink wider than TOUCH H may be digits that touch, so it
+is also cut along its slant at the columns that hold the least ink (`slabs`). Pieces far
+smaller than the drawing's marks (under SPECK of their typical size both ways: grain, a
+full stop) are set aside. A drawing may hold at most MAX_PIECES others.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from . import raster
+from .preprocess import coverage
+from .scorer import Line
+
+SPECK = 0.2  # of the typical piece's size: a piece smaller than this both ways is no digit, nor part of one
+JOIN = 1.0  # of H: a stroke wider than this may be several digits written without lifting the pen
+TOUCH = 0.6  # of H: a part of a photo's ink wider than this may be several digits touching
+CORNER = np.pi / 4  # radians: a sharper turn inside a stroke may be where two digits join
+TALL = 0.5  # of H: each part a stroke is cut into is at least this high, as a digit is
+TURN_GAP = 0.2  # of H: cuts inside a stroke lie this far along it from its ends and each other
+THIN = 0.5  # of the fullest column: a column with more ink than this is not where digits touch
+SLANT = 0.6  # the steepest slant a part is cut along (horizontal shift per row)
+CUT_MARGIN = 0.25  # of H: a cut of a part leaves at least this much on either side
+MAX_PIECES = 64  # pieces read in one drawing: the work is bounded by RUN times this
+GRID = 256  # masks are split into parts at most this many pixels a side (any-ink blocks)
+DOTS = 2.0  # of the parts' typical size: the coarsest grid a mask of too many parts is read on,
+# so a dotted print's dots, as far apart as they are large, join, and marks further apart do not
+SKETCH = 32  # pixels to H: the scale the scorer's view of each piece is drawn at
+SKETCH_PEN = 3.0  # pixels: the pen strokes are sketched with
+
+
+Box = tuple[float, float, float, float]  # left, top, right, bottom
+
+
+class TooManyPieces(ValueError):
+    """More pieces of ink than a drawing may hold; `count` says how many."""
+
+    def __init__(self, count: int):
+        super().__init__(f"{count} pieces of ink; at most {MAX_PIECES} are read")
+        self.count = count
+
+
+@dataclass
+class Sketch:
+    """Every piece's ink drawn small, all at one scale (about SKETCH pixels to H): what the
+    segment scorer looks at, cheap to put together for each candidate."""
+
+    inks: list[np.ndarray]  # (h, w) bool each
+    corners: np.ndarray  # (N, 2) int: where each one's top-left pixel lies (column, row)
+
+    def of(self, members) -> np.ndarray:
+        """The pieces' ink together, cropped to them."""
+        return pasted(self.inks, self.corners, list(members))
+
+
+@dataclass
+class PenPieces:
+    """Strokes, or pieces of strokes, left to right."""
+
+    strokes: list[np.ndarray]  # (M, 2) each: the drawing's strokes
+    spans: list[tuple[int, int, int]]  # (stroke, first point, end) of each piece
+    line: Line
+    sketch: Sketch
+    pen_width: float
+
+    def drawn(self, members) -> list[np.ndarray]:
+        """The strokes the pieces are: each stroke whole, or the part of it they span."""
+        parts: dict[int, tuple[int, int]] = {}
+        for k, a, b in (self.spans[i] for i in members):
+            low, high = parts.get(k, (a, b))
+            parts[k] = (min(low, a), max(high, b))
+        return [self.strokes[k][a:b] for k, (a, b) in sorted(parts.items())]
+
+    def ink(self, members) -> np.ndarray:
+        """The pieces drawn with the page's pen, as a drawing of them alone is drawn."""
+        return raster.draw(self.drawn(members), self.pen_width)
+
+
+@dataclass
+class MaskPieces:
+    """Parts of a photo's ink, or slabs of a part, left to right."""
+
+    crops: list[np.ndarray]  # (h, w) bool each: its ink within its box
+    line: Line  # boxes in pixels, right and bottom exclusive
+    sketch: Sketch
+
+    def ink(self, members) -> np.ndarray:
+        """The pieces' ink at full resolution, cropped to them."""
+        return pasted(self.crops, self.line.boxes[:, :2].astype(int), list(members))
+
+
+def pasted(inks: list[np.ndarray], corners: np.ndarray, members: list[int]) -> np.ndarray:
+    """The union of some of the inks (h, w), each with its top-left corner (column, row)."""
+    low = corners[members].min(axis=0)  # (2,)
+    high = np.max([corners[i] + inks[i].shape[::-1] for i in members], axis=0)  # (2,)
+    out = np.zeros((high[1] - low[1], high[0] - low[0]), bool)
+    for i in members:
+        (left, top), (h, w) = corners[i] - low, inks[i].shape
+        out[top : top + h, left : left + w] |= inks[i]
+    return out
+
+
+def line_of(boxes: np.ndarray, sources: np.ndarray, pen: float, photo: bool) -> tuple[Line, np.ndarray]:
+    """The line of pieces (N, 4) left to right, less the specks; and which pieces it kept,
+    in its order. TooManyPieces past MAX_PIECES."""
+    kept = not_specks(boxes)
+    height = digit_height(boxes[kept])
+    if len(kept) > MAX_PIECES:
+        raise TooManyPieces(len(kept))
+    kept = kept[np.argsort((boxes[kept, 0] + boxes[kept, 2]) / 2, kind="stable")]
+    tall = boxes[kept][boxes[kept, 3] - boxes[kept, 1] >= height / 2]
+    middle = float(np.median((tall[:, 1] + tall[:, 3]) / 2))
+    return Line(boxes[kept], sources[kept], height, middle, pen, photo), kept
+
+
+def not_specks(boxes: np.ndarray) -> np.ndarray:
+    """The pieces (N, 4) (indices) that are not far smaller than the drawing's marks: at
+    least SPECK of the typical size (the median longer side of those at least half as large
+    as the largest) one way or the other."""
+    size = np.maximum(boxes[:, 2] - boxes[:, 0], boxes[:, 3] - boxes[:, 1])  # (N,)
+    return np.flatnonzero(size >= SPECK * typical_size(boxes))
+
+
+def typical_size(boxes: np.ndarray) -> float:
+    """The median longer side of the pieces (N, 4) at least half as large as the largest."""
+    size = np.maximum(boxes[:, 2] - boxes[:, 0], boxes[:, 3] - boxes[:, 1])  # (N,)
+    return float(np.median(size[size >= size.max() / 2]))
+
+
+def digit_height(boxes: np.ndarray) -> float:
+    """H: the median height of the pieces (N, 4) at least half as tall as the tallest."""
+    heights = boxes[:, 3] - boxes[:, 1]  # (N,)
+    return float(max(np.median(heights[heights >= heights.max() / 2]), 1e-9))
+
+
+# Strokes.
+
+
+def stroke_boxes(strokes, pen_width: float = raster.PEN_WIDTH) -> np.ndarray:
+    """(S, 4) boxes of strokes' ink (left, top, right, bottom): the points plus the pen's radius."""
+    arrays = [np.asarray(s, dtype=np.float64).reshape(-1, 2) for s in strokes]
+    low = np.array([a.min(axis=0) for a in arrays]) - pen_width / 2  # (S, 2)
+    high = np.array([a.max(axis=0) for a in arrays]) + pen_width / 2  # (S, 2)
+    return np.concatenate([low, high], axis=1)
+
+
+def pen_pieces(strokes, pen_width: float = raster.PEN_WIDTH) -> PenPieces:
+    """A drawing's strokes (each a list of [x, y]) as pieces: whole strokes, and the
+    pieces of those wider than JOIN H between the points where the pen turns."""
+    arrays = [np.asarray(s, dtype=np.float64).reshape(-1, 2) for s in strokes]
+    height = digit_height(stroke_boxes(arrays, pen_width))
+    spans = []
+    for k, stroke in enumerate(arrays):
+        ends = np.ptp(stroke[:, 0]) + pen_width > JOIN * height and joins(
+            stroke, TURN_GAP * height, TALL * height
+        )
+        edges = [0, *(ends or []), len(stroke)]
+        # each piece runs from one cut point to the next, both included: neighbours share it
+        spans += [(k, a, min(b + 1, len(stroke))) for a, b in zip(edges, edges[1:], strict=False)]
+    boxes = stroke_boxes([arrays[k][a:b] for k, a, b in spans], pen_width)
+    line, kept = line_of(boxes, np.array([k for k, _, _ in spans]), pen_width, photo=False)
+    spans = [spans[i] for i in kept]
+    return PenPieces(arrays, spans, line, pen_sketch([arrays[k][a:b] for k, a, b in spans], line), pen_width)
+
+
+def pen_sketch(points: list[np.ndarray], line: Line) -> Sketch:
+    """Pieces of strokes (M, 2) drawn at SKETCH pixels to H with a pen SKETCH_PEN pixels
+    wide, however wide the page's is: MNIST's strokes are about that thin against its digits."""
+    scale = SKETCH / line.height  # pixels per unit
+    radius = SKETCH_PEN / 2
+    inks, corners = [], []
+    for piece in points:
+        centres = raster.along(raster.curve(piece) * scale, max(raster.SPACING, radius / 3))  # (A, 2)
+        low = np.floor(centres.min(axis=0) - radius).astype(int)  # (2,): its top-left pixel
+        shape = np.ceil(centres.max(axis=0) + radius).astype(int) - low + 1  # (2,): columns, rows
+        inks.append(raster.stamp(centres - low, radius, (int(shape[1]), int(shape[0]))))
+        corners.append(low)
+    return Sketch(inks, np.array(corners))
+
+
+def joins(stroke: np.ndarray, spacing: float, tall: float = 0.0) -> list[int]:
+    """Where a stroke (M, 2) may pass from one digit to the next, written without lifting
+    the pen: among the points that split it into a part wholly left of the rest (within
+    `spacing`), each part at least `tall` high, those that end a stretch of such points and
+    those where the pen turns by more than CORNER; `spacing` along it from its ends and
+    from each other."""
+    x, y = stroke[:, 0], stroke[:, 1]
+    before = np.maximum.accumulate(y) - np.minimum.accumulate(y)  # (M,): the height up to each point
+    after = (np.maximum.accumulate(y[::-1]) - np.minimum.accumulate(y[::-1]))[::-1]  # and from it
+    apart = np.maximum.accumulate(x) <= np.minimum.accumulate(x[::-1])[::-1] + spacing  # (M,)
+    apart &= (before >= tall) & (after >= tall)
+    step = np.diff(stroke, axis=0)  # (M-1, 2)
+    cross = step[:-1, 0] * step[1:, 1] - step[:-1, 1] * step[1:, 0]
+    turn = np.abs(np.arctan2(cross, (step[:-1] * step[1:]).sum(axis=1)))  # (M-2,): at points 1..M-2
+    corner = np.concatenate([[False], turn > CORNER, [False]])  # (M,)
+    ends = np.diff(apart.astype(np.int8), prepend=0, append=0)  # +1 where a stretch starts, -1 after it
+    edge = np.zeros(len(stroke), bool)
+    edge[np.flatnonzero(ends[:-1] == 1)] = True
+    edge[np.flatnonzero(ends[1:] == -1)] = True
+    arc = np.concatenate([[0.0], np.cumsum(np.hypot(*step.T))])  # (M,)
+    chosen: list[int] = []
+    for i in np.flatnonzero(apart & (edge | corner)):
+        if spacing <= arc[i] <= arc[-1] - spacing and (not chosen or arc[i] - arc[chosen[-1]] >= spacing):
+            chosen.append(int(i))
+    return chosen
+
+
+# Masks.
+
+
+def mask_pieces(mask: np.ndarray) -> MaskPieces:
+    """An (H, W) ink mask as pieces: its connected parts, found on a coarse grid (at most
+    GRID a side, where a broken stroke's small gaps close; coarser while more than
+    MAX_PIECES parts are not specks, as a dotted print's dots are, up to DOTS of their
+    typical size), each wider than TOUCH H also cut where digits may touch; the ink itself
+    keeps full resolution. TooManyPieces past MAX_PIECES."""
+    factor = -(-max(mask.shape) // GRID)
+    largest = None  # the coarsest grid allowed, in pixels
+    while True:
+        labels, count = components(blocks(mask, factor))
+        coarse = component_boxes(labels, count)  # (n, 4) in coarse pixels
+        big = not_specks(coarse)
+        height = digit_height(coarse[big])
+        if len(big) <= MAX_PIECES:
+            break
+        if largest is None:  # DOTS of the first parts' typical size, measured on the ink itself
+            fine = np.repeat(np.repeat(labels.astype(np.int32), factor, 0), factor, 1)
+            fine = np.where(mask, fine[: mask.shape[0], : mask.shape[1]], -1)
+            largest = DOTS * typical_size(component_boxes(fine, count)[big])
+        if 2 * factor > largest:
+            break
+        factor *= 2
+    if len(big) > MAX_PIECES:
+        raise TooManyPieces(len(big))
+    crops, boxes, sources = [], [], []
+    for k in big:
+        lf, t, r, b = (coarse[k] * factor).astype(int)
+        own = np.repeat(
+            np.repeat(labels[t // factor : b // factor, lf // factor : r // factor] == k, factor, 0),
+            factor,
+            1,
+        )
+        ink = mask[t:b, lf:r] & own[: min(b, mask.shape[0]) - t, : min(r, mask.shape[1]) - lf]
+        il, it, ir, ib = (int(v) for v in ink_box(ink))
+        ink = ink[it:ib, il:ir]
+        for slab in slabs(ink, height * factor):
+            sl, st, sr, sb = (int(v) for v in ink_box(slab))
+            crops.append(slab[st:sb, sl:sr])
+            boxes.append((lf + il + sl, t + it + st, lf + il + sr, t + it + sb))
+            sources.append(k)
+    line, kept = line_of(np.array(boxes, dtype=np.float64), np.array(sources), width_of(mask), photo=True)
+    crops = [crops[i] for i in kept]
+    return MaskPieces(crops, line, mask_sketch(crops, line))
+
+
+def mask_sketch(crops: list[np.ndarray], line: Line) -> Sketch:
+    """Parts of a photo's ink shrunk by whole blocks (those at least half ink, or any ink
+    where that leaves none) to about SKETCH pixels to H."""
+    factor = max(1, round(line.height / SKETCH))
+    corners = line.boxes[:, :2].astype(int) // factor  # (N, 2)
+    shrunk = [coverage(c, factor) >= 0.5 for c in crops]
+    return Sketch([s if s.any() else blocks(c, factor) for s, c in zip(shrunk, crops, strict=True)], corners)
+
+
+def slabs(ink: np.ndarray, height: float) -> list[np.ndarray]:
+    """A part's ink (h, w), when it is wider than TOUCH H, cut where two digits may touch:
+    along its slant (the shear of its second moments), at the columns that hold the least
+    ink (at most THIN of the most), at least CUT_MARGIN H from its sides and from each
+    other. Each slab is a mask of the part's shape holding only its own ink."""
+    if ink.shape[1] <= TOUCH * height:
+        return [ink]
+    rows, cols = np.nonzero(ink)  # (P,), (P,)
+    dy = rows - rows.mean()
+    slant = np.clip((dy * (cols - cols.mean())).mean() / max((dy**2).mean(), 1e-9), -SLANT, SLANT)
+    across = cols - slant * dy  # (P,): where each pixel lies along the line, slant removed
+    across = (across - across.min()).astype(np.intp)
+    columns = np.bincount(across)  # (W',): ink in each slanted column
+    margin = max(int(CUT_MARGIN * height), 1)
+    cuts: list[int] = []
+    for at in np.argsort(columns, kind="stable"):  # the emptiest first
+        if columns[at] > THIN * columns.max():
+            break
+        if margin <= at <= len(columns) - margin and all(abs(at - c) >= margin for c in cuts):
+            cuts.append(int(at))
+    which = np.searchsorted(np.sort(cuts), across, side="right")  # (P,): each pixel's slab
+    out = []
+    for k in range(len(cuts) + 1):
+        slab = np.zeros_like(ink)
+        slab[rows[which == k], cols[which == k]] = True
+        if slab.any():
+            out.append(slab)
+    return out
+
+
+def components(mask: np.ndarray) -> tuple[np.ndarray, int]:
+    """8-connected components of a bool mask -> (H, W) labels (-1 off the ink, else 0..n-1)
+    and n. Vectorised union-find: each edge hooks the larger root under the smaller, then
+    pointer jumping flattens the trees; a few rounds for any shape."""
+    h, w = mask.shape
+    padded = np.pad(mask, 1)  # (h+2, w+2): every neighbour index is in range
+    side = w + 2
+    ink = np.flatnonzero(padded)  # (P,) flat indices of the ink
+    index = np.full(padded.size, -1, np.intp)
+    index[ink] = np.arange(len(ink))
+    ends = [index[ink + step] for step in (1, side - 1, side, side + 1)]  # right, and the row below
+    a = np.concatenate([np.flatnonzero(e >= 0) for e in ends])  # (E,) one end of each edge
+    b = np.concatenate([e[e >= 0] for e in ends])  # (E,) the other end
+    parent = np.arange(len(ink))
+    while True:
+        root_a, root_b = parent[a], parent[b]
+        if np.array_equal(root_a, root_b):
+            break
+        low = np.minimum(root_a, root_b)
+        np.minimum.at(parent, root_a, low)
+        np.minimum.at(parent, root_b, low)
+        while not np.array_equal(parent, parent[parent]):
+            parent = parent[parent]
+    roots, labels = np.unique(parent, return_inverse=True)
+    out = np.full(padded.size, -1, np.intp)
+    out[ink] = labels
+    return out.reshape(padded.shape)[1:-1, 1:-1], len(roots)
+
+
+def component_boxes(labels: np.ndarray, count: int) -> np.ndarray:
+    """(n, 4) boxes (left, top, right, bottom; right and bottom exclusive) of labelled pixels."""
+    rows, cols = np.nonzero(labels >= 0)
+    which = labels[rows, cols]
+    boxes = np.empty((count, 4))
+    boxes[:, :2] = np.inf
+    boxes[:, 2:] = -np.inf
+    for k, values in enumerate((cols, rows)):
+        np.minimum.at(boxes[:, k], which, values)
+        np.maximum.at(boxes[:, k + 2], which, values + 1)
+    return boxes
+
+
+def blocks(mask: np.ndarray, factor: int) -> np.ndarray:
+    """Any ink in each factor x factor block: a smaller mask that keeps strokes connected."""
+    if factor <= 1:
+        return mask
+    h, w = mask.shape
+    padded = np.pad(mask, ((0, -h % factor), (0, -w % factor)))
+    return padded.reshape(padded.shape[0] // factor, factor, -1, factor).any(axis=(1, 3))
+
+
+def ink_box(ink: np.ndarray) -> Box:
+    rows, cols = ink.any(axis=1).nonzero()[0], ink.any(axis=0).nonzero()[0]
+    return float(cols[0]), float(rows[0]), float(cols[-1] + 1), float(rows[-1] + 1)
+
+
+def width_of(ink: np.ndarray) -> float:
+    """The mean stroke width in pixels: area over half the perimeter."""
+    edges = np.count_nonzero(ink[:, 1:] != ink[:, :-1]) + np.count_nonzero(ink[1:] != ink[:-1])
+    return 2.0 * np.count_nonzero(ink) / max(edges, 1)

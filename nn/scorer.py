@@ -1,0 +1,154 @@
+"""The segment scorer: how likely a group of pieces of ink is one digit (and which one), a
+part of one, several digits, or a mark that is no digit. NumPy only.
+
+nn/segment.py asks it about every candidate group of a drawing's pieces. It reads the
+group's ink drawn small (nn/pieces.py's sketch) and scaled into MNIST's 20x20 box (`view`),
+and beside it the group's geometry against the line (FEATURES), measured in H, the line's
+digit height: its width,
+height and place, the space to its neighbours, how much of a piece it leaves out lies in
+its columns, the widest gap inside it, and whether it cuts through one piece of ink.
+
+It is a `Network` of nn/network.py (784 + F inputs, a sigmoid hidden layer, CLASSES
+softmax outputs), stored as a model file (nn/model_file.py: a pickle of plain arrays with
+a checksum file beside it, read through the safe unpickler) and trained by
+`python -m nn.train_scorer`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from .model_file import ModelFileError, load_model, save_model
+from .network import Network
+from .preprocess import BOX, SIDE, centre_by_mass, fit
+
+SCORER_PATH = Path(__file__).resolve().parent / "checks" / "scorer.pkl"
+CLASSES = ("0", "1", "2", "3", "4", "5", "6", "7", "8", "9", "part", "several", "mark")
+PART, SEVERAL, MARK = 10, 11, 12  # the outcomes that are not one digit
+FEATURES = (
+    "width / H",
+    "height / H",
+    "centre below the line's / H",
+    "space to the left / H",
+    "space to the right / H",
+    "share of a piece left out that lies in its columns",
+    "widest gap inside / H",
+    "pieces / RUN",
+    "pieces of ink it cuts through / 2",
+    "pen width / H",
+    "a photo",
+    "all the drawing's pieces",
+    "log height / width",
+)
+N_INPUTS = SIDE * SIDE + len(FEATURES)
+RUN = 4  # a candidate holds at most this many pieces
+FAR = 1.0  # of H: spaces are measured up to this far (no neighbour: this far)
+
+
+@dataclass
+class Line:
+    """A drawing's pieces as the scorer measures them: left to right, in the drawing's units."""
+
+    boxes: np.ndarray  # (N, 4) left, top, right, bottom
+    sources: np.ndarray  # (N,) int: the stroke or part of the ink each piece was cut from
+    height: float  # H
+    middle: float  # the line's vertical centre
+    pen: float  # the width of the ink's strokes
+    photo: bool
+
+
+def features(line: Line, runs: np.ndarray) -> np.ndarray:
+    """(C, 2) candidate runs [start, stop) of the line's pieces -> (C, F) float32, in FEATURES' order."""
+    boxes, h = line.boxes, line.height
+    n = len(boxes)
+    inside = (np.arange(n) >= runs[:, :1]) & (np.arange(n) < runs[:, 1:])  # (C, N): a candidate's pieces
+    big = np.where(inside[:, :, None], boxes, np.nan)  # (C, N, 4)
+    left, top = np.nanmin(big[:, :, 0], axis=1), np.nanmin(big[:, :, 1], axis=1)  # (C,), (C,)
+    right, bottom = np.nanmax(big[:, :, 2], axis=1), np.nanmax(big[:, :, 3], axis=1)
+    width, height = right - left, bottom - top
+    outside_right = np.where(inside | (np.arange(n) >= runs[:, :1]), -np.inf, boxes[:, 2])  # before it
+    outside_left = np.where(inside | (np.arange(n) < runs[:, 1:]), np.inf, boxes[:, 0])  # after it
+    overlap = np.minimum(right[:, None], boxes[:, 2]) - np.maximum(left[:, None], boxes[:, 0])  # (C, N)
+    piece_width = np.maximum(boxes[:, 2] - boxes[:, 0], 1e-9)
+    left_out = np.where(inside, 0.0, np.clip(overlap / piece_width, 0, 1)).max(axis=1)
+    sources_cut = [
+        len(set(line.sources[inside[c]]) & set(line.sources[~inside[c]])) for c in range(len(runs))
+    ]
+    return np.stack(
+        [
+            width / h,
+            height / h,
+            ((top + bottom) / 2 - line.middle) / h,
+            np.clip((left - outside_right.max(axis=1)) / h, -FAR, FAR),
+            np.clip((outside_left.min(axis=1) - right) / h, -FAR, FAR),
+            left_out,
+            np.array([widest_gap(boxes[inside[c]]) for c in range(len(runs))]) / h,
+            np.minimum(runs[:, 1] - runs[:, 0], 2 * RUN) / RUN,
+            np.minimum(sources_cut, 2) / 2,
+            np.full(len(runs), line.pen / h),
+            np.full(len(runs), float(line.photo)),
+            ((runs[:, 0] == 0) & (runs[:, 1] == n)).astype(float),
+            np.log(np.maximum(height, 1e-9) / np.maximum(width, 1e-9)),
+        ],
+        axis=1,
+    ).astype(np.float32)
+
+
+def widest_gap(boxes: np.ndarray) -> float:
+    """The widest stretch of columns between boxes (N, 4) that none of them covers."""
+    order = np.argsort(boxes[:, 0])
+    reach = np.maximum.accumulate(boxes[order, 2])  # (N,): the furthest right so far
+    return float(max(0.0, (boxes[order[1:], 0] - reach[:-1]).max(initial=0.0)))
+
+
+def view(ink: np.ndarray) -> np.ndarray:
+    """A candidate's sketch (h, w) bool -> (28, 28) float32 as the scorer sees it: scaled to
+    fit MNIST's 20x20 box, aspect kept, centred by its mass (no stroke-width change: a
+    sketch's pen is already in proportion to the line)."""
+    return centre_by_mass(fit(ink, BOX).clip(0, 1)).clip(0, 1).astype(np.float32)
+
+
+def inputs(pixels: np.ndarray, geometry: np.ndarray) -> np.ndarray:
+    """(C, 28, 28) MNIST-form ink and (C, F) features -> (C, N_INPUTS) network inputs."""
+    return np.concatenate([pixels.reshape(len(pixels), -1), geometry], axis=1).astype(np.float32)
+
+
+class ScorerFileError(Exception):
+    """The scorer's file is missing, refused, or not a scorer."""
+
+
+@dataclass
+class Scorer:
+    network: Network
+    meta: dict
+    sha256: str = ""
+
+    def probabilities(self, pixels: np.ndarray, geometry: np.ndarray) -> np.ndarray:
+        """(C, 28, 28) and (C, F) -> (C, len(CLASSES)) probabilities."""
+        return self.network.predict_proba(inputs(pixels, geometry))
+
+
+def load_scorer(path: str | Path = SCORER_PATH) -> Scorer:
+    """The scorer in `path`, its checksum verified; ScorerFileError if it is not one."""
+    try:
+        model = load_model(path, verify=True)
+    except ModelFileError as exc:
+        raise ScorerFileError(str(exc)) from None
+    sizes = getattr(model.network, "sizes", None)
+    if (
+        model.meta.get("name") != "scorer"
+        or sizes is None
+        or (sizes[0], sizes[2]) != (N_INPUTS, len(CLASSES))
+    ):
+        raise ScorerFileError(
+            f"{path}: not a segment scorer of {N_INPUTS} inputs and {len(CLASSES)} outcomes"
+        )
+    return Scorer(model.network, model.meta, model.sha256)
+
+
+def save_scorer(path: str | Path, network: Network, meta: dict) -> None:
+    """Write the scorer and its checksum file, as a model file is written."""
+    save_model(path, network, {**meta, "name": "scorer"})
