@@ -19,7 +19,7 @@ model, per length and per site:
 With --leave-out DIR holding scorer-<SITE>.pkl files (`python -m nn.train_scorer
 --leave-out SITE`), every number of each site is also read with the scorer that never
 saw that site: what a new collection of writers sees. The digit models' own figures on
-all 651 numbers are printed too (the shipped ones were trained on no CROHME writer).
+all 651 numbers are printed too (CROHME's training writers among them).
 
 Then composed numbers (second: made up from the TEST writers' real single digits): with
 the gaps measured on real numbers, as pairs and as numbers written touching, with a mark
