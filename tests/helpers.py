@@ -400,3 +400,18 @@ def worker_costs(
     )  # fmt: skip
     assert result.returncode == 0, result.stderr[-3000:]
     return json.loads(result.stdout.strip().splitlines()[-1]), result.stderr
+
+
+def checked_copy(path: str | os.PathLike, folder: Path) -> Path:
+    """A copy of a shipped file in `folder`, with its checksum file beside it."""
+    copy = folder / Path(path).name
+    copy.write_bytes(Path(path).read_bytes())
+    Path(f"{copy}.sha256").write_bytes(Path(f"{path}.sha256").read_bytes())
+    return copy
+
+
+def flip_a_bit(path: Path) -> None:
+    """Tamper with a file: one bit in its middle flipped."""
+    data = bytearray(path.read_bytes())
+    data[len(data) // 2] ^= 1
+    path.write_bytes(bytes(data))

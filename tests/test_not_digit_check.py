@@ -3,8 +3,6 @@ are seeded, the pieces and holes it counts are right, its file is refused when t
 with, and it lets real digits through: MNIST's test digits, and the real test writers'
 (at most 0.5% refused; with HANDWRITING_DIR) while refusing most of their letters."""
 
-import shutil
-
 import numpy as np
 import pytest
 
@@ -20,7 +18,7 @@ from nn.not_digit import (
 )
 from nn.preprocess import as_float, from_mask
 from nn.train_not_digit import drawn, imaged, threshold_for
-from tests.helpers import NOT_DIGITS, ONE, ZERO
+from tests.helpers import NOT_DIGITS, ONE, ZERO, checked_copy, flip_a_bit
 
 MAX_REFUSED = 0.005  # of the real test writers' digits
 LETTERS = set("xXAKMW")  # the letters the issue names, less digit-like ones
@@ -73,13 +71,9 @@ def test_mnist_test_digits_are_let_through(check, mnist_data):
 
 
 def test_a_tampered_check_file_is_refused(tmp_path):
-    copy = tmp_path / "not_digit.npz"
-    shutil.copy(CHECK_PATH, copy)
-    shutil.copy(f"{CHECK_PATH}.sha256", f"{copy}.sha256")
+    copy = checked_copy(CHECK_PATH, tmp_path)
     load_check(copy)  # as shipped: loads
-    data = bytearray(copy.read_bytes())
-    data[len(data) // 2] ^= 1
-    copy.write_bytes(bytes(data))
+    flip_a_bit(copy)
     with pytest.raises(CheckFileError, match="does not match"):
         load_check(copy)
 

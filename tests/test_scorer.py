@@ -3,8 +3,6 @@ file that only a scorer passes, its geometry is measured in the line's height, c
 are labelled from the true digits; and, with HANDWRITING_DIR, the shipped scorer segments
 the real test writers' numbers and never splits their single digits."""
 
-import shutil
-
 import numpy as np
 import pytest
 
@@ -25,7 +23,7 @@ from nn.scorer import (
     load_scorer,
 )
 from nn.train_scorer import labels, pen_digits
-from tests.helpers import tiny_network
+from tests.helpers import checked_copy, flip_a_bit, tiny_network
 
 NUMBERS_RIGHT = 0.97  # of the real test writers' numbers, segmented exactly
 SPLIT = 0.001  # of the real test writers' single digits, at most
@@ -39,13 +37,9 @@ def test_the_shipped_scorer_is_a_network_reading_pixels_and_geometry_with_an_out
 
 
 def test_a_tampered_scorer_file_is_refused(tmp_path):
-    copy = tmp_path / "scorer.pkl"
-    shutil.copy(SCORER_PATH, copy)
-    shutil.copy(f"{SCORER_PATH}.sha256", f"{copy}.sha256")
+    copy = checked_copy(SCORER_PATH, tmp_path)
     load_scorer(copy)  # as shipped: loads
-    data = bytearray(copy.read_bytes())
-    data[len(data) // 2] ^= 1
-    copy.write_bytes(bytes(data))
+    flip_a_bit(copy)
     with pytest.raises(ScorerFileError, match="does not match"):
         load_scorer(copy)
 
