@@ -24,7 +24,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .pieces import Box, MaskPieces, PenPieces
-from .preprocess import from_mask
+from .preprocess import from_working, working
 from .scorer import MARK, RUN, Line, Scorer, features, view
 
 WIDEST = 1.8  # of H: a run of pieces wider than this is not one digit
@@ -37,6 +37,7 @@ class Found:
     members: list[int]  # indices of its pieces (left to right)
     box: Box  # in the drawing's units: the pad's, or the photo's pixels
     mask: np.ndarray  # (h, w) bool: its ink alone
+    work: np.ndarray  # (h', w') bool: that ink at the working size (preprocessing's and the check's)
     pixels: np.ndarray  # (28, 28) float32: in MNIST's form
     probabilities: np.ndarray  # (len(CLASSES),): what the scorer said of it
 
@@ -70,9 +71,12 @@ def digits(pieces: PenPieces | MaskPieces, scorer: Scorer, before_drawing=None) 
     digits = []
     for c, members in zip(chosen, runs, strict=True):
         ink = pieces.ink(members)
-        pixels = from_mask(ink)
+        work = working(ink)
+        pixels = from_working(work)
         if pixels is not None:  # else no ink survives the shrinking: a speck after all
-            digits.append(Found(members, run_box(pieces.line.boxes[members]), ink, pixels, probabilities[c]))
+            digits.append(
+                Found(members, run_box(pieces.line.boxes[members]), ink, work, pixels, probabilities[c])
+            )
     return digits
 
 

@@ -59,7 +59,7 @@ def pieces(drawing: Drawing) -> list[Piece]:
     return [
         Piece(
             inked(d.pixels),
-            working(d.mask),
+            d.work,
             d.box,
             sorted({found.spans[i][0] for i in d.members}),
             own_strokes=[s.tolist() for s in found.drawn(d.members)],
@@ -117,7 +117,7 @@ def photo_pieces(gray: np.ndarray) -> list[Piece]:
     return [
         Piece(
             inked(part.pixels),
-            working(part.mask),
+            part.work,
             tuple((np.array(part.box) / scale).tolist()),
             crop=gray[int(part.box[1]) : int(part.box[3]), int(part.box[0]) : int(part.box[2])],
         )
