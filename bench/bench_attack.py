@@ -154,8 +154,8 @@ def model_file() -> None:
     """7. A model file whose metadata is _codecs.encode(..., "hex") nested 30 times."""
     import numpy as np
 
-    from nn.model_file import ModelFileError, load_model, to_payload
-    from nn.network import Network
+    from nn.networks.model_file import ModelFileError, load_model, to_payload
+    from nn.networks.network import Network
     from tests.helpers import write_payload
     from tests.test_model_file import Expanding
 

@@ -4,7 +4,7 @@
 
 MNIST test digits are turned into pen strokes under each variation in bench/drawn.py (size,
 position, pen width, slant, style); each drawing goes the way the page's strokes go, through
-the server's rasteriser (nn/raster.py) and preprocessing, to every model. "light on dark"
+the server's rasteriser (nn/ink/raster.py) and preprocessing, to every model. "light on dark"
 is a photo instead: drawn on a 280x280 image, PNG-encoded, through the site's decoder. They
 only redraw MNIST's own writers' shapes (and two added styles), so they measure the drawing
 path, not other people's hands: bench/bench_hands.py does that.
@@ -24,11 +24,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import numpy as np  # noqa: E402
 
 from bench.drawn import VARIATIONS, drawn_digit, strokes_of  # noqa: E402
-from nn import raster  # noqa: E402
-from nn.evaluate import evaluate  # noqa: E402
-from nn.mnist import load_mnist  # noqa: E402
-from nn.model_file import load_model  # noqa: E402
-from nn.preprocess import from_mask, network_inputs, to_mnist  # noqa: E402
+from nn.data.mnist import load_mnist  # noqa: E402
+from nn.ink import raster  # noqa: E402
+from nn.ink.preprocess import from_mask, network_inputs, to_mnist  # noqa: E402
+from nn.networks.model_file import load_model  # noqa: E402
+from nn.training.evaluate import evaluate  # noqa: E402
 from recognizer.imaging import decode  # noqa: E402
 
 STYLE_DIGIT = {"crossed-seven": 7, "flagged-one": 1}

@@ -4,7 +4,7 @@
                                 [--sheets FOLDER] [--split test] [--left-out FOLDER]
 
 For each model (default: every nn/models/*.pkl), on the writer-held-out split of the real
-sets (nn/handwriting.py): accuracy per collection (and the worst), per UNIPEN site and
+sets (nn/data/handwriting.py): accuracy per collection (and the worst), per UNIPEN site and
 CROHME source, for UNIPEN's checked and unchecked labels, and per digit; the ten most
 frequent confusions; how often a "sure" answer is wrong and the expected calibration
 error; and the same for MNIST's test set. The wrong answers go on a contact sheet (a PNG
@@ -14,7 +14,7 @@ With --left-out FOLDER, the models there that were trained with one collection l
 (`nn/neural_network.py --leave-out COLLECTION`) are each measured on the whole of the
 collection they never saw: what a new collection of writers sees. The worst is reported.
 
-Drawings are made exactly as a request's: strokes through nn.raster.draw and from_mask,
+Drawings are made exactly as a request's: strokes through nn.ink.raster.draw and from_mask,
 Semeion's scans through to_mnist, then network_inputs and the network's predict_proba.
 """
 
@@ -30,11 +30,13 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import numpy as np  # noqa: E402
 from PIL import Image, ImageDraw  # noqa: E402
 
-from nn import calibrate, evaluate, handwriting, raster, styles  # noqa: E402
-from nn.evaluate import BINS, expected_calibration_error  # noqa: E402
-from nn.mnist import load_mnist  # noqa: E402
-from nn.model_file import load_model  # noqa: E402
-from nn.preprocess import as_float, from_mask  # noqa: E402
+from nn.data import handwriting, styles
+from nn.data.mnist import load_mnist  # noqa: E402
+from nn.ink import raster  # noqa: E402
+from nn.ink.preprocess import as_float, from_mask  # noqa: E402
+from nn.networks.model_file import load_model  # noqa: E402
+from nn.training import calibrate, evaluate
+from nn.training.evaluate import BINS, expected_calibration_error  # noqa: E402
 
 STYLE_NAMES = {7: "crossed 7", 1: "flagged 1", 9: "curled 9"}
 SURE = (calibrate.SURE, calibrate.UNSURE_BELOW)  # what the page calls sure, and unsure below
@@ -205,7 +207,7 @@ def measure(name: str, model, mnist, real, args) -> None:
     styled_drawings, styled_labels = real[3]
     if len(styled_labels):
         correct = probabilities(model, styled_drawings).argmax(axis=1) == styled_labels
-        print("  the test writers' digits given a style MNIST lacks (nn/styles.py):")
+        print("  the test writers' digits given a style MNIST lacks (nn/data/styles.py):")
         print("\n".join(accuracy_by([STYLE_NAMES[d] for d in styled_labels.tolist()], correct)))
     path = Path(args.sheets) / f"hands-wrong-{name}.png"
     print(f"  contact sheet of {contact_sheet(images, samples, probs, labels, path)} wrong answers: {path}")

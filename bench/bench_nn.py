@@ -34,12 +34,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import numpy as np  # noqa: E402
 
 from nn import DEFAULT_MODEL_PATH  # noqa: E402
-from nn.cnn import WIDTHS, ConvNet  # noqa: E402
-from nn.mnist import load_mnist  # noqa: E402
-from nn.model_file import load_model  # noqa: E402
-from nn.network import Network, one_hot  # noqa: E402
-from nn.preprocess import network_inputs  # noqa: E402
-from nn.train import MomentumSGD, sgd_epoch  # noqa: E402
+from nn.data.mnist import load_mnist  # noqa: E402
+from nn.ink.preprocess import network_inputs  # noqa: E402
+from nn.networks.cnn import WIDTHS, ConvNet  # noqa: E402
+from nn.networks.model_file import load_model  # noqa: E402
+from nn.networks.network import Network, one_hot  # noqa: E402
+from nn.training.train import MomentumSGD, sgd_epoch  # noqa: E402
 
 BATCH = 64
 MODELS = DEFAULT_MODEL_PATH.parent

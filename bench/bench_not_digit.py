@@ -1,4 +1,4 @@
-"""How well the not-a-digit check (nn/not_digit.py) tells non-digits from digits.
+"""How well the not-a-digit check (nn/networks/not_digit.py) tells non-digits from digits.
 
     python bench/bench_not_digit.py [--handwriting-dir FOLDER] [--data-dir FOLDER] [--count 1000] [--check FILE]
 
@@ -23,10 +23,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import numpy as np  # noqa: E402
 
-from nn import handwriting, non_digits  # noqa: E402
-from nn.mnist import load_mnist  # noqa: E402
-from nn.not_digit import CHECK_PATH, load_check, working  # noqa: E402
-from nn.train_not_digit import drawn, imaged, mnist_photos, photographed, resized, stacked, varied  # noqa: E402
+from nn.data import handwriting, non_digits  # noqa: E402
+from nn.data.mnist import load_mnist  # noqa: E402
+from nn.networks.not_digit import CHECK_PATH, load_check, working  # noqa: E402
+from nn.training.train_not_digit import drawn, imaged, mnist_photos, photographed, resized, stacked, varied  # noqa: E402
 
 NAMED_LETTERS = set("xXAKMW")  # the letters the issue names
 

@@ -3,7 +3,7 @@
     python bench/bench_numbers.py [--composed 300] [--seed 0] [--handwriting-dir FOLDER]
                                   [--sheet FILE] [--leave-out DIR]
 
-Real numbers (nn/written_numbers.py): numbers of 2 to 5 digits that CROHME's writers wrote
+Real numbers (nn/data/written_numbers.py): numbers of 2 to 5 digits that CROHME's writers wrote
 inside handwritten maths, each placed on the pad as one drawing and read by
 services.predict, exactly as the page's strokes are. The headline is the TEST writers'
 numbers: neither the segment scorer nor the digit models saw those writers. For each
@@ -16,7 +16,7 @@ model, per length and per site:
   right, and numbers refused as not digits;
 - a contact sheet of the numbers read wrong (--sheet).
 
-With --leave-out DIR holding scorer-<SITE>.pkl files (`python -m nn.train_scorer
+With --leave-out DIR holding scorer-<SITE>.pkl files (`python -m nn.training.train_scorer
 --leave-out SITE`), every number of each site is also read with the scorer that never
 saw that site: what a new collection of writers sees. The digit models' own figures on
 all 651 numbers are printed too (CROHME's training writers among them).
@@ -53,12 +53,13 @@ django.setup()
 
 from PIL import Image, ImageDraw  # noqa: E402
 
-from nn import handwriting, raster, segment  # noqa: E402
-from nn import written_numbers as wn  # noqa: E402
-from nn.pieces import mask_pieces, pen_pieces  # noqa: E402
-from nn.preprocess import from_mask, ink_mask  # noqa: E402
-from nn.scorer import load_scorer  # noqa: E402
-from nn.train_scorer import pen_digits  # noqa: E402
+from nn.data import handwriting
+from nn.data import written_numbers as wn  # noqa: E402
+from nn.ink import raster, segment  # noqa: E402
+from nn.ink.pieces import mask_pieces, pen_pieces  # noqa: E402
+from nn.ink.preprocess import from_mask, ink_mask  # noqa: E402
+from nn.networks.scorer import load_scorer  # noqa: E402
+from nn.training.train_scorer import pen_digits  # noqa: E402
 from recognizer import drawings, model_store, services  # noqa: E402
 from recognizer.errors import DigitsError, NotADigit  # noqa: E402
 

@@ -44,7 +44,7 @@ from django.contrib.staticfiles import finders  # noqa: E402
 from django.test import Client  # noqa: E402
 from PIL import Image, ImageDraw  # noqa: E402
 
-from nn import raster  # noqa: E402
+from nn.ink import raster  # noqa: E402
 from recognizer import digit_check, drawings, imaging, model_store, services  # noqa: E402
 
 # stage -> the functions whose calls it counts, (module, name) as the request path looks them up

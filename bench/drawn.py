@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 from PIL import Image, ImageDraw
 
-from nn.preprocess import resize
+from nn.ink.preprocess import resize
 
 CANVAS = 280
 UPSCALE = 4  # skeletonise at 112x112: smoother strokes than at 28x28

@@ -244,7 +244,7 @@ STORAGES = {
 
 # --- the recognizer -------------------------------------------------------------------
 MODEL_DIR = nn.MODEL_DIR  # every model here gets a page at /model/<name>
-# The model that answers by default; nn.evaluate defaults to the same one.
+# The model that answers by default; nn.training.evaluate defaults to the same one.
 DIGITS_MODEL = Path(os.environ.get("DIGITS_MODEL", nn.DEFAULT_MODEL_PATH))
 MAX_REQUEST_BYTES = limits.MAX_REQUEST_BYTES  # JSON and multipart alike
 DATA_UPLOAD_MAX_MEMORY_SIZE = MAX_REQUEST_BYTES

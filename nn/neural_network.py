@@ -5,8 +5,8 @@
     python -m nn.neural_network --help       # every flag
 
 With --handwriting-dir (or $HANDWRITING_DIR) it also trains on the real sets' training
-writers (nn/mix.py), picks the best epoch on MNIST's and the validation writers' digits,
-fits the softmax temperature on them (nn/calibrate.py), and measures the test writers;
+writers (nn/data/mix.py), picks the best epoch on MNIST's and the validation writers' digits,
+fits the softmax temperature on them (nn/training/calibrate.py), and measures the test writers;
 without, MNIST alone, and it says so.
 
 Training runs until the mean training loss of an epoch drops below --threshold, or for
@@ -28,11 +28,17 @@ if __package__ in (None, ""):  # run as a script: make the `nn` package importab
 
 import numpy as np  # noqa: E402
 
-from nn import MODEL_DIR, handwriting  # noqa: E402
-from nn.augment import AugmentConfig  # noqa: E402
-from nn.calibrate import calibrate  # noqa: E402
-from nn.cnn import MAX_WIDTH, ConvNet  # noqa: E402
-from nn.evaluate import (  # noqa: E402
+from nn import MODEL_DIR
+from nn.data import handwriting  # noqa: E402
+from nn.data.augment import AugmentConfig  # noqa: E402
+from nn.data.labelled_drawings import load_labelled_drawings, split_labelled_drawings  # noqa: E402
+from nn.data.mix import by_collection, real_handwriting  # noqa: E402
+from nn.data.mnist import MnistError, load_keras, load_mnist  # noqa: E402
+from nn.networks.cnn import MAX_WIDTH, ConvNet  # noqa: E402
+from nn.networks.model_file import save_model  # noqa: E402
+from nn.networks.network import RECIPES, Network  # noqa: E402
+from nn.training.calibrate import calibrate  # noqa: E402
+from nn.training.evaluate import (  # noqa: E402
     LABELLED,
     describe_honesty,
     evaluate,
@@ -43,12 +49,7 @@ from nn.evaluate import (  # noqa: E402
     measure_real_writers,
     probabilities,
 )
-from nn.labelled_drawings import load_labelled_drawings, split_labelled_drawings  # noqa: E402
-from nn.mix import by_collection, real_handwriting  # noqa: E402
-from nn.mnist import MnistError, load_keras, load_mnist  # noqa: E402
-from nn.model_file import save_model  # noqa: E402
-from nn.network import RECIPES, Network  # noqa: E402
-from nn.train import TrainConfig, train  # noqa: E402
+from nn.training.train import TrainConfig, train  # noqa: E402
 
 # Defaults per model, chosen so that a plain run reaches the accuracy targets in the README.
 DEFAULTS = {
@@ -114,7 +115,7 @@ AUGMENT_FLAGS = {  # flag -> (AugmentConfig field, help)
 }
 
 
-MLP_ONLY = ("--recipe", "--hidden")  # the CNN's loss is fixed (nn/cnn.py)
+MLP_ONLY = ("--recipe", "--hidden")  # the CNN's loss is fixed (nn/networks/cnn.py)
 CNN_ONLY = ("--widths", "--dropout")  # the 784-250-10 has neither
 
 

@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from PIL import Image
 
-from nn.raster import PEN_WIDTH
+from nn.ink.raster import PEN_WIDTH
 
 from .models import LabelledDrawing
 

@@ -1,11 +1,11 @@
-"""The not-a-digit check the site serves (nn/not_digit.py): loaded once per process, after
+"""The not-a-digit check the site serves (nn/networks/not_digit.py): loaded once per process, after
 its checksum is verified, and asked about every drawing before a model reads it."""
 
 from __future__ import annotations
 
 import functools
 
-from nn.not_digit import CHECK_PATH, Check, CheckFileError, load_check
+from nn.networks.not_digit import CHECK_PATH, Check, CheckFileError, load_check
 
 from .errors import NoModel, NotADigit
 

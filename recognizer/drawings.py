@@ -1,5 +1,5 @@
 """A drawing's digits in MNIST's form: strokes drawn with the page's pen, a photo decoded,
-a pixel array as it is; a number split into its digits (nn/segment.py, with the segment
+a pixel array as it is; a number split into its digits (nn/ink/segment.py, with the segment
 scorer nn/checks/scorer.pkl), each drawn or cropped on its own. A drawing of one digit is
 read whole, as it was before numbers; so is one where nothing reads as a digit, for the
 not-a-digit check to judge."""
@@ -11,10 +11,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from nn import raster, segment
-from nn.pieces import MAX_PIECES, Box, PenPieces, TooManyPieces, mask_pieces, pen_pieces, stroke_boxes
-from nn.preprocess import bounding_box, from_mask, from_working, ink_mask, to_mnist, working
-from nn.scorer import Scorer, ScorerFileError, load_scorer
+from nn.ink import raster, segment
+from nn.ink.pieces import MAX_PIECES, Box, PenPieces, TooManyPieces, mask_pieces, pen_pieces, stroke_boxes
+from nn.ink.preprocess import bounding_box, from_mask, from_working, ink_mask, to_mnist, working
+from nn.networks.scorer import Scorer, ScorerFileError, load_scorer
 
 from . import imaging
 from .errors import BlankDrawing, NoModel, TooLarge
@@ -45,7 +45,7 @@ def scorer() -> Scorer:
 
 
 def pieces(drawing: Drawing) -> list[Piece]:
-    """The digits in a drawing, left to right (nn/segment.py), each in MNIST's form."""
+    """The digits in a drawing, left to right (nn/ink/segment.py), each in MNIST's form."""
     if isinstance(drawing, bytes):
         return photo_pieces(imaging.decode(drawing))
     if isinstance(drawing, np.ndarray):
@@ -127,7 +127,7 @@ def photo_pieces(gray: np.ndarray) -> list[Piece]:
 
 def affordable(parts: list) -> None:
     """TooLarge, before anything is drawn, when drawing these strokes (each part at the
-    working size, as it will be) would take more than MAX_INK (nn.raster.ink)."""
+    working size, as it will be) would take more than MAX_INK (nn.ink.raster.ink)."""
     ink = sum(raster.ink(part) for part in parts)
     if ink > MAX_INK:
         raise TooLarge(

@@ -8,7 +8,7 @@ import io
 
 import numpy as np
 
-from nn.model_file import Model
+from nn.networks.model_file import Model
 
 # The arrays the network page fetches, by kind: all of the 784-250-10's; the CNN's filters,
 # biases and output weights (its dense layer's 131,072 weights are not drawn).

@@ -14,7 +14,7 @@ import numpy as np
 from django.db import DatabaseError, IntegrityError, transaction
 from django.db.models import Count, Sum
 
-from nn.preprocess import as_levels
+from nn.ink.preprocess import as_levels
 
 from .errors import KeyReused
 from .models import PIXELS, LabelledDrawing
@@ -145,7 +145,7 @@ def stats() -> dict:
 
 def export_strokes(batch: int = 2000):
     """The drawn ones' strokes, oldest first, as rows of the real handwriting sets' pen
-    format (nn/handwriting.py): label, writer (each drawing its own: no person is kept),
+    format (nn/data/handwriting.py): label, writer (each drawing its own: no person is kept),
     strokes. Photos have none."""
     rows = LabelledDrawing.objects.filter(strokes__isnull=False).order_by("id")
     for pk, label, strokes in rows.values_list("id", "label", "strokes").iterator(chunk_size=batch):

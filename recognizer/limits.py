@@ -2,13 +2,13 @@
 defined once: recognizer/parsing.py, drawings.py, imaging.py and image_structure.py enforce
 them, /api/openapi.json publishes them, and the settings read the body limit from here."""
 
-from nn.preprocess import SIDE
+from nn.ink.preprocess import SIDE
 
 MAX_REQUEST_BYTES = 8 * 1024 * 1024  # a whole body: a photo uploaded as multipart
 MAX_JSON_BYTES = 512 * 1024  # a JSON body: strokes take a few KB, a photo as a data URL less than this
 MAX_STROKES = 100  # pen strokes in one drawing
 MAX_POINTS = 20_000  # points in all its strokes together
-# What drawing the strokes may take (nn.raster.ink): the pen's path length times its width,
+# What drawing the strokes may take (nn.ink.raster.ink): the pen's path length times its width,
 # in squares of the ink's longer side, summed over the strokes, each at its own size (this
 # bounds sketching their pieces for segmentation), and again over the digits found, each
 # drawn at its own size. A digit takes about 0.2 (the most of 35,000 real ones: 1.24; stroke

@@ -21,7 +21,7 @@ from pathlib import Path
 
 from django.conf import settings
 
-from nn.model_file import Model, ModelFileError, checksum_path, load_model
+from nn.networks.model_file import Model, ModelFileError, checksum_path, load_model
 
 from .errors import NoModel, UnknownModel
 from .limits import MAX_MODEL_NAME, MAX_SHOWN

@@ -1,7 +1,7 @@
 """The OpenAPI 3.1 description of the JSON API, served at /api/openapi.json. Every limit
 comes from recognizer/limits.py, the same numbers the parser enforces."""
 
-from nn.raster import PEN_WIDTH
+from nn.ink.raster import PEN_WIDTH
 
 from .limits import (
     COORDINATE_RANGE,

@@ -8,9 +8,9 @@ from dataclasses import dataclass, field, fields
 import numpy as np
 from django.conf import settings
 
-from nn.model_file import Model
-from nn.pieces import Box
-from nn.preprocess import network_inputs
+from nn.ink.pieces import Box
+from nn.ink.preprocess import network_inputs
+from nn.networks.model_file import Model
 
 from . import digit_check, imaging, inspection, labelled_drawings, model_store, ratelimit
 from .drawings import Drawing, Piece, mnist_pixels, photo_pieces, photo_pixels, pieces

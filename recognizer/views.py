@@ -11,8 +11,8 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_safe
 
-from nn.calibrate import SURE, UNSURE_BELOW
-from nn.raster import PEN_WIDTH
+from nn.ink.raster import PEN_WIDTH
+from nn.training.calibrate import SURE, UNSURE_BELOW
 
 from . import parsing, services
 from .errors import BadInput, NoModel, UnknownModel, UnsupportedType

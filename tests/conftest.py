@@ -28,7 +28,7 @@ SHIPPED_MODEL_DIR, SHIPPED_DEFAULT = django_settings.MODEL_DIR, django_settings.
 
 import pytest  # noqa: E402
 
-from nn.model_file import save_model  # noqa: E402
+from nn.networks.model_file import save_model  # noqa: E402
 from tests import helpers  # noqa: E402
 
 
@@ -61,7 +61,7 @@ def django_db_modify_db_settings(tmp_path_factory):
 def mnist_data():
     """The real MNIST, found where the command lines look ($MNIST_DIR, then the cache) but
     never downloaded. Tests that need it skip without it, except on CI, which must have it."""
-    from nn.mnist import MnistError, load_mnist
+    from nn.data.mnist import MnistError, load_mnist
 
     try:
         return load_mnist(allow_download=False)

@@ -23,7 +23,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from PIL import Image, ImageDraw
 
-from nn.network import Network
+from nn.networks.network import Network
 
 PREDICT, LABELLED = "/api/predict", "/api/labelled-drawings"
 
@@ -106,7 +106,7 @@ def written(
     """A number written on the pad left to right: (strokes as lists, each digit's stroke
     indices). `gap` is the space between digits' ink, as a fraction of the height (below 0:
     their columns overlap); `slant` leans each digit right by that much of its height."""
-    pen = 0.06  # the page's pen (nn.raster.PEN_WIDTH): ink reaches half of it past the points
+    pen = 0.06  # the page's pen (nn.ink.raster.PEN_WIDTH): ink reaches half of it past the points
     strokes, groups = [], []
     for char in number:
         shape = [s + np.outer(1 - s[:, 1], [slant, 0]) for s in SHAPES[char]]  # leaning right

@@ -4,10 +4,10 @@ file, applied when answering and never changing the digit."""
 import numpy as np
 import pytest
 
-from nn.calibrate import at_temperature, calibrate, fit_temperature
-from nn.cnn import ConvNet
-from nn.model_file import ModelFileError, load_model, save_model
-from nn.network import Network, softmax
+from nn.networks.cnn import ConvNet
+from nn.networks.model_file import ModelFileError, load_model, save_model
+from nn.networks.network import Network, softmax
+from nn.training.calibrate import at_temperature, calibrate, fit_temperature
 from tests.helpers import write_payload
 
 
@@ -90,7 +90,7 @@ def test_a_temperature_out_of_range_or_not_a_number_is_refused(tmp_path, bad):
 def test_the_drawing_page_reads_answers_against_the_thresholds_defined_in_nn():
     from django.test import Client
 
-    from nn.calibrate import SURE, UNSURE_BELOW
+    from nn.training.calibrate import SURE, UNSURE_BELOW
 
     page = Client().get("/").content.decode()
     assert f'data-sure="{SURE}"' in page and f'data-unsure-below="{UNSURE_BELOW}"' in page

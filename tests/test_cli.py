@@ -10,8 +10,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from nn import DEFAULT_MODEL_PATH, evaluate, mnist
-from nn.model_file import ModelFileError, load_model
+from nn import DEFAULT_MODEL_PATH
+from nn.data import mnist
+from nn.networks.model_file import ModelFileError, load_model
+from nn.training import evaluate
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -37,7 +39,7 @@ def test_running_the_script_retrains_and_writes_a_model_that_evaluates(tmp_path,
     assert "stopped by max epochs after 1 epochs" in result.stdout
     model = load_model(out)
     assert model.meta["test_accuracy"] > 0.9
-    evaluated = run("-m", "nn.evaluate", str(out))
+    evaluated = run("-m", "nn.training.evaluate", str(out))
     assert evaluated.returncode == 0
     assert "test accuracy:" in evaluated.stdout and "confusion matrix" in evaluated.stdout
 
@@ -57,7 +59,7 @@ def test_without_data_and_offline_the_trainer_prints_one_clear_error_and_no_trac
 
 
 def test_evaluating_a_missing_model_file_is_a_clear_error(tmp_path):
-    result = run("-m", "nn.evaluate", str(tmp_path / "absent.pkl"))
+    result = run("-m", "nn.training.evaluate", str(tmp_path / "absent.pkl"))
     assert result.returncode == 2
     assert "no such model file" in result.stderr and "Traceback" not in result.stderr
 
@@ -189,7 +191,7 @@ def test_retraining_with_labelled_drawings_holds_part_out_and_evaluation_compare
     assert "labelled (held out)" in result.stdout
 
     shipped = ROOT / "nn" / "models" / "mlp.pkl"
-    compared = run("-m", "nn.evaluate", str(shipped), str(out), "--labelled-drawings", str(drawings),
+    compared = run("-m", "nn.training.evaluate", str(shipped), str(out), "--labelled-drawings", str(drawings),
                    env={**os.environ, "HANDWRITING_DIR": ""})  # fmt: skip
     assert compared.returncode == 0, compared.stderr
     rows = compared.stdout.splitlines()

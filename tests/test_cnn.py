@@ -4,9 +4,9 @@ widths and dropout."""
 import numpy as np
 import pytest
 
-from nn.cnn import MAX_WIDTH, ConvNet, conv, in_place_order, input_gradient, pool_routes, unpool
-from nn.model_file import load_model, save_model
-from nn.network import one_hot
+from nn.networks.cnn import MAX_WIDTH, ConvNet, conv, in_place_order, input_gradient, pool_routes, unpool
+from nn.networks.model_file import load_model, save_model
+from nn.networks.network import one_hot
 
 
 @pytest.fixture

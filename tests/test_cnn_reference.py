@@ -8,9 +8,9 @@ import numpy as np
 import pytest
 
 from nn import DEFAULT_MODEL_PATH
-from nn.cnn import ConvNet
-from nn.model_file import load_model
-from nn.network import one_hot, softmax
+from nn.networks.cnn import ConvNet
+from nn.networks.model_file import load_model
+from nn.networks.network import one_hot, softmax
 
 READING_ORDER = ((0, 0), (0, 1), (1, 0), (1, 1))  # the corners of a 2x2 pooling block
 

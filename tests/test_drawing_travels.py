@@ -8,7 +8,7 @@ import json
 import numpy as np
 import pytest
 
-from nn.raster import PEN_WIDTH, curve
+from nn.ink.raster import PEN_WIDTH, curve
 from tests.browser import PHONE, draw_with_mouse, open_page, prediction_after
 from tests.helpers import written
 
@@ -36,7 +36,7 @@ INK = """() => {
 
 
 def stroke_box(strokes):
-    """The box of the strokes' ink as the page draws it: smoothed (nn.raster.curve), a pen wide."""
+    """The box of the strokes' ink as the page draws it: smoothed (nn.ink.raster.curve), a pen wide."""
     points = np.concatenate([curve(np.array(s, float)) for s in strokes])
     return (*points.min(axis=0) - PEN_WIDTH / 2, *points.max(axis=0) + PEN_WIDTH / 2)
 

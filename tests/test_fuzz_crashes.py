@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from nn.preprocess import to_mnist
+from nn.ink.preprocess import to_mnist
 from recognizer.errors import BadInput
 from recognizer.imaging import decode
 

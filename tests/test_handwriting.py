@@ -11,8 +11,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from nn import handwriting as hw
-from nn.evaluate import expected_calibration_error
+from nn.data import handwriting as hw
+from nn.training.evaluate import expected_calibration_error
 from recognizer.services import mnist_pixels
 
 SEVEN = [[[10, 10], [90, 10], [40, 210]]]  # device units, y down: 80 wide, 200 tall

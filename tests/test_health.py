@@ -8,8 +8,8 @@ import numpy as np
 import pytest
 from django.test import Client
 
-from nn.model_file import save_model, to_payload
-from nn.network import Network
+from nn.networks.model_file import save_model, to_payload
+from nn.networks.network import Network
 from tests.helpers import RunsACommand, write_payload
 
 pytestmark = pytest.mark.django_db  # readiness reads the database too
@@ -113,7 +113,7 @@ def test_a_refused_file_is_read_once_not_on_every_request(served, monkeypatch):
 
 
 def test_a_replacement_of_another_kind_is_refused_under_the_old_name(served):
-    from nn.cnn import ConvNet
+    from nn.networks.cnn import ConvNet
 
     before = predict().json()["probabilities"]  # the fixture serves an MLP
     save_model(served, ConvNet.initialise(np.random.default_rng(0)), {})  # a CNN where it was

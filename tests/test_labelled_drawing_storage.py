@@ -10,11 +10,11 @@ from django.core.management import call_command
 from django.db import connection, connections
 from django.db.utils import IntegrityError
 
-from nn import raster
-from nn.handwriting import load_pen
-from nn.labelled_drawings import IMAGES_FILE, LABELS_FILE, STROKES_FILE, load_labelled_drawings
-from nn.mnist import parse_idx
-from nn.preprocess import from_mask
+from nn.data.handwriting import load_pen
+from nn.data.labelled_drawings import IMAGES_FILE, LABELS_FILE, STROKES_FILE, load_labelled_drawings
+from nn.data.mnist import parse_idx
+from nn.ink import raster
+from nn.ink.preprocess import from_mask
 from recognizer import ratelimit
 from recognizer.models import LabelledDrawing, RateWindow
 from tests.helpers import ONE, ZERO, Api, make_drawing

@@ -3,11 +3,11 @@
 import numpy as np
 import pytest
 
-from nn.labelled_drawings import held_out_mask, load_labelled_drawings, split_labelled_drawings
-from nn.mix import DrawnSet
-from nn.mnist import MnistError, write_idx
-from nn.network import Network
-from nn.train import Run, TrainConfig, train
+from nn.data.labelled_drawings import held_out_mask, load_labelled_drawings, split_labelled_drawings
+from nn.data.mix import DrawnSet
+from nn.data.mnist import MnistError, write_idx
+from nn.networks.network import Network
+from nn.training.train import Run, TrainConfig, train
 from tests.helpers import quiet
 
 

@@ -7,9 +7,8 @@ import json
 import numpy as np
 import pytest
 
-from nn import handwriting as hw
-from nn import raster
-from nn.mix import (
+from nn.data import handwriting as hw
+from nn.data.mix import (
     DrawnSet,
     StrokeVariation,
     by_collection,
@@ -19,8 +18,9 @@ from nn.mix import (
     training_sets,
     vary,
 )
-from nn.preprocess import from_mask
-from nn.train import TrainConfig
+from nn.ink import raster
+from nn.ink.preprocess import from_mask
+from nn.training.train import TrainConfig
 from tests.helpers import ONE, ZERO
 
 SEVEN = [np.array([[0.3, 0.2], [0.7, 0.2], [0.45, 0.8]]), np.array([[0.35, 0.5], [0.65, 0.5]])]

@@ -8,8 +8,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from nn import mnist
-from nn.mnist import MnistError, load_mnist, parse_idx, write_idx
+from nn.data import mnist
+from nn.data.mnist import MnistError, load_mnist, parse_idx, write_idx
 
 NAMES = list(mnist.SHA256)
 

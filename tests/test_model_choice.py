@@ -7,9 +7,9 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
-from nn.cnn import ConvNet
-from nn.model_file import save_model
-from nn.network import Network
+from nn.networks.cnn import ConvNet
+from nn.networks.model_file import save_model
+from nn.networks.network import Network
 from tests.helpers import encode, seven_image
 
 PIXELS = np.zeros(784).tolist()

@@ -10,9 +10,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from nn.cnn import MAX_WIDTH, ConvNet, param_shapes
-from nn.model_file import MAX_FILE_BYTES, ModelFileError, load_model, save_model, to_payload
-from nn.network import Network
+from nn.networks.cnn import MAX_WIDTH, ConvNet, param_shapes
+from nn.networks.model_file import MAX_FILE_BYTES, ModelFileError, load_model, save_model, to_payload
+from nn.networks.network import Network
 from tests.helpers import RunsACommand, write_payload
 
 
@@ -147,7 +147,7 @@ def test_a_malicious_pickle_is_refused_by_its_checksum_before_it_is_unpickled(tm
     marker = tmp_path / "pwned"
     write_payload(path, to_payload(network, {"history": RunsACommand(marker)}))
     unpickled = []
-    monkeypatch.setattr("nn.model_file.safe_loads", unpickled.append)
+    monkeypatch.setattr("nn.networks.model_file.safe_loads", unpickled.append)
     with pytest.raises(ModelFileError, match="does not match"):
         load_model(path, verify=True)
     assert unpickled == [] and not marker.exists()
@@ -173,7 +173,7 @@ def test_a_model_whose_metadata_shares_references_18_levels_deep_is_refused_quic
     path = tmp_path / "dag.pkl"
     save_model(path, network, {"history": shared_references(levels=18, width=1000)})  # checksum matches
     # In a child process: without a bound, the check would run for ever.
-    code = "import sys; from nn.model_file import load_model; load_model(sys.argv[1], verify=True)"
+    code = "import sys; from nn.networks.model_file import load_model; load_model(sys.argv[1], verify=True)"
     started = time.monotonic()
     result = subprocess.run(
         [sys.executable, "-c", code, str(path)],

@@ -6,8 +6,8 @@ import numpy as np
 import pytest
 from django.test import Client
 
-from nn.model_file import save_model
-from nn.network import Network
+from nn.networks.model_file import save_model
+from nn.networks.network import Network
 from tests.browser import open_page
 
 

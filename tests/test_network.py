@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from nn.network import RECIPES, Network, one_hot, sigmoid, softmax
+from nn.networks.network import RECIPES, Network, one_hot, sigmoid, softmax
 
 
 def tiny_network(recipe, seed=0):

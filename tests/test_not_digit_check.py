@@ -1,4 +1,4 @@
-"""The not-a-digit check itself (nn/not_digit.py, nn/non_digits.py): the made-up drawings
+"""The not-a-digit check itself (nn/networks/not_digit.py, nn/data/non_digits.py): the made-up drawings
 are seeded, the pieces and holes it counts are right, its file is refused when tampered
 with, and it lets real digits through: MNIST's test digits, and the real test writers'
 (at most 0.5% refused; with HANDWRITING_DIR) while refusing most of their letters."""
@@ -6,8 +6,10 @@ with, and it lets real digits through: MNIST's test digits, and the real test wr
 import numpy as np
 import pytest
 
-from nn import handwriting, non_digits, raster
-from nn.not_digit import (
+from nn.data import handwriting, non_digits
+from nn.ink import raster
+from nn.ink.preprocess import as_float, from_mask
+from nn.networks.not_digit import (
     CHECK_PATH,
     CheckFileError,
     inputs,
@@ -16,8 +18,7 @@ from nn.not_digit import (
     pixel_mask,
     shape_features,
 )
-from nn.preprocess import as_float, from_mask
-from nn.train_not_digit import drawn, imaged, threshold_for
+from nn.training.train_not_digit import drawn, imaged, threshold_for
 from tests.helpers import NOT_DIGITS, ONE, ZERO, checked_copy, flip_a_bit
 
 MAX_REFUSED = 0.005  # of the real test writers' digits

@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from nn import raster
+from nn.ink import raster
 from recognizer.models import LabelledDrawing
 from tests.browser import draw_with_mouse, draw_with_touch, open_page, prediction_after
 from tests.helpers import written

@@ -7,8 +7,8 @@ import numpy as np
 import pytest
 from PIL import Image, ImageDraw
 
-from nn import raster
-from nn.preprocess import from_mask
+from nn.ink import raster
+from nn.ink.preprocess import from_mask
 from recognizer.limits import MAX_DIGITS
 from recognizer.models import LabelledDrawing
 from tests.helpers import LABELLED, ONE, ZERO, Api, assert_error, assert_prediction, encode, network_input

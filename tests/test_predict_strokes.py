@@ -4,8 +4,8 @@ with the page's pen, read by the network, answered with what it read."""
 import numpy as np
 import pytest
 
-from nn import raster
-from nn.preprocess import from_mask
+from nn.ink import raster
+from nn.ink.preprocess import from_mask
 from tests.helpers import ONE, ZERO, Api, assert_error, assert_prediction, network_input
 
 

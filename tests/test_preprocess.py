@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 from PIL import Image, ImageDraw
 
-from nn.preprocess import SIDE, deskew, resample_matrix, resize, stroke_width, to_mnist
+from nn.ink.preprocess import SIDE, deskew, resample_matrix, resize, stroke_width, to_mnist
 
 SEVEN = [(0.2, 0.15), (0.8, 0.15), (0.4, 0.9)]
 

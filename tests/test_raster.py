@@ -1,4 +1,4 @@
-"""The rasteriser (nn/raster.py): strokes drawn with the page's round pen, at the working
+"""The rasteriser (nn/ink/raster.py): strokes drawn with the page's round pen, at the working
 size, independent of where on the pad and at what sampling the person drew."""
 
 from pathlib import Path
@@ -6,8 +6,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from nn import raster
-from nn.preprocess import WORK, from_mask
+from nn.ink import raster
+from nn.ink.preprocess import WORK, from_mask
 
 GOLDEN = Path(__file__).parent / "golden" / "seven-strokes.txt"
 SEVEN = [[[0.22, 0.2], [0.5, 0.19], [0.78, 0.2], [0.62, 0.45], [0.45, 0.85]], [[0.35, 0.5], [0.7, 0.5]]]

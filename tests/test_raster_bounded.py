@@ -13,14 +13,15 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from nn import handwriting, raster
-from nn.preprocess import WORK
+from nn.data import handwriting
+from nn.ink import raster
+from nn.ink.preprocess import WORK
 from recognizer.limits import MAX_INK
 from tests.helpers import NOT_DIGITS, ONE, ZERO, written
 
 
 def reference_draw(strokes, pen_width=raster.PEN_WIDTH, size=WORK) -> np.ndarray:
-    """nn.raster.draw as it was: every position's whole disc of pixels tested at once."""
+    """nn.ink.raster.draw as it was: every position's whole disc of pixels tested at once."""
     paths = [raster.curve(np.asarray(s, dtype=np.float64).reshape(-1, 2)) for s in strokes]
     low, scale, shape = raster.frame(paths, pen_width, size)
     pen = [reference_along((p - low) * scale, raster.SPACING) for p in paths if len(p)]

@@ -1,10 +1,10 @@
 """The server draws strokes as the page does: the page's own drawing code in a real Chromium
-and nn/raster.py ink the same pixels, so what the network reads is what the person saw."""
+and nn/ink/raster.py ink the same pixels, so what the network reads is what the person saw."""
 
 import numpy as np
 import pytest
 
-from nn import raster
+from nn.ink import raster
 from tests.helpers import ONE, ZERO
 
 pytestmark = pytest.mark.browser

@@ -21,7 +21,8 @@ from PIL import Image
 from tests.conftest import SHIPPED_DEFAULT, SHIPPED_MODEL_DIR  # first: it sets Django up (run as a script)
 
 # isort: split
-from nn import handwriting, raster
+from nn.data import handwriting
+from nn.ink import raster
 from recognizer import digit_check, model_store, services
 from recognizer.errors import DigitsError
 from tests.helpers import NOT_DIGITS, ONE, ZERO, encode, seven_image, seven_pixels, written

@@ -1,4 +1,4 @@
-"""The segment scorer (nn/scorer.py, nn/train_scorer.py): its file is a checksummed model
+"""The segment scorer (nn/networks/scorer.py, nn/training/train_scorer.py): its file is a checksummed model
 file that only a scorer passes, its geometry is measured in the line's height, candidates
 are labelled from the true digits; and, with HANDWRITING_DIR, the shipped scorer segments
 the real test writers' numbers and never splits their single digits."""
@@ -6,11 +6,12 @@ the real test writers' numbers and never splits their single digits."""
 import numpy as np
 import pytest
 
-from nn import handwriting, segment
-from nn import written_numbers as wn
-from nn.model_file import save_model
-from nn.pieces import pen_pieces
-from nn.scorer import (
+from nn.data import handwriting
+from nn.data import written_numbers as wn
+from nn.ink import segment
+from nn.ink.pieces import pen_pieces
+from nn.networks.model_file import save_model
+from nn.networks.scorer import (
     CLASSES,
     MARK,
     N_INPUTS,
@@ -22,7 +23,7 @@ from nn.scorer import (
     features,
     load_scorer,
 )
-from nn.train_scorer import labels, pen_digits
+from nn.training.train_scorer import labels, pen_digits
 from tests.helpers import checked_copy, flip_a_bit, tiny_network
 
 NUMBERS_RIGHT = 0.97  # of the real test writers' numbers, segmented exactly

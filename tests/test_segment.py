@@ -1,14 +1,14 @@
-"""Segmenting a number into its digits (nn/segment.py) with the shipped segment scorer:
+"""Segmenting a number into its digits (nn/ink/segment.py) with the shipped segment scorer:
 strokes and a photo's parts cut into pieces, candidate digits scored, the best path kept;
 and, with HANDWRITING_DIR, real people's numbers and single digits."""
 
 import numpy as np
 import pytest
 
-from nn import raster, segment
-from nn.pieces import MAX_PIECES, TooManyPieces, components, joins, mask_pieces, pen_pieces
-from nn.preprocess import from_mask
-from nn.scorer import CLASSES, MARK, PART, load_scorer
+from nn.ink import raster, segment
+from nn.ink.pieces import MAX_PIECES, TooManyPieces, components, joins, mask_pieces, pen_pieces
+from nn.ink.preprocess import from_mask
+from nn.networks.scorer import CLASSES, MARK, PART, load_scorer
 from tests.helpers import SHAPES, written
 
 

@@ -4,8 +4,8 @@ what goes wrong is a domain exception, not a status code."""
 import numpy as np
 import pytest
 
-from nn.model_file import save_model
-from nn.preprocess import deskew
+from nn.ink.preprocess import deskew
+from nn.networks.model_file import save_model
 from recognizer import services
 from recognizer.errors import BlankDrawing, NoModel, UnknownModel
 from tests.helpers import ONE, encode, tiny_network

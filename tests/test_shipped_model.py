@@ -4,9 +4,9 @@ import numpy as np
 import pytest
 
 from nn import DEFAULT_MODEL_PATH
-from nn.cnn import ConvNet
-from nn.evaluate import evaluate
-from nn.model_file import load_model
+from nn.networks.cnn import ConvNet
+from nn.networks.model_file import load_model
+from nn.training.evaluate import evaluate
 
 MODELS = DEFAULT_MODEL_PATH.parent
 TARGETS = {"mlp": 0.992, "cnn": 0.994}  # MNIST test accuracy each must reach

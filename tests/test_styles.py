@@ -3,7 +3,7 @@ curled tail on a nine; each only where the drawing has the shape the style needs
 
 import numpy as np
 
-from nn.styles import crossbar, curl, flag, styled
+from nn.data.styles import crossbar, curl, flag, styled
 
 SEVEN = [np.array([[0.3, 0.2], [0.7, 0.2], [0.45, 0.8]])]
 ONE = [np.array([[0.5, 0.2], [0.5, 0.8]])]

@@ -7,9 +7,9 @@ import sys
 import numpy as np
 import pytest
 
-from nn.augment import AugmentConfig, augment, vary_thickness
-from nn.network import Network
-from nn.train import MomentumSGD, TrainConfig, train
+from nn.data.augment import AugmentConfig, augment, vary_thickness
+from nn.networks.network import Network
+from nn.training.train import MomentumSGD, TrainConfig, train
 from tests.helpers import ROOT, quiet
 
 
@@ -159,7 +159,7 @@ def test_the_moving_average_of_the_weights_trails_the_weights_by_its_horizon():
 
 
 def test_the_same_trainer_trains_the_convolutional_network(toy_digits):
-    from nn.cnn import ConvNet
+    from nn.networks.cnn import ConvNet
 
     cfg = TrainConfig(
         validation=40,
@@ -194,9 +194,9 @@ def test_training_without_a_validation_split_keeps_the_best_training_epoch(toy_d
 
 TRAIN_A_FEW_STEPS = """
 import resource, numpy as np
-from nn.cnn import ConvNet
-from nn.network import one_hot
-from nn.train import MomentumSGD, sgd_epoch
+from nn.networks.cnn import ConvNet
+from nn.networks.network import one_hot
+from nn.training.train import MomentumSGD, sgd_epoch
 rng = np.random.default_rng(0)
 net = ConvNet.initialise(rng)
 X = rng.random((64 * 20, 784), dtype=np.float32)

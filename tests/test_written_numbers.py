@@ -1,4 +1,4 @@
-"""Numbers as people write them (nn/written_numbers.py): the real numbers' file read and
+"""Numbers as people write them (nn/data/written_numbers.py): the real numbers' file read and
 split by writer, the gaps measured on them, and numbers composed of single digits written
 apart, touching, with a mark, or joined in one stroke."""
 
@@ -8,9 +8,10 @@ import json
 import numpy as np
 import pytest
 
-from nn import handwriting, raster
-from nn import written_numbers as wn
-from nn.handwriting import HandwritingError, Sample
+from nn.data import handwriting
+from nn.data import written_numbers as wn
+from nn.data.handwriting import HandwritingError, Sample
+from nn.ink import raster
 
 ROW = {
     "number": "17",

@@ -24,7 +24,7 @@ with atheris.instrument_imports():
     from PIL import Image, ImageDraw
 
     sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
-    from nn.preprocess import to_mnist
+    from nn.ink.preprocess import to_mnist
     from recognizer.errors import BadInput
     from recognizer.imaging import decode
 

@@ -16,8 +16,8 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand
 
-from nn.labelled_drawings import IMAGES_FILE, LABELS_FILE, STROKES_FILE
-from nn.mnist import write_idx
+from nn.data.labelled_drawings import IMAGES_FILE, LABELS_FILE, STROKES_FILE
+from nn.data.mnist import write_idx
 from recognizer import labelled_drawings
 
 

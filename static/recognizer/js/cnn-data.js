@@ -3,7 +3,7 @@
  * server's layers for one digit (checked against the model's widths), its filters and
  * output weights put together from their .npy arrays, and the geometry that places a cell
  * of a feature map on the input it read. The network's maths runs on the server
- * (nn/cnn.py); this only reads, ranks and places its numbers.
+ * (nn/networks/cnn.py); this only reads, ranks and places its numbers.
  */
 
 import { WeightsError } from "./network-weights.js";
@@ -62,7 +62,7 @@ export function layersFrom(answer, widths) {
 
 /**
  * Parsed arrays {K1 (5, 5, 1, C1), c1, K2 (5, 5, C1, C2), c2, b3 (D), W4 (D, 10), b4} ->
- * {widths, K1, c1, K2, c2, b3, W4, b4} (the data, channels last as nn/cnn.py keeps them),
+ * {widths, K1, c1, K2, c2, b3, W4, b4} (the data, channels last as nn/networks/cnn.py keeps them),
  * if their shapes fit together.
  */
 export function assembleCnn(arrays) {

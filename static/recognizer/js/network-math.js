@@ -2,7 +2,7 @@
  * What the diagram and the panel rank, on typed arrays, with no DOM: the connections that
  * carry most of the server's activations (input x weight, activation x weight) or, with no
  * drawing, the largest weights. The network's maths itself runs only on the server
- * (nn/network.py). Weights are the object network-weights.js assembles: W1 is input-major,
+ * (nn/networks/network.py). Weights are the object network-weights.js assembles: W1 is input-major,
  * W1[i * nHidden + j].
  */
 

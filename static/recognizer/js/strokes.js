@@ -2,7 +2,7 @@
  * Strokes kept as data, and how they look. Each stroke is a list of points in unit
  * coordinates (0..1 of the pad's side), so the drawing can be redrawn at any size, undone,
  * and sent as it is. A stroke is smoothed by quadratic curves through the midpoints of its
- * points and inked with a round pen (nn/raster.py draws the same shape on the server).
+ * points and inked with a round pen (nn/ink/raster.py draws the same shape on the server).
  *
  * The drawing functions take any 2-D context and need no DOM. The path can be drawn
  * whole (drawStrokes) or piece by piece as the points arrive (drawDot, drawPieces): the

@@ -12,7 +12,7 @@ from dataclasses import asdict, dataclass
 
 import numpy as np
 
-from .sampling import SIDE, bilinear, cross_shifts
+from nn.ink.sampling import SIDE, bilinear, cross_shifts
 
 CENTRE = (SIDE - 1) / 2
 

@@ -23,7 +23,7 @@ from collections.abc import Iterator, Sequence
 
 import numpy as np
 
-from .preprocess import WORK
+from nn.ink.preprocess import WORK
 
 PEN_WIDTH = 0.06  # of the pad's side; the page draws with this width (it is sent to it)
 CURVE_STEPS = 4  # straight pieces per quadratic curve: under a pixel at the working size

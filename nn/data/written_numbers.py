@@ -4,8 +4,8 @@ single digits with the spacing real writers leave. NumPy only.
 Real numbers (`crohme-numbers.jsonl.gz`, see the handwriting folder's README): each line a
 number written inside handwritten maths, with each digit's strokes kept apart, so the true
 segmentation is known. A number is placed on the pad as one drawing, by its whole box
-(nn.handwriting.to_unit), and split by writer exactly as the single digits are
-(nn.handwriting.side of the qualified writer id, e.g. `crohme/<writer>`).
+(nn.data.handwriting.to_unit), and split by writer exactly as the single digits are
+(nn.data.handwriting.side of the qualified writer id, e.g. `crohme/<writer>`).
 
 Composed numbers: real single digits (pen strokes) written left to right, each scaled to a
 height and set on a baseline that wander as real writers' do, with gaps between digits'
@@ -21,7 +21,8 @@ from pathlib import Path
 
 import numpy as np
 
-from . import handwriting, raster
+from nn.data import handwriting
+from nn.ink import raster
 
 NUMBERS_FILE = "crohme-numbers.jsonl.gz"
 COLLECTION = "crohme"  # the writers' collection: the same writers wrote crohme.jsonl.gz
@@ -85,7 +86,7 @@ def number_of(row: dict) -> WrittenNumber:
 
 
 def split(numbers: list[WrittenNumber], name: str) -> list[WrittenNumber]:
-    """The numbers whose writers are on the named side (nn.handwriting.side)."""
+    """The numbers whose writers are on the named side (nn.data.handwriting.side)."""
     return [n for n in numbers if handwriting.side(n.writer) == name]
 
 

@@ -44,9 +44,9 @@ from pathlib import Path
 
 import numpy as np
 
-from .cnn import PARAM_SHAPES as CNN_SHAPES
-from .cnn import ConvNet, check_widths, param_shapes
-from .network import PARAM_NAMES, RECIPES, Classifier, Network
+from nn.networks.cnn import PARAM_SHAPES as CNN_SHAPES
+from nn.networks.cnn import ConvNet, check_widths, param_shapes
+from nn.networks.network import PARAM_NAMES, RECIPES, Classifier, Network
 
 FORMAT, FORMAT_VERSION = "digits-model", 1
 
@@ -267,7 +267,7 @@ def from_payload(payload) -> Model:
 
 
 def temperature_from(payload: dict) -> float:
-    """The file's softmax temperature (nn/calibrate.py); 1 in files from before it was fitted."""
+    """The file's softmax temperature (nn/training/calibrate.py); 1 in files from before it was fitted."""
     value = payload.get("temperature", 1.0)
     is_number = type(value) in (float, int)  # not bool, not str
     if not (is_number and TEMPERATURES[0] <= value <= TEMPERATURES[1]):

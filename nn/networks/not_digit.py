@@ -10,7 +10,7 @@ them it reads the network's own 28x28 input, which tells a W or a K from a digit
 
 A small network (features and pixels -> 32 ReLU units -> 2 softmax outputs: digit, not a
 digit) weighs them; a drawing is refused when its "not a digit" probability reaches the
-threshold stored with it for its source (nn/train_not_digit.py chooses them): one for pen
+threshold stored with it for its source (nn/training/train_not_digit.py chooses them): one for pen
 strokes, chosen on validation writers' drawn digits, and one for images (photos and pixel
 arrays), chosen on held-out MNIST digits and scans, whose ink looks otherwise.
 
@@ -28,11 +28,11 @@ from pathlib import Path
 
 import numpy as np
 
-from . import preprocess
-from .model_file import checksum_path, expected_sha256, write_atomically
-from .preprocess import SIDE, WORK, bounding_box, stroke_width
+from nn.ink import preprocess
+from nn.ink.preprocess import SIDE, WORK, bounding_box, stroke_width
+from nn.networks.model_file import checksum_path, expected_sha256, write_atomically
 
-CHECK_PATH = Path(__file__).resolve().parent / "checks" / "not_digit.npz"
+CHECK_PATH = Path(__file__).resolve().parents[1] / "checks" / "not_digit.npz"
 FEATURES = (
     "log pen width / extent",
     "log length in pen widths",
@@ -62,7 +62,7 @@ class CheckFileError(Exception):
 
 def working(mask: np.ndarray) -> np.ndarray:
     """An (H, W) ink mask cropped and resampled so its longer side is WORK pixels, as
-    preprocessing's step 4 makes it (nn.preprocess.working); the crop when nothing survives."""
+    preprocessing's step 4 makes it (nn.ink.preprocess.working); the crop when nothing survives."""
     work = preprocess.working(mask)
     return mask[bounding_box(mask)] if work is None else work
 

@@ -1,8 +1,8 @@
 """Test-set accuracy, per-class accuracy and the confusion matrix of a model file; or several
 models side by side on MNIST, on the real test writers and on held-out labelled drawings.
 
-    python -m nn.evaluate [MODEL] [--data-dir FOLDER] [--handwriting-dir FOLDER]
-    python -m nn.evaluate SHIPPED CANDIDATE --labelled-drawings FOLDER [--labelled-holdout 0.2]
+    python -m nn.training.evaluate [MODEL] [--data-dir FOLDER] [--handwriting-dir FOLDER]
+    python -m nn.training.evaluate SHIPPED CANDIDATE --labelled-drawings FOLDER [--labelled-holdout 0.2]
 
 With two or more models, each after the first is compared with the first: ship it only if
 it is better on everything measured: MNIST, with the real handwriting (--handwriting-dir or
@@ -20,14 +20,15 @@ import sys
 
 import numpy as np
 
-from . import DEFAULT_MODEL_PATH, handwriting
-from .calibrate import SURE
-from .labelled_drawings import load_labelled_drawings, split_labelled_drawings
-from .mix import by_collection, held_out
-from .mnist import MnistError, load_mnist
-from .model_file import ModelFileError, load_model
-from .network import Classifier
-from .preprocess import network_inputs
+from nn import DEFAULT_MODEL_PATH
+from nn.data import handwriting
+from nn.data.labelled_drawings import load_labelled_drawings, split_labelled_drawings
+from nn.data.mix import by_collection, held_out
+from nn.data.mnist import MnistError, load_mnist
+from nn.ink.preprocess import network_inputs
+from nn.networks.model_file import ModelFileError, load_model
+from nn.networks.network import Classifier
+from nn.training.calibrate import SURE
 
 BINS = 15  # confidence bins of the expected calibration error
 
@@ -205,7 +206,9 @@ def real_test_writers(folder, log=print) -> dict | None:
 
 
 def main(argv=None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m nn.evaluate", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(
+        prog="python -m nn.training.evaluate", description=__doc__.splitlines()[0]
+    )
     parser.add_argument(
         "models",
         nargs="*",

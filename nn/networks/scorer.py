@@ -1,17 +1,17 @@
 """The segment scorer: how likely a group of pieces of ink is one digit (and which one), a
 part of one, several digits, or a mark that is no digit. NumPy only.
 
-nn/segment.py asks it about every candidate group of a drawing's pieces. It reads the
-group's ink drawn small (nn/pieces.py's sketch) and scaled into MNIST's 20x20 box (`view`),
+nn/ink/segment.py asks it about every candidate group of a drawing's pieces. It reads the
+group's ink drawn small (nn/ink/pieces.py's sketch) and scaled into MNIST's 20x20 box (`view`),
 and beside it the group's geometry against the line (FEATURES), measured in H, the line's
 digit height: its width,
 height and place, the space to its neighbours, how much of a piece it leaves out lies in
 its columns, the widest gap inside it, and whether it cuts through one piece of ink.
 
-It is a `Network` of nn/network.py (784 + F inputs, a sigmoid hidden layer, CLASSES
-softmax outputs), stored as a model file (nn/model_file.py: a pickle of plain arrays with
+It is a `Network` of nn/networks/network.py (784 + F inputs, a sigmoid hidden layer, CLASSES
+softmax outputs), stored as a model file (nn/networks/model_file.py: a pickle of plain arrays with
 a checksum file beside it, read through the safe unpickler) and trained by
-`python -m nn.train_scorer`.
+`python -m nn.training.train_scorer`.
 """
 
 from __future__ import annotations
@@ -21,11 +21,11 @@ from pathlib import Path
 
 import numpy as np
 
-from .model_file import ModelFileError, load_model, save_model
-from .network import Network
-from .preprocess import BOX, SIDE, centre_by_mass, fit
+from nn.ink.preprocess import BOX, SIDE, centre_by_mass, fit
+from nn.networks.model_file import ModelFileError, load_model, save_model
+from nn.networks.network import Network
 
-SCORER_PATH = Path(__file__).resolve().parent / "checks" / "scorer.pkl"
+SCORER_PATH = Path(__file__).resolve().parents[1] / "checks" / "scorer.pkl"
 CLASSES = ("0", "1", "2", "3", "4", "5", "6", "7", "8", "9", "part", "several", "mark")
 PART, SEVERAL, MARK = 10, 11, 12  # the outcomes that are not one digit
 FEATURES = (

@@ -1,4 +1,4 @@
-"""A drawing's ink in pieces, for segmentation (nn/segment.py) to group into digits: pen
+"""A drawing's ink in pieces, for segmentation (nn/ink/segment.py) to group into digits: pen
 strokes, or the connected parts of a photo's ink mask, left to right. NumPy only.
 
 A stroke wider than JOIN H (H: the line's digit height) may be digits written without
@@ -15,9 +15,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from . import raster
-from .preprocess import coverage
-from .scorer import Line
+from nn.ink import raster
+from nn.ink.preprocess import coverage
+from nn.networks.scorer import Line
 
 SPECK = 0.2  # of the typical piece's size: a piece smaller than this both ways is no digit, nor part of one
 JOIN = 1.0  # of H: a stroke wider than this may be several digits written without lifting the pen

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .network import softmax
+from nn.networks.network import softmax
 
 # What the page says of an answer, by its (calibrated) probability: at least SURE, "It's a 7";
 # at least UNSURE_BELOW, "Probably a 7"; below, "Not sure: maybe 7, or 1?".

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .mnist import MnistError, parse_idx
+from nn.data.mnist import MnistError, parse_idx
 
 IMAGES_FILE = "labelled-drawings-images-idx3-ubyte.gz"
 LABELS_FILE = "labelled-drawings-labels-idx1-ubyte.gz"

@@ -60,7 +60,7 @@ class Classifier:
     the trainer, the evaluation and the site use only these.
 
     `temperature` divides the output layer's weighted sums before the softmax when answering
-    (never in training): fitted after training (nn/calibrate.py), it makes the probabilities
+    (never in training): fitted after training (nn/training/calibrate.py), it makes the probabilities
     honest without changing which digit wins."""
 
     temperature: float = 1.0

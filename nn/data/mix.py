@@ -1,6 +1,6 @@
 """Real people's digits as training data, drawn the way the site draws a request.
 
-A pen digit is drawn again several times through the serving rasteriser (nn/raster.py)
+A pen digit is drawn again several times through the serving rasteriser (nn/ink/raster.py)
 and preprocessing (from_mask), each time varied as drawings on the page vary:
 
 - size: how much of the pad the digit fills, which sets the pen's width relative to the
@@ -15,7 +15,7 @@ and preprocessing (from_mask), each time varied as drawings on the page vary:
 Each variant is drawn once, before training (`pen_variants`); every epoch then takes a
 few of them per digit (`TrainConfig.pen_weight`). Scans (Semeion, USPS) have one drawing
 each, made through the image path (to_mnist), as a photo of them would be. The styles
-that stay rare (nn/styles.py: crossed sevens, flagged ones, curled nines) are added to the
+that stay rare (nn/data/styles.py: crossed sevens, flagged ones, curled nines) are added to the
 training writers' sevens, ones and nines, and drawn the same ways (`style_weight`).
 
 Every collection is a set of its own, so that none swamps the rest: an epoch takes at most
@@ -32,8 +32,9 @@ from dataclasses import asdict, dataclass
 
 import numpy as np
 
-from . import handwriting, raster, styles
-from .preprocess import SIDE, from_mask
+from nn.data import handwriting, styles
+from nn.ink import raster
+from nn.ink.preprocess import SIDE, from_mask
 
 
 @dataclass(frozen=True)
@@ -58,7 +59,7 @@ class DrawnSet:
     variants: np.ndarray  # (V, N, 28, 28) float32, MNIST's form
     labels: np.ndarray  # (N,) int64
     weight: float  # drawings of each digit an epoch sees on average, at most V unless repeated
-    collection: str = ""  # the collection of writers it comes from (nn/handwriting.py's set)
+    collection: str = ""  # the collection of writers it comes from (nn/data/handwriting.py's set)
 
     def epoch(self, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
         """`weight` of the V drawings of every digit, chosen afresh: ((round(weight N), 28, 28),

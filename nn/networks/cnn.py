@@ -37,7 +37,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .network import Classifier, cross_entropy, softmax
+from nn.networks.network import Classifier, cross_entropy, softmax
 
 KERNEL = 5
 WIDTHS = (16, 32, 128)  # channels of conv 1, channels of conv 2, units of the dense layer

@@ -1,13 +1,13 @@
-"""Train the not-a-digit check (nn/not_digit.py) and write it where the site reads it.
+"""Train the not-a-digit check (nn/networks/not_digit.py) and write it where the site reads it.
 
-    python -m nn.train_not_digit [--handwriting-dir FOLDER] [--data-dir MNIST] [--out FILE]
+    python -m nn.training.train_not_digit [--handwriting-dir FOLDER] [--data-dir MNIST] [--out FILE]
 
 "Digit": the real sets' digits by TRAIN writers, pen digits drawn as the pad draws them at
 their typical size and at a random one, and as photos of them on paper; the scans (Semeion,
 USPS) and MNIST's training digits as photos on paper.
 "Not a digit": made-up dots, dashes, scribbles, crosses, blobs, waves, capitals and signs
-(? ^ = e * # % ...; nn/non_digits.py), the signs drawn through the pen variations the
-digits are trained with (nn/mix.py), every kind also as a photo; and the letters of the
+(? ^ = e * # % ...; nn/data/non_digits.py), the signs drawn through the pen variations the
+digits are trained with (nn/data/mix.py), every kind also as a photo; and the letters of the
 TRAIN writers of every letters set, less the digit-like ones.
 Each source's threshold is chosen so that at most MAX_REJECTED of the held-out digits of
 each collection are refused: for drawings, VALIDATION writers' pen digits whose labels are
@@ -17,7 +17,7 @@ trained on as digits but not used for the threshold: among them are segmentation
 "00", "%", a lone dot or a dash labelled 1, which the check is right to refuse
 (bench/bench_not_digit.py measures both kinds on the test writers). Without the handwriting
 folder it trains on MNIST and made-up drawings alone, chooses both thresholds on the
-held-out MNIST digits, and says so. Pixel arrays are not checked (nn/not_digit.py).
+held-out MNIST digits, and says so. Pixel arrays are not checked (nn/networks/not_digit.py).
 """
 
 from __future__ import annotations
@@ -27,11 +27,12 @@ import time
 
 import numpy as np
 
-from . import handwriting, non_digits, raster
-from .mix import StrokeVariation, vary
-from .mnist import load_mnist
-from .not_digit import CHECK_PATH, N_FEATURES, N_INPUTS, SOURCES, Check, inputs, save_check
-from .preprocess import as_float, from_mask, ink_mask
+from nn.data import handwriting, non_digits
+from nn.data.mix import StrokeVariation, vary
+from nn.data.mnist import load_mnist
+from nn.ink import raster
+from nn.ink.preprocess import as_float, from_mask, ink_mask
+from nn.networks.not_digit import CHECK_PATH, N_FEATURES, N_INPUTS, SOURCES, Check, inputs, save_check
 
 MAX_REJECTED = 0.002  # of each collection's validation digits the check may refuse (one of a small one)
 HIDDEN, EPOCHS, BATCH, LEARNING_RATE, WEIGHT_DECAY = 32, 12, 256, 2e-3, 1e-4
@@ -57,7 +58,7 @@ def imaged(gray: np.ndarray) -> tuple[np.ndarray, np.ndarray] | None:
 
 
 def varied(strokes, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray] | None:
-    """Strokes drawn as one of the pen variations training draws digits with (nn/mix.py)."""
+    """Strokes drawn as one of the pen variations training draws digits with (nn/data/mix.py)."""
     return drawn(*vary(strokes, rng, StrokeVariation()))
 
 

@@ -22,7 +22,7 @@ import functools
 
 import numpy as np
 
-from .sampling import bilinear, cross_shifts
+from nn.ink.sampling import bilinear, cross_shifts
 
 SIDE, BOX = 28, 20
 WORK = 80  # side of the working image: 4x the box, so the final scaling anti-aliases
@@ -179,7 +179,7 @@ def to_mnist(gray: np.ndarray, thickness: bool = True) -> np.ndarray | None:
 
 
 def from_mask(mask: np.ndarray, thickness: bool = True) -> np.ndarray | None:
-    """Steps 3-7 on a bilevel (H, W) ink mask, e.g. drawn strokes (nn/raster.py) -> (28, 28)
+    """Steps 3-7 on a bilevel (H, W) ink mask, e.g. drawn strokes (nn/ink/raster.py) -> (28, 28)
     float32 MNIST-style input, or None if there is no ink."""
     return from_working(working(mask), thickness)
 
@@ -191,7 +191,7 @@ def working(mask: np.ndarray) -> np.ndarray | None:
     if box is None:
         return None
     crop = mask[box]
-    if max(crop.shape) == WORK:  # drawn at the working size already (nn/raster.py)
+    if max(crop.shape) == WORK:  # drawn at the working size already (nn/ink/raster.py)
         return crop
     # Shrinking a stroke thinner than a pixel leaves it grey, and thresholding at 0.5 would
     # break it into dots: lower the threshold to the coverage such a stroke still has.

@@ -1,16 +1,16 @@
-"""Train the segment scorer (nn/scorer.py) and write it where the site reads it.
+"""Train the segment scorer (nn/networks/scorer.py) and write it where the site reads it.
 
-    python -m nn.train_scorer [--handwriting-dir FOLDER] [--out FILE] [--numbers 12000] [--seed 0]
+    python -m nn.training.train_scorer [--handwriting-dir FOLDER] [--out FILE] [--numbers 12000] [--seed 0]
                               [--leave-out SITE]
 
-Every candidate digit of a drawing (nn/segment.py: runs of its pieces) is an example,
+Every candidate digit of a drawing (nn/ink/segment.py: runs of its pieces) is an example,
 labelled from the drawing's true digits: the digit, when it holds exactly one digit's
 pieces; "part" when it holds only some of one digit's, or of a mark's; "several" when it
 holds pieces of more than one, or of a digit and a mark; "mark" when it is a lone piece
 of no digit beside digits, or the whole of a drawing of no digit.
-The drawings, all by TRAIN writers (nn.handwriting.side):
+The drawings, all by TRAIN writers (nn.data.handwriting.side):
 
-- real numbers (nn/written_numbers.py), seen REAL_WEIGHT times an epoch;
+- real numbers (nn/data/written_numbers.py), seen REAL_WEIGHT times an epoch;
 - numbers composed of real single pen digits, one to six of them by one writer, with the
   gaps measured on the real numbers; some written touching, some with a mark beside a
   digit, some with two digits joined in one stroke; some of them written on paper and
@@ -34,14 +34,25 @@ from pathlib import Path
 
 import numpy as np
 
-from . import handwriting, segment
-from . import non_digits as non_digit_kinds
-from . import written_numbers as wn
-from .network import Network, one_hot
-from .pieces import MaskPieces, PenPieces, mask_pieces, pen_pieces
-from .preprocess import ink_mask
-from .scorer import CLASSES, MARK, N_INPUTS, PART, SCORER_PATH, SEVERAL, Scorer, inputs, save_scorer
-from .train import MomentumSGD, sgd_epoch
+from nn.data import handwriting
+from nn.data import non_digits as non_digit_kinds
+from nn.data import written_numbers as wn
+from nn.ink import segment
+from nn.ink.pieces import MaskPieces, PenPieces, mask_pieces, pen_pieces
+from nn.ink.preprocess import ink_mask
+from nn.networks.network import Network, one_hot
+from nn.networks.scorer import (
+    CLASSES,
+    MARK,
+    N_INPUTS,
+    PART,
+    SCORER_PATH,
+    SEVERAL,
+    Scorer,
+    inputs,
+    save_scorer,
+)
+from nn.training.train import MomentumSGD, sgd_epoch
 
 HIDDEN, EPOCHS, BATCH, LEARNING_RATE, MOMENTUM, DECAY = 256, 25, 64, 0.05, 0.9, 0.95
 REAL_WEIGHT = 4  # copies of each real number's candidates an epoch sees
@@ -86,7 +97,7 @@ def singles(writers: dict) -> list[wn.WrittenNumber]:
 
 def non_digits(folder: Path, side: str, count: int, rng: np.random.Generator) -> list[wn.WrittenNumber]:
     """Drawings of no digit: made-up dots, dashes, scribbles, crosses, blobs, waves and
-    capitals (nn/non_digits.py), and the side's writers' letters that look like no digit."""
+    capitals (nn/data/non_digits.py), and the side's writers' letters that look like no digit."""
     drawings = [d for kind in non_digit_kinds.KINDS for d in non_digit_kinds.generate(kind, count, rng)]
     letters = handwriting.split(handwriting.load_letters(folder), side)
     letters = [s.strokes for s in letters if s.label not in handwriting.DIGIT_LIKE]
@@ -180,7 +191,7 @@ def segmented_right(scorer: Scorer, drawings: list) -> float:
 
 
 def train(x, y, validation: dict[str, list], rng: np.random.Generator, log=print) -> tuple[Network, dict]:
-    """Momentum SGD (nn/train.py) on (x, y); the epoch that segments validation best is kept."""
+    """Momentum SGD (nn/training/train.py) on (x, y); the epoch that segments validation best is kept."""
     network = Network.initialise(rng, (N_INPUTS, HIDDEN, len(CLASSES)))
     optimiser = MomentumSGD(network.params(), LEARNING_RATE, MOMENTUM, average=0.999)
     averaged = network.with_params(optimiser.averaged)

@@ -16,10 +16,10 @@ from dataclasses import asdict, dataclass, field, replace
 
 import numpy as np
 
-from .augment import AugmentConfig, augment
-from .mix import DrawnSet
-from .network import Classifier, one_hot
-from .preprocess import network_inputs
+from nn.data.augment import AugmentConfig, augment
+from nn.data.mix import DrawnSet
+from nn.ink.preprocess import network_inputs
+from nn.networks.network import Classifier, one_hot
 
 
 @dataclass
@@ -47,7 +47,7 @@ class TrainConfig:
     deskew: bool = True  # straighten slanted digits first (then also done when serving)
     augment: AugmentConfig | None = field(default_factory=AugmentConfig)
     labelled_weight: int = 5  # each labelled drawing is seen this many times an epoch
-    # real handwriting (nn/mix.py), when a folder of it is given
+    # real handwriting (nn/data/mix.py), when a folder of it is given
     pen_variants: int = 6  # ways each pen digit is drawn, once, before training
     pen_weight: int = 2  # of those, drawings of each pen digit an epoch sees
     scan_weight: int = 2  # copies of each scanned digit an epoch sees
@@ -245,7 +245,7 @@ def train(
 
     `labelled` is optional (images, labels) to mix into the training side, `cfg.labelled_weight`
     copies of each, e.g. the site's labelled drawings; `extra` more DrawnSets (real writers'
-    digits, nn/mix.py); `validation` {name: (images, labels)} more held-out sets.
+    digits, nn/data/mix.py); `validation` {name: (images, labels)} more held-out sets.
 
     Distorted epochs run until the threshold; then `clean_epochs` epochs on the undistorted
     images at a small learning rate let the weights settle on real digits. `max_epochs`

@@ -2,12 +2,12 @@
 strokes or from a photo's ink mask. NumPy only: serving, training and the benchmark all
 segment through `digits`.
 
-  1. pieces      the ink in pieces (nn/pieces.py): pen strokes, or the connected parts of
+  1. pieces      the ink in pieces (nn/ink/pieces.py): pen strokes, or the connected parts of
                  a photo's ink, cut where digits may join or touch; specks set aside.
   2. candidates  every run of up to RUN pieces, left to right, no wider than WIDEST H (H:
                  the line's digit height); each lone piece, each stroke or part that was
                  cut, and a drawing of at most RUN pieces as a whole, whatever their width.
-  3. scores      the segment scorer (nn/scorer.py) reads each candidate, its ink in MNIST's
+  3. scores      the segment scorer (nn/networks/scorer.py) reads each candidate, its ink in MNIST's
                  form and its geometry, and says how likely it is one digit, part of one,
                  several, or a mark that is no digit (a lone piece, or the whole drawing).
   4. best path   dynamic programming splits the pieces into digits and marks with the
@@ -23,9 +23,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .pieces import Box, MaskPieces, PenPieces
-from .preprocess import from_working, working
-from .scorer import MARK, RUN, Line, Scorer, features, view
+from nn.ink.pieces import Box, MaskPieces, PenPieces
+from nn.ink.preprocess import from_working, working
+from nn.networks.scorer import MARK, RUN, Line, Scorer, features, view
 
 WIDEST = 1.8  # of H: a run of pieces wider than this is not one digit
 
@@ -48,7 +48,7 @@ class Candidates:
 
     runs: np.ndarray  # (C, 2) [start, stop) of pieces
     pixels: np.ndarray  # (C, 28, 28) float32: each one's sketch as the scorer sees it
-    geometry: np.ndarray  # (C, F): nn.scorer.features
+    geometry: np.ndarray  # (C, F): nn.networks.scorer.features
 
 
 def candidates(pieces: PenPieces | MaskPieces) -> Candidates:

@@ -9,7 +9,7 @@ or the HANDWRITING_DIR environment variable, and nothing is downloaded. Without 
 Pen sets (`*.jsonl.gz`: one JSON object a line with `label`, `writer`, `strokes` in device
 units, y down) are scaled into the pad's unit coordinates by each drawing's bounding box,
 aspect kept, as if drawn on the pad at a typical size in its middle; they are then drawn
-as a request's strokes are (nn/raster.py, then from_mask). Semeion's and USPS's 16x16
+as a request's strokes are (nn/ink/raster.py, then from_mask). Semeion's and USPS's 16x16
 scans go through the image path (to_mnist), on a paper margin.
 
 UNIPEN's `checked: false` rows (labels its curators did not verify) are kept, flagged in
@@ -40,8 +40,8 @@ from pathlib import Path
 
 import numpy as np
 
-from . import raster
-from .preprocess import SIDE, from_mask, to_mnist
+from nn.ink import raster
+from nn.ink.preprocess import SIDE, from_mask, to_mnist
 
 ENV_VAR = "HANDWRITING_DIR"  # the folder holding the sets
 FLAG = "--handwriting-dir"  # the same, on a command line; it wins over the variable

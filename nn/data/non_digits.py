@@ -3,7 +3,7 @@ pad instead of a digit. NumPy only; every call takes an np.random.Generator, so 
 gives the same drawings on every machine.
 
 A drawing is a list of strokes, each an (M, 2) array of points in the pad's unit
-coordinates (0..1, y down), as nn.raster.draw takes them. The kinds:
+coordinates (0..1, y down), as nn.ink.raster.draw takes them. The kinds:
 
   dot       a tap: one point, or a few within a pen's width;
   dash      a straight stroke, up to 35 degrees from the horizontal (a steeper one is a one);
