@@ -1,23 +1,23 @@
-"""The not-a-digit check the site serves (nn/networks/not_digit.py): loaded once per process, after
-its checksum is verified, and asked about every drawing before a model reads it."""
+"""The not-a-digit check the site serves (nn/networks/not_digit.py): read through the model
+store, so its checksum is verified and a replaced file is swapped in, and asked about every
+drawing before a model reads it."""
 
 from __future__ import annotations
 
-import functools
+from nn.networks.model_file import load_check
+from nn.networks.not_digit import CHECK_PATH, Check
 
-from nn.networks.not_digit import CHECK_PATH, Check, CheckFileError, load_check
-
+from . import model_store
 from .errors import NoModel, NotADigit
 
 MESSAGE = "that does not look like a digit"
 
 
-@functools.cache
 def check() -> Check:
-    """The check from nn/checks/; NoModel if its file is missing or refused (a deploy fault)."""
+    """The check from nn/checks/; NoModel if its file is missing or was never valid (a deploy fault)."""
     try:
-        return load_check(CHECK_PATH)
-    except CheckFileError as exc:
+        return model_store.load(CHECK_PATH, load_check)
+    except NoModel as exc:
         raise NoModel(f"the not-a-digit check is not loaded: {exc}") from None
 
 

@@ -6,7 +6,6 @@ not-a-digit check to judge."""
 
 from __future__ import annotations
 
-import functools
 from dataclasses import dataclass
 
 import numpy as np
@@ -14,9 +13,9 @@ import numpy as np
 from nn.ink import raster, segment
 from nn.ink.pieces import MAX_PIECES, Box, PenPieces, TooManyPieces, mask_pieces, pen_pieces, stroke_boxes
 from nn.ink.preprocess import bounding_box, from_mask, from_working, ink_mask, to_mnist, working
-from nn.networks.scorer import Scorer, ScorerFileError, load_scorer
+from nn.networks.scorer import SCORER_PATH, Scorer, load_scorer
 
-from . import imaging
+from . import imaging, model_store
 from .errors import BlankDrawing, NoModel, TooLarge
 from .limits import MAX_DIGITS, MAX_INK
 
@@ -35,12 +34,12 @@ class Piece:
     own_strokes: list | None = None  # its strokes, or the parts of strokes it was drawn with
 
 
-@functools.cache
 def scorer() -> Scorer:
-    """The segment scorer from nn/checks/; NoModel if its file is missing or refused."""
+    """The segment scorer from nn/checks/, through the model store; NoModel if its file is
+    missing or was never valid."""
     try:
-        return load_scorer()
-    except ScorerFileError as exc:
+        return model_store.load(SCORER_PATH, load_scorer)
+    except NoModel as exc:
         raise NoModel(f"the segment scorer is not loaded: {exc}") from None
 
 

@@ -1,5 +1,7 @@
 """The served models: every file NAME.pkl in settings.MODEL_DIR is the model NAME, and
-settings.DIGITS_MODEL answers when a request names none. `get` is the one way to a model.
+settings.DIGITS_MODEL answers when a request names none. `get` is the one way to a model;
+`load` is the one cache of every network file the site reads (the not-a-digit check and
+the segment scorer read theirs through it too).
 
 Each is loaded once per process and then shared, after its SHA-256 has been checked
 against the checksum file beside it. Loading is lazy and guarded by a lock, so concurrent
@@ -16,8 +18,10 @@ import logging
 import os
 import re
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from django.conf import settings
 
@@ -35,7 +39,7 @@ class Entry:
     """What a model file held when it was last read, and the file state it was read in."""
 
     stamp: tuple  # (inode, mtime, size) of the model file and of its checksum file
-    model: Model | None  # the last model that passed validation; None if none ever did
+    model: Any  # the last network that passed validation (a Model, or what its reader gives); None if none ever did
     error: str = ""  # why the file as it is now was refused; empty when `model` is current
 
 
@@ -77,8 +81,14 @@ def named_path(name: str) -> Path:
     return path
 
 
-def load(path: Path) -> Model:
-    """The model in `path`, read once and read again only when the file changes.
+def verified(path: Path) -> Model:
+    """The model in `path`, refused unless it matches the checksum file beside it."""
+    return load_model(path, verify=True)
+
+
+def load(path: Path, reader: Callable[[Path], Any] = verified) -> Any:
+    """The network in `path` as `reader` gives it (by default the verified Model), read once
+    and read again only when the file changes.
 
     A changed file is validated (checksum, safe unpickling, shapes) before it replaces the
     model in use; if it fails, the old model keeps serving and the failure is logged once.
@@ -90,16 +100,16 @@ def load(path: Path) -> Model:
         with _lock:
             entry = _entries.get(path)
             if entry is None or entry.stamp != now:
-                entry = _entries[path] = read(path, now, entry)
+                entry = _entries[path] = read(path, now, entry, reader)
     if entry.model is None:
         raise NoModel(entry.error)
     return entry.model
 
 
-def read(path: Path, now: tuple, previous: Entry | None) -> Entry:
+def read(path: Path, now: tuple, previous: Entry | None, reader: Callable[[Path], Any]) -> Entry:
     old = previous.model if previous else None
     try:
-        model = load_model(path, verify=True)
+        model = reader(path)
         if old is not None and model.meta.get("kind") != old.meta.get("kind"):
             # A name stands for one network: "cnn" must never start answering as an MLP.
             raise ModelFileError(

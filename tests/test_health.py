@@ -1,5 +1,6 @@
 """Liveness, readiness (the model and the database), and what happens when the model file
-is missing, tampered with, or replaced while the site runs, or the database stops answering."""
+(or the not-a-digit check's) is missing, tampered with, or replaced while the site runs, or
+the database stops answering."""
 
 import contextlib
 import hashlib
@@ -8,9 +9,10 @@ import numpy as np
 import pytest
 from django.test import Client
 
-from nn.networks.model_file import save_model, to_payload
+from nn.networks.model_file import load_check, save_model, to_payload
 from nn.networks.network import Network
-from tests.helpers import RunsACommand, write_payload
+from nn.networks.not_digit import CHECK_PATH, SOURCES
+from tests.helpers import ONE, RunsACommand, checked_copy, write_payload
 
 pytestmark = pytest.mark.django_db  # readiness reads the database too
 
@@ -153,3 +155,17 @@ def test_readiness_reports_a_database_that_does_not_answer_and_pages_that_need_i
         assert label.status_code == 503 and "database" in label.json()["error"]
         assert predict().status_code == 200  # what needs no database goes on
     assert Client().get("/readyz").status_code == 200
+
+
+def test_a_replaced_not_a_digit_check_is_swapped_in_on_the_next_request(served, monkeypatch, tmp_path):
+    from recognizer import digit_check
+
+    copy = checked_copy(CHECK_PATH, tmp_path)
+    monkeypatch.setattr(digit_check, "CHECK_PATH", copy)
+    strokes = {"strokes": ONE}
+    assert Client().post("/api/predict", strokes, content_type="application/json").status_code == 200
+    check = load_check(copy)
+    check.thresholds = dict.fromkeys(SOURCES, 1e-6)  # now nothing is a digit
+    save_model(copy, check, {})
+    response = Client().post("/api/predict", strokes, content_type="application/json")
+    assert response.status_code == 422 and response.json()["code"] == "not_a_digit"

@@ -9,11 +9,10 @@ import pytest
 from nn.data import handwriting, non_digits
 from nn.ink import raster
 from nn.ink.preprocess import as_float, from_mask
+from nn.networks.model_file import ModelFileError, load_check
 from nn.networks.not_digit import (
     CHECK_PATH,
-    CheckFileError,
     inputs,
-    load_check,
     piece_sizes,
     pixel_mask,
     shape_features,
@@ -75,7 +74,7 @@ def test_a_tampered_check_file_is_refused(tmp_path):
     copy = checked_copy(CHECK_PATH, tmp_path)
     load_check(copy)  # as shipped: loads
     flip_a_bit(copy)
-    with pytest.raises(CheckFileError, match="does not match"):
+    with pytest.raises(ModelFileError, match="does not match"):
         load_check(copy)
 
 

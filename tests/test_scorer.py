@@ -10,7 +10,7 @@ from nn.data import handwriting
 from nn.data import written_numbers as wn
 from nn.ink import segment
 from nn.ink.pieces import pen_pieces
-from nn.networks.model_file import save_model
+from nn.networks.model_file import ModelFileError, save_model
 from nn.networks.scorer import (
     CLASSES,
     MARK,
@@ -19,7 +19,6 @@ from nn.networks.scorer import (
     SCORER_PATH,
     SEVERAL,
     Line,
-    ScorerFileError,
     features,
     load_scorer,
 )
@@ -41,13 +40,13 @@ def test_a_tampered_scorer_file_is_refused(tmp_path):
     copy = checked_copy(SCORER_PATH, tmp_path)
     load_scorer(copy)  # as shipped: loads
     flip_a_bit(copy)
-    with pytest.raises(ScorerFileError, match="does not match"):
+    with pytest.raises(ModelFileError, match="does not match"):
         load_scorer(copy)
 
 
 def test_a_digit_model_is_not_a_scorer(tmp_path):
     save_model(tmp_path / "mlp.pkl", tiny_network(), {"name": "mlp"})
-    with pytest.raises(ScorerFileError, match="not a segment scorer"):
+    with pytest.raises(ModelFileError, match="not a segment scorer"):
         load_scorer(tmp_path / "mlp.pkl")
 
 

@@ -1,5 +1,5 @@
-"""The production entry point: one BLAS thread per process, models and the segment scorer
-loaded at start-up."""
+"""The production entry point: one BLAS thread per process, the models, the not-a-digit
+check and the segment scorer loaded at start-up."""
 
 import json
 import os
@@ -14,11 +14,11 @@ ROOT = Path(__file__).resolve().parent.parent
 PROBE = """
 import json
 import digitsite.wsgi
-from recognizer import drawings, model_store
+from recognizer import model_store
 from threadpoolctl import threadpool_info
 blas = [p["num_threads"] for p in threadpool_info() if p["user_api"] == "blas"]
-loaded = sum(e.model is not None for e in model_store._entries.values())
-print(json.dumps({"blas_threads": blas, "models_loaded": loaded, "scorer_loaded": drawings.scorer.cache_info().currsize}))
+loaded = sorted(p.name for p, e in model_store._entries.items() if e.model is not None)
+print(json.dumps({"blas_threads": blas, "loaded": loaded}))
 """
 
 
@@ -47,13 +47,15 @@ def run_probe(**env):
 def test_the_web_process_runs_blas_on_one_thread_and_loads_every_model_at_start_up():
     probe = run_probe()
     assert probe["blas_threads"] and set(probe["blas_threads"]) == {1}
-    assert probe["models_loaded"] == len(list((ROOT / "nn" / "models").glob("*.pkl"))) >= 2
-    assert probe["scorer_loaded"] == 1
+    models = sorted(p.name for p in (ROOT / "nn" / "models").glob("*.pkl"))
+    assert len(models) >= 2
+    assert probe["loaded"] == sorted([*models, "not_digit.pkl", "scorer.pkl"])
 
 
 def test_the_web_process_starts_even_when_the_default_model_file_is_missing(tmp_path):
     probe = run_probe(DIGITS_MODEL=str(tmp_path / "absent.pkl"))
-    assert probe["models_loaded"] == len(list((ROOT / "nn" / "models").glob("*.pkl")))
+    models = sorted(p.name for p in (ROOT / "nn" / "models").glob("*.pkl"))
+    assert probe["loaded"] == sorted([*models, "not_digit.pkl", "scorer.pkl"])
 
 
 def test_without_a_secret_key_production_settings_refuse_to_start():

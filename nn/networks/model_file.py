@@ -1,9 +1,11 @@
 """Model files: a pickle of plain data, written atomically, read through a safe unpickler.
+Every network the site loads is stored this way: the digit models, the not-a-digit check
+(nn/checks/not_digit.pkl) and the segment scorer (nn/checks/scorer.pkl).
 
 A model file holds one dict:
     format            "digits-model"
     format_version    1
-    kind              "mlp" or "cnn"
+    kind              "mlp", "cnn" or "check"
     name              short name shown by the site, e.g. "mlp"
     architecture      a one-line description, e.g. "784-250-10"
     sizes, recipe     (mlp) [784, 250, 10]; "softmax-xent" or "sigmoid-mse"
@@ -11,6 +13,8 @@ A model file holds one dict:
     params            mlp: {"W1": ndarray (784, 250), "b1": (250,), "W2": (250, 10), "b2": (10,)}
                       cnn: {"K1", "c1", "K2", "c2", "W3", "b3", "W4", "b4"} (shapes in cnn.py,
                       from the widths its biases c1, c2, b3 give, each at most cnn.MAX_WIDTH)
+                      check: {"W1", "b1", "W2", "b2", "mean", "scale"} (not_digit.py), and
+                      "thresholds" {source: probability} beside them
     config            the training configuration (plain dict)
     history           per-epoch dicts: loss, train/validation accuracy, learning rate, seconds
     stopped_by        "threshold" or "max_epochs"
@@ -47,6 +51,7 @@ import numpy as np
 from nn.networks.cnn import PARAM_SHAPES as CNN_SHAPES
 from nn.networks.cnn import ConvNet, check_widths, param_shapes
 from nn.networks.network import PARAM_NAMES, RECIPES, Classifier, Network
+from nn.networks.not_digit import CHECK_PATH, N_FEATURES, N_INPUTS, SOURCES, Check
 
 FORMAT, FORMAT_VERSION = "digits-model", 1
 
@@ -76,7 +81,7 @@ class ModelFileError(Exception):
 
 @dataclass
 class Model:
-    network: Classifier  # a Network (784-250-10) or a ConvNet
+    network: Classifier | Check  # a Network (784-250-10 or the scorer), a ConvNet, or the check
     meta: dict  # everything in the file but the weights
     sha256: str = ""  # of the file's bytes: names this exact version of the weights
 
@@ -128,8 +133,17 @@ def safe_loads(data: bytes):
         raise ModelFileError(f"corrupt or truncated ({type(exc).__name__}: {exc})") from None
 
 
-def describe(network: Classifier) -> dict:
+def describe(network: Classifier | Check) -> dict:
     """The architecture fields stored beside the weights."""
+    if isinstance(network, Check):
+        hidden = network.W1.shape[1]
+        return {
+            "kind": "check",
+            "architecture": f"{N_FEATURES} shape features + 784 pixels, dense {hidden}, dense 2",
+            "hidden_activation": "relu",
+            "output": "softmax",
+            "thresholds": dict(network.thresholds),
+        }
     if isinstance(network, ConvNet):
         c1, c2, dense = network.widths
         return {
@@ -149,10 +163,11 @@ def describe(network: Classifier) -> dict:
         "hidden_activation": "sigmoid",
         "output": "softmax" if softmax else "sigmoid",
         "loss": "cross_entropy" if softmax else "squared_error",
+        "temperature": float(network.temperature),
     }
 
 
-def to_payload(network: Classifier, meta: dict) -> dict:
+def to_payload(network: Classifier | Check, meta: dict) -> dict:
     """The dict stored in a model file, built from a network and its metadata."""
     described = describe(network)
     return {
@@ -161,12 +176,11 @@ def to_payload(network: Classifier, meta: dict) -> dict:
         "name": described["kind"],
         **meta,
         **described,
-        "temperature": float(network.temperature),
         "params": {k: np.ascontiguousarray(v) for k, v in network.params().items()},
     }
 
 
-def save_model(path: str | os.PathLike, network: Classifier, meta: dict) -> None:
+def save_model(path: str | os.PathLike, network: Classifier | Check, meta: dict) -> None:
     """Write the model, then its checksum file `<name>.sha256` beside it, each atomically
     (a temporary file in the same folder, then a rename). A crash between the two leaves a
     checksum that does not match, which a verifying load refuses: never a half model."""
@@ -229,7 +243,9 @@ def mlp_from(payload: dict) -> Network:
     n_in, n_hidden, n_out = sizes
     shapes = {"W1": (n_in, n_hidden), "b1": (n_hidden,), "W2": (n_hidden, n_out), "b2": (n_out,)}
     params = check_params(payload.get("params"), shapes)
-    return Network(**{k: params[k] for k in PARAM_NAMES}, recipe=payload["recipe"])
+    network = Network(**{k: params[k] for k in PARAM_NAMES}, recipe=payload["recipe"])
+    network.temperature = temperature_from(payload)
+    return network
 
 
 def cnn_from(payload: dict) -> ConvNet:
@@ -244,10 +260,31 @@ def cnn_from(payload: dict) -> ConvNet:
         widths = check_widths(b.shape[0] for b in biases)
     except ValueError as exc:
         raise ModelFileError(f"cnn {exc}") from None
-    return ConvNet(dict(check_params(params, param_shapes(widths))))
+    network = ConvNet(dict(check_params(params, param_shapes(widths))))
+    network.temperature = temperature_from(payload)
+    return network
 
 
-BUILDERS = {"mlp": mlp_from, "cnn": cnn_from}
+def check_from(payload: dict) -> Check:
+    """The hidden width is read from W1, then every shape is checked against it."""
+    params = payload.get("params")
+    w1 = params.get("W1") if isinstance(params, dict) else None
+    if not (isinstance(w1, np.ndarray) and w1.ndim == 2):
+        raise ModelFileError("a check needs a two-dimensional W1")
+    hidden = w1.shape[1]
+    shapes = {"W1": (N_INPUTS, hidden), "b1": (hidden,), "W2": (hidden, 2), "b2": (2,)}
+    params = check_params(params, shapes | {"mean": (N_FEATURES,), "scale": (N_FEATURES,)})
+    if not (params["scale"] > 0).all():
+        raise ModelFileError("scale must be positive")
+    thresholds = payload.get("thresholds")
+    if not isinstance(thresholds, dict) or set(thresholds) != set(SOURCES):
+        raise ModelFileError(f"needs a threshold for each of {', '.join(SOURCES)}")
+    if not all(type(t) is float and 0 < t < 1 for t in thresholds.values()):
+        raise ModelFileError("each threshold must be a number between 0 and 1")
+    return Check(**params, thresholds=thresholds)
+
+
+BUILDERS = {"mlp": mlp_from, "cnn": cnn_from, "check": check_from}
 
 
 def from_payload(payload) -> Model:
@@ -260,7 +297,6 @@ def from_payload(payload) -> Model:
     if build is None:
         raise ModelFileError(f"unknown model kind {payload.get('kind')!r}")
     network = build(payload)
-    network.temperature = temperature_from(payload)
     meta = {k: v for k, v in payload.items() if k != "params"}
     check_plain(meta, "metadata")
     return Model(network, meta)
@@ -327,3 +363,14 @@ def load_model(path: str | os.PathLike, verify: bool = False) -> Model:
         raise ModelFileError(f"{path}: {exc}") from None
     model.sha256 = sha256
     return model
+
+
+def load_check(path: str | os.PathLike = CHECK_PATH) -> Check:
+    """The not-a-digit check in `path`, its checksum verified; ModelFileError if the file
+    is refused or holds another kind of network."""
+    model = load_model(path, verify=True)
+    if model.meta.get("kind") != "check":
+        raise ModelFileError(f"{path}: holds a {model.meta.get('kind')} network, not a not-a-digit check")
+    check = model.network
+    check.meta, check.sha256 = model.meta, model.sha256
+    return check

@@ -14,15 +14,12 @@ threshold stored with it for its source (nn/training/train_not_digit.py chooses 
 strokes, chosen on validation writers' drawn digits, and one for images (photos and pixel
 arrays), chosen on held-out MNIST digits and scans, whose ink looks otherwise.
 
-The check is stored as a .npz of plain arrays (read with allow_pickle=False: no code runs
-on loading) with a SHA-256 checksum file beside it, as the models have.
+The check is stored as the models are (nn/networks/model_file.py, kind "check"), in
+nn/checks/not_digit.pkl with its checksum file beside it.
 """
 
 from __future__ import annotations
 
-import hashlib
-import json
-import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -30,9 +27,9 @@ import numpy as np
 
 from nn.ink import preprocess
 from nn.ink.preprocess import SIDE, WORK, bounding_box, stroke_width
-from nn.networks.model_file import checksum_path, expected_sha256, write_atomically
+from nn.networks.network import softmax
 
-CHECK_PATH = Path(__file__).resolve().parents[1] / "checks" / "not_digit.npz"
+CHECK_PATH = Path(__file__).resolve().parents[1] / "checks" / "not_digit.pkl"
 FEATURES = (
     "log pen width / extent",
     "log length in pen widths",
@@ -51,13 +48,8 @@ N_INPUTS = N_FEATURES + SIDE * SIDE
 PIECE = 0.02  # of the ink: a smaller piece is a speck, not a piece
 HOLE = 0.005  # of the box: a smaller hole is where strokes cross, not a loop
 MAX_PIECES, MAX_HOLES = 6, 4
-ARRAYS = {"W1": 2, "b1": 1, "W2": 2, "b2": 1, "mean": 1, "scale": 1}  # name -> ndim
-MAX_FILE_BYTES = 4 * 1024 * 1024
+PARAM_NAMES = ("W1", "b1", "W2", "b2", "mean", "scale")
 SOURCES = ("drawing", "image")  # pen strokes; photos and pixel arrays: each has its threshold
-
-
-class CheckFileError(Exception):
-    """The check's file is missing, corrupt, tampered with or not a check."""
 
 
 def working(mask: np.ndarray) -> np.ndarray:
@@ -164,11 +156,11 @@ class Check:
     def hidden(self, x: np.ndarray) -> np.ndarray:
         return np.maximum(self.standardised(x) @ self.W1 + self.b1, 0.0)  # (N, H)
 
+    def params(self) -> dict[str, np.ndarray]:
+        return {name: getattr(self, name) for name in PARAM_NAMES}
+
     def probabilities(self, x: np.ndarray) -> np.ndarray:
-        z = self.hidden(x) @ self.W2 + self.b2  # (N, 2)
-        z = z - z.max(axis=1, keepdims=True)
-        e = np.exp(z)
-        return e / e.sum(axis=1, keepdims=True)
+        return softmax(self.hidden(x) @ self.W2 + self.b2)  # (N, 2)
 
     def not_digit(self, x: np.ndarray) -> np.ndarray:
         """(N, N_INPUTS) -> (N,) the probability that each is not a digit."""
@@ -183,64 +175,3 @@ class Check:
         (28, 28) network input, as preprocessing made both."""
         x = np.concatenate([working_features(work), np.asarray(pixels, np.float32).ravel()])
         return bool(self.refused(x[None], source)[0])
-
-
-def save_check(path: str | os.PathLike, check: Check) -> None:
-    """Write the check and its checksum file beside it, each atomically."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    arrays = {name: np.ascontiguousarray(getattr(check, name), np.float32) for name in ARRAYS}
-    meta = json.dumps({**check.meta, "thresholds": check.thresholds}, sort_keys=True)
-    tmp = path.with_name(f".{path.name}.build")
-    with open(tmp, "wb") as f:
-        np.savez(f, **arrays, meta=np.array(meta))
-    data = tmp.read_bytes()
-    tmp.unlink()
-    write_atomically(path, data)
-    write_atomically(checksum_path(path), f"{hashlib.sha256(data).hexdigest()}  {path.name}\n".encode())
-
-
-def load_check(path: str | os.PathLike = CHECK_PATH) -> Check:
-    """Read a check, refusing it unless its SHA-256 matches the checksum file beside it and
-    it holds exactly the expected float arrays, of consistent shapes, finite."""
-    path = Path(path)
-    try:
-        if path.stat().st_size > MAX_FILE_BYTES:
-            raise CheckFileError(f"{path}: larger than {MAX_FILE_BYTES} bytes")
-        data = path.read_bytes()
-    except OSError as exc:
-        raise CheckFileError(f"{path}: cannot be read ({exc.strerror})") from None
-    sha256 = hashlib.sha256(data).hexdigest()
-    if expected_sha256(path) != sha256:
-        raise CheckFileError(f"{path}: SHA-256 {sha256} does not match its checksum file")
-    try:
-        with np.load(path, allow_pickle=False) as npz:
-            stored = {name: npz[name] for name in npz.files}
-        meta = json.loads(str(stored.pop("meta")))
-    except Exception as exc:  # a corrupt archive can raise almost anything
-        raise CheckFileError(f"{path}: corrupt ({type(exc).__name__}: {exc})") from None
-    arrays = checked_arrays(stored, path)
-    thresholds = meta.get("thresholds")
-    if not isinstance(thresholds, dict) or set(thresholds) != set(SOURCES):
-        raise CheckFileError(f"{path}: needs a threshold for each of {', '.join(SOURCES)}")
-    if not all(isinstance(t, float) and 0 < t < 1 for t in thresholds.values()):
-        raise CheckFileError(f"{path}: each threshold must be a number between 0 and 1")
-    return Check(**arrays, thresholds=thresholds, meta=meta, sha256=sha256)
-
-
-def checked_arrays(stored: dict, path: Path) -> dict[str, np.ndarray]:
-    if set(stored) != set(ARRAYS):
-        raise CheckFileError(f"{path}: must hold exactly {', '.join(ARRAYS)} and meta")
-    for name, ndim in ARRAYS.items():
-        a = stored[name]
-        if a.dtype != np.float32 or a.ndim != ndim or not np.isfinite(a).all():
-            raise CheckFileError(f"{path}: {name} must be a finite {ndim}-D float32 array")
-    hidden = stored["W1"].shape[1]
-    shapes = {"W1": (N_INPUTS, hidden), "b1": (hidden,), "W2": (hidden, 2), "b2": (2,)}
-    shapes |= {"mean": (N_FEATURES,), "scale": (N_FEATURES,)}
-    for name, shape in shapes.items():
-        if stored[name].shape != shape:
-            raise CheckFileError(f"{path}: {name} has shape {stored[name].shape}, expected {shape}")
-    if not (stored["scale"] > 0).all():
-        raise CheckFileError(f"{path}: scale must be positive")
-    return stored

@@ -116,10 +116,6 @@ def inputs(pixels: np.ndarray, geometry: np.ndarray) -> np.ndarray:
     return np.concatenate([pixels.reshape(len(pixels), -1), geometry], axis=1).astype(np.float32)
 
 
-class ScorerFileError(Exception):
-    """The scorer's file is missing, refused, or not a scorer."""
-
-
 @dataclass
 class Scorer:
     network: Network
@@ -132,20 +128,15 @@ class Scorer:
 
 
 def load_scorer(path: str | Path = SCORER_PATH) -> Scorer:
-    """The scorer in `path`, its checksum verified; ScorerFileError if it is not one."""
-    try:
-        model = load_model(path, verify=True)
-    except ModelFileError as exc:
-        raise ScorerFileError(str(exc)) from None
+    """The scorer in `path`, its checksum verified; ModelFileError if it is not one."""
+    model = load_model(path, verify=True)
     sizes = getattr(model.network, "sizes", None)
     if (
         model.meta.get("name") != "scorer"
         or sizes is None
         or (sizes[0], sizes[2]) != (N_INPUTS, len(CLASSES))
     ):
-        raise ScorerFileError(
-            f"{path}: not a segment scorer of {N_INPUTS} inputs and {len(CLASSES)} outcomes"
-        )
+        raise ModelFileError(f"{path}: not a segment scorer of {N_INPUTS} inputs and {len(CLASSES)} outcomes")
     return Scorer(model.network, model.meta, model.sha256)
 
 

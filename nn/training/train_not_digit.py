@@ -32,7 +32,8 @@ from nn.data.mix import StrokeVariation, vary
 from nn.data.mnist import load_mnist
 from nn.ink import raster
 from nn.ink.preprocess import as_float, from_mask, ink_mask
-from nn.networks.not_digit import CHECK_PATH, N_FEATURES, N_INPUTS, SOURCES, Check, inputs, save_check
+from nn.networks.model_file import save_model
+from nn.networks.not_digit import CHECK_PATH, N_FEATURES, N_INPUTS, SOURCES, Check, inputs
 
 MAX_REJECTED = 0.002  # of each collection's validation digits the check may refuse (one of a small one)
 HIDDEN, EPOCHS, BATCH, LEARNING_RATE, WEIGHT_DECAY = 32, 12, 256, 2e-3, 1e-4
@@ -265,13 +266,13 @@ def main(argv=None) -> int:
         figures["letters refused (validation writers)"] = rejected(
             check, sample_inputs(letters_of(folder, "validation"), rng, sizes=False)
         )
-    check.meta = {
+    meta = {
         "seed": args.seed,
         "handwriting": folder is not None,
         "counts": {n: len(g[0]) for n, g in groups.items()},
         "figures": figures,
     }
-    save_check(args.out, check)
+    save_model(args.out, check, meta)
     print(f"thresholds {check.thresholds}")
     print("\n".join(f"  {k}: {100 * v:.2f}%" for k, v in figures.items()))
     print(f"wrote {args.out}")
