@@ -11,8 +11,9 @@ from dataclasses import dataclass
 import numpy as np
 
 from nn.ink import raster, segment
-from nn.ink.pieces import MAX_PIECES, Box, PenPieces, TooManyPieces, mask_pieces, pen_pieces, stroke_boxes
-from nn.ink.preprocess import bounding_box, from_mask, from_working, ink_mask, to_mnist, working
+from nn.ink.masks import Box, bounding_box
+from nn.ink.pieces import MAX_PIECES, PenPieces, TooManyPieces, mask_pieces, pen_pieces, stroke_boxes
+from nn.ink.preprocess import from_mask, from_working, ink_mask, to_mnist, working
 from nn.networks.scorer import SCORER_PATH, Scorer, load_scorer
 
 from . import imaging, model_store

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field, fields
 import numpy as np
 from django.conf import settings
 
-from nn.ink.pieces import Box
+from nn.ink.masks import Box
 from nn.ink.preprocess import network_inputs
 from nn.networks.model_file import Model
 

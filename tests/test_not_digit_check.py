@@ -8,12 +8,12 @@ import pytest
 
 from nn.data import handwriting, non_digits
 from nn.ink import raster
+from nn.ink.masks import piece_sizes
 from nn.ink.preprocess import as_float, from_mask
 from nn.networks.model_file import ModelFileError, load_check
 from nn.networks.not_digit import (
     CHECK_PATH,
     inputs,
-    piece_sizes,
     pixel_mask,
     shape_features,
 )

@@ -4,7 +4,8 @@ import numpy as np
 import pytest
 from PIL import Image, ImageDraw
 
-from nn.ink.preprocess import SIDE, deskew, resample_matrix, resize, stroke_width, to_mnist
+from nn.ink.masks import stroke_width
+from nn.ink.preprocess import SIDE, deskew, resample_matrix, resize, to_mnist
 
 SEVEN = [(0.2, 0.15), (0.8, 0.15), (0.4, 0.9)]
 

@@ -6,7 +6,8 @@ import numpy as np
 import pytest
 
 from nn.ink import raster, segment
-from nn.ink.pieces import MAX_PIECES, TooManyPieces, components, joins, mask_pieces, pen_pieces
+from nn.ink.masks import components
+from nn.ink.pieces import MAX_PIECES, TooManyPieces, joins, mask_pieces, pen_pieces
 from nn.ink.preprocess import from_mask
 from nn.networks.scorer import CLASSES, MARK, PART, load_scorer
 from tests.helpers import SHAPES, written

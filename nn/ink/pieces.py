@@ -16,7 +16,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from nn.ink import raster
-from nn.ink.preprocess import coverage
+from nn.ink.masks import component_boxes, components, coverage, ink_box, stroke_width
 from nn.networks.scorer import Line
 
 SPECK = 0.2  # of the typical piece's size: a piece smaller than this both ways is no digit, nor part of one
@@ -34,9 +34,6 @@ DOTS = 2.0  # of the parts' typical size: the coarsest grid a mask of too many p
 # so a dotted print's dots, as far apart as they are large, join, and marks further apart do not
 SKETCH = 32  # pixels to H: the scale the scorer's view of each piece is drawn at
 SKETCH_PEN = 3.0  # pixels: the pen strokes are sketched with
-
-
-Box = tuple[float, float, float, float]  # left, top, right, bottom
 
 
 class TooManyPieces(ValueError):
@@ -224,7 +221,7 @@ def mask_pieces(mask: np.ndarray) -> MaskPieces:
     factor = -(-max(mask.shape) // GRID)
     largest = None  # the coarsest grid allowed, in pixels
     while True:
-        labels, count = components(blocks(mask, factor))
+        labels, count = components(coverage(mask, factor) > 0)
         coarse = component_boxes(labels, count)  # (n, 4) in coarse pixels
         big = not_specks(coarse)
         height = digit_height(coarse[big])
@@ -255,7 +252,9 @@ def mask_pieces(mask: np.ndarray) -> MaskPieces:
             crops.append(slab[st:sb, sl:sr])
             boxes.append((lf + il + sl, t + it + st, lf + il + sr, t + it + sb))
             sources.append(k)
-    line, kept = line_of(np.array(boxes, dtype=np.float64), np.array(sources), width_of(mask), photo=True)
+    line, kept = line_of(
+        np.array(boxes, dtype=np.float64), np.array(sources), stroke_width(mask, framed=False), photo=True
+    )
     crops = [crops[i] for i in kept]
     return MaskPieces(crops, line, mask_sketch(crops, line))
 
@@ -266,7 +265,9 @@ def mask_sketch(crops: list[np.ndarray], line: Line) -> Sketch:
     factor = max(1, round(line.height / SKETCH))
     corners = line.boxes[:, :2].astype(int) // factor  # (N, 2)
     shrunk = [coverage(c, factor) >= 0.5 for c in crops]
-    return Sketch([s if s.any() else blocks(c, factor) for s, c in zip(shrunk, crops, strict=True)], corners)
+    return Sketch(
+        [s if s.any() else coverage(c, factor) > 0 for s, c in zip(shrunk, crops, strict=True)], corners
+    )
 
 
 def slabs(ink: np.ndarray, height: float) -> list[np.ndarray]:
@@ -297,65 +298,3 @@ def slabs(ink: np.ndarray, height: float) -> list[np.ndarray]:
         if slab.any():
             out.append(slab)
     return out
-
-
-def components(mask: np.ndarray) -> tuple[np.ndarray, int]:
-    """8-connected components of a bool mask -> (H, W) labels (-1 off the ink, else 0..n-1)
-    and n. Vectorised union-find: each edge hooks the larger root under the smaller, then
-    pointer jumping flattens the trees; a few rounds for any shape."""
-    h, w = mask.shape
-    padded = np.pad(mask, 1)  # (h+2, w+2): every neighbour index is in range
-    side = w + 2
-    ink = np.flatnonzero(padded)  # (P,) flat indices of the ink
-    index = np.full(padded.size, -1, np.intp)
-    index[ink] = np.arange(len(ink))
-    ends = [index[ink + step] for step in (1, side - 1, side, side + 1)]  # right, and the row below
-    a = np.concatenate([np.flatnonzero(e >= 0) for e in ends])  # (E,) one end of each edge
-    b = np.concatenate([e[e >= 0] for e in ends])  # (E,) the other end
-    parent = np.arange(len(ink))
-    while True:
-        root_a, root_b = parent[a], parent[b]
-        if np.array_equal(root_a, root_b):
-            break
-        low = np.minimum(root_a, root_b)
-        np.minimum.at(parent, root_a, low)
-        np.minimum.at(parent, root_b, low)
-        while not np.array_equal(parent, parent[parent]):
-            parent = parent[parent]
-    roots, labels = np.unique(parent, return_inverse=True)
-    out = np.full(padded.size, -1, np.intp)
-    out[ink] = labels
-    return out.reshape(padded.shape)[1:-1, 1:-1], len(roots)
-
-
-def component_boxes(labels: np.ndarray, count: int) -> np.ndarray:
-    """(n, 4) boxes (left, top, right, bottom; right and bottom exclusive) of labelled pixels."""
-    rows, cols = np.nonzero(labels >= 0)
-    which = labels[rows, cols]
-    boxes = np.empty((count, 4))
-    boxes[:, :2] = np.inf
-    boxes[:, 2:] = -np.inf
-    for k, values in enumerate((cols, rows)):
-        np.minimum.at(boxes[:, k], which, values)
-        np.maximum.at(boxes[:, k + 2], which, values + 1)
-    return boxes
-
-
-def blocks(mask: np.ndarray, factor: int) -> np.ndarray:
-    """Any ink in each factor x factor block: a smaller mask that keeps strokes connected."""
-    if factor <= 1:
-        return mask
-    h, w = mask.shape
-    padded = np.pad(mask, ((0, -h % factor), (0, -w % factor)))
-    return padded.reshape(padded.shape[0] // factor, factor, -1, factor).any(axis=(1, 3))
-
-
-def ink_box(ink: np.ndarray) -> Box:
-    rows, cols = ink.any(axis=1).nonzero()[0], ink.any(axis=0).nonzero()[0]
-    return float(cols[0]), float(rows[0]), float(cols[-1] + 1), float(rows[-1] + 1)
-
-
-def width_of(ink: np.ndarray) -> float:
-    """The mean stroke width in pixels: area over half the perimeter."""
-    edges = np.count_nonzero(ink[:, 1:] != ink[:, :-1]) + np.count_nonzero(ink[1:] != ink[:-1])
-    return 2.0 * np.count_nonzero(ink) / max(edges, 1)

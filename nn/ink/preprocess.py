@@ -22,6 +22,7 @@ import functools
 
 import numpy as np
 
+from nn.ink.masks import bounding_box, coverage, stroke_width
 from nn.ink.sampling import bilinear, cross_shifts
 
 SIDE, BOX = 28, 20
@@ -93,22 +94,6 @@ def extremes(levels: np.ndarray, k: int) -> tuple[int, int]:
     return int(low), int(high)
 
 
-def bounding_box(mask: np.ndarray) -> tuple[slice, slice] | None:
-    rows = mask.any(axis=1).nonzero()[0]
-    if len(rows) == 0:
-        return None
-    cols = mask.any(axis=0).nonzero()[0]
-    return slice(rows[0], rows[-1] + 1), slice(cols[0], cols[-1] + 1)
-
-
-def stroke_width(mask: np.ndarray) -> float:
-    """Mean stroke width of a bilevel image: area divided by half the perimeter. Ink on the
-    image's own edges counts as boundary there, as if the image were framed in background."""
-    inner = np.count_nonzero(mask[:, 1:] != mask[:, :-1]) + np.count_nonzero(mask[1:] != mask[:-1])
-    edges = sum(np.count_nonzero(side) for side in (mask[0], mask[-1], mask[:, 0], mask[:, -1]))
-    return 2.0 * np.count_nonzero(mask) / max(inner + edges, 1)
-
-
 def normalise_thickness(
     mask: np.ndarray, target: float = TARGET_WIDTH, tolerance: float = 1.25
 ) -> np.ndarray:
@@ -160,15 +145,6 @@ def fitted(shape: tuple[int, int], longer: int) -> tuple[int, int]:
     h, w = shape
     scale = longer / max(h, w)
     return max(1, round(h * scale)), max(1, round(w * scale))
-
-
-def coverage(mask: np.ndarray, factor: int) -> np.ndarray:
-    """The fraction of ink in each factor x factor block (past the edges: background)."""
-    if factor <= 1:
-        return mask
-    h, w = mask.shape
-    padded = np.pad(mask.astype(np.float32), ((0, -h % factor), (0, -w % factor)))
-    return padded.reshape(padded.shape[0] // factor, factor, -1, factor).mean(axis=(1, 3))
 
 
 def to_mnist(gray: np.ndarray, thickness: bool = True) -> np.ndarray | None:

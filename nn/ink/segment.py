@@ -23,7 +23,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from nn.ink.pieces import Box, MaskPieces, PenPieces
+from nn.ink.masks import Box
+from nn.ink.pieces import MaskPieces, PenPieces
 from nn.ink.preprocess import from_working, working
 from nn.networks.scorer import MARK, RUN, Line, Scorer, features, view
 

@@ -26,7 +26,8 @@ from pathlib import Path
 import numpy as np
 
 from nn.ink import preprocess
-from nn.ink.preprocess import SIDE, WORK, bounding_box, stroke_width
+from nn.ink.masks import bounding_box, piece_sizes, stroke_width
+from nn.ink.preprocess import SIDE, WORK
 from nn.networks.network import softmax
 
 CHECK_PATH = Path(__file__).resolve().parents[1] / "checks" / "not_digit.pkl"
@@ -57,35 +58,6 @@ def working(mask: np.ndarray) -> np.ndarray:
     preprocessing's step 4 makes it (nn.ink.preprocess.working); the crop when nothing survives."""
     work = preprocess.working(mask)
     return mask[bounding_box(mask)] if work is None else work
-
-
-def piece_sizes(mask: np.ndarray, diagonal: bool = True) -> np.ndarray:
-    """Pixel counts of the connected pieces of a mask (8-connected with `diagonal`, else
-    4-connected), from its runs of ink row by row: runs that touch share a label."""
-    edges = np.diff(np.pad(mask, ((0, 0), (1, 1))).astype(np.int8), axis=1)  # (H, W + 1)
-    rows, starts = np.nonzero(edges == 1)  # (R,), (R,): where each run starts, row by row
-    ends = np.nonzero(edges == -1)[1]  # (R,): and the column after it ends
-    # Runs in successive rows touch where they overlap (by a pixel more, diagonally). Keyed
-    # by row and column, a row's runs are in order, so each run's neighbours below are the
-    # ones between two binary searches.
-    reach, key = (1 if diagonal else 0), mask.shape[1] + 3
-    below = (rows + 1) * key
-    low = np.searchsorted(rows * key + ends, below + starts - reach, side="right")  # (R,)
-    high = np.searchsorted(rows * key + starts, below + ends + reach, side="left")  # (R,)
-    count = np.maximum(high - low, 0)
-    a = np.repeat(np.arange(len(rows)), count)  # (P,): pairs of touching runs (a, b)
-    b = low[a] + np.arange(len(a)) - np.repeat(np.cumsum(count) - count, count)  # (P,)
-    labels = np.arange(len(rows))
-    while True:  # each run takes the smallest label it touches, until none changes
-        smaller = np.minimum(labels[a], labels[b])
-        new = labels.copy()
-        np.minimum.at(new, a, smaller)
-        np.minimum.at(new, b, smaller)
-        new = new[new]  # and its label's label: a chain of runs settles in few rounds
-        if np.array_equal(new, labels):
-            break
-        labels = new
-    return np.bincount(labels, weights=ends - starts)[np.unique(labels)]
 
 
 def shape_features(mask: np.ndarray) -> np.ndarray:

@@ -1,0 +1,104 @@
+"""Operations on bool ink masks, each done once for every caller: the ink's box, its stroke
+width, block reduction, and its connected pieces. NumPy only."""
+
+from __future__ import annotations
+
+import numpy as np
+
+Box = tuple[float, float, float, float]  # left, top, right, bottom (right and bottom exclusive)
+
+
+def bounding_box(mask: np.ndarray) -> tuple[slice, slice] | None:
+    """The rows and columns (slices) that hold ink; None when there is none."""
+    rows = mask.any(axis=1).nonzero()[0]
+    if len(rows) == 0:
+        return None
+    cols = mask.any(axis=0).nonzero()[0]
+    return slice(rows[0], rows[-1] + 1), slice(cols[0], cols[-1] + 1)
+
+
+def ink_box(mask: np.ndarray) -> Box:
+    """bounding_box as (left, top, right, bottom) numbers, for a mask that holds ink."""
+    rows, cols = bounding_box(mask)
+    return float(cols.start), float(rows.start), float(cols.stop), float(rows.stop)
+
+
+def stroke_width(mask: np.ndarray, framed: bool = True) -> float:
+    """Mean stroke width of a bilevel image: area divided by half the perimeter. `framed`:
+    ink on the image's own edges counts as boundary there, as if the image were framed in
+    background; otherwise the image's edges are not counted (a crop of a larger drawing)."""
+    inner = np.count_nonzero(mask[:, 1:] != mask[:, :-1]) + np.count_nonzero(mask[1:] != mask[:-1])
+    edges = (
+        sum(np.count_nonzero(side) for side in (mask[0], mask[-1], mask[:, 0], mask[:, -1])) if framed else 0
+    )
+    return 2.0 * np.count_nonzero(mask) / max(inner + edges, 1)
+
+
+def coverage(mask: np.ndarray, factor: int) -> np.ndarray:
+    """The fraction of ink in each factor x factor block (past the edges: background); any
+    ink in a block (coverage > 0) is a smaller mask that keeps strokes connected."""
+    if factor <= 1:
+        return mask
+    h, w = mask.shape
+    padded = np.pad(mask.astype(np.float32), ((0, -h % factor), (0, -w % factor)))
+    return padded.reshape(padded.shape[0] // factor, factor, -1, factor).mean(axis=(1, 3))
+
+
+def runs(mask: np.ndarray, diagonal: bool = True) -> tuple[np.ndarray, ...]:
+    """The mask's runs of ink row by row, labelled by connected piece: (rows, starts, ends,
+    labels) each (R,), ends exclusive, labels 0..n-1 numbered in the order of each piece's
+    first pixel (row by row). 8-connected with `diagonal`, else 4-connected."""
+    edges = np.diff(np.pad(mask, ((0, 0), (1, 1))).astype(np.int8), axis=1)  # (H, W + 1)
+    rows, starts = np.nonzero(edges == 1)  # (R,), (R,): where each run starts, row by row
+    ends = np.nonzero(edges == -1)[1]  # (R,): and the column after it ends
+    # Runs in successive rows touch where they overlap (by a pixel more, diagonally). Keyed
+    # by row and column, a row's runs are in order, so each run's neighbours below are the
+    # ones between two binary searches.
+    reach, key = (1 if diagonal else 0), mask.shape[1] + 3
+    below = (rows + 1) * key
+    low = np.searchsorted(rows * key + ends, below + starts - reach, side="right")  # (R,)
+    high = np.searchsorted(rows * key + starts, below + ends + reach, side="left")  # (R,)
+    count = np.maximum(high - low, 0)
+    a = np.repeat(np.arange(len(rows)), count)  # (P,): pairs of touching runs (a, b)
+    b = low[a] + np.arange(len(a)) - np.repeat(np.cumsum(count) - count, count)  # (P,)
+    labels = np.arange(len(rows))
+    while True:  # each run takes the smallest label it touches, until none changes
+        smaller = np.minimum(labels[a], labels[b])
+        new = labels.copy()
+        np.minimum.at(new, a, smaller)
+        np.minimum.at(new, b, smaller)
+        new = new[new]  # and its label's label: a chain of runs settles in few rounds
+        if np.array_equal(new, labels):
+            break
+        labels = new
+    return rows, starts, ends, np.unique(labels, return_inverse=True)[1]
+
+
+def piece_sizes(mask: np.ndarray, diagonal: bool = True) -> np.ndarray:
+    """Pixel counts (n,) of the connected pieces of a mask, in `runs`' order."""
+    _, starts, ends, labels = runs(mask, diagonal)
+    return np.bincount(labels, weights=ends - starts)
+
+
+def components(mask: np.ndarray, diagonal: bool = True) -> tuple[np.ndarray, int]:
+    """The connected pieces of a mask -> (H, W) labels (-1 off the ink, else 0..n-1, in
+    `runs`' order) and n."""
+    rows, starts, ends, labels = runs(mask, diagonal)
+    lengths = ends - starts  # (R,)
+    first = np.repeat(rows * mask.shape[1] + starts - np.cumsum(lengths) + lengths, lengths)
+    out = np.full(mask.size, -1, np.intp)
+    out[first + np.arange(lengths.sum())] = np.repeat(labels, lengths)
+    return out.reshape(mask.shape), int(labels.max(initial=-1)) + 1
+
+
+def component_boxes(labels: np.ndarray, count: int) -> np.ndarray:
+    """(n, 4) boxes (left, top, right, bottom; right and bottom exclusive) of labelled pixels."""
+    rows, cols = np.nonzero(labels >= 0)
+    which = labels[rows, cols]
+    boxes = np.empty((count, 4))
+    boxes[:, :2] = np.inf
+    boxes[:, 2:] = -np.inf
+    for k, values in enumerate((cols, rows)):
+        np.minimum.at(boxes[:, k], which, values)
+        np.maximum.at(boxes[:, k + 2], which, values + 1)
+    return boxes
