@@ -12,6 +12,7 @@ from nn.data import handwriting
 from nn.data import written_numbers as wn
 from nn.data.handwriting import HandwritingError, Sample
 from nn.ink import raster
+from nn.ink.pieces import digit_height
 
 ROW = {
     "number": "17",
@@ -71,7 +72,7 @@ def test_a_composed_number_keeps_each_digit_s_strokes_and_the_gap_drawn():
     number = wn.compose([ONE, ZERO, ONE], np.array([0.3]), rng)
     assert number.label == "101" and number.groups == ((0,), (1,), (2,))
     boxes = wn.digit_boxes(number)
-    np.testing.assert_allclose((boxes[1:, 0] - boxes[:-1, 2]) / wn.height_of(boxes), 0.3, rtol=0.15)
+    np.testing.assert_allclose((boxes[1:, 0] - boxes[:-1, 2]) / digit_height(boxes), 0.3, rtol=0.15)
 
 
 def test_digits_composed_touching_have_inks_that_touch_but_do_not_swallow_each_other():

@@ -23,6 +23,7 @@ import numpy as np
 
 from nn.data import handwriting
 from nn.ink import raster
+from nn.ink.pieces import digit_height
 
 NUMBERS_FILE = "crohme-numbers.jsonl.gz"
 COLLECTION = "crohme"  # the writers' collection: the same writers wrote crohme.jsonl.gz
@@ -99,19 +100,13 @@ def digit_boxes(number: WrittenNumber) -> np.ndarray:
     return np.array(boxes)
 
 
-def height_of(boxes: np.ndarray) -> float:
-    """H: the median height of the digits at least half as tall as the tallest."""
-    heights = boxes[:, 3] - boxes[:, 1]  # (D,)
-    return float(np.median(heights[heights >= heights.max() / 2]))
-
-
 def spacing(numbers: list[WrittenNumber]) -> np.ndarray:
     """(G,) the gaps between neighbouring digits' points, in H of their number: negative
     where their columns overlap."""
     gaps = []
     for number in numbers:
         boxes = digit_boxes(number)
-        gaps += list((boxes[1:, 0] - boxes[:-1, 2]) / height_of(boxes))
+        gaps += list((boxes[1:, 0] - boxes[:-1, 2]) / digit_height(boxes))
     return np.array(gaps)
 
 
@@ -180,7 +175,7 @@ def with_mark(number: WrittenNumber, rng: np.random.Generator) -> WrittenNumber:
     """The number with a mark that is no digit after one of its digits (the digits after it
     moved right to make room): a full stop, a comma, an apostrophe or a dash."""
     boxes = digit_boxes(number)
-    h = height_of(boxes)
+    h = digit_height(boxes)
     after = int(rng.integers(len(boxes)))
     left, top, bottom = boxes[after, 2] + rng.uniform(0.08, 0.25) * h, boxes[after, 1], boxes[after, 3]
     kind = rng.integers(4)
@@ -217,7 +212,7 @@ def joined(number: WrittenNumber, rng: np.random.Generator) -> WrittenNumber:
 def photo(number: WrittenNumber, rng: np.random.Generator) -> tuple[np.ndarray, list[np.ndarray]]:
     """The number written on paper with a pen of some width, and a little grain: (grey
     levels (H, W) uint8, each digit's own ink (H, W) bool in the same frame)."""
-    h = height_of(digit_boxes(number))
+    h = digit_height(digit_boxes(number))
     pen = h * rng.uniform(0.06, 0.2)
     paths = [raster.curve(s) for s in number.strokes]
     low, scale, shape = raster.frame(paths, pen, int(rng.integers(300, 900)))

@@ -44,6 +44,11 @@ def coverage(mask: np.ndarray, factor: int) -> np.ndarray:
     return padded.reshape(padded.shape[0] // factor, factor, -1, factor).mean(axis=(1, 3))
 
 
+def enlarged(mask: np.ndarray, factor: int) -> np.ndarray:
+    """Each pixel as a factor x factor block: the inverse of coverage's block reduction."""
+    return np.repeat(np.repeat(mask, factor, 0), factor, 1)
+
+
 def runs(mask: np.ndarray, diagonal: bool = True) -> tuple[np.ndarray, ...]:
     """The mask's runs of ink row by row, labelled by connected piece: (rows, starts, ends,
     labels) each (R,), ends exclusive, labels 0..n-1 numbered in the order of each piece's

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from nn.ink import raster
-from nn.ink.masks import component_boxes, components, coverage, ink_box, stroke_width
+from nn.ink.masks import component_boxes, components, coverage, enlarged, ink_box, stroke_width
 from nn.networks.scorer import Line
 
 SPECK = 0.2  # of the typical piece's size: a piece smaller than this both ways is no digit, nor part of one
@@ -228,7 +228,7 @@ def mask_pieces(mask: np.ndarray) -> MaskPieces:
         if len(big) <= MAX_PIECES:
             break
         if largest is None:  # DOTS of the first parts' typical size, measured on the ink itself
-            fine = np.repeat(np.repeat(labels.astype(np.int32), factor, 0), factor, 1)
+            fine = enlarged(labels.astype(np.int32), factor)
             fine = np.where(mask, fine[: mask.shape[0], : mask.shape[1]], -1)
             largest = DOTS * typical_size(component_boxes(fine, count)[big])
         if 2 * factor > largest:
@@ -239,11 +239,7 @@ def mask_pieces(mask: np.ndarray) -> MaskPieces:
     crops, boxes, sources = [], [], []
     for k in big:
         lf, t, r, b = (coarse[k] * factor).astype(int)
-        own = np.repeat(
-            np.repeat(labels[t // factor : b // factor, lf // factor : r // factor] == k, factor, 0),
-            factor,
-            1,
-        )
+        own = enlarged(labels[t // factor : b // factor, lf // factor : r // factor] == k, factor)
         ink = mask[t:b, lf:r] & own[: min(b, mask.shape[0]) - t, : min(r, mask.shape[1]) - lf]
         il, it, ir, ib = (int(v) for v in ink_box(ink))
         ink = ink[it:ib, il:ir]

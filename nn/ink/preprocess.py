@@ -23,9 +23,9 @@ import functools
 import numpy as np
 
 from nn.ink.masks import bounding_box, coverage, stroke_width
-from nn.ink.sampling import bilinear, cross_shifts
+from nn.ink.sampling import SIDE, bilinear, cross_shifts
 
-SIDE, BOX = 28, 20
+BOX = 20  # MNIST's box: a digit's longer side in the SIDE x SIDE field
 WORK = 80  # side of the working image: 4x the box, so the final scaling anti-aliases
 TARGET_WIDTH = 7.5  # stroke width at WORK scale that comes out as MNIST's (calibrated on MNIST)
 MAX_STEPS = 6  # thickness changes by at most 12 px at WORK scale

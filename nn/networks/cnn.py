@@ -37,6 +37,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from nn.ink.sampling import SIDE
 from nn.networks.network import Classifier, cross_entropy, softmax
 
 KERNEL = 5
@@ -272,7 +273,7 @@ class ConvNet(Classifier):
 
     def forward(self, X: np.ndarray) -> CnnActivations:
         """The training pass: keeps what backward needs, and applies dropout."""
-        x = X.reshape(-1, 28, 28, 1)
+        x = X.reshape(-1, SIDE, SIDE, 1)
         h1, cols1, routes1 = self.conv_pool_relu_routes(x, "K1", "c1")  # (N, 12, 12, C1)
         h2, cols2, routes2 = self.conv_pool_relu_routes(h1, "K2", "c2")  # (N, 4, 4, C2)
         h2 = h2.reshape(len(x), -1)  # (N, 16 C2)
@@ -312,7 +313,7 @@ class ConvNet(Classifier):
 
     def predict_proba(self, X: np.ndarray) -> np.ndarray:
         """The forward pass alone, without what backward needs (windows, pooling routes)."""
-        x = np.asarray(X, dtype=self.dtype).reshape(-1, 28, 28, 1)
+        x = np.asarray(X, dtype=self.dtype).reshape(-1, SIDE, SIDE, 1)
         h1 = self.conv_pool_relu(x, "K1", "c1")  # (N, 12, 12, C1)
         h2 = self.conv_pool_relu(h1, "K2", "c2")  # (N, 4, 4, C2)
         return self.dense(h2)[1]
@@ -322,7 +323,7 @@ class ConvNet(Classifier):
         pass for the network page: each convolution's feature maps, one per filter, after its
         bias and ReLU and before pooling ("conv1" (N, C1, 24, 24), "conv2" (N, C2, 8, 8)), the
         dense layer ("dense" (N, D)) and the output ("output" (N, 10), the probabilities)."""
-        x = np.asarray(X, dtype=self.dtype).reshape(-1, 28, 28, 1)
+        x = np.asarray(X, dtype=self.dtype).reshape(-1, SIDE, SIDE, 1)
         maps1, h1 = self.feature_maps(x, "K1", "c1")  # (N, 24, 24, C1), (N, 12, 12, C1)
         maps2, h2 = self.feature_maps(h1, "K2", "c2")  # (N, 8, 8, C2), (N, 4, 4, C2)
         h3, p = self.dense(h2)
