@@ -78,15 +78,21 @@ class LabelledDrawingAdmin(admin.ModelAdmin):
             return "none (an uploaded image)" if drawing.image else "none"
         try:
             paths = [stroke_path(stroke) for stroke in drawing.strokes]
-        except (TypeError, ValueError):  # stored before the input checks, or edited by hand
+        except (TypeError, ValueError):  # not valid strokes: the database holds any JSON
             return "unreadable strokes"
         points = sum(len(stroke) for stroke in drawing.strokes)
+        # The pad's height is the unit and a wide pad's x runs past 1: the picture is as wide
+        # as the strokes reach, so none is cut off.
+        width = max([1.0, *(float(x) + PEN_WIDTH / 2 for stroke in drawing.strokes for x, _ in stroke)])
         return format_html(
-            '<svg class="pen-strokes" viewBox="0 0 1 1" width="140" height="140" role="img" aria-label="{}">'
-            '<rect width="1" height="1" fill="#fff" stroke="#ccc" stroke-width="0.01"/>'
+            '<svg class="pen-strokes" viewBox="0 0 {} 1" width="{}" height="140" role="img" aria-label="{}">'
+            '<rect width="{}" height="1" fill="#fff" stroke="#ccc" stroke-width="0.01"/>'
             '<g fill="none" stroke="#000" stroke-width="{}" stroke-linecap="round" stroke-linejoin="round">'
             "{}</g></svg>",
+            f"{width:.4f}",
+            round(140 * width),
             f"the pen strokes: {len(paths)} strokes, {points} points",
+            f"{width:.4f}",
             PEN_WIDTH,
             format_html_join("", '<path d="{}"/>', ((d,) for d in paths)),
         )

@@ -27,7 +27,7 @@ from nn.networks.network import Network
 
 PREDICT, LABELLED = "/api/predict", "/api/labelled-drawings"
 
-# Drawings of known digits, as the pad sends them: strokes in units of the pad's side.
+# Drawings of known digits, as the pad sends them: strokes in units of the pad's height.
 ONE = [[[0.5, 0.15], [0.5, 0.5], [0.5, 0.85]]]  # a vertical stroke
 ZERO = [[[0.5 + 0.3 * np.cos(t), 0.5 + 0.35 * np.sin(t)] for t in np.linspace(0, 2 * np.pi, 40)]]
 SEVEN = [(60, 60), (220, 60), (120, 240)]  # a "7" in pixels of a 280x280 image: not symmetric

@@ -68,6 +68,12 @@ def test_a_drawings_pen_strokes_show_as_a_picture_not_as_json(staff):
     assert "[[0.25" not in html and "0.75, 0.2" not in html
 
 
+def test_strokes_drawn_on_a_wide_pad_are_shown_whole(staff):
+    strokes = [[[0.2, 0.3], [0.4, 0.8]], [[1.5, 0.3], [1.8, 0.8]]]  # a number: x runs past 1
+    html = change_page(staff, make_drawing(1, strokes=strokes))
+    assert 'viewBox="0 0 1.8300 1" width="256"' in html
+
+
 def test_strokes_that_cannot_be_drawn_are_said_to_be_unreadable_not_a_server_error(staff):
     html = change_page(staff, make_drawing(7, strokes=[["not a point"]]))
     assert "unreadable strokes" in html

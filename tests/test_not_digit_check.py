@@ -9,15 +9,14 @@ import pytest
 from nn.data import handwriting, non_digits
 from nn.ink import raster
 from nn.ink.masks import piece_sizes
-from nn.ink.preprocess import as_float, from_mask
+from nn.ink.preprocess import from_mask
 from nn.networks.model_file import ModelFileError, load_check
 from nn.networks.not_digit import (
     CHECK_PATH,
     inputs,
-    pixel_mask,
     shape_features,
 )
-from nn.training.train_not_digit import drawn, imaged, threshold_for
+from nn.training.train_not_digit import drawn, imaged, mnist_photos, threshold_for
 from tests.helpers import NOT_DIGITS, ONE, ZERO, checked_copy, flip_a_bit
 
 MAX_REFUSED = 0.005  # of the real test writers' digits
@@ -65,9 +64,9 @@ def test_the_check_refuses_the_made_up_non_digits_and_passes_the_drawn_digits(ch
     assert not refused(check, [ONE, ZERO]).any()
 
 
-def test_mnist_test_digits_are_let_through(check, mnist_data):
-    images = as_float(mnist_data.test_images[::10])  # 1,000 of them, every digit
-    assert check.refused(inputs([pixel_mask(p) for p in images], images), "image").mean() <= MAX_REFUSED
+def test_photos_of_mnist_test_digits_are_let_through(check, mnist_data):
+    photos = mnist_photos(mnist_data.test_images[::10])  # 1,000 of them, every digit, as photos
+    assert check.refused(photos, "image").mean() <= MAX_REFUSED
 
 
 def test_a_tampered_check_file_is_refused(tmp_path):

@@ -39,13 +39,13 @@ from nn.ink.preprocess import SIDE, from_mask
 
 @dataclass(frozen=True)
 class StrokeVariation:
-    size: tuple[float, float] = (0.3, 0.95)  # the digit's longer side, of the pad's side
+    size: tuple[float, float] = (0.3, 0.95)  # the digit's longer side, of the pad's height
     pen_width: float = 0.2  # the pen's width changed by up to this fraction
     rotation_deg: float = 8.0  # uniform in [-r, r]
     shear: float = 0.15  # horizontal shear factor uniform in [-s, s]
     squash: float = 0.12  # width scaled by a factor uniform in [1 - s, 1 + s]
     thinning: int = 3  # keep every k-th point of a stroke, k uniform in 1..thinning
-    jitter: float = 0.004  # standard deviation of each point's noise, of the pad's side
+    jitter: float = 0.004  # standard deviation of each point's noise, of the pad's height
 
     def to_dict(self) -> dict:
         return asdict(self)

@@ -182,7 +182,7 @@ def load_mnist(data_dir=None, allow_download: bool = True) -> Mnist:
 
 
 def load_keras() -> Mnist:
-    """MNIST the way the original site loaded it, through TensorFlow (optional)."""
+    """MNIST as Keras's datasets.mnist gives it, through TensorFlow (optional)."""
     try:
         from tensorflow import keras  # noqa: PLC0415 - optional, heavy
     except ImportError:

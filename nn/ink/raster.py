@@ -1,10 +1,10 @@
 """Pen strokes to pixels, with the drawing page's pen, straight at the size preprocessing
 works at. NumPy only: training and serving draw strokes through this one function.
 
-A drawing is a list of strokes; a stroke is a list of (x, y) points in units of the pad's
-side (0..1, y pointing down), as the page records them. The page smooths each stroke with
-quadratic curves through the midpoints of successive points, and strokes it with a round
-pen PEN_WIDTH of the side wide (round caps and joins); a lone point is a dot. `draw` makes
+Strokes are a list of strokes; a stroke is a list of (x, y) points in units of the pad's
+height (y from 0 to 1, pointing down; x from 0 to the pad's width, at most 2), as the page
+records them. The page smooths each stroke with quadratic curves through the midpoints of
+successive points, and strokes it with a round pen PEN_WIDTH units wide (round caps and joins); a lone point is a dot. `draw` makes
 the same shape, scaled so that the ink's longer side spans `size` pixels: how many pixels
 the person's screen had never matters, only the shape and the pen.
 
@@ -25,7 +25,7 @@ import numpy as np
 
 from nn.ink.preprocess import WORK
 
-PEN_WIDTH = 0.06  # of the pad's side; the page draws with this width (it is sent to it)
+PEN_WIDTH = 0.06  # of the pad's height (the unit); the page draws with this width (it is sent to it)
 CURVE_STEPS = 4  # straight pieces per quadratic curve: under a pixel at the working size
 SPACING = 1.0  # pixels between the pen's positions along the curve
 MIN_RADIUS = 0.75  # pixels: a thinner pen would leave gaps between the pixels it inks
@@ -69,7 +69,7 @@ def positions(path: np.ndarray, spacing: float) -> Iterator[np.ndarray]:
 
 
 def draw(strokes: Sequence[Stroke], pen_width: float = PEN_WIDTH, size: int = WORK) -> np.ndarray:
-    """Strokes in unit coordinates -> (H, W) bool ink, its longer side `size` pixels."""
+    """Strokes in the pad's units -> (H, W) bool ink, its longer side `size` pixels."""
     paths = [curve(np.asarray(s, dtype=np.float64).reshape(-1, 2)) for s in strokes]
     low, scale, shape = frame(paths, pen_width, size)
     grid = Grid(max(pen_width / 2 * scale, MIN_RADIUS), shape)

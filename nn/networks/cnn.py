@@ -24,8 +24,9 @@ sums are one product, a contiguous block:
     z[k] = run(patches(x), CORNERS[k]) @ run_kernel(K)   # (N H'/2 W'/2, C_out)
 and pooling is the maximum over the four blocks. That is 1.16 times the multiplications of
 the windows themselves, on a gathered input 2.8 times smaller: faster on training batches,
-a little slower on one image (bench/bench_nn.py). The backward pass is the same products transposed: dK sums run.T @ dz[k] over the corners
-(kernel_gradient); dx sends dz @ K[ky, kx].T back from each kernel offset (input_gradient).
+a little slower on one image (bench/bench_nn.py). The backward pass is the same products
+transposed: dK sums run.T @ dz[k] over the corners (kernel_gradient); dx sends
+dz @ K[ky, kx].T back from each kernel offset (input_gradient).
 Pooling then ReLU equals ReLU then pooling (both monotone) and is 4x cheaper; so is adding
 the bias after pooling (rounding is monotone too: max(z + c) is exactly max(z) + c).
 """
@@ -312,7 +313,7 @@ class ConvNet(Classifier):
         return cross_entropy(out, Y)
 
     def predict_proba(self, X: np.ndarray) -> np.ndarray:
-        """The forward pass alone, without what backward needs (windows, pooling routes)."""
+        """The forward pass alone, without what backward needs (patches, pooling routes)."""
         x = np.asarray(X, dtype=self.dtype).reshape(-1, SIDE, SIDE, 1)
         h1 = self.conv_pool_relu(x, "K1", "c1")  # (N, 12, 12, C1)
         h2 = self.conv_pool_relu(h1, "K2", "c2")  # (N, 4, 4, C2)

@@ -303,7 +303,7 @@ def from_payload(payload) -> Model:
 
 
 def temperature_from(payload: dict) -> float:
-    """The file's softmax temperature (nn/training/calibrate.py); 1 in files from before it was fitted."""
+    """The file's softmax temperature (nn/training/calibrate.py); 1 when the file has none."""
     value = payload.get("temperature", 1.0)
     is_number = type(value) in (float, int)  # not bool, not str
     if not (is_number and TEMPERATURES[0] <= value <= TEMPERATURES[1]):

@@ -11,8 +11,9 @@ them it reads the network's own 28x28 input, which tells a W or a K from a digit
 A small network (features and pixels -> 32 ReLU units -> 2 softmax outputs: digit, not a
 digit) weighs them; a drawing is refused when its "not a digit" probability reaches the
 threshold stored with it for its source (nn/training/train_not_digit.py chooses them): one for pen
-strokes, chosen on validation writers' drawn digits, and one for images (photos and pixel
-arrays), chosen on held-out MNIST digits and scans, whose ink looks otherwise.
+strokes, chosen on validation writers' drawn digits, and one for photos ("image"), chosen on
+validation writers' scans, their pen digits as photos and held-out MNIST digits as photos,
+whose ink looks otherwise. Pixel arrays, already in MNIST's form, are not checked.
 
 The check is stored as the models are (nn/networks/model_file.py, kind "check"), in
 nn/checks/not_digit.pkl with its checksum file beside it.
@@ -50,7 +51,7 @@ PIECE = 0.02  # of the ink: a smaller piece is a speck, not a piece
 HOLE = 0.005  # of the box: a smaller hole is where strokes cross, not a loop
 MAX_PIECES, MAX_HOLES = 6, 4
 PARAM_NAMES = ("W1", "b1", "W2", "b2", "mean", "scale")
-SOURCES = ("drawing", "image")  # pen strokes; photos and pixel arrays: each has its threshold
+SOURCES = ("drawing", "image")  # pen strokes; photos: each has its threshold
 
 
 def working(mask: np.ndarray) -> np.ndarray:
@@ -95,11 +96,6 @@ def working_features(work: np.ndarray) -> np.ndarray:
         ],
         dtype=np.float32,
     )
-
-
-def pixel_mask(pixels: np.ndarray) -> np.ndarray:
-    """The ink of an MNIST-form (28, 28) array sent as it is: past half its brightest."""
-    return pixels >= 0.5 * pixels.max()
 
 
 def inputs(masks: list[np.ndarray], pixels: np.ndarray) -> np.ndarray:

@@ -27,7 +27,7 @@ export class PredictApi {
     this.labelledDrawingUrl = labelledDrawingUrl;
   }
 
-  /** Pen strokes (lists of [x, y] in units of the pad's side, as pad.toData() gives them);
+  /** Pen strokes (lists of [x, y] in units of the pad's height, as pad.toData() gives them);
    * `model` names the model to ask, undefined asks the site's default; `activations` asks
    * for every layer's activations of each digit (the 784-250-10 always sends its own). */
   predictStrokes(strokes, model, activations = false) {

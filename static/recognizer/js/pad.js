@@ -1,7 +1,7 @@
 /**
  * The drawing pad: pointer input (mouse, pen, touch) on a canvas sized for the device's
  * pixel ratio, recorded as strokes (data, see strokes.js). The pen's width is the
- * canvas's data-pen-width, a fraction of its side, as the server draws with. A pad may
+ * canvas's data-pen-width, a fraction of its height, as the server draws with. A pad may
  * be wider than high (room for a number): its unit is then its height, x runs to its
  * aspect ratio (at most MAX_ASPECT), and a digit drawn on it is the same data as on a
  * square pad of that height. No pad shape clips a drawing: one wider than the pad (drawn
@@ -37,7 +37,7 @@ function validStrokes(value) {
 
 function penWidthOf(canvas) {
   const width = Number(canvas.dataset.penWidth);
-  if (!(width > 0 && width < 1)) throw new Error("the pad's canvas needs data-pen-width, a fraction of its side");
+  if (!(width > 0 && width < 1)) throw new Error("the pad's canvas needs data-pen-width, a fraction of its height");
   return width;
 }
 

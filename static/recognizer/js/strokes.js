@@ -1,7 +1,7 @@
 /**
- * Strokes kept as data, and how they look. Each stroke is a list of points in unit
- * coordinates (0..1 of the pad's side), so the drawing can be redrawn at any size, undone,
- * and sent as it is. A stroke is smoothed by quadratic curves through the midpoints of its
+ * Strokes kept as data, and how they look. Each stroke is a list of points in units of
+ * the pad's height (y 0..1, x up to the pad's width), so the drawing can be redrawn at any
+ * size, undone, and sent as it is. A stroke is smoothed by quadratic curves through the midpoints of its
  * points and inked with a round pen (nn/ink/raster.py draws the same shape on the server).
  *
  * The drawing functions take any 2-D context and need no DOM. The path can be drawn
@@ -80,7 +80,7 @@ export function strokeSteps(stroke) {
   return [...pathSteps(stroke), ["line", stroke.at(-1)]];
 }
 
-/** The pen: ink colour, a width of `penWidth` of the side, round caps and joins. */
+/** The pen: ink colour, a width of `penWidth` units, round caps and joins. */
 function pen(ctx, size, colour, penWidth) {
   ctx.strokeStyle = colour;
   ctx.fillStyle = colour;
@@ -89,7 +89,7 @@ function pen(ctx, size, colour, penWidth) {
   ctx.lineJoin = "round";
 }
 
-/** Trace `steps` (in unit coordinates) on a context `size` units square, with the pen set. */
+/** Trace `steps` (in unit coordinates) at `size` pixels a unit, with the pen set. */
 function trace(ctx, steps, size) {
   ctx.beginPath();
   for (const [kind, a, b] of steps) {
@@ -112,7 +112,7 @@ function drawSteps(ctx, steps, { size, colour, penWidth }) {
   ctx.restore();
 }
 
-/** Draw every stroke; `look` is {size, colour, penWidth}, size the context's side in units. */
+/** Draw every stroke; `look` is {size, colour, penWidth}, size the pixels in a unit. */
 export function drawStrokes(ctx, strokes, look) {
   for (const stroke of strokes) drawSteps(ctx, strokeSteps(stroke), look);
 }
