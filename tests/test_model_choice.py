@@ -10,6 +10,7 @@ from django.test import Client
 from nn.networks.cnn import ConvNet
 from nn.networks.model_file import save_model
 from nn.networks.network import Network
+from recognizer import model_store
 from tests.helpers import encode, seven_image
 
 PIXELS = np.zeros(784).tolist()
@@ -38,12 +39,23 @@ def post(body):
     return client.post("/api/predict", json.dumps(body), "application/json", headers={"X-CSRFToken": token})
 
 
+def own_answer(name: str, pixels) -> list[float]:
+    """The named model's probabilities for the pixels, asked directly."""
+    network = model_store.get(name).network
+    return network.predict_proba(np.asarray(pixels, np.float32).reshape(1, -1))[0].tolist()
+
+
 def test_without_a_model_name_the_default_model_answers_and_says_so(two_models):
-    assert post({"pixels": PIXELS}).json()["model"] == "cnn"
+    body = post({"pixels": PIXELS}).json()
+    assert body["model"] == "cnn"
+    assert body["probabilities"] == pytest.approx(own_answer("cnn", PIXELS), abs=1e-4)
 
 
 def test_a_named_model_answers_and_says_so(two_models):
-    assert post({"pixels": PIXELS, "model": "mlp"}).json()["model"] == "mlp"
+    body = post({"pixels": PIXELS, "model": "mlp"}).json()
+    assert body["model"] == "mlp"
+    assert body["probabilities"] == pytest.approx(own_answer("mlp", PIXELS), abs=1e-4)
+    assert body["probabilities"] != pytest.approx(own_answer("cnn", PIXELS), abs=1e-4)
 
 
 def test_a_multipart_upload_can_name_its_model(two_models):
@@ -52,6 +64,9 @@ def test_a_multipart_upload_can_name_its_model(two_models):
     upload = SimpleUploadedFile("d.png", encode(seven_image()))
     response = client.post("/api/predict", {"image": upload, "model": "mlp"}, headers={"X-CSRFToken": token})
     assert response.status_code == 200 and response.json()["model"] == "mlp"
+    assert response.json()["probabilities"] == pytest.approx(
+        own_answer("mlp", response.json()["input"]), abs=1e-4
+    )
 
 
 @pytest.mark.parametrize(

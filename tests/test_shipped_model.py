@@ -1,12 +1,16 @@
-"""The models the site ships with: they load safely and meet their accuracy targets."""
+"""The models the site ships with: they load safely, give back the answers they recorded,
+read known drawings right, and meet their accuracy targets."""
 
 import numpy as np
 import pytest
 
 from nn import DEFAULT_MODEL_PATH
+from nn.ink import raster
+from nn.ink.preprocess import from_mask, network_inputs
 from nn.networks.cnn import ConvNet
 from nn.networks.model_file import load_model
 from nn.training.evaluate import evaluate
+from tests.helpers import ONE, ZERO, seven_pixels
 
 MODELS = DEFAULT_MODEL_PATH.parent
 TARGETS = {"mlp": 0.992, "cnn": 0.994}  # MNIST test accuracy each must reach
@@ -32,6 +36,24 @@ def test_each_shipped_model_records_how_it_was_trained(name):
     assert len(meta["history"]) >= 1 and {"loss", "train_accuracy", "val_accuracy"} <= set(meta["history"][0])
     assert len(meta["data_sha256"]) == 4
     assert len(meta["test_examples"]["sample"]) == 100
+
+
+@pytest.mark.parametrize("name", TARGETS)
+def test_each_shipped_model_gives_back_the_answers_it_recorded_for_its_test_examples(name):
+    model = load_model(MODELS / f"{name}.pkl")
+    examples = model.meta["test_examples"]["sample"] + model.meta["test_examples"]["misclassified"]
+    pixels = np.stack([np.frombuffer(e["pixels"], np.uint8).reshape(28, 28) for e in examples])
+    answers = model.network.predict(network_inputs(pixels, model.deskewed))
+    assert answers.tolist() == [e["predicted"] for e in examples]
+    confusion = np.array(model.meta["confusion"])
+    assert np.trace(confusion) / confusion.sum() == pytest.approx(model.meta["test_accuracy"])
+
+
+@pytest.mark.parametrize("name", TARGETS)
+def test_each_shipped_model_reads_a_drawn_one_and_zero_and_a_seven(name):
+    model = load_model(MODELS / f"{name}.pkl")
+    drawn = np.stack([from_mask(raster.draw(strokes)) for strokes in (ONE, ZERO)] + [seven_pixels()])
+    assert model.network.predict(network_inputs(drawn, model.deskewed)).tolist() == [1, 0, 7]
 
 
 @pytest.mark.parametrize("name, target", TARGETS.items())
