@@ -1,6 +1,6 @@
 """The admin: review the labelled drawings, fix a wrong label, delete junk.
 
-A drawing shows as pictures: its 28x28 form, the pen strokes redrawn (not their JSON), and
+A drawing shows as pictures: its 28x28 form, the pen strokes drawn (not their JSON), and
 an uploaded photo as it is kept (a reduced grey copy).
 """
 
@@ -12,12 +12,14 @@ import io
 import numpy as np
 from django.contrib import admin
 from django.utils import timezone
-from django.utils.html import format_html, format_html_join
+from django.utils.html import format_html
 from PIL import Image
 
-from nn.ink.raster import PEN_WIDTH
+from nn.ink import raster
 
 from .models import LabelledDrawing
+
+STROKES_SIZE = 140  # pixels: the longer side of the strokes' picture
 
 # The formats an upload may have (the site decodes no others), by their first bytes.
 IMAGE_TYPES = {b"\x89PNG\r\n\x1a\n": "image/png", b"\xff\xd8\xff": "image/jpeg", b"GIF8": "image/gif"}
@@ -28,14 +30,6 @@ def image_type(data: bytes) -> str | None:
     if data[:4] == b"RIFF" and data[8:12] == b"WEBP":
         return "image/webp"
     return next((kind for magic, kind in IMAGE_TYPES.items() if data.startswith(magic)), None)
-
-
-def stroke_path(stroke) -> str:
-    """One stroke as SVG path data; a single point becomes a dot (a zero-length line, round caps)."""
-    points = [(float(x), float(y)) for x, y in stroke]
-    if len(points) == 1:
-        points *= 2
-    return " ".join(f"{'L' if i else 'M'}{x:.4f},{y:.4f}" for i, (x, y) in enumerate(points))
 
 
 def png_data_url(levels: np.ndarray) -> str:
@@ -73,28 +67,19 @@ class LabelledDrawingAdmin(admin.ModelAdmin):
 
     @admin.display(description="strokes")
     def pen_strokes(self, drawing: LabelledDrawing) -> str:
-        """The pen strokes redrawn as they were drawn: dark ink on the white pad."""
+        """The pen strokes as the server draws them for the network (nn/ink/raster.py),
+        dark ink on white: one renderer, so what is shown is what was read."""
         if not drawing.strokes:
             return "none (an uploaded image)" if drawing.image else "none"
         try:
-            paths = [stroke_path(stroke) for stroke in drawing.strokes]
+            ink = raster.draw(drawing.strokes, size=STROKES_SIZE)
         except (TypeError, ValueError):  # not valid strokes: the database holds any JSON
             return "unreadable strokes"
         points = sum(len(stroke) for stroke in drawing.strokes)
-        # The pad's height is the unit and a wide pad's x runs past 1: the picture is as wide
-        # as the strokes reach, so none is cut off.
-        width = max([1.0, *(float(x) + PEN_WIDTH / 2 for stroke in drawing.strokes for x, _ in stroke)])
         return format_html(
-            '<svg class="pen-strokes" viewBox="0 0 {} 1" width="{}" height="140" role="img" aria-label="{}">'
-            '<rect width="{}" height="1" fill="#fff" stroke="#ccc" stroke-width="0.01"/>'
-            '<g fill="none" stroke="#000" stroke-width="{}" stroke-linecap="round" stroke-linejoin="round">'
-            "{}</g></svg>",
-            f"{width:.4f}",
-            round(140 * width),
-            f"the pen strokes: {len(paths)} strokes, {points} points",
-            f"{width:.4f}",
-            PEN_WIDTH,
-            format_html_join("", '<path d="{}"/>', ((d,) for d in paths)),
+            '<img class="pen-strokes" src="{}" alt="{}">',
+            png_data_url(np.where(np.pad(ink, 4), 0, 255).astype(np.uint8)),
+            f"the pen strokes: {len(drawing.strokes)} strokes, {points} points",
         )
 
     @admin.display(description="photo")
