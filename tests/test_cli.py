@@ -61,6 +61,14 @@ def test_each_models_config_holds_only_what_applies_to_it():
     assert "hidden" not in cnn and "recipe" not in cnn
 
 
+def test_each_models_config_makes_its_network():
+    cnn = CNNConfig(widths=(4, 6, 8), dropout=0.5).new_network()
+    assert cnn.widths == (4, 6, 8) and cnn.dropout == 0.5
+    mlp = MLPConfig(hidden=7, recipe="sigmoid-mse", seed=3).new_network()
+    assert mlp.W1.shape == (784, 7) and mlp.recipe == "sigmoid-mse"
+    np.testing.assert_array_equal(mlp.W1, MLPConfig(hidden=7, recipe="sigmoid-mse", seed=3).new_network().W1)
+
+
 def test_without_data_and_offline_the_trainer_prints_one_clear_error_and_no_traceback(
     tmp_path, monkeypatch, capsys
 ):

@@ -8,7 +8,7 @@ a random change of stroke thickness. Everything is computed for the batch at onc
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -36,9 +36,6 @@ class AugmentConfig:
     elastic_sigma: float = 4.0  # smoothness of the displacement field, pixels
     # blend toward a dilated (+) or eroded (-) stroke
     thickness: float = field(default=0.3, metadata={"help": "max stroke thickness change, 0 to 1"})
-
-    def to_dict(self) -> dict:
-        return asdict(self)
 
 
 def gaussian_matrix(sigma: float, n: int = SIDE) -> np.ndarray:

@@ -125,7 +125,7 @@ CONFIGS = {"mlp": MLPConfig, "cnn": CNNConfig}
 
 
 def flags_of(cls: type) -> dict[str, Field]:
-    """dest -> field of each flag `cls` makes, a nested config's as "outer.inner". A field a
+    """path -> field of each flag `cls` makes, a nested config's as "outer.inner". A field a
     model's config redefines keeps the help of the config it comes from."""
     common = {f.name: f for f in fields(TrainConfig)} if issubclass(cls, TrainConfig) else {}
     made = {}
@@ -133,7 +133,7 @@ def flags_of(cls: type) -> dict[str, Field]:
         if "help" in f.metadata:
             made[f.name] = f
         if "help" in f.metadata and is_dataclass(f.default_factory):
-            made |= {f"{f.name}.{dest}": g for dest, g in flags_of(f.default_factory).items()}
+            made |= {f"{f.name}.{path}": g for path, g in flags_of(f.default_factory).items()}
     return made
 
 
@@ -146,8 +146,8 @@ def arg_name(f: Field) -> str:
     return flag_name(f)[2:].replace("-", "_")
 
 
-def value_of(config, dest: str):
-    for name in dest.split("."):
+def value_of(config, path: str):
+    for name in path.split("."):
         config = getattr(config, name)
     return config
 
@@ -165,15 +165,15 @@ def add_flags(parser: argparse.ArgumentParser, configs: dict[str, type]) -> None
     """A flag for each field of the configs that has a help. Each defaults to None (not
     given): the model's config holds its defaults."""
     defaults = {model: cls() for model, cls in configs.items()}
-    made = {dest: f for cls in configs.values() for dest, f in flags_of(cls).items()}
+    made = {path: f for cls in configs.values() for path, f in flags_of(cls).items()}
     groups = {}
-    for dest, f in made.items():
-        outer = dest.rpartition(".")[0]
+    for path, f in made.items():
+        outer = path.rpartition(".")[0]
         if is_dataclass(f.default_factory):  # a nested config: a group of flags
-            groups[dest] = parser.add_argument_group(f.metadata["help"])
-            groups[dest].add_argument(f"--no-{dest}", action="store_true", help=f.metadata["off"])
+            groups[path] = parser.add_argument_group(f.metadata["help"])
+            groups[path].add_argument(f"--no-{path}", action="store_true", help=f.metadata["off"])
             continue
-        values = {m: value_of(d, dest) for m, d in defaults.items() if dest in flags_of(configs[m])}
+        values = {m: value_of(d, path) for m, d in defaults.items() if path in flags_of(configs[m])}
         meta = f.metadata
         if meta.get("choices") and meta.get("metavar"):
             text = f"one of {', '.join(meta['choices'])}"
@@ -190,18 +190,18 @@ def add_flags(parser: argparse.ArgumentParser, configs: dict[str, type]) -> None
 
 
 def given_flags(args: argparse.Namespace, cls: type) -> dict[str, tuple[str, Field, object]]:
-    """dest -> (flag, field, value) of each of `cls`'s flags that was given."""
-    given = ((dest, f, getattr(args, arg_name(f), None)) for dest, f in flags_of(cls).items())
-    return {dest: (flag_name(f), f, value) for dest, f, value in given if value is not None}
+    """path -> (flag, field, value) of each of `cls`'s flags that was given."""
+    given = ((path, f, getattr(args, arg_name(f), None)) for path, f in flags_of(cls).items())
+    return {path: (flag_name(f), f, value) for path, f, value in given if value is not None}
 
 
 def check_flags(parser, args: argparse.Namespace, model: str, configs: dict[str, type]) -> None:
     """argparse's error for a flag `model` has not, or a value out of its field's bounds."""
     foreign = {}
     for cls in configs.values():
-        for dest, (flag, _, _) in given_flags(args, cls).items():
-            if dest not in flags_of(configs[model]):
-                holders = " and the ".join(m for m, c in configs.items() if dest in flags_of(c))
+        for path, (flag, _, _) in given_flags(args, cls).items():
+            if path not in flags_of(configs[model]):
+                holders = " and the ".join(m for m, c in configs.items() if path in flags_of(c))
                 foreign.setdefault(holders, {})[flag] = None
     for holders, given in foreign.items():
         verb = "applies" if len(given) == 1 else "apply"
@@ -221,14 +221,14 @@ def config_from(args: argparse.Namespace, configs: dict[str, type], model: str):
     """`model`'s config: its defaults, overridden by every flag given."""
     cfg = configs[model]()
     chosen = {}
-    for dest, f in flags_of(type(cfg)).items():
+    for path, f in flags_of(type(cfg)).items():
         if is_dataclass(f.default_factory):
-            chosen[dest] = None if getattr(args, f"no_{dest}", False) else value_of(cfg, dest)
-    for dest, (_, _, value) in given_flags(args, type(cfg)).items():
-        outer, _, inner = dest.rpartition(".")
+            chosen[path] = None if getattr(args, f"no_{path}", False) else value_of(cfg, path)
+    for path, (_, _, value) in given_flags(args, type(cfg)).items():
+        outer, _, inner = path.rpartition(".")
         value = tuple(value) if isinstance(value, list) else value
         if outer:
             chosen[outer] = chosen[outer] and replace(chosen[outer], **{inner: value})
         else:
-            chosen[dest] = value
+            chosen[path] = value
     return replace(cfg, **chosen)
