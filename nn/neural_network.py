@@ -2,7 +2,7 @@
 
 import sys
 
-if not __package__:  # run as a file, its folder is on the path and the project's is not
+if not __package__:  # run as a file: its folder is on the path, not the project's, so `nn` is not found
     sys.exit("run it from the project's folder as a module: python3 -m nn.neural_network [flags]")
 
 from nn.training.retrain import main  # noqa: E402
