@@ -13,7 +13,8 @@ import pytest
 from nn import DEFAULT_MODEL_PATH
 from nn.data import mnist
 from nn.networks.model_file import ModelFileError, load_model
-from nn.training import evaluate
+from nn.training import evaluate, retrain
+from nn.training.config import CONFIGS, CNNConfig, MLPConfig, config_from
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -32,16 +33,40 @@ def test_help_documents_every_training_flag():
         assert flag in result.stdout
 
 
-def test_running_the_script_retrains_and_writes_a_model_that_evaluates(tmp_path, mnist_data):
+def test_retraining_writes_a_model_that_evaluates_and_records_only_its_own_config(tmp_path, mnist_data):
     out = tmp_path / "quick.pkl"
-    result = run("nn/neural_network.py", "--max-epochs", "1", "--no-augment", "--output", str(out))
+    result = run("-m", "nn.neural_network", "--max-epochs", "1", "--no-augment", "--output", str(out))
     assert result.returncode == 0, result.stderr
     assert "stopped by max epochs after 1 epochs" in result.stdout
     model = load_model(out)
     assert model.meta["test_accuracy"] > 0.9
+    config = model.meta["config"]
+    assert config["hidden"] == 250 and config["max_epochs"] == 1 and config["augment"] is None
+    assert "widths" not in config and "dropout" not in config
     evaluated = run("-m", "nn.training.evaluate", str(out))
     assert evaluated.returncode == 0
     assert "test accuracy:" in evaluated.stdout and "confusion matrix" in evaluated.stdout
+
+
+def test_run_as_a_file_the_entry_point_says_how_to_run_it_instead_of_a_traceback():
+    result = run("nn/neural_network.py", "--help")
+    assert result.returncode == 1
+    assert "python3 -m nn.neural_network" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_each_models_config_holds_only_what_applies_to_it():
+    assert {"hidden", "recipe"} <= set(MLPConfig().to_dict()) and "widths" not in MLPConfig().to_dict()
+    cnn = CNNConfig().to_dict()
+    assert cnn["widths"] == [32, 64, 128] and cnn["dropout"] == 0.25
+    assert "hidden" not in cnn and "recipe" not in cnn
+
+
+def test_each_models_config_makes_its_network():
+    cnn = CNNConfig(widths=(4, 6, 8), dropout=0.5).new_network()
+    assert cnn.widths == (4, 6, 8) and cnn.dropout == 0.5
+    mlp = MLPConfig(hidden=7, recipe="sigmoid-mse", seed=3).new_network()
+    assert mlp.W1.shape == (784, 7) and mlp.recipe == "sigmoid-mse"
+    np.testing.assert_array_equal(mlp.W1, MLPConfig(hidden=7, recipe="sigmoid-mse", seed=3).new_network().W1)
 
 
 def test_without_data_and_offline_the_trainer_prints_one_clear_error_and_no_traceback(
@@ -89,48 +114,44 @@ def test_the_evaluator_defaults_to_the_model_the_site_answers_with(monkeypatch, 
 
 
 def test_the_cnn_refuses_the_flags_only_the_mlp_has(capsys):
-    from nn import neural_network
-
     for flags, named in (
         (["--hidden", "32"], "--hidden applies"),
         (["--recipe", "sigmoid-mse"], "--recipe applies"),
     ):
         with pytest.raises(SystemExit) as stopped:
-            neural_network.parse_args(["--model", "cnn", *flags])
+            retrain.parse_args(["--model", "cnn", *flags])
         assert stopped.value.code == 2
         assert f"{named} to the mlp only" in capsys.readouterr().err
 
 
 def test_the_mlp_refuses_the_flags_only_the_cnn_has(capsys):
-    from nn import neural_network
-
     for flags, named in (
         (["--widths", "8", "8", "8"], "--widths applies"),
         (["--dropout", "0.5"], "--dropout applies"),
     ):
         with pytest.raises(SystemExit) as stopped:
-            neural_network.parse_args(flags)
+            retrain.parse_args(flags)
         assert stopped.value.code == 2
         assert f"{named} to the cnn only" in capsys.readouterr().err
 
 
 def test_the_cnns_widths_and_dropout_come_from_the_flags(capsys):
-    from nn import neural_network
-
-    cfg = neural_network.config_from(
-        neural_network.parse_args(["--model", "cnn", "--widths", "8", "16", "32", "--dropout", "0.5"])
-    )
+    args = retrain.parse_args(["--model", "cnn", "--widths", "8", "16", "32", "--dropout", "0.5"])
+    cfg = config_from(args, CONFIGS, "cnn")
     assert cfg.widths == (8, 16, 32) and cfg.dropout == 0.5
+    assert cfg.learning_rate == CNNConfig.learning_rate == 0.05  # the cnn's own defaults otherwise
     for flags in (["--widths", "0", "8", "8"], ["--dropout", "1"]):
         with pytest.raises(SystemExit):
-            neural_network.parse_args(["--model", "cnn", *flags])
+            retrain.parse_args(["--model", "cnn", *flags])
     assert "must be" in capsys.readouterr().err
 
 
-def test_help_gives_one_default_for_a_flag_only_the_mlp_has():
+def test_help_gives_one_default_for_a_flag_only_the_mlp_has_and_each_models_where_they_differ():
     help_text = " ".join(run("-m", "nn.neural_network", "--help").stdout.split())
-    assert "hidden neurons (mlp only; default 250)" in help_text
-    assert "(cnn)" not in help_text.split("--hidden HIDDEN", 2)[-1].split("--labelled-weight")[0]
+    hidden = help_text.split("--hidden HIDDEN", 2)[-1].split(" --")[0]
+    assert hidden == " hidden neurons (mlp only; default 250)"
+    assert "initial learning rate (default 0.1 (mlp), 0.05 (cnn))" in help_text
+    assert "max rotation, degrees (default 8.0 (mlp), 10 (cnn))" in help_text
 
 
 def test_ctrl_c_while_training_prints_one_line_keeps_the_old_model_and_exits_non_zero(tmp_path, mnist_data):
@@ -183,7 +204,7 @@ def test_retraining_with_labelled_drawings_holds_part_out_and_evaluation_compare
     mnist.write_idx(drawings / "labelled-drawings-images-idx3-ubyte.gz", data.test_images[:200])
     mnist.write_idx(drawings / "labelled-drawings-labels-idx1-ubyte.gz", data.test_labels[:200])
     out = tmp_path / "retrained.pkl"
-    result = run("nn/neural_network.py", "--max-epochs", "1", "--no-augment", "--hidden", "32",
+    result = run("-m", "nn.neural_network", "--max-epochs", "1", "--no-augment", "--hidden", "32",
                  "--labelled-drawings", str(drawings), "--labelled-weight", "3", "--output", str(out))  # fmt: skip
     assert result.returncode == 0, result.stderr
     held = load_model(out).meta["labelled_drawings"]

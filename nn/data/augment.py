@@ -8,7 +8,7 @@ a random change of stroke thickness. Everything is computed for the batch at onc
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -19,16 +19,23 @@ CENTRE = (SIDE - 1) / 2
 
 @dataclass(frozen=True)
 class AugmentConfig:
-    rotation_deg: float = 8.0  # uniform in [-r, r]
-    scale: float = 0.08  # zoom uniform in [1 - s, 1 + s]
-    shear: float = 0.1  # horizontal shear factor uniform in [-s, s]
-    shift_px: float = 1.0  # translation uniform in [-t, t] pixels, per axis
-    elastic_alpha: float = 1.0  # typical displacement in pixels (0 switches it off)
-    elastic_sigma: float = 4.0  # smoothness of the displacement field, pixels
-    thickness: float = 0.3  # blend toward a dilated (+) or eroded (-) stroke
+    """How strong each distortion is; a field with a "help" is a trainer's flag (nn/training/config.py)."""
 
-    def to_dict(self) -> dict:
-        return asdict(self)
+    # uniform in [-r, r]
+    rotation_deg: float = field(default=8.0, metadata={"help": "max rotation, degrees", "flag": "--rotation"})
+    # zoom uniform in [1 - s, 1 + s]
+    scale: float = field(default=0.08, metadata={"help": "max relative zoom"})
+    # horizontal shear factor uniform in [-s, s]
+    shear: float = field(default=0.1, metadata={"help": "max shear factor"})
+    # translation uniform in [-t, t] pixels, per axis
+    shift_px: float = field(default=1.0, metadata={"help": "max shift, pixels", "flag": "--shift"})
+    # typical displacement in pixels
+    elastic_alpha: float = field(
+        default=1.0, metadata={"help": "elastic distortion size, pixels (0: off)", "flag": "--elastic"}
+    )
+    elastic_sigma: float = 4.0  # smoothness of the displacement field, pixels
+    # blend toward a dilated (+) or eroded (-) stroke
+    thickness: float = field(default=0.3, metadata={"help": "max stroke thickness change, 0 to 1"})
 
 
 def gaussian_matrix(sigma: float, n: int = SIDE) -> np.ndarray:

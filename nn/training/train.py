@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import sys
 import time
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
@@ -20,45 +20,7 @@ from nn.data.augment import AugmentConfig, augment
 from nn.data.mix import DrawnSet
 from nn.ink.preprocess import network_inputs
 from nn.networks.network import Classifier, one_hot
-
-
-@dataclass
-class TrainConfig:
-    # network
-    hidden: int = 250  # the 784-250-10's hidden neurons
-    widths: tuple[int, int, int] = (16, 32, 128)  # the cnn's: conv 1 and 2 channels, dense units
-    dropout: float = 0.0  # the cnn's, on its dense layer, while training
-    recipe: str = "softmax-xent"  # or "sigmoid-mse", the original recipe
-    # optimiser
-    batch_size: int = 64
-    learning_rate: float = 0.1
-    momentum: float = 0.9
-    lr_decay: float = 0.98  # learning rate multiplied by this after every epoch
-    weight_decay: float = 0.0  # L2 penalty on the weight matrices
-    average: float = 0.999  # decay of the moving average of the weights (0: off)
-    # stopping: whichever comes first
-    threshold: float = 0.067  # mean training loss of a (distorted) epoch
-    max_epochs: int = 116  # epochs in all, the undistorted ones included
-    # then a few epochs on the undistorted images, learning rate falling 20% an epoch
-    clean_epochs: int = 6
-    clean_learning_rate: float = 0.005
-    # data
-    validation: int = 5000  # training images held out to choose the best epoch
-    deskew: bool = True  # straighten slanted digits first (then also done when serving)
-    augment: AugmentConfig | None = field(default_factory=AugmentConfig)
-    labelled_weight: int = 5  # each labelled drawing is seen this many times an epoch
-    # real handwriting (nn/data/mix.py), when a folder of it is given
-    pen_variants: int = 6  # ways each pen digit is drawn, once, before training
-    pen_weight: int = 2  # of those, drawings of each pen digit an epoch sees
-    scan_weight: int = 2  # copies of each scanned digit an epoch sees
-    style_weight: int = 2  # drawings an epoch sees of each digit given a rare style (0: none)
-    collection_cap: int = 0  # drawings of one collection an epoch takes at most (0: no cap)
-    leave_out: str = ""  # a collection trained on not at all, and measured whole
-    seed: int = 0
-
-    def to_dict(self) -> dict:
-        """Plain data, as a model file keeps it (lists, not tuples)."""
-        return {**asdict(self), "widths": list(self.widths)}
+from nn.training.config import TrainConfig
 
 
 @dataclass

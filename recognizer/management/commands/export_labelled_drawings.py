@@ -3,7 +3,7 @@
     python manage.py export_labelled_drawings [--out FOLDER]
 
 writes FOLDER/labelled-drawings-images-idx3-ubyte.gz and FOLDER/labelled-drawings-labels-idx1-ubyte.gz, which
-`python nn/neural_network.py --labelled-drawings FOLDER` mixes into training, and
+`python -m nn.neural_network --labelled-drawings FOLDER` mixes into training, and
 FOLDER/labelled-drawings-strokes.jsonl.gz: the drawn ones' strokes in the real handwriting
 sets' pen format, so that they can be drawn again as those are (nn/handwriting.load_pen).
 """
