@@ -15,15 +15,7 @@ from typing import ClassVar
 import numpy as np
 
 from nn.ink import raster, segment
-from nn.ink.pieces import (
-    MAX_PIECES,
-    Box,
-    PenPieces,
-    TooManyPieces,
-    mask_pieces,
-    pen_pieces,
-    stroke_boxes,
-)
+from nn.ink.pieces import MAX_PIECES, Box, PenPieces, TooManyPieces, mask_pieces, pen_pieces, stroke_boxes
 from nn.ink.preprocess import bounding_box, from_working, ink_mask, working
 from nn.networks.scorer import Scorer, ScorerFileError, load_scorer
 
@@ -54,7 +46,9 @@ class Strokes:
     strokes: list
     source: ClassVar[str] = "drawing"  # what the not-a-digit check is told it is
     checked: ClassVar[bool] = True  # whether predict asks the not-a-digit check
-    fingerprint_name: ClassVar[str] = "list"  # its kind in a labelled drawing's request fingerprint
+    # its kind as a labelled drawing's request fingerprint names it: the fingerprints are
+    # stored with their idempotency keys, so these names stay as they are
+    fingerprint_name: ClassVar[str] = "list"
 
     def pieces(self) -> list[Piece]:
         """Its digits, left to right; the whole drawing when nothing reads as a digit."""

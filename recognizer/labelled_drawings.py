@@ -18,7 +18,8 @@ from nn.ink.preprocess import as_levels
 
 from .drawings import Drawing
 from .errors import KeyReused
-from .models import PIXELS, LabelledDrawing
+from .limits import PIXELS, SIDE
+from .models import LabelledDrawing
 
 
 def fingerprint(drawing: Drawing, label: int | str, model: str | None, digit: int | None) -> str:
@@ -157,5 +158,5 @@ def export_arrays(batch: int = 2000) -> tuple[np.ndarray, np.ndarray]:
     for data, label in rows:
         pixels += bytes(data)  # memoryview on PostgreSQL, bytes on SQLite
         labels.append(label)
-    images = np.frombuffer(bytes(pixels), dtype=np.uint8).reshape(-1, 28, 28)
+    images = np.frombuffer(bytes(pixels), dtype=np.uint8).reshape(-1, SIDE, SIDE)
     return images, np.frombuffer(bytes(labels), dtype=np.uint8)

@@ -35,7 +35,7 @@ DATA_URL = re.compile(
     r"data:(?P<type>[\w.+-]+/[\w.+-]+)?(?P<params>(;[\w.+-]+=[\w.+-]+)*)(?P<b64>;base64)?,", re.ASCII
 )
 IDEMPOTENCY_KEY = re.compile(r"[A-Za-z0-9_-]{8,64}", re.ASCII)
-INPUTS = ("strokes", "image", "pixels")  # a JSON body holds exactly one drawing, in one of these
+DRAWING_FIELDS = ("strokes", "image", "pixels")  # a JSON body holds exactly one drawing, in one of these
 MISSING = object()  # a field that is absent, as opposed to null
 
 
@@ -60,7 +60,7 @@ def json_object(body: bytes) -> dict:
 
 def drawing(body: dict, max_bytes: int) -> Drawing:
     """A JSON body's one drawing: strokes, a photo from a data URL, or pixels."""
-    given = [name for name in INPUTS if name in body]
+    given = [name for name in DRAWING_FIELDS if name in body]
     if len(given) != 1:
         raise BadInput(
             "send exactly one of 'strokes' (pen strokes), 'image' (a data URL) or 'pixels' (784 numbers)"

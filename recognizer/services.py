@@ -60,7 +60,7 @@ class Prediction:
 class Reading(Prediction):
     """The answer for a whole drawing: every digit in it, left to right. Its own fields are
     the first digit's, so a client that knows of one digit reads the first (when the drawing
-    is one digit, that is the whole drawing, read exactly as before numbers were read)."""
+    is one digit, that is the whole drawing, read whole)."""
 
     digits: list[Prediction] = field(default_factory=list)
 
@@ -101,7 +101,7 @@ def predict(drawing: Drawing, model_name: str | None = None, activations: bool |
     layers = sent if activations is None else activations
     digits = [predict_digit(piece, model, layers) for piece in found]
     reading = Reading.of(digits)
-    if not sent:  # the top level holds what clients from before numbers read; others read digits
+    if not sent:  # a large kind's layers are only in `digits`, when asked for
         reading.activations = {}
     return reading
 
