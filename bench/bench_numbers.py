@@ -61,6 +61,7 @@ from nn.ink.preprocess import from_mask, ink_mask  # noqa: E402
 from nn.networks.scorer import load_scorer  # noqa: E402
 from nn.training.train_scorer import pen_digits  # noqa: E402
 from recognizer import drawings, model_store, services  # noqa: E402
+from recognizer.drawings import Photo, Strokes  # noqa: E402
 from recognizer.errors import DigitsError, NotADigit  # noqa: E402
 
 KINDS = ("pairs", "2-6 digits", "touching pairs", "touching, 2-6 digits", "a mark beside", "two joined")
@@ -123,7 +124,7 @@ def real_numbers(numbers: list, name: str, title: str, sheet: Path | None = None
     accuracy = float(np.mean([ok for digits in per_digit for ok in digits]))
     lengths, sites, wrong = Tally(), Tally(), []
     for number, digits in zip(numbers, per_digit, strict=True):
-        answer, found = read([s.tolist() for s in number.strokes], name)
+        answer, found = read(Strokes([s.tolist() for s in number.strokes]), name)
         outcome = {
             "right": answer == number.label,
             "allowed": all(digits),
@@ -213,7 +214,7 @@ def composed_numbers(folder: Path, names: list[str], count: int, seed: int) -> N
         for kind, numbers in made.items():
             for number, photo in zip(numbers, photos[kind], strict=True):
                 digits = alone(number, model)
-                answer, found = read([s.tolist() for s in number.strokes], name)
+                answer, found = read(Strokes([s.tolist() for s in number.strokes]), name)
                 right = {
                     "allowed": all(digits),
                     "count": answer is not None and len(answer) == len(number.label),
@@ -222,7 +223,7 @@ def composed_numbers(folder: Path, names: list[str], count: int, seed: int) -> N
                 tally.add(
                     kind, right=answer == number.label, refused=answer is None, segmented=segmented, **right
                 )
-                answer, _ = read(photo, name)
+                answer, _ = read(Photo(photo), name)
                 right["count"] = answer is not None and len(answer) == len(number.label)
                 tally.add(f"{kind}, photo", right=answer == number.label, refused=answer is None, **right)
         print(f"composed of the test writers' digits, {name} (segmentation: strokes only):")
@@ -262,7 +263,7 @@ def server_time(strokes: list, name: str, repeats: int = 60) -> float:
     times = []
     for _ in range(repeats):
         start = time.perf_counter()
-        services.predict(strokes, name)
+        services.predict(Strokes(strokes), name)
         times.append(1000 * (time.perf_counter() - start))
     return statistics.median(times)
 

@@ -26,6 +26,7 @@ import re
 import statistics
 import sys
 import time
+from dataclasses import replace
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -46,6 +47,7 @@ from PIL import Image, ImageDraw  # noqa: E402
 
 from nn.ink import raster  # noqa: E402
 from recognizer import digit_check, drawings, imaging, model_store, services  # noqa: E402
+from recognizer.drawings import Photo, Pixels, Strokes  # noqa: E402
 
 # stage -> the functions whose calls it counts, (module, name) as the request path looks them up
 STAGES = {
@@ -138,6 +140,7 @@ class Clock:
     def request(self, drawing, model: str) -> tuple[float, dict[str, float]]:
         """One request's work: (its whole, in ms; each stage's part of it)."""
         self.spent = dict.fromkeys(self.spent, 0.0)
+        drawing = replace(drawing)  # a new one: nothing decoded is kept from the last request
         t0 = clock()
         reading = services.predict(drawing, model)
         t1 = clock()
@@ -204,24 +207,24 @@ def main() -> None:
     model_store.get()
     strokes, png = page_strokes(), canvas_png()
     names = model_store.names()
-    answer = {name: len(whole_request(strokes, name)) for name in names}
+    answer = {name: len(whole_request(Strokes(strokes), name)) for name in names}
     sizes = ", ".join(f"{name} {n} bytes" for name, n in answer.items())
     body = json.dumps({"strokes": strokes})
     print(f"strokes as the page sends them: {len(body)} bytes; answers: {sizes}")
     print(f"a photo: a 280x280 PNG, {len(png)} bytes")
-    pixels = drawings.mnist_pixels(strokes)
+    pixels = Pixels(Strokes(strokes).whole().pixels)
     for name in names:
         report(
             f"forward pass alone (a pixel array), {name}:", {"predict": timed(services.predict, pixels, name)}
         )
-        report(f"strokes -> answer, {name}:", staged(strokes, name), TARGETS["strokes"])
-        report(f"photo -> answer, {name}:", staged(png, name), TARGETS["photo"])
+        report(f"strokes -> answer, {name}:", staged(Strokes(strokes), name), TARGETS["strokes"])
+        report(f"photo -> answer, {name}:", staged(Photo(png), name), TARGETS["photo"])
     number = number_strokes()
     for name in names:
-        read = services.predict(number, name).number
+        read = services.predict(Strokes(number), name).number
         report(
             f"six digits drawn ({len(number)} strokes, read {read}) -> answer, {name}:",
-            staged(number, name, n=200),
+            staged(Strokes(number), name, n=200),
         )
     sizes = page_weight()
     print(f"drawing page transfer: {sum(sizes.values()) / 1024:.1f} KiB uncompressed")

@@ -16,32 +16,31 @@ from django.db.models import Count, Sum
 
 from nn.ink.preprocess import as_levels
 
+from .drawings import Drawing
 from .errors import KeyReused
-from .models import PIXELS, LabelledDrawing
+from .limits import PIXELS, SIDE
+from .models import LabelledDrawing
 
 
-def fingerprint(drawing, label: int, model: str | None, digit: int | None) -> str:
+def fingerprint(drawing: Drawing, label: int | str, model: str | None, digit: int | None) -> str:
     """SHA-256 of what a labelled drawing's request asks: the drawing (strokes, image bytes
-    or pixels) and its label, model and digit. An idempotency key stands for this."""
-    digest = hashlib.sha256(json.dumps([label, model, digit, type(drawing).__name__]).encode())
-    if isinstance(drawing, list):
-        digest.update(json.dumps(drawing, separators=(",", ":")).encode())
-    else:
-        digest.update(drawing if isinstance(drawing, bytes) else np.ascontiguousarray(drawing).tobytes())
+    or pixels) and its label (or number), model and digit. An idempotency key stands for this."""
+    digest = hashlib.sha256(json.dumps([label, model, digit, drawing.fingerprint_name]).encode())
+    digest.update(drawing.content())
     return digest.hexdigest()
 
 
-def size(drawing, photo: bytes | None) -> int:
+def size(strokes: list | None, photo: bytes | None) -> int:
     """The bytes a drawing takes when kept: its 28x28 pixels, and its strokes or photo."""
-    strokes = len(json.dumps(drawing, separators=(",", ":"))) if isinstance(drawing, list) else 0
-    return PIXELS + strokes + len(photo or b"")
+    kept = 0 if strokes is None else len(json.dumps(strokes, separators=(",", ":")))
+    return PIXELS + kept + len(photo or b"")
 
 
 def store(
     rows: list[tuple], model_sha256: str, refused: bool, keys: list[str | None], sent: str = ""
 ) -> list[LabelledDrawing]:
-    """Keep drawings, each (drawing: its strokes or a pixel array, a reduced copy of a photo
-    or None, the model's Prediction, the label), all of them or none. `refused` says the
+    """Keep drawings, each (its strokes or None, a reduced copy of a photo or None, the
+    model's Prediction, the label), all of them or none. `refused` says the
     not-a-digit check refused the drawing they come from. Two requests with the same
     idempotency keys store them once; `sent` is the request's fingerprint, which the keys
     are bound to."""
@@ -54,13 +53,13 @@ def store(
             "predicted": prediction.digit,
             "refused": refused,
             "probabilities": [round(p, 6) for p in prediction.probabilities.tolist()],
-            "strokes": drawing if isinstance(drawing, list) else None,
+            "strokes": strokes,
             "image": photo,
             "idempotency_key": key,
             "request_sha256": sent,
-            "size": size(drawing, photo),
+            "size": size(strokes, photo),
         }
-        for (drawing, photo, prediction, label), key in zip(rows, keys, strict=True)
+        for (strokes, photo, prediction, label), key in zip(rows, keys, strict=True)
     ]
     try:
         with transaction.atomic():
@@ -159,5 +158,5 @@ def export_arrays(batch: int = 2000) -> tuple[np.ndarray, np.ndarray]:
     for data, label in rows:
         pixels += bytes(data)  # memoryview on PostgreSQL, bytes on SQLite
         labels.append(label)
-    images = np.frombuffer(bytes(pixels), dtype=np.uint8).reshape(-1, 28, 28)
+    images = np.frombuffer(bytes(pixels), dtype=np.uint8).reshape(-1, SIDE, SIDE)
     return images, np.frombuffer(bytes(labels), dtype=np.uint8)

@@ -1,4 +1,5 @@
-"""Turn request payloads into plain values, or a BadInput saying what was wrong.
+"""Turn request payloads into plain values and typed drawings (recognizer/drawings.py), or
+a BadInput saying what was wrong.
 
 Nothing here knows about HTTP requests: it takes bytes and decoded JSON values, and checks
 them against recognizer/limits.py.
@@ -15,6 +16,7 @@ import re
 
 import numpy as np
 
+from .drawings import Drawing, Photo, Pixels, Strokes
 from .errors import BadInput, TooLarge, UnsupportedType
 from .limits import (
     COORDINATE_RANGE,
@@ -33,7 +35,7 @@ DATA_URL = re.compile(
     r"data:(?P<type>[\w.+-]+/[\w.+-]+)?(?P<params>(;[\w.+-]+=[\w.+-]+)*)(?P<b64>;base64)?,", re.ASCII
 )
 IDEMPOTENCY_KEY = re.compile(r"[A-Za-z0-9_-]{8,64}", re.ASCII)
-INPUTS = ("strokes", "image", "pixels")  # a JSON body holds exactly one drawing, in one of these
+DRAWING_FIELDS = ("strokes", "image", "pixels")  # a JSON body holds exactly one drawing, in one of these
 MISSING = object()  # a field that is absent, as opposed to null
 
 
@@ -56,22 +58,22 @@ def json_object(body: bytes) -> dict:
     return value
 
 
-def drawing(body: dict, max_bytes: int) -> list | bytes | np.ndarray:
-    """A JSON body's one drawing: strokes, image bytes from a data URL, or a (28, 28) array."""
-    given = [name for name in INPUTS if name in body]
+def drawing(body: dict, max_bytes: int) -> Drawing:
+    """A JSON body's one drawing: strokes, a photo from a data URL, or pixels."""
+    given = [name for name in DRAWING_FIELDS if name in body]
     if len(given) != 1:
         raise BadInput(
             "send exactly one of 'strokes' (pen strokes), 'image' (a data URL) or 'pixels' (784 numbers)"
         )
     if given == ["strokes"]:
-        return strokes(body["strokes"])
+        return Strokes(strokes(body["strokes"]))
     if given == ["pixels"]:
-        return pixels(body["pixels"])
-    return data_url_bytes(body["image"], max_bytes)
+        return Pixels(pixels(body["pixels"]))
+    return Photo(data_url_bytes(body["image"], max_bytes))
 
 
 def strokes(value) -> list[list[list[float]]]:
-    """Pen strokes: lists of [x, y] points in units of the pad's side."""
+    """Pen strokes: lists of [x, y] points in units of the pad's height."""
     if not isinstance(value, list) or not value or len(value) > MAX_STROKES:
         raise BadInput(f"'strokes' must be a list of 1 to {MAX_STROKES} strokes")
     total = 0
@@ -154,12 +156,12 @@ def pixels(value) -> np.ndarray:
     return np.asarray(flat, dtype=np.float32).reshape(SIDE, SIDE)
 
 
-def uploaded_image(files) -> bytes:
-    """The bytes of the multipart file field 'image'."""
+def uploaded_image(files) -> Photo:
+    """The photo in the multipart file field 'image'."""
     upload = files.get("image")
     if upload is None:
         raise BadInput("multipart requests need a file field named 'image'")
-    return upload.read()
+    return Photo(upload.read())
 
 
 def model_name(value) -> str | None:

@@ -13,7 +13,7 @@ from nn.ink.preprocess import network_inputs
 from nn.networks.model_file import Model
 
 from . import digit_check, imaging, inspection, labelled_drawings, model_store, ratelimit
-from .drawings import Drawing, Piece, mnist_pixels, photo_pieces, photo_pixels, pieces
+from .drawings import WHOLE, Drawing, Piece
 from .errors import BadInput, NoModel, RateLimited, StorageFull
 
 KIND_LABELS = {"mlp": "{sizes} net", "cnn": "Convolutional net"}  # for the model picker
@@ -31,7 +31,7 @@ class Prediction:
     input: np.ndarray  # (784,) float32: what the network read
     activations: dict[str, np.ndarray]  # the network's layers: see its answer()
     model: str
-    box: Box = (0.0, 0.0, 1.0, 1.0)  # where in the drawing it was: see Piece.box
+    box: Box = WHOLE  # where in the drawing it was: see Piece.box
     strokes: list[int] | None = None  # which of the drawing's strokes it was drawn from
 
     def as_json(self) -> dict:
@@ -60,7 +60,7 @@ class Prediction:
 class Reading(Prediction):
     """The answer for a whole drawing: every digit in it, left to right. Its own fields are
     the first digit's, so a client that knows of one digit reads the first (when the drawing
-    is one digit, that is the whole drawing, read exactly as before numbers were read)."""
+    is one digit, that is the whole drawing, read whole)."""
 
     digits: list[Prediction] = field(default_factory=list)
 
@@ -89,26 +89,21 @@ def numbers(values: np.ndarray) -> list:
 
 
 def predict(drawing: Drawing, model_name: str | None = None, activations: bool | None = None) -> Reading:
-    """Recognise the digits in strokes, image bytes or an MNIST-form (28, 28) pixel array
-    (always one digit), with the named model or the site's default. `activations` says
-    whether each digit carries its layers' activations; None: a kind in ACTIVATIONS_SENT
-    does, and only such a kind's are also at the answer's top level."""
+    """Recognise the digits in a drawing (pixels are always one digit), with the named
+    model or the site's default. `activations` says whether each digit carries its layers'
+    activations; None: a kind in ACTIVATIONS_SENT does, and only such a kind's are also at
+    the answer's top level."""
     model = model_store.get(model_name)  # first: a wrong name is refused before any decoding
-    found = pieces(drawing)
-    if not isinstance(drawing, np.ndarray):  # MNIST's form already: no check, as no preprocessing
-        digit_check.refuse_non_digits(found, source(drawing))
+    found = drawing.pieces()
+    if drawing.checked:
+        digit_check.refuse_non_digits(found, drawing.source)
     sent = model.meta.get("kind") in ACTIVATIONS_SENT
     layers = sent if activations is None else activations
     digits = [predict_digit(piece, model, layers) for piece in found]
     reading = Reading.of(digits)
-    if not sent:  # the top level holds what clients from before numbers read; others read digits
+    if not sent:  # a large kind's layers are only in `digits`, when asked for
         reading.activations = {}
     return reading
-
-
-def source(drawing: Drawing) -> str:
-    """What the not-a-digit check is told a drawing is."""
-    return "drawing" if isinstance(drawing, list) else "image"
 
 
 def predict_digit(piece: Piece, model: Model, layers: bool = False) -> Prediction:
@@ -159,15 +154,14 @@ def store_labelled_drawing(
     if stored is None:
         admit(client, 1)
         model = model_store.get(model_name)
-        found, gray = drawing_pieces(drawing)
+        found = drawing.pieces()
         if digit is not None:
             piece = chosen(found, digit)
         elif len(found) == 1:
             piece = found[0]  # the whole drawing, as predict read it
         else:  # several digits labelled as one: the whole drawing, read as one digit
-            pixels = mnist_pixels(drawing) if gray is None else photo_pixels(gray)
-            piece = Piece(pixels, None, (0.0, 0.0, 1.0, 1.0), crop=gray)
-        rows = [(*one_digit(drawing, piece, model), label)]
+            piece = drawing.whole()
+        rows = [(*one_digit(piece, model), label)]
         admit_bytes(client, rows)
         stored = labelled_drawings.store(rows, model.sha256, refused(drawing, found), [key], sent)
     return saved_json(stored[0])
@@ -185,13 +179,10 @@ def store_labelled_number(
     if stored is None:
         admit(client, len(number))
         model = model_store.get(model_name)
-        found, _ = drawing_pieces(drawing)
+        found = drawing.pieces()
         if len(found) != len(number):
             raise BadInput(f"'number' has {len(number)} digit(s), but the drawing holds {len(found)}")
-        rows = [
-            (*one_digit(drawing, piece, model), int(label))
-            for piece, label in zip(found, number, strict=True)
-        ]
+        rows = [(*one_digit(piece, model), int(label)) for piece, label in zip(found, number, strict=True)]
         admit_bytes(client, rows)
         stored = labelled_drawings.store(rows, model.sha256, refused(drawing, found), keys, sent)
     return {
@@ -218,9 +209,9 @@ def admit(client: str, drawings: int) -> None:
 
 
 def admit_bytes(client: str, rows: list[tuple]) -> None:
-    """RateLimited or StorageFull unless the drawings of these rows (drawing, photo, ...) may
+    """RateLimited or StorageFull unless the drawings of these rows (strokes, photo, ...) may
     be kept: the client's bytes an hour, and the site's bytes in all."""
-    size = sum(labelled_drawings.size(drawing, photo) for drawing, photo, *_ in rows)
+    size = sum(labelled_drawings.size(strokes, photo) for strokes, photo, *_ in rows)
     allowed(
         client,
         settings.LABELLED_DRAWINGS_BYTES_PER_HOUR,
@@ -252,18 +243,9 @@ def saved_json(stored) -> dict:
     }
 
 
-def drawing_pieces(drawing: Drawing) -> tuple[list[Piece], np.ndarray | None]:
-    """The digits in a drawing, and a photo's grey levels (None for strokes or pixels),
-    decoded once for both."""
-    if isinstance(drawing, bytes):
-        gray = imaging.decode(drawing)
-        return photo_pieces(gray), gray
-    return pieces(drawing), None
-
-
 def refused(drawing: Drawing, found: list[Piece]) -> bool:
-    """Whether predict refuses the drawing as not a digit (pixel arrays are never checked)."""
-    return not isinstance(drawing, np.ndarray) and digit_check.refuses(found, source(drawing))
+    """Whether predict refuses the drawing as not a digit (pixels are never checked)."""
+    return drawing.checked and digit_check.refuses(found, drawing.source)
 
 
 def chosen(found: list[Piece], digit: int) -> Piece:
@@ -272,13 +254,12 @@ def chosen(found: list[Piece], digit: int) -> Piece:
     return found[digit]
 
 
-def one_digit(drawing: Drawing, piece: Piece, model: Model) -> tuple[Drawing, bytes | None, Prediction]:
+def one_digit(piece: Piece, model: Model) -> tuple[list | None, bytes | None, Prediction]:
     """One digit of a drawing as a drawing of its own: its strokes, or the parts of strokes
-    it was drawn with (the pixels of a pixel array), a reduced copy of its part of a photo
-    (None for strokes), and the model's answer."""
-    strokes = piece.own_strokes if piece.own_strokes is not None else drawing
+    it was drawn with (None for a photo or pixels), a reduced copy of its part of a photo
+    (None for strokes or pixels), and the model's answer."""
     photo = None if piece.crop is None else imaging.reduced_copy(piece.crop)
-    return strokes, photo, predict_pixels(piece.pixels, model)
+    return piece.own_strokes, photo, predict_pixels(piece.pixels, model)
 
 
 def labelled_drawing_stats() -> dict:

@@ -15,12 +15,13 @@ from nn.ink.raster import PEN_WIDTH
 from nn.training.calibrate import SURE, UNSURE_BELOW
 
 from . import parsing, services
+from .drawings import Drawing
 from .errors import BadInput, NoModel, UnknownModel, UnsupportedType
 from .http import api_view, client_address
 from .openapi import OPENAPI
 
 
-def read_drawing(request: HttpRequest) -> tuple[services.Drawing, str | None, Mapping]:
+def read_drawing(request: HttpRequest) -> tuple[Drawing, str | None, Mapping]:
     """The drawing, the model asked for, and the other fields (JSON values, or form text)."""
     if request.content_type == "application/json":
         body = parsing.json_object(request.body)

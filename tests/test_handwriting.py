@@ -13,7 +13,7 @@ import pytest
 
 from nn.data import handwriting as hw
 from nn.training.evaluate import expected_calibration_error
-from recognizer.services import mnist_pixels
+from recognizer.drawings import Strokes
 
 SEVEN = [[[10, 10], [90, 10], [40, 210]]]  # device units, y down: 80 wide, 200 tall
 ONE = [[[300, 100], [300, 500]]]
@@ -211,7 +211,7 @@ def test_a_scan_filling_its_box_is_read_as_dark_ink_on_paper(tmp_path):
 def test_a_pen_sample_is_exactly_what_the_site_makes_of_the_same_strokes(tmp_path):
     write_jsonl(tmp_path / "unipen-1a.jsonl.gz", [unipen_row()])
     (seven,) = hw.load_digits(tmp_path)
-    served = mnist_pixels([s.tolist() for s in seven.strokes])  # as a request's JSON strokes
+    served = Strokes([s.tolist() for s in seven.strokes]).whole().pixels  # as a request's JSON strokes
     assert np.array_equal(hw.mnist_images([seven])[0], served)
 
 

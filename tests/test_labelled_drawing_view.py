@@ -9,6 +9,8 @@ import pytest
 from django.test import Client
 from PIL import Image
 
+from recognizer import labelled_drawings
+from recognizer.drawings import Photo, Pixels, Strokes
 from recognizer.models import LabelledDrawing
 from tests.helpers import LABELLED, ONE, PREDICT, Api, data_url, encode, line, seven_image
 
@@ -186,8 +188,6 @@ def test_one_client_over_the_rate_limit_gets_429_with_retry_after_and_others_sti
 def test_a_database_that_stays_locked_is_a_503_with_retry_after_not_a_500(api, monkeypatch):
     from django.db import OperationalError
 
-    from recognizer import labelled_drawings
-
     def locked(*args, **kwargs):
         raise OperationalError("database is locked")
 
@@ -244,6 +244,25 @@ def test_an_idempotency_key_sent_again_with_another_request_is_a_409_that_reveal
     assert "first sent with another request" in response.json()["error"]
     assert LabelledDrawing.objects.count() == 1
     assert post_with_key(api, {"strokes": ONE, "label": 1}).status_code == 201  # the retry itself still works
+
+
+PIXELS_OF_A_DOT = np.zeros((28, 28), np.float32)
+PIXELS_OF_A_DOT[5, 5] = 1
+
+
+@pytest.mark.parametrize(
+    ("drawing", "request_fields", "sha256"),
+    [
+        (Strokes([[[0.5, 0.2], [0.5, 0.8]]]), (1, None, None), "9b2b3fb95f7fb977a1d3e2fad117d6a0"),
+        (Photo(b"\x89PNG not really"), (7, "cnn", 0), "155499534edf6930e608509587522582"),
+        (Pixels(PIXELS_OF_A_DOT), ("1984", "mlp", None), "9685aa4abced7c00e8e3b1d634088d78"),
+    ],
+    ids=["strokes", "photo", "pixels"],
+)
+def test_a_request_s_fingerprint_stays_what_the_keys_already_stored_are_bound_to(
+    drawing, request_fields, sha256
+):
+    assert labelled_drawings.fingerprint(drawing, *request_fields).startswith(sha256)
 
 
 def test_what_one_client_stores_is_capped_in_bytes_an_hour(api, settings):

@@ -8,7 +8,7 @@ import pytest
 from PIL import Image, ImageDraw
 
 from nn.ink import raster
-from nn.ink.preprocess import from_mask
+from nn.ink.preprocess import from_mask, to_mnist
 from recognizer.limits import MAX_DIGITS
 from recognizer.models import LabelledDrawing
 from tests.helpers import LABELLED, ONE, ZERO, Api, assert_error, assert_prediction, encode, network_input
@@ -114,6 +114,26 @@ def test_one_digit_of_a_photo_is_labelled_with_its_part_of_the_photo(api):
     stored = LabelledDrawing.objects.get(pk=response.json()["id"])
     kept = Image.open(io.BytesIO(stored.image))
     assert kept.size[0] < 200 and stored.predicted == 0  # the zero's box, not the whole photo
+
+
+@pytest.mark.django_db
+def test_a_number_labelled_as_one_digit_is_stored_whole_as_one_digit_is_read(api):
+    response = api.post_json({"strokes": ONE_O_ONE, "label": 7}, LABELLED)
+    assert response.status_code == 201, response.content
+    stored = LabelledDrawing.objects.get()
+    assert stored.strokes == ONE_O_ONE
+    whole = from_mask(raster.draw(ONE_O_ONE))
+    assert np.abs(np.frombuffer(stored.pixels, np.uint8) / 255 - whole.ravel()).max() <= 1 / 255
+
+
+@pytest.mark.django_db
+def test_a_photo_of_a_number_labelled_as_one_digit_is_stored_whole_as_one_digit_is_read(api):
+    response = api.upload(number_photo(), url=LABELLED, label="7")
+    assert response.status_code == 201, response.content
+    stored = LabelledDrawing.objects.get()
+    assert Image.open(io.BytesIO(stored.image)).size == (256, 128)  # the whole photo, reduced
+    whole = to_mnist(np.asarray(Image.open(io.BytesIO(number_photo()))))
+    assert np.abs(np.frombuffer(stored.pixels, np.uint8) / 255 - whole.ravel()).max() <= 1 / 255
 
 
 @pytest.mark.django_db

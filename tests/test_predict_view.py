@@ -9,7 +9,7 @@ import pytest
 from django.test import Client
 from PIL import Image
 
-from recognizer import services
+from recognizer.drawings import Photo
 from recognizer.limits import MAX_JSON_BYTES
 from tests.helpers import (
     ONE,
@@ -124,7 +124,7 @@ def test_an_exif_rotated_jpeg_is_turned_upright_before_recognition(api, orientat
     exif[0x0112] = orientation
     body = assert_prediction(api.post_image(encode(sideways, "JPEG", exif=exif), "image/jpeg"))
     # A seven on its side is not a digit to the not-a-digit check: its input, made directly.
-    unrotated = services.mnist_pixels(encode(sideways, "JPEG"))
+    unrotated = Photo(encode(sideways, "JPEG")).whole().pixels
     assert np.abs(network_input(body) - upright).mean() < 0.02
     assert np.abs(unrotated - upright).mean() > 0.05  # the check above would notice a missed rotation
 

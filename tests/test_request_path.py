@@ -24,12 +24,14 @@ from tests.conftest import SHIPPED_DEFAULT, SHIPPED_MODEL_DIR  # first: it sets 
 from nn.data import handwriting
 from nn.ink import raster
 from recognizer import digit_check, model_store, services
+from recognizer.drawings import Photo, Pixels, Strokes
 from recognizer.errors import DigitsError
 from tests.helpers import NOT_DIGITS, ONE, ZERO, encode, seven_image, seven_pixels, written
 
 GOLDEN = Path(__file__).parent / "golden" / "answers.json"
 EVERY = 97  # of a pen collection's rows, one in this many (some 400 drawings in all)
 SCANS = 60  # of each scanned collection, the first this many, sent as photos
+TYPED = {list: Strokes, bytes: Photo, np.ndarray: Pixels}  # each case as the parser types it
 
 
 def photo_of(strokes: list, size: int = 160, margin: int = 20, invert: bool = False) -> bytes:
@@ -93,7 +95,7 @@ def digest(answer: dict | str) -> str:
 
 def answer(drawing, model: str, activations: bool | None) -> dict | str:
     try:
-        return services.predict(drawing, model, activations).as_json()
+        return services.predict(TYPED[type(drawing)](drawing), model, activations).as_json()
     except DigitsError as exc:
         return f"{type(exc).__name__}: {exc}"
 

@@ -15,6 +15,7 @@ from pathlib import Path
 import numpy as np
 
 from nn.data.mnist import MnistError, parse_idx
+from nn.ink.preprocess import SIDE
 
 IMAGES_FILE = "labelled-drawings-images-idx3-ubyte.gz"
 LABELS_FILE = "labelled-drawings-labels-idx1-ubyte.gz"
@@ -36,7 +37,7 @@ def load_labelled_drawings(folder: str | Path) -> tuple[np.ndarray, np.ndarray]:
         except (OSError, EOFError) as exc:
             raise MnistError(f"{path} is not a gzipped IDX file ({exc})") from None
     images, labels = arrays
-    if images.ndim != 3 or images.shape[1:] != (28, 28) or labels.ndim != 1 or len(images) != len(labels):
+    if images.ndim != 3 or images.shape[1:] != (SIDE, SIDE) or labels.ndim != 1 or len(images) != len(labels):
         raise MnistError(
             f"{folder}: expected N 28x28 images and N labels, got {images.shape} and {labels.shape}"
         )

@@ -5,7 +5,7 @@
 writes FOLDER/labelled-drawings-images-idx3-ubyte.gz and FOLDER/labelled-drawings-labels-idx1-ubyte.gz, which
 `python -m nn.neural_network --labelled-drawings FOLDER` mixes into training, and
 FOLDER/labelled-drawings-strokes.jsonl.gz: the drawn ones' strokes in the real handwriting
-sets' pen format, so that they can be drawn again as those are (nn/handwriting.load_pen).
+sets' pen format, so that they can be drawn again as those are (nn/data/handwriting.load_pen).
 """
 
 from __future__ import annotations
