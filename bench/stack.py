@@ -1,9 +1,9 @@
 """The site in processes of its own, as production runs it, for the tests that start it
 and for the benchmarks that load and attack it: production's environment, `manage.py`
-commands, a free port, waiting until a server answers; for bench/bench_attack.py,
-`manage.py serve` started, supervised and stopped, raw requests from chosen loopback
-addresses, what a request costs gunicorn's workers (CPU time and peak memory, from
-/proc), and a throwaway PostgreSQL server."""
+commands, a free port, waiting until a server answers, load from wrk and its figures.
+For bench/bench_attack.py: `manage.py serve` started, supervised and stopped, raw
+requests from chosen loopback addresses, what a request costs gunicorn's workers (CPU
+time and peak memory, from /proc), and a throwaway PostgreSQL server."""
 
 from __future__ import annotations
 
