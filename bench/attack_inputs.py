@@ -9,11 +9,20 @@ import random
 
 from PIL import Image
 
-from bench.attack_stack import request
-from bench.bench_predict import canvas_png, page_strokes
-from tests.helpers import data_url, encode, line
-from tests.test_attacks import FAR_AND_WIDE, marks_photo, progressive_jpeg, zigzag
-from tests.test_image_bombs import BOMBS, PARTS
+from bench.common import canvas_png, page_strokes
+from bench.payloads import (
+    BOMBS,
+    FAR_AND_WIDE,
+    PARTS,
+    data_url,
+    encode,
+    line,
+    marks_photo,
+    progressive_jpeg,
+    zigzag,
+)
+from bench.payloads import multipart as form
+from bench.stack import request
 
 STROKES = json.dumps({"strokes": page_strokes()})
 MAX_BODY = 8 * 1024 * 1024  # nginx's client_max_body_size: the site's MAX_REQUEST_BYTES
@@ -24,8 +33,7 @@ def predict(value) -> bytes:
 
 
 def multipart(data: bytes, field: str = "image") -> bytes:
-    body = b'--xx\r\nContent-Disposition: form-data; name="%s"; filename="a.png"\r\n\r\n%s\r\n--xx--\r\n'
-    return request("POST", "/api/predict", body % (field.encode(), data), "multipart/form-data; boundary=xx")
+    return request("POST", "/api/predict", *form({field: data}, boundary="xx"))
 
 
 def bad_inputs(rng: random.Random) -> list[bytes]:

@@ -1,6 +1,6 @@
 """The production stack under attack, on loopback only: prints figures, asserts nothing.
 
-    python bench/bench_attack.py [--ports 8700-8799]
+    python -m bench.bench_attack [--ports 8700-8799]
 
 Starts `manage.py serve` (nginx in front of 2 gunicorn workers, production settings over
 plain HTTP, SQLite in a temporary folder), then:
@@ -21,7 +21,6 @@ Every phase is bounded in time, and everything started is stopped at the end.
 
 from __future__ import annotations
 
-import argparse
 import contextlib
 import http.client
 import json
@@ -30,8 +29,6 @@ import random
 import shutil
 import signal
 import socket
-import subprocess
-import sys
 import tempfile
 import threading
 import time
@@ -40,13 +37,25 @@ import uuid
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+import numpy as np
 
-from bench.attack_inputs import STROKES, bad_inputs, classify, describe, issue_requests, labelled, predict  # noqa: E402
-from bench.attack_stack import HOSTILE, Stack, WorkerMeter, free_port, postgres, raw, request  # noqa: E402
-from bench.bench_load import parse, post_script  # noqa: E402
-from bench.bench_predict import page_strokes  # noqa: E402
-from tests.test_attacks import zigzag  # noqa: E402
+from bench.attack_inputs import STROKES, bad_inputs, classify, describe, issue_requests, labelled, predict
+from bench.common import arguments, page_strokes
+from bench.payloads import Expanding, line, write_payload, zigzag
+from bench.stack import (
+    HOSTILE,
+    Stack,
+    WorkerMeter,
+    free_port,
+    parse,
+    post_script,
+    postgres,
+    raw,
+    request,
+    wrk,
+)
+from nn.networks.model_file import ModelFileError, load_model, to_payload
+from nn.networks.network import Network
 
 PROBE, LABELS = "127.0.0.2", "127.0.0.5"
 
@@ -121,8 +130,6 @@ def key_reused(port: int) -> None:
 
 def five_addresses(port: int, seconds: float = 45) -> None:
     """Five addresses storing 320 kB drawings as fast as they are let."""
-    from tests.helpers import line
-
     body, until, stored, refused = {"strokes": [line(20_000)], "label": 1}, time.monotonic() + seconds, [], []
 
     def send(source: str):
@@ -152,13 +159,6 @@ def refusals_logged(stack: Stack) -> None:
 
 def model_file() -> None:
     """7. A model file whose metadata is _codecs.encode(..., "hex") nested 30 times."""
-    import numpy as np
-
-    from nn.networks.model_file import ModelFileError, load_model, to_payload
-    from nn.networks.network import Network
-    from tests.helpers import write_payload
-    from tests.test_model_file import Expanding
-
     with tempfile.TemporaryDirectory() as folder:
         network = Network.initialise(np.random.default_rng(0))
         path = write_payload(Path(folder) / "m.pkl", to_payload(network, {"notes": Expanding(30)}), 4)
@@ -176,7 +176,7 @@ def model_file() -> None:
           f"in {1000 * seconds:.1f} ms CPU, peak {peak / 2**20:.1f} MB")  # fmt: skip
 
 
-def wrk(url: str, seconds: int, connections: int, script: str = "") -> dict:
+def proxied_load(url: str, seconds: int, connections: int, script: str = "") -> dict:
     """wrk from 127.0.0.1, a trusted front proxy, each request telling another client address."""
     script += (
         'request = function() wrk.headers["X-Forwarded-For"] = "10." .. math.random(0, 255) .. "." .. '
@@ -186,13 +186,7 @@ def wrk(url: str, seconds: int, connections: int, script: str = "") -> dict:
         'function done(s, l, r) local n = 0 for _, t in ipairs(threads) do n = n + t:get("n429") end'
         ' io.write("LIMITED " .. n .. "\\n") end\n'
     )
-    with tempfile.NamedTemporaryFile("w", suffix=".lua") as f:
-        f.write(script)
-        f.flush()
-        command = f"wrk -t2 -c{connections} -d{seconds}s --latency --timeout 5s -s {f.name} {url}".split()
-        out = subprocess.run(
-            command, capture_output=True, text=True, timeout=seconds + 60, check=False
-        ).stdout
+    out = wrk(url, seconds, connections, script, check=False)
     total = int(out.split(" requests in ")[0].split()[-1])
     return {**parse(out), "limited": int(out.rsplit("LIMITED ", 1)[1].split()[0]), "total": total}
 
@@ -205,7 +199,7 @@ def phase_load(base: str, seconds: int = 10) -> None:
             ("/healthz", "/healthz", ""),
             ("predict strokes", "/api/predict", post_script(STROKES)),
         ):
-            r = wrk(base + path, seconds, connections, script)
+            r = proxied_load(base + path, seconds, connections, script)
             print(f"   {name:<16} {connections:>3} connections: {r['rps']:6.0f} req/s, p50 {r['p50']:6.1f} ms, "
                   f"p99 {r['p99']:6.1f} ms, errors {r['errors']} of {r['total']} (429s: {r['limited']})")  # fmt: skip
 
@@ -406,7 +400,7 @@ def phase_postgres(folder: Path, ports: range, n: int = 300) -> None:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = arguments(__doc__)
     parser.add_argument("--ports", default="8700-8799", help="ports to pick from (default 8700-8799)")
     low, high = map(int, parser.parse_args().ports.split("-"))
     ports = range(low, high + 1)

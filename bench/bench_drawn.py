@@ -1,6 +1,6 @@
 """Accuracy on drawn-like digits, through exactly the preprocessing the site uses.
 
-    python bench/bench_drawn.py [MODEL ...] [--digits 1000] [--data-dir FOLDER]
+    python -m bench.bench_drawn [MODEL ...] [--digits 1000] [--data-dir FOLDER]
 
 MNIST test digits are turned into pen strokes under each variation in bench/drawn.py (size,
 position, pen width, slant, style); each drawing goes the way the page's strokes go, through
@@ -14,22 +14,17 @@ same with the stroke-thickness normalisation switched off, to measure what it do
 
 from __future__ import annotations
 
-import argparse
-import sys
 import time
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+import numpy as np
 
-import numpy as np  # noqa: E402
-
-from bench.drawn import VARIATIONS, drawn_digit, strokes_of  # noqa: E402
-from nn.data.mnist import load_mnist  # noqa: E402
-from nn.ink import raster  # noqa: E402
-from nn.ink.preprocess import from_mask, network_inputs, to_mnist  # noqa: E402
-from nn.networks.model_file import load_model  # noqa: E402
-from nn.training.evaluate import evaluate  # noqa: E402
-from recognizer.imaging import decode  # noqa: E402
+from bench.common import arguments, load_models
+from bench.drawn import VARIATIONS, drawn_digit, strokes_of
+from nn.data.mnist import load_mnist
+from nn.ink import raster
+from nn.ink.preprocess import from_mask, network_inputs, to_mnist
+from nn.training.evaluate import evaluate
+from recognizer.imaging import decode
 
 STYLE_DIGIT = {"crossed-seven": 7, "flagged-one": 1}
 
@@ -58,15 +53,10 @@ def accuracy(model, x, y) -> float:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("models", nargs="*", help="model files (default: every nn/models/*.pkl)")
+    parser = arguments(__doc__, models=True, mnist=True)
     parser.add_argument("--digits", type=int, default=1000, help="MNIST test digits to draw")
-    parser.add_argument("--data-dir")
     args = parser.parse_args()
-    paths = args.models or sorted(
-        str(p) for p in (Path(__file__).parent.parent / "nn" / "models").glob("*.pkl")
-    )
-    models = {Path(p).stem: load_model(p) for p in paths}
+    models = load_models(args.models)
     data = load_mnist(args.data_dir)
     images, labels = data.test_images[: args.digits], data.test_labels[: args.digits]
     strokes = [strokes_of(image) for image in images]

@@ -1,6 +1,6 @@
 """Accuracy on real people's handwriting, on writers no model was trained on.
 
-    python bench/bench_hands.py [MODEL ...] [--handwriting-dir FOLDER] [--data-dir FOLDER]
+    python -m bench.bench_hands [MODEL ...] [--handwriting-dir FOLDER] [--data-dir FOLDER]
                                 [--sheets FOLDER] [--split test] [--left-out FOLDER]
 
 For each model (default: every nn/models/*.pkl), on the writer-held-out split of the real
@@ -20,23 +20,21 @@ Semeion's scans through to_mnist, then network_inputs and the network's predict_
 
 from __future__ import annotations
 
-import argparse
 import collections
 import sys
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+import numpy as np
+from PIL import Image, ImageDraw
 
-import numpy as np  # noqa: E402
-from PIL import Image, ImageDraw  # noqa: E402
-
+from bench.common import arguments, load_models
 from nn.data import handwriting, styles
-from nn.data.mnist import load_mnist  # noqa: E402
-from nn.ink import raster  # noqa: E402
-from nn.ink.preprocess import as_float, from_mask  # noqa: E402
-from nn.networks.model_file import load_model  # noqa: E402
+from nn.data.mnist import load_mnist
+from nn.ink import raster
+from nn.ink.preprocess import as_float, from_mask
+from nn.networks.model_file import load_model
 from nn.training import calibrate, evaluate
-from nn.training.evaluate import BINS, expected_calibration_error  # noqa: E402
+from nn.training.evaluate import BINS, expected_calibration_error
 
 STYLE_NAMES = {7: "crossed 7", 1: "flagged 1", 9: "curled 9"}
 SURE = (calibrate.SURE, calibrate.UNSURE_BELOW)  # what the page calls sure, and unsure below
@@ -139,12 +137,7 @@ def contact_sheet(
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("models", nargs="*", help="model files (default: every nn/models/*.pkl)")
-    parser.add_argument(
-        handwriting.FLAG, dest="handwriting_dir", help=f"the real sets (else ${handwriting.ENV_VAR})"
-    )
-    parser.add_argument("--data-dir", help="folder with the MNIST files (else MNIST_DIR, else the cache)")
+    parser = arguments(__doc__, models=True, mnist=True, real=True)
     parser.add_argument(
         "--sheets", default="/tmp", help="folder for the contact sheets (default %(default)s)"
     )
@@ -153,10 +146,7 @@ def main() -> int:
         "--left-out", metavar="FOLDER", help="models each trained with one collection left out"
     )
     args = parser.parse_args()
-    paths = args.models or sorted(
-        str(p) for p in (Path(__file__).parent.parent / "nn" / "models").glob("*.pkl")
-    )
-    models = {Path(p).stem: load_model(p) for p in paths}
+    models = load_models(args.models)
     try:
         real = real_writers(handwriting.find_folder(args.handwriting_dir), args.split)
     except handwriting.HandwritingError as exc:

@@ -1,6 +1,6 @@
 """Speed of the from-scratch network: prints figures, asserts nothing.
 
-    python bench/bench_nn.py [--data-dir FOLDER] [--batches N] [--keras]
+    python -m bench.bench_nn [--data-dir FOLDER] [--batches N] [--keras]
 
 Prints: seconds per epoch of 60k images at batch 64, for the 784-250-10 network and for
 the CNN (default widths and the shipped ones); seconds of training until the MNIST test
@@ -20,29 +20,23 @@ as many (intra-op threads; one op at a time), so neither side computes on more c
 
 from __future__ import annotations
 
-import argparse
 import functools
 import os
 import statistics
-import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+import numpy as np
 
-import numpy as np  # noqa: E402
-
-from nn import DEFAULT_MODEL_PATH  # noqa: E402
-from nn.data.mnist import load_mnist  # noqa: E402
-from nn.ink.preprocess import network_inputs  # noqa: E402
-from nn.networks.cnn import WIDTHS, ConvNet  # noqa: E402
-from nn.networks.model_file import load_model  # noqa: E402
-from nn.networks.network import Network, one_hot  # noqa: E402
-from nn.training.train import MomentumSGD, sgd_epoch  # noqa: E402
+from bench.common import arguments, load_models
+from nn.data.mnist import load_mnist
+from nn.ink.preprocess import network_inputs
+from nn.networks.cnn import WIDTHS, ConvNet
+from nn.networks.network import Network, one_hot
+from nn.training.train import MomentumSGD, sgd_epoch
 
 BATCH = 64
-MODELS = DEFAULT_MODEL_PATH.parent
 CNN_WIDTHS = (WIDTHS, (32, 64, 128))  # the default widths, and the shipped model's
 CNN_LEARNING_RATE = 0.05
 KERAS_TARGETS = {"784-250-10": 0.5, "cnn 16-32-128": 1.0}  # numpy / keras epoch time, at most
@@ -231,8 +225,7 @@ def keras_verdict(name: str, numpy: Seconds, keras: Seconds, others: float, thre
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--data-dir")
+    parser = arguments(__doc__, mnist=True)
     parser.add_argument(
         "--batches", type=int, default=0, help="mini-batches timed of each epoch (default: all)"
     )
@@ -259,11 +252,10 @@ def main() -> None:
         f"one-image forward pass: {one_thread(forward_latency_us, X_test):.1f} us (median, one BLAS thread as served)"
     )
     print(f"batch of 1000: {throughput(X_test):,.0f} images/s")
-    for path in sorted(MODELS.glob("*.pkl")):  # the shipped models, as trained
-        model = load_model(path)
+    for name, model in load_models().items():  # the shipped models, as trained
         latency = one_thread(forward_latency_us, X_test, model.network)
         print(
-            f"shipped {path.stem}: {100 * model.meta['test_accuracy']:.2f}% on MNIST test, trained in "
+            f"shipped {name}: {100 * model.meta['test_accuracy']:.2f}% on MNIST test, trained in "
             f"{model.meta['train_seconds']:.0f} s ({len(model.meta['history'])} epochs); one image {latency:.0f} us"
         )
     if args.keras:

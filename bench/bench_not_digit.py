@@ -1,6 +1,6 @@
 """How well the not-a-digit check (nn/networks/not_digit.py) tells non-digits from digits.
 
-    python bench/bench_not_digit.py [--handwriting-dir FOLDER] [--data-dir FOLDER] [--count 1000] [--check FILE]
+    python -m bench.bench_not_digit [--handwriting-dir FOLDER] [--data-dir FOLDER] [--count 1000] [--check FILE]
 
 Prints: the thresholds (pen drawings; images); the made-up non-digits refused, per kind,
 drawn and as photos, and each sign drawn through the pen variations (a seed the training
@@ -13,20 +13,17 @@ its network, the drawing itself not counted).
 
 from __future__ import annotations
 
-import argparse
 import collections
 import sys
 import time
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+import numpy as np
 
-import numpy as np  # noqa: E402
-
-from nn.data import handwriting, non_digits  # noqa: E402
-from nn.data.mnist import load_mnist  # noqa: E402
-from nn.networks.not_digit import CHECK_PATH, load_check, working  # noqa: E402
-from nn.training.train_not_digit import drawn, imaged, mnist_photos, photographed, resized, stacked, varied  # noqa: E402
+from bench.common import arguments
+from nn.data import handwriting, non_digits
+from nn.data.mnist import load_mnist
+from nn.networks.not_digit import CHECK_PATH, load_check, working
+from nn.training.train_not_digit import drawn, imaged, mnist_photos, photographed, resized, stacked, varied
 
 NAMED_LETTERS = set("xXAKMW")  # the letters the issue names
 
@@ -72,11 +69,7 @@ def latency(check, samples, count: int = 300) -> float:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument(
-        handwriting.FLAG, dest="handwriting_dir", help=f"the real sets (else ${handwriting.ENV_VAR})"
-    )
-    parser.add_argument("--data-dir", help="folder with the MNIST files (else MNIST_DIR, else the cache)")
+    parser = arguments(__doc__, mnist=True, real=True)
     parser.add_argument("--count", type=int, default=1000, help="made-up drawings of each kind")
     parser.add_argument("--check", default=str(CHECK_PATH), help="the check's file (default %(default)s)")
     args = parser.parse_args()

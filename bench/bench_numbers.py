@@ -1,6 +1,6 @@
 """Numbers as people write them: read through the site's own path, real numbers first.
 
-    python bench/bench_numbers.py [--composed 300] [--seed 0] [--handwriting-dir FOLDER]
+    python -m bench.bench_numbers [--composed 300] [--seed 0] [--handwriting-dir FOLDER]
                                   [--sheet FILE] [--leave-out DIR]
 
 Real numbers (nn/data/written_numbers.py): numbers of 2 to 5 digits that CROHME's writers wrote
@@ -29,37 +29,28 @@ Then how often a single real digit is split, per set, and the server's time.
 
 from __future__ import annotations
 
-import argparse
 import collections
-import io
-import os
 import statistics
 import sys
 import time
 from pathlib import Path
 from unittest import mock
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "digitsite.settings")
-os.environ.setdefault("DJANGO_DEBUG", "1")
+import numpy as np
+from PIL import Image, ImageDraw
 
-import django  # noqa: E402
-import numpy as np  # noqa: E402
-
-import digitsite  # noqa: E402,F401  (one BLAS thread, as in the web process)
-
-django.setup()
-
-from PIL import Image, ImageDraw  # noqa: E402
-
+from bench.common import arguments, setup_django, timed
+from bench.payloads import encode
 from nn.data import handwriting
-from nn.data import written_numbers as wn  # noqa: E402
-from nn.ink import raster, segment  # noqa: E402
-from nn.ink.pieces import mask_pieces, pen_pieces  # noqa: E402
-from nn.ink.preprocess import from_mask, ink_mask  # noqa: E402
-from nn.networks.scorer import load_scorer  # noqa: E402
-from nn.training.train_scorer import pen_digits  # noqa: E402
+from nn.data import written_numbers as wn
+from nn.ink import raster, segment
+from nn.ink.pieces import mask_pieces, pen_pieces
+from nn.ink.preprocess import from_mask, ink_mask
+from nn.networks.scorer import load_scorer
+from nn.training.train_scorer import pen_digits
+
+setup_django()
+
 from recognizer import drawings, model_store, services  # noqa: E402
 from recognizer.drawings import Photo, Strokes  # noqa: E402
 from recognizer.errors import DigitsError, NotADigit  # noqa: E402
@@ -195,19 +186,16 @@ def composed(kind: str, writers: dict, gaps: np.ndarray, rng: np.random.Generato
     return wn.joined(number, rng) if kind == "two joined" else number
 
 
-def png(gray: np.ndarray) -> bytes:
-    buffer = io.BytesIO()
-    Image.fromarray(gray).save(buffer, "PNG")
-    return buffer.getvalue()
-
-
 def composed_numbers(folder: Path, names: list[str], count: int, seed: int) -> None:
     """The second table: numbers composed of the test writers' pen digits."""
     writers = pen_digits(folder, "test")
     gaps = wn.spacing(wn.split(wn.load_numbers(folder), "train"))
     rng = np.random.default_rng(seed)
     made = {kind: [composed(kind, writers, gaps, rng) for _ in range(count)] for kind in KINDS}
-    photos = {kind: [png(wn.photo(n, rng)[0]) for n in numbers] for kind, numbers in made.items()}
+    photos = {
+        kind: [encode(Image.fromarray(wn.photo(n, rng)[0])) for n in numbers]
+        for kind, numbers in made.items()
+    }
     for name in names:
         model = model_store.get(name)
         tally = Tally()
@@ -260,25 +248,21 @@ def single_digits(folder: Path) -> None:
 
 def server_time(strokes: list, name: str, repeats: int = 60) -> float:
     """The median time services.predict takes, in milliseconds."""
-    times = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        services.predict(Strokes(strokes), name)
-        times.append(1000 * (time.perf_counter() - start))
-    return statistics.median(times)
+    return statistics.median(
+        timed(services.predict, Strokes(strokes), name, n=repeats, clock=time.perf_counter, warm_up=False)
+    )
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser = arguments(__doc__, real=True)
     parser.add_argument("--composed", type=int, default=300, help="composed numbers of each kind")
     parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument(handwriting.FLAG, dest="folder")
     parser.add_argument(
         "--sheet", default="/tmp/numbers-wrong", help="contact sheets: this path, -<model>.png"
     )
     parser.add_argument("--leave-out", help="a folder of scorer-<SITE>.pkl, each trained without that site")
     args = parser.parse_args()
-    folder = handwriting.find_folder(args.folder)
+    folder = handwriting.find_folder(args.handwriting_dir)
     if folder is None:
         sys.exit(handwriting.not_found_message())
     names = model_store.names()

@@ -1,6 +1,6 @@
 """Server-side cost of one prediction, stage by stage, and the drawing page's transfer size.
 
-    python bench/bench_predict.py
+    python -m bench.bench_predict
 
 For the strokes the drawing page sends and for a photo (a 280x280 PNG), with each model:
 the median time of the whole work a request does besides HTTP (services.predict and the
@@ -19,33 +19,22 @@ figures of one run, not seconds across runs.
 
 from __future__ import annotations
 
-import io
 import json
-import os
 import re
 import statistics
-import sys
 import time
 from dataclasses import replace
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "digitsite.settings")
-os.environ.setdefault("DJANGO_DEBUG", "1")
+from bench.common import arguments, canvas_png, page_strokes, setup_django, timed
+from bench.stack import ROOT
+from nn.ink import raster
 
-import django  # noqa: E402
-import numpy as np  # noqa: E402
-
-import digitsite  # noqa: E402,F401  (one BLAS thread, as in the web process)
-
-django.setup()
+setup_django()
 
 from django.contrib.staticfiles import finders  # noqa: E402
 from django.test import Client  # noqa: E402
-from PIL import Image, ImageDraw  # noqa: E402
 
-from nn.ink import raster  # noqa: E402
 from recognizer import digit_check, drawings, imaging, model_store, services  # noqa: E402
 from recognizer.drawings import Photo, Pixels, Strokes  # noqa: E402
 
@@ -64,16 +53,6 @@ TARGETS = {"strokes": 1.0, "photo": 2.0}  # ms, the median of the whole, at most
 clock = time.thread_time  # CPU time of the thread doing the work: see the docstring
 
 
-def page_strokes() -> list:
-    """A "7" as the pad records it: a point every few pixels of a 280-pixel pad, rounded as
-    the page rounds them (two strokes, 95 points)."""
-    t = np.linspace(0, 1, 40)[:, None]
-    bar = (1 - t) * [0.24, 0.21] + t * [0.76, 0.2]
-    stem = (1 - t) * [0.76, 0.2] + t * [0.45, 0.86] + 0.01 * np.sin(7 * t)
-    cross = np.linspace([0.36, 0.52], [0.68, 0.5], 15)
-    return [np.round(np.concatenate([bar, stem]), 4).tolist(), np.round(cross, 4).tolist()]
-
-
 def number_strokes(digits: int = 6) -> list:
     """A number of `digits` sevens written in a row, each as page_strokes draws one, 0.3 of
     the pad high, a quarter of that apart."""
@@ -85,25 +64,6 @@ def number_strokes(digits: int = 6) -> list:
             for s in page_strokes()
         ]
     return strokes
-
-
-def canvas_png() -> bytes:
-    """What the page sends: black strokes on white, 280x280, as PNG."""
-    image = Image.new("L", (280, 280), 255)
-    ImageDraw.Draw(image).line([(70, 56), (210, 56), (126, 238)], fill=0, width=17, joint="curve")
-    buffer = io.BytesIO()
-    image.save(buffer, "PNG")
-    return buffer.getvalue()
-
-
-def timed(fn, *args, n: int = 500) -> list[float]:
-    fn(*args)  # warm-up
-    samples = []
-    for _ in range(n):
-        t0 = clock()
-        fn(*args)
-        samples.append((clock() - t0) * 1000)
-    return samples
 
 
 class Clock:
@@ -204,6 +164,7 @@ def report(title: str, steps: dict[str, list[float]], target: float | None = Non
 
 
 def main() -> None:
+    arguments(__doc__).parse_args()
     model_store.get()
     strokes, png = page_strokes(), canvas_png()
     names = model_store.names()

@@ -9,12 +9,12 @@ same digits can be replayed on the real page in a browser.
 
 from __future__ import annotations
 
-import io
 from dataclasses import dataclass
 
 import numpy as np
 from PIL import Image, ImageDraw
 
+from bench.payloads import encode
 from nn.ink.preprocess import resize
 
 CANVAS = 280
@@ -177,9 +177,7 @@ def render(strokes, v: Variation) -> bytes:
             draw.line(xy, fill=ink, width=width, joint="curve")
         for x, y in (xy[0], xy[-1]):  # round caps
             draw.ellipse((x - width / 2, y - width / 2, x + width / 2, y + width / 2), fill=ink)
-    buffer = io.BytesIO()
-    image.save(buffer, "PNG")
-    return buffer.getvalue()
+    return encode(image, "PNG")
 
 
 def drawn_digit(strokes, label: int, v: Variation) -> tuple[list, bytes]:

@@ -5,16 +5,10 @@ running the site as production does, in processes of its own."""
 from __future__ import annotations
 
 import base64
-import io
 import json
 import os
-import pickle
-import socket
-import string
 import subprocess
 import sys
-import time
-import urllib.request
 from pathlib import Path
 
 import numpy as np
@@ -23,6 +17,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from PIL import Image, ImageDraw
 
+# Made in bench/, where the benchmarks use them too; the tests take them from here.
+from bench.payloads import data_url, encode, line, multipart, write_payload  # noqa: F401
+from bench.stack import ROOT, SECRET, answering, free_port, manage, prepare_site, production_env  # noqa: F401
 from nn.networks.network import Network
 
 PREDICT, LABELLED = "/api/predict", "/api/labelled-drawings"
@@ -87,11 +84,6 @@ SHAPES = {
         )
     ],
 }
-
-
-def line(points: int) -> list:
-    """A straight stroke of many points: a little ink, many bytes (320 kB at 20,000 points)."""
-    return [[round(0.2 + 0.6 * i / points, 6), 0.5] for i in range(points)]
 
 
 def written(
@@ -165,16 +157,6 @@ class Api:
         )
 
 
-def data_url(data: bytes, media_type="image/png") -> str:
-    return f"data:{media_type};base64," + base64.b64encode(data).decode("ascii")
-
-
-def encode(image: Image.Image, fmt="PNG", **params) -> bytes:
-    buffer = io.BytesIO()
-    image.save(buffer, fmt, **params)
-    return buffer.getvalue()
-
-
 def draw_seven(image: Image.Image, ink) -> Image.Image:
     ImageDraw.Draw(image).line(SEVEN, fill=ink, width=24)
     return image
@@ -240,12 +222,6 @@ def quiet(_line):
     """A training log that prints nothing."""
 
 
-def write_payload(path, payload, protocol=5):
-    """A model file holding `payload` as it is, unchecked, as an attacker could write it."""
-    path.write_bytes(pickle.dumps(payload, protocol=protocol))
-    return path
-
-
 class RunsACommand:
     """Unpickling this calls os.system: the classic malicious pickle."""
 
@@ -258,55 +234,14 @@ class RunsACommand:
 
 # --- the site in processes of its own, as production runs it -------------------------
 
-ROOT = Path(__file__).resolve().parent.parent
-SECRET = string.ascii_letters + string.digits  # 62 varied characters, as the deploy check wants
-
-
-def production_env(**extra) -> dict:
-    """This process's environment without its DJANGO_* settings, plus production's."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO")}
-    env.update(DJANGO_SECRET_KEY=SECRET, DJANGO_ALLOWED_HOSTS="digits.example.com,127.0.0.1", **extra)
-    return env
-
-
-def manage(*command: str, env: dict, timeout: float = 300) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "manage.py", *command],
-        cwd=ROOT, env=env, capture_output=True, text=True, timeout=timeout, check=False,
-    )  # fmt: skip
-
-
-def prepare_site(env: dict) -> None:
-    """The database migrated and the static files collected, as the README's steps do."""
-    for command in (["migrate", "--noinput"], ["collectstatic", "--noinput"]):
-        done = manage(*command, env=env)
-        assert done.returncode == 0, done.stderr
-
-
-def free_port(ports=range(8400, 8500)) -> int:
-    for port in ports:
-        with socket.socket() as s:
-            try:
-                s.bind(("127.0.0.1", port))
-            except OSError:
-                continue
-            return port
-    raise RuntimeError("no free port")
-
 
 def wait_until_answering(
     url: str, process: subprocess.Popen, log: Path | None = None, seconds: float = 60
 ) -> None:
     """Poll `url` until it answers 200; fail with the process's log if it exits or never does."""
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline and process.poll() is None:
-        try:
-            if urllib.request.urlopen(url, timeout=2).status == 200:
-                return
-        except OSError:
-            time.sleep(0.3)
-    process.kill()
-    raise AssertionError(f"{url} never answered" + (":\n" + log.read_text()[-3000:] if log else ""))
+    if not answering(url, process, seconds):
+        process.kill()
+        raise AssertionError(f"{url} never answered" + (":\n" + log.read_text()[-3000:] if log else ""))
 
 
 # --- what one request costs a worker ---------------------------------------------------
@@ -362,18 +297,6 @@ def request_spec(path: str, body: bytes | dict | list, content_type: str = "appl
         "body": base64.b64encode(data).decode(),
         "content_type": content_type,
     }
-
-
-def multipart(fields: dict[str, bytes | str], boundary: str = "xxBOUNDARYxx") -> tuple[bytes, str]:
-    """A multipart/form-data body (files for bytes, fields for text) and its content type."""
-    parts = []
-    for name, value in fields.items():
-        head = f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"'
-        if isinstance(value, bytes):
-            parts.append(f'{head}; filename="{name}"\r\n\r\n'.encode() + value + b"\r\n")
-        else:
-            parts.append(f"{head}\r\n\r\n{value}\r\n".encode())
-    return b"".join(parts) + f"--{boundary}--\r\n".encode(), f"multipart/form-data; boundary={boundary}"
 
 
 def worker_costs(

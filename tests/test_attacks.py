@@ -4,54 +4,14 @@ JSON: every request is sent to the site in a fresh process as a gunicorn worker 
 costs. Each is the attack as it was found, and costs at most 100 ms of CPU and 100 MB.
 (The photo of many marks was found here, not in the issue: 160 ms before.)"""
 
-import io
 import json
-import struct
 
-import numpy as np
 import pytest
-from PIL import Image
 
-from tests.helpers import LABELLED, PREDICT, data_url, multipart, request_spec, worker_costs
-
-CORNERS = [(0, 0), (0.03, 0.03), (0, 0.03), (0.03, 0)]
-
-
-def zigzag(points: int, x: float = 0.5, y: float = 0.5) -> list:
-    """One stroke going round the corners of a box 0.03 wide, `points` times: a little ink
-    at the working size, drawn over and over."""
-    return [[x + CORNERS[i % 4][0], y + CORNERS[i % 4][1]] for i in range(points)]
-
-
-def progressive_jpeg(scans: int) -> bytes:
-    """A progressive JPEG of the most pixels accepted (2364x2364 grey), blank, with its last
-    scan (17 bytes: an AC band whose blocks are all empty) repeated `scans` times: each
-    copy costs the decoder a pass over every block, 4 ms."""
-    buffer = io.BytesIO()
-    Image.new("L", (2364, 2364), 255).save(buffer, "JPEG", progressive=True)
-    data = buffer.getvalue()
-    last = data.rindex(b"\xff\xda")
-    length = struct.unpack_from(">H", data, last + 2)[0]
-    end = data.index(b"\xff\xd9", last + 2 + length)
-    scan = data[last:end]
-    assert len(scan) == 17, len(scan)
-    return data[:end] + scan * scans + data[end:]
-
-
-def marks_photo(count: int = 128) -> bytes:
-    """A 1024x1024 PNG of `count` short dark marks, each in columns of its own: as many
-    digits to cut out, each over the whole photo before."""
-    gray = np.full((1024, 1024), 255, np.uint8)
-    for i, x in enumerate(range(0, 1024, 1024 // count)):
-        y = (i * 37) % 1000
-        gray[y : y + 12, x : x + 4] = 0
-    buffer = io.BytesIO()
-    Image.fromarray(gray).save(buffer, "PNG")
-    return buffer.getvalue()
-
+from bench.payloads import FAR_AND_WIDE, data_url, marks_photo, multipart, progressive_jpeg, zigzag
+from tests.helpers import LABELLED, PREDICT, request_spec, worker_costs
 
 JPEG = progressive_jpeg(2000)  # 34 kB; 8 s of CPU before
-FAR_AND_WIDE = [zigzag(1000, x=0.05 + 0.1 * i) for i in range(20)]  # 20 marks of 1,000 points
 ATTACKS = {
     "a zigzag of 8,000 points in a box 0.03 wide": request_spec(PREDICT, {"strokes": [zigzag(8000)]}),
     "a zigzag of 20,000 points, the most points": request_spec(PREDICT, {"strokes": [zigzag(20_000)]}),

@@ -9,19 +9,17 @@ its peak resident memory (VmHWM, reset just before through /proc/self/clear_refs
 import io
 import json
 import math
-import struct
 import subprocess
 import sys
-import zlib
 from pathlib import Path
 
 import pytest
 from PIL import Image, ImageDraw
 
+from bench.payloads import BOMBS, PARTS, SIDE, encode
 from recognizer.imaging import MAX_DECODED_BYTES, decoding_cost
 
 ROOT = Path(__file__).resolve().parent.parent
-SIDE = 6324  # 40 megapixels: just under the old single cap of 40,000,000 pixels
 
 MEASURE = """
 import io, json, os, sys, time
@@ -56,63 +54,6 @@ seconds = time.process_time() - started
 print(json.dumps({"status": response.status_code, "seconds": seconds, "mb": (peak_kib() - before) / 1024,
                   "answer": response.content.decode(errors="replace")[:300]}))
 """
-
-
-def webp_lossless(width: int, height: int) -> bytes:
-    """A lossless WebP whose five prefix codes each have one symbol: every pixel takes
-    zero bits, so any size fits in 28 bytes (transparent black)."""
-    fields = [(0x2F, 8), (width - 1, 14), (height - 1, 14), (1, 1), (0, 3)]  # signature, size, alpha, version
-    fields += [(0, 1), (0, 1), (0, 1)]  # no transform, no colour cache, no meta prefix codes
-    fields += [(1, 1), (0, 1), (0, 1), (0, 1)] * 5  # simple code, one symbol, 1-bit symbol 0
-    bits = offset = 0
-    for value, width_bits in fields:
-        bits |= value << offset
-        offset += width_bits
-    vp8l = bits.to_bytes((offset + 7) // 8, "little")
-    chunk = b"VP8L" + struct.pack("<I", len(vp8l)) + vp8l + b"\0" * (len(vp8l) % 2)
-    return b"RIFF" + struct.pack("<I", 4 + len(chunk)) + b"WEBP" + chunk
-
-
-def png_chunk(kind: bytes, data: bytes) -> bytes:
-    return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
-
-
-def blank_png(width: int, height: int, bit_depth: int, colour_type: int) -> bytes:
-    """A complete PNG of zero pixels, built without holding them: Pillow cannot write
-    16-bit RGBA, and compressing 320 MB of zeros takes seconds. After a full flush the
-    compressor starts afresh, so one compressed block of rows serves for all the others."""
-    row = bytes(1 + width * bit_depth * 4 // 8)  # filter byte, then RGBA samples
-    deflate = zlib.compressobj(9)
-    blocks, rest = divmod(height, 64)
-    first = deflate.compress(row * rest) + deflate.flush(zlib.Z_FULL_FLUSH)  # with the zlib header
-    block = deflate.compress(row * 64) + deflate.flush(zlib.Z_FULL_FLUSH)
-    end = deflate.flush()[:-4]  # the final block, without the checksum of what was compressed
-    checksum = 1
-    for _ in range(height):
-        checksum = zlib.adler32(row, checksum)
-    stream = first + block * blocks + end + struct.pack(">I", checksum)
-    header = struct.pack(">IIBBBBB", width, height, bit_depth, colour_type, 0, 0, 0)
-    return (
-        b"\x89PNG\r\n\x1a\n"
-        + png_chunk(b"IHDR", header)
-        + png_chunk(b"IDAT", stream)
-        + png_chunk(b"IEND", b"")
-    )
-
-
-def saved(image: Image.Image, fmt: str, **params) -> bytes:
-    buffer = io.BytesIO()
-    image.save(buffer, fmt, **params)
-    return buffer.getvalue()
-
-
-BOMBS = {
-    "lossless WebP, RGBA": lambda: webp_lossless(SIDE, SIDE),
-    "palette PNG with transparency": lambda: saved(Image.new("P", (SIDE, SIDE)), "PNG", transparency=0),
-    "transparent GIF": lambda: saved(Image.new("P", (SIDE, SIDE)), "GIF", transparency=0),
-    "16-bit RGBA PNG": lambda: blank_png(SIDE, SIDE, 16, 6),
-    "RGBA PNG": lambda: blank_png(SIDE, SIDE, 8, 6),
-}
 
 
 @pytest.fixture(scope="module")
@@ -183,37 +124,14 @@ KINDS = {  # format, mode, save parameters
 @pytest.mark.parametrize("kind", KINDS)
 def test_the_largest_image_of_each_kind_accepted_costs_what_the_limit_allows(tmp_path, kind):
     fmt, mode, params = KINDS[kind]
-    probe = Image.open(io.BytesIO(saved(drawn(mode, 64), fmt, **params)))
+    probe = Image.open(io.BytesIO(encode(drawn(mode, 64), fmt, **params)))
     side = math.isqrt(MAX_DECODED_BYTES // decoding_cost(probe))
     path = tmp_path / "largest"
-    path.write_bytes(saved(drawn(mode, side), fmt, **params))
+    path.write_bytes(encode(drawn(mode, side), fmt, **params))
     measured = measure(path)
     print(f"{kind}, {side}x{side}: {measured}")
     assert measured["status"] in (200, 422), measured  # decoded, not refused
     assert measured["mb"] < 1.2 * MAX_DECODED_BYTES / 2**20, measured
-
-
-def png_of_many_chunks(count: int) -> bytes:
-    """A valid 28x28 PNG with `count` empty text chunks before its data: megabytes of parts."""
-
-    def chunk(kind: bytes, data: bytes) -> bytes:
-        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
-
-    header = chunk(b"IHDR", struct.pack(">IIBBBBB", 28, 28, 8, 0, 0, 0, 0))
-    pixels = chunk(b"IDAT", zlib.compress(b"\0" * 29 * 28))
-    return b"\x89PNG\r\n\x1a\n" + header + chunk(b"tEXt", b"a\0b") * count + pixels + chunk(b"IEND", b"")
-
-
-def jpeg_of_many_markers(count: int) -> bytes:
-    """A valid JPEG with `count` empty comment segments after its start marker."""
-    plain = saved(Image.new("L", (28, 28), 255), "JPEG")
-    return plain[:2] + b"\xff\xfe\x00\x02" * count + plain[2:]
-
-
-PARTS = {
-    "PNG of 400,000 chunks": lambda: png_of_many_chunks(400_000),
-    "JPEG of 1,500,000 markers": lambda: jpeg_of_many_markers(1_500_000),
-}
 
 
 @pytest.mark.parametrize("name", PARTS)
@@ -231,7 +149,7 @@ def test_an_image_of_countless_tiny_parts_is_a_4xx_within_100_ms(tmp_path, name)
 def test_ordinary_images_have_far_fewer_parts_than_the_limit(kind):
     from recognizer import image_structure
 
-    photo = saved(
+    photo = encode(
         drawn("RGB", 2000),
         kind,
         **({"exif": Image.Exif(), "icc_profile": b"\0" * 4000} if kind == "JPEG" else {}),

@@ -10,6 +10,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from bench.payloads import Expanding
 from nn.networks.cnn import MAX_WIDTH, ConvNet, param_shapes
 from nn.networks.model_file import MAX_FILE_BYTES, ModelFileError, load_model, save_model, to_payload
 from nn.networks.network import Network
@@ -252,18 +253,6 @@ def test_a_cnn_missing_a_parameter_is_refused(tmp_path):
     del payload["params"]["W3"]
     with pytest.raises(ModelFileError, match="params must hold exactly K1, c1, K2"):
         load_model(write_payload(tmp_path / "m.pkl", payload))
-
-
-class Expanding:
-    """Unpickled as _codecs.encode(inner, "hex"): twice its input's bytes, nested `depth` times."""
-
-    def __init__(self, depth: int):
-        self.depth = depth
-
-    def __reduce__(self):
-        import codecs
-
-        return codecs.encode, (Expanding(self.depth - 1) if self.depth > 1 else b"ab", "hex")
 
 
 def test_a_codec_that_expands_is_refused_at_once_without_the_memory(tmp_path, network):

@@ -1,7 +1,7 @@
 """Coverage-guided fuzzing (atheris) of the image path: decoding and preprocessing.
 
     pip install -r tests/fuzz/requirements.txt
-    python tests/fuzz/fuzz_decode.py -max_total_time=120 -rss_limit_mb=4096 -artifact_prefix=tests/fuzz/crashes/
+    python -m tests.fuzz.fuzz_decode -max_total_time=120 -rss_limit_mb=4096 -artifact_prefix=tests/fuzz/crashes/
 
 Anything but a clean result or a BadInput (the 4xx every bad image gets) is a crash;
 atheris writes the input to tests/fuzz/crashes/, where tests/test_fuzz_crashes.py replays
@@ -23,7 +23,6 @@ with atheris.instrument_imports():
     import numpy as np  # noqa: F401 - instrumented with the rest
     from PIL import Image, ImageDraw
 
-    sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
     from nn.ink.preprocess import to_mnist
     from recognizer.errors import BadInput
     from recognizer.imaging import decode

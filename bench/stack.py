@@ -1,13 +1,19 @@
-"""The production stack for bench/bench_attack.py: `manage.py serve` started, supervised and
-stopped, raw requests from chosen loopback addresses, what a request costs gunicorn's
-workers (CPU time and peak memory, from /proc), and a throwaway PostgreSQL server."""
+"""The site in processes of its own, as production runs it, for the tests that start it
+and for the benchmarks that load and attack it: production's environment, `manage.py`
+commands, a free port, waiting until a server answers, load from wrk and its figures.
+For bench/bench_attack.py: `manage.py serve` started, supervised and stopped, raw
+requests from chosen loopback addresses, what a request costs gunicorn's workers (CPU
+time and peak memory, from /proc), and a throwaway PostgreSQL server."""
 
 from __future__ import annotations
 
 import contextlib
+import json
 import os
+import re
 import shutil
 import socket
+import string
 import subprocess
 import sys
 import tempfile
@@ -16,21 +22,53 @@ import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-
-from tests.helpers import manage, production_env  # noqa: E402
-
+SECRET = string.ascii_letters + string.digits  # 62 varied characters, as the deploy check wants
 HOSTILE = "127.0.0.3"  # the attacker's address; probes and other clients use others
 TICKS = os.sysconf("SC_CLK_TCK")
 POSTGRES_BIN = Path("/usr/lib/postgresql")
 
 
-def free_port(ports: range) -> int:
+def production_env(**extra) -> dict:
+    """This process's environment without its DJANGO_* settings, plus production's."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO")}
+    env.update(DJANGO_SECRET_KEY=SECRET, DJANGO_ALLOWED_HOSTS="digits.example.com,127.0.0.1", **extra)
+    return env
+
+
+def manage(*command: str, env: dict, timeout: float = 300) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "manage.py", *command],
+        cwd=ROOT, env=env, capture_output=True, text=True, timeout=timeout, check=False,
+    )  # fmt: skip
+
+
+def prepare_site(env: dict) -> None:
+    """The database migrated and the static files collected, as the README's steps do."""
+    for command in (["migrate", "--noinput"], ["collectstatic", "--noinput"]):
+        if (done := manage(*command, env=env)).returncode:
+            raise RuntimeError(done.stderr)
+
+
+def free_port(ports: range = range(8400, 8500)) -> int:
     for port in ports:
         with socket.socket() as s:
-            if s.connect_ex(("127.0.0.1", port)) != 0:
-                return port
-    raise SystemExit(f"no free port in {ports.start}-{ports.stop - 1}")
+            try:
+                s.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+            return port
+    raise RuntimeError(f"no free port in {ports.start}-{ports.stop - 1}")
+
+
+def answering(url: str, process: subprocess.Popen, seconds: float) -> bool:
+    """Whether `url` answers 200 within `seconds`, polled while `process` runs."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline and process.poll() is None:
+        with contextlib.suppress(OSError):
+            if urllib.request.urlopen(url, timeout=2).status == 200:
+                return True
+        time.sleep(0.05)
+    return False
 
 
 class Stack:
@@ -46,9 +84,7 @@ class Stack:
             DJANGO_BEHIND_PROXY="1",  # 127.0.0.1 is a trusted front proxy: the load says its clients
         )  # fmt: skip
         self.env.update(settings)
-        for command in (["migrate", "--noinput"], ["collectstatic", "--noinput"]):
-            if (done := manage(*command, env=self.env)).returncode:
-                raise SystemExit(done.stderr)
+        prepare_site(self.env)
 
     def start(self, tries: int = 3) -> float:
         """Start serve (again, if it exits at once); the seconds until /healthz answers."""
@@ -59,19 +95,10 @@ class Stack:
                 self.process = subprocess.Popen(
                     command, cwd=ROOT, env=self.env, stdout=out, stderr=subprocess.STDOUT
                 )
-            if self.wait_answering(60):
+            if answering(f"http://127.0.0.1:{self.port}/healthz", self.process, 60):
                 return time.monotonic() - started
             time.sleep(0.5)
         raise SystemExit(f"serve never answered:\n{self.log.read_text()[-3000:]}")
-
-    def wait_answering(self, seconds: float) -> bool:
-        deadline = time.monotonic() + seconds
-        while time.monotonic() < deadline and self.process.poll() is None:
-            with contextlib.suppress(OSError):
-                if urllib.request.urlopen(f"http://127.0.0.1:{self.port}/healthz", timeout=2).status == 200:
-                    return True
-            time.sleep(0.05)
-        return False
 
     def stop(self) -> None:
         if self.process is not None and self.process.poll() is None:
@@ -197,3 +224,37 @@ def postgres(folder: Path, port: int):
         with contextlib.suppress(subprocess.CalledProcessError):
             stop()
         shutil.rmtree(data, ignore_errors=True)
+
+
+def post_script(body: str) -> str:
+    """A wrk Lua script that POSTs `body` as JSON (predict needs no token or cookie)."""
+    return f'wrk.method = "POST"\nwrk.body = {json.dumps(body)}\nwrk.headers["Content-Type"] = "application/json"\n'
+
+
+def wrk(url: str, seconds: int, connections: int, script: str = "", check: bool = True) -> str:
+    """What wrk prints after `seconds` of load from 2 threads over `connections` connections,
+    each request made by the Lua `script`."""
+    with tempfile.NamedTemporaryFile("w", suffix=".lua") as f:
+        f.write(script)
+        f.flush()
+        command = f"wrk -t2 -c{connections} -d{seconds}s --latency --timeout 5s -s {f.name} {url}".split()
+        return subprocess.run(
+            command, capture_output=True, text=True, timeout=seconds + 60, check=check
+        ).stdout
+
+
+def to_ms(text: str) -> float:
+    value, unit = re.match(r"([\d.]+)(us|ms|s)", text).groups()
+    return float(value) * {"us": 0.001, "ms": 1, "s": 1000}[unit]
+
+
+def parse(out: str) -> dict:
+    """wrk's figures: requests/s, p50 and p99 latency in ms, and errors (non-2xx/3xx counted)."""
+    errors = sum(int(n) for n in re.findall(r"(?:connect|read|write|timeout) (\d+)", out))
+    non_2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    return {
+        "rps": float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1)),
+        "p50": to_ms(re.search(r"^\s+50%\s+(\S+)", out, re.M).group(1)),
+        "p99": to_ms(re.search(r"^\s+99%\s+(\S+)", out, re.M).group(1)),
+        "errors": errors + (int(non_2xx.group(1)) if non_2xx else 0),
+    }

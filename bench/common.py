@@ -1,0 +1,85 @@
+"""What the benchmarks share: their command-line flags (the models to measure, MNIST's
+folder, the real sets' folder), the models named or shipped, Django set up for those that
+call the request path, a timer, and the drawing page's own inputs (its strokes of a seven,
+its PNG). Each benchmark runs from the project's root as `python -m bench.<name>`."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import time
+from pathlib import Path
+
+import numpy as np
+from PIL import Image, ImageDraw
+
+from bench.payloads import encode
+from nn import MODEL_DIR
+from nn.data import handwriting
+from nn.networks.model_file import load_model
+
+
+def arguments(
+    doc: str, *, models: bool = False, mnist: bool = False, real: bool = False
+) -> argparse.ArgumentParser:
+    """A parser described by the first line of `doc`, with the flags asked for: model files
+    (positional), --data-dir (MNIST) and --handwriting-dir (the real sets)."""
+    parser = argparse.ArgumentParser(description=doc.splitlines()[0])
+    if models:
+        parser.add_argument("models", nargs="*", help="model files (default: every nn/models/*.pkl)")
+    if mnist:
+        parser.add_argument("--data-dir", help="folder with the MNIST files (else MNIST_DIR, else the cache)")
+    if real:
+        parser.add_argument(
+            handwriting.FLAG, dest="handwriting_dir", help=f"the real sets (else ${handwriting.ENV_VAR})"
+        )
+    return parser
+
+
+def load_models(paths: list[str] | None = None) -> dict:
+    """name -> model, of the files named, else of every shipped model (nn/models/*.pkl)."""
+    paths = paths or sorted(str(p) for p in MODEL_DIR.glob("*.pkl"))
+    return {Path(p).stem: load_model(p) for p in paths}
+
+
+def setup_django() -> None:
+    """Django set up for a benchmark that calls the request path, with DEBUG on so that
+    the static files are found where they are. Call it before importing `recognizer`."""
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "digitsite.settings")
+    os.environ.setdefault("DJANGO_DEBUG", "1")
+    import django
+
+    import digitsite  # noqa: F401  (its BLAS setting: NumPy is loaded already, so it keeps its threads)
+
+    django.setup()
+
+
+def timed(fn, *args, n: int = 500, clock=time.thread_time, warm_up: bool = True) -> list[float]:
+    """Milliseconds each of `n` calls of fn(*args) took by `clock`, after one call to warm
+    up. The default clock is the CPU time of the calling thread: on a shared machine the
+    wall clock also counts the other processes' turns on the cores."""
+    if warm_up:
+        fn(*args)
+    samples = []
+    for _ in range(n):
+        t0 = clock()
+        fn(*args)
+        samples.append((clock() - t0) * 1000)
+    return samples
+
+
+def page_strokes() -> list:
+    """A "7" as the pad records it: a point every few pixels of a 280-pixel pad, rounded as
+    the page rounds them (two strokes, 95 points)."""
+    t = np.linspace(0, 1, 40)[:, None]
+    bar = (1 - t) * [0.24, 0.21] + t * [0.76, 0.2]
+    stem = (1 - t) * [0.76, 0.2] + t * [0.45, 0.86] + 0.01 * np.sin(7 * t)
+    cross = np.linspace([0.36, 0.52], [0.68, 0.5], 15)
+    return [np.round(np.concatenate([bar, stem]), 4).tolist(), np.round(cross, 4).tolist()]
+
+
+def canvas_png() -> bytes:
+    """What the page sends: black strokes on white, 280x280, as PNG."""
+    image = Image.new("L", (280, 280), 255)
+    ImageDraw.Draw(image).line([(70, 56), (210, 56), (126, 238)], fill=0, width=17, joint="curve")
+    return encode(image, "PNG")
