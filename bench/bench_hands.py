@@ -11,7 +11,7 @@ error; and the same for MNIST's test set. The wrong answers go on a contact shee
 per model) to look at.
 
 With --left-out FOLDER, the models there that were trained with one collection left out
-(`nn/neural_network.py --leave-out COLLECTION`) are each measured on the whole of the
+(`python -m nn.neural_network --leave-out COLLECTION`) are each measured on the whole of the
 collection they never saw: what a new collection of writers sees. The worst is reported.
 
 Drawings are made exactly as a request's: strokes through nn.ink.raster.draw and from_mask,

@@ -22,7 +22,8 @@ import numpy as np
 from bench.common import arguments
 from nn.data import handwriting, non_digits
 from nn.data.mnist import load_mnist
-from nn.networks.not_digit import CHECK_PATH, load_check, working
+from nn.networks.model_file import load_check
+from nn.networks.not_digit import CHECK_PATH, working
 from nn.training.train_not_digit import drawn, imaged, mnist_photos, photographed, resized, stacked, varied
 
 NAMED_LETTERS = set("xXAKMW")  # the letters the issue names

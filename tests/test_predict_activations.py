@@ -26,6 +26,7 @@ def api():
 def test_a_cnn_answer_carries_no_layers_unless_asked(shipped, api):
     response = api.post_json({"strokes": ONE, "model": "cnn"})
     body = assert_prediction(response)
+    assert body["digit"] == 1
     assert "activations" not in body and "activations" not in body["digits"][0]
     assert len(response.content) < 20_000
 
@@ -33,7 +34,9 @@ def test_a_cnn_answer_carries_no_layers_unless_asked(shipped, api):
 def test_asked_for_the_cnn_s_layers_each_digit_carries_its_maps_from_the_same_pass(shipped, api):
     response = api.post_json({"strokes": ONE, "model": "cnn", "activations": True})
     body = assert_prediction(response)
-    assert "activations" not in body  # the top level holds what clients from before numbers read
+    assert (
+        "activations" not in body
+    )  # the CNN's maps ride with each digit, not at the top level (ACTIVATIONS_SENT)
     (digit,) = body["digits"]
     network = model_store.get("cnn").network
     probabilities, layers = network.answer(np.array([digit["input"]], np.float32))
@@ -74,7 +77,8 @@ def test_a_photo_asks_for_its_layers_with_a_form_field(shipped, api):
     response = api.client.post(
         "/api/predict", {"image": photo, "model": "cnn", "activations": "true"}, headers=api.headers
     )
-    assert set(assert_prediction(response)["digits"][0]["activations"]) == {
+    assert assert_prediction(response)["digit"] == 7
+    assert set(response.json()["digits"][0]["activations"]) == {
         "conv1",
         "conv2",
         "dense",

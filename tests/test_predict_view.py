@@ -11,6 +11,7 @@ from PIL import Image
 
 from recognizer.drawings import Photo
 from recognizer.limits import MAX_JSON_BYTES
+from tests.conftest import SHIPPED_DEFAULT, SHIPPED_MODEL_DIR
 from tests.helpers import (
     ONE,
     PREDICT,
@@ -36,6 +37,11 @@ def plain_input(api) -> np.ndarray:
     return network_input(assert_prediction(api.post_image(encode(seven_image()))))
 
 
+def plain_digit(api) -> int:
+    """The digit the network reads in the plain PNG digit."""
+    return assert_prediction(api.post_image(encode(seven_image())))["digit"]
+
+
 def bar_pixels() -> np.ndarray:
     """A vertical bar in MNIST's form, which the tiny test network reads as a 1."""
     pixels = np.zeros((28, 28), np.float32)
@@ -52,12 +58,15 @@ def bomb_png() -> bytes:
 # --- success paths ---------------------------------------------------------------------
 
 
-def test_a_png_data_url_is_recognised(api):
-    assert_prediction(api.post_image(encode(seven_image())))
+def test_a_png_data_url_of_a_seven_is_read_as_seven(api, settings):
+    settings.MODEL_DIR, settings.DIGITS_MODEL = SHIPPED_MODEL_DIR, SHIPPED_DEFAULT  # a model that reads a 7
+    assert assert_prediction(api.post_image(encode(seven_image())))["digit"] == 7
 
 
-def test_a_multipart_upload_is_recognised(api):
-    assert_prediction(api.upload(encode(seven_image())))
+def test_a_multipart_upload_is_answered_as_the_same_png_in_a_data_url(api):
+    uploaded = assert_prediction(api.upload(encode(seven_image())))
+    sent = assert_prediction(api.post_image(encode(seven_image())))
+    assert uploaded["input"] == sent["input"] and uploaded["probabilities"] == sent["probabilities"]
 
 
 def test_784_flat_pixels_are_read_as_the_digit_they_show(api):
@@ -102,6 +111,7 @@ def test_a_digit_in_any_common_image_mode_is_seen_as_the_plain_one(api, mode):
     assert Image.open(io.BytesIO(data)).mode == mode
     body = assert_prediction(api.post_image(data, f"image/{fmt.lower()}"))
     assert np.abs(network_input(body) - plain_input(api)).mean() < 0.02
+    assert body["digit"] == plain_digit(api)
 
 
 def test_an_animated_gif_is_recognised_from_its_first_frame(api):
@@ -110,6 +120,7 @@ def test_an_animated_gif_is_recognised_from_its_first_frame(api):
     assert Image.open(io.BytesIO(data)).n_frames == 2
     body = assert_prediction(api.post_image(data, "image/gif"))
     assert np.abs(network_input(body) - plain_input(api)).mean() < 0.02
+    assert body["digit"] == plain_digit(api)
 
 
 @pytest.mark.parametrize(

@@ -32,6 +32,7 @@ def test_a_model_trained_on_deskewed_digits_is_served_deskewed_digits(settings, 
     np.testing.assert_allclose(prediction.input, deskew(slanted_pixels[None])[0].ravel(), atol=1e-6)
     np.testing.assert_array_equal(prediction.pixels, slanted_pixels)  # what a labelled drawing keeps
     assert np.abs(prediction.input - slanted_pixels.ravel()).mean() > 0.02
+    assert prediction.digit == 1  # straightened, the slant reads as the tiny network's 1
 
 
 def test_a_model_trained_on_plain_digits_reads_the_pixels_as_sent(settings, tmp_path, slanted_pixels):
@@ -39,6 +40,7 @@ def test_a_model_trained_on_plain_digits_reads_the_pixels_as_sent(settings, tmp_
     prediction = services.predict(Pixels(slanted_pixels))
     np.testing.assert_array_equal(prediction.input, slanted_pixels.ravel())
     assert prediction.probabilities.sum() == pytest.approx(1.0)
+    assert prediction.digit == 0  # as sent, the slant is not the tiny network's 1
 
 
 def test_the_activations_shown_come_from_the_same_forward_pass_as_the_answer(settings, tmp_path):
