@@ -170,7 +170,7 @@ def left_out(folder: Path, samples: list) -> None:
         if not collection:
             continue
         part = [s for s in samples if s.set == collection]
-        probs = probabilities(model, handwriting.mnist_images(part))
+        probs = probabilities(model, handwriting.pixels(part))
         correct = probs.argmax(axis=1) == handwriting.labels(part)
         kind = model.meta.get("kind", model.name)
         digits = accuracy_by(handwriting.labels(part).tolist(), correct)
@@ -221,7 +221,7 @@ def real_writers(folder: Path | None, split: str):
     writers = collections.Counter(s.set for s in {s.writer: s for s in samples}.values())
     listed = ", ".join(f"{k} {n}" for k, n in sorted(writers.items()))
     print(f"{split} split: {len(samples)} digits; writers: {listed} (a Semeion writer: a group of 10 or 20)")
-    return samples, handwriting.mnist_images(samples), handwriting.labels(samples), styled_images(samples)
+    return samples, handwriting.pixels(samples), handwriting.labels(samples), styled_images(samples)
 
 
 if __name__ == "__main__":

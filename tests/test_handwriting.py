@@ -204,7 +204,7 @@ def test_a_malformed_semeion_line_is_an_error_naming_the_line(tmp_path, line, me
 def test_a_scan_filling_its_box_is_read_as_dark_ink_on_paper(tmp_path):
     write_semeion(tmp_path / "semeion.data", [ring()], [0])
     (zero,) = hw.load_digits(tmp_path)
-    pixels = hw.mnist_form(zero)
+    pixels = hw.pixels_of(zero)
     assert pixels[14, 14] < 0.1 < pixels[14, 5]  # a hole in the middle, ink at the side
 
 
@@ -212,13 +212,13 @@ def test_a_pen_sample_is_exactly_what_the_site_makes_of_the_same_strokes(tmp_pat
     write_jsonl(tmp_path / "unipen-1a.jsonl.gz", [unipen_row()])
     (seven,) = hw.load_digits(tmp_path)
     served = Strokes([s.tolist() for s in seven.strokes]).whole().pixels  # as a request's JSON strokes
-    assert np.array_equal(hw.mnist_images([seven])[0], served)
+    assert np.array_equal(hw.pixels([seven])[0], served)
 
 
 def test_a_scan_with_no_ink_becomes_a_blank_input():
     blank = hw.Sample(3, "semeion/group0", "semeion", "semeion", image=np.zeros((16, 16), bool))
-    assert hw.mnist_form(blank) is None
-    images = hw.mnist_images([blank, blank])
+    assert hw.pixels_of(blank) is None
+    images = hw.pixels([blank, blank])
     assert images.shape == (2, 28, 28) and not images.any()
 
 

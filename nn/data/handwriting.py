@@ -289,11 +289,16 @@ def load_usps(folder: Path) -> list[Sample]:
     return samples
 
 
+def unit_hash(data: bytes) -> float:
+    """A number in [0, 1) from a hash of `data`: the same on every machine, and independent
+    for different data. Splits by writer, and of labelled drawings, are made with it."""
+    return int.from_bytes(hashlib.sha256(data).digest()[:8], "big") / 2**64
+
+
 def side(writer: str) -> str:
     """The split a writer belongs to ("train", "validation" or "test"), from a hash of its
-    qualified id: the same on every machine, and independent of every other writer."""
-    digest = hashlib.sha256(writer.encode("utf-8")).digest()
-    where = int.from_bytes(digest[:8], "big") / 2**64  # uniform in [0, 1)
+    qualified id (unit_hash)."""
+    where = unit_hash(writer.encode("utf-8"))
     names = list(SPLITS)
     return names[min(int(np.searchsorted(SPLIT_ENDS, where, side="right")), len(names) - 1)]
 
@@ -305,7 +310,7 @@ def split(samples: list[Sample], name: str) -> list[Sample]:
     return [s for s in samples if (s.fixed_side or side(s.writer)) == name]
 
 
-def mnist_form(sample: Sample, pen_width: float = raster.PEN_WIDTH) -> np.ndarray | None:
+def pixels_of(sample: Sample, pen_width: float = raster.PEN_WIDTH) -> np.ndarray | None:
     """A sample in MNIST's (28, 28) form, made as serving makes it, or None if no ink is
     found: strokes drawn with the page's pen then from_mask; a scan through to_mnist."""
     if sample.strokes is not None:
@@ -320,11 +325,11 @@ def paper(image: np.ndarray) -> np.ndarray:
     return np.pad(levels, SCAN_MARGIN, constant_values=255)
 
 
-def mnist_images(samples: list[Sample], pen_width: float = raster.PEN_WIDTH) -> np.ndarray:
-    """(N, 28, 28) float32 MNIST-form inputs; all zero where no ink was found."""
+def pixels(samples: list[Sample], pen_width: float = raster.PEN_WIDTH) -> np.ndarray:
+    """(N, 28, 28) float32: the samples in MNIST's form; all zero where no ink was found."""
     blank = np.zeros((SIDE, SIDE), np.float32)
-    forms = (mnist_form(s, pen_width) for s in samples)
-    return np.array([blank if f is None else f for f in forms], dtype=np.float32).reshape(-1, SIDE, SIDE)
+    made = (pixels_of(s, pen_width) for s in samples)
+    return np.array([blank if m is None else m for m in made], dtype=np.float32).reshape(-1, SIDE, SIDE)
 
 
 def labels(samples: list[Sample]) -> np.ndarray:

@@ -9,11 +9,11 @@ any state, and a drawing stays on its side as more labelled drawings arrive.
 from __future__ import annotations
 
 import gzip
-import hashlib
 from pathlib import Path
 
 import numpy as np
 
+from nn.data.handwriting import unit_hash
 from nn.data.mnist import MnistError, parse_idx
 from nn.ink.preprocess import SIDE
 
@@ -49,12 +49,12 @@ def load_labelled_drawings(folder: str | Path) -> tuple[np.ndarray, np.ndarray]:
 def held_out_mask(images: np.ndarray, labels: np.ndarray, fraction: float) -> np.ndarray:
     """True for the drawings kept for evaluation: a stable fraction of them, by content."""
 
-    def bucket(image, label) -> float:
-        digest = hashlib.sha256(image.tobytes() + bytes([int(label)])).digest()
-        return int.from_bytes(digest[:8], "big") / 2**64
-
     return np.array(
-        [bucket(image, label) < fraction for image, label in zip(images, labels, strict=True)], dtype=bool
+        [
+            unit_hash(image.tobytes() + bytes([int(label)])) < fraction
+            for image, label in zip(images, labels, strict=True)
+        ],
+        dtype=bool,
     )
 
 

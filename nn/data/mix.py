@@ -139,7 +139,7 @@ def training_sets(samples: list, cfg, seed: int) -> list[DrawnSet]:
         labels, seeds = handwriting.labels(part), (seed + 100 * place, seed + 100 * place + 1)
         if part[0].strokes is None:
             weight = capped(cfg.scan_weight, len(part), cfg.collection_cap)
-            sets.append(DrawnSet(name, handwriting.mnist_images(part)[None], labels, weight, name))
+            sets.append(DrawnSet(name, handwriting.pixels(part)[None], labels, weight, name))
             continue
         variants = drawn_pen_digits([s.strokes for s in part], cfg.pen_variants, seeds[0], StrokeVariation())
         sets.append(
@@ -184,7 +184,7 @@ def real_handwriting(folder, cfg, log=print) -> dict | None:
 
 
 def held_out(samples: list) -> Held:
-    return samples, handwriting.mnist_images(samples), handwriting.labels(samples)
+    return samples, handwriting.pixels(samples), handwriting.labels(samples)
 
 
 def by_collection(held: Held) -> dict[str, tuple[np.ndarray, np.ndarray]]:
