@@ -10,7 +10,7 @@ from django.db import models
 from django.db.models.functions import Length
 from django.db.models.lookups import Exact
 
-PIXELS = 28 * 28
+from .limits import PIXELS
 
 
 class LabelledDrawing(models.Model):
@@ -30,7 +30,7 @@ class LabelledDrawing(models.Model):
         default=False, help_text="the not-a-digit check refused it: the site answered no digit"
     )
     probabilities = models.JSONField(help_text="the model's ten probabilities")
-    strokes = models.JSONField(null=True, blank=True, help_text="pen strokes, in units of the pad's side")
+    strokes = models.JSONField(null=True, blank=True, help_text="pen strokes, in units of the pad's height")
     image = models.BinaryField(null=True, blank=True, help_text="a photo, re-encoded and reduced")
     # Sent by the client with each labelled drawing: a retry after a lost answer is
     # recognised and stored once.
