@@ -35,7 +35,7 @@ setup_django()
 from django.contrib.staticfiles import finders  # noqa: E402
 from django.test import Client  # noqa: E402
 
-from recognizer import digit_check, drawings, imaging, model_store, services  # noqa: E402
+from recognizer import drawings, imaging, model_store, not_digit, services  # noqa: E402
 from recognizer.drawings import Photo, Pixels, Strokes  # noqa: E402
 
 # stage -> the functions whose calls it counts, (module, name) as the request path looks them up
@@ -46,7 +46,7 @@ STAGES = {
     "ink budget": [(drawings, "affordable")],
     "rasterise": [(raster, "draw")],
     "preprocess": [(drawings, "working"), (drawings, "from_working")],
-    "not-a-digit check": [(digit_check, "refuse_non_digits")],
+    "not-a-digit check": [(not_digit, "refuse_non_digits")],
     "network": [(services, "predict_digit")],
 }
 TARGETS = {"strokes": 1.0, "photo": 2.0}  # ms, the median of the whole, at most

@@ -13,7 +13,7 @@ from django.core.wsgi import get_wsgi_application
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "digitsite.settings")
 application = get_wsgi_application()
 
-from recognizer import digit_check, drawings, model_store  # noqa: E402
+from recognizer import drawings, model_store, not_digit  # noqa: E402
 from recognizer.errors import NoModel  # noqa: E402
 
 
@@ -22,7 +22,7 @@ def load_models() -> None:
     is logged, and answers 503 until fixed."""
     for load in [model_store.get, *(functools.partial(model_store.get, n) for n in model_store.names())]:
         loaded(load)
-    loaded(digit_check.check)
+    loaded(not_digit.check)
     loaded(drawings.scorer)
 
 

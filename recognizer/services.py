@@ -12,7 +12,7 @@ from nn.ink.masks import Box
 from nn.ink.preprocess import network_inputs
 from nn.networks.model_file import Model
 
-from . import digit_check, imaging, inspection, labelled_drawings, model_store, ratelimit
+from . import imaging, inspection, labelled_drawings, model_store, not_digit, ratelimit
 from .drawings import WHOLE, Drawing, Piece
 from .errors import BadInput, NoModel, RateLimited, StorageFull
 
@@ -96,7 +96,7 @@ def predict(drawing: Drawing, model_name: str | None = None, activations: bool |
     model = model_store.get(model_name)  # first: a wrong name is refused before any decoding
     found = drawing.pieces()
     if drawing.checked:
-        digit_check.refuse_non_digits(found, drawing.source)
+        not_digit.refuse_non_digits(found, drawing.source)
     sent = model.meta.get("kind") in ACTIVATIONS_SENT
     layers = sent if activations is None else activations
     digits = [predict_digit(piece, model, layers) for piece in found]
@@ -245,7 +245,7 @@ def saved_json(stored) -> dict:
 
 def refused(drawing: Drawing, found: list[Piece]) -> bool:
     """Whether predict refuses the drawing as not a digit (pixels are never checked)."""
-    return drawing.checked and digit_check.refuses(found, drawing.source)
+    return drawing.checked and not_digit.refuses(found, drawing.source)
 
 
 def chosen(found: list[Piece], digit: int) -> Piece:

@@ -158,10 +158,10 @@ def test_readiness_reports_a_database_that_does_not_answer_and_pages_that_need_i
 
 
 def test_a_replaced_not_a_digit_check_is_swapped_in_on_the_next_request(served, monkeypatch, tmp_path):
-    from recognizer import digit_check
+    from recognizer import not_digit
 
     copy = checked_copy(CHECK_PATH, tmp_path)
-    monkeypatch.setattr(digit_check, "CHECK_PATH", copy)
+    monkeypatch.setattr(not_digit, "CHECK_PATH", copy)
     strokes = {"strokes": ONE}
     assert Client().post("/api/predict", strokes, content_type="application/json").status_code == 200
     check = load_check(copy)

@@ -23,7 +23,7 @@ from tests.conftest import SHIPPED_DEFAULT, SHIPPED_MODEL_DIR  # first: it sets 
 # isort: split
 from nn.data import handwriting
 from nn.ink import raster
-from recognizer import digit_check, model_store, services
+from recognizer import model_store, not_digit, services
 from recognizer.drawings import Photo, Pixels, Strokes
 from recognizer.errors import DigitsError
 from tests.helpers import NOT_DIGITS, ONE, ZERO, encode, seven_image, seven_pixels, written
@@ -113,7 +113,7 @@ def answers(cases: dict[str, object]) -> dict[str, str]:
 def versions() -> dict[str, str]:
     return {
         **{name: model_store.get(name).sha256 for name in model_store.names()},
-        "not-a-digit check": digit_check.check().sha256,
+        "not-a-digit check": not_digit.check().sha256,
     }
 
 
