@@ -119,7 +119,7 @@ def test_the_database_itself_refuses_a_label_over_9_or_an_input_not_784_bytes(fi
 def test_export_writes_mnist_format_idx_files_that_read_back_exactly(tmp_path):
     for label, fill in [(3, 10), (7, 200), (0, 255)]:
         make_drawing(label, fill)
-    call_command("export_labelled_drawings", "--out", str(tmp_path))
+    call_command("export_labelled_drawings", "--output", str(tmp_path))
     images = parse_idx(gzip.decompress((tmp_path / IMAGES_FILE).read_bytes()))
     labels = parse_idx(gzip.decompress((tmp_path / LABELS_FILE).read_bytes()))
     assert images.shape == (3, 28, 28) and images.dtype == np.uint8
@@ -134,7 +134,7 @@ def test_export_keeps_the_strokes_in_the_pen_sets_format_so_they_draw_again_as_s
     make_drawing(1, strokes=ONE)
     make_drawing(0, strokes=ZERO)
     make_drawing(7)  # a photo, or pixels: no strokes to keep
-    call_command("export_labelled_drawings", "--out", str(tmp_path))
+    call_command("export_labelled_drawings", "--output", str(tmp_path))
     samples = load_pen(tmp_path / STROKES_FILE, "labelled")
     assert [s.label for s in samples] == [1, 0] and len({s.writer for s in samples}) == 2
     # scaled into the pad as the real sets are, the ring still draws as the same shape
@@ -143,6 +143,6 @@ def test_export_keeps_the_strokes_in_the_pen_sets_format_so_they_draw_again_as_s
 
 @pytest.mark.django_db
 def test_export_of_an_empty_table_writes_empty_files_that_still_read(tmp_path):
-    call_command("export_labelled_drawings", "--out", str(tmp_path))
+    call_command("export_labelled_drawings", "--output", str(tmp_path))
     images, labels = load_labelled_drawings(tmp_path)
     assert images.shape == (0, 28, 28) and labels.shape == (0,)

@@ -1,6 +1,6 @@
 """Train the not-a-digit check (nn/networks/not_digit.py) and write it where the site reads it.
 
-    python -m nn.training.train_not_digit [--handwriting-dir FOLDER] [--data-dir MNIST] [--out FILE]
+    python -m nn.training.train_not_digit [--handwriting-dir FOLDER] [--data-dir MNIST] [--output FILE]
 
 "Digit": the real sets' digits by TRAIN writers, pen digits drawn as the pad draws them at
 their typical size and at a random one, and as photos of them on paper; the scans (Semeion,
@@ -212,7 +212,7 @@ def main(argv=None) -> int:
     )
     parser.add_argument("--data-dir", help="folder with the MNIST files (else MNIST_DIR, else the cache)")
     parser.add_argument(
-        "--out", default=str(CHECK_PATH), help="where to write the check (default %(default)s)"
+        "--output", default=str(CHECK_PATH), help="where to write the check (default %(default)s)"
     )
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--per-kind", type=int, default=PER_KIND, help="made-up drawings of each kind")
@@ -272,10 +272,10 @@ def main(argv=None) -> int:
         "counts": {n: len(g[0]) for n, g in groups.items()},
         "figures": figures,
     }
-    save_model(args.out, check, meta)
+    save_model(args.output, check, meta)
     print(f"thresholds {check.thresholds}")
     print("\n".join(f"  {k}: {100 * v:.2f}%" for k, v in figures.items()))
-    print(f"wrote {args.out}")
+    print(f"wrote {args.output}")
     return 0
 
 

@@ -1,6 +1,6 @@
 """Train the segment scorer (nn/networks/scorer.py) and write it where the site reads it.
 
-    python -m nn.training.train_scorer [--handwriting-dir FOLDER] [--out FILE] [--numbers 12000] [--seed 0]
+    python -m nn.training.train_scorer [--handwriting-dir FOLDER] [--output FILE] [--numbers 12000] [--seed 0]
                               [--leave-out SITE]
 
 Every candidate digit of a drawing (nn/ink/segment.py: runs of its pieces) is an example,
@@ -218,7 +218,7 @@ def main(argv=None) -> int:
         handwriting.FLAG, dest="handwriting_dir", help=f"the real sets (else ${handwriting.ENV_VAR})"
     )
     parser.add_argument(
-        "--out", default=str(SCORER_PATH), help="where to write the scorer (default %(default)s)"
+        "--output", default=str(SCORER_PATH), help="where to write the scorer (default %(default)s)"
     )
     parser.add_argument("--numbers", type=int, default=12_000, help="composed numbers to train on")
     parser.add_argument("--seed", type=int, default=0)
@@ -271,8 +271,8 @@ def main(argv=None) -> int:
         "gaps": np.quantile(gaps, np.linspace(0, 1, 21)).tolist(),
         **report,
     }
-    save_scorer(args.out, network, meta)
-    print(f"wrote {args.out}")
+    save_scorer(args.output, network, meta)
+    print(f"wrote {args.output}")
     return 0
 
 

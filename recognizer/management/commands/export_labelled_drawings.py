@@ -1,6 +1,6 @@
 """manage.py export_labelled_drawings: the labelled drawings as IDX files, the format MNIST comes in.
 
-    python manage.py export_labelled_drawings [--out FOLDER]
+    python manage.py export_labelled_drawings [--output FOLDER]
 
 writes FOLDER/labelled-drawings-images-idx3-ubyte.gz and FOLDER/labelled-drawings-labels-idx1-ubyte.gz, which
 `python -m nn.neural_network --labelled-drawings FOLDER` mixes into training, and
@@ -26,11 +26,11 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument(
-            "--out", default="labelled-drawings", help="folder to write into (default: %(default)s)"
+            "--output", default="labelled-drawings", help="folder to write into (default: %(default)s)"
         )
 
-    def handle(self, *args, out: str, **options):
-        folder = Path(out)
+    def handle(self, *args, output: str, **options):
+        folder = Path(output)
         folder.mkdir(parents=True, exist_ok=True)
         images, labels = labelled_drawings.export_arrays()
         write_idx(folder / IMAGES_FILE, images)
