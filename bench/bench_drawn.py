@@ -1,6 +1,6 @@
 """Accuracy on drawn-like digits, through exactly the preprocessing the site uses.
 
-    python -m bench.bench_drawn [MODEL ...] [--digits 1000] [--data-dir FOLDER]
+    python -m bench.bench_drawn [MODEL ...] [--digits 1000] [--mnist-dir FOLDER]
 
 MNIST test digits are turned into pen strokes under each variation in bench/drawn.py (size,
 position, pen width, slant, style); each drawing goes the way the page's strokes go, through
@@ -57,7 +57,7 @@ def main() -> None:
     parser.add_argument("--digits", type=int, default=1000, help="MNIST test digits to draw")
     args = parser.parse_args()
     models = load_models(args.models)
-    data = load_mnist(args.data_dir)
+    data = load_mnist(args.mnist_dir)
     images, labels = data.test_images[: args.digits], data.test_labels[: args.digits]
     strokes = [strokes_of(image) for image in images]
     names = list(models)

@@ -1,6 +1,6 @@
 """Accuracy on real people's handwriting, on writers no model was trained on.
 
-    python -m bench.bench_hands [MODEL ...] [--handwriting-dir FOLDER] [--data-dir FOLDER]
+    python -m bench.bench_hands [MODEL ...] [--handwriting-dir FOLDER] [--mnist-dir FOLDER]
                                 [--sheets FOLDER] [--split test] [--left-out FOLDER]
 
 For each model (default: every nn/models/*.pkl), on the writer-held-out split of the real
@@ -152,7 +152,7 @@ def main() -> int:
     except handwriting.HandwritingError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
-    mnist = load_mnist(args.data_dir)
+    mnist = load_mnist(args.mnist_dir)
     for name, model in models.items():
         measure(name, model, mnist, real, args)
     if args.left_out:

@@ -1,6 +1,6 @@
 """Speed of the from-scratch network: prints figures, asserts nothing.
 
-    python -m bench.bench_nn [--data-dir FOLDER] [--batches N] [--keras]
+    python -m bench.bench_nn [--mnist-dir FOLDER] [--batches N] [--keras]
 
 Prints: seconds per epoch of 60k images at batch 64, for the 784-250-10 network and for
 the CNN (default widths and the shipped ones); seconds of training until the MNIST test
@@ -231,7 +231,7 @@ def main() -> None:
     )
     parser.add_argument("--keras", action="store_true", help="also time Keras (needs TensorFlow)")
     args = parser.parse_args()
-    data = load_mnist(args.data_dir)
+    data = load_mnist(args.mnist_dir)
     X, X_test = network_inputs(data.train_images), network_inputs(data.test_images)
     Y = one_hot(data.train_labels, 10)
     scaled = f" ({args.batches} mini-batches scaled)" if args.batches else ""

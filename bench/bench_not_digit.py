@@ -1,6 +1,6 @@
 """How well the not-a-digit check (nn/networks/not_digit.py) tells non-digits from digits.
 
-    python -m bench.bench_not_digit [--handwriting-dir FOLDER] [--data-dir FOLDER] [--count 1000] [--check FILE]
+    python -m bench.bench_not_digit [--handwriting-dir FOLDER] [--mnist-dir FOLDER] [--count 1000] [--check FILE]
 
 Prints: the thresholds (pen drawings; images); the made-up non-digits refused, per kind,
 drawn and as photos, and each sign drawn through the pen variations (a seed the training
@@ -93,7 +93,7 @@ def main() -> int:
         print(f"  {name:<10}{share(check, x)}")
         refused, total = refused + int(check.refused(x, "drawing").sum()), total + len(x)
     print(f"all made-up non-digits and signs refused: {counted(refused, total)}")
-    mnist = load_mnist(args.data_dir)
+    mnist = load_mnist(args.mnist_dir)
     print(f"MNIST test digits refused (as photos): {share(check, mnist_photos(mnist.test_images), 'image')}")
     folder = handwriting.find_folder(args.handwriting_dir)
     if folder is None:

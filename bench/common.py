@@ -16,6 +16,7 @@ from PIL import Image, ImageDraw
 from bench.payloads import encode
 from nn import MODEL_DIR
 from nn.data import handwriting
+from nn.data import mnist as mnist_set
 from nn.networks.model_file import load_model
 
 
@@ -23,12 +24,12 @@ def arguments(
     doc: str, *, models: bool = False, mnist: bool = False, real: bool = False
 ) -> argparse.ArgumentParser:
     """A parser described by the first line of `doc`, with the flags asked for: model files
-    (positional), --data-dir (MNIST) and --handwriting-dir (the real sets)."""
+    (positional), --mnist-dir (MNIST) and --handwriting-dir (the real sets)."""
     parser = argparse.ArgumentParser(description=doc.splitlines()[0])
     if models:
         parser.add_argument("models", nargs="*", help="model files (default: every nn/models/*.pkl)")
     if mnist:
-        parser.add_argument("--data-dir", help="folder with the MNIST files (else MNIST_DIR, else the cache)")
+        mnist_set.add_flag(parser)
     if real:
         parser.add_argument(
             handwriting.FLAG, dest="handwriting_dir", help=f"the real sets (else ${handwriting.ENV_VAR})"

@@ -29,7 +29,7 @@ def test_help_documents_every_training_flag():
     result = run("-m", "nn.neural_network", "--help")
     assert result.returncode == 0
     for flag in ("--threshold", "--max-epochs", "--batch-size", "--learning-rate", "--momentum", "--seed",
-                 "--no-augment", "--recipe", "--data-dir", "--output", "--source"):  # fmt: skip
+                 "--no-augment", "--recipe", "--mnist-dir", "--output", "--source"):  # fmt: skip
         assert flag in result.stdout
 
 
@@ -77,7 +77,7 @@ def test_without_data_and_offline_the_trainer_prints_one_clear_error_and_no_trac
     monkeypatch.delenv("MNIST_DIR", raising=False)
     monkeypatch.setattr(mnist, "CACHE_DIR", tmp_path / "cache")
     monkeypatch.setattr(mnist, "MIRRORS", ("http://127.0.0.1:9/",))
-    assert neural_network.main(["--data-dir", str(tmp_path / "nothing")]) == 2
+    assert neural_network.main(["--mnist-dir", str(tmp_path / "nothing")]) == 2
     err = capsys.readouterr().err
     assert err.startswith("error: MNIST files not found")
     assert "Traceback" not in err and "MNIST_DIR" in err

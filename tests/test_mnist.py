@@ -64,7 +64,7 @@ def test_files_are_found_through_the_mnist_dir_variable(tiny_mnist, monkeypatch)
     np.testing.assert_array_equal(data.test_labels, arrays["t10k-labels-idx1-ubyte"])
 
 
-def test_the_data_dir_flag_wins_over_the_variable_and_raw_files_work_too(tiny_mnist, monkeypatch, tmp_path):
+def test_the_mnist_dir_flag_wins_over_the_variable_and_raw_files_work_too(tiny_mnist, monkeypatch, tmp_path):
     folder, arrays = tiny_mnist
     raw = tmp_path / "raw"
     raw.mkdir()
@@ -90,7 +90,7 @@ def test_offline_with_no_files_one_error_says_where_it_looked_and_what_to_set(ti
     message = str(info.value)
     assert str(tmp_path / "empty") in message and str(mnist.CACHE_DIR) in message
     assert "could not download" in message
-    assert "--data-dir" in message and "MNIST_DIR" in message
+    assert "--mnist-dir" in message and "MNIST_DIR" in message
 
 
 class FakeResponse(io.BytesIO):

@@ -21,6 +21,8 @@ import numpy as np
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 CACHE_DIR = PROJECT_ROOT / ".cache" / "mnist"
+ENV_VAR = "MNIST_DIR"  # the folder holding the four IDX files
+FLAG = "--mnist-dir"  # the same, on a command line; it wins over the variable
 
 # SHA-256 of each file's decompressed IDX bytes (the published data set).
 SHA256 = {
@@ -100,12 +102,19 @@ def read_verified(folder: Path, name: str) -> bytes | None:
     return None
 
 
+def add_flag(parser) -> None:
+    """The flag that names MNIST's folder on a tool's command line (args.mnist_dir)."""
+    parser.add_argument(
+        FLAG, dest="mnist_dir", help=f"folder with MNIST's IDX files (else ${ENV_VAR}, else the cache)"
+    )
+
+
 def candidate_dirs(data_dir: str | os.PathLike | None) -> list[tuple[str, Path]]:
     dirs = []
     if data_dir:
-        dirs.append(("--data-dir", Path(data_dir)))
-    if os.environ.get("MNIST_DIR"):
-        dirs.append(("MNIST_DIR", Path(os.environ["MNIST_DIR"])))
+        dirs.append((FLAG, Path(data_dir)))
+    if os.environ.get(ENV_VAR):
+        dirs.append((ENV_VAR, Path(os.environ[ENV_VAR])))
     dirs.append(("cache", CACHE_DIR))
     return dirs
 
@@ -165,7 +174,7 @@ def find_files(data_dir=None, allow_download: bool = True) -> dict[str, bytes]:
         f"MNIST files not found. Looked in:\n{looked}\nand {reason}.\n"
         "Put the four files (train-images-idx3-ubyte.gz, train-labels-idx1-ubyte.gz, "
         "t10k-images-idx3-ubyte.gz, t10k-labels-idx1-ubyte.gz) in a folder and pass "
-        "--data-dir FOLDER or set MNIST_DIR=FOLDER."
+        f"{FLAG} FOLDER or set {ENV_VAR}=FOLDER."
     )
 
 

@@ -1,7 +1,7 @@
 """Test-set accuracy, per-class accuracy and the confusion matrix of a model file; or several
 models side by side on MNIST, on the real test writers and on held-out labelled drawings.
 
-    python -m nn.training.evaluate [MODEL] [--data-dir FOLDER] [--handwriting-dir FOLDER]
+    python -m nn.training.evaluate [MODEL] [--mnist-dir FOLDER] [--handwriting-dir FOLDER]
     python -m nn.training.evaluate SHIPPED CANDIDATE --labelled-drawings FOLDER [--labelled-holdout 0.2]
 
 With two or more models, each after the first is compared with the first: ship it only if
@@ -21,7 +21,7 @@ import sys
 import numpy as np
 
 from nn import DEFAULT_MODEL_PATH
-from nn.data import handwriting
+from nn.data import handwriting, mnist
 from nn.data.labelled_drawings import load_labelled_drawings, split_labelled_drawings
 from nn.data.mix import by_collection, held_out
 from nn.data.mnist import MnistError, load_mnist
@@ -216,7 +216,7 @@ def main(argv=None) -> int:
         help="model files: the first is the shipped one, each other a candidate compared with it "
         f"(default: {DEFAULT_MODEL_PATH}, the one the site serves by default)",
     )
-    parser.add_argument("--data-dir", help="folder with the MNIST files (else MNIST_DIR, else the cache)")
+    mnist.add_flag(parser)
     parser.add_argument(
         "--labelled-drawings",
         metavar="FOLDER",
@@ -238,7 +238,7 @@ def main(argv=None) -> int:
             if args.labelled_drawings
             else None
         )
-        data = load_mnist(args.data_dir)
+        data = load_mnist(args.mnist_dir)
         real = real_test_writers(handwriting.find_folder(args.handwriting_dir), log=print)
     except (ModelFileError, MnistError, handwriting.HandwritingError) as exc:
         print(f"error: {exc}", file=sys.stderr)

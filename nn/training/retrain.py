@@ -25,7 +25,7 @@ from pathlib import Path
 import numpy as np
 
 from nn import MODEL_DIR
-from nn.data import handwriting
+from nn.data import handwriting, mnist
 from nn.data.labelled_drawings import load_labelled_drawings, split_labelled_drawings
 from nn.data.mix import by_collection, real_handwriting
 from nn.data.mnist import MnistError, load_keras, load_mnist
@@ -51,9 +51,7 @@ def parse_args(argv=None) -> argparse.Namespace:
     p.add_argument(
         "--model", choices=tuple(CONFIGS), default="mlp", help="the 784-250-10 network, or the CNN"
     )
-    p.add_argument(
-        "--data-dir", help="folder with the MNIST IDX files (else $MNIST_DIR, else the cache, else download)"
-    )
+    mnist.add_flag(p)
     p.add_argument("--source", choices=("idx", "keras"), default="idx",
                    help="keras: load MNIST through TensorFlow, if installed (default %(default)s)")  # fmt: skip
     p.add_argument(handwriting.FLAG, dest="handwriting_dir",
@@ -159,7 +157,7 @@ def main(argv=None) -> int:
     output = Path(args.output) if args.output else MODEL_DIR / f"{args.model}.pkl"
     try:
         print("loading MNIST...", flush=True)
-        data = load_keras() if args.source == "keras" else load_mnist(args.data_dir)
+        data = load_keras() if args.source == "keras" else load_mnist(args.mnist_dir)
         labelled_train, labelled_held = load_labelled_drawings_split(
             args.labelled_drawings, args.labelled_holdout
         )

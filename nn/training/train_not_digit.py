@@ -1,6 +1,6 @@
 """Train the not-a-digit check (nn/networks/not_digit.py) and write it where the site reads it.
 
-    python -m nn.training.train_not_digit [--handwriting-dir FOLDER] [--data-dir MNIST] [--output FILE]
+    python -m nn.training.train_not_digit [--handwriting-dir FOLDER] [--mnist-dir FOLDER] [--output FILE]
 
 "Digit": the real sets' digits by TRAIN writers, pen digits drawn as the pad draws them at
 their typical size and at a random one, and as photos of them on paper; the scans (Semeion,
@@ -27,7 +27,7 @@ import time
 
 import numpy as np
 
-from nn.data import handwriting, non_digits
+from nn.data import handwriting, mnist, non_digits
 from nn.data.mix import StrokeVariation, vary
 from nn.data.mnist import load_mnist
 from nn.ink import raster
@@ -210,7 +210,7 @@ def main(argv=None) -> int:
     parser.add_argument(
         handwriting.FLAG, dest="handwriting_dir", help=f"the real sets (else ${handwriting.ENV_VAR})"
     )
-    parser.add_argument("--data-dir", help="folder with the MNIST files (else MNIST_DIR, else the cache)")
+    mnist.add_flag(parser)
     parser.add_argument(
         "--output", default=str(CHECK_PATH), help="where to write the check (default %(default)s)"
     )
@@ -219,9 +219,9 @@ def main(argv=None) -> int:
     args = parser.parse_args(argv)
     rng = np.random.default_rng(args.seed)
     folder = handwriting.find_folder(args.handwriting_dir)
-    mnist = load_mnist(args.data_dir)
-    chosen = rng.permutation(len(mnist.train_images))
-    groups = {"mnist photos": (mnist_photos(mnist.train_images[chosen[:MNIST_PHOTOS]]), 0, 0.2)}
+    data = load_mnist(args.mnist_dir)
+    chosen = rng.permutation(len(data.train_images))
+    groups = {"mnist photos": (mnist_photos(data.train_images[chosen[:MNIST_PHOTOS]]), 0, 0.2)}
     for kind, x in made_up(rng, args.per_kind).items():
         groups[kind] = (x, 1, 0.5 / len(non_digits.KINDS))
     groups["varied signs"] = (
@@ -234,7 +234,7 @@ def main(argv=None) -> int:
         1,
         0.15,
     )
-    mnist_held_out = mnist_photos(mnist.train_images[chosen[-MNIST_HELD_OUT:]])
+    mnist_held_out = mnist_photos(data.train_images[chosen[-MNIST_HELD_OUT:]])
     validation = {source: {"mnist": mnist_held_out} for source in SOURCES}  # source -> collection -> digits
     if folder is None:
         print(handwriting.not_found_message() + " and made-up drawings")
