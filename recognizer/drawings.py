@@ -28,7 +28,7 @@ WHOLE: Box = (0.0, 0.0, 1.0, 1.0)
 
 
 @dataclass
-class Piece:
+class DigitInk:
     """One digit's ink in a drawing, in MNIST's form, and where it came from."""
 
     pixels: np.ndarray  # (28, 28) float32
@@ -51,7 +51,7 @@ class Strokes:
     # stored with their idempotency keys, so these names stay as they are
     fingerprint_name: ClassVar[str] = "list"
 
-    def pieces(self) -> list[Piece]:
+    def digits(self) -> list[DigitInk]:
         """Its digits, left to right; the whole drawing when nothing reads as a digit."""
         # Each stroke at its own size: it bounds sketching the pieces, and drawing the whole
         # (it is never less than the whole drawing's ink)
@@ -60,7 +60,7 @@ class Strokes:
         if not read:
             return [self.drawn()]
         return [
-            Piece(
+            DigitInk(
                 inked(d.pixels),
                 d.work,
                 d.box,
@@ -70,15 +70,15 @@ class Strokes:
             for d in read
         ]
 
-    def whole(self) -> Piece:
+    def whole(self) -> DigitInk:
         """The whole drawing read as one digit."""
         affordable([[stroke] for stroke in self.strokes])  # as pieces bounds it
         return self.drawn()
 
-    def drawn(self) -> Piece:
+    def drawn(self) -> DigitInk:
         work = working(raster.draw(self.strokes))
         box = segment.run_box(stroke_boxes(self.strokes))
-        return Piece(
+        return DigitInk(
             inked(from_working(work)), work, box, list(range(len(self.strokes))), own_strokes=self.strokes
         )
 
@@ -104,7 +104,7 @@ class Photo:
     def mask(self) -> np.ndarray | None:
         return ink_mask(self.gray)
 
-    def pieces(self) -> list[Piece]:
+    def digits(self) -> list[DigitInk]:
         """Its digits, left to right; one digit, or none, is the photo as a whole."""
         whole = self.whole()  # first: what is blank as a whole (a few specks) stays blank
         _, parts = segmented(mask_pieces, self.mask)
@@ -112,7 +112,7 @@ class Photo:
             return [whole]
         scale = self.scale()
         return [
-            Piece(
+            DigitInk(
                 inked(part.pixels),
                 part.work,
                 tuple((np.array(part.box) / scale).tolist()),
@@ -121,13 +121,13 @@ class Photo:
             for part in parts
         ]
 
-    def whole(self) -> Piece:
+    def whole(self) -> DigitInk:
         """The whole photo read as one digit."""
         work = None if self.mask is None else working(self.mask)
         pixels = inked(from_working(work))
         rows, cols = bounding_box(self.mask)
         box = np.array([cols.start, rows.start, cols.stop, rows.stop]) / self.scale()
-        return Piece(pixels, work, tuple(box.tolist()), crop=self.gray)
+        return DigitInk(pixels, work, tuple(box.tolist()), crop=self.gray)
 
     def scale(self) -> np.ndarray:
         """(4,): what divides a box in pixels into fractions of the width and height."""
@@ -147,11 +147,11 @@ class Pixels:
     checked: ClassVar[bool] = False  # MNIST's form already: no preprocessing, so no check
     fingerprint_name: ClassVar[str] = "ndarray"
 
-    def pieces(self) -> list[Piece]:
+    def digits(self) -> list[DigitInk]:
         return [self.whole()]
 
-    def whole(self) -> Piece:
-        return Piece(inked(self.pixels if self.pixels.any() else None), None, WHOLE)
+    def whole(self) -> DigitInk:
+        return DigitInk(inked(self.pixels if self.pixels.any() else None), None, WHOLE)
 
     def content(self) -> bytes:
         return np.ascontiguousarray(self.pixels).tobytes()

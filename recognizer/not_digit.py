@@ -21,15 +21,15 @@ def check() -> Check:
         raise NoModel(f"the not-a-digit check is not loaded: {exc}") from None
 
 
-def refuses(pieces: list, source: str) -> bool:
-    """Whether a drawing does not look like digits: its one piece (ink at the working size
-    and (28, 28) network input) is not a digit, or none of its several pieces is (a few dots or blobs).
-    A number with one odd mark is still read. `source` is "drawing" (pen strokes) or
-    "image" (a photo or a pixel array)."""
-    return all(check().refuses(p.work, p.pixels, source) for p in pieces)
+def refuses(digits: list, source: str) -> bool:
+    """Whether a drawing does not look like digits: the ink of its one digit (at the working
+    size, and its (28, 28) network input) is not a digit, or none of its several digits' is
+    (a few dots or blobs). A number with one odd mark is still read. `source` is "drawing"
+    for pen strokes, "image" for a photo."""
+    return all(check().refuses(d.work, d.pixels, source) for d in digits)
 
 
-def refuse_non_digits(pieces: list, source: str) -> None:
-    """NotADigit when the drawing's pieces do not look like digits (see refuses)."""
-    if refuses(pieces, source):
+def refuse_non_digits(digits: list, source: str) -> None:
+    """NotADigit when the drawing's digits do not look like digits (see refuses)."""
+    if refuses(digits, source):
         raise NotADigit(MESSAGE)

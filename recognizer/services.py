@@ -13,7 +13,7 @@ from nn.ink.preprocess import network_inputs
 from nn.networks.model_file import Model
 
 from . import imaging, inspection, labelled_drawings, model_store, not_digit, ratelimit
-from .drawings import WHOLE, Drawing, Piece
+from .drawings import WHOLE, DigitInk, Drawing
 from .errors import BadInput, NoModel, RateLimited, StorageFull
 
 KIND_LABELS = {"mlp": "{sizes} net", "cnn": "Convolutional net"}  # for the model picker
@@ -31,7 +31,7 @@ class Prediction:
     input: np.ndarray  # (784,) float32: what the network read
     activations: dict[str, np.ndarray]  # the network's layers: see its answer()
     model: str
-    box: Box = WHOLE  # where in the drawing it was: see Piece.box
+    box: Box = WHOLE  # where in the drawing it was: see DigitInk.box
     strokes: list[int] | None = None  # which of the drawing's strokes it was drawn from
 
     def as_json(self) -> dict:
@@ -94,22 +94,22 @@ def predict(drawing: Drawing, model_name: str | None = None, activations: bool |
     activations; None: a kind in ACTIVATIONS_SENT does, and only such a kind's are also at
     the answer's top level."""
     model = model_store.get(model_name)  # first: a wrong name is refused before any decoding
-    found = drawing.pieces()
+    found = drawing.digits()
     if drawing.checked:
         not_digit.refuse_non_digits(found, drawing.source)
     sent = model.meta.get("kind") in ACTIVATIONS_SENT
     layers = sent if activations is None else activations
-    digits = [predict_digit(piece, model, layers) for piece in found]
+    digits = [predict_digit(ink, model, layers) for ink in found]
     reading = Reading.of(digits)
     if not sent:  # a large kind's layers are only in `digits`, when asked for
         reading.activations = {}
     return reading
 
 
-def predict_digit(piece: Piece, model: Model, layers: bool = False) -> Prediction:
+def predict_digit(ink: DigitInk, model: Model, layers: bool = False) -> Prediction:
     """Recognise one digit of a drawing: each goes through here, a lone digit too."""
-    prediction = predict_pixels(piece.pixels, model, layers)
-    prediction.box, prediction.strokes = piece.box, piece.strokes
+    prediction = predict_pixels(ink.pixels, model, layers)
+    prediction.box, prediction.strokes = ink.box, ink.strokes
     return prediction
 
 
@@ -154,14 +154,14 @@ def store_labelled_drawing(
     if stored is None:
         admit(client, 1)
         model = model_store.get(model_name)
-        found = drawing.pieces()
+        found = drawing.digits()
         if digit is not None:
-            piece = chosen(found, digit)
+            ink = chosen(found, digit)
         elif len(found) == 1:
-            piece = found[0]  # the whole drawing, as predict read it
+            ink = found[0]  # the whole drawing, as predict read it
         else:  # several digits labelled as one: the whole drawing, read as one digit
-            piece = drawing.whole()
-        rows = [(*one_digit(piece, model), label)]
+            ink = drawing.whole()
+        rows = [(*one_digit(ink, model), label)]
         admit_bytes(client, rows)
         stored = labelled_drawings.store(rows, model.sha256, refused(drawing, found), [key], sent)
     return saved_json(stored[0])
@@ -179,10 +179,10 @@ def store_labelled_number(
     if stored is None:
         admit(client, len(number))
         model = model_store.get(model_name)
-        found = drawing.pieces()
+        found = drawing.digits()
         if len(found) != len(number):
             raise BadInput(f"'number' has {len(number)} digit(s), but the drawing holds {len(found)}")
-        rows = [(*one_digit(piece, model), int(label)) for piece, label in zip(found, number, strict=True)]
+        rows = [(*one_digit(ink, model), int(label)) for ink, label in zip(found, number, strict=True)]
         admit_bytes(client, rows)
         stored = labelled_drawings.store(rows, model.sha256, refused(drawing, found), keys, sent)
     return {
@@ -243,23 +243,23 @@ def saved_json(stored) -> dict:
     }
 
 
-def refused(drawing: Drawing, found: list[Piece]) -> bool:
+def refused(drawing: Drawing, found: list[DigitInk]) -> bool:
     """Whether predict refuses the drawing as not a digit (pixels are never checked)."""
     return drawing.checked and not_digit.refuses(found, drawing.source)
 
 
-def chosen(found: list[Piece], digit: int) -> Piece:
+def chosen(found: list[DigitInk], digit: int) -> DigitInk:
     if digit >= len(found):
         raise BadInput(f"'digit' is {digit}, but the drawing holds {len(found)} digit(s): 0 is the leftmost")
     return found[digit]
 
 
-def one_digit(piece: Piece, model: Model) -> tuple[list | None, bytes | None, Prediction]:
+def one_digit(ink: DigitInk, model: Model) -> tuple[list | None, bytes | None, Prediction]:
     """One digit of a drawing as a drawing of its own: its strokes, or the parts of strokes
     it was drawn with (None for a photo or pixels), a reduced copy of its part of a photo
     (None for strokes or pixels), and the model's answer."""
-    photo = None if piece.crop is None else imaging.reduced_copy(piece.crop)
-    return piece.own_strokes, photo, predict_pixels(piece.pixels, model)
+    photo = None if ink.crop is None else imaging.reduced_copy(ink.crop)
+    return ink.own_strokes, photo, predict_pixels(ink.pixels, model)
 
 
 def labelled_drawing_stats() -> dict:

@@ -1,8 +1,7 @@
 /**
  * A number in an answer, with no DOM: the API answers every digit of a drawing in
  * `digits` (left to right) and the whole in `number`; its own digit, probabilities, input
- * and activations are the first digit's. An answer from before numbers has no `digits`:
- * it is one digit.
+ * and activations are the first digit's. An answer without `digits` is read as one digit.
  */
 
 /** The digits of an answer, left to right: its `digits`, or the answer itself. */
@@ -26,8 +25,8 @@ export function digitAnswer(prediction, index = 0) {
   return { ...one, model: prediction.model };
 }
 
-/** What to send to label digit `index`: the sample itself for a lone digit (the same
- * request as before numbers), otherwise the sample with the digit it is for. */
+/** What to send to label digit `index`: the sample itself for a lone digit (the request
+ * predict was sent), otherwise the sample with the digit it is for. */
 export function digitSample(sample, prediction, index) {
   return isNumber(prediction) ? { ...sample, digit: index } : sample;
 }
