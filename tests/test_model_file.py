@@ -11,10 +11,20 @@ import numpy as np
 import pytest
 
 from bench.payloads import Expanding
+from nn import MODEL_DIR
 from nn.networks.cnn import MAX_WIDTH, ConvNet, param_shapes
-from nn.networks.model_file import MAX_FILE_BYTES, ModelFileError, load_model, save_model, to_payload
+from nn.networks.model_file import (
+    MAX_FILE_BYTES,
+    ModelFileError,
+    load_check,
+    load_model,
+    save_model,
+    to_payload,
+)
 from nn.networks.network import Network
-from tests.helpers import RunsACommand, write_payload
+from nn.networks.not_digit import CHECK_PATH
+from nn.networks.scorer import SCORER_PATH, load_scorer
+from tests.helpers import RunsACommand, checked_copy, flip_a_bit, tiny_network, write_payload
 
 
 @pytest.fixture
@@ -266,3 +276,27 @@ def test_a_codec_that_expands_is_refused_at_once_without_the_memory(tmp_path, ne
     seconds, peak = time.thread_time() - started, tracemalloc.get_traced_memory()[1]
     tracemalloc.stop()
     assert seconds < 0.1 and peak < 100 * 2**20, (seconds, peak / 2**20)
+
+
+SHIPPED = {  # every network file the site loads, and how it is read
+    "mlp": (MODEL_DIR / "mlp.pkl", lambda path: load_model(path, verify=True)),
+    "cnn": (MODEL_DIR / "cnn.pkl", lambda path: load_model(path, verify=True)),
+    "not-a-digit check": (CHECK_PATH, load_check),
+    "segment scorer": (SCORER_PATH, load_scorer),
+}
+
+
+@pytest.mark.parametrize("name", SHIPPED)
+def test_every_shipped_network_file_is_refused_once_tampered_with(name, tmp_path):
+    path, read = SHIPPED[name]
+    copy = checked_copy(path, tmp_path)
+    read(copy)  # as shipped: loads
+    flip_a_bit(copy)
+    with pytest.raises(ModelFileError, match="does not match"):
+        read(copy)
+
+
+def test_a_digit_model_is_not_a_not_a_digit_check(tmp_path):
+    save_model(tmp_path / "mlp.pkl", tiny_network(), {"name": "mlp"})
+    with pytest.raises(ModelFileError, match="not a not-a-digit check"):
+        load_check(tmp_path / "mlp.pkl")
