@@ -42,7 +42,7 @@ TILE, CAPTION, COLUMNS = 84, 24, 16  # contact sheet: 28x28 at 3x, two lines of 
 
 
 def probabilities(model, images: np.ndarray) -> np.ndarray:
-    """(N, 28, 28) MNIST-form images -> (N, 10) the model's probabilities, at its temperature."""
+    """(N, 28, 28) pixels in MNIST's form -> (N, 10) the model's probabilities, at its temperature."""
     return evaluate.probabilities(model.network, images, model.deskewed)
 
 

@@ -49,9 +49,9 @@ STROKES = {
     "minItems": 1,
     "maxItems": MAX_STROKES,
     "description": (
-        f"pen strokes, each a list of [x, y] points in units of the pad's side (y down), at most "
+        f"pen strokes, each a list of [x, y] points in units of the pad's height (y from 0 to 1, down; x to the pad's width, at most 2), at most "
         f"{MAX_POINTS} points in all; drawn on the server with the page's round pen, "
-        f"{PEN_WIDTH} of the side wide. Drawing them may take at most {MAX_INK:g} of ink (x-max-ink): "
+        f"{PEN_WIDTH} of the height wide. Drawing them may take at most {MAX_INK:g} of ink (x-max-ink): "
         "the pen's path length times its width, in squares of the ink's longer side, summed over "
         "the strokes, each at its own size, and over the digits, each at its own size (a digit "
         "takes about 0.2; a pen going over one small spot "
@@ -86,7 +86,7 @@ IMAGE = {
 }
 PIXELS_FIELD = {
     "description": (
-        "MNIST-form input: white ink on black, values in [0, 1]; skips the image preprocessing "
+        "pixels in MNIST's form: white ink on black, values in [0, 1]; skips the image preprocessing "
         "(a model trained on deskewed digits still deskews it)"
     ),
     "oneOf": [

@@ -114,7 +114,7 @@ def predict_digit(ink: DigitInk, model: Model, layers: bool = False) -> Predicti
 
 
 def predict_pixels(pixels: np.ndarray, model: Model, layers: bool = False) -> Prediction:
-    """Recognise a (28, 28) MNIST-style input (white ink on black, values in [0, 1]), with
+    """Recognise (28, 28) pixels in MNIST's form (white ink on black, values in [0, 1]), with
     the network's layers when `layers` (the CNN's feature maps cost more than its answer)."""
     x = network_inputs(pixels[None], model.deskewed)  # (1, 784): what the network reads
     if layers:

@@ -1,4 +1,4 @@
-"""Random distortions of MNIST-style images, vectorised over the whole batch.
+"""Random distortions of images in MNIST's form, vectorised over the whole batch.
 
 Each image gets its own random affine map (rotation, scale, shear, shift), optionally an
 elastic distortion (a smoothed random displacement field, after Simard et al. 2003), and

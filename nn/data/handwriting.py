@@ -7,7 +7,7 @@ or the HANDWRITING_DIR environment variable, and nothing is downloaded. Without 
 `find_folder` says None and the caller goes on with MNIST alone.
 
 Pen sets (`*.jsonl.gz`: one JSON object a line with `label`, `writer`, `strokes` in device
-units, y down) are scaled into the pad's unit coordinates by each drawing's bounding box,
+units, y down) are scaled into the pad's units by each drawing's bounding box,
 aspect kept, as if drawn on the pad at a typical size in its middle; they are then drawn
 as a request's strokes are (nn/ink/raster.py, then from_mask). Semeion's and USPS's 16x16
 scans go through the image path (to_mnist), on a paper margin.
@@ -78,7 +78,7 @@ class Sample:
     set: str  # a key of FILES, or "<collection>-letters"
     site: str  # UNIPEN's contributing lab, CROHME's source database; the set's name elsewhere
     checked: bool = True  # False for UNIPEN labels its curators did not verify
-    strokes: tuple[np.ndarray, ...] | None = None  # pen sets: (M, 2) points, unit coordinates
+    strokes: tuple[np.ndarray, ...] | None = None  # pen sets: (M, 2) points, the pad's units
     image: np.ndarray | None = None  # scans: (16, 16), ink 1 (Semeion: bool; USPS: float grey)
     fixed_side: str | None = None  # the split of a set without writer ids (USPS), else by writer
 
@@ -160,7 +160,7 @@ def load_letters(folder: Path) -> list[Sample]:
 
 
 def load_pen(path: Path, name: str, collection: str | None = None, letters: bool = False) -> list[Sample]:
-    """A `.jsonl.gz` pen set: each drawing scaled into unit coordinates."""
+    """A `.jsonl.gz` pen set: each drawing scaled into the pad's units."""
     samples = []
     for number, row in json_rows(path):
         try:
@@ -208,7 +208,7 @@ def qualified(collection: str, writer: str) -> str:
 
 def to_unit(strokes: list) -> tuple[np.ndarray, ...]:
     """Strokes of [x, y] points in device units (y down) -> (M, 2) float arrays in the pad's
-    unit coordinates: the drawing's bounding box scaled, aspect kept, so its longer side is
+    the pad's units: the drawing's bounding box scaled, aspect kept, so its longer side is
     TYPICAL_SIZE, and centred on the pad. A lone dot lands in the middle."""
     arrays = [np.asarray(s, dtype=np.float64).reshape(-1, 2) for s in strokes]
     arrays = [a for a in arrays if len(a)]

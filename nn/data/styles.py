@@ -5,7 +5,7 @@ stroke space, so that they are then drawn exactly as a request's strokes are.
 - a flag on a one's top (and sometimes a foot), as much of Europe writes it;
 - a curled, 'g'-like tail at the foot of a nine.
 
-Each function takes a drawing (strokes of (M, 2) points in the pad's unit coordinates, y
+Each function takes a drawing (strokes of (M, 2) points in the pad's units, y
 down) and returns the styled drawing, or None when the drawing is not of the shape the
 style needs (a seven that already has a bar, a one that is not one upright stroke).
 """

@@ -39,7 +39,7 @@ class WrittenNumber:
     label: str  # the digits, e.g. "1984"
     writer: str  # qualified: "crohme/<writer>"
     site: str  # one of SITES, or "composed"
-    strokes: tuple[np.ndarray, ...]  # (M, 2) points each, the pad's unit coordinates
+    strokes: tuple[np.ndarray, ...]  # (M, 2) points each, in the pad's units
     groups: tuple[tuple[int, ...], ...]  # each digit's stroke indices, left to right
     owners: tuple[np.ndarray, ...] | None = None  # (M,) per stroke: each point's digit, -1 a mark
 

@@ -149,14 +149,14 @@ def fitted(shape: tuple[int, int], longer: int) -> tuple[int, int]:
 
 def to_mnist(gray: np.ndarray, thickness: bool = True) -> np.ndarray | None:
     """A 2-D grayscale image (uint8 0..255, or float in [0, 1]) -> (28, 28) float32
-    MNIST-style input, or None if blank."""
+    input in MNIST's form, or None if blank."""
     mask = ink_mask(gray)
     return None if mask is None else from_mask(mask, thickness)
 
 
 def from_mask(mask: np.ndarray, thickness: bool = True) -> np.ndarray | None:
     """Steps 3-7 on a bilevel (H, W) ink mask, e.g. drawn strokes (nn/ink/raster.py) -> (28, 28)
-    float32 MNIST-style input, or None if there is no ink."""
+    float32 input in MNIST's form, or None if there is no ink."""
     return from_working(working(mask), thickness)
 
 

@@ -99,7 +99,7 @@ def working_features(work: np.ndarray) -> np.ndarray:
 
 
 def inputs(masks: list[np.ndarray], pixels: np.ndarray) -> np.ndarray:
-    """Ink masks and their (N, 28, 28) MNIST-form pixels -> (N, N_INPUTS) unscaled inputs."""
+    """Ink masks and their (N, 28, 28) pixels in MNIST's form -> (N, N_INPUTS) unscaled inputs."""
     shapes = np.stack([shape_features(m) for m in masks])  # (N, F)
     return np.concatenate([shapes, np.asarray(pixels, np.float32).reshape(len(masks), -1)], axis=1)
 

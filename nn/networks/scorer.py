@@ -112,7 +112,7 @@ def view(ink: np.ndarray) -> np.ndarray:
 
 
 def inputs(pixels: np.ndarray, geometry: np.ndarray) -> np.ndarray:
-    """(C, 28, 28) MNIST-form ink and (C, F) features -> (C, N_INPUTS) network inputs."""
+    """(C, 28, 28) ink in MNIST's form and (C, F) features -> (C, N_INPUTS) network inputs."""
     return np.concatenate([pixels.reshape(len(pixels), -1), geometry], axis=1).astype(np.float32)
 
 

@@ -59,7 +59,7 @@ def expected_calibration_error(confidence: np.ndarray, correct: np.ndarray, bins
 
 
 def probabilities(network: Classifier, images: np.ndarray, deskewed: bool, batch: int = 2000) -> np.ndarray:
-    """(N, 28, 28) MNIST-form images -> (N, 10) the network's probabilities, batch by batch."""
+    """(N, 28, 28) pixels in MNIST's form -> (N, 10) the network's probabilities, batch by batch."""
     parts = [
         network.predict_proba(network_inputs(images[i : i + batch], deskewed).astype(network.dtype))
         for i in range(0, len(images), batch)

@@ -89,7 +89,7 @@ function pen(ctx, size, colour, penWidth) {
   ctx.lineJoin = "round";
 }
 
-/** Trace `steps` (in unit coordinates) at `size` pixels a unit, with the pen set. */
+/** Trace `steps` (in the pad's units) at `size` pixels a unit, with the pen set. */
 function trace(ctx, steps, size) {
   ctx.beginPath();
   for (const [kind, a, b] of steps) {
