@@ -4,9 +4,11 @@ widths and dropout."""
 import numpy as np
 import pytest
 
+from nn import DEFAULT_MODEL_PATH
 from nn.networks.cnn import MAX_WIDTH, ConvNet, conv, in_place_order, input_gradient, pool_routes, unpool
 from nn.networks.model_file import load_model, save_model
 from nn.networks.network import one_hot
+from nn.training.config import CNNConfig
 
 
 @pytest.fixture
@@ -166,7 +168,8 @@ def test_the_widths_set_every_layer_and_the_answers_shape_stays_ten_probabilitie
 
 
 def test_the_default_widths_are_the_shipped_architecture():
-    assert ConvNet.initialise(np.random.default_rng(0)).widths == (16, 32, 128)
+    shipped = load_model(DEFAULT_MODEL_PATH.parent / "cnn.pkl").network
+    assert ConvNet.initialise(np.random.default_rng(0)).widths == shipped.widths == CNNConfig().widths
 
 
 @pytest.mark.parametrize(

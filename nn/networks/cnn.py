@@ -3,7 +3,7 @@
 Batch-first, channels-last: X holds N images as rows of 784 pixels, viewed as (N, 28, 28, 1).
 
 Forward pass (k = 5x5 kernels, "valid" convolutions, 2x2 max-pooling), for the
-widths (C1, C2, D), by default (16, 32, 128):
+widths (C1, C2, D), by default (32, 64, 128), the shipped CNN's:
     h1 = relu(pool(conv(X,  K1) + c1))   # (N, 12, 12, C1)
     h2 = relu(pool(conv(h1, K2) + c2))   # (N, 4, 4, C2), flattened to (N, 16 C2)
     h3 = relu(h2 @ W3 + b3)              # (N, D)
@@ -42,7 +42,7 @@ from nn.ink.sampling import SIDE
 from nn.networks.network import Classifier, cross_entropy, softmax
 
 KERNEL = 5
-WIDTHS = (16, 32, 128)  # channels of conv 1, channels of conv 2, units of the dense layer
+WIDTHS = (32, 64, 128)  # channels of conv 1, channels of conv 2, units of the dense layer: the shipped CNN's
 MAX_WIDTH = 512  # each width at most this: far above any useful network, and a bound on
 # the arrays a model file can ask for
 POOLED = 4 * 4  # pixels left of a 28x28 image after conv, pool, conv, pool

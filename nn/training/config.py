@@ -21,7 +21,7 @@ import numpy as np
 
 from nn.data import handwriting
 from nn.data.augment import AugmentConfig
-from nn.networks.cnn import MAX_WIDTH, ConvNet
+from nn.networks.cnn import MAX_WIDTH, WIDTHS, ConvNet
 from nn.networks.network import RECIPES, Network
 
 
@@ -99,7 +99,7 @@ class CNNConfig(TrainConfig):
     """The convolutional network (nn/networks/cnn.py); its loss is fixed, cross-entropy."""
 
     widths: tuple[int, int, int] = knob(
-        (32, 64, 128),
+        WIDTHS,
         "channels of the two convolutions and units of the dense layer",
         metavar=("C1", "C2", "D"),
         at_least=1,
