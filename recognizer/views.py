@@ -17,7 +17,7 @@ from nn.training.calibrate import SURE, UNSURE_BELOW
 from . import parsing, services
 from .drawings import Drawing
 from .errors import BadInput, NoModel, UnknownModel, UnsupportedType
-from .http import api_view, client_address
+from .http import RETRY_AFTER, api_view, client_address
 from .openapi import OPENAPI
 
 
@@ -127,7 +127,7 @@ def network_weights(request: HttpRequest, version: str, name: str) -> HttpRespon
     try:
         blob = services.network_weights(version, name)
     except NoModel:
-        return HttpResponse(status=503, headers={"Retry-After": "30"})
+        return HttpResponse(status=503, headers={"Retry-After": str(RETRY_AFTER[NoModel])})
     if blob is None:
         raise Http404("no such weights: the model may have changed")
     return HttpResponse(
@@ -156,4 +156,5 @@ def healthz(request: HttpRequest) -> JsonResponse:
 def readyz(request: HttpRequest) -> JsonResponse:
     """Readiness: the default model is loaded and its SHA-256 checked; 503 otherwise."""
     ready, body = services.readiness()
-    return JsonResponse(body, status=200 if ready else 503, headers={} if ready else {"Retry-After": "30"})
+    headers = {} if ready else {"Retry-After": str(RETRY_AFTER[NoModel])}
+    return JsonResponse(body, status=200 if ready else 503, headers=headers)
