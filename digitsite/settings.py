@@ -68,10 +68,11 @@ def env_bool(name: str, default: bool) -> bool:
     return value.lower() in TRUE
 
 
-def env_int(name: str, default: int, minimum: int = 0, maximum: int | None = None) -> int:
+def env_int(name: str, default: int, maximum: int | None = None) -> int:
+    """A whole number from 1 (to `maximum`, when given)."""
     value = os.environ.get(name, str(default))
-    if not (value.isascii() and value.isdigit()) or not minimum <= int(value) <= (maximum or int(value)):
-        within = f"from {minimum} to {maximum}" if maximum else f"of at least {minimum}"
+    if not (value.isascii() and value.isdigit()) or not 1 <= int(value) <= (maximum or int(value)):
+        within = f"from 1 to {maximum}" if maximum else "of at least 1"
         raise ImproperlyConfigured(f"{name}={value!r}: use a whole number {within}")
     return int(value)
 
@@ -252,27 +253,23 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = MAX_REQUEST_BYTES  # keep uploads in memory: they 
 
 # Predictions, limited per client at the proxy (manage.py serve): per minute, with bursts
 # of ten seconds' worth, and at most this many at once.
-PREDICT_RATE_LIMIT = env_int("PREDICT_RATE_LIMIT", 600, minimum=1)
+PREDICT_RATE_LIMIT = env_int("PREDICT_RATE_LIMIT", 600)
 PREDICT_CONCURRENCY_LIMIT = 8
 
 # --- labelled drawings -----------------------------------------------------------------
-LABELLED_DRAWINGS_PER_MINUTE = env_int(
-    "LABELLED_DRAWINGS_PER_MINUTE", 20, minimum=1
-)  # per client, per minute
-LABELLED_DRAWINGS_MAX = env_int("LABELLED_DRAWINGS_MAX", 100_000, minimum=1)  # then 507: storage is full
+LABELLED_DRAWINGS_PER_MINUTE = env_int("LABELLED_DRAWINGS_PER_MINUTE", 20)  # per client, per minute
+LABELLED_DRAWINGS_MAX = env_int("LABELLED_DRAWINGS_MAX", 100_000)  # then 507: storage is full
 LABELLED_DRAWINGS_WINDOW = 60  # seconds
 # In bytes kept (strokes, photo, pixels: a drawing of one digit 2-4 kB, a photo up to 60 kB).
-LABELLED_DRAWINGS_BYTES_PER_HOUR = env_int(
-    "LABELLED_DRAWINGS_BYTES_PER_HOUR", 5_000_000, minimum=1
-)  # per client
+LABELLED_DRAWINGS_BYTES_PER_HOUR = env_int("LABELLED_DRAWINGS_BYTES_PER_HOUR", 5_000_000)  # per client
 LABELLED_DRAWINGS_BYTES_WINDOW = 3600  # seconds
-LABELLED_DRAWINGS_MAX_BYTES = env_int("LABELLED_DRAWINGS_MAX_BYTES", 1_000_000_000, minimum=1)  # then 507
+LABELLED_DRAWINGS_MAX_BYTES = env_int("LABELLED_DRAWINGS_MAX_BYTES", 1_000_000_000)  # then 507
 
 # --- gunicorn (digitsite/gunicorn.conf.py) ------------------------------------------------
-PORT = env_int("PORT", 8000, minimum=1, maximum=65535)
-WEB_CONCURRENCY = env_int("WEB_CONCURRENCY", 2, minimum=1)  # workers: one per core
-GUNICORN_TIMEOUT = env_int("GUNICORN_TIMEOUT", 30, minimum=1)  # seconds a request may take
-GUNICORN_MAX_REQUESTS = env_int("GUNICORN_MAX_REQUESTS", 5000, minimum=1)  # then a worker is replaced
+PORT = env_int("PORT", 8000, maximum=65535)
+WEB_CONCURRENCY = env_int("WEB_CONCURRENCY", 2)  # workers: one per core
+GUNICORN_TIMEOUT = env_int("GUNICORN_TIMEOUT", 30)  # seconds a request may take
+GUNICORN_MAX_REQUESTS = env_int("GUNICORN_MAX_REQUESTS", 5000)  # then a worker is replaced
 
 # --- logs -------------------------------------------------------------------------------
 # Timestamped, levelled lines on stderr (gunicorn's error log, so one place). A 500 is logged

@@ -17,6 +17,7 @@ from PIL import Image
 
 from nn.ink import raster
 
+from .limits import SIDE
 from .models import LabelledDrawing
 
 STROKES_SIZE = 140  # pixels: the longer side of the strokes' picture
@@ -62,7 +63,7 @@ class LabelledDrawingAdmin(admin.ModelAdmin):
 
     @admin.display(description="drawing")
     def thumbnail(self, drawing: LabelledDrawing) -> str:
-        url = png_data_url(np.frombuffer(bytes(drawing.pixels), dtype=np.uint8).reshape(28, 28))
+        url = png_data_url(np.frombuffer(bytes(drawing.pixels), dtype=np.uint8).reshape(SIDE, SIDE))
         return format_html('<img src="{}" width="56" height="56" alt="the drawing, 28x28">', url)
 
     @admin.display(description="strokes")

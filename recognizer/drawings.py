@@ -21,7 +21,7 @@ from nn.ink.preprocess import from_working, ink_mask, working
 from nn.networks.scorer import SCORER_PATH, Scorer, load_scorer
 
 from . import imaging, model_store
-from .errors import BlankDrawing, NoModel, TooLarge
+from .errors import BlankDrawing, TooLarge
 from .limits import MAX_DIGITS, MAX_INK
 
 WHOLE: Box = (0.0, 0.0, 1.0, 1.0)
@@ -163,10 +163,7 @@ Drawing = Strokes | Photo | Pixels
 def scorer() -> Scorer:
     """The segment scorer from nn/checks/, through the model store; NoModel if its file is
     missing or was never valid."""
-    try:
-        return model_store.load(SCORER_PATH, load_scorer)
-    except NoModel as exc:
-        raise NoModel(f"the segment scorer is not loaded: {exc}") from None
+    return model_store.load(SCORER_PATH, load_scorer, "the segment scorer")
 
 
 def segmented(split, ink, before_drawing=lambda found, runs: None) -> tuple:

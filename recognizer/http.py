@@ -37,26 +37,26 @@ from .errors import (
 )
 from .limits import MAX_JSON_BYTES
 
-# What went wrong -> (status, seconds to wait before trying again, or None). The most
-# specific class an exception is an instance of decides.
-STATUS: dict[type[Exception], tuple[int, int | None]] = {
-    UnknownModel: (400, None),
-    UnsupportedType: (415, None),
-    TooLarge: (413, None),
-    BadInput: (400, None),
-    BlankDrawing: (422, None),
-    NotADigit: (422, None),
-    KeyReused: (409, None),
-    RateLimited: (429, None),  # its own retry time
-    StorageFull: (507, None),
-    NoModel: (503, 30),
-    DatabaseError: (503, 5),  # locked past the busy timeout, or the server is down
-    RequestDataTooBig: (413, None),
-    MultiPartParserError: (400, None),
-    UnreadablePostError: (400, None),
-    BadRequest: (400, None),
-    SuspiciousOperation: (400, None),
+# What went wrong -> its status. The most specific class an exception is an instance of decides.
+STATUS: dict[type[Exception], int] = {
+    UnknownModel: 400,
+    UnsupportedType: 415,
+    TooLarge: 413,
+    BadInput: 400,
+    BlankDrawing: 422,
+    NotADigit: 422,
+    KeyReused: 409,
+    RateLimited: 429,  # with its own retry time
+    StorageFull: 507,
+    NoModel: 503,
+    DatabaseError: 503,  # locked past the busy timeout, or the server is down
+    RequestDataTooBig: 413,
+    MultiPartParserError: 400,
+    UnreadablePostError: 400,
+    BadRequest: 400,
+    SuspiciousOperation: 400,
 }
+RETRY_AFTER = {NoModel: 30, DatabaseError: 5}  # seconds to wait before trying again
 # Django's and the database's own words are not for clients: these say it instead.
 MESSAGES = {
     NoModel: "the model is not loaded; try again shortly",
@@ -81,9 +81,8 @@ def json_error(message: str, status: int, code: str | None = None, **headers) ->
 def error_response(exc: Exception) -> JsonResponse:
     """The JSON answer for one of the exceptions in STATUS."""
     kind = next(k for k in type(exc).__mro__ if k in STATUS)
-    status, retry = STATUS[kind]
-    if isinstance(exc, RateLimited):
-        retry = exc.retry_after
+    status = STATUS[kind]
+    retry = exc.retry_after if isinstance(exc, RateLimited) else RETRY_AFTER.get(kind)
     headers = {"Retry-After": str(retry)} if retry is not None else {}
     if status >= 500:  # ours to fix, or to wait out: worth a line in the log
         log.error("answered %d: %s", status, exc)
@@ -126,8 +125,8 @@ def server_error(request: HttpRequest):
     if isinstance(failure, DatabaseError):
         if request.path.startswith("/api/"):
             return error_response(failure)
-        _, retry = STATUS[DatabaseError]
-        return HttpResponse(UNAVAILABLE_PAGE, status=503, headers={"Retry-After": str(retry)})
+        retry = str(RETRY_AFTER[DatabaseError])
+        return HttpResponse(UNAVAILABLE_PAGE, status=503, headers={"Retry-After": retry})
     if request.path.startswith("/api/"):
         return json_error("internal error; it has been logged", 500)
     return page_server_error(request)

@@ -86,9 +86,10 @@ def verified(path: Path) -> Model:
     return load_model(path, verify=True)
 
 
-def load(path: Path, reader: Callable[[Path], Any] = verified) -> Any:
+def load(path: Path, reader: Callable[[Path], Any] = verified, what: str = "") -> Any:
     """The network in `path` as `reader` gives it (by default the verified Model), read once
-    and read again only when the file changes.
+    and read again only when the file changes; NoModel (saying `what` is not loaded, when
+    given) if the file is missing or never passed validation.
 
     A changed file is validated (checksum, safe unpickling, shapes) before it replaces the
     model in use; if it fails, the old model keeps serving and the failure is logged once.
@@ -102,7 +103,7 @@ def load(path: Path, reader: Callable[[Path], Any] = verified) -> Any:
             if entry is None or entry.stamp != now:
                 entry = _entries[path] = read(path, now, entry, reader)
     if entry.model is None:
-        raise NoModel(entry.error)
+        raise NoModel(f"{what} is not loaded: {entry.error}" if what else entry.error)
     return entry.model
 
 

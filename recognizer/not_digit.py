@@ -8,17 +8,14 @@ from nn.networks.model_file import load_check
 from nn.networks.not_digit import CHECK_PATH, Check
 
 from . import model_store
-from .errors import NoModel, NotADigit
+from .errors import NotADigit
 
 MESSAGE = "that does not look like a digit"
 
 
 def check() -> Check:
     """The check from nn/checks/; NoModel if its file is missing or was never valid (a deploy fault)."""
-    try:
-        return model_store.load(CHECK_PATH, load_check)
-    except NoModel as exc:
-        raise NoModel(f"the not-a-digit check is not loaded: {exc}") from None
+    return model_store.load(CHECK_PATH, load_check, "the not-a-digit check")
 
 
 def refuses(digits: list, source: str) -> bool:

@@ -3,6 +3,7 @@ comes from recognizer/limits.py, the same numbers the parser enforces."""
 
 from nn.ink.raster import PEN_WIDTH
 
+from .http import CODES
 from .limits import (
     COORDINATE_RANGE,
     DIGITS,
@@ -22,55 +23,58 @@ from .limits import (
     PIXELS,
     SIDE,
 )
+from .parsing import IDEMPOTENCY_KEY
 
-ERROR = {"$ref": "#/components/schemas/Error"}
-MODEL = {
-    "type": "string",
-    "minLength": 1,
-    "maxLength": MAX_MODEL_NAME,
-    "description": 'the model to ask, e.g. "mlp" or "cnn" (see /model); the site\'s default when absent',
-}
-DIGIT = {"type": "integer", "minimum": DIGITS[0], "maximum": DIGITS[-1]}
-UNIT = {"type": "number", "minimum": 0, "maximum": 1}
+
+def obj(properties: dict, required: list | None = None, **schema) -> dict:
+    """An object with these properties, all of them required unless `required` says which."""
+    required = list(properties) if required is None else required
+    return {"type": "object", "required": required, "properties": properties, **schema}
+
+
+def string(description: str, **schema) -> dict:
+    return {"type": "string", **schema, "description": description}
+
+
+def array(items: dict, low: int | None = None, high: int | None = None, **schema) -> dict:
+    """An array of `items`: from `low` to `high` of them, where given."""
+    bounds = {key: n for key, n in (("minItems", low), ("maxItems", high)) if n is not None}
+    return {"type": "array", **bounds, "items": items, **schema}
 
 
 def numbers(count: int, description: str, item: dict | None = None) -> dict:
-    return {
-        "type": "array",
-        "minItems": count,
-        "maxItems": count,
-        "items": item or {"type": "number"},
-        "description": description,
-    }
+    return array(item or {"type": "number"}, count, count, description=description)
 
 
-STROKES = {
-    "type": "array",
-    "minItems": 1,
-    "maxItems": MAX_STROKES,
-    "description": (
-        f"pen strokes, each a list of [x, y] points in units of the pad's height (y from 0 to 1, down; x to the pad's width, at most 2), at most "
-        f"{MAX_POINTS} points in all; drawn on the server with the page's round pen, "
-        f"{PEN_WIDTH} of the height wide. Drawing them may take at most {MAX_INK:g} of ink (x-max-ink): "
-        "the pen's path length times its width, in squares of the ink's longer side, summed over "
-        "the strokes, each at its own size, and over the digits, each at its own size (a digit "
-        "takes about 0.2; a pen going over one small spot "
-        "again and again, thousands); more is a 413 before anything is drawn"
+ERROR = {"$ref": "#/components/schemas/Error"}
+MODEL = string(
+    'the model to ask, e.g. "mlp" or "cnn" (see /model); the site\'s default when absent',
+    minLength=1,
+    maxLength=MAX_MODEL_NAME,
+)
+DIGIT = {"type": "integer", "minimum": DIGITS[0], "maximum": DIGITS[-1]}
+UNIT = {"type": "number", "minimum": 0, "maximum": 1}
+NON_NEGATIVE = {"type": "number", "minimum": 0}
+TEXT = {"type": "string"}
+DECIMAL = "^[0-9]+$"  # a number's digits, as text
+
+
+COORDINATE = {"type": "number", "minimum": COORDINATE_RANGE[0], "maximum": COORDINATE_RANGE[1]}
+STROKES = array(
+    array(array(COORDINATE, 2, 2), 1, MAX_POINTS),
+    1,
+    MAX_STROKES,
+    description=(
+        "pen strokes, each a list of [x, y] points in units of the pad's height (y from 0 to 1, down; "
+        f"x to the pad's width, at most 2), at most {MAX_POINTS} points in all; drawn on the server "
+        f"with the page's round pen, {PEN_WIDTH} of the height wide. Drawing them may take at most "
+        f"{MAX_INK:g} of ink (x-max-ink): the pen's path length times its width, in squares of the "
+        "ink's longer side, summed over the strokes, each at its own size, and over the digits, each "
+        "at its own size (a digit takes about 0.2; a pen going over one small spot again and again, "
+        "thousands); more is a 413 before anything is drawn"
     ),
-    "x-max-ink": MAX_INK,
-    "items": {
-        "type": "array",
-        "minItems": 1,
-        "maxItems": MAX_POINTS,
-        "items": {
-            "type": "array",
-            "minItems": 2,
-            "maxItems": 2,
-            "items": {"type": "number", "minimum": COORDINATE_RANGE[0], "maximum": COORDINATE_RANGE[1]},
-        },
-    },
-    "examples": [[[[0.5, 0.15], [0.5, 0.5], [0.5, 0.85]]]],
-}
+    examples=[[[[0.5, 0.15], [0.5, 0.5], [0.5, 0.85]]]],
+) | {"x-max-ink": MAX_INK}
 IMAGE_BUDGETS = (
     f"Decoding is budgeted from the headers, before a pixel is decoded (more is a 413, or a 400 "
     f"for a file of absurdly many parts): sides up to {MAX_SIDE} pixels; a baseline JPEG up to "
@@ -79,11 +83,10 @@ IMAGE_BUDGETS = (
     f"times its pixels up to {MAX_JPEG_SCAN_PIXELS}; at most {MAX_PNG_CHUNKS} PNG chunks or "
     f"{MAX_JPEG_SEGMENTS} JPEG markers"
 )
-IMAGE = {
-    "type": "string",
-    "description": f"data URL of a PNG, JPEG, WebP or GIF image (a photo of a digit). {IMAGE_BUDGETS}",
-    "examples": ["data:image/png;base64,iVBORw0KGgo..."],
-}
+IMAGE = string(
+    f"data URL of a PNG, JPEG, WebP or GIF image (a photo of a digit). {IMAGE_BUDGETS}",
+    examples=["data:image/png;base64,iVBORw0KGgo..."],
+)
 PIXELS_FIELD = {
     "description": (
         "pixels in MNIST's form: white ink on black, values in [0, 1]; skips the image preprocessing "
@@ -106,16 +109,13 @@ DIGIT_INDEX = {
 }
 
 
-NUMBER_LABEL = {
-    "type": "string",
-    "pattern": f"^[0-9]{{1,{MAX_DIGITS}}}$",
-    "description": (
-        "instead of 'label' (and 'digit'): the number the drawing really is, left to right as "
-        "predict's 'number'; every digit is stored, each with its own strokes or part of the photo, "
-        "all of them or none. It must have as many digits as predict finds"
-    ),
-    "examples": ["1984"],
-}
+NUMBER_LABEL = string(
+    "instead of 'label' (and 'digit'): the number the drawing really is, left to right as "
+    "predict's 'number'; every digit is stored, each with its own strokes or part of the photo, "
+    "all of them or none. It must have as many digits as predict finds",
+    pattern=f"^[0-9]{{1,{MAX_DIGITS}}}$",
+    examples=["1984"],
+)
 ACTIVATIONS_FLAG = {
     "type": "boolean",
     "description": (
@@ -127,15 +127,13 @@ ACTIVATIONS_FLAG = {
 
 def json_body(field: str, schema: dict, label: bool) -> dict:
     if not label:
-        properties = {field: schema, "model": MODEL, "activations": ACTIVATIONS_FLAG}
-        return {"type": "object", "required": [field], "properties": properties}
+        return obj({field: schema, "model": MODEL, "activations": ACTIVATIONS_FLAG}, [field])
     one = {field: schema, "model": MODEL, "label": LABEL, "digit": DIGIT_INDEX}
     whole = {field: schema, "model": MODEL, "number": NUMBER_LABEL}
     return {
         "oneOf": [
-            {"type": "object", "required": [field, "label"], "properties": one, "not": {"required": ["number"]}},
-            {"type": "object", "required": [field, "number"], "properties": whole, "not": {"anyOf": [
-                {"required": ["label"]}, {"required": ["digit"]}]}},
+            obj(one, [field, "label"]) | {"not": {"required": ["number"]}},
+            obj(whole, [field, "number"]) | {"not": {"anyOf": [{"required": ["label"]}, {"required": ["digit"]}]}},
         ]
     }  # fmt: skip
 
@@ -143,71 +141,61 @@ def json_body(field: str, schema: dict, label: bool) -> dict:
 def request_body(label: bool = False) -> dict:
     """Predict's request body: strokes, an image or pixels; a labelled drawing adds its label,
     or its number."""
-    form = {"image": {"type": "string", "format": "binary", "description": IMAGE_BUDGETS}, "model": MODEL}
+    form = {"image": string(IMAGE_BUDGETS, format="binary"), "model": MODEL}
     if label:
-        form["label"] = {"type": "string", "pattern": "^[0-9]$", "description": "one digit"}
-        form["digit"] = {
-            "type": "string",
-            "pattern": "^[0-9]{1,2}$",
-            "description": DIGIT_INDEX["description"],
-        }
-        form["number"] = NUMBER_LABEL
         # One of label (with digit, or not) and number: said in their descriptions, since a
         # schema that says it over binary fields is more than some tools read.
-        multipart = {"type": "object", "required": ["image"], "properties": form}
-    else:
-        form["activations"] = {
-            "type": "string",
-            "enum": ["true", "false"],
-            "description": ACTIVATIONS_FLAG["description"],
+        form |= {
+            "label": string("one digit", pattern="^[0-9]$"),
+            "digit": string(DIGIT_INDEX["description"], pattern="^[0-9]{1,2}$"),
+            "number": NUMBER_LABEL,
         }
-        multipart = {"type": "object", "required": ["image"], "properties": form}
+    else:
+        form["activations"] = string(ACTIVATIONS_FLAG["description"], enum=["true", "false"])
     inputs = {"strokes": STROKES, "image": IMAGE, "pixels": PIXELS_FIELD}
     return {
         "required": True,
         "content": {
             "application/json": {"schema": {"oneOf": [json_body(f, s, label) for f, s in inputs.items()]}},
-            "multipart/form-data": {"schema": multipart},
+            "multipart/form-data": {"schema": obj(form, ["image"])},
         },
     }
 
 
-def error_response(description: str, schema: dict = ERROR) -> dict:
-    return {"description": description, "content": {"application/json": {"schema": schema}}}
+def response(description: str, schema: dict | None = ERROR) -> dict:
+    """An answer with a JSON body of this schema (an error's unless told), or with none."""
+    content = {"content": {"application/json": {"schema": schema}}} if schema else {}
+    return {"description": description, **content}
 
 
-CODED_ERROR = {  # an error a page tells apart from another of the same status
-    "type": "object",
-    "required": ["error", "code"],
-    "properties": {
-        "error": {"type": "string"},
+CODED_ERROR = obj(  # an error a page tells apart from another of the same status
+    {
+        "error": TEXT,
         "code": {
-            "enum": ["blank", "not_a_digit"],
+            "enum": list(CODES.values()),
             "description": "blank: no ink at all; not_a_digit: ink, but a dot, a dash, a scribble, "
             "a cross, blobs or a letter, not a digit (predict only)",
         },
-    },
-}
+    }
+)
 
 
+METHOD_NOT_ALLOWED = response("Method not allowed")
 BAD_INPUT = {
-    "400": error_response(
+    "400": response(
         "Malformed request: bad JSON, strokes, pixels or image bytes, an unknown model, a digit the "
         "number lacks, or (from the proxy in front, manage.py serve) a header over 8 KiB"
     ),
-    "405": error_response("Method not allowed"),
-    "413": error_response(
+    "405": METHOD_NOT_ALLOWED,
+    "413": response(
         f"Body, image or drawing too large: a body over {MAX_REQUEST_BYTES} bytes ({MAX_JSON_BYTES} as "
         f"JSON), more than {MAX_DIGITS} digits, or over a budget of work (the strokes' ink, an "
         "image's pixels or scans)"
     ),
-    "415": error_response("Unsupported content type or image type"),
-    "422": error_response("No digit found: the drawing is blank (code blank)", CODED_ERROR),
+    "415": response("Unsupported content type or image type"),
+    "422": response("No digit found: the drawing is blank (code blank)", CODED_ERROR),
 }
-MAPS = {
-    "type": "array",
-    "items": {"type": "array", "items": {"type": "array", "items": {"type": "number", "minimum": 0}}},
-}
+MAPS = array(array(array(NON_NEGATIVE)))
 ACTIVATIONS = {
     "type": "object",
     "description": (
@@ -219,7 +207,7 @@ ACTIVATIONS = {
             "title": "784-250-10",
             "required": ["hidden", "output"],
             "properties": {
-                "hidden": {"type": "array", "items": UNIT, "description": "sigmoid activations"},
+                "hidden": array(UNIT, description="sigmoid activations"),
                 "output": numbers(len(DIGITS), "the output layer"),
             },
         },
@@ -229,7 +217,7 @@ ACTIVATIONS = {
             "properties": {
                 "conv1": MAPS | {"description": "layer 1's feature maps, one per filter: C1 maps of 24 rows of 24, after bias and ReLU, before pooling"},
                 "conv2": MAPS | {"description": "layer 2's feature maps: C2 maps of 8 rows of 8, after bias and ReLU, before pooling"},
-                "dense": {"type": "array", "items": {"type": "number", "minimum": 0}, "description": "the dense layer's D units, after ReLU"},
+                "dense": array(NON_NEGATIVE, description="the dense layer's D units, after ReLU"),
                 "output": numbers(len(DIGITS), "the probabilities"),
             },
         },
@@ -241,94 +229,80 @@ ONE_DIGIT = {
     "input": numbers(PIXELS, f"the {SIDE}x{SIDE} input the network read, row by row, in [0, 1]", UNIT),
     "activations": ACTIVATIONS,
 }
-BOX = {
-    "type": "object",
-    "description": (
+BOX = obj(
+    {side: {"type": "number"} for side in ("left", "top", "right", "bottom")},
+    description=(
         "where the digit is in the drawing: for strokes in their units (the pad's height), for an "
         "image as fractions of its width and height (upright), for pixels the whole 28x28 (0 to 1)"
     ),
-    "required": ["left", "top", "right", "bottom"],
-    "properties": {side: {"type": "number"} for side in ("left", "top", "right", "bottom")},
-}
-DIGIT_READ = {
-    "type": "object",
-    "required": ["digit", "probabilities", "input", "box"],
-    "properties": ONE_DIGIT
+)
+DIGIT_READ = obj(
+    ONE_DIGIT
     | {
         "box": BOX,
-        "strokes": {
-            "type": "array",
-            "items": {"type": "integer", "minimum": 0},
-            "description": "strokes only: the indices of the strokes this digit was drawn from",
-        },
+        "strokes": array(
+            {"type": "integer", "minimum": 0},
+            description="strokes only: the indices of the strokes this digit was drawn from",
+        ),
     },
-}
-PREDICTION = {
-    "type": "object",
-    "description": (
-        "digit, probabilities, input and activations (the 784-250-10's) are those of the first "
-        "(leftmost) digit: for a drawing of one digit, the whole drawing, read as it always was. "
-        "Clients that read numbers, or any model's layers, use 'number' and 'digits'."
-    ),
-    "required": ["digit", "probabilities", "model", "input", "digits", "number"],
-    "properties": ONE_DIGIT
+    ["digit", "probabilities", "input", "box"],
+)
+PREDICTION = obj(
+    ONE_DIGIT
     | {
-        "model": {"type": "string"},
-        "digits": {
-            "type": "array",
-            "minItems": 1,
-            "maxItems": MAX_DIGITS,
-            "items": DIGIT_READ,
-            "description": (
+        "model": TEXT,
+        "digits": array(
+            DIGIT_READ,
+            1,
+            MAX_DIGITS,
+            description=(
                 f"each digit of the number, left to right (at most {MAX_DIGITS}): the split of the "
                 "strokes, or of a photo's ink, that a scorer reads best as digits; marks far smaller "
                 "than the digits are no digits; each is then read on its own, as a single digit is"
             ),
-        },
-        "number": {"type": "string", "pattern": "^[0-9]+$", "description": "the digits, left to right"},
+        ),
+        "number": string("the digits, left to right", pattern=DECIMAL),
     },
-}
-SAVED_ONE = {
-    "type": "object",
-    "required": ["id", "label", "predicted", "model", "count"],
-    "properties": {
+    ["digit", "probabilities", "model", "input", "digits", "number"],
+    description=(
+        "digit, probabilities, input and activations (the 784-250-10's) are those of the first "
+        "(leftmost) digit: for a drawing of one digit, the whole drawing, read as it always was. "
+        "Clients that read numbers, or any model's layers, use 'number' and 'digits'."
+    ),
+)
+SAVED_ONE = obj(
+    {
         "id": {"type": "integer"},
         "label": DIGIT,
         "predicted": {**DIGIT, "description": "what the model answers"},
-        "model": {"type": "string"},
+        "model": TEXT,
         "count": {"type": "integer", "description": "labelled drawings of this digit so far"},
-    },
-}
-SAVED_NUMBER = {
-    "type": "object",
-    "required": ["number", "predicted", "model", "drawings"],
-    "properties": {
-        "number": {"type": "string", "pattern": "^[0-9]+$", "description": "the number labelled"},
-        "predicted": {"type": "string", "pattern": "^[0-9]+$", "description": "what the model reads"},
-        "model": {"type": "string"},
-        "drawings": {"type": "array", "items": SAVED_ONE, "description": "each digit stored, left to right"},
-    },
-}
+    }
+)
+SAVED_NUMBER = obj(
+    {
+        "number": string("the number labelled", pattern=DECIMAL),
+        "predicted": string("what the model reads", pattern=DECIMAL),
+        "model": TEXT,
+        "drawings": array(SAVED_ONE, description="each digit stored, left to right"),
+    }
+)
 SAVED = {"oneOf": [SAVED_ONE, SAVED_NUMBER]}
-CSRF_HEADER = {"name": "X-CSRFToken", "in": "header", "required": True, "schema": {"type": "string"}}
+CSRF_HEADER = {"name": "X-CSRFToken", "in": "header", "required": True, "schema": TEXT}
 IDEMPOTENCY_HEADER = {
     "name": "Idempotency-Key",
     "in": "header",
     "required": False,
     "description": "a new key with each drawing (a UUID fits): a retry with it stores nothing twice",
-    "schema": {"type": "string", "pattern": "^[A-Za-z0-9_-]{8,64}$"},
+    "schema": TEXT | {"pattern": f"^{IDEMPOTENCY_KEY.pattern}$"},
 }
 
 
 def get(summary: str, schema: dict | None = None) -> dict:
-    content = {"content": {"application/json": {"schema": schema}}} if schema else {}
     return {
         "get": {
             "summary": summary,
-            "responses": {
-                "200": {"description": summary, **content},
-                "405": error_response("Method not allowed"),
-            },
+            "responses": {"200": response(summary, schema), "405": METHOD_NOT_ALLOWED},
         }
     }
 
@@ -356,19 +330,14 @@ OPENAPI = {
                 ),
                 "requestBody": request_body(),
                 "responses": {
-                    "200": {
-                        "description": "The recognised digit",
-                        "content": {
-                            "application/json": {"schema": {"$ref": "#/components/schemas/Prediction"}}
-                        },
-                    },
+                    "200": response("The recognised digit", {"$ref": "#/components/schemas/Prediction"}),
                     **BAD_INPUT,
-                    "422": error_response(
+                    "422": response(
                         "No digit: the drawing is blank (code blank), or its ink does not look like "
                         'a digit (code not_a_digit, error "that does not look like a digit"; strokes and images only)',
                         CODED_ERROR,
                     ),
-                    "503": error_response("No model loaded; retry after the Retry-After seconds"),
+                    "503": response("No model loaded; retry after the Retry-After seconds"),
                 },
             }
         },
@@ -378,34 +347,31 @@ OPENAPI = {
                 "parameters": [CSRF_HEADER, IDEMPOTENCY_HEADER],
                 "requestBody": request_body(label=True),
                 "responses": {
-                    "201": {
-                        "description": "Stored, with the model's answer for it",
-                        "content": {"application/json": {"schema": SAVED}},
-                    },
+                    "201": response("Stored, with the model's answer for it", SAVED),
                     **BAD_INPUT,
-                    "403": error_response("CSRF token missing or wrong"),
-                    "409": error_response(
+                    "403": response("CSRF token missing or wrong"),
+                    "409": response(
                         "The Idempotency-Key was first sent with another request: send a new key with "
                         "each new drawing (the same key and request again get the first answer)"
                     ),
-                    "429": error_response(
+                    "429": response(
                         "Too many labelled drawings from this client, in drawings a minute or bytes an "
                         "hour; see Retry-After"
                     ),
-                    "503": error_response("No model loaded, or the database is busy; see Retry-After"),
-                    "507": error_response("The site keeps no more labelled drawings (in number or bytes)"),
+                    "503": response("No model loaded, or the database is busy; see Retry-After"),
+                    "507": response("The site keeps no more labelled drawings (in number or bytes)"),
                 },
             }
         },
         "/api/csrf": get(
             "A CSRF token (also set as the csrftoken cookie)",
-            {"type": "object", "properties": {"csrfToken": {"type": "string"}, "header": {"type": "string"}}},
+            {"type": "object", "properties": {"csrfToken": TEXT, "header": TEXT}},
         ),
         "/api/openapi.json": get("This document"),
     },
     "components": {
         "schemas": {
-            "Error": {"type": "object", "required": ["error"], "properties": {"error": {"type": "string"}}},
+            "Error": obj({"error": TEXT}),
             "Prediction": PREDICTION,
         }
     },

@@ -219,21 +219,15 @@ def idempotency_key(value: str | None) -> str | None:
     return value
 
 
-def number_label(value) -> str | None:
-    """The optional 'number' of a labelled drawing: the number it really is, as predict's
-    'number' says it, a string of 1 to MAX_DIGITS decimal digits (leading zeros kept)."""
-    if value is MISSING:
-        return None
+def number_label(value) -> str:
+    """The 'number' of a labelled drawing (a JSON value, or a form's text): the number it
+    really is, as predict's 'number' says it, a string of 1 to MAX_DIGITS decimal digits
+    (leading zeros kept)."""
     if not (isinstance(value, str) and 0 < len(value) <= MAX_DIGITS and value.isascii() and value.isdigit()):
         raise BadInput(
             f"'number' must be a string of 1 to {MAX_DIGITS} digits, e.g. \"1984\" (got {shown(value)})"
         )
     return value
-
-
-def form_number_label(value: str | None) -> str | None:
-    """A multipart form's 'number' field: the same digits, as text."""
-    return number_label(MISSING if value is None else value)
 
 
 def activations(value) -> bool | None:

@@ -149,21 +149,15 @@ def store_labelled_drawing(
     refused the drawing (predict's 422). A retry with the same idempotency key and request
     gets the answer of the first, and nothing is stored twice; the key with another request
     is refused (see `admit` for what may be stored)."""
-    sent = labelled_drawings.fingerprint(drawing, label, model_name, digit)
-    stored = labelled_drawings.with_keys([key], sent)
-    if stored is None:
-        admit(client, 1)
-        model = model_store.get(model_name)
-        found = drawing.digits()
+
+    def labelled(found: list[DigitInk]) -> list[tuple[DigitInk, int]]:
         if digit is not None:
-            ink = chosen(found, digit)
-        elif len(found) == 1:
-            ink = found[0]  # the whole drawing, as predict read it
-        else:  # several digits labelled as one: the whole drawing, read as one digit
-            ink = drawing.whole()
-        rows = [(*one_digit(ink, model), label)]
-        admit_bytes(client, rows)
-        stored = labelled_drawings.store(rows, model.sha256, refused(drawing, found), [key], sent)
+            return [(chosen(found, digit), label)]
+        # One digit: the whole drawing, as predict read it; several digits labelled as one:
+        # the whole drawing, read as one digit.
+        return [(found[0] if len(found) == 1 else drawing.whole(), label)]
+
+    stored = store_once(drawing, label, model_name, client, [key], digit=digit, labelled=labelled)
     return saved_json(stored[0])
 
 
@@ -173,18 +167,14 @@ def store_labelled_number(
     """Store every digit of a number with the digit it really is, `number` read left to right
     as predict's 'number' is: each digit's strokes, or its part of the photo, stored as a
     drawing of one digit is, all of them or none. Otherwise as store_labelled_drawing."""
-    sent = labelled_drawings.fingerprint(drawing, number, model_name, None)
-    keys = [labelled_drawings.digit_key(key, i) for i in range(len(number))]
-    stored = labelled_drawings.with_keys(keys, sent)
-    if stored is None:
-        admit(client, len(number))
-        model = model_store.get(model_name)
-        found = drawing.digits()
+
+    def labelled(found: list[DigitInk]) -> list[tuple[DigitInk, int]]:
         if len(found) != len(number):
             raise BadInput(f"'number' has {len(number)} digit(s), but the drawing holds {len(found)}")
-        rows = [(*one_digit(ink, model), int(label)) for ink, label in zip(found, number, strict=True)]
-        admit_bytes(client, rows)
-        stored = labelled_drawings.store(rows, model.sha256, refused(drawing, found), keys, sent)
+        return list(zip(found, map(int, number), strict=True))
+
+    keys = [labelled_drawings.digit_key(key, i) for i in range(len(number))]
+    stored = store_once(drawing, number, model_name, client, keys, digit=None, labelled=labelled)
     return {
         "number": "".join(str(s.label) for s in stored),
         "predicted": "".join(str(s.predicted) for s in stored),
@@ -193,44 +183,41 @@ def store_labelled_number(
     }
 
 
-def admit(client: str, drawings: int) -> None:
-    """RateLimited or StorageFull unless `drawings` more labelled drawings may be stored:
-    what one client may store is limited in drawings a minute (and bytes an hour,
-    `admit_bytes`), and what the site keeps in drawings (and bytes)."""
-    allowed(
-        client,
-        settings.LABELLED_DRAWINGS_PER_MINUTE,
-        settings.LABELLED_DRAWINGS_WINDOW,
-        "drawings a minute",
-        drawings,
-    )
-    if labelled_drawings.count() + drawings > settings.LABELLED_DRAWINGS_MAX:
-        raise StorageFull("the site keeps no more labelled drawings for now; thank you all the same")
+def store_once(drawing: Drawing, label, model_name, client: str, keys: list, *, digit, labelled) -> list:
+    """The labelled drawings stored for this request under these idempotency keys, one a
+    key: those already stored for it, or those `labelled` picks from the drawing's digits
+    (each with its label), stored now if `admit` allows."""
+    sent = labelled_drawings.fingerprint(drawing, label, model_name, digit)
+    stored = labelled_drawings.with_keys(keys, sent)
+    if stored is None:
+        admit(client, "drawings a minute", len(keys))
+        model = model_store.get(model_name)
+        found = drawing.digits()
+        rows = [(*one_digit(ink, model), truth) for ink, truth in labelled(found)]
+        size = sum(labelled_drawings.size(strokes, photo) for strokes, photo, *_ in rows)
+        admit(client, "bytes an hour", size)
+        stored = labelled_drawings.store(rows, model.sha256, refused(drawing, found), keys, sent)
+    return stored
 
 
-def admit_bytes(client: str, rows: list[tuple]) -> None:
-    """RateLimited or StorageFull unless the drawings of these rows (strokes, photo, ...) may
-    be kept: the client's bytes an hour, and the site's bytes in all."""
-    size = sum(labelled_drawings.size(strokes, photo) for strokes, photo, *_ in rows)
-    allowed(
-        client,
-        settings.LABELLED_DRAWINGS_BYTES_PER_HOUR,
-        settings.LABELLED_DRAWINGS_BYTES_WINDOW,
-        "bytes an hour",
-        size,
-    )
-    if labelled_drawings.total_bytes() + size > settings.LABELLED_DRAWINGS_MAX_BYTES:
-        raise StorageFull("the site keeps no more labelled drawings for now; thank you all the same")
-
-
-def allowed(client: str, limit: int, seconds: int, what: str, amount: int = 1) -> None:
-    """RateLimited when `amount` more from this client is over its limit of `what`."""
+def admit(client: str, what: str, amount: int) -> None:
+    """RateLimited or StorageFull unless `amount` more labelled drawings ("drawings a
+    minute") or bytes of them ("bytes an hour") may be stored: what one client may store
+    is limited in both, and what the site keeps in drawings and in bytes."""
+    limit, seconds, kept, most = {
+        "drawings a minute": (settings.LABELLED_DRAWINGS_PER_MINUTE, settings.LABELLED_DRAWINGS_WINDOW,
+                              labelled_drawings.count, settings.LABELLED_DRAWINGS_MAX),
+        "bytes an hour": (settings.LABELLED_DRAWINGS_BYTES_PER_HOUR, settings.LABELLED_DRAWINGS_BYTES_WINDOW,
+                          labelled_drawings.total_bytes, settings.LABELLED_DRAWINGS_MAX_BYTES),
+    }[what]  # fmt: skip
     retry_after = ratelimit.take(client, limit, seconds, amount=amount, what=what)
     if retry_after is not None:
         raise RateLimited(
             f"too many labelled drawings from one client: at most {limit} {what}; try again in {retry_after} s",
             retry_after,
         )
+    if kept() + amount > most:
+        raise StorageFull("the site keeps no more labelled drawings for now; thank you all the same")
 
 
 def saved_json(stored) -> dict:

@@ -17,7 +17,7 @@ from nn.training.calibrate import SURE, UNSURE_BELOW
 from . import parsing, services
 from .drawings import Drawing
 from .errors import BadInput, NoModel, UnknownModel, UnsupportedType
-from .http import api_view, client_address
+from .http import RETRY_AFTER, api_view, client_address
 from .openapi import OPENAPI
 
 
@@ -38,17 +38,18 @@ def read_drawing(request: HttpRequest) -> tuple[Drawing, str | None, Mapping]:
     )
 
 
-def is_form(request: HttpRequest) -> bool:
-    return request.content_type == "multipart/form-data"  # its fields are text
+def field(request: HttpRequest, fields: Mapping, name: str, parse, parse_form):
+    """A field beside the drawing: a form's text (None when absent) read by `parse_form`, or
+    a JSON value (MISSING when absent) read by `parse`; each says whether it may be absent."""
+    if request.content_type == "multipart/form-data":
+        return parse_form(fields.get(name))
+    return parse(fields.get(name, parsing.MISSING))
 
 
 @api_view("POST", public=True)
 def predict(request: HttpRequest) -> JsonResponse:
     drawing, model, fields = read_drawing(request)
-    if is_form(request):
-        activations = parsing.form_activations(fields.get("activations"))
-    else:
-        activations = parsing.activations(fields.get("activations", parsing.MISSING))
+    activations = field(request, fields, "activations", parsing.activations, parsing.form_activations)
     answer = services.predict(drawing, model, activations).as_json()
     return JsonResponse(answer, json_dumps_params={"separators": (",", ":")})  # a feature map is long
 
@@ -62,19 +63,11 @@ def labelled_drawing(request: HttpRequest) -> JsonResponse:
     if "number" in fields:
         if "label" in fields or "digit" in fields:
             raise BadInput("send 'number' (every digit of the number) or 'label' (one digit), not both")
-        number = (
-            parsing.form_number_label(fields["number"])
-            if is_form(request)
-            else parsing.number_label(fields["number"])
-        )
+        number = parsing.number_label(fields["number"])  # a form's text, or a JSON value
         saved = services.store_labelled_number(drawing, number, model, client_address(request), key)
         return JsonResponse(saved, status=201)
-    if is_form(request):
-        label = parsing.form_label(fields.get("label"))
-        digit = parsing.form_digit_index(fields.get("digit"))
-    else:
-        label = parsing.label(fields.get("label", parsing.MISSING))
-        digit = parsing.digit_index(fields.get("digit", parsing.MISSING))
+    label = field(request, fields, "label", parsing.label, parsing.form_label)
+    digit = field(request, fields, "digit", parsing.digit_index, parsing.form_digit_index)
     return JsonResponse(
         services.store_labelled_drawing(drawing, label, model, client_address(request), key, digit=digit),
         status=201,
@@ -134,7 +127,7 @@ def network_weights(request: HttpRequest, version: str, name: str) -> HttpRespon
     try:
         blob = services.network_weights(version, name)
     except NoModel:
-        return HttpResponse(status=503, headers={"Retry-After": "30"})
+        return HttpResponse(status=503, headers={"Retry-After": str(RETRY_AFTER[NoModel])})
     if blob is None:
         raise Http404("no such weights: the model may have changed")
     return HttpResponse(
@@ -163,4 +156,5 @@ def healthz(request: HttpRequest) -> JsonResponse:
 def readyz(request: HttpRequest) -> JsonResponse:
     """Readiness: the default model is loaded and its SHA-256 checked; 503 otherwise."""
     ready, body = services.readiness()
-    return JsonResponse(body, status=200 if ready else 503, headers={} if ready else {"Retry-After": "30"})
+    headers = {} if ready else {"Retry-After": str(RETRY_AFTER[NoModel])}
+    return JsonResponse(body, status=200 if ready else 503, headers=headers)
