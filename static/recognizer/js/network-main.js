@@ -21,10 +21,9 @@ import { MlpView } from "./network-mlp.js";
 import { loadArrays } from "./network-weights.js";
 import { chosenDigit, digitAnswer, digitsOf, isNumber, numberOf, ordinal } from "./number.js";
 import { outcomeOf, wording } from "./outcome.js";
-import { DrawingPad } from "./pad.js";
+import { padWithControls } from "./pad-controls.js";
 import { Patience } from "./patience.js";
 import { headline } from "./result.js";
-import { bindShortcuts } from "./shortcuts.js";
 
 const root = document.querySelector('[data-testid="network-view"]');
 const models = JSON.parse(document.getElementById("network-models").textContent);
@@ -58,13 +57,13 @@ if (picker) {
 }
 
 const api = new PredictApi(root.dataset.predictUrl);
-const pad = new DrawingPad(root.querySelector('[data-testid="canvas"]'), { storageKey: "digits.strokes" });
-const hint = root.querySelector("[data-hint]");
 const status = root.querySelector("[data-status]");
 const View = model.kind === "cnn" ? CnnView : MlpView;
 const view = new View(root, model, (selected) => root.classList.toggle("has-selection", Boolean(selected)));
 const latest = new Latest(root); // answers for older drawings are dropped
 const patience = new Patience(); // a drawing in progress is not called "not a digit"
+const escape = () => view.selected && view.select(null);
+const pad = padWithControls(root, { update, patience, escape });
 const chips = new DigitChips(root.querySelector("[data-net-digits]"), (index) => {
   digitIndex = index;
   const query = new URLSearchParams(window.location.search);
@@ -147,28 +146,4 @@ loadArrays(model.weights)
     detail.textContent = [detail.textContent, weightsError].filter(Boolean).join(" ");
   });
 
-pad.addEventListener("strokestart", () => patience.strokeStarted());
-pad.addEventListener("strokeend", () => {
-  patience.strokeEnded();
-  update();
-});
-pad.addEventListener("change", () => {
-  hint.hidden = !pad.isEmpty;
-});
-hint.hidden = !pad.isEmpty;
 update(); // a drawing carried over from the drawing page shows at once
-
-const actions = {
-  undo: () => {
-    pad.undo();
-    update();
-  },
-  clear: () => {
-    pad.clear();
-    update();
-  },
-};
-root.querySelectorAll("[data-action]").forEach((button) => {
-  button.addEventListener("click", () => actions[button.dataset.action]());
-});
-bindShortcuts({ undo: actions.undo, escape: () => view.selected && view.select(null) });
