@@ -8,12 +8,13 @@
  */
 
 import { CnnPanel } from "./cnn-panel.js";
-import { brightest, convLayers, filter1, layersFrom, mapOf, strongestUnits, assembleCnn } from "./cnn-data.js";
+import { assembleCnn, brightest, convLayers, filter1, layersFrom, mapOf } from "./cnn-data.js";
 import { paintFilter2, paintMap, paintWhere } from "./cnn-paint.js";
 import { paintDigit } from "./digit-image.js";
 import { el } from "./dom.js";
 import { percent } from "./format.js";
 import { paintWeights } from "./network-colours.js";
+import { strongest } from "./network-math.js";
 
 const UNITS_SHOWN = 8; // of the dense layer, the most active for the drawing
 const phone = window.matchMedia("(max-width: 759px)"); // the panel opens as a sheet (network.css)
@@ -198,7 +199,7 @@ export class CnnView {
       this.units.replaceChildren(el("li", { className: "panel-note" }, "Draw a digit: its most active units show here."));
       return;
     }
-    const top = strongestUnits(this.act.dense, UNITS_SHOWN);
+    const top = strongest(this.act.dense, UNITS_SHOWN);
     const scale = top[0].value || 1;
     this.units.replaceChildren(...top.map(({ index, value }) => {
       const button = el("button", { type: "button", className: "out-row" },
