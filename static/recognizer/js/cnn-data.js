@@ -99,14 +99,9 @@ export function brightest(maps) {
   return m || 1;
 }
 
-/** What dense unit j sends to digit d: a_j W4[j, d], or the weight alone with no drawing. */
-export function unitSignal(net, dense, j, d) {
-  const w = net.W4[j * 10 + d];
-  return dense ? dense[j] * w : w;
-}
-
-/** The dense units pushing digit d up most and down most: {up, down}, lists of {index, value}. */
-export const unitPushes = (net, dense, d, k) => pushesBy(net.widths[2], k, (j) => unitSignal(net, dense, j, d));
+/** The dense units pushing digit d up most and down most: {up, down}, lists of {index, value};
+ * unit j sends a_j W4[j, d], or the weight alone with no drawing. */
+export const unitPushes = (net, dense, d, k) => pushesBy(net.widths[2], k, (j) => (dense ? dense[j] : 1) * net.W4[j * 10 + d]);
 
 /** Dense unit j's ten weights to the digits. */
 export const unitWeights = (net, j) => net.W4.subarray(j * 10, (j + 1) * 10);

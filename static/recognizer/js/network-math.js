@@ -100,9 +100,13 @@ export function hiddenSignal(net, a1, j, d) {
 
 /** The k strongest input connections of hidden neuron j: [{from, to, value}]. */
 export function strongestInputs(net, x, j, k, among = inked(net, x)) {
-  const score = (t) => Math.abs(inputSignal(net, x, among[t], j));
-  return topK(among.length, k, score)
-    .map((t) => ({ from: among[t], to: j, value: inputSignal(net, x, among[t], j) }))
+  return strongestLinks(among, j, k, (i) => inputSignal(net, x, i, j));
+}
+
+/** Of the links from each of `froms` to `to`, the k carrying the largest |value(from)|: [{from, to, value}]. */
+function strongestLinks(froms, to, k, value) {
+  return topK(froms.length, k, (t) => Math.abs(value(froms[t])))
+    .map((t) => ({ from: froms[t], to, value: value(froms[t]) }))
     .filter((c) => c.value !== 0);
 }
 
@@ -114,9 +118,7 @@ function inked(net, x) {
 
 /** The k strongest hidden connections into output d: [{from, to, value}]. */
 export function strongestHidden(net, a1, d, k) {
-  return topK(net.nHidden, k, (j) => Math.abs(hiddenSignal(net, a1, j, d)))
-    .map((j) => ({ from: j, to: d, value: hiddenSignal(net, a1, j, d) }))
-    .filter((c) => c.value !== 0);
+  return strongestLinks(Array.from({ length: net.nHidden }, (_, j) => j), d, k, (j) => hiddenSignal(net, a1, j, d));
 }
 
 /** Every connection the diagram draws: k per hidden neuron, kOut per output. */
