@@ -11,9 +11,9 @@ import {
   peak,
   receptiveField,
   strongestSlices,
-  strongestUnits,
   unitPushes,
 } from "../../static/recognizer/js/cnn-data.js";
+import { strongest } from "../../static/recognizer/js/network-math.js";
 import { WeightsError } from "../../static/recognizer/js/network-weights.js";
 
 const WIDTHS = [2, 3, 4];
@@ -94,7 +94,7 @@ test("weights whose shapes do not fit are refused, with every shape", () => {
 
 test("the strongest cell, units and pushes are ranked from the server's numbers", () => {
   assert.deepEqual(peak(Float32Array.from([0, 3, 1, 3]), 2), { y: 0, x: 1, value: 3 });
-  assert.deepEqual(strongestUnits(Float32Array.from([0.5, 2, 0, 1]), 2), [{ index: 1, value: 2 }, { index: 3, value: 1 }]);
+  assert.deepEqual(strongest(Float32Array.from([0.5, 2, 0, 1]), 2), [{ index: 1, value: 2 }, { index: 3, value: 1 }]);
   const net = assembleCnn(arrays());
   const { up, down } = unitPushes(net, Float32Array.from([1, 2, 3, 4]), 7, 3);
   assert.deepEqual(up, [{ index: 1, value: 2 }, { index: 0, value: 1 }]);

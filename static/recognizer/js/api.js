@@ -3,6 +3,7 @@
 import { compactStrokes } from "./strokes.js";
 
 const JSON_TYPE = { "Content-Type": "application/json" };
+const UNREACHABLE = "Could not reach the server. Your drawing is kept: try Predict again.";
 
 /** A multipart body of the fields that are set. */
 function form(fields) {
@@ -17,6 +18,15 @@ export class ApiError extends Error {
     super(message);
     this.status = status;
     this.code = code;
+  }
+}
+
+/** fetch() with the site's cookies; a server out of reach throws `unreachable` (an Error). */
+export async function reach(url, init, unreachable) {
+  try {
+    return await fetch(url, { ...init, credentials: "same-origin" });
+  } catch {
+    throw unreachable;
   }
 }
 
@@ -70,17 +80,8 @@ export class PredictApi {
   }
 
   async #post(body, headers, url = this.url) {
-    let response;
-    try {
-      response = await fetch(url, {
-        method: "POST",
-        body,
-        headers: { ...headers, "X-CSRFToken": this.csrfToken },
-        credentials: "same-origin",
-      });
-    } catch {
-      throw new ApiError("Could not reach the server. Your drawing is kept: try Predict again.", 0);
-    }
+    const init = { method: "POST", body, headers: { ...headers, "X-CSRFToken": this.csrfToken } };
+    const response = await reach(url, init, new ApiError(UNREACHABLE, 0));
     const payload = await response.json().catch(() => ({}));
     if (!response.ok) {
       throw new ApiError(payload.error || `The server answered ${response.status}.`, response.status, payload.code);

@@ -6,8 +6,8 @@
  * (nn/networks/cnn.py); this only reads, ranks and places its numbers.
  */
 
-import { WeightsError } from "./network-weights.js";
-import { topK } from "./network-math.js";
+import { fitTogether } from "./network-weights.js";
+import { pushesBy, readLayers, topK } from "./network-math.js";
 
 export const KERNEL = 5; // every filter is 5x5
 const INPUT = 28;
@@ -31,33 +31,21 @@ export function receptiveField(layer, y, x) {
   return { left: layer.stride * x, top: layer.stride * y, size: layer.field };
 }
 
-const flat = (rows) => (Array.isArray(rows) ? rows.flat(Infinity) : rows);
-
 /**
  * One digit of the server's answer (its `activations` asked for) -> what the page draws:
  * {digit, x (784 inputs), conv1 (C1 maps of 24x24, map k from k * 576), conv2 (C2 maps of
  * 8x8), dense (D units), p (10 probabilities)}, each checked against the widths.
  */
 export function layersFrom(answer, widths) {
-  const { input, activations, probabilities, digit } = answer;
-  if (!activations) throw new Error(`the model ${answer.model} sent no activations`);
   const { conv1, conv2 } = convLayers(widths);
   const layers = [
-    ["x", "input", input, INPUT * INPUT],
-    ["conv1", "activations.conv1", activations.conv1, conv1.maps * conv1.side ** 2],
-    ["conv2", "activations.conv2", activations.conv2, conv2.maps * conv2.side ** 2],
-    ["dense", "activations.dense", activations.dense, widths[2]],
-    ["p", "probabilities", probabilities, 10],
+    ["x", "input", INPUT * INPUT],
+    ["conv1", "activations.conv1", conv1.maps * conv1.side ** 2],
+    ["conv2", "activations.conv2", conv2.maps * conv2.side ** 2],
+    ["dense", "activations.dense", widths[2]],
+    ["p", "probabilities", 10],
   ];
-  const out = { digit };
-  for (const [name, field, values, n] of layers) {
-    const numbers = values && flat(values);
-    if (!Array.isArray(numbers) || numbers.length !== n) {
-      throw new Error(`the answer's ${field} has ${numbers ? numbers.length : "no"} values, expected ${n}`);
-    }
-    out[name] = Float32Array.from(numbers);
-  }
-  return out;
+  return readLayers(answer, layers, (rows) => (Array.isArray(rows) ? rows.flat(Infinity) : rows));
 }
 
 /**
@@ -67,25 +55,13 @@ export function layersFrom(answer, widths) {
  */
 export function assembleCnn(arrays) {
   const names = ["K1", "c1", "K2", "c2", "b3", "W4", "b4"];
-  const missing = names.filter((name) => !arrays[name]);
-  if (missing.length) throw new WeightsError(`the weights lack ${missing.join(", ")}`);
-  const shape = (name) => String(arrays[name].shape);
-  const [c1, c2, dense] = [arrays.c1.shape[0], arrays.c2.shape[0], arrays.b3.shape[0]];
-  const expected = {
-    K1: [KERNEL, KERNEL, 1, c1],
-    c1: [c1],
-    K2: [KERNEL, KERNEL, c1, c2],
-    c2: [c2],
-    b3: [dense],
-    W4: [dense, 10],
-    b4: [10],
-  };
-  const wrong = names.filter((name) => shape(name) !== String(expected[name]));
-  if (wrong.length) {
-    const text = names.map((name) => `${name} (${arrays[name].shape})`).join(", ");
-    throw new WeightsError(`the weights do not fit together: ${text}`);
-  }
-  return { widths: [c1, c2, dense], ...Object.fromEntries(names.map((name) => [name, arrays[name].data])) };
+  const widths = (a) => [a.c1.shape[0], a.c2.shape[0], a.b3.shape[0]];
+  const weights = fitTogether(arrays, names, (a) => {
+    const [c1, c2, dense] = widths(a);
+    const [K1, K2] = [[KERNEL, KERNEL, 1, c1], [KERNEL, KERNEL, c1, c2]];
+    return { K1, c1: [c1], K2, c2: [c2], b3: [dense], W4: [dense, 10], b4: [10] };
+  });
+  return { widths: widths(arrays), ...weights };
 }
 
 /** Layer 1's filter f: its 25 weights, row by row. */
@@ -123,26 +99,9 @@ export function brightest(maps) {
   return m || 1;
 }
 
-/** The k dense units with the largest activations, largest first: [{index, value}]. */
-export function strongestUnits(dense, k) {
-  return topK(dense.length, k, (j) => dense[j]).map((j) => ({ index: j, value: dense[j] }));
-}
-
-/** What dense unit j sends to digit d: a_j W4[j, d], or the weight alone with no drawing. */
-export function unitSignal(net, dense, j, d) {
-  const w = net.W4[j * 10 + d];
-  return dense ? dense[j] * w : w;
-}
-
-/** The dense units pushing digit d up most and down most: {up, down}, lists of {index, value}. */
-export function unitPushes(net, dense, d, k) {
-  const value = (j) => unitSignal(net, dense, j, d);
-  const pick = (sign) =>
-    topK(net.widths[2], k, (j) => sign * value(j))
-      .map((j) => ({ index: j, value: value(j) }))
-      .filter((c) => sign * c.value > 0);
-  return { up: pick(1), down: pick(-1) };
-}
+/** The dense units pushing digit d up most and down most: {up, down}, lists of {index, value};
+ * unit j sends a_j W4[j, d], or the weight alone with no drawing. */
+export const unitPushes = (net, dense, d, k) => pushesBy(net.widths[2], k, (j) => (dense ? dense[j] : 1) * net.W4[j * 10 + d]);
 
 /** Dense unit j's ten weights to the digits. */
 export const unitWeights = (net, j) => net.W4.subarray(j * 10, (j + 1) * 10);

@@ -5,24 +5,15 @@
  * a map laid over the patches it read and the strongest one framed.
  */
 
+import { grey, paintPixels } from "./digit-image.js";
 import { BACKGROUND, diverging, heat } from "./network-colours.js";
 import { KERNEL, filter2Slice, peak, receptiveField } from "./cnn-data.js";
 import { maxAbs } from "./network-math.js";
 
-function pixels(canvas, width, height, colourOf) {
-  canvas.width = width;
-  canvas.height = height;
-  const ctx = canvas.getContext("2d");
-  const image = ctx.createImageData(width, height);
-  for (let i = 0; i < width * height; i++) image.data.set([...colourOf(i % width, Math.floor(i / width)), 255], 4 * i);
-  ctx.putImageData(image, 0, 0);
-  return canvas;
-}
-
 /** A side x side map, one canvas pixel per cell, values divided by `scale`, on a square-root
  * ramp: a weak response still shows beside the layer's strongest. */
 export function paintMap(canvas, map, side, scale) {
-  return pixels(canvas, side, side, (x, y) => heat(Math.sqrt(Math.max(0, map[y * side + x]) / scale)));
+  return paintPixels(canvas, side, side, (x, y) => heat(Math.sqrt(Math.max(0, map[y * side + x]) / scale)));
 }
 
 /** The slices of layer 2's filter f in a grid, 1 px apart: cols x rows of 5x5, one per map of layer 1. */
@@ -36,7 +27,7 @@ export function paintFilter2(canvas, net, f) {
   const slices = Array.from({ length: c1 }, (_, c) => filter2Slice(net, f, c));
   const scale = maxAbs(slices.flatMap((s) => Array.from(s)));
   const { cols, rows, step } = sliceGrid(c1);
-  return pixels(canvas, cols * step - 1, rows * step - 1, (x, y) => {
+  return paintPixels(canvas, cols * step - 1, rows * step - 1, (x, y) => {
     const [cx, kx, cy, ky] = [Math.floor(x / step), x % step, Math.floor(y / step), y % step];
     const c = cy * cols + cx;
     if (kx === KERNEL || ky === KERNEL || c >= c1) return BACKGROUND;
@@ -53,10 +44,8 @@ const ZOOM = 8; // canvas pixels per input pixel in the "where" picture
  */
 export function paintWhere(canvas, x, map, layer) {
   const side = 28;
-  const digit = pixels(document.createElement("canvas"), side, side, (i, j) => {
-    const v = Math.round(110 * x[j * side + i]); // the digit, dimmed: the map is what shows
-    return [v, v, v];
-  });
+  // The digit, dimmed: the map is what shows.
+  const digit = paintPixels(document.createElement("canvas"), side, side, (i, j) => grey(x[j * side + i], 110));
   canvas.width = canvas.height = side * ZOOM;
   const ctx = canvas.getContext("2d");
   ctx.imageSmoothingEnabled = false;
@@ -83,9 +72,5 @@ export function paintWhere(canvas, x, map, layer) {
 
 /** The patch of the digit the strongest cell read, size x size, one canvas pixel per input pixel. */
 export function paintPatch(canvas, x, box) {
-  return pixels(canvas, box.size, box.size, (i, j) => {
-    const [col, row] = [box.left + i, box.top + j];
-    const v = Math.round(255 * x[row * 28 + col]);
-    return [v, v, v];
-  });
+  return paintPixels(canvas, box.size, box.size, (i, j) => grey(x[(box.top + j) * 28 + box.left + i]));
 }

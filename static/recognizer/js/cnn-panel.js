@@ -11,9 +11,11 @@ import { brightest, filter1, filter2Slice, mapOf, peak, receptiveField, stronges
 import { unitPushes, unitWeights } from "./cnn-data.js";
 import { paintFilter2, paintMap, paintPatch, paintWhere } from "./cnn-paint.js";
 import { el } from "./dom.js";
-import { aDigit, percent, signed } from "./format.js";
+import { percent, signed } from "./format.js";
 import { paintWeights } from "./network-colours.js";
+import { strongest } from "./network-math.js";
 import { votesList } from "./network-votes.js";
+import { Panel, lead, note, sign } from "./panel.js";
 
 const DRAW_PROMPT = "Draw a digit to see the filters respond.";
 const SLICES = 6; // of a layer-2 filter, the slices with the largest weights
@@ -25,62 +27,46 @@ const figure = (canvas, caption, className = "weight-image") => {
   return el("figure", {}, canvas, el("figcaption", {}, caption));
 };
 
-export class CnnPanel {
+export class CnnPanel extends Panel {
   constructor(box, layers, onSelect) {
-    this.box = box;
+    super(box, onSelect);
     this.layers = layers;
-    this.onSelect = onSelect;
-    this.title = box.querySelector("[data-panel-title]");
-    this.body = box.querySelector("[data-panel-body]");
-    this.close = box.querySelector("[data-panel-close]");
-    this.close.addEventListener("click", () => onSelect(null));
   }
 
   render({ net, act, focus, pinned, message }) {
-    this.box.dataset.neuron = focus ? `${focus.kind}-${focus.index}` : "";
-    this.box.classList.toggle("is-pinned", Boolean(pinned));
-    this.close.hidden = !pinned;
     let content;
     if (!focus) content = this.#overview(act, message);
     else if (focus.kind in this.layers) content = this.#map(net, act, focus);
     else if (focus.kind === "dense") content = this.#unit(net, act, focus.index);
     else content = this.#output(net, act, focus.index);
-    this.body.replaceChildren(...content.filter(Boolean));
+    this.fill(focus ? `${focus.kind}-${focus.index}` : "", pinned, content);
   }
 
   #overview(act, message) {
     this.title.textContent = "The layers";
-    const how = el("p", { className: "panel-note" },
+    const how = note(
       "Hover over or tap a feature map to see what its filter looks for and where it responds in your digit; " +
       "tap a unit or an output to see what it weighs.");  // prettier-ignore
-    if (message || !act) return [el("p", { className: "panel-lead" }, message || DRAW_PROMPT), how];
-    const lead = `The network reads ${aDigit(act.digit)} (${percent(act.p[act.digit])}).`;
+    if (message || !act) return [lead(message || DRAW_PROMPT), how];
     const lists = Object.keys(this.layers).map((kind) => {
       const layer = this.layers[kind];
       const peaks = Array.from({ length: layer.maps }, (_, k) => peak(mapOf(act[kind], layer, k), layer.side).value);
-      const top = peaks.map((value, index) => ({ index, value })).sort((a, b) => b.value - a.value).slice(0, 4);
+      const top = strongest(peaks, 4);
       return [el("h3", {}, `Layer ${LAYER[kind]}: the filters responding most`), this.#mapList(act, kind, top)];
     });
-    return [el("p", { className: "panel-lead" }, lead), ...lists.flat(), how];
+    return [this.reads(act), ...lists.flat(), how];
   }
 
   /** Buttons for maps [{index, value}] of one layer, each with its thumbnail. */
   #mapList(act, kind, items, describe = (v) => `strongest ${v.toFixed(2)}`, picture = null) {
     const layer = this.layers[kind];
     const scale = brightest(act[kind]);
-    return el("ul", { className: "neuron-list" }, ...items.map(({ index, value }) => {
-      const thumb = paintMap(el("canvas", { className: "weight-thumb" }), mapOf(act[kind], layer, index), layer.side, scale);
-      const button = el("button", { type: "button" }, picture && picture(index), thumb,
-        el("span", { className: "neuron-name" }, `#${index}`),
-        el("span", { className: "neuron-value" }, describe(value)));  // prettier-ignore
-      button.addEventListener("click", () => this.#pick({ kind, index }));
-      return el("li", {}, button);
-    }));  // prettier-ignore
-  }
-
-  #pick(item) {
-    this.onSelect(item);
-    this.title.focus(); // the button is gone: keep the keyboard's place in the panel
+    return this.buttons(items, (index) => ({ kind, index }), (index, value) => [
+      picture && picture(index),
+      paintMap(el("canvas", { className: "weight-thumb" }), mapOf(act[kind], layer, index), layer.side, scale),
+      el("span", { className: "neuron-name" }, `#${index}`),
+      el("span", { className: "neuron-value" }, describe(value)),
+    ]);  // prettier-ignore
   }
 
   #map(net, act, { kind, index }) {
@@ -95,10 +81,10 @@ export class CnnPanel {
       const best = paintWhere(where, act.x, map, layer);
       figures.push(figure(where, "Where it responds in your digit", "where-image"));
       const lit = map.reduce((n, v) => n + (v > 0), 0) / map.length;
-      const strongest = el("dd", {}, best.value.toFixed(3));
-      strongest.dataset.testid = "activation";
+      const response = el("dd", {}, best.value.toFixed(3));
+      response.dataset.testid = "activation";
       stats = el("dl", { className: "stats" },
-        el("dt", {}, "strongest response"), strongest,
+        el("dt", {}, "strongest response"), response,
         el("dt", {}, "cells responding"), el("dd", {}, percent(lit, 0)),
         net ? el("dt", {}, "bias") : null, net ? el("dd", {}, signed(net[kind === "conv1" ? "c1" : "c2"][index], 3)) : null);  // prettier-ignore
       if (best.value > 0) figures.push(figure(paintPatch(el("canvas"), act.x, receptiveField(layer, best.y, best.x)), "The patch it likes most"));
@@ -109,15 +95,15 @@ export class CnnPanel {
       weights.setAttribute("aria-label", `Filter ${index}'s weights`);
       figures.push(figure(weights, kind === "conv1" ? "What it looks for: its 5×5 weights" : "Its weights: a 5×5 slice per map of layer 1"));
     }
-    const note = kind === "conv1"
+    const about = kind === "conv1"
       ? "Blue weights count ink for it, orange weights count ink against it. Its map is bright where the patch of your digit looks like this pattern; the framed patch looks most like it."
       : "Each slice looks for a pattern in one map of layer 1; together they find a part of a digit: a corner, a loop, an end of a stroke. The frame shows the 14×14 patch of your digit behind its strongest response.";  // prettier-ignore
     return [
-      act ? null : el("p", { className: "panel-lead" }, DRAW_PROMPT),
+      act ? null : lead(DRAW_PROMPT),
       el("div", { className: "weight-figures map-figures" }, ...figures),
-      el("p", { className: "panel-note" }, note),
+      note(about),
       stats,
-      net ? null : el("p", { className: "panel-note" }, "Its weights are on their way."),
+      net ? null : note("Its weights are on their way."),
       kind === "conv2" && net ? this.#slices(net, act, index) : null,
     ];
   }
@@ -127,12 +113,12 @@ export class CnnPanel {
     const picks = strongestSlices(net, f, SLICES);
     const slice = (c) => paintWeights(el("canvas", { className: "weight-thumb" }), filter2Slice(net, f, c));
     const layer = this.layers.conv1;
-    const strongest = (c) => peak(mapOf(act.conv1, layer, c), layer.side).value; // in this drawing
+    const response = (c) => peak(mapOf(act.conv1, layer, c), layer.side).value; // in this drawing
     const list = act
-      ? this.#mapList(act, "conv1", picks.map((index) => ({ index, value: strongest(index) })), undefined, slice)
+      ? this.#mapList(act, "conv1", picks.map((index) => ({ index, value: response(index) })), undefined, slice)
       : el("ul", { className: "neuron-list" }, ...picks.map((c) => el("li", {}, slice(c), ` layer 1, filter ${c}`)));
     return el("div", {}, el("h3", {}, "It weighs these maps of layer 1 most"),
-      el("p", { className: "panel-note" }, "Each with the slice of weights this filter applies to it."), list);  // prettier-ignore
+      note("Each with the slice of weights this filter applies to it."), list);  // prettier-ignore
   }
 
   #unit(net, act, j) {
@@ -143,7 +129,7 @@ export class CnnPanel {
     return [
       el("dl", { className: "stats" }, el("dt", {}, "activation a"), activation,
         net ? el("dt", {}, "bias") : null, net ? el("dd", {}, signed(net.b3[j], 3)) : null),  // prettier-ignore
-      el("p", { className: "panel-note" }, `It adds up all of layer 2's pooled maps, each number with its own weight; ReLU keeps it at 0 or above.`),
+      note(`It adds up all of layer 2's pooled maps, each number with its own weight; ReLU keeps it at 0 or above.`),
       net ? el("h3", {}, "Its weights to the 10 digits") : null,
       net ? votesList(unitWeights(net, j), a) : null,
     ];
@@ -151,25 +137,14 @@ export class CnnPanel {
 
   #output(net, act, d) {
     this.title.textContent = `Output ${d}`;
-    const lead = el("p", { className: "panel-lead" }, act ? `Probability ${percent(act.p[d])}.` : DRAW_PROMPT);
-    if (!net) return [lead];
-    const { up, down } = unitPushes(net, act && act.dense, d, PUSHES);
-    const label = act ? (v) => `${signed(v)} (a × w)` : (v) => `w = ${signed(v)}`;
-    const list = (items) =>
-      items.length
-        ? el("ul", { className: "neuron-list" }, ...items.map(({ index, value }) => {
-            const button = el("button", { type: "button" }, el("span", { className: "neuron-name" }, `unit #${index}`),
-              el("span", { className: `neuron-value ${value >= 0 ? "pos" : "neg"}` }, label(value)));  // prettier-ignore
-            button.addEventListener("click", () => this.#pick({ kind: "dense", index }));
-            return el("li", {}, button);
-          }))  // prettier-ignore
-        : el("p", { className: "panel-note" }, "None.");
-    return [
-      lead,
-      el("h3", {}, act ? `Units pushing ${d} up most` : `Strongest positive weights into ${d}`),
-      list(up),
-      el("h3", {}, act ? `Units pushing ${d} down most` : `Strongest negative weights into ${d}`),
-      list(down),
-    ];
+    const start = lead(act ? `Probability ${percent(act.p[d])}.` : DRAW_PROMPT);
+    if (!net) return [start];
+    const unit = (index) => ({ kind: "dense", index });
+    const list = (items, describe) =>
+      this.buttons(items, unit, (index, value) => [
+        el("span", { className: "neuron-name" }, `unit #${index}`),
+        el("span", { className: `neuron-value ${sign(value)}` }, describe(value)),
+      ]);
+    return [start, ...this.pushes(d, act, unitPushes(net, act && act.dense, d, PUSHES), list, "Units pushing")];
   }
 }

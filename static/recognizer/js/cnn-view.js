@@ -8,16 +8,15 @@
  */
 
 import { CnnPanel } from "./cnn-panel.js";
-import { brightest, convLayers, filter1, layersFrom, mapOf, strongestUnits, assembleCnn } from "./cnn-data.js";
+import { assembleCnn, brightest, convLayers, filter1, layersFrom, mapOf } from "./cnn-data.js";
 import { paintFilter2, paintMap, paintWhere } from "./cnn-paint.js";
 import { paintDigit } from "./digit-image.js";
-import { el } from "./dom.js";
+import { el, onPhone, scrolling } from "./dom.js";
 import { percent } from "./format.js";
 import { paintWeights } from "./network-colours.js";
+import { strongest } from "./network-math.js";
 
 const UNITS_SHOWN = 8; // of the dense layer, the most active for the drawing
-const phone = window.matchMedia("(max-width: 759px)"); // the panel opens as a sheet (network.css)
-const calm = window.matchMedia("(prefers-reduced-motion: reduce)");
 const NAMES = { conv1: "Layer 1", conv2: "Layer 2" };
 
 /** "conv1-7" <-> {kind: "conv1", index: 7}. */
@@ -81,10 +80,10 @@ export class CnnView {
     this.#render();
     this.onChange(item);
     const button = item && this.section.querySelector(`[data-item="${itemName(item)}"]`);
-    if (button && phone.matches) {
+    if (button && onPhone()) {
       // The details open as a sheet over the bottom of the screen: keep the item above it.
       const { top, bottom } = button.getBoundingClientRect();
-      const behavior = calm.matches ? "auto" : "smooth";
+      const behavior = scrolling();
       if (bottom > 0.55 * window.innerHeight || top < 0) window.scrollBy({ top: top - 0.15 * window.innerHeight, behavior });
     }
   }
@@ -198,7 +197,7 @@ export class CnnView {
       this.units.replaceChildren(el("li", { className: "panel-note" }, "Draw a digit: its most active units show here."));
       return;
     }
-    const top = strongestUnits(this.act.dense, UNITS_SHOWN);
+    const top = strongest(this.act.dense, UNITS_SHOWN);
     const scale = top[0].value || 1;
     this.units.replaceChildren(...top.map(({ index, value }) => {
       const button = el("button", { type: "button", className: "out-row" },

@@ -7,6 +7,7 @@
  */
 
 import { paintDigit } from "./digit-image.js";
+import { el } from "./dom.js";
 import { aDigit, percent } from "./format.js";
 import { digitsOf, isNumber, numberOf, ordinal } from "./number.js";
 
@@ -49,22 +50,14 @@ export class DigitCards extends EventTarget {
   }
 
   #card({ digit, probabilities, input }, index) {
-    const card = document.createElement("button");
-    card.type = "button";
-    card.className = "digit-card";
-    card.setAttribute("data-testid", `digit-card-${index}`);
-    card.setAttribute("aria-pressed", String(index === this.selected));
     const sure = Math.max(...probabilities);
-    card.setAttribute("aria-label", `Digit ${index + 1}: ${aDigit(digit)}, ${percent(sure)} sure`);
-    const image = document.createElement("canvas");
+    const image = el("canvas");
     paintDigit(image, input);
-    const value = document.createElement("span");
-    value.className = "card-digit";
-    value.textContent = String(digit);
-    const how = document.createElement("span");
-    how.className = "card-sure";
-    how.textContent = percent(sure, 0);
-    card.append(value, image, how);
+    const card = el("button", { type: "button", className: "digit-card" },
+      el("span", { className: "card-digit" }, String(digit)), image, el("span", { className: "card-sure" }, percent(sure, 0)));  // prettier-ignore
+    card.dataset.testid = `digit-card-${index}`;
+    card.setAttribute("aria-pressed", String(index === this.selected));
+    card.setAttribute("aria-label", `Digit ${index + 1}: ${aDigit(digit)}, ${percent(sure)} sure`);
     card.addEventListener("click", () => this.dispatchEvent(new CustomEvent("select", { detail: index })));
     return card;
   }

@@ -1,5 +1,20 @@
-/** Draw a square digit image (28x28 for MNIST: 784 values, 0-255 bytes or 0-1 floats,
- * row-major) into a canvas, white on black, one canvas pixel per value. */
+/** Images painted pixel by pixel into a canvas; above all a square digit image (28x28 for
+ * MNIST: 784 values, 0-255 bytes or 0-1 floats, row-major), white on black, one canvas
+ * pixel per value. */
+
+/** Paint a width x height image into `canvas`, which takes its size: colourOf(x, y) is [r, g, b]. */
+export function paintPixels(canvas, width, height, colourOf) {
+  canvas.width = width;
+  canvas.height = height;
+  const ctx = canvas.getContext("2d");
+  const image = ctx.createImageData(width, height);
+  for (let i = 0; i < width * height; i++) image.data.set([...colourOf(i % width, Math.floor(i / width)), 255], 4 * i);
+  ctx.putImageData(image, 0, 0);
+  return canvas;
+}
+
+/** A grey level [v, v, v] for a value in 0..1, times `scale` (255: white at 1). */
+export const grey = (value, scale = 255) => Array(3).fill(Math.round(scale * value));
 
 export function decodeBase64Bytes(text) {
   return Uint8Array.from(atob(text), (c) => c.charCodeAt(0));
@@ -15,15 +30,8 @@ export function sideOf(pixels) {
 /** Paint `pixels` into `canvas`, which takes their size. */
 export function paintDigit(canvas, pixels) {
   const side = sideOf(pixels);
-  canvas.width = canvas.height = side;
-  const ctx = canvas.getContext("2d");
-  const image = ctx.createImageData(side, side);
-  const isBytes = pixels instanceof Uint8Array;
-  for (let i = 0; i < pixels.length; i++) {
-    const v = isBytes ? pixels[i] : Math.round(255 * pixels[i]);
-    image.data.set([v, v, v, 255], 4 * i);
-  }
-  ctx.putImageData(image, 0, 0);
+  const scale = pixels instanceof Uint8Array ? 1 : 255;
+  paintPixels(canvas, side, side, (x, y) => grey(pixels[y * side + x], scale));
 }
 
 /** A new canvas showing `pixels`, `scale` CSS pixels per value. */

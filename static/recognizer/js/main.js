@@ -12,29 +12,27 @@ import { PredictApi } from "./api.js";
 import { DigitCards } from "./digit-cards.js";
 import { LabelPanel } from "./label-panel.js";
 import { Latest } from "./latest.js";
-import { rememberModel, storedModel } from "./model-choice.js";
+import { chooseModel, rememberModel, storedModel } from "./model-choice.js";
 import { digitAnswer, digitSample, isNumber, numberOf } from "./number.js";
 import { outcomeOf } from "./outcome.js";
-import { DrawingPad } from "./pad.js";
+import { padWithControls } from "./pad-controls.js";
 import { Patience } from "./patience.js";
 import { PhotoView } from "./photo.js";
 import { ResultView } from "./result.js";
-import { bindShortcuts } from "./shortcuts.js";
 
 const root = document.querySelector(".app");
 const api = new PredictApi(root.dataset.predictUrl, root.dataset.csrfToken, root.dataset.labelledDrawingUrl);
-// The strokes live in sessionStorage, shared with the network page.
-const pad = new DrawingPad(root.querySelector('[data-testid="canvas"]'), { storageKey: "digits.strokes" });
 const view = new ResultView(root);
 const photo = new PhotoView(root);
 const labels = new LabelPanel(root, api); // "right", or the digit it really was
-const hint = root.querySelector("[data-hint]");
 const modelSelect = root.querySelector("[data-model-select]"); // absent with a single model
-const picked = storedModel(); // on this page or the network page, earlier in this tab
-if (modelSelect && [...modelSelect.options].some((option) => option.value === picked)) modelSelect.value = picked;
+// The model picked on this page or the network page, earlier in this tab.
+const served = modelSelect && [...modelSelect.options].map((option) => option.value);
+if (modelSelect) modelSelect.value = chooseModel(served, modelSelect.value, "", storedModel());
 const chosenModel = () => modelSelect?.value;
 const latest = new Latest(root); // older answers are dropped
 const patience = new Patience();
+const pad = padWithControls(root, { update: predictDrawing, patience });
 const cards = new DigitCards(root);
 let answered = null; // {sample, prediction} on screen
 
@@ -93,33 +91,7 @@ function predictPhoto(file) {
   run({ file }, () => api.predictFile(file, chosenModel()));
 }
 
-pad.addEventListener("strokestart", () => patience.strokeStarted());
-pad.addEventListener("strokeend", () => {
-  patience.strokeEnded();
-  predictDrawing();
-});
-pad.addEventListener("change", () => {
-  hint.hidden = !pad.isEmpty;
-});
-hint.hidden = !pad.isEmpty;
 if (!pad.isEmpty) predictDrawing(); // a drawing carried over from another page
-
-const actions = {
-  undo: () => {
-    pad.undo();
-    predictDrawing();
-  },
-  clear: () => {
-    pad.clear();
-    predictDrawing();
-  },
-  predict: predictDrawing,
-};
-root.querySelectorAll("[data-action]").forEach((button) => {
-  button.addEventListener("click", () => actions[button.dataset.action]());
-});
-
-bindShortcuts({ undo: actions.undo, escape: actions.clear });
 
 // Another model: ask it about whatever is shown, the photo or the drawing.
 modelSelect?.addEventListener("change", () => {

@@ -1,6 +1,7 @@
 /** The confusion matrix as a table; a cell opens the test digits behind it. */
 
 import { decodeBase64Bytes, digitCanvas } from "./digit-image.js";
+import { el } from "./dom.js";
 import { aDigit, plural } from "./format.js";
 
 /** What a screen reader says for a cell: "1 time an 8 was read as 3". */
@@ -9,20 +10,12 @@ const cellLabel = (count, truth, said) => `${plural(count, "time")} ${aDigit(tru
 export function renderConfusion(table, confusion, onPick) {
   const max = Math.max(...confusion.flatMap((row, t) => row.filter((_, p) => p !== t)), 1);
   const head = table.createTHead().insertRow();
-  const corner = head.appendChild(document.createElement("th"));
-  corner.className = "corner";
-  corner.append("true ↓", document.createElement("br"), "said →"); // rows: the true digit
-  for (let p = 0; p < 10; p++) {
-    const th = head.appendChild(document.createElement("th"));
-    th.scope = "col";
-    th.textContent = p;
-  }
+  head.append(el("th", { className: "corner" }, "true ↓", el("br"), "said →")); // rows: the true digit
+  for (let p = 0; p < 10; p++) head.append(el("th", { scope: "col" }, String(p)));
   const body = table.createTBody();
   confusion.forEach((row, t) => {
     const tr = body.insertRow();
-    const th = tr.appendChild(document.createElement("th"));
-    th.scope = "row";
-    th.textContent = t;
+    tr.append(el("th", { scope: "row" }, String(t)));
     row.forEach((count, p) => {
       const td = tr.insertCell();
       if (t === p) {
@@ -31,10 +24,7 @@ export function renderConfusion(table, confusion, onPick) {
         return;
       }
       // Off-diagonal cells are buttons: they open the mistakes they count.
-      const button = td.appendChild(document.createElement("button"));
-      button.type = "button";
-      button.textContent = count || "";
-      button.disabled = count === 0;
+      const button = td.appendChild(el("button", { type: "button", disabled: count === 0 }, count ? String(count) : null));
       button.setAttribute("aria-label", cellLabel(count, t, p));
       button.style.setProperty("--heat", (count / max).toFixed(3));
       button.addEventListener("click", () => onPick(t, p));
@@ -44,16 +34,10 @@ export function renderConfusion(table, confusion, onPick) {
 
 export function showMistakes(container, examples, truth, said) {
   const picked = examples.filter((e) => e.label === truth && e.predicted === said);
-  container.replaceChildren();
-  const title = container.appendChild(document.createElement("p"));
-  title.textContent = picked.length
+  const title = picked.length
     ? `${picked.length} test digit${picked.length > 1 ? "s" : ""} labelled ${truth} that the network read as ${said}:`
     : `No stored examples of a ${truth} read as ${said}.`;
-  const row = container.appendChild(document.createElement("div"));
-  row.className = "mistake-row";
-  for (const e of picked) {
-    row.appendChild(
-      digitCanvas(decodeBase64Bytes(e.pixels), { scale: 2, label: `test digit ${e.index}: labelled ${truth}, read as ${said}` }),
-    );
-  }
+  const label = (e) => `test digit ${e.index}: labelled ${truth}, read as ${said}`;
+  const images = picked.map((e) => digitCanvas(decodeBase64Bytes(e.pixels), { scale: 2, label: label(e) }));
+  container.replaceChildren(el("p", {}, title), el("div", { className: "mistake-row" }, ...images));
 }

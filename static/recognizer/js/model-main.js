@@ -4,7 +4,9 @@ import { PredictApi } from "./api.js";
 import { decodeBase64Bytes, digitCanvas } from "./digit-image.js";
 import { lineChart } from "./model-charts.js";
 import { renderConfusion, showMistakes } from "./model-confusion.js";
+import { el } from "./dom.js";
 import { percent, percentTick } from "./format.js";
+import { Latest } from "./latest.js";
 import { niceTicks, stepDecimals } from "./model-ticks.js";
 
 const report = JSON.parse(document.getElementById("model-report").textContent);
@@ -17,9 +19,7 @@ const duration = (s) => (s < 90 ? `${Math.round(s)} s` : `${Math.round(s / 60)} 
 
 function facts(dl, pairs) {
   for (const [term, value] of pairs) {
-    if (value === undefined || value === null || value === "") continue;
-    dl.appendChild(document.createElement("dt")).textContent = term;
-    dl.appendChild(document.createElement("dd")).textContent = value;
+    if (value !== undefined && value !== null && value !== "") dl.append(el("dt", {}, term), el("dd", {}, String(value)));
   }
 }
 
@@ -58,7 +58,7 @@ const SET_NAMES = {
 function real() {
   const h = report.handwriting;
   if (!h) return;
-  for (const el of root.querySelectorAll("[data-real]")) el.hidden = false;
+  for (const part of root.querySelectorAll("[data-real]")) part.hidden = false;
   $('[data-field="real-accuracy"]').textContent = percent(h.accuracy, 2);
   $('[data-field="real-tested"]').textContent =
     `of ${h.count.toLocaleString("en")} real people's digits, by ${h.writers} writers it never trained on`;
@@ -125,22 +125,22 @@ function perClass() {
   const at = (v) => `${(100 * (v - axis.lo)) / (axis.hi - axis.lo)}%`;
   $('[data-field="per-class-from"]').textContent = percentTick(axis.lo, digits);
   accuracy.forEach((acc, d) => {
-    const li = list.appendChild(document.createElement("li"));
-    li.innerHTML = '<span class="pc-digit"></span><span class="pc-track" aria-hidden="true"><span class="pc-fill"></span></span><span class="pc-value"></span>';
-    li.querySelector(".pc-digit").textContent = d;
-    li.querySelector(".pc-value").textContent = percent(acc, 2);
-    li.querySelector(".pc-fill").style.width = at(acc);
-    li.title = `${counts[d].right} of ${counts[d].n} test ${d}s read right`;
+    const fill = el("span", { className: "pc-fill" });
+    fill.style.width = at(acc);
+    const track = el("span", { className: "pc-track" }, fill);
+    track.setAttribute("aria-hidden", "true");
+    const title = `${counts[d].right} of ${counts[d].n} test ${d}s read right`;
+    list.append(el("li", { title }, el("span", { className: "pc-digit" }, String(d)), track,
+      el("span", { className: "pc-value" }, percent(acc, 2))));  // prettier-ignore
   });
-  const scale = list.appendChild(document.createElement("li"));
-  scale.className = "pc-scale";
-  scale.setAttribute("aria-hidden", "true");
-  scale.innerHTML = '<span></span><span class="pc-ticks"></span><span></span>';
-  for (const v of axis.values) {
-    const tick = scale.querySelector(".pc-ticks").appendChild(document.createElement("span"));
-    tick.textContent = percentTick(v, digits); // 98%, 99%, 100%
+  const ticks = axis.values.map((v) => {
+    const tick = el("span", {}, percentTick(v, digits)); // 98%, 99%, 100%
     tick.style.left = at(v);
-  }
+    return tick;
+  });
+  const scale = el("li", { className: "pc-scale" }, el("span"), el("span", { className: "pc-ticks" }, ...ticks), el("span"));
+  scale.setAttribute("aria-hidden", "true");
+  list.append(scale);
 }
 
 /** The learning curves, drawn at the width they are shown at (so their text is the size the
@@ -167,28 +167,22 @@ function curves() {
   }
 }
 
-let asked = 0; // the newest question; a slower earlier answer is dropped
+const asking = new Latest(); // the newest question; a slower earlier answer is dropped
 
-async function randomDigit() {
-  const id = ++asked;
+function randomDigit() {
   const box = $("[data-random]");
   const sample = report.sample[Math.floor(Math.random() * report.sample.length)];
   const bytes = decodeBase64Bytes(sample.pixels);
-  box.replaceChildren(digitCanvas(bytes, { scale: 4, label: `MNIST test digit ${sample.index}` }));
-  const text = box.appendChild(document.createElement("p"));
-  text.textContent = "Asking the network…";
-  try {
-    const answer = await api.predictPixels(Array.from(bytes, (v) => v / 255), report.name);
-    if (id !== asked) return;
-    const p = answer.probabilities[answer.digit];
+  const text = el("p", {}, "Asking the network…");
+  box.replaceChildren(digitCanvas(bytes, { scale: 4, label: `MNIST test digit ${sample.index}` }), text);
+  const request = () => api.predictPixels(Array.from(bytes, (v) => v / 255), report.name);
+  asking.run(request, (answer) => {
     const verdict = answer.digit === sample.label ? "right" : "wrong";
     text.textContent =
       `Test digit #${sample.index}, labelled ${sample.label}. The network says ${answer.digit} ` +
-      `(${percent(p)} sure): ${verdict}.`;
+      `(${percent(answer.probabilities[answer.digit])} sure): ${verdict}.`;
     box.dataset.digit = answer.digit;
-  } catch (error) {
-    if (id === asked) text.textContent = error.message;
-  }
+  }, (error) => (text.textContent = error.message));  // prettier-ignore
 }
 
 summary();

@@ -4,6 +4,7 @@
  * activation, and weight images painted with them on square canvases (28x28 for MNIST).
  */
 
+import { paintPixels } from "./digit-image.js";
 import { maxAbs } from "./network-math.js";
 
 export const BACKGROUND = [15, 23, 42];
@@ -33,14 +34,6 @@ export function diverging(v) {
 /** Paint square `values` (side x side, row by row) on a canvas of that size, scaled by their max |v|. */
 export function paintWeights(canvas, values) {
   const side = Math.round(Math.sqrt(values.length));
-  canvas.width = canvas.height = side;
-  const ctx = canvas.getContext("2d");
-  const image = ctx.createImageData(side, side);
   const scale = maxAbs(values);
-  for (let i = 0; i < side * side; i++) {
-    const [r, g, b] = diverging(values[i] / scale);
-    image.data.set([r, g, b, 255], 4 * i);
-  }
-  ctx.putImageData(image, 0, 0);
-  return canvas;
+  return paintPixels(canvas, side, side, (x, y) => diverging(values[y * side + x] / scale));
 }

@@ -6,6 +6,7 @@
  */
 
 import { digitCanvas } from "./digit-image.js";
+import { fitCanvas } from "./dom.js";
 import { BACKGROUND, activationColour, css, signColour } from "./network-colours.js";
 import { percent } from "./format.js";
 import { computeLayout, hiddenCentre, hitTest, inputCentre, outputCentre } from "./network-layout.js";
@@ -82,12 +83,7 @@ export class NetworkDiagram {
   #resize() {
     const rect = this.stage.getBoundingClientRect();
     if (rect.width === 0) return;
-    const ratio = window.devicePixelRatio || 1;
-    for (const canvas of [this.base, this.overlay]) {
-      canvas.width = Math.round(rect.width * ratio);
-      canvas.height = Math.round(rect.height * ratio);
-      canvas.getContext("2d").setTransform(ratio, 0, 0, ratio, 0, 0);
-    }
+    for (const canvas of [this.base, this.overlay]) fitCanvas(canvas, rect);
     this.layout = computeLayout(rect.width, rect.height, this.sizes);
     this.#drawBase();
     this.#drawOverlay();

@@ -4,6 +4,7 @@
  * a single digit.
  */
 
+import { el } from "./dom.js";
 import { aDigit } from "./format.js";
 import { digitsOf, isNumber, ordinal } from "./number.js";
 
@@ -17,9 +18,7 @@ export class DigitChips {
   show(prediction, index) {
     if (!isNumber(prediction)) return this.hide();
     const buttons = digitsOf(prediction).map(({ digit }, i) => {
-      const button = document.createElement("button");
-      button.type = "button";
-      button.textContent = String(digit);
+      const button = el("button", { type: "button" }, String(digit));
       button.dataset.testid = `net-digit-${i}`;
       button.setAttribute("aria-pressed", String(i === index));
       button.setAttribute("aria-label", `The ${ordinal(i + 1)} digit, ${aDigit(digit)}`);

@@ -21,10 +21,9 @@ import { MlpView } from "./network-mlp.js";
 import { loadArrays } from "./network-weights.js";
 import { chosenDigit, digitAnswer, digitsOf, isNumber, numberOf, ordinal } from "./number.js";
 import { outcomeOf, wording } from "./outcome.js";
-import { DrawingPad } from "./pad.js";
+import { padWithControls } from "./pad-controls.js";
 import { Patience } from "./patience.js";
-import { headline } from "./result.js";
-import { bindShortcuts } from "./shortcuts.js";
+import { verdict } from "./result.js";
 
 const root = document.querySelector('[data-testid="network-view"]');
 const models = JSON.parse(document.getElementById("network-models").textContent);
@@ -58,13 +57,13 @@ if (picker) {
 }
 
 const api = new PredictApi(root.dataset.predictUrl);
-const pad = new DrawingPad(root.querySelector('[data-testid="canvas"]'), { storageKey: "digits.strokes" });
-const hint = root.querySelector("[data-hint]");
 const status = root.querySelector("[data-status]");
 const View = model.kind === "cnn" ? CnnView : MlpView;
 const view = new View(root, model, (selected) => root.classList.toggle("has-selection", Boolean(selected)));
 const latest = new Latest(root); // answers for older drawings are dropped
 const patience = new Patience(); // a drawing in progress is not called "not a digit"
+const escape = () => view.selected && view.select(null);
+const pad = padWithControls(root, { update, patience, escape });
 const chips = new DigitChips(root.querySelector("[data-net-digits]"), (index) => {
   digitIndex = index;
   const query = new URLSearchParams(window.location.search);
@@ -72,13 +71,14 @@ const chips = new DigitChips(root.querySelector("[data-net-digits]"), (index) =>
   window.history.replaceState(null, "", `?${query}`);
   if (answer) showAnswer();
 });
-const thresholds = [Number(root.dataset.sure), Number(root.dataset.unsureBelow)];
 let digitIndex = chosenDigit(window.location.search); // from the drawing page's cards
 let answer = null; // the server's answer on screen
 let weightsError = "";
+let said = []; // what say() was last told, said again if the weights fail
 let seq = 0;
 
 function say(state, title, detail = "") {
+  said = [state, title, detail];
   status.dataset.state = state;
   status.querySelector("[data-status-headline]").textContent = title;
   status.querySelector("[data-status-detail]").textContent = [detail, weightsError].filter(Boolean).join(" ");
@@ -87,14 +87,13 @@ function say(state, title, detail = "") {
 function showAnswer() {
   const index = digitIndex < digitsOf(answer).length ? digitIndex : 0;
   const one = digitAnswer(answer, index);
-  const ranked = one.probabilities.map((p, d) => [p, d]).sort((a, b) => b[0] - a[0]);
-  const verdict = headline(ranked[0][0], one.digit, ranked[1][1], ...thresholds);
-  const sure = `${percent(ranked[0][0])} sure`;
+  const { top, headline } = verdict(one.probabilities, one.digit, root);
+  const sure = `${percent(top[0])} sure`;
   pad.highlight(isNumber(answer) ? one.strokes : null);
   chips.show(answer, index);
   view.show(one);
   if (isNumber(answer)) say("answer", `It's ${numberOf(answer)}`, `Its ${ordinal(index + 1)} digit: ${aDigit(one.digit)}, ${sure}.`);
-  else say("answer", verdict, `${sure} · model ${model.name}`);
+  else say("answer", headline, `${sure} · model ${model.name}`);
   root.dataset.digit = String(one.digit);
   root.dataset.seq = String(++seq);
 }
@@ -143,32 +142,7 @@ loadArrays(model.weights)
   .catch((error) => {
     weightsError = error.message;
     root.dataset.weights = "failed";
-    const detail = status.querySelector("[data-status-detail]");
-    detail.textContent = [detail.textContent, weightsError].filter(Boolean).join(" ");
+    say(...said);
   });
 
-pad.addEventListener("strokestart", () => patience.strokeStarted());
-pad.addEventListener("strokeend", () => {
-  patience.strokeEnded();
-  update();
-});
-pad.addEventListener("change", () => {
-  hint.hidden = !pad.isEmpty;
-});
-hint.hidden = !pad.isEmpty;
 update(); // a drawing carried over from the drawing page shows at once
-
-const actions = {
-  undo: () => {
-    pad.undo();
-    update();
-  },
-  clear: () => {
-    pad.clear();
-    update();
-  },
-};
-root.querySelectorAll("[data-action]").forEach((button) => {
-  button.addEventListener("click", () => actions[button.dataset.action]());
-});
-bindShortcuts({ undo: actions.undo, escape: () => view.selected && view.select(null) });

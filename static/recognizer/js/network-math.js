@@ -7,27 +7,36 @@
  */
 
 /**
+ * A digit of the server's answer -> {digit, name: Float32Array, ...} for `layers`
+ * [[name, field, n]]: the answer's `field` ("input", "activations.hidden") read, through
+ * `flatten`, and checked to hold n values.
+ */
+export function readLayers(answer, layers, flatten = (values) => values) {
+  if (!answer.activations) throw new Error(`the model ${answer.model} sent no activations`);
+  const out = { digit: answer.digit };
+  for (const [name, field, n] of layers) {
+    const raw = field.split(".").reduce((node, key) => node?.[key], answer);
+    const values = raw && flatten(raw);
+    if (!Array.isArray(values) || values.length !== n) {
+      throw new Error(`the answer's ${field} has ${values ? values.length : "no"} values, expected ${n}`);
+    }
+    out[name] = Float32Array.from(values);
+  }
+  return out;
+}
+
+/**
  * The server's answer for the network page's model -> the activations the page draws:
  * {digit, x (nIn inputs), a1 (nHidden activations), out (nOut output activations),
  * p (nOut probabilities)}, each checked against the network's sizes.
  */
 export function activationsFrom(answer, [nIn, nHidden, nOut]) {
-  const { input, activations, probabilities, digit } = answer;
-  if (!activations) throw new Error(`the model ${answer.model} sent no activations`);
-  const layers = [
-    ["x", "input", input, nIn],
-    ["a1", "activations.hidden", activations.hidden, nHidden],
-    ["out", "activations.output", activations.output, nOut],
-    ["p", "probabilities", probabilities, nOut],
-  ];
-  const act = { digit };
-  for (const [name, field, values, n] of layers) {
-    if (!Array.isArray(values) || values.length !== n) {
-      throw new Error(`the answer's ${field} has ${values ? values.length : "no"} values, expected ${n}`);
-    }
-    act[name] = Float32Array.from(values);
-  }
-  return act;
+  return readLayers(answer, [
+    ["x", "input", nIn],
+    ["a1", "activations.hidden", nHidden],
+    ["out", "activations.output", nOut],
+    ["p", "probabilities", nOut],
+  ]);
 }
 
 /** The k indices in [0, n) with the largest score(i), best first (a small insertion sort). */
@@ -47,6 +56,19 @@ export function topK(n, k, score) {
     }
   }
   return idx;
+}
+
+/** The k of units 0..n-1 with the largest score(j), best first: [{index, value: value(j)}]. */
+const ranked = (n, k, value, score = value) => topK(n, k, score).map((j) => ({ index: j, value: value(j) }));
+
+/** The k largest of `values` (activations), largest first: [{index, value}]. */
+export const strongest = (values, k) => ranked(values.length, k, (j) => values[j]);
+
+/** Of units 0..n-1, the k sending output d most up and most down, where value(j) is what
+ * unit j sends it: {up, down}, lists of {index, value}. */
+export function pushesBy(n, k, value) {
+  const pick = (sign) => ranked(n, k, value, (j) => sign * value(j)).filter((c) => sign * c.value > 0);
+  return { up: pick(1), down: pick(-1) };
 }
 
 /** The nIn weights into hidden neuron j (a 28x28 picture of what it looks for). */
@@ -78,9 +100,13 @@ export function hiddenSignal(net, a1, j, d) {
 
 /** The k strongest input connections of hidden neuron j: [{from, to, value}]. */
 export function strongestInputs(net, x, j, k, among = inked(net, x)) {
-  const score = (t) => Math.abs(inputSignal(net, x, among[t], j));
-  return topK(among.length, k, score)
-    .map((t) => ({ from: among[t], to: j, value: inputSignal(net, x, among[t], j) }))
+  return strongestLinks(among, j, k, (i) => inputSignal(net, x, i, j));
+}
+
+/** Of the links from each of `froms` to `to`, the k carrying the largest |value(from)|: [{from, to, value}]. */
+function strongestLinks(froms, to, k, value) {
+  return topK(froms.length, k, (t) => Math.abs(value(froms[t])))
+    .map((t) => ({ from: froms[t], to, value: value(froms[t]) }))
     .filter((c) => c.value !== 0);
 }
 
@@ -92,9 +118,7 @@ function inked(net, x) {
 
 /** The k strongest hidden connections into output d: [{from, to, value}]. */
 export function strongestHidden(net, a1, d, k) {
-  return topK(net.nHidden, k, (j) => Math.abs(hiddenSignal(net, a1, j, d)))
-    .map((j) => ({ from: j, to: d, value: hiddenSignal(net, a1, j, d) }))
-    .filter((c) => c.value !== 0);
+  return strongestLinks(Array.from({ length: net.nHidden }, (_, j) => j), d, k, (j) => hiddenSignal(net, a1, j, d));
 }
 
 /** Every connection the diagram draws: k per hidden neuron, kOut per output. */
@@ -113,14 +137,7 @@ export function diagramConnections(net, act, k, kOut) {
  * The hidden neurons that push output d up most and down most: contributions a1_j W2[j, d]
  * for a drawing, or the weights W2[j, d] with none. Each list holds {index, value}.
  */
-export function pushes(net, a1, d, k) {
-  const value = (j) => hiddenSignal(net, a1, j, d);
-  const pick = (sign) =>
-    topK(net.nHidden, k, (j) => sign * value(j))
-      .map((j) => ({ index: j, value: value(j) }))
-      .filter((c) => sign * c.value > 0);
-  return { up: pick(1), down: pick(-1) };
-}
+export const pushes = (net, a1, d, k) => pushesBy(net.nHidden, k, (j) => hiddenSignal(net, a1, j, d));
 
 /** The largest absolute value in an array (1 when it is all zeros, so it can divide). */
 export function maxAbs(values) {

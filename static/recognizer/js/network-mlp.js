@@ -5,14 +5,12 @@
  * the keyboard selects one (network-select.js).
  */
 
+import { onPhone, scrolling } from "./dom.js";
 import { LINES, NetworkDiagram } from "./network-diagram.js";
 import { activationsFrom } from "./network-math.js";
 import { NeuronPanel } from "./network-panel.js";
 import { Selection } from "./network-select.js";
 import { assembleNetwork } from "./network-weights.js";
-
-const phone = window.matchMedia("(max-width: 759px)"); // the panel opens as a sheet (network.css)
-const calm = window.matchMedia("(prefers-reduced-motion: reduce)");
 
 export class MlpView {
   /** The network of `model` ({sizes, ...}) in the page `root`; `onChange` hears a selection. */
@@ -68,9 +66,9 @@ export class MlpView {
 
   #render() {
     const { focus, selected } = this.selection;
-    if (selected && selected !== this.pinned && phone.matches) {
+    if (selected && selected !== this.pinned && onPhone()) {
       // The sheet covers the bottom of the screen: bring the diagram up above it.
-      this.canvas.scrollIntoView({ block: "start", behavior: calm.matches ? "auto" : "smooth" });
+      this.canvas.scrollIntoView({ block: "start", behavior: scrolling() });
     }
     const changed = selected !== this.pinned;
     this.pinned = selected;

@@ -5,40 +5,39 @@
  * are put together by cnn-data.js).
  */
 
+import { reach } from "./api.js";
 import { parseNpy } from "./network-npy.js";
 
 export class WeightsError extends Error {}
 
 export const WEIGHT_NAMES = ["W1", "b1", "W2", "b2"];
 
-/** Parsed arrays {W1, b1, W2, b2} (each {shape, data}) -> the network, if their shapes fit. */
-export function assembleNetwork(arrays) {
-  const missing = WEIGHT_NAMES.filter((name) => !arrays[name]);
+/** Parsed arrays (each {shape, data}) -> {name: data} for `names`, if none is missing and
+ * each has the shape that expected(arrays) ({name: shape}) gives it. */
+export function fitTogether(arrays, names, expected) {
+  const missing = names.filter((name) => !arrays[name]);
   if (missing.length) throw new WeightsError(`the weights lack ${missing.join(", ")}`);
-  const { W1, b1, W2, b2 } = arrays;
-  const shapes = { W1: W1.shape, b1: b1.shape, W2: W2.shape, b2: b2.shape };
-  const [nIn, nHidden] = W1.shape;
-  const nOut = W2.shape[1];
-  const fits =
-    W1.shape.length === 2 &&
-    W2.shape.length === 2 &&
-    W2.shape[0] === nHidden &&
-    String(b1.shape) === String([nHidden]) &&
-    String(b2.shape) === String([nOut]);
-  if (!fits) {
-    const text = Object.entries(shapes).map(([name, shape]) => `${name} (${shape})`);
+  const shapes = expected(arrays);
+  if (names.some((name) => String(arrays[name].shape) !== String(shapes[name]))) {
+    const text = names.map((name) => `${name} (${arrays[name].shape})`);
     throw new WeightsError(`the weights do not fit together: ${text.join(", ")}`);
   }
-  return { nIn, nHidden, nOut, W1: W1.data, b1: b1.data, W2: W2.data, b2: b2.data };
+  return Object.fromEntries(names.map((name) => [name, arrays[name].data]));
+}
+
+/** Parsed arrays {W1, b1, W2, b2} (each {shape, data}) -> the network, if their shapes fit. */
+export function assembleNetwork(arrays) {
+  const sizes = ({ W1, W2 }) => [W1.shape[0], W1.shape[1], W2.shape[1]]; // [nIn, nHidden, nOut]
+  const weights = fitTogether(arrays, WEIGHT_NAMES, (a) => {
+    const [nIn, nHidden, nOut] = sizes(a);
+    return { W1: [nIn, nHidden], b1: [nHidden], W2: [nHidden, nOut], b2: [nOut] };
+  });
+  const [nIn, nHidden, nOut] = sizes(arrays);
+  return { nIn, nHidden, nOut, ...weights };
 }
 
 async function fetchArray(url) {
-  let response;
-  try {
-    response = await fetch(url, { credentials: "same-origin" });
-  } catch {
-    throw new WeightsError("Could not reach the server to fetch the network's weights.");
-  }
+  const response = await reach(url, {}, new WeightsError("Could not reach the server to fetch the network's weights."));
   if (!response.ok) {
     throw new WeightsError(
       response.status === 404

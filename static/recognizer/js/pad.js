@@ -21,6 +21,7 @@
  * come back when a page with a pad using the same key loads.
  */
 
+import { fitCanvas } from "./dom.js";
 import { Strokes, drawDot, drawPieces, drawStrokes } from "./strokes.js";
 
 const INK = "#111827";
@@ -161,12 +162,8 @@ export class DrawingPad extends EventTarget {
   }
 
   #resize() {
-    const rect = this.canvas.getBoundingClientRect();
-    const ratio = window.devicePixelRatio || 1;
     this.#fit(); // the unit: x and y alike, so a digit keeps its shape
-    this.canvas.width = Math.round(rect.width * ratio);
-    this.canvas.height = Math.round(rect.height * ratio);
-    this.ctx.setTransform(ratio, 0, 0, ratio, 0, 0);
+    fitCanvas(this.canvas, this.canvas.getBoundingClientRect());
     this.#under.width = this.canvas.width;
     this.#under.height = this.canvas.height;
     this.#underValid = false; // a stroke in progress is settled by a whole redraw instead

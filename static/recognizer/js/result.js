@@ -28,6 +28,15 @@ export function headline(p, digit, runnerUp, sure, unsureBelow) {
   return `Not sure: maybe ${digit}, or ${runnerUp}?`;
 }
 
+/** The answer's top two [p, digit], whether it is unsure, and its headline, read against
+ * the thresholds on `box` (data-sure, data-unsure-below: the server's, for its calibrated
+ * probabilities). */
+export function verdict(probabilities, digit, box) {
+  const [top, second] = probabilities.map((p, d) => [p, d]).sort((a, b) => b[0] - a[0]);
+  const [sure, unsureBelow] = [Number(box.dataset.sure), Number(box.dataset.unsureBelow)];
+  return { top, second, unsure: top[0] < unsureBelow, headline: headline(top[0], digit, second[1], sure, unsureBelow) };
+}
+
 export class ResultView {
   constructor(root) {
     this.box = root.querySelector('[data-testid="prediction"]');
@@ -36,18 +45,13 @@ export class ResultView {
     this.image = root.querySelector("[data-input]");
     this.imageEmpty = root.querySelector("[data-input-empty]");
     this.seq = 0;
-    // How sure is "sure": the server's calibrated probabilities, read against its thresholds.
-    this.sure = Number(this.box.dataset.sure);
-    this.unsureBelow = Number(this.box.dataset.unsureBelow);
   }
 
   show(prediction) {
     const { digit, probabilities, input, model } = prediction;
-    const ranked = probabilities.map((p, d) => [p, d]).sort((a, b) => b[0] - a[0]);
-    const [top, second] = ranked;
-    const unsure = top[0] < this.unsureBelow;
+    const { top, second, unsure, headline: title } = verdict(probabilities, digit, this.box);
     this.field("digit").textContent = String(digit);
-    this.field("headline").textContent = headline(top[0], digit, second[1], this.sure, this.unsureBelow);
+    this.field("headline").textContent = title;
     this.field("detail").textContent =
       `${percent(top[0])} sure · runner-up ${second[1]} (${percent(second[0])}) · model ${model}`;
     this.bars.forEach((bar, d) => {
