@@ -225,12 +225,6 @@ def phase_slow(port: int, seconds: float = 20) -> None:
           f"slow connections dropped by nginx and reopened: {len(reopened) - 150}")  # fmt: skip
 
 
-def phase_faults(stack: Stack) -> None:
-    print("5. SIGKILL under predict load (6 clients), serve restarted whenever it exits:")
-    for victim in ("gunicorn worker", "nginx worker", "nginx", "gunicorn", "serve"):
-        fault(stack, victim)
-
-
 def from_anyone(body: bytes) -> bytes:
     """A predict from 127.0.0.1, the trusted front proxy, for a client address of its own:
     the per-address limits stay out of the count."""
@@ -295,7 +289,9 @@ def main() -> None:
         phase_hostile(stack)
         phase_load(f"http://127.0.0.1:{stack.port}")
         phase_slow(stack.port)
-        phase_faults(stack)
+        print("5. SIGKILL under predict load (6 clients), serve restarted whenever it exits:")
+        for victim in ("gunicorn worker", "nginx worker", "nginx", "gunicorn", "serve"):
+            fault(stack, victim)
         phase_labels(stack)
         phase_postgres(folder, ports)
     finally:

@@ -243,11 +243,8 @@ def main() -> None:
     for widths in CNN_WIDTHS:
         seconds = epoch_seconds(X, Y, widths, repeats=1, batches=args.batches)  # one: each takes seconds
         print(f"cnn {'-'.join(map(str, widths))} epoch of {len(X)} images, batch {BATCH}: {seconds}{scaled}")
-    X_deskewed, X_test_deskewed = (
-        network_inputs(data.train_images, True),
-        network_inputs(data.test_images, True),
-    )
-    seconds, epochs, accuracy = seconds_to_accuracy(X_deskewed, Y, X_test_deskewed, data.test_labels)
+    deskewed = [network_inputs(images, True) for images in (data.train_images, data.test_images)]
+    seconds, epochs, accuracy = seconds_to_accuracy(deskewed[0], Y, deskewed[1], data.test_labels)
     print(
         f"training to 98.5% test accuracy: {seconds:.1f} s ({epochs} epochs, reached {100 * accuracy:.2f}%)"
     )

@@ -101,11 +101,8 @@ def main() -> int:
     if folder is None:
         print(handwriting.not_found_message())
         return 0
-    letters = [
-        s
-        for s in handwriting.split(handwriting.load_letters(folder), "test")
-        if s.label not in handwriting.DIGIT_LIKE
-    ]
+    letters = handwriting.split(handwriting.load_letters(folder), "test")
+    letters = [s for s in letters if s.label not in handwriting.DIGIT_LIKE]
     print(f"letters by test writers refused: {share(check, made(letters))}")
     for name in sorted({s.set for s in letters}):
         print(f"  {name:<18}{share(check, made([s for s in letters if s.set == name]))}")
