@@ -1,6 +1,6 @@
-"""What bench/bench_attack.py sends: a few hundred malformed requests of every kind, and the
+"""What bench/bench_attack.py sends: a few hundred malformed requests of every kind, the
 hostile requests of the issue that asked for bounded work (each costs far more than its size
-without a budget), as raw HTTP/1.1 bytes."""
+without a budget), and what slow clients send, as raw HTTP/1.1 bytes."""
 
 from __future__ import annotations
 
@@ -26,6 +26,13 @@ from bench.stack import request
 
 STROKES = json.dumps({"strokes": page_strokes()})
 MAX_BODY = 8 * 1024 * 1024  # nginx's client_max_body_size: the site's MAX_REQUEST_BYTES
+HEALTHZ = request("GET", "/healthz", ctype="")
+SLOW_START = b"POST /api/predict HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+SLOW_CLIENTS = {  # what each kind of slow client sends first, then every second
+    "idle": (b"", b""),
+    "slow-header": (SLOW_START, b"X-a: b\r\n"),
+    "slow-body": (SLOW_START + b"Content-Type: application/json\r\nContent-Length: 100000\r\n\r\n{", b" "),
+}
 
 
 def predict(value) -> bytes:

@@ -22,8 +22,6 @@ Every phase is bounded in time, and everything started is stopped at the end.
 from __future__ import annotations
 
 import contextlib
-import http.client
-import json
 import os
 import random
 import shutil
@@ -33,31 +31,38 @@ import tempfile
 import threading
 import time
 import tracemalloc
-import uuid
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import numpy as np
 
-from bench.attack_inputs import STROKES, bad_inputs, classify, describe, issue_requests, labelled, predict
-from bench.common import arguments, page_strokes
-from bench.payloads import Expanding, line, write_payload, zigzag
+from bench.attack_inputs import (
+    HEALTHZ,
+    SLOW_CLIENTS,
+    STROKES,
+    bad_inputs,
+    classify,
+    describe,
+    issue_requests,
+    predict,
+)
+from bench.attack_labels import csrf, five_addresses, key_reused, phase_labels, phase_postgres
+from bench.common import arguments
+from bench.payloads import Expanding, write_payload, zigzag
 from bench.stack import (
     HOSTILE,
+    PROBE,
     Stack,
     WorkerMeter,
     free_port,
     parse,
     post_script,
-    postgres,
     raw,
     request,
     wrk,
 )
 from nn.networks.model_file import ModelFileError, load_model, to_payload
 from nn.networks.network import Network
-
-PROBE, LABELS = "127.0.0.2", "127.0.0.5"
 
 
 def phase_bad_inputs(port: int) -> None:
@@ -102,7 +107,7 @@ def two_at_once(stack: Stack) -> None:
     def probe():
         while not done.is_set():
             started = time.monotonic()
-            raw(stack.port, request("GET", "/healthz", ctype=""), PROBE)
+            raw(stack.port, HEALTHZ, PROBE)
             slowest[0] = max(slowest[0], time.monotonic() - started)
             time.sleep(0.02)
 
@@ -117,35 +122,6 @@ def two_at_once(stack: Stack) -> None:
         prober.join()
     print(f"   1. two 6,000-point zigzags at once: {statuses}, {1000 * cost.seconds:.0f} ms CPU in all, "
           f"peak +{cost.mb:.1f} MB; /healthz meanwhile at most {1000 * slowest[0]:.0f} ms")  # fmt: skip
-
-
-def key_reused(port: int) -> None:
-    token, key = csrf(port), {"Idempotency_Key": uuid.uuid4().hex}
-    first = raw(port, labelled({"strokes": page_strokes(), "label": 7}, token, **key), LABELS)
-    other = raw(port, labelled({"strokes": [[[0.5, 0.1], [0.5, 0.9]]], "label": 1}, token, **key), LABELS)
-    print(
-        f"   9. an Idempotency-Key reused with another body: first {first[0]}, then {other[0]} {other[2].decode()[:90]}"
-    )
-
-
-def five_addresses(port: int, seconds: float = 45) -> None:
-    """Five addresses storing 320 kB drawings as fast as they are let."""
-    body, until, stored, refused = {"strokes": [line(20_000)], "label": 1}, time.monotonic() + seconds, [], []
-
-    def send(source: str):
-        token = csrf(port, source)
-        while time.monotonic() < until:
-            status, _, answer = raw(port, labelled(body, token), source)
-            (stored if status == 201 else refused).append((source, status))
-            if status == 429:
-                time.sleep(1)
-
-    with ThreadPoolExecutor(5) as pool:
-        list(pool.map(send, [f"127.0.4.{i}" for i in range(1, 6)]))
-    size = len(json.dumps(body["strokes"], separators=(",", ":"))) + 784
-    print(f"   5. five addresses storing 320 kB drawings for {seconds:.0f} s: {len(stored)} stored "
-          f"({len(stored) * size / 1e6:.1f} MB, {len(stored) * size / 5e6:.1f} MB an address), "
-          f"{len(refused)} refused ({sorted({s for _, s in refused})})")  # fmt: skip
 
 
 def refusals_logged(stack: Stack) -> None:
@@ -204,14 +180,6 @@ def phase_load(base: str, seconds: int = 10) -> None:
                   f"p99 {r['p99']:6.1f} ms, errors {r['errors']} of {r['total']} (429s: {r['limited']})")  # fmt: skip
 
 
-SLOW_START = b"POST /api/predict HTTP/1.1\r\nHost: 127.0.0.1\r\n"
-SLOW_CLIENTS = {  # what each kind sends first, then every second
-    "idle": (b"", b""),
-    "slow-header": (SLOW_START, b"X-a: b\r\n"),
-    "slow-body": (SLOW_START + b"Content-Type: application/json\r\nContent-Length: 100000\r\n\r\n{", b" "),
-}
-
-
 def hold(port: int, kind: str, source: str, until: float, reopened: list) -> None:
     """An idle, slow-header or slow-body client, reopened whenever nginx drops it."""
     first, trickle = SLOW_CLIENTS[kind]
@@ -234,12 +202,6 @@ def still_open(s: socket.socket, trickle: bytes) -> bool:
     return False
 
 
-def timed_probe(port: int, data: bytes) -> float | None:
-    started = time.monotonic()
-    status, _, _ = raw(port, data, PROBE, timeout=10)
-    return time.monotonic() - started if status == 200 else None
-
-
 def phase_slow(port: int, seconds: float = 20) -> None:
     until, reopened, threads = time.monotonic() + seconds, [], []
     for i in range(150):
@@ -247,9 +209,12 @@ def phase_slow(port: int, seconds: float = 20) -> None:
         threads.append(threading.Thread(target=hold, args=args, daemon=True))
     for t in threads:
         t.start()
-    times, probes = [], [request("GET", "/healthz", ctype=""), predict(STROKES.encode())]
+    times, probes = [], [HEALTHZ, predict(STROKES.encode())]
     while time.monotonic() < until:
-        times += [timed_probe(port, p) for p in probes]
+        for probe in probes:
+            started = time.monotonic()
+            answered = raw(port, probe, PROBE, timeout=10)[0] == 200
+            times.append(time.monotonic() - started if answered else None)
         time.sleep(0.2)
     for t in threads:
         t.join(10)
@@ -258,12 +223,6 @@ def phase_slow(port: int, seconds: float = 20) -> None:
     print(f"4. 50 idle + 50 slow-header + 50 slow-body clients for {seconds:.0f} s: {len(times)} probes "
           f"(/healthz and predict), {len(ok)} answered 200, p99 {p99:.0f} ms, failures {len(times) - len(ok)}; "
           f"slow connections dropped by nginx and reopened: {len(reopened) - 150}")  # fmt: skip
-
-
-def phase_faults(stack: Stack) -> None:
-    print("5. SIGKILL under predict load (6 clients), serve restarted whenever it exits:")
-    for victim in ("gunicorn worker", "nginx worker", "nginx", "gunicorn", "serve"):
-        fault(stack, victim)
 
 
 def from_anyone(body: bytes) -> bytes:
@@ -286,7 +245,7 @@ def fault(stack: Stack, victim: str, seconds: float = 8) -> None:
     def probe(killed: float):
         previous, gap = killed, 0.0
         while time.monotonic() < until + 60:
-            if raw(stack.port, request("GET", "/healthz", ctype=""), PROBE, timeout=2)[0] == 200:
+            if raw(stack.port, HEALTHZ, PROBE, timeout=2)[0] == 200:
                 now = time.monotonic()
                 previous, gap = now, max(gap, now - previous)
                 if now > until:
@@ -312,93 +271,6 @@ def fault(stack: Stack, victim: str, seconds: float = 8) -> None:
           f"/healthz unanswered for at most {longest[0]:.1f} s{restarted}")  # fmt: skip
 
 
-def csrf(port: int, source: str = LABELS) -> dict:
-    """The headers a labelled drawing needs: a token, and the csrftoken cookie it goes with."""
-    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10, source_address=(source, 0))
-    connection.request("GET", "/api/csrf")
-    answer = connection.getresponse()
-    cookie = answer.getheader("Set-Cookie").split("csrftoken=", 1)[1].split(";", 1)[0]
-    token = json.loads(answer.read())["csrfToken"]
-    connection.close()
-    return {"X_CSRFToken": token, "Cookie": f"csrftoken={cookie}"}
-
-
-def send_labels(port: int, n: int, retries: float = 0, during=None) -> tuple[dict, list]:
-    """n labelled drawings (and a retry with the same key for 30% of them) from 16 threads;
-    with `retries` seconds, each is sent again, same key, until acknowledged. (each key's
-    best answer, every status seen)"""
-    token, rng = csrf(port), random.Random(1)
-    keys = [uuid.uuid4().hex for _ in range(n)]
-    sends = keys + [k for k in keys if rng.random() < 0.3]
-    rng.shuffle(sends)
-    best, seen = {}, []
-
-    def send(key: str):
-        deadline = time.monotonic() + retries
-        body = {"strokes": page_strokes(), "label": int(key, 16) % 10}
-        while True:
-            status = raw(port, labelled(body, token, Idempotency_Key=key), LABELS, timeout=30)[0]
-            seen.append(status)
-            if status in (200, 201) or key not in best:
-                best[key] = status
-            if status in (200, 201) or time.monotonic() > deadline:
-                return
-            time.sleep(0.5)
-
-    with ThreadPoolExecutor(17) as pool:
-        if during:
-            pool.submit(during)
-        list(pool.map(send, sends))
-    return best, seen
-
-
-def acknowledged(best: dict) -> set:
-    return {key for key, status in best.items() if status in (200, 201)}
-
-
-def phase_labels(stack: Stack, n: int = 200) -> None:
-    import sqlite3
-
-    best, seen = send_labels(stack.port, n)
-    with sqlite3.connect(stack.folder / "digits.sqlite3") as db:
-        keys = {key for (key,) in db.execute("SELECT idempotency_key FROM recognizer_labelleddrawing")}
-    print(f"6. labels into SQLite: {n} drawings, {len(seen)} requests from 16 threads "
-          f"({len(seen) - n} retries with the same key): acknowledged {len(acknowledged(best))}, "
-          f"stored {len(keys & set(best))}, lost {len(acknowledged(best) - keys)}")  # fmt: skip
-
-
-def phase_postgres(folder: Path, ports: range, n: int = 300) -> None:
-    import psycopg
-
-    with postgres(folder, free_port(ports)) as (url, stop, start):
-        pg_folder = folder / "pg-stack"
-        pg_folder.mkdir(mode=0o755)
-        stack = Stack(pg_folder, free_port(ports), DATABASE_URL=url, LABELLED_DRAWINGS_PER_MINUTE="100000")
-        stack.start()
-        outage = {}
-
-        def stop_for_a_while():
-            time.sleep(3)
-            stop()
-            time.sleep(1)
-            outage["readyz"] = raw(stack.port, request("GET", "/readyz", ctype=""), PROBE)[0]
-            outage["page"] = raw(stack.port, request("GET", "/labelled-drawings", ctype=""), PROBE)[0]
-            time.sleep(4)
-            start()
-
-        try:
-            best, seen = send_labels(stack.port, n, retries=60, during=stop_for_a_while)
-        finally:
-            stack.stop()
-        with psycopg.connect(url) as db:
-            stored = {key for (key,) in db.execute("SELECT idempotency_key FROM recognizer_labelleddrawing")}
-    statuses = ", ".join(f"{s}: {seen.count(s)}" for s in sorted(set(seen), key=str))
-    print(f"7. labels into PostgreSQL, stopped for 5 s mid-load: {n} drawings, {len(seen)} requests "
-          f"({statuses}); acknowledged {len(acknowledged(best))}, stored {len(stored)}, lost "
-          f"{len(acknowledged(best) - stored)}; during the outage /readyz {outage.get('readyz')}, "
-          f"/labelled-drawings {outage.get('page')}")  # fmt: skip
-
-
 def main() -> None:
     parser = arguments(__doc__)
     parser.add_argument("--ports", default="8700-8799", help="ports to pick from (default 8700-8799)")
@@ -417,7 +289,9 @@ def main() -> None:
         phase_hostile(stack)
         phase_load(f"http://127.0.0.1:{stack.port}")
         phase_slow(stack.port)
-        phase_faults(stack)
+        print("5. SIGKILL under predict load (6 clients), serve restarted whenever it exits:")
+        for victim in ("gunicorn worker", "nginx worker", "nginx", "gunicorn", "serve"):
+            fault(stack, victim)
         phase_labels(stack)
         phase_postgres(folder, ports)
     finally:

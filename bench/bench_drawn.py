@@ -19,14 +19,12 @@ import time
 import numpy as np
 
 from bench.common import arguments, load_models
-from bench.drawn import VARIATIONS, drawn_digit, strokes_of
+from bench.drawn import STYLE_DIGIT, VARIATIONS, place, render, strokes_of, styled
 from nn.data.mnist import load_mnist
 from nn.ink import raster
 from nn.ink.preprocess import from_mask, network_inputs, to_mnist
 from nn.training.evaluate import evaluate
 from recognizer.imaging import decode
-
-STYLE_DIGIT = {"crossed-seven": 7, "flagged-one": 1}
 
 
 def drawn_set(strokes, labels, variation):
@@ -37,10 +35,12 @@ def drawn_set(strokes, labels, variation):
     for digit_strokes, label in zip(strokes, labels, strict=True):
         if want is not None and label != want:
             continue
-        placed, png = drawn_digit(digit_strokes, int(label), variation)
+        placed = place(styled(digit_strokes, variation.style, int(label)), variation)
         # A photo takes the image path; anything else is what the page sends, strokes.
-        drawn = decode(png) if variation.light_on_dark else raster.draw(placed, pen_width=variation.pen)
-        prepare = to_mnist if variation.light_on_dark else from_mask
+        if variation.light_on_dark:
+            drawn, prepare = decode(render(placed, variation)), to_mnist
+        else:
+            drawn, prepare = raster.draw(placed, pen_width=variation.pen), from_mask
         for out, thickness in ((xs, True), (raws, False)):
             x = prepare(drawn, thickness=thickness)
             out.append(np.zeros((28, 28), np.float32) if x is None else x)

@@ -41,10 +41,6 @@ def start_server(port: int) -> subprocess.Popen:
     return server
 
 
-def run_wrk(url: str, seconds: int, connections: int, script: str = "") -> dict:
-    return parse(wrk(url, seconds, connections, script))
-
-
 def main() -> None:
     parser = arguments(__doc__)
     parser.add_argument("--seconds", type=int, default=10)
@@ -56,16 +52,18 @@ def main() -> None:
     base = f"http://127.0.0.1:{port}"
     server = start_server(port)
     try:
-        strokes = json.dumps({"strokes": page_strokes()})
-        png = json.dumps({"image": data_url(canvas_png())})
-        pixels = json.dumps({"pixels": [0.0] * 300 + [1.0] * 20 + [0.0] * 464})
-        predict = base + "/api/predict"
+        strokes = post_script(json.dumps({"strokes": page_strokes()}))
+        png = post_script(json.dumps({"image": data_url(canvas_png())}))
+        pixels = post_script(json.dumps({"pixels": [0.0] * 300 + [1.0] * 20 + [0.0] * 464}))
+        runs = {  # name: (path, script, connections)
+            "trivial (/healthz)": ("/healthz", "", args.connections),
+            "predict, page's strokes": ("/api/predict", strokes, args.connections),
+            "predict, 280x280 PNG": ("/api/predict", png, args.connections),
+            "predict, pixel array": ("/api/predict", pixels, args.connections),
+            "predict strokes, 256 conns": ("/api/predict", strokes, 256),
+        }
         runs = {
-            "trivial (/healthz)": run_wrk(base + "/healthz", args.seconds, args.connections),
-            "predict, page's strokes": run_wrk(predict, args.seconds, args.connections, post_script(strokes)),
-            "predict, 280x280 PNG": run_wrk(predict, args.seconds, args.connections, post_script(png)),
-            "predict, pixel array": run_wrk(predict, args.seconds, args.connections, post_script(pixels)),
-            "predict strokes, 256 conns": run_wrk(predict, args.seconds, 256, post_script(strokes)),
+            name: parse(wrk(base + path, args.seconds, n, script)) for name, (path, script, n) in runs.items()
         }
     finally:
         server.terminate()

@@ -82,12 +82,24 @@ def fastest(times) -> Seconds:
     return min(times, key=lambda s: s.wall)
 
 
-def epoch_seconds(X, Y, repeats: int = 3, net=None, *, lr: float = 0.1, batches: int = 0) -> Seconds:
+def network(widths: tuple[int, int, int] | None = None):
+    """(the 784-250-10, or the CNN of these widths, seeded; its learning rate)."""
+    if widths is None:
+        return Network.initialise(np.random.default_rng(0)), 0.1
+    return ConvNet.initialise(np.random.default_rng(0), widths=widths), CNN_LEARNING_RATE
+
+
+def timed_images(X, batches: int) -> int:
+    """How many images are timed of an epoch: all, or the first `batches` mini-batches'."""
+    return min(batches * BATCH, len(X)) if batches else len(X)
+
+
+def epoch_seconds(X, Y, widths=None, repeats: int = 3, batches: int = 0) -> Seconds:
     """The fastest of `repeats` epochs, or of their first `batches` mini-batches scaled to
     the epoch."""
-    net = net or Network.initialise(np.random.default_rng(0))
+    net, lr = network(widths)
     optimiser = MomentumSGD(net.params(), lr, 0.9)
-    n = min(batches * BATCH, len(X)) if batches else len(X)
+    n = timed_images(X, batches)
     train = functools.partial(sgd_epoch, net, X[:n], Y[:n], BATCH, optimiser)
     return fastest(timed(train) for _ in range(repeats)).scaled(len(X) / n)
 
@@ -114,7 +126,7 @@ def seconds_to_accuracy(X, Y, X_test, labels, *, target=0.985, max_epochs=30):
 
 
 def forward_latency_us(X_test, net=None, calls: int = 5000) -> float:
-    net = net or Network.initialise(np.random.default_rng(0))
+    net = net or network()[0]
     x = X_test[:1]
     for _ in range(500):  # warm up caches and clocks
         net.predict_proba(x)
@@ -137,7 +149,7 @@ def one_thread(fn, *args):
 
 
 def throughput(X_test, repeats: int = 20) -> float:
-    net = Network.initialise(np.random.default_rng(0))
+    net = network()[0]
     batch = X_test[:1000]
     t0 = time.perf_counter()
     for _ in range(repeats):
@@ -145,18 +157,13 @@ def throughput(X_test, repeats: int = 20) -> float:
     return 1000 * repeats / (time.perf_counter() - t0)
 
 
-def cnn_epoch_seconds(X, Y, widths, repeats: int = 1, batches: int = 0) -> Seconds:  # one: each takes seconds
-    net = ConvNet.initialise(np.random.default_rng(0), widths=widths)
-    return epoch_seconds(X, Y, repeats, net, lr=CNN_LEARNING_RATE, batches=batches)
-
-
 def blas_threads() -> int:
     return int(os.environ.get("OPENBLAS_NUM_THREADS") or os.cpu_count())
 
 
-def keras_model(tf, widths=None):
+def keras_model(tf, widths, lr: float):
     """The 784-250-10 in Keras (widths None), or the CNN of these widths with its ops in our
-    order (convolution, 2x2 max-pooling, then ReLU); compiled as we train (SGD, momentum 0.9)."""
+    order (convolution, 2x2 max-pooling, then ReLU); compiled as we train (SGD at `lr`, momentum 0.9)."""
     layers = tf.keras.layers
     if widths is None:
         net = [layers.Dense(250, activation="sigmoid")]
@@ -166,7 +173,6 @@ def keras_model(tf, widths=None):
             net += [layers.Conv2D(channels, 5), layers.MaxPooling2D(2), layers.ReLU()]
         net += [layers.Flatten(), layers.Dense(widths[2], activation="relu")]
     model = tf.keras.Sequential([tf.keras.Input((784,)), *net, layers.Dense(10, activation="softmax")])
-    lr = 0.1 if widths is None else CNN_LEARNING_RATE
     model.compile(tf.keras.optimizers.SGD(lr, momentum=0.9), "sparse_categorical_crossentropy")
     return model
 
@@ -182,17 +188,14 @@ def compare_with_keras(X, Y, labels, batches: int) -> None:
     threads = blas_threads()
     tf.config.threading.set_intra_op_parallelism_threads(threads)
     tf.config.threading.set_inter_op_parallelism_threads(1)
-    n = min(batches * BATCH, len(X)) if batches else len(X)
+    n = timed_images(X, batches)
     print(
         f"numpy and keras, {threads} threads each, {n // BATCH} mini-batches of {BATCH} scaled to an epoch:"
     )
     for name, widths in (("784-250-10", None), *((f"cnn {'-'.join(map(str, w))}", w) for w in CNN_WIDTHS)):
-        if widths is None:
-            net, lr = Network.initialise(np.random.default_rng(0)), 0.1
-        else:
-            net, lr = ConvNet.initialise(np.random.default_rng(0), widths=widths), CNN_LEARNING_RATE
+        net, lr = network(widths)
         optimiser = MomentumSGD(net.params(), lr, 0.9)
-        model = keras_model(tf, widths)
+        model = keras_model(tf, widths, lr)
         sides = {
             "numpy": functools.partial(sgd_epoch, net, X[:n], Y[:n], BATCH, optimiser),
             "keras": functools.partial(
@@ -238,13 +241,10 @@ def main() -> None:
     print(f"BLAS threads: {blas_threads()}; load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
     print(f"epoch of {len(X)} images, batch {BATCH}: {epoch_seconds(X, Y, batches=args.batches)}{scaled}")
     for widths in CNN_WIDTHS:
-        seconds = cnn_epoch_seconds(X, Y, widths, batches=args.batches)
+        seconds = epoch_seconds(X, Y, widths, repeats=1, batches=args.batches)  # one: each takes seconds
         print(f"cnn {'-'.join(map(str, widths))} epoch of {len(X)} images, batch {BATCH}: {seconds}{scaled}")
-    X_deskewed, X_test_deskewed = (
-        network_inputs(data.train_images, True),
-        network_inputs(data.test_images, True),
-    )
-    seconds, epochs, accuracy = seconds_to_accuracy(X_deskewed, Y, X_test_deskewed, data.test_labels)
+    deskewed = [network_inputs(images, True) for images in (data.train_images, data.test_images)]
+    seconds, epochs, accuracy = seconds_to_accuracy(deskewed[0], Y, deskewed[1], data.test_labels)
     print(
         f"training to 98.5% test accuracy: {seconds:.1f} s ({epochs} epochs, reached {100 * accuracy:.2f}%)"
     )

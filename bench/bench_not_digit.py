@@ -13,7 +13,6 @@ its network, the drawing itself not counted).
 
 from __future__ import annotations
 
-import collections
 import sys
 import time
 
@@ -29,8 +28,12 @@ from nn.training.train_not_digit import drawn, imaged, mnist_photos, photographe
 NAMED_LETTERS = set("xXAKMW")  # the letters the issue names
 
 
+def refused(check, x: np.ndarray, source: str = "drawing") -> int:
+    return int(check.refused(x, source).sum()) if len(x) else 0
+
+
 def share(check, x: np.ndarray, source: str = "drawing") -> str:
-    return counted(int(check.refused(x, source).sum()) if len(x) else 0, len(x))
+    return counted(refused(check, x, source), len(x))
 
 
 def counted(refused: int, total: int) -> str:
@@ -39,22 +42,21 @@ def counted(refused: int, total: int) -> str:
 
 def made(samples, rng=None) -> np.ndarray:
     """Samples as requests make them; with `rng`, pen samples at a random size."""
-    out = []
-    for s in samples:
-        if s.strokes is None:
-            out.append(imaged(handwriting.paper(s.image)))
-        else:
-            out.append(drawn(s.strokes if rng is None else resized(s.strokes, rng)))
-    return stacked([m for m in out if m is not None])
+    return stacked(
+        [
+            imaged(handwriting.paper(s.image))
+            if s.strokes is None
+            else drawn(s.strokes if rng is None else resized(s.strokes, rng))
+            for s in samples
+        ]
+    )
 
 
 def real_share(check, samples, rng=None) -> str:
     """Digits refused, each by its source's threshold: pen samples as drawings, scans as images."""
-    pen = [s for s in samples if s.strokes is not None]
-    scans = [s for s in samples if s.strokes is None]
-    refused = int(check.refused(made(pen, rng), "drawing").sum()) if pen else 0
-    refused += int(check.refused(made(scans), "image").sum()) if scans else 0
-    return counted(refused, len(samples))
+    pen = made([s for s in samples if s.strokes is not None], rng)
+    scans = made([s for s in samples if s.strokes is None])
+    return counted(refused(check, pen) + refused(check, scans, "image"), len(samples))
 
 
 def latency(check, samples, count: int = 300) -> float:
@@ -80,49 +82,41 @@ def main() -> int:
     )
     rng = np.random.default_rng(20_240_601)  # not a training seed
     print("made-up non-digits refused (drawn | as photos):")
-    refused, total = 0, 0
+    refusals, total = 0, 0
     for kind in non_digits.KINDS:
         drawings = non_digits.generate(kind, args.count, rng)
         x, photos = stacked([drawn(d) for d in drawings]), stacked([photographed(d, rng) for d in drawings])
         print(f"  {kind:<10}{share(check, x)} | {share(check, photos, 'image')}")
-        refused += int(check.refused(x, "drawing").sum()) + int(check.refused(photos, "image").sum())
+        refusals += refused(check, x) + refused(check, photos, "image")
         total += len(x) + len(photos)
     print("signs drawn through the pen variations, refused:")
     for name in non_digits.SYMBOLS:
         x = stacked([varied(non_digits.symbol(rng, name), rng) for _ in range(args.count // 5)])
         print(f"  {name:<10}{share(check, x)}")
-        refused, total = refused + int(check.refused(x, "drawing").sum()), total + len(x)
-    print(f"all made-up non-digits and signs refused: {counted(refused, total)}")
+        refusals, total = refusals + refused(check, x), total + len(x)
+    print(f"all made-up non-digits and signs refused: {counted(refusals, total)}")
     mnist = load_mnist(args.mnist_dir)
     print(f"MNIST test digits refused (as photos): {share(check, mnist_photos(mnist.test_images), 'image')}")
     folder = handwriting.find_folder(args.handwriting_dir)
     if folder is None:
         print(handwriting.not_found_message())
         return 0
-    letters = [
-        s
-        for s in handwriting.split(handwriting.load_letters(folder), "test")
-        if s.label not in handwriting.DIGIT_LIKE
-    ]
+    letters = handwriting.split(handwriting.load_letters(folder), "test")
+    letters = [s for s in letters if s.label not in handwriting.DIGIT_LIKE]
     print(f"letters by test writers refused: {share(check, made(letters))}")
     for name in sorted({s.set for s in letters}):
         print(f"  {name:<18}{share(check, made([s for s in letters if s.set == name]))}")
     named = [s for s in letters if s.label in NAMED_LETTERS]
     print(f"  of them x, X, A, K, M, W: {share(check, made(named))}")
     digits = handwriting.split(handwriting.load_digits(folder), "test")
-    by_set = collections.defaultdict(list)
-    for s in digits:
-        by_set[s.set].append(s)
     print("real digits by test writers refused (pen digits at the typical size | at a random size):")
     sized = np.random.default_rng(7)
-    verified = [s for s in digits if s.checked]
-    unverified = [s for s in digits if not s.checked]
-    for name, samples in [
-        *sorted(by_set.items()),
-        ("verified", verified),
-        ("unverified", unverified),
-        ("all", digits),
-    ]:
+    groups = {name: [s for s in digits if s.set == name] for name in sorted({s.set for s in digits})}
+    groups |= {
+        "verified": [s for s in digits if s.checked],
+        "unverified": [s for s in digits if not s.checked],
+    }
+    for name, samples in [*groups.items(), ("all", digits)]:
         print(f"  {name:<10}{real_share(check, samples)} | {real_share(check, samples, sized)}")
     print(f"added time per drawn request (median): {1000 * latency(check, digits):.2f} ms")
     return 0

@@ -99,6 +99,22 @@ def read(drawing, model: str):
     return reading.number, [d.strokes for d in reading.digits]
 
 
+def drawn(number: wn.WrittenNumber) -> Strokes:
+    """A number's strokes as the page sends them."""
+    return Strokes([s.tolist() for s in number.strokes])
+
+
+def outcome(number: wn.WrittenNumber, answer, digits: list[bool]) -> dict[str, bool]:
+    """What a reading got right: the number, its count of digits; whether it was refused, and
+    whether the digits read alone allowed the number at all."""
+    return {
+        "right": answer == number.label,
+        "allowed": all(digits),
+        "count": answer is not None and len(answer) == len(number.label),
+        "refused": answer is None,
+    }
+
+
 def alone(number: wn.WrittenNumber, model) -> list[bool]:
     """Whether the model reads each digit right when given its own strokes, as placed."""
     forms = [from_mask(raster.draw([number.strokes[i] for i in g])) for g in number.groups]
@@ -115,18 +131,15 @@ def real_numbers(numbers: list, name: str, title: str, sheet: Path | None = None
     accuracy = float(np.mean([ok for digits in per_digit for ok in digits]))
     lengths, sites, wrong = Tally(), Tally(), []
     for number, digits in zip(numbers, per_digit, strict=True):
-        answer, found = read(Strokes([s.tolist() for s in number.strokes]), name)
-        outcome = {
-            "right": answer == number.label,
-            "allowed": all(digits),
+        answer, found = read(drawn(number), name)
+        right = outcome(number, answer, digits)
+        right |= {
             "power": accuracy ** len(number.label),
             "segmented": found == [list(g) for g in number.groups],
-            "count": answer is not None and len(answer) == len(number.label),
-            "refused": answer is None,
         }
-        lengths.add(len(number.label), **outcome)
-        sites.add(number.site, **outcome)
-        if not outcome["right"]:
+        lengths.add(len(number.label), **right)
+        sites.add(number.site, **right)
+        if not right["right"]:
             wrong.append((number, answer, found))
     print(f"{title}, {name}: per-digit accuracy {100 * accuracy:.2f}%")
     print(lengths.line("all", "all numbers"))
@@ -202,18 +215,11 @@ def composed_numbers(folder: Path, names: list[str], count: int, seed: int) -> N
         for kind, numbers in made.items():
             for number, photo in zip(numbers, photos[kind], strict=True):
                 digits = alone(number, model)
-                answer, found = read(Strokes([s.tolist() for s in number.strokes]), name)
-                right = {
-                    "allowed": all(digits),
-                    "count": answer is not None and len(answer) == len(number.label),
-                }
+                answer, found = read(drawn(number), name)
                 segmented = found == [list(g) for g in number.groups]
-                tally.add(
-                    kind, right=answer == number.label, refused=answer is None, segmented=segmented, **right
-                )
+                tally.add(kind, segmented=segmented, **outcome(number, answer, digits))
                 answer, _ = read(Photo(photo), name)
-                right["count"] = answer is not None and len(answer) == len(number.label)
-                tally.add(f"{kind}, photo", right=answer == number.label, refused=answer is None, **right)
+                tally.add(f"{kind}, photo", **outcome(number, answer, digits))
         print(f"composed of the test writers' digits, {name} (segmentation: strokes only):")
         for kind in KINDS:
             print(tally.line(kind))
@@ -246,13 +252,6 @@ def single_digits(folder: Path) -> None:
         print(f"  {key:<12} {shares[0]}; {shares[1]}")
 
 
-def server_time(strokes: list, name: str, repeats: int = 60) -> float:
-    """The median time services.predict takes, in milliseconds."""
-    return statistics.median(
-        timed(services.predict, Strokes(strokes), name, n=repeats, clock=time.perf_counter, warm_up=False)
-    )
-
-
 def main() -> None:
     parser = arguments(__doc__, real=True)
     parser.add_argument("--composed", type=int, default=300, help="composed numbers of each kind")
@@ -280,10 +279,10 @@ def main() -> None:
     single_digits(folder)
     writers = [s for s in pen_digits(folder, "test").values() if len(s) >= 6]
     six = wn.compose(writers[0][:6], np.array([0.25]), np.random.default_rng(args.seed))
-    strokes = [s.tolist() for s in six.strokes]
     for name in names:
+        ms = timed(services.predict, drawn(six), name, n=60, clock=time.perf_counter, warm_up=False)
         print(
-            f"{name}: services.predict of six digits drawn ({six.label}): median {server_time(strokes, name):.2f} ms"
+            f"{name}: services.predict of six digits drawn ({six.label}): median {statistics.median(ms):.2f} ms"
         )
 
 

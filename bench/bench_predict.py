@@ -147,11 +147,6 @@ def page_weight() -> dict[str, int]:
     return sizes
 
 
-def whole_request(drawing, model: str) -> bytes:
-    """What a request does besides HTTP: draw or decode, preprocess, forward, the JSON answer."""
-    return json.dumps(services.predict(drawing, model).as_json()).encode()
-
-
 def report(title: str, steps: dict[str, list[float]], target: float | None = None) -> None:
     print(title)
     for name, samples in steps.items():
@@ -168,10 +163,9 @@ def main() -> None:
     model_store.get()
     strokes, png = page_strokes(), canvas_png()
     names = model_store.names()
-    answer = {name: len(whole_request(Strokes(strokes), name)) for name in names}
-    sizes = ", ".join(f"{name} {n} bytes" for name, n in answer.items())
-    body = json.dumps({"strokes": strokes})
-    print(f"strokes as the page sends them: {len(body)} bytes; answers: {sizes}")
+    answers = {name: json.dumps(services.predict(Strokes(strokes), name).as_json()) for name in names}
+    sizes = ", ".join(f"{name} {len(answer.encode())} bytes" for name, answer in answers.items())
+    print(f"strokes as the page sends them: {len(json.dumps({'strokes': strokes}))} bytes; answers: {sizes}")
     print(f"a photo: a 280x280 PNG, {len(png)} bytes")
     pixels = Pixels(Strokes(strokes).whole().pixels)
     for name in names:

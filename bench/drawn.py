@@ -20,6 +20,7 @@ from nn.ink.preprocess import resize
 CANVAS = 280
 UPSCALE = 4  # skeletonise at 112x112: smoother strokes than at 28x28
 MIN_NEW_PIXELS = 4  # a traced bit adding fewer new skeleton pixels is not a stroke
+STYLE_DIGIT = {"crossed-seven": 7, "flagged-one": 1}  # a style, and the one digit it is drawn on
 
 
 def neighbours8(img: np.ndarray) -> list[np.ndarray]:
@@ -116,7 +117,7 @@ class Variation:
     pen: float = 0.06  # pen width as a fraction of the canvas (the page uses 0.06)
     slant: float = 0.0  # x += slant * (0.5 - y): positive leans right
     light_on_dark: bool = False
-    style: str = ""  # "crossed-seven", "flagged-one" or ""
+    style: str = ""  # one of STYLE_DIGIT, or ""
 
 
 VARIATIONS = (
@@ -136,19 +137,19 @@ VARIATIONS = (
 
 def styled(strokes, style: str, label: int):
     """Add a crossbar to a seven, or a flag and a base to a one (European styles)."""
+    if STYLE_DIGIT.get(style) != label:
+        return strokes
     points = np.array([p for s in strokes for p in s])
-    y0, y1 = points[:, 1].min(), points[:, 1].max()
-    if style == "crossed-seven" and label == 7:
+    if style == "crossed-seven":
+        y0, y1 = points[:, 1].min(), points[:, 1].max()
         mid = y0 + 0.55 * (y1 - y0)
         stem = points[np.abs(points[:, 1] - mid).argmin()][0]
         return [*strokes, [(stem - 0.09, mid), (stem + 0.09, mid)]]
-    if style == "flagged-one" and label == 1:
-        top = points[points[:, 1].argmin()]
-        bottom = points[points[:, 1].argmax()]
-        flag = [(top[0] - 0.12, top[1] + 0.12), (top[0], top[1])]
-        base = [(bottom[0] - 0.1, bottom[1]), (bottom[0] + 0.1, bottom[1])]
-        return [flag, *strokes, base]
-    return strokes
+    top = points[points[:, 1].argmin()]
+    bottom = points[points[:, 1].argmax()]
+    flag = [(top[0] - 0.12, top[1] + 0.12), (top[0], top[1])]
+    base = [(bottom[0] - 0.1, bottom[1]), (bottom[0] + 0.1, bottom[1])]
+    return [flag, *strokes, base]
 
 
 def place(strokes, v: Variation):
@@ -178,9 +179,3 @@ def render(strokes, v: Variation) -> bytes:
         for x, y in (xy[0], xy[-1]):  # round caps
             draw.ellipse((x - width / 2, y - width / 2, x + width / 2, y + width / 2), fill=ink)
     return encode(image, "PNG")
-
-
-def drawn_digit(strokes, label: int, v: Variation) -> tuple[list, bytes]:
-    """(canvas strokes, PNG bytes) of one digit's strokes (from strokes_of) under a variation."""
-    placed = place(styled(strokes, v.style, label), v)
-    return placed, render(placed, v)

@@ -24,6 +24,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 SECRET = string.ascii_letters + string.digits  # 62 varied characters, as the deploy check wants
 HOSTILE = "127.0.0.3"  # the attacker's address; probes and other clients use others
+PROBE = "127.0.0.2"  # the probes' address: whether the site still answers others
 TICKS = os.sysconf("SC_CLK_TCK")
 POSTGRES_BIN = Path("/usr/lib/postgresql")
 
@@ -107,13 +108,8 @@ class Stack:
 
     def processes(self) -> dict[str, list[int]]:
         """The stack's processes by what they are: serve, nginx, nginx worker, gunicorn, gunicorn worker."""
-        found = {
-            "serve": [self.process.pid],
-            "nginx": [],
-            "nginx worker": [],
-            "gunicorn": [],
-            "gunicorn worker": [],
-        }
+        kinds = ("nginx", "nginx worker", "gunicorn", "gunicorn worker")
+        found = {"serve": [self.process.pid]} | {kind: [] for kind in kinds}
         for pid, line in children(self.process.pid):
             kind = "nginx" if "nginx" in line else "gunicorn"
             found[kind].append(pid)
