@@ -61,7 +61,7 @@ function real() {
   for (const part of root.querySelectorAll("[data-real]")) part.hidden = false;
   $('[data-field="real-accuracy"]').textContent = percent(h.accuracy, 2);
   $('[data-field="real-tested"]').textContent =
-    `of ${h.count.toLocaleString("en")} real people's digits, by ${h.writers} writers it never trained on`;
+    `of ${h.count.toLocaleString("en")} real people's digits, by ${h.writers.toLocaleString("en")} writers it never trained on`;
   const weakest = h.per_digit.reduce((w, acc, d) => (acc !== null && acc < h.per_digit[w] ? d : w), 0);
   const t = report.calibration?.temperature;
   facts($("[data-real-facts]"), [
