@@ -62,6 +62,10 @@ def test_the_model_page_draws_its_figures_and_opens_mistakes_in_a_real_browser(b
     assert page.locator('[data-field="accuracy"]').inner_text().endswith("%")
     tested = int(np.sum(report_of(Client().get("/model"))["confusion"]))  # the count is data, not copy
     assert page.locator('[data-field="tested"]').inner_text() == f"of the {tested:,} MNIST test digits"
+    real = report_of(Client().get("/model"))["handwriting"]  # the shipped model was measured on them
+    assert page.locator('[data-field="real-tested"]').inner_text() == (
+        f"of {real['count']:,} real people's digits, by {real['writers']:,} writers it never trained on"
+    )
     assert page.locator(".confusion tbody tr").count() == 10
     assert page.locator(".chart path.series").count() >= 3
     # The busiest off-diagonal cell opens its misclassified digits.
