@@ -15,7 +15,7 @@ from typing import ClassVar
 import numpy as np
 
 from nn.ink import raster, segment
-from nn.ink.masks import Box, bounding_box
+from nn.ink.masks import Box, ink_box
 from nn.ink.pieces import MAX_PIECES, PenPieces, TooManyPieces, mask_pieces, pen_pieces, stroke_boxes
 from nn.ink.preprocess import from_working, ink_mask, working
 from nn.networks.scorer import SCORER_PATH, Scorer, load_scorer
@@ -125,8 +125,7 @@ class Photo:
         """The whole photo read as one digit."""
         work = None if self.mask is None else working(self.mask)
         pixels = inked(from_working(work))
-        rows, cols = bounding_box(self.mask)
-        box = np.array([cols.start, rows.start, cols.stop, rows.stop]) / self.scale()
+        box = np.array(ink_box(self.mask)) / self.scale()
         return DigitInk(pixels, work, tuple(box.tolist()), crop=self.gray)
 
     def scale(self) -> np.ndarray:
