@@ -20,6 +20,7 @@ from PIL import Image, ImageDraw
 # Made in bench/, where the benchmarks use them too; the tests take them from here.
 from bench.payloads import data_url, encode, line, multipart, write_payload  # noqa: F401
 from bench.stack import ROOT, SECRET, answering, free_port, manage, prepare_site, production_env  # noqa: F401
+from nn.data import handwriting
 from nn.networks.network import Network
 
 PREDICT, LABELLED = "/api/predict", "/api/labelled-drawings"
@@ -323,6 +324,17 @@ def worker_costs(
     )  # fmt: skip
     assert result.returncode == 0, result.stderr[-3000:]
     return json.loads(result.stdout.strip().splitlines()[-1]), result.stderr
+
+
+def real_handwriting() -> Path:
+    """The folder of the real handwriting sets; the calling test is skipped without it, and
+    fails on CI, which must have it."""
+    folder = handwriting.find_folder()
+    if folder is None:
+        if os.environ.get("CI"):
+            raise AssertionError(f"CI must have the real handwriting: set {handwriting.ENV_VAR}")
+        pytest.skip(f"needs the real handwriting sets: set {handwriting.ENV_VAR}")
+    return folder
 
 
 def checked_copy(path: str | os.PathLike, folder: Path) -> Path:

@@ -16,7 +16,7 @@ from nn.networks.not_digit import (
     shape_features,
 )
 from nn.training.train_not_digit import drawn, imaged, mnist_photos, threshold_for
-from tests.helpers import NOT_DIGITS, ONE, ZERO
+from tests.helpers import NOT_DIGITS, ONE, ZERO, real_handwriting
 
 MAX_REFUSED = 0.005  # of the real test writers' digits
 LETTERS = set("xXAKMW")  # the letters the issue names, less digit-like ones
@@ -70,10 +70,7 @@ def test_photos_of_mnist_test_digits_are_let_through(check, mnist_data):
 
 @pytest.fixture(scope="module")
 def folder():
-    folder = handwriting.find_folder()
-    if folder is None:
-        pytest.skip(f"needs the real handwriting sets: set {handwriting.ENV_VAR}")
-    return folder
+    return real_handwriting()
 
 
 def test_at_most_half_a_percent_of_the_real_test_writers_digits_are_refused(check, folder):

@@ -5,7 +5,6 @@ REFERENCE below is the algorithm as it was before it drew in chunks (a disc of c
 pixels around every position of the pen, all at once): the new one must agree with it on
 every pixel, for real people's drawings at several sizes and pen widths."""
 
-import os
 import time
 import tracemalloc
 from pathlib import Path
@@ -17,7 +16,7 @@ from nn.data import handwriting
 from nn.ink import raster
 from nn.ink.preprocess import WORK
 from recognizer.limits import MAX_INK
-from tests.helpers import NOT_DIGITS, ONE, ZERO, written
+from tests.helpers import NOT_DIGITS, ONE, ZERO, real_handwriting, written
 
 
 def reference_draw(strokes, pen_width=raster.PEN_WIDTH, size=WORK) -> np.ndarray:
@@ -85,11 +84,7 @@ def test_the_same_pixels_as_before_for_made_up_drawings_of_every_kind():
 
 
 def real_drawings(every: int) -> list:
-    folder = handwriting.find_folder()
-    if folder is None:
-        if os.environ.get("CI"):
-            raise AssertionError("CI must have the real handwriting: set HANDWRITING_DIR")
-        pytest.skip("needs the real handwriting sets: set HANDWRITING_DIR")
+    folder = real_handwriting()
     sets = ["unipen-1a", "digilets", "crohme", "chars74k", "numberpad", "chars74k-letters"]
     paths = [folder / f"{name}.jsonl.gz" for name in sets if (folder / f"{name}.jsonl.gz").is_file()]
     rows = [row for path in paths for i, (_, row) in enumerate(handwriting.json_rows(path)) if i % every == 0]

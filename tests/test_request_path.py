@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 from pathlib import Path
 
 import numpy as np
@@ -26,7 +25,7 @@ from nn.ink import raster
 from recognizer import model_store, not_digit, services
 from recognizer.drawings import Photo, Pixels, Strokes
 from recognizer.errors import DigitsError
-from tests.helpers import NOT_DIGITS, ONE, ZERO, encode, seven_image, seven_pixels, written
+from tests.helpers import NOT_DIGITS, ONE, ZERO, encode, real_handwriting, seven_image, seven_pixels, written
 
 GOLDEN = Path(__file__).parent / "golden" / "answers.json"
 EVERY = 97  # of a pen collection's rows, one in this many (some 400 drawings in all)
@@ -65,11 +64,7 @@ def made_up() -> dict[str, object]:
 
 
 def real() -> dict[str, object]:
-    folder = handwriting.find_folder()
-    if folder is None:
-        if os.environ.get("CI"):
-            raise AssertionError("CI must have the real handwriting: set HANDWRITING_DIR")
-        pytest.skip("needs the real handwriting sets: set HANDWRITING_DIR")
+    folder = real_handwriting()
     cases: dict[str, object] = {}
     for name in ("unipen-1a", "digilets", "crohme", "chars74k", "numberpad", "chars74k-letters"):
         for i, (_, row) in enumerate(handwriting.json_rows(folder / f"{name}.jsonl.gz")):

@@ -6,7 +6,6 @@ the real test writers' numbers and never splits their single digits."""
 import numpy as np
 import pytest
 
-from nn.data import handwriting
 from nn.data import written_numbers as wn
 from nn.ink import segment
 from nn.ink.pieces import pen_pieces
@@ -22,7 +21,7 @@ from nn.networks.scorer import (
     load_scorer,
 )
 from nn.training.train_scorer import labels, pen_digits
-from tests.helpers import tiny_network
+from tests.helpers import real_handwriting, tiny_network
 
 NUMBERS_RIGHT = 0.97  # of the real test writers' numbers, segmented exactly
 SPLIT = 0.001  # of the real test writers' single digits, at most
@@ -64,10 +63,7 @@ def test_a_drawing_of_no_digit_is_one_mark_whose_pieces_are_parts_of_it():
 
 @pytest.fixture(scope="module")
 def folder():
-    folder = handwriting.find_folder()
-    if folder is None:
-        pytest.skip(f"needs the real handwriting sets: set {handwriting.ENV_VAR}")
-    return folder
+    return real_handwriting()
 
 
 def test_the_real_test_writers_numbers_are_segmented_right(folder):
