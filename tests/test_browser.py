@@ -99,7 +99,7 @@ def test_a_slow_answer_never_overwrites_a_newer_one(page):
     page.wait_for_timeout(2500)
     box = page.get_by_test_id("prediction")
     assert (box.get_attribute("data-seq"), box.get_attribute("data-digit")) == ("1", "7")
-    assert box.get_attribute("data-state") != "not-digit"  # the late refusal came and went unseen
+    assert box.get_attribute("data-state") != "not_a_digit"  # the late refusal came and went unseen
     forget_422s(page)
 
 

@@ -20,7 +20,7 @@ DASH = [(0.3, 0.5), (0.7, 0.48)]
 
 
 def not_a_digit_shown(page):
-    box = page.locator('[data-testid="prediction"][data-state="not-digit"]')
+    box = page.locator('[data-testid="prediction"][data-state="not_a_digit"]')
     box.wait_for(timeout=10_000)
     return box
 

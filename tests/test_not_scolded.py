@@ -32,7 +32,7 @@ RECORD = """() => {
     .addEventListener("pointerup", () => window.penUps.push(performance.now()), true);
 }"""
 STATE = {
-    "/": ('[data-testid="prediction"]', "not-digit-yet", "not-digit"),
+    "/": ('[data-testid="prediction"]', "not_a_digit_yet", "not_a_digit"),
     "/network": ("[data-status]", "not_a_digit_yet", "not_a_digit"),
 }
 

@@ -18,7 +18,6 @@ WORDS = {  # where each page says it: (the box with data-state, headline, detail
     "/": ('[data-testid="prediction"]', '[data-field="headline"]', '[data-field="detail"]'),
     "/network": ("[data-status]", "[data-status-headline]", "[data-status-detail]"),
 }
-STATES = {"/": {"not_a_digit": "not-digit", "too_large": "too-large", "blank": "blank"}}
 
 
 def words(browser, site, path, case):
@@ -30,8 +29,7 @@ def words(browser, site, path, case):
         page.route("**/api/predict", route)
     page.goto(site + path)
     box, headline, detail = WORDS[path]
-    state = STATES.get(path, {}).get(outcome, outcome)
-    page.locator(f'{box}[data-state="{state}"]').wait_for(timeout=10_000)
+    page.locator(f'{box}[data-state="{outcome}"]').wait_for(timeout=10_000)
     said = page.locator(headline).inner_text(), page.locator(detail).inner_text()
     page.errors[:] = [e for e in page.errors if "status of 413" not in e]
     forget_422s(page)

@@ -54,14 +54,13 @@ export function layersFrom(answer, widths) {
  * if their shapes fit together.
  */
 export function assembleCnn(arrays) {
-  const names = ["K1", "c1", "K2", "c2", "b3", "W4", "b4"];
-  const widths = (a) => [a.c1.shape[0], a.c2.shape[0], a.b3.shape[0]];
-  const weights = fitTogether(arrays, names, (a) => {
-    const [c1, c2, dense] = widths(a);
+  let widths;
+  const weights = fitTogether(arrays, ["K1", "c1", "K2", "c2", "b3", "W4", "b4"], (a) => {
+    const [c1, c2, dense] = (widths = [a.c1.shape[0], a.c2.shape[0], a.b3.shape[0]]);
     const [K1, K2] = [[KERNEL, KERNEL, 1, c1], [KERNEL, KERNEL, c1, c2]];
     return { K1, c1: [c1], K2, c2: [c2], b3: [dense], W4: [dense, 10], b4: [10] };
   });
-  return { widths: widths(arrays), ...weights };
+  return { widths, ...weights };
 }
 
 /** Layer 1's filter f: its 25 weights, row by row. */
@@ -90,13 +89,6 @@ export function peak(map, side) {
   let best = 0;
   for (let i = 1; i < map.length; i++) if (map[i] > map[best]) best = i;
   return { y: Math.floor(best / side), x: best % side, value: map[best] };
-}
-
-/** The largest value of all a layer's maps (1 when all are 0), the scale they are drawn on. */
-export function brightest(maps) {
-  let m = 0;
-  for (const v of maps) m = Math.max(m, v);
-  return m || 1;
 }
 
 /** The dense units pushing digit d up most and down most: {up, down}, lists of {index, value};

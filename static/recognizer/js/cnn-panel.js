@@ -7,13 +7,12 @@
  * ("conv1-7", "dense-40", "out-3" or empty).
  */
 
-import { brightest, filter1, filter2Slice, mapOf, peak, receptiveField, strongestSlices } from "./cnn-data.js";
-import { unitPushes, unitWeights } from "./cnn-data.js";
+import { filter1, filter2Slice, mapOf, peak, receptiveField, strongestSlices, unitPushes, unitWeights } from "./cnn-data.js";
 import { paintFilter2, paintMap, paintPatch, paintWhere } from "./cnn-paint.js";
 import { el } from "./dom.js";
 import { percent, signed } from "./format.js";
 import { paintWeights } from "./network-colours.js";
-import { strongest } from "./network-math.js";
+import { maxAbs, strongest } from "./network-math.js";
 import { votesList } from "./network-votes.js";
 import { Panel, lead, note, sign } from "./panel.js";
 
@@ -60,7 +59,7 @@ export class CnnPanel extends Panel {
   /** Buttons for maps [{index, value}] of one layer, each with its thumbnail. */
   #mapList(act, kind, items, describe = (v) => `strongest ${v.toFixed(2)}`, picture = null) {
     const layer = this.layers[kind];
-    const scale = brightest(act[kind]);
+    const scale = maxAbs(act[kind]); // the maps are ReLU's: never below 0
     return this.buttons(items, (index) => ({ kind, index }), (index, value) => [
       picture && picture(index),
       paintMap(el("canvas", { className: "weight-thumb" }), mapOf(act[kind], layer, index), layer.side, scale),
@@ -76,23 +75,19 @@ export class CnnPanel extends Panel {
     let stats = null;
     if (act) {
       const map = mapOf(act[kind], layer, index);
-      const where = el("canvas");
-      where.setAttribute("aria-label", `Your digit with filter ${index}'s map over it`);
+      const where = el("canvas", { "aria-label": `Your digit with filter ${index}'s map over it` });
       const best = paintWhere(where, act.x, map, layer);
       figures.push(figure(where, "Where it responds in your digit", "where-image"));
       const lit = map.reduce((n, v) => n + (v > 0), 0) / map.length;
-      const response = el("dd", {}, best.value.toFixed(3));
-      response.dataset.testid = "activation";
       stats = el("dl", { className: "stats" },
-        el("dt", {}, "strongest response"), response,
+        el("dt", {}, "strongest response"), el("dd", { "data-testid": "activation" }, best.value.toFixed(3)),
         el("dt", {}, "cells responding"), el("dd", {}, percent(lit, 0)),
         net ? el("dt", {}, "bias") : null, net ? el("dd", {}, signed(net[kind === "conv1" ? "c1" : "c2"][index], 3)) : null);  // prettier-ignore
       if (best.value > 0) figures.push(figure(paintPatch(el("canvas"), act.x, receptiveField(layer, best.y, best.x)), "The patch it likes most"));
     }
     if (net) {
-      const weights = kind === "conv1" ? paintWeights(el("canvas"), filter1(net, index)) : paintFilter2(el("canvas"), net, index);
-      weights.dataset.testid = "filter-image";
-      weights.setAttribute("aria-label", `Filter ${index}'s weights`);
+      const canvas = el("canvas", { "data-testid": "filter-image", "aria-label": `Filter ${index}'s weights` });
+      const weights = kind === "conv1" ? paintWeights(canvas, filter1(net, index)) : paintFilter2(canvas, net, index);
       figures.push(figure(weights, kind === "conv1" ? "What it looks for: its 5×5 weights" : "Its weights: a 5×5 slice per map of layer 1"));
     }
     const about = kind === "conv1"
@@ -124,10 +119,9 @@ export class CnnPanel extends Panel {
   #unit(net, act, j) {
     this.title.textContent = `Dense unit ${j}`;
     const a = act ? act.dense[j] : null;
-    const activation = el("dd", {}, a === null ? "–" : a.toFixed(3));
-    activation.dataset.testid = "activation";
     return [
-      el("dl", { className: "stats" }, el("dt", {}, "activation a"), activation,
+      el("dl", { className: "stats" },
+        el("dt", {}, "activation a"), el("dd", { "data-testid": "activation" }, a === null ? "–" : a.toFixed(3)),
         net ? el("dt", {}, "bias") : null, net ? el("dd", {}, signed(net.b3[j], 3)) : null),  // prettier-ignore
       note(`It adds up all of layer 2's pooled maps, each number with its own weight; ReLU keeps it at 0 or above.`),
       net ? el("h3", {}, "Its weights to the 10 digits") : null,

@@ -8,13 +8,13 @@
  */
 
 import { CnnPanel } from "./cnn-panel.js";
-import { assembleCnn, brightest, convLayers, filter1, layersFrom, mapOf } from "./cnn-data.js";
+import { assembleCnn, convLayers, filter1, layersFrom, mapOf } from "./cnn-data.js";
 import { paintFilter2, paintMap, paintWhere } from "./cnn-paint.js";
 import { paintDigit } from "./digit-image.js";
 import { el, onPhone, scrolling } from "./dom.js";
 import { percent } from "./format.js";
 import { paintWeights } from "./network-colours.js";
-import { strongest } from "./network-math.js";
+import { maxAbs, strongest } from "./network-math.js";
 
 const UNITS_SHOWN = 8; // of the dense layer, the most active for the drawing
 const NAMES = { conv1: "Layer 1", conv2: "Layer 2" };
@@ -24,6 +24,16 @@ export const itemName = (item) => (item ? `${item.kind}-${item.index}` : "");
 const itemOf = (name) => {
   const [kind, index] = name.split("-");
   return { kind, index: Number(index) };
+};
+
+/** A row of the dense layer or the outputs: a name, a bar `p` long and its value, selecting `item`. */
+const barRow = (item, name, nameClass, p, value, label) => {
+  const button = el("button", { type: "button", className: "out-row", "data-item": itemName(item), "aria-label": label },
+    el("span", { className: nameClass }, name),
+    el("span", { className: "bar-track" }, el("span", { className: "bar-fill" })),
+    el("span", { className: "bar-value" }, value));  // prettier-ignore
+  button.style.setProperty("--p", p.toFixed(4));
+  return el("li", {}, button);
 };
 
 export class CnnView {
@@ -106,25 +116,15 @@ export class CnnView {
 
   #grid(kind) {
     const grid = this.section.querySelector(`[data-grid="${kind}"]`);
-    const tiles = Array.from({ length: this.layers[kind].maps }, (_, k) => {
-      const button = el("button", { type: "button", className: "map-tile" }, el("canvas"));
-      button.dataset.item = itemName({ kind, index: k });
-      return button;
-    });
+    const tiles = Array.from({ length: this.layers[kind].maps }, (_, index) =>
+      el("button", { type: "button", className: "map-tile", "data-item": itemName({ kind, index }) }, el("canvas")));
     grid.replaceChildren(...tiles);
     return tiles;
   }
 
   #outputs() {
     const list = this.section.querySelector("[data-outputs]");
-    const rows = Array.from({ length: 10 }, (_, d) => {
-      const button = el("button", { type: "button", className: "out-row" },
-        el("span", { className: "bar-label" }, String(d)),
-        el("span", { className: "bar-track" }, el("span", { className: "bar-fill" })),
-        el("span", { className: "bar-value" }, "–"));  // prettier-ignore
-      button.dataset.item = itemName({ kind: "out", index: d });
-      return el("li", {}, button);
-    });
+    const rows = Array.from({ length: 10 }, (_, d) => barRow({ kind: "out", index: d }, String(d), "bar-label", 0, "–", `Output ${d}`));
     list.replaceChildren(...rows);
     return rows.map((li) => li.firstChild);
   }
@@ -178,7 +178,7 @@ export class CnnView {
   #paintTiles(kind) {
     const layer = this.layers[kind];
     const maps = this.act ? this.act[kind] : null;
-    const scale = maps ? brightest(maps) : 1;
+    const scale = maps ? maxAbs(maps) : 1; // the maps are ReLU's: never below 0
     const filters = this.showing[kind] === "filters" && this.net;
     this.tiles[kind].forEach((button, k) => {
       const canvas = button.firstChild;
@@ -199,16 +199,9 @@ export class CnnView {
     }
     const top = strongest(this.act.dense, UNITS_SHOWN);
     const scale = top[0].value || 1;
-    this.units.replaceChildren(...top.map(({ index, value }) => {
-      const button = el("button", { type: "button", className: "out-row" },
-        el("span", { className: "unit-name" }, `#${index}`),
-        el("span", { className: "bar-track" }, el("span", { className: "bar-fill" })),
-        el("span", { className: "bar-value" }, value.toFixed(2)));  // prettier-ignore
-      button.dataset.item = itemName({ kind: "dense", index });
-      button.style.setProperty("--p", (value / scale).toFixed(4));
-      button.setAttribute("aria-label", `Dense unit ${index}: activation ${value.toFixed(2)}`);
-      return el("li", {}, button);
-    }));  // prettier-ignore
+    this.units.replaceChildren(...top.map(({ index, value }) =>
+      barRow({ kind: "dense", index }, `#${index}`, "unit-name", value / scale, value.toFixed(2),
+        `Dense unit ${index}: activation ${value.toFixed(2)}`)));  // prettier-ignore
   }
 
   /** The panel, the pressed item, and on the digit the map in focus over the patches it read. */

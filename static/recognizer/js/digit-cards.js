@@ -53,11 +53,9 @@ export class DigitCards extends EventTarget {
     const sure = Math.max(...probabilities);
     const image = el("canvas");
     paintDigit(image, input);
-    const card = el("button", { type: "button", className: "digit-card" },
+    const card = el("button", { type: "button", className: "digit-card", "data-testid": `digit-card-${index}`,
+      "aria-pressed": String(index === this.selected), "aria-label": `Digit ${index + 1}: ${aDigit(digit)}, ${percent(sure)} sure` },
       el("span", { className: "card-digit" }, String(digit)), image, el("span", { className: "card-sure" }, percent(sure, 0)));  // prettier-ignore
-    card.dataset.testid = `digit-card-${index}`;
-    card.setAttribute("aria-pressed", String(index === this.selected));
-    card.setAttribute("aria-label", `Digit ${index + 1}: ${aDigit(digit)}, ${percent(sure)} sure`);
     card.addEventListener("click", () => this.dispatchEvent(new CustomEvent("select", { detail: index })));
     return card;
   }

@@ -1,8 +1,14 @@
 /** Building the pages' elements (el("p", {className: "x"}, "text", child, ...)), sizing
  * canvases for the screen, and what the screen asks for: a phone's layout, less motion. */
 
+/** A new element: `props` are set as properties, except names with a hyphen ("aria-label",
+ * "data-testid"), which are attributes; null, undefined and false children are left out. */
 export function el(tag, props = {}, ...children) {
-  const node = Object.assign(document.createElement(tag), props);
+  const node = document.createElement(tag);
+  for (const [name, value] of Object.entries(props)) {
+    if (name.includes("-")) node.setAttribute(name, value);
+    else node[name] = value;
+  }
   node.append(...children.filter((c) => c !== null && c !== undefined && c !== false));
   return node;
 }

@@ -24,8 +24,8 @@ export function renderConfusion(table, confusion, onPick) {
         return;
       }
       // Off-diagonal cells are buttons: they open the mistakes they count.
-      const button = td.appendChild(el("button", { type: "button", disabled: count === 0 }, count ? String(count) : null));
-      button.setAttribute("aria-label", cellLabel(count, t, p));
+      const attributes = { type: "button", disabled: count === 0, "aria-label": cellLabel(count, t, p) };
+      const button = td.appendChild(el("button", attributes, count ? String(count) : null));
       button.style.setProperty("--heat", (count / max).toFixed(3));
       button.addEventListener("click", () => onPick(t, p));
     });

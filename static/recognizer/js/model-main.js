@@ -127,8 +127,7 @@ function perClass() {
   accuracy.forEach((acc, d) => {
     const fill = el("span", { className: "pc-fill" });
     fill.style.width = at(acc);
-    const track = el("span", { className: "pc-track" }, fill);
-    track.setAttribute("aria-hidden", "true");
+    const track = el("span", { className: "pc-track", "aria-hidden": "true" }, fill);
     const title = `${counts[d].right} of ${counts[d].n} test ${d}s read right`;
     list.append(el("li", { title }, el("span", { className: "pc-digit" }, String(d)), track,
       el("span", { className: "pc-value" }, percent(acc, 2))));  // prettier-ignore
@@ -138,9 +137,8 @@ function perClass() {
     tick.style.left = at(v);
     return tick;
   });
-  const scale = el("li", { className: "pc-scale" }, el("span"), el("span", { className: "pc-ticks" }, ...ticks), el("span"));
-  scale.setAttribute("aria-hidden", "true");
-  list.append(scale);
+  const scale = el("span", { className: "pc-ticks" }, ...ticks);
+  list.append(el("li", { className: "pc-scale", "aria-hidden": "true" }, el("span"), scale, el("span")));
 }
 
 /** The learning curves, drawn at the width they are shown at (so their text is the size the

@@ -18,10 +18,8 @@ export class DigitChips {
   show(prediction, index) {
     if (!isNumber(prediction)) return this.hide();
     const buttons = digitsOf(prediction).map(({ digit }, i) => {
-      const button = el("button", { type: "button" }, String(digit));
-      button.dataset.testid = `net-digit-${i}`;
-      button.setAttribute("aria-pressed", String(i === index));
-      button.setAttribute("aria-label", `The ${ordinal(i + 1)} digit, ${aDigit(digit)}`);
+      const button = el("button", { type: "button", "data-testid": `net-digit-${i}`, "aria-pressed": String(i === index),
+        "aria-label": `The ${ordinal(i + 1)} digit, ${aDigit(digit)}` }, String(digit));  // prettier-ignore
       button.addEventListener("click", () => this.onPick(i));
       return button;
     });

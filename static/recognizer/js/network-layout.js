@@ -109,54 +109,43 @@ export function itemCentre(L, item) {
   return item.kind === "hidden" ? hiddenCentre(L, item.index) : outputCentre(L, item.index);
 }
 
+/** Of every neuron of the diagram (hidden first, then outputs), the one with the lowest
+ * finite score(item, centre), or `none`. */
+function best(L, score, none) {
+  let found = none;
+  let lowest = Infinity;
+  for (const kind of ["hidden", "out"]) {
+    for (let index = 0; index < (kind === "hidden" ? L.nHidden : L.nOut); index++) {
+      const item = { kind, index };
+      const s = score(item, itemCentre(L, item));
+      if (s < lowest) [found, lowest] = [item, s];
+    }
+  }
+  return found;
+}
+
 /**
  * The item under the point (px, py), or null. `slop` widens the targets for fingers: the
  * nearest neuron within that many pixels wins.
  */
 export function hitTest(L, px, py, slop = 0) {
-  let best = null;
-  let bestDistance = Infinity;
-  const consider = (item, distance, reach) => {
-    if (distance <= reach && distance < bestDistance) {
-      best = item;
-      bestDistance = distance;
-    }
-  };
-  for (let j = 0; j < L.nHidden; j++) {
-    const [cx, cy] = hiddenCentre(L, j);
-    consider({ kind: "hidden", index: j }, Math.hypot(px - cx, py - cy), Math.max(L.hidden.cell * 0.55, slop));
-  }
-  for (let d = 0; d < L.nOut; d++) {
-    const [cx, cy] = outputCentre(L, d);
+  return best(L, ({ kind }, [cx, cy]) => {
     let distance = Math.hypot(px - cx, py - cy);
+    if (kind === "hidden") return distance <= Math.max(L.hidden.cell * 0.55, slop) ? distance : Infinity;
     // On a wide diagram the probability bar to the right of a digit selects it too.
     if (L.bar && Math.abs(py - cy) <= L.r && px >= cx && px <= cx + L.bar.dx + L.bar.width + 40) distance = 0;
-    consider({ kind: "out", index: d }, distance, Math.max(L.r * 1.2, slop));
-  }
-  return best;
+    return distance <= Math.max(L.r * 1.2, slop) ? distance : Infinity;
+  }, null);  // prettier-ignore
 }
 
 /** The nearest item from `item` in the direction (dx, dy), or `item` itself at an edge. */
 export function neighbour(L, item, dx, dy) {
   const [x0, y0] = itemCentre(L, item);
-  let best = item;
-  let bestScore = Infinity;
-  const candidates = [
-    ...Array.from({ length: L.nHidden }, (_, index) => ({ kind: "hidden", index })),
-    ...Array.from({ length: L.nOut }, (_, index) => ({ kind: "out", index })),
-  ];
-  for (const c of candidates) {
-    const [x, y] = itemCentre(L, c);
+  return best(L, (_, [x, y]) => {
     const along = (x - x0) * dx + (y - y0) * dy;
     const across = Math.abs((x - x0) * dy - (y - y0) * dx);
-    if (along < 1) continue;
-    const score = along + 2 * across;
-    if (score < bestScore) {
-      best = c;
-      bestScore = score;
-    }
-  }
-  return best;
+    return along < 1 ? Infinity : along + 2 * across;
+  }, item);  // prettier-ignore
 }
 
 export const sameItem = (a, b) => a === b || (a && b && a.kind === b.kind && a.index === b.index);

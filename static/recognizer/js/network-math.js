@@ -123,14 +123,12 @@ export function strongestHidden(net, a1, d, k) {
 
 /** Every connection the diagram draws: k per hidden neuron, kOut per output. */
 export function diagramConnections(net, act, k, kOut) {
-  const x = act ? act.x : null;
-  const a1 = act ? act.a1 : null;
-  const inputs = [];
-  const among = inked(net, x); // found once for all the hidden neurons
-  for (let j = 0; j < net.nHidden; j++) inputs.push(...strongestInputs(net, x, j, k, among));
-  const hidden = [];
-  for (let d = 0; d < net.nOut; d++) hidden.push(...strongestHidden(net, a1, d, kOut));
-  return { inputs, hidden };
+  const among = inked(net, act && act.x); // found once for all the hidden neurons
+  const each = (n, links) => Array.from({ length: n }, (_, i) => links(i)).flat();
+  return {
+    inputs: each(net.nHidden, (j) => strongestInputs(net, act && act.x, j, k, among)),
+    hidden: each(net.nOut, (d) => strongestHidden(net, act && act.a1, d, kOut)),
+  };
 }
 
 /**

@@ -46,25 +46,18 @@ export class NeuronPanel extends Panel {
   #hidden(net, act, j) {
     this.title.textContent = `Hidden neuron ${j}`;
     const weights = incomingWeights(net, j);
-    const picture = el("canvas", { className: "weight-image" });
-    picture.dataset.testid = "weight-image";
     const side = Math.round(Math.sqrt(net.nIn));
-    picture.setAttribute("aria-label", `Incoming weights of neuron ${j} as a ${side} by ${side} image`);
-    paintWeights(picture, weights);
-    const figures = [el("figure", {}, picture, el("figcaption", {}, "What it looks for"))];
-    if (act) {
-      const seen = el("canvas", { className: "weight-image" });
-      seen.setAttribute("aria-label", "Pixel times weight for this drawing");
-      paintWeights(seen, weights.map((w, i) => w * act.x[i]));
-      figures.push(el("figure", {}, seen, el("figcaption", {}, "What it sees in your drawing")));
-    }
-    const activation = el("dd", {}, act ? act.a1[j].toFixed(3) : "–");
-    activation.dataset.testid = "activation";
+    const figure = (values, caption, attributes) =>
+      el("figure", {}, paintWeights(el("canvas", { className: "weight-image", ...attributes }), values), el("figcaption", {}, caption));
     const stats = el("dl", { className: "stats" },
       el("dt", {}, "bias b"), el("dd", {}, signed(net.b1[j], 3)),
-      el("dt", {}, "activation a"), activation);  // prettier-ignore
+      el("dt", {}, "activation a"), el("dd", { "data-testid": "activation" }, act ? act.a1[j].toFixed(3) : "–"));  // prettier-ignore
     return [
-      el("div", { className: "weight-figures" }, ...figures),
+      el("div", { className: "weight-figures" },
+        figure(weights, "What it looks for",
+          { "data-testid": "weight-image", "aria-label": `Incoming weights of neuron ${j} as a ${side} by ${side} image` }),
+        act && figure(weights.map((w, i) => w * act.x[i]), "What it sees in your drawing",
+          { "aria-label": "Pixel times weight for this drawing" })),  // prettier-ignore
       note("Blue pixels push it up, orange pixels push it down; black ones do not matter."),
       stats,
       act ? null : lead(DRAW_PROMPT),

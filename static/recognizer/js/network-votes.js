@@ -23,7 +23,5 @@ export function votesList(weights, a = null) {
   });
   const note = a === null ? null : el("p", { className: "panel-note" },
     `For this drawing it sends a × weight = ${a.toFixed(3)} × weight to each digit.`);  // prettier-ignore
-  const list = el("ol", { className: "votes" }, ...rows);
-  list.setAttribute("aria-label", "Weights to each digit");
-  return el("div", {}, list, note);
+  return el("div", {}, el("ol", { className: "votes", "aria-label": "Weights to each digit" }, ...rows), note);
 }

@@ -10,8 +10,6 @@ import { parseNpy } from "./network-npy.js";
 
 export class WeightsError extends Error {}
 
-export const WEIGHT_NAMES = ["W1", "b1", "W2", "b2"];
-
 /** Parsed arrays (each {shape, data}) -> {name: data} for `names`, if none is missing and
  * each has the shape that expected(arrays) ({name: shape}) gives it. */
 export function fitTogether(arrays, names, expected) {
@@ -27,12 +25,11 @@ export function fitTogether(arrays, names, expected) {
 
 /** Parsed arrays {W1, b1, W2, b2} (each {shape, data}) -> the network, if their shapes fit. */
 export function assembleNetwork(arrays) {
-  const sizes = ({ W1, W2 }) => [W1.shape[0], W1.shape[1], W2.shape[1]]; // [nIn, nHidden, nOut]
-  const weights = fitTogether(arrays, WEIGHT_NAMES, (a) => {
-    const [nIn, nHidden, nOut] = sizes(a);
+  let nIn, nHidden, nOut;
+  const weights = fitTogether(arrays, ["W1", "b1", "W2", "b2"], ({ W1, W2 }) => {
+    [nIn, nHidden, nOut] = [W1.shape[0], W1.shape[1], W2.shape[1]];
     return { W1: [nIn, nHidden], b1: [nHidden], W2: [nHidden, nOut], b2: [nOut] };
   });
-  const [nIn, nHidden, nOut] = sizes(arrays);
   return { nIn, nHidden, nOut, ...weights };
 }
 

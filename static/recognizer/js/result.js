@@ -11,14 +11,6 @@ import { aDigit, percent } from "./format.js";
 import { wording } from "./outcome.js";
 
 const SHOWS_ANSWER = new Set(["sure", "unsure"]);
-// The panel's data-state for each outcome (site.css styles them).
-const STATES = {
-  blank: "blank",
-  not_a_digit: "not-digit",
-  not_a_digit_yet: "not-digit-yet",
-  too_large: "too-large",
-  error: "error",
-};
 
 /** "It's a 7" when at least `sure`, "Probably a 7" when at least `unsureBelow`, else
  * "Not sure: maybe 7, or 1?": the probabilities are calibrated, so the words mean them. */
@@ -78,7 +70,7 @@ export class ResultView {
   outcome(outcome, subject, error = null) {
     const { headline: title, detail } = wording(outcome, subject, error);
     const labelled = outcome === "not_a_digit" ? " If it was one, tap which below." : ""; // the label panel
-    this.message(title, `${detail}${labelled}`, STATES[outcome] ?? "error");
+    this.message(title, `${detail}${labelled}`, outcome); // the panel's data-state: site.css styles each
     this.#resetBars(); // the last answer's bars would read as this drawing's
   }
 
