@@ -44,6 +44,7 @@ export class CnnView {
     this.widths = model.widths;
     this.layers = convLayers(model.widths);
     this.onChange = onChange;
+    this.wantsActivations = true; // the page asks the server for every layer with each drawing
     this.net = null;
     this.act = null;
     this.message = null;
@@ -58,11 +59,6 @@ export class CnnView {
     this.outputs = this.#outputs();
     this.#listen();
     this.show(null);
-  }
-
-  /** The page asks the server for every layer with each drawing. */
-  get wantsActivations() {
-    return true;
   }
 
   /** The item the panel is about: the hovered one, else the selected one. */

@@ -16,9 +16,7 @@ export function paintPixels(canvas, width, height, colourOf) {
 /** A grey level [v, v, v] for a value in 0..1, times `scale` (255: white at 1). */
 export const grey = (value, scale = 255) => Array(3).fill(Math.round(scale * value));
 
-export function decodeBase64Bytes(text) {
-  return Uint8Array.from(atob(text), (c) => c.charCodeAt(0));
-}
+export const decodeBase64Bytes = (text) => Uint8Array.from(atob(text), (c) => c.charCodeAt(0));
 
 /** The side of the square image `pixels` holds. */
 export function sideOf(pixels) {

@@ -4,6 +4,7 @@
  * saved. A number is confirmed whole ("Right, it's 1984"), and corrected a digit at a time.
  */
 
+import { el } from "./dom.js";
 import { aDigit } from "./format.js";
 import { ordinal } from "./number.js";
 
@@ -99,10 +100,7 @@ export class LabelPanel {
     // Refused as not a digit, the drawing was never "as the network said", whatever it answers now.
     const shown = this.digit == null ? { ...saved, predicted: null } : saved;
     this.#say(`${saved.number ? savedNumberText(saved) : savedText(shown)} `, "saved");
-    const link = document.createElement("a");
-    link.href = this.panel.dataset.statsUrl;
-    link.textContent = "See the counts";
-    this.status.append(link);
+    this.status.append(el("a", { href: this.panel.dataset.statsUrl }, "See the counts"));
     this.choices.hidden = true;
     this.confirm.hidden = true;
   }

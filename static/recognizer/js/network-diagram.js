@@ -29,6 +29,12 @@ function line(ctx, [x1, y1], [x2, y2], value, scale, { alpha = [0.08, 0.55], wid
   ctx.stroke();
 }
 
+/** Draw `links` ({value, ...}), each between the two points ends(link), on the scale of the strongest. */
+function lines(ctx, links, ends, style) {
+  const scale = maxAbs(links.map((c) => c.value));
+  for (const c of links) line(ctx, ...ends(c), c.value, scale, style);
+}
+
 function ring(ctx, [x, y], radius, colour = "#fff", width = 2) {
   ctx.strokeStyle = colour;
   ctx.lineWidth = width;
@@ -106,12 +112,8 @@ export class NetworkDiagram {
     const L = this.layout;
     const { inputs, hidden } = this.connections;
     const sorted = (list) => [...list].sort((a, b) => Math.abs(a.value) - Math.abs(b.value));
-    const inScale = maxAbs(inputs.map((c) => c.value));
-    for (const c of sorted(inputs)) line(ctx, inputCentre(L, c.from), hiddenCentre(L, c.to), c.value, inScale);
-    const hidScale = maxAbs(hidden.map((c) => c.value));
-    for (const c of sorted(hidden)) {
-      line(ctx, hiddenCentre(L, c.from), outputCentre(L, c.to), c.value, hidScale, { alpha: [0.12, 0.7] });
-    }
+    lines(ctx, sorted(inputs), (c) => [inputCentre(L, c.from), hiddenCentre(L, c.to)]);
+    lines(ctx, sorted(hidden), (c) => [hiddenCentre(L, c.from), outputCentre(L, c.to)], { alpha: [0.12, 0.7] });
   }
 
   // Layer names sit on a patch of background, so the lines never run through the text.
@@ -195,18 +197,15 @@ export class NetworkDiagram {
     if (focus.kind === "hidden") {
       const j = focus.index;
       const incoming = strongestInputs(net, act && act.x, j, FOCUS_INPUTS);
-      const inScale = maxAbs(incoming.map((c) => c.value));
-      for (const c of incoming) line(ctx, inputCentre(L, c.from), hiddenCentre(L, j), c.value, inScale, style);
-      const outgoing = Array.from({ length: net.nOut }, (_, d) => hiddenSignal(net, act && act.a1, j, d));
-      const outScale = maxAbs(outgoing);
-      outgoing.forEach((v, d) => line(ctx, hiddenCentre(L, j), outputCentre(L, d), v, outScale, style));
+      lines(ctx, incoming, (c) => [inputCentre(L, c.from), hiddenCentre(L, j)], style);
+      const outgoing = Array.from({ length: net.nOut }, (_, d) => ({ to: d, value: hiddenSignal(net, act && act.a1, j, d) }));
+      lines(ctx, outgoing, (c) => [hiddenCentre(L, j), outputCentre(L, c.to)], style);
       this.#drawHidden(ctx, j);
       ring(ctx, hiddenCentre(L, j), Math.max(L.hidden.cell * 0.6, 6));
     } else {
       const d = focus.index;
       const incoming = strongestHidden(net, act && act.a1, d, FOCUS_HIDDEN);
-      const scale = maxAbs(incoming.map((c) => c.value));
-      for (const c of incoming) line(ctx, hiddenCentre(L, c.from), outputCentre(L, d), c.value, scale, style);
+      lines(ctx, incoming, (c) => [hiddenCentre(L, c.from), outputCentre(L, d)], style);
       for (const c of incoming) {
         this.#drawHidden(ctx, c.from);
         ring(ctx, hiddenCentre(L, c.from), L.hidden.cell * 0.5, signColour(c.value), 1.5);

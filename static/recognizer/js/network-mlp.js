@@ -19,6 +19,7 @@ export class MlpView {
     section.hidden = false;
     this.sizes = model.sizes;
     this.onChange = onChange;
+    this.wantsActivations = false; // every answer of the 784-250-10 carries its activations
     this.net = null;
     this.act = null;
     this.message = null;
@@ -34,11 +35,6 @@ export class MlpView {
       `Lines: for each hidden neuron its ${LINES.perHidden} strongest inputs, for each digit its ` +
       `${LINES.perOutput} strongest hidden neurons (input × weight for your drawing, the weight alone before).`;
     this.selection.addEventListener("change", () => this.#render());
-  }
-
-  /** Every answer of the 784-250-10 carries its activations: nothing to ask for. */
-  get wantsActivations() {
-    return false;
   }
 
   get selected() {

@@ -81,7 +81,7 @@ export class DrawingPad extends EventTarget {
   /** Show `strokes` (as toData gives them) instead of the current drawing. */
   fromData(strokes) {
     if (!validStrokes(strokes)) throw new TypeError(`strokes must be lists of [x, y], x in 0..${MAX_ASPECT}, y in 0..1`);
-    this.#endStroke();
+    this.#pointerId = null; // a stroke in progress is no longer tracked (its points stay)
     this.#strokes.list = strokes.map((stroke) => stroke.map((point) => [...point]));
     this.#changed();
   }
@@ -93,20 +93,15 @@ export class DrawingPad extends EventTarget {
   }
 
   undo() {
-    this.#endStroke();
+    this.#pointerId = null;
     this.#strokes.undo();
     this.#changed();
   }
 
   clear() {
-    this.#endStroke();
+    this.#pointerId = null;
     this.#strokes.clear();
     this.#changed();
-  }
-
-  /** A stroke in progress is dropped from pointer tracking (its points stay). */
-  #endStroke() {
-    this.#pointerId = null;
   }
 
   #changed({ redraw = true } = {}) {

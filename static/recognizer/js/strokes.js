@@ -80,14 +80,6 @@ export function strokeSteps(stroke) {
   return [...pathSteps(stroke), ["line", stroke.at(-1)]];
 }
 
-/** The pen: ink colour, a width of `penWidth` units, round caps and joins. */
-function pen(ctx, size, colour, penWidth) {
-  ctx.strokeStyle = colour;
-  ctx.fillStyle = colour;
-  ctx.lineWidth = penWidth * size;
-  ctx.lineCap = "round";
-  ctx.lineJoin = "round";
-}
 
 /** Trace `steps` (in the pad's units) at `size` pixels a unit, with the pen set. */
 function trace(ctx, steps, size) {
@@ -105,9 +97,10 @@ function trace(ctx, steps, size) {
   ctx.stroke();
 }
 
+/** Draw `steps` with the pen: ink colour, a width of `penWidth` units, round caps and joins. */
 function drawSteps(ctx, steps, { size, colour, penWidth }) {
   ctx.save();
-  pen(ctx, size, colour, penWidth);
+  Object.assign(ctx, { strokeStyle: colour, fillStyle: colour, lineWidth: penWidth * size, lineCap: "round", lineJoin: "round" });
   trace(ctx, steps, size);
   ctx.restore();
 }
