@@ -35,7 +35,7 @@ export function renderConfusion(table, confusion, onPick) {
 export function showMistakes(container, examples, truth, said) {
   const picked = examples.filter((e) => e.label === truth && e.predicted === said);
   const title = picked.length
-    ? `${picked.length} test digit${picked.length > 1 ? "s" : ""} labelled ${truth} that the network read as ${said}:`
+    ? `${plural(picked.length, "test digit")} labelled ${truth} that the network read as ${said}:`
     : `No stored examples of a ${truth} read as ${said}.`;
   const label = (e) => `test digit ${e.index}: labelled ${truth}, read as ${said}`;
   const images = picked.map((e) => digitCanvas(decodeBase64Bytes(e.pixels), { scale: 2, label: label(e) }));

@@ -5,7 +5,7 @@ import { decodeBase64Bytes, digitCanvas } from "./digit-image.js";
 import { lineChart } from "./model-charts.js";
 import { renderConfusion, showMistakes } from "./model-confusion.js";
 import { el } from "./dom.js";
-import { percent, percentTick } from "./format.js";
+import { percent, percentTick, plural } from "./format.js";
 import { Latest } from "./latest.js";
 import { niceTicks, stepDecimals } from "./model-ticks.js";
 
@@ -14,7 +14,7 @@ const root = document.querySelector(".model-page");
 const api = new PredictApi(root.dataset.predictUrl, root.dataset.csrfToken);
 const $ = (selector) => root.querySelector(selector);
 
-const cores = (n) => (n ? ` on ${n} CPU core${n === 1 ? "" : "s"}` : "");
+const cores = (n) => (n ? ` on ${plural(n, "CPU core")}` : "");
 const duration = (s) => (s < 90 ? `${Math.round(s)} s` : `${Math.round(s / 60)} min`);
 
 function facts(dl, pairs) {
