@@ -57,6 +57,10 @@ def accuracy(model, x, y) -> float:
     return evaluate(model.network, x, y, model.deskewed)["accuracy"]
 
 
+def row(name: str, accuracies, after: str = "") -> None:
+    print(f"{name:<16}" + "".join(f"{100 * a:13.2f}%" for a in accuracies) + after)
+
+
 def main() -> None:
     parser = arguments(__doc__, models=True, mnist=True)
     parser.add_argument("--digits", type=int, default=1000, help="MNIST test digits to draw")
@@ -65,20 +69,16 @@ def main() -> None:
     data = load_mnist(args.mnist_dir)
     images, labels = data.test_images[: args.digits], data.test_labels[: args.digits]
     strokes = [strokes_of(image) for image in images]
-    names = list(models)
-    print(f"{'variation':<16}" + "".join(f"{n:>14}" for n in names) + f"{'(no thickness norm.)':>24}")
-    mnist = {n: accuracy(m, data.test_images, data.test_labels) for n, m in models.items()}
-    print(f"{'MNIST test':<16}" + "".join(f"{100 * mnist[n]:13.2f}%" for n in names))
-    totals = {n: [] for n in names}
+    print(f"{'variation':<16}" + "".join(f"{n:>14}" for n in models) + f"{'(no thickness norm.)':>24}")
+    row("MNIST test", [accuracy(m, data.test_images, data.test_labels) for m in models.values()])
+    totals = []
     t0 = time.perf_counter()
     for v in VARIATIONS:
         x, x_raw, y = drawn_set(strokes, labels, v)
-        row = {n: accuracy(m, x, y) for n, m in models.items()}
+        totals.append([accuracy(m, x, y) for m in models.values()])
         raw = " / ".join(f"{100 * accuracy(m, x_raw, y):.1f}" for m in models.values())
-        for n in names:
-            totals[n].append(row[n])
-        print(f"{v.name:<16}" + "".join(f"{100 * row[n]:13.2f}%" for n in names) + f"{raw:>24}  (n={len(y)})")
-    print(f"{'mean of drawn':<16}" + "".join(f"{100 * np.mean(totals[n]):13.2f}%" for n in names))
+        row(v.name, totals[-1], f"{raw:>24}  (n={len(y)})")
+    row("mean of drawn", np.mean(totals, axis=0))
     print(f"({time.perf_counter() - t0:.0f} s)")
 
 
