@@ -6,7 +6,7 @@ MNIST test digits are turned into pen strokes under each variation in bench/draw
 position, pen width, slant, style); each drawing goes the way the page's strokes go, through
 the server's rasteriser (nn/ink/raster.py) and preprocessing, to every model. "light on dark"
 is a photo instead: drawn on a 280x280 image, PNG-encoded, through the site's decoder. They
-only redraw MNIST's own writers' shapes (and two added styles), so they measure the drawing
+only redraw MNIST's own writers' shapes (and the styles training adds), so they measure the drawing
 path, not other people's hands: bench/bench_hands.py does that.
 Prints accuracy per variation and model, the MNIST test accuracy for comparison, and the
 same with the stroke-thickness normalisation switched off, to measure what it does.
@@ -19,26 +19,31 @@ import time
 import numpy as np
 
 from bench.common import arguments, load_models
-from bench.drawn import STYLE_DIGIT, VARIATIONS, place, render, strokes_of, styled
+from bench.drawn import VARIATIONS, photo, place, strokes_of
+from nn.data import styles
 from nn.data.mnist import load_mnist
 from nn.ink import raster
-from nn.ink.preprocess import from_mask, network_inputs, to_mnist
+from nn.ink.preprocess import from_mask, to_mnist
 from nn.training.evaluate import evaluate
 from recognizer.imaging import decode
 
 
 def drawn_set(strokes, labels, variation):
     """Processed 28x28 inputs, with and without thickness normalisation, and their labels
-    for one variation (a drawing seen as blank counts as an all-black input)."""
-    want = STYLE_DIGIT.get(variation.style)
+    for one variation (a drawing seen as blank counts as an all-black input). A style is
+    added where the digit's shape allows it (nn/data/styles.py); the others are left out."""
+    rng = np.random.default_rng(0)
     xs, raws, ys = [], [], []
     for digit_strokes, label in zip(strokes, labels, strict=True):
-        if want is not None and label != want:
-            continue
-        placed = place(styled(digit_strokes, variation.style, int(label)), variation)
+        if variation.style is not None:
+            if label != variation.style:
+                continue
+            if (digit_strokes := styles.STYLES[label](digit_strokes, rng)) is None:
+                continue
+        placed = place(digit_strokes, variation)
         # A photo takes the image path; anything else is what the page sends, strokes.
         if variation.light_on_dark:
-            drawn, prepare = decode(render(placed, variation)), to_mnist
+            drawn, prepare = decode(photo(placed, variation)), to_mnist
         else:
             drawn, prepare = raster.draw(placed, pen_width=variation.pen), from_mask
         for out, thickness in ((xs, True), (raws, False)):
@@ -49,7 +54,11 @@ def drawn_set(strokes, labels, variation):
 
 
 def accuracy(model, x, y) -> float:
-    return float((model.network.predict(network_inputs(x, model.deskewed)) == y).mean())
+    return evaluate(model.network, x, y, model.deskewed)["accuracy"]
+
+
+def row(name: str, accuracies, after: str = "") -> None:
+    print(f"{name:<16}" + "".join(f"{100 * a:13.2f}%" for a in accuracies) + after)
 
 
 def main() -> None:
@@ -60,23 +69,16 @@ def main() -> None:
     data = load_mnist(args.mnist_dir)
     images, labels = data.test_images[: args.digits], data.test_labels[: args.digits]
     strokes = [strokes_of(image) for image in images]
-    names = list(models)
-    print(f"{'variation':<16}" + "".join(f"{n:>14}" for n in names) + f"{'(no thickness norm.)':>24}")
-    mnist = {
-        n: evaluate(m.network, data.test_images, data.test_labels, m.deskewed)["accuracy"]
-        for n, m in models.items()
-    }
-    print(f"{'MNIST test':<16}" + "".join(f"{100 * mnist[n]:13.2f}%" for n in names))
-    totals = {n: [] for n in names}
+    print(f"{'variation':<16}" + "".join(f"{n:>14}" for n in models) + f"{'(no thickness norm.)':>24}")
+    row("MNIST test", [accuracy(m, data.test_images, data.test_labels) for m in models.values()])
+    totals = []
     t0 = time.perf_counter()
     for v in VARIATIONS:
         x, x_raw, y = drawn_set(strokes, labels, v)
-        row = {n: accuracy(m, x, y) for n, m in models.items()}
+        totals.append([accuracy(m, x, y) for m in models.values()])
         raw = " / ".join(f"{100 * accuracy(m, x_raw, y):.1f}" for m in models.values())
-        for n in names:
-            totals[n].append(row[n])
-        print(f"{v.name:<16}" + "".join(f"{100 * row[n]:13.2f}%" for n in names) + f"{raw:>24}  (n={len(y)})")
-    print(f"{'mean of drawn':<16}" + "".join(f"{100 * np.mean(totals[n]):13.2f}%" for n in names))
+        row(v.name, totals[-1], f"{raw:>24}  (n={len(y)})")
+    row("mean of drawn", np.mean(totals, axis=0))
     print(f"({time.perf_counter() - t0:.0f} s)")
 
 

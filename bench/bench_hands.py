@@ -25,10 +25,12 @@ import sys
 from pathlib import Path
 
 import numpy as np
-from PIL import Image, ImageDraw
+from PIL import Image
 
+from bench import common
 from bench.common import arguments, load_models
 from nn.data import handwriting, styles
+from nn.data.mix import held_out
 from nn.data.mnist import load_mnist
 from nn.ink import raster
 from nn.ink.preprocess import as_float, from_mask
@@ -38,7 +40,7 @@ from nn.training.evaluate import BINS, expected_calibration_error
 
 STYLE_NAMES = {7: "crossed 7", 1: "flagged 1", 9: "curled 9"}
 SURE = (calibrate.SURE, calibrate.UNSURE_BELOW)  # what the page calls sure, and unsure below
-TILE, CAPTION, COLUMNS = 84, 24, 16  # contact sheet: 28x28 at 3x, two lines of text under it
+TILE, COLUMNS = 84, 16  # contact sheet: 28x28 at 3x
 
 
 def probabilities(model, images: np.ndarray) -> np.ndarray:
@@ -120,19 +122,14 @@ def contact_sheet(
     order = sorted(
         wrong, key=lambda i: (-frequency[labels[i], predicted[i]], labels[i], predicted[i], -confidence[i])
     )
-    rows = max(1, -(-len(order) // COLUMNS))
-    sheet = Image.new("L", (COLUMNS * TILE, rows * (TILE + CAPTION)), 40)
-    draw = ImageDraw.Draw(sheet)
-    for n, i in enumerate(order):
-        x, y = (n % COLUMNS) * TILE, (n // COLUMNS) * (TILE + CAPTION)
-        tile = Image.fromarray((255 * as_float(images[i])).astype(np.uint8)).resize(
-            (TILE, TILE), Image.NEAREST
+    tiles = [
+        (
+            Image.fromarray((255 * as_float(images[i])).astype(np.uint8)).resize((TILE, TILE), Image.NEAREST),
+            f"{labels[i]} said {predicted[i]} {100 * confidence[i]:.0f}%\n{samples[i].site}",
         )
-        sheet.paste(tile, (x, y))
-        caption = f"{labels[i]} said {predicted[i]} {100 * confidence[i]:.0f}%\n{samples[i].site}"
-        draw.text((x + 2, y + TILE), caption, fill=255, spacing=1)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    sheet.save(path)
+        for i in order
+    ]
+    common.contact_sheet(tiles, path, (TILE, TILE + common.CAPTION), COLUMNS, paper=40)
     return len(order)
 
 
@@ -221,7 +218,7 @@ def real_writers(folder: Path | None, split: str):
     writers = collections.Counter(s.set for s in {s.writer: s for s in samples}.values())
     listed = ", ".join(f"{k} {n}" for k, n in sorted(writers.items()))
     print(f"{split} split: {len(samples)} digits; writers: {listed} (a Semeion writer: a group of 10 or 20)")
-    return samples, handwriting.pixels(samples), handwriting.labels(samples), styled_images(samples)
+    return *held_out(samples), styled_images(samples)
 
 
 if __name__ == "__main__":

@@ -29,6 +29,7 @@ from pathlib import Path
 
 import numpy as np
 
+from bench import common
 from bench.common import arguments, load_models
 from nn.data.mnist import load_mnist
 from nn.ink.preprocess import network_inputs
@@ -127,15 +128,10 @@ def seconds_to_accuracy(X, Y, X_test, labels, *, target=0.985, max_epochs=30):
 
 def forward_latency_us(X_test, net=None, calls: int = 5000) -> float:
     net = net or network()[0]
-    x = X_test[:1]
-    for _ in range(500):  # warm up caches and clocks
-        net.predict_proba(x)
-    samples = []
-    for _ in range(calls):
-        t0 = time.perf_counter_ns()
-        net.predict_proba(x)
-        samples.append(time.perf_counter_ns() - t0)
-    return statistics.median(samples) / 1000
+    # 500 calls first, to warm up caches and clocks
+    return 1000 * statistics.median(
+        common.timed(net.predict_proba, X_test[:1], n=calls, clock=time.perf_counter, warm_up=500)
+    )
 
 
 def one_thread(fn, *args):

@@ -37,8 +37,9 @@ from pathlib import Path
 from unittest import mock
 
 import numpy as np
-from PIL import Image, ImageDraw
+from PIL import Image, ImageOps
 
+from bench import common
 from bench.common import arguments, setup_django, timed
 from bench.payloads import encode
 from nn.data import handwriting
@@ -157,20 +158,17 @@ def real_numbers(numbers: list, name: str, title: str, sheet: Path | None = None
 
 def contact_sheet(wrong: list, path: Path, tile=(240, 110), columns=5) -> None:
     """The numbers read wrong, each drawn with its digits' boxes as read, captioned."""
-    rows = max(1, -(-len(wrong) // columns))
-    sheet = Image.new("L", (columns * tile[0], rows * tile[1]), 255)
-    draw = ImageDraw.Draw(sheet)
-    for k, (number, answer, found) in enumerate(wrong):
+    tiles = []
+    for number, answer, found in wrong:
         ink = raster.draw(number.strokes, size=tile[0] - 20)
         image = Image.fromarray(np.where(ink, 0, 255).astype(np.uint8))
         image.thumbnail((tile[0] - 10, tile[1] - 30))
-        x, y = (k % columns) * tile[0], (k // columns) * tile[1]
-        sheet.paste(image, (x + 5, y + 5))
         said = "refused" if answer is None else answer
         groups = "|".join(",".join(map(str, g)) for g in found or [])
-        draw.text((x + 5, y + tile[1] - 24), f"{number.label} read {said} ({number.site})\n{groups}", fill=0)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    sheet.save(path)
+        tiles.append(
+            (ImageOps.expand(image, 5, 255), f"{number.label} read {said} ({number.site})\n{groups}")
+        )
+    common.contact_sheet(tiles, path, tile, columns)
 
 
 def leave_one_site_out(numbers: list, folder: Path, names: list[str]) -> None:
@@ -280,7 +278,7 @@ def main() -> None:
     writers = [s for s in pen_digits(folder, "test").values() if len(s) >= 6]
     six = wn.compose(writers[0][:6], np.array([0.25]), np.random.default_rng(args.seed))
     for name in names:
-        ms = timed(services.predict, drawn(six), name, n=60, clock=time.perf_counter, warm_up=False)
+        ms = timed(services.predict, drawn(six), name, n=60, clock=time.perf_counter, warm_up=0)
         print(
             f"{name}: services.predict of six digits drawn ({six.label}): median {statistics.median(ms):.2f} ms"
         )

@@ -1,7 +1,7 @@
 """What the benchmarks share: their command-line flags (the models to measure, MNIST's
 folder, the real sets' folder), the models named or shipped, Django set up for those that
-call the request path, a timer, and the drawing page's own inputs (its strokes of a seven,
-its PNG). Each benchmark runs from the project's root as `python -m bench.<name>`."""
+call the request path, a timer, contact sheets of what was read wrong, and the drawing
+page's own inputs (its strokes of a seven, its PNG). Each benchmark runs from the project's root as `python -m bench.<name>`."""
 
 from __future__ import annotations
 
@@ -18,6 +18,8 @@ from nn import MODEL_DIR
 from nn.data import handwriting
 from nn.data import mnist as mnist_set
 from nn.networks.model_file import load_model
+
+CAPTION = 24  # pixels under a contact sheet's image: two lines of text
 
 
 def arguments(
@@ -55,11 +57,11 @@ def setup_django() -> None:
     django.setup()
 
 
-def timed(fn, *args, n: int = 500, clock=time.thread_time, warm_up: bool = True) -> list[float]:
-    """Milliseconds each of `n` calls of fn(*args) took by `clock`, after one call to warm
-    up. The default clock is the CPU time of the calling thread: on a shared machine the
-    wall clock also counts the other processes' turns on the cores."""
-    if warm_up:
+def timed(fn, *args, n: int = 500, clock=time.thread_time, warm_up: int = 1) -> list[float]:
+    """Milliseconds each of `n` calls of fn(*args) took by `clock`, after `warm_up` calls.
+    The default clock is the CPU time of the calling thread: on a shared machine the wall
+    clock also counts the other processes' turns on the cores."""
+    for _ in range(warm_up):
         fn(*args)
     samples = []
     for _ in range(n):
@@ -67,6 +69,21 @@ def timed(fn, *args, n: int = 500, clock=time.thread_time, warm_up: bool = True)
         fn(*args)
         samples.append((clock() - t0) * 1000)
     return samples
+
+
+def contact_sheet(tiles: list[tuple[Image.Image, str]], path: Path, cell: tuple[int, int], columns: int,
+                  paper: int = 255) -> None:  # fmt: skip
+    """Write `tiles` (an image, its caption of two lines) as a PNG, in rows of `columns`
+    cells of (width, height), each caption at its cell's foot."""
+    rows = max(1, -(-len(tiles) // columns))
+    sheet = Image.new("L", (columns * cell[0], rows * cell[1]), paper)
+    draw = ImageDraw.Draw(sheet)
+    for n, (image, caption) in enumerate(tiles):
+        x, y = (n % columns) * cell[0], (n // columns) * cell[1]
+        sheet.paste(image, (x, y))
+        draw.text((x + 2, y + cell[1] - CAPTION), caption, fill=255 - paper, spacing=1)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    sheet.save(path)
 
 
 def page_strokes() -> list:

@@ -1,10 +1,12 @@
 """Drawn-like digits: MNIST test digits turned into pen strokes, redrawn as the page would.
 
 Each digit is thinned to a one-pixel skeleton (Zhang-Suen), traced into polylines, and
-redrawn on a 280x280 canvas with a round pen, at a chosen size, position, pen width and
-slant, dark on light or light on dark. Style variants add what MNIST's US-style digits
-lack: a crossbar on sevens, a flag and a base on ones. The strokes are plain data, so the
-same digits can be replayed on the real page in a browser.
+placed on the pad at a chosen size, position, pen width and slant. Style variants add what
+MNIST's US-style digits lack, with the styles training adds (nn/data/styles.py): a crossbar
+on sevens, a flag on ones, a curled tail on nines. The strokes are drawn by the server's
+rasteriser (nn/ink/raster.py), as strokes or as a photo of the 280x280 canvas, dark on
+light or light on dark. The strokes are plain data, so the same digits can be replayed on
+the real page in a browser.
 """
 
 from __future__ import annotations
@@ -12,15 +14,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from PIL import Image, ImageDraw
+from PIL import Image
 
 from bench.payloads import encode
+from nn.ink import raster
 from nn.ink.preprocess import resize
 
 CANVAS = 280
 UPSCALE = 4  # skeletonise at 112x112: smoother strokes than at 28x28
 MIN_NEW_PIXELS = 4  # a traced bit adding fewer new skeleton pixels is not a stroke
-STYLE_DIGIT = {"crossed-seven": 7, "flagged-one": 1}  # a style, and the one digit it is drawn on
 
 
 def neighbours8(img: np.ndarray) -> list[np.ndarray]:
@@ -99,14 +101,11 @@ def trace(skeleton: np.ndarray) -> list[list[tuple[float, float]]]:
     return strokes
 
 
-def strokes_of(image: np.ndarray) -> list[list[tuple[float, float]]]:
-    """A 28x28 uint8 MNIST digit -> strokes in unit coordinates of its 28x28 field."""
+def strokes_of(image: np.ndarray) -> list[np.ndarray]:
+    """A 28x28 uint8 MNIST digit -> strokes (M, 2) in unit coordinates of its 28x28 field."""
     big = resize(image.astype(np.float32) / 255, 28 * UPSCALE, 28 * UPSCALE) > 0.5
     side = 28 * UPSCALE
-    return [
-        [(x / side, y / side) for x, y in s[:: max(1, len(s) // 40)] + s[-1:]]
-        for s in trace(skeletonise(big))
-    ]
+    return [np.array(s[:: max(1, len(s) // 40)] + s[-1:], np.float64) / side for s in trace(skeletonise(big))]
 
 
 @dataclass(frozen=True)
@@ -114,10 +113,10 @@ class Variation:
     name: str
     size: float = 0.65  # digit height as a fraction of the canvas
     centre: tuple[float, float] = (0.5, 0.5)  # where the digit's middle goes
-    pen: float = 0.06  # pen width as a fraction of the canvas (the page uses 0.06)
+    pen: float = raster.PEN_WIDTH  # pen width as a fraction of the canvas
     slant: float = 0.0  # x += slant * (0.5 - y): positive leans right
-    light_on_dark: bool = False
-    style: str = ""  # one of STYLE_DIGIT, or ""
+    light_on_dark: bool = False  # a photo of the canvas, light ink on dark, instead of strokes
+    style: int | None = None  # only this digit, written in its style of styles.STYLES
 
 
 VARIATIONS = (
@@ -130,52 +129,28 @@ VARIATIONS = (
     Variation("slant left", slant=-0.45),
     Variation("slant right", slant=0.45),
     Variation("light on dark", light_on_dark=True),
-    Variation("crossed sevens", style="crossed-seven"),
-    Variation("flagged ones", style="flagged-one"),
+    Variation("crossed sevens", style=7),
+    Variation("flagged ones", style=1),
+    Variation("curled nines", style=9),
 )
 
 
-def styled(strokes, style: str, label: int):
-    """Add a crossbar to a seven, or a flag and a base to a one (European styles)."""
-    if STYLE_DIGIT.get(style) != label:
-        return strokes
-    points = np.array([p for s in strokes for p in s])
-    if style == "crossed-seven":
-        y0, y1 = points[:, 1].min(), points[:, 1].max()
-        mid = y0 + 0.55 * (y1 - y0)
-        stem = points[np.abs(points[:, 1] - mid).argmin()][0]
-        return [*strokes, [(stem - 0.09, mid), (stem + 0.09, mid)]]
-    top = points[points[:, 1].argmin()]
-    bottom = points[points[:, 1].argmax()]
-    flag = [(top[0] - 0.12, top[1] + 0.12), (top[0], top[1])]
-    base = [(bottom[0] - 0.1, bottom[1]), (bottom[0] + 0.1, bottom[1])]
-    return [flag, *strokes, base]
-
-
-def place(strokes, v: Variation):
+def place(strokes: list[np.ndarray], v: Variation) -> list[np.ndarray]:
     """Strokes in the digit's own unit box -> canvas unit coordinates for a variation."""
-    points = np.array([p for s in strokes for p in s])
-    (x0, y0), (x1, y1) = points.min(axis=0), points.max(axis=0)
-    scale = v.size / max(y1 - y0, (x1 - x0), 1e-3)
-    cx, cy = (x0 + x1) / 2, (y0 + y1) / 2
-
-    def move(x, y):
-        u, w = (x - cx) * scale, (y - cy) * scale
-        return (v.centre[0] + u + v.slant * (-w), v.centre[1] + w)
-
-    return [[move(x, y) for x, y in s] for s in strokes]
+    points = np.concatenate(strokes)  # (P, 2)
+    low, high = points.min(axis=0), points.max(axis=0)
+    scale = v.size / max(*(high - low), 1e-3)
+    lean = np.array([[1.0, 0.0], [-v.slant, 1.0]])  # x -= slant * y, about the digit's middle
+    return [(s - (low + high) / 2) * scale @ lean + v.centre for s in strokes]
 
 
-def render(strokes, v: Variation) -> bytes:
-    """Canvas strokes -> PNG bytes, drawn like the page: round pen, dark on white."""
-    ink, paper = (255, 0) if v.light_on_dark else (0, 255)
-    image = Image.new("L", (CANVAS, CANVAS), paper)
-    draw = ImageDraw.Draw(image)
-    width = max(1, round(v.pen * CANVAS))
-    for s in strokes:
-        xy = [(x * CANVAS, y * CANVAS) for x, y in s]
-        if len(xy) > 1:
-            draw.line(xy, fill=ink, width=width, joint="curve")
-        for x, y in (xy[0], xy[-1]):  # round caps
-            draw.ellipse((x - width / 2, y - width / 2, x + width / 2, y + width / 2), fill=ink)
-    return encode(image, "PNG")
+def photo(strokes: list[np.ndarray], v: Variation) -> bytes:
+    """Canvas strokes as a PNG photo of the 280x280 canvas, drawn by the server's rasteriser
+    at the canvas's scale: dark on white, or light on dark."""
+    points = np.concatenate(strokes)  # (P, 2)
+    low, high = points.min(axis=0) - v.pen / 2, points.max(axis=0) + v.pen / 2
+    ink = raster.draw(strokes, v.pen, size=round(CANVAS * (high - low).max()))
+    canvas = np.zeros((CANVAS, CANVAS), bool)
+    x, y = np.clip(np.round(low * CANVAS).astype(int), 0, CANVAS)
+    canvas[y : y + ink.shape[0], x : x + ink.shape[1]] = ink[: CANVAS - y, : CANVAS - x]
+    return encode(Image.fromarray(np.where(canvas != v.light_on_dark, 0, 255).astype(np.uint8)), "PNG")

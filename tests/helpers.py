@@ -18,7 +18,7 @@ from django.test import Client
 from PIL import Image, ImageDraw
 
 # Made in bench/, where the benchmarks use them too; the tests take them from here.
-from bench.payloads import data_url, encode, line, multipart, write_payload  # noqa: F401
+from bench.payloads import data_url, encode, line, multipart, write_payload, zigzag  # noqa: F401
 from bench.stack import ROOT, SECRET, answering, free_port, manage, prepare_site, production_env  # noqa: F401
 from nn.data import handwriting
 from nn.networks.network import Network

@@ -16,7 +16,7 @@ from nn.data import handwriting
 from nn.ink import raster
 from nn.ink.preprocess import WORK
 from recognizer.limits import MAX_INK
-from tests.helpers import NOT_DIGITS, ONE, ZERO, real_handwriting, written
+from tests.helpers import NOT_DIGITS, ONE, ZERO, real_handwriting, written, zigzag
 
 
 def reference_draw(strokes, pen_width=raster.PEN_WIDTH, size=WORK) -> np.ndarray:
@@ -105,16 +105,11 @@ def test_every_real_digit_and_letter_takes_a_small_part_of_the_ink_budget():
         assert total < MAX_INK / 2, (row["number"], total)
 
 
-def zigzag(points: int) -> list:
-    corners = [(0, 0), (0.03, 0.03), (0, 0.03), (0.03, 0)]
-    return [[[0.5 + corners[i % 4][0], 0.5 + corners[i % 4][1]] for i in range(points)]]
-
-
 def test_memory_stays_bounded_however_long_the_path():
     """1,000 points round a small box: before, 0.9 GB (20,000 points: 18 GB)."""
-    raster.draw(zigzag(50))  # NumPy's own first allocations
+    raster.draw([zigzag(50)])  # NumPy's own first allocations
     tracemalloc.start()
-    raster.draw(zigzag(1000))
+    raster.draw([zigzag(1000)])
     peak = tracemalloc.get_traced_memory()[1]
     tracemalloc.stop()
     assert peak < 20 * 2**20, f"{peak / 2**20:.0f} MB"
@@ -122,7 +117,7 @@ def test_memory_stays_bounded_however_long_the_path():
 
 def test_ink_measures_what_drawing_costs_before_anything_is_drawn():
     """Time grows with ink, whatever the shape: the same ink costs about the same time."""
-    cheap, costly = zigzag(20), zigzag(2000)
+    cheap, costly = [zigzag(20)], [zigzag(2000)]
     assert raster.ink(costly) == pytest.approx(100 * raster.ink(cheap), rel=0.1)
     seconds = []
     for strokes in (cheap, costly):
@@ -131,7 +126,7 @@ def test_ink_measures_what_drawing_costs_before_anything_is_drawn():
             raster.draw(strokes)
         seconds.append(time.thread_time() - started)
     assert seconds[1] > 10 * seconds[0], seconds
-    longest = zigzag(20_000)  # made first: making 20,000 lists can set off a full garbage collection
+    longest = [zigzag(20_000)]  # made first: making 20,000 lists can set off a full garbage collection
     started = time.thread_time()
     raster.ink(longest)
     assert time.thread_time() - started < 0.05  # measuring is cheap, whatever the ink
