@@ -280,17 +280,12 @@ def slabs(ink: np.ndarray, height: float) -> list[np.ndarray]:
     across = (across - across.min()).astype(np.intp)
     columns = np.bincount(across)  # (W',): ink in each slanted column
     margin = max(int(CUT_MARGIN * height), 1)
+    order = np.argsort(columns, kind="stable")  # the emptiest first
+    order = order[columns[order] <= THIN * columns.max()]
     cuts: list[int] = []
-    for at in np.argsort(columns, kind="stable"):  # the emptiest first
-        if columns[at] > THIN * columns.max():
-            break
-        if margin <= at <= len(columns) - margin and all(abs(at - c) >= margin for c in cuts):
-            cuts.append(int(at))
-    which = np.searchsorted(np.sort(cuts), across, side="right")  # (P,): each pixel's slab
-    out = []
-    for k in range(len(cuts) + 1):
-        slab = np.zeros_like(ink)
-        slab[rows[which == k], cols[which == k]] = True
-        if slab.any():
-            out.append(slab)
-    return out
+    for at in order[(margin <= order) & (order <= len(columns) - margin)].tolist():
+        if all(abs(at - c) >= margin for c in cuts):
+            cuts.append(at)
+    slab_of = np.full(ink.shape, -1, np.intp)  # (h, w): each ink pixel's slab
+    slab_of[rows, cols] = np.searchsorted(np.sort(cuts), across, side="right")
+    return [slab for slab in (slab_of == k for k in range(len(cuts) + 1)) if slab.any()]
