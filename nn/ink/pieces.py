@@ -172,14 +172,15 @@ def pen_sketch(points: list[np.ndarray], line: Line) -> Sketch:
     wide, however wide the page's is: MNIST's strokes are about that thin against its digits."""
     scale = SKETCH / line.height  # pixels per unit
     radius = SKETCH_PEN / 2
-    inks, corners = [], []
+    placed, shapes, corners = [], [], []
     for piece in points:
         centres = raster.along(raster.curve(piece) * scale, max(raster.SPACING, radius / 3))  # (A, 2)
         low = np.floor(centres.min(axis=0) - radius).astype(int)  # (2,): its top-left pixel
         shape = np.ceil(centres.max(axis=0) + radius).astype(int) - low + 1  # (2,): columns, rows
-        inks.append(raster.stamp(centres - low, radius, (int(shape[1]), int(shape[0]))))
+        placed.append(centres - low)
+        shapes.append((int(shape[1]), int(shape[0])))
         corners.append(low)
-    return Sketch(inks, np.array(corners))
+    return Sketch(raster.stamps(placed, radius, shapes), np.array(corners))
 
 
 def joins(stroke: np.ndarray, spacing: float, tall: float = 0.0) -> list[int]:

@@ -86,12 +86,13 @@ def candidate_runs(line: Line) -> np.ndarray:
     of each lone piece, each whole stroke or part that was cut and, of at most RUN pieces,
     the whole drawing, whatever their size."""
     n = len(line.boxes)
-    runs = set()
-    for start in range(n):
-        for stop in range(start + 1, min(n, start + RUN) + 1):
-            box = run_box(line.boxes[start:stop])
-            if stop - start == 1 or box[2] - box[0] <= WIDEST * line.height:
-                runs.add((start, stop))
+    runs = {(start, start + 1) for start in range(n)}
+    for size in range(2, min(n, RUN) + 1):
+        windows = np.lib.stride_tricks.sliding_window_view(
+            line.boxes, size, axis=0
+        )  # (n - size + 1, 4, size)
+        width = windows[:, 2].max(axis=1) - windows[:, 0].min(axis=1)  # (n - size + 1,)
+        runs.update((start, start + size) for start in np.flatnonzero(width <= WIDEST * line.height).tolist())
     for source in np.unique(line.sources):
         where = np.flatnonzero(line.sources == source)
         if where[-1] - where[0] + 1 == len(where):  # its pieces side by side
