@@ -58,9 +58,13 @@ def runs(mask: np.ndarray, diagonal: bool = True) -> tuple[np.ndarray, ...]:
     """The mask's runs of ink row by row, labelled by connected piece: (rows, starts, ends,
     labels) each (R,), ends exclusive, labels 0..n-1 numbered in the order of each piece's
     first pixel (row by row). 8-connected with `diagonal`, else 4-connected."""
-    edges = np.diff(np.pad(mask, ((0, 0), (1, 1))).astype(np.int8), axis=1)  # (H, W + 1)
-    rows, starts = np.nonzero(edges == 1)  # (R,), (R,): where each run starts, row by row
-    ends = np.nonzero(edges == -1)[1]  # (R,): and the column after it ends
+    height, width = mask.shape
+    padded = np.zeros((height, width + 2), np.int8)
+    padded[:, 1:-1] = mask
+    # Row by row, a run's start (+1) and the column after its end (-1) come in turn.
+    turns = np.flatnonzero(padded[:, 1:] != padded[:, :-1])  # (2R,): in (H, W + 1)
+    rows, starts = np.divmod(turns[0::2], width + 1)  # (R,), (R,): where each run starts
+    ends = turns[1::2] - rows * (width + 1)  # (R,): and the column after it ends
     # Runs in successive rows touch where they overlap (by a pixel more, diagonally). Keyed
     # by row and column, a row's runs are in order, so each run's neighbours below are the
     # ones between two binary searches.
@@ -80,11 +84,13 @@ def runs(mask: np.ndarray, diagonal: bool = True) -> tuple[np.ndarray, ...]:
         new = labels.copy()
         new[a_runs] = np.minimum(new[a_runs], np.minimum.reduceat(smaller, a_groups))
         new[b_runs] = np.minimum(new[b_runs], np.minimum.reduceat(smaller[by_b], b_groups))
-        new = new[new]  # and its label's label: a chain of runs settles in few rounds
+        new = new[new[new]]  # and its label's label's label: a chain of runs settles in few rounds
         if np.array_equal(new, labels):
             break
         labels = new
-    return rows, starts, ends, np.unique(labels, return_inverse=True)[1]
+    # Each piece's label is now its first run's index: number them in that order.
+    first = labels == np.arange(len(labels))  # (R,)
+    return rows, starts, ends, (np.cumsum(first) - 1)[labels]
 
 
 def groups(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
