@@ -113,7 +113,7 @@ def line_of(boxes: np.ndarray, sources: np.ndarray, pen: float, photo: bool) -> 
         raise TooManyPieces(len(kept))
     kept = kept[np.argsort((boxes[kept, 0] + boxes[kept, 2]) / 2, kind="stable")]
     tall = boxes[kept][boxes[kept, 3] - boxes[kept, 1] >= height / 2]
-    middle = float(np.median((tall[:, 1] + tall[:, 3]) / 2))
+    middle = median((tall[:, 1] + tall[:, 3]) / 2)
     return Line(boxes[kept], sources[kept], height, middle, pen, photo), kept
 
 
@@ -128,13 +128,20 @@ def not_specks(boxes: np.ndarray) -> np.ndarray:
 def typical_size(boxes: np.ndarray) -> float:
     """The median longer side of the pieces (N, 4) at least half as large as the largest."""
     size = np.maximum(boxes[:, 2] - boxes[:, 0], boxes[:, 3] - boxes[:, 1])  # (N,)
-    return float(np.median(size[size >= size.max() / 2]))
+    return median(size[size >= size.max() / 2])
 
 
 def digit_height(boxes: np.ndarray) -> float:
     """H: the median height of the pieces (N, 4) at least half as tall as the tallest."""
     heights = boxes[:, 3] - boxes[:, 1]  # (N,)
-    return float(max(np.median(heights[heights >= heights.max() / 2]), 1e-9))
+    return max(median(heights[heights >= heights.max() / 2]), 1e-9)
+
+
+def median(values: np.ndarray) -> float:
+    """np.median of some values (N,), N >= 1: the same number, at a fraction of its cost."""
+    ordered = np.sort(values)
+    half = len(ordered) // 2
+    return float(ordered[half] if len(ordered) % 2 else (ordered[half - 1] + ordered[half]) / 2)
 
 
 # Strokes.

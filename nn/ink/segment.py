@@ -58,11 +58,21 @@ def candidates(pieces: PenPieces | MaskPieces) -> Candidates:
     return Candidates(runs, pixels, features(pieces.line, runs))
 
 
-def digits(pieces: PenPieces | MaskPieces, scorer: Scorer, before_drawing=None) -> list[Found]:
+def prepared(ink: np.ndarray) -> tuple[np.ndarray | None, np.ndarray | None]:
+    """A digit's ink (h, w) -> its working image and its (28, 28) pixels in MNIST's form."""
+    work = working(ink)
+    return work, from_working(work)
+
+
+def digits(
+    pieces: PenPieces | MaskPieces, scorer: Scorer, before_drawing=None, prepare=prepared
+) -> list[Found]:
     """The digits the best path finds among the pieces, left to right, each drawn (or
     cropped) alone and in MNIST's form; [] when none reads as a digit (only marks).
     `before_drawing`, if given, is called with each digit's pieces (a list of lists of
-    indices) before any is drawn: it may refuse what drawing them would cost."""
+    indices) before any is drawn: it may refuse what drawing them would cost. `prepare`
+    makes each digit's working image and pixels, as `prepared` does (a caller that has
+    made them for some ink already may give them again)."""
     found = candidates(pieces)
     probabilities = scorer.probabilities(found.pixels, found.geometry)  # (C, classes)
     chosen = best_path(found, probabilities)
@@ -72,8 +82,7 @@ def digits(pieces: PenPieces | MaskPieces, scorer: Scorer, before_drawing=None) 
     digits = []
     for c, members in zip(chosen, runs, strict=True):
         ink = pieces.ink(members)
-        work = working(ink)
-        pixels = from_working(work)
+        work, pixels = prepare(ink)
         if pixels is not None:  # else no ink survives the shrinking: a speck after all
             digits.append(
                 Found(members, run_box(pieces.line.boxes[members]), ink, work, pixels, probabilities[c])
