@@ -28,7 +28,7 @@ from pathlib import Path
 
 from bench.common import arguments, canvas_png, page_strokes, setup_django, timed
 from bench.stack import ROOT
-from nn.ink import raster
+from nn.ink import raster, segment
 
 setup_django()
 
@@ -45,7 +45,7 @@ STAGES = {
     "segment": [(drawings, "segmented")],  # the pieces, the scorer's reading, the digits drawn
     "ink budget": [(drawings, "affordable")],
     "rasterise": [(raster, "draw")],
-    "preprocess": [(drawings, "working"), (drawings, "from_working")],
+    "preprocess": [(drawings, "working"), (drawings, "from_working"), (segment, "prepared")],
     "not-a-digit check": [(not_digit, "refuse_non_digits")],
     "network": [(services, "predict_digit")],
 }

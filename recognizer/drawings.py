@@ -15,7 +15,7 @@ from typing import ClassVar
 import numpy as np
 
 from nn.ink import raster, segment
-from nn.ink.masks import Box, ink_box
+from nn.ink.masks import Box, bounding_box, ink_box
 from nn.ink.pieces import MAX_PIECES, PenPieces, TooManyPieces, mask_pieces, pen_pieces, stroke_boxes
 from nn.ink.preprocess import from_working, ink_mask, working
 from nn.networks.scorer import SCORER_PATH, Scorer, load_scorer
@@ -104,10 +104,21 @@ class Photo:
     def mask(self) -> np.ndarray | None:
         return ink_mask(self.gray)
 
+    @functools.cached_property
+    def prepared(self) -> tuple[np.ndarray | None, np.ndarray | None]:
+        """The whole photo's working image and (28, 28) pixels, or None for each where it
+        is blank."""
+        return segment.prepared(self.mask) if self.mask is not None else (None, None)
+
+    def prepare(self, ink: np.ndarray) -> tuple[np.ndarray | None, np.ndarray | None]:
+        """segment.prepared, for a part of the photo: the whole's when it is all the ink."""
+        crop = self.mask[bounding_box(self.mask)]
+        return self.prepared if np.array_equal(ink, crop) else segment.prepared(ink)
+
     def digits(self) -> list[DigitInk]:
         """Its digits, left to right; one digit, or none, is the photo as a whole."""
         whole = self.whole()  # first: what is blank as a whole (a few specks) stays blank
-        _, parts = segmented(mask_pieces, self.mask)
+        _, parts = segmented(mask_pieces, self.mask, prepare=self.prepare)
         if len(parts) <= 1 and (not parts or parts[0].mask.sum() == self.mask.sum()):
             return [whole]
         scale = self.scale()
@@ -123,8 +134,8 @@ class Photo:
 
     def whole(self) -> DigitInk:
         """The whole photo read as one digit."""
-        work = None if self.mask is None else working(self.mask)
-        pixels = inked(from_working(work))
+        work, pixels = self.prepared
+        pixels = inked(pixels)
         box = np.array(ink_box(self.mask)) / self.scale()
         return DigitInk(pixels, work, tuple(box.tolist()), crop=self.gray)
 
@@ -165,11 +176,11 @@ def scorer() -> Scorer:
     return model_store.load(SCORER_PATH, load_scorer, "the segment scorer")
 
 
-def segmented(split, ink, before_drawing=lambda found, runs: None) -> tuple:
+def segmented(split, ink, before_drawing=lambda found, runs: None, prepare=segment.prepared) -> tuple:
     """The pieces of strokes or of an ink mask (`split`: pen_pieces or mask_pieces) and the
-    digits segmentation finds among them; TooLarge past MAX_PIECES pieces of ink or past
-    MAX_DIGITS digits, or when `before_drawing` (given the pieces and each digit's) refuses
-    to draw the digits found, before any is drawn."""
+    digits segmentation finds among them (`prepare`: see segment.digits); TooLarge past
+    MAX_PIECES pieces of ink or past MAX_DIGITS digits, or when `before_drawing` (given the
+    pieces and each digit's) refuses to draw the digits found, before any is drawn."""
     try:
         found = split(ink)
     except TooManyPieces as exc:
@@ -183,7 +194,7 @@ def segmented(split, ink, before_drawing=lambda found, runs: None) -> tuple:
             raise TooLarge(f"the drawing holds {len(runs)} digits; at most {MAX_DIGITS} are read")
         before_drawing(found, runs)
 
-    return found, segment.digits(found, scorer(), bounded)
+    return found, segment.digits(found, scorer(), bounded, prepare)
 
 
 def affordable_digits(found: PenPieces, runs: list[list[int]]) -> None:

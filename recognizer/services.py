@@ -34,15 +34,23 @@ class Prediction:
     box: Box = WHOLE  # where in the drawing it was: see DigitInk.box
     strokes: list[int] | None = None  # which of the drawing's strokes it was drawn from
 
-    def as_json(self) -> dict:
+    def as_json(self, like: tuple[Prediction, dict] | None = None) -> dict:
+        """Its answer; `like`: another prediction and its answer, whose numbers are taken
+        as they are where this one holds the very same arrays (a reading's first digit)."""
+        other, made = like or (None, {})
         answer = {
             "digit": self.digit,
             "probabilities": self.probabilities.tolist(),
             "model": self.model,
-            "input": numbers(self.input),
+            "input": made["input"]
+            if other is not None and other.input is self.input
+            else numbers(self.input),
         }
         if self.activations:
-            answer["activations"] = {layer: numbers(a) for layer, a in self.activations.items()}
+            same = other is not None and other.activations is self.activations
+            answer["activations"] = (
+                made["activations"] if same else {layer: numbers(a) for layer, a in self.activations.items()}
+            )
         return answer
 
     def digit_json(self) -> dict:
@@ -74,8 +82,9 @@ class Reading(Prediction):
         return "".join(str(d.digit) for d in self.digits)
 
     def as_json(self) -> dict:
-        answer = super().as_json()
-        answer["digits"] = [d.digit_json() for d in self.digits]
+        digits = [d.digit_json() for d in self.digits]
+        answer = super().as_json(like=(self.digits[0], digits[0]))
+        answer["digits"] = digits
         answer["number"] = self.number
         return answer
 

@@ -40,8 +40,13 @@ def coverage(mask: np.ndarray, factor: int) -> np.ndarray:
     if factor <= 1:
         return mask
     h, w = mask.shape
-    padded = np.pad(mask.astype(np.float32), ((0, -h % factor), (0, -w % factor)))
-    return padded.reshape(padded.shape[0] // factor, factor, -1, factor).mean(axis=(1, 3))
+    padded = np.zeros((h + -h % factor, w + -w % factor), np.int32)
+    padded[:h, :w] = mask
+    # Whole-number counts, summed a row and a column of each block at a time (a strided
+    # reduction over small axes is slower): exact, so the fractions are exactly a mean's.
+    rows = sum(padded[i::factor] for i in range(factor))  # (H / factor, W)
+    blocks = sum(rows[:, j::factor] for j in range(factor))  # (H / factor, W / factor)
+    return blocks.astype(np.float32) / (factor * factor)
 
 
 def enlarged(mask: np.ndarray, factor: int) -> np.ndarray:
@@ -53,9 +58,13 @@ def runs(mask: np.ndarray, diagonal: bool = True) -> tuple[np.ndarray, ...]:
     """The mask's runs of ink row by row, labelled by connected piece: (rows, starts, ends,
     labels) each (R,), ends exclusive, labels 0..n-1 numbered in the order of each piece's
     first pixel (row by row). 8-connected with `diagonal`, else 4-connected."""
-    edges = np.diff(np.pad(mask, ((0, 0), (1, 1))).astype(np.int8), axis=1)  # (H, W + 1)
-    rows, starts = np.nonzero(edges == 1)  # (R,), (R,): where each run starts, row by row
-    ends = np.nonzero(edges == -1)[1]  # (R,): and the column after it ends
+    height, width = mask.shape
+    padded = np.zeros((height, width + 2), np.int8)
+    padded[:, 1:-1] = mask
+    # Row by row, a run's start (+1) and the column after its end (-1) come in turn.
+    turns = np.flatnonzero(padded[:, 1:] != padded[:, :-1])  # (2R,): in (H, W + 1)
+    rows, starts = np.divmod(turns[0::2], width + 1)  # (R,), (R,): where each run starts
+    ends = turns[1::2] - rows * (width + 1)  # (R,): and the column after it ends
     # Runs in successive rows touch where they overlap (by a pixel more, diagonally). Keyed
     # by row and column, a row's runs are in order, so each run's neighbours below are the
     # ones between two binary searches.
@@ -67,16 +76,28 @@ def runs(mask: np.ndarray, diagonal: bool = True) -> tuple[np.ndarray, ...]:
     a = np.repeat(np.arange(len(rows)), count)  # (P,): pairs of touching runs (a, b)
     b = low[a] + np.arange(len(a)) - np.repeat(np.cumsum(count) - count, count)  # (P,)
     labels = np.arange(len(rows))
-    while True:  # each run takes the smallest label it touches, until none changes
-        smaller = np.minimum(labels[a], labels[b])
+    by_b = np.argsort(b, kind="stable")  # (P,): the pairs grouped by b, as they are by a
+    a_runs, a_groups = groups(a)
+    b_runs, b_groups = groups(b[by_b])
+    while len(a):  # each run takes the smallest label it touches, until none changes
+        smaller = np.minimum(labels[a], labels[b])  # (P,)
         new = labels.copy()
-        np.minimum.at(new, a, smaller)
-        np.minimum.at(new, b, smaller)
-        new = new[new]  # and its label's label: a chain of runs settles in few rounds
+        new[a_runs] = np.minimum(new[a_runs], np.minimum.reduceat(smaller, a_groups))
+        new[b_runs] = np.minimum(new[b_runs], np.minimum.reduceat(smaller[by_b], b_groups))
+        new = new[new[new]]  # and its label's label's label: a chain of runs settles in few rounds
         if np.array_equal(new, labels):
             break
         labels = new
-    return rows, starts, ends, np.unique(labels, return_inverse=True)[1]
+    # Each piece's label is now its first run's index: number them in that order.
+    first = labels == np.arange(len(labels))  # (R,)
+    return rows, starts, ends, (np.cumsum(first) - 1)[labels]
+
+
+def groups(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Sorted keys (P,) -> each distinct key (G,) and where its group starts (G,): for
+    ufunc.reduceat, which reduces each group far faster than ufunc.at does."""
+    starts = np.flatnonzero(np.concatenate([[True], keys[1:] != keys[:-1]])) if len(keys) else keys[:0]
+    return keys[starts], starts
 
 
 def piece_sizes(mask: np.ndarray, diagonal: bool = True) -> np.ndarray:
@@ -98,12 +119,15 @@ def components(mask: np.ndarray, diagonal: bool = True) -> tuple[np.ndarray, int
 
 def component_boxes(labels: np.ndarray, count: int) -> np.ndarray:
     """(n, 4) boxes (left, top, right, bottom; right and bottom exclusive) of labelled pixels."""
-    rows, cols = np.nonzero(labels >= 0)
-    which = labels[rows, cols]
+    rows, cols = np.nonzero(labels >= 0)  # (P,), (P,)
+    order = np.argsort(labels[rows, cols], kind="stable")  # the pixels grouped by label
+    rows, cols = rows[order], cols[order]
+    present, starts = groups(labels[rows, cols])
     boxes = np.empty((count, 4))
     boxes[:, :2] = np.inf
     boxes[:, 2:] = -np.inf
-    for k, values in enumerate((cols, rows)):
-        np.minimum.at(boxes[:, k], which, values)
-        np.maximum.at(boxes[:, k + 2], which, values + 1)
+    if len(present):
+        for k, values in enumerate((cols, rows)):
+            boxes[present, k] = np.minimum.reduceat(values, starts)
+            boxes[present, k + 2] = np.maximum.reduceat(values, starts) + 1
     return boxes

@@ -33,8 +33,10 @@ SPECKS = 8  # this many extreme pixels may be noise
 MIN_CONTRAST = 0.15  # less difference than this between ink and background is blank
 
 
+@functools.lru_cache(maxsize=1024)
 def resample_matrix(n_in: int, n_out: int) -> np.ndarray:
     """(n_out, n_in) weights of a triangle filter, widened when shrinking (anti-aliasing).
+    Made once for each pair of sizes (read-only): every drawing is resampled between a few.
 
     Each output pixel averages the input pixels under a tent centred on it; when shrinking
     by a factor s, the tent is s times wider so every input pixel contributes.
@@ -44,7 +46,9 @@ def resample_matrix(n_in: int, n_out: int) -> np.ndarray:
     centres = (np.arange(n_out) + 0.5) * scale - 0.5  # output centres in input coordinates
     distance = np.abs(np.arange(n_in)[None, :] - centres[:, None]) / support
     weights = np.maximum(0.0, 1.0 - distance)
-    return (weights / weights.sum(axis=1, keepdims=True)).astype(np.float32)
+    matrix = (weights / weights.sum(axis=1, keepdims=True)).astype(np.float32)
+    matrix.flags.writeable = False
+    return matrix
 
 
 def resize(image: np.ndarray, height: int, width: int) -> np.ndarray:
@@ -120,10 +124,16 @@ def normalise_thickness(
 def placement_matrix(n_in: int, offset: float, n_out: int = SIDE) -> np.ndarray:
     """(n_out, n_in) linear-interpolation weights that move a row of n_in pixels so its
     first pixel lands at `offset` (fractional) in a row of n_out; ink past the edge is lost."""
-    distance = np.abs(
-        np.subtract.outer(np.arange(n_out), np.arange(n_in)) - offset
-    )  # output i reads input i - offset
+    distance = np.abs(steps(n_out, n_in) - offset)  # output i reads input i - offset
     return np.maximum(0.0, 1.0 - distance).astype(np.float32)
+
+
+@functools.lru_cache(maxsize=1024)
+def steps(n_out: int, n_in: int) -> np.ndarray:
+    """(n_out, n_in) int: i - j, made once for each pair of sizes (read-only)."""
+    out = np.subtract.outer(np.arange(n_out), np.arange(n_in))
+    out.flags.writeable = False
+    return out
 
 
 def centre_by_mass(box: np.ndarray) -> np.ndarray:

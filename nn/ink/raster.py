@@ -32,6 +32,8 @@ MIN_RADIUS = 0.75  # pixels: a thinner pen would leave gaps between the pixels i
 CHUNK = 2048  # pen positions made and drawn at a time
 
 Stroke = Sequence[Sequence[float]]
+_T = (np.arange(CURVE_STEPS) / CURVE_STEPS)[None, :, None]  # (1, T, 1): where along each curve
+BERNSTEIN = ((1 - _T) ** 2, 2 * _T * (1 - _T), _T**2)  # each (1, T, 1): a quadratic curve's weights
 
 
 def curve(stroke: np.ndarray) -> np.ndarray:
@@ -44,8 +46,8 @@ def curve(stroke: np.ndarray) -> np.ndarray:
     mids = (stroke[1:-1] + stroke[2:]) / 2  # (M-2, 2): where each curve ends
     starts = np.concatenate([stroke[:1], mids[:-1]])  # (M-2, 2)
     controls = stroke[1:-1]  # (M-2, 2)
-    t = (np.arange(CURVE_STEPS) / CURVE_STEPS)[None, :, None]  # (1, T, 1)
-    points = (1 - t) ** 2 * starts[:, None] + 2 * t * (1 - t) * controls[:, None] + t**2 * mids[:, None]
+    start, control, end = BERNSTEIN
+    points = start * starts[:, None] + control * controls[:, None] + end * mids[:, None]
     return np.concatenate([points.reshape(-1, 2), mids[-1:], stroke[-1:]])  # (T (M-2) + 2, 2)
 
 
@@ -112,6 +114,22 @@ def stamp(centres: np.ndarray, radius: float, shape: tuple[int, int]) -> np.ndar
     return grid.ink()
 
 
+def stamps(centres: list[np.ndarray], radius: float, shapes: list[tuple[int, int]]) -> list[np.ndarray]:
+    """`stamp` of each set of positions (S_i, 2) into its own (H_i, W_i), the very same
+    pixels, drawn together: the grids are stacked in one, each below the last with its own
+    frame, so every disc is the same sums at the same place in its own grid."""
+    k = int(radius) + 1
+    tops = np.cumsum([0] + [h + 2 * k for h, _ in shapes])  # each grid's first row, frame included
+    grid = Grid(radius, (int(tops[-1]) - 2 * k, max(w for _, w in shapes)))
+    for points, top in zip(centres, tops[:-1].tolist(), strict=False):
+        grid.stamp(points, top)
+    covered = grid.covered()
+    return [
+        covered[top + k : top + k + h, k : k + w]
+        for (h, w), top in zip(shapes, tops[:-1].tolist(), strict=True)
+    ]
+
+
 class Grid:
     """An (H, W) grid that discs of one radius are drawn into, CHUNK centres at a time.
 
@@ -131,22 +149,26 @@ class Grid:
         self.side = width + 2 * k + 1
         self.marks = np.zeros((height + 2 * k) * self.side)
         self.pending: list[np.ndarray] = []  # centres not drawn yet: fewer than CHUNK
+        self.shifts: list[np.ndarray] = []  # and the rows each is moved down by
         self.count = 0
 
-    def stamp(self, centres: np.ndarray) -> None:
-        """A disc at each of the pen's positions (S, 2), in pixels (drawn CHUNK at a time)."""
+    def stamp(self, centres: np.ndarray, shift: int = 0) -> None:
+        """A disc at each of the pen's positions (S, 2), in pixels, `shift` rows further
+        down the grid than they say (drawn CHUNK at a time)."""
         self.pending.append(centres)
+        self.shifts.append(np.full(len(centres), shift, np.intp))
         self.count += len(centres)
         if self.count >= CHUNK:
             self.flush()
 
     def flush(self) -> None:
         centres = np.concatenate(self.pending) if self.pending else np.empty((0, 2))
-        self.pending, self.count = [], 0
+        shifts = np.concatenate(self.shifts) if self.shifts else np.empty(0, np.intp)
+        self.pending, self.shifts, self.count = [], [], 0
         for start in range(0, len(centres), CHUNK):
-            self.runs(centres[start : start + CHUNK])
+            self.runs(centres[start : start + CHUNK], shifts[start : start + CHUNK, None])
 
-    def runs(self, centres: np.ndarray) -> None:
+    def runs(self, centres: np.ndarray, shift: np.ndarray) -> None:
         k = self.k
         reach = np.arange(-k, k + 1)  # (R,): rows either side of a centre's pixel
         base = np.floor(centres).astype(np.intp)  # (C, 2): the pixel each centre is in
@@ -164,17 +186,20 @@ class Grid:
         centre = x - left - 0.5  # (C, 1): the centre beyond its pixel's centre, in [-0.5, 0.5)
         guess = np.stack([np.floor(centre + half), np.ceil(centre - half)])  # (2, C, R): last, first
         last, first = settle(guess, inked, reached, k)
-        row = (base[:, 1:] + k + reach) * self.side + left + k  # (C, R): flat index of offset 0
+        row = (base[:, 1:] + shift + k + reach) * self.side + left + k  # (C, R): flat index of offset 0
         at = np.concatenate([(row + first)[reached], (row + last + 1)[reached]])  # (2N,)
         signs = np.repeat([1.0, -1.0], len(at) // 2)  # +1 where each run starts, -1 after it ends
         self.marks += np.bincount(at, signs, minlength=len(self.marks))
 
     def ink(self) -> np.ndarray:
         """(H, W) bool: every pixel some disc covers."""
-        self.flush()
         k, (height, width) = self.k, self.shape
-        covered = np.cumsum(self.marks.reshape(height + 2 * k, self.side), axis=1) > 0.5
-        return covered[k : k + height, k : k + width]
+        return self.covered()[k : k + height, k : k + width]
+
+    def covered(self) -> np.ndarray:
+        """(H + 2k, W + 2k + 1) bool: the pixels some disc covers, the frame too."""
+        self.flush()
+        return np.cumsum(self.marks.reshape(self.shape[0] + 2 * self.k, self.side), axis=1) > 0.5
 
 
 WAYS = np.array([1, -1])[:, None, None]  # (2, 1, 1): a run's last pixel lies right, its first left

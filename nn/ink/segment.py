@@ -58,11 +58,21 @@ def candidates(pieces: PenPieces | MaskPieces) -> Candidates:
     return Candidates(runs, pixels, features(pieces.line, runs))
 
 
-def digits(pieces: PenPieces | MaskPieces, scorer: Scorer, before_drawing=None) -> list[Found]:
+def prepared(ink: np.ndarray) -> tuple[np.ndarray | None, np.ndarray | None]:
+    """A digit's ink (h, w) -> its working image and its (28, 28) pixels in MNIST's form."""
+    work = working(ink)
+    return work, from_working(work)
+
+
+def digits(
+    pieces: PenPieces | MaskPieces, scorer: Scorer, before_drawing=None, prepare=prepared
+) -> list[Found]:
     """The digits the best path finds among the pieces, left to right, each drawn (or
     cropped) alone and in MNIST's form; [] when none reads as a digit (only marks).
     `before_drawing`, if given, is called with each digit's pieces (a list of lists of
-    indices) before any is drawn: it may refuse what drawing them would cost."""
+    indices) before any is drawn: it may refuse what drawing them would cost. `prepare`
+    makes each digit's working image and pixels, as `prepared` does (a caller that has
+    made them for some ink already may give them again)."""
     found = candidates(pieces)
     probabilities = scorer.probabilities(found.pixels, found.geometry)  # (C, classes)
     chosen = best_path(found, probabilities)
@@ -72,8 +82,7 @@ def digits(pieces: PenPieces | MaskPieces, scorer: Scorer, before_drawing=None) 
     digits = []
     for c, members in zip(chosen, runs, strict=True):
         ink = pieces.ink(members)
-        work = working(ink)
-        pixels = from_working(work)
+        work, pixels = prepare(ink)
         if pixels is not None:  # else no ink survives the shrinking: a speck after all
             digits.append(
                 Found(members, run_box(pieces.line.boxes[members]), ink, work, pixels, probabilities[c])
@@ -86,12 +95,13 @@ def candidate_runs(line: Line) -> np.ndarray:
     of each lone piece, each whole stroke or part that was cut and, of at most RUN pieces,
     the whole drawing, whatever their size."""
     n = len(line.boxes)
-    runs = set()
-    for start in range(n):
-        for stop in range(start + 1, min(n, start + RUN) + 1):
-            box = run_box(line.boxes[start:stop])
-            if stop - start == 1 or box[2] - box[0] <= WIDEST * line.height:
-                runs.add((start, stop))
+    runs = {(start, start + 1) for start in range(n)}
+    for size in range(2, min(n, RUN) + 1):
+        windows = np.lib.stride_tricks.sliding_window_view(
+            line.boxes, size, axis=0
+        )  # (n - size + 1, 4, size)
+        width = windows[:, 2].max(axis=1) - windows[:, 0].min(axis=1)  # (n - size + 1,)
+        runs.update((start, start + size) for start in np.flatnonzero(width <= WIDEST * line.height).tolist())
     for source in np.unique(line.sources):
         where = np.flatnonzero(line.sources == source)
         if where[-1] - where[0] + 1 == len(where):  # its pieces side by side

@@ -73,7 +73,9 @@ def working_features(work: np.ndarray) -> np.ndarray:
     pen = max(stroke_width(work), 1.0)
     pieces = piece_sizes(work)
     # Background pieces not touching the frame are holes; 4-connected, the ink's complement.
-    background = piece_sizes(~np.pad(work, 1), diagonal=False)
+    background = np.ones((height + 2, width + 2), bool)  # the ink's complement, framed
+    background[1:-1, 1:-1] = ~work
+    background = piece_sizes(background, diagonal=False)
     holes = np.sort(background)[:-1] if len(background) > 1 else background[:0]  # the largest: outside
     holes = holes[holes >= HOLE * height * width]
     ys, xs = np.nonzero(work)

@@ -74,9 +74,10 @@ def features(line: Line, runs: np.ndarray) -> np.ndarray:
     overlap = np.minimum(right[:, None], boxes[:, 2]) - np.maximum(left[:, None], boxes[:, 0])  # (C, N)
     piece_width = np.maximum(boxes[:, 2] - boxes[:, 0], 1e-9)
     left_out = np.where(inside, 0.0, np.clip(overlap / piece_width, 0, 1)).max(axis=1)
-    sources_cut = [
-        len(set(line.sources[inside[c]]) & set(line.sources[~inside[c]])) for c in range(len(runs))
-    ]
+    source = np.unique(line.sources, return_inverse=True)[1].reshape(-1)  # (N,): 0..U-1
+    of_source = source[:, None] == np.arange(source.max(initial=-1) + 1)  # (N, U)
+    has = inside.astype(np.intp) @ of_source  # (C, U): its pieces from each source
+    sources_cut = ((has > 0) & (has < of_source.sum(axis=0))).sum(axis=1)  # (C,): some in, some out
     return np.stack(
         [
             width / h,
@@ -85,7 +86,7 @@ def features(line: Line, runs: np.ndarray) -> np.ndarray:
             np.clip((left - outside_right.max(axis=1)) / h, -FAR, FAR),
             np.clip((outside_left.min(axis=1) - right) / h, -FAR, FAR),
             left_out,
-            np.array([widest_gap(boxes[inside[c]]) for c in range(len(runs))]) / h,
+            widest_gaps(boxes, runs) / h,
             np.minimum(runs[:, 1] - runs[:, 0], 2 * RUN) / RUN,
             np.minimum(sources_cut, 2) / 2,
             np.full(len(runs), line.pen / h),
@@ -97,11 +98,21 @@ def features(line: Line, runs: np.ndarray) -> np.ndarray:
     ).astype(np.float32)
 
 
-def widest_gap(boxes: np.ndarray) -> float:
-    """The widest stretch of columns between boxes (N, 4) that none of them covers."""
-    order = np.argsort(boxes[:, 0])
-    reach = np.maximum.accumulate(boxes[order, 2])  # (N,): the furthest right so far
-    return float(max(0.0, (boxes[order[1:], 0] - reach[:-1]).max(initial=0.0)))
+def widest_gaps(boxes: np.ndarray, runs: np.ndarray) -> np.ndarray:
+    """(C,) for each run [start, stop) of boxes (N, 4): the widest stretch of columns between
+    its boxes that none of them covers."""
+    length = runs[:, 1] - runs[:, 0]  # (C,)
+    at = runs[:, :1] + np.arange(length.max())  # (C, L): each run's boxes, and past its end
+    there = at < runs[:, 1:]
+    at = np.where(there, at, 0)
+    lefts = np.where(there, boxes[at, 0], np.inf)  # (C, L): past the end, right of everything
+    order = np.argsort(lefts, axis=1)
+    lefts = np.take_along_axis(lefts, order, axis=1)
+    reach = np.maximum.accumulate(
+        np.take_along_axis(np.where(there, boxes[at, 2], -np.inf), order, axis=1), axis=1
+    )
+    gaps = np.where(there[:, 1:], lefts[:, 1:] - reach[:, :-1], 0.0)  # (C, L - 1): before each box
+    return np.maximum(gaps.max(axis=1, initial=0.0), 0.0)
 
 
 def view(ink: np.ndarray) -> np.ndarray:
