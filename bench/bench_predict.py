@@ -14,11 +14,16 @@ The same for six digits drawn in a row (the segmentation's work too).
 
 Times are CPU time of the thread doing the work (time.thread_time), as on a shared machine
 the wall clock also counts the other processes' turns on the cores. Even so, compare
-figures of one run, not seconds across runs.
+figures of one run, not seconds across runs. BLAS runs on one thread, as in a web process
+(digitsite sets it before NumPy loads): a second thread's waiting for its turn on a busy
+machine would be counted in the work.
 """
 
 from __future__ import annotations
 
+import digitsite  # noqa: F401  (first, before NumPy loads: BLAS on one thread, as a web process runs it)
+
+# isort: split
 import json
 import re
 import statistics
