@@ -53,12 +53,14 @@ class Strokes:
 
     def digits(self) -> list[DigitInk]:
         """Its digits, left to right; the whole drawing when nothing reads as a digit."""
+        # Each stroke's smoothed path is worked out once, for the budget, the pieces and drawing.
+        paths = raster.traced(self.strokes)
         # Each stroke at its own size: it bounds sketching the pieces, and drawing the whole
         # (it is never less than the whole drawing's ink)
-        affordable([[stroke] for stroke in self.strokes])
-        found, read = segmented(pen_pieces, self.strokes, affordable_digits)
+        affordable([[p] for p in paths])
+        found, read = segmented(pen_pieces, paths, affordable_digits)
         if not read:
-            return [self.drawn()]
+            return [self.drawn(paths)]
         return [
             DigitInk(
                 inked(d.pixels),
@@ -75,8 +77,9 @@ class Strokes:
         affordable([[stroke] for stroke in self.strokes])  # as pieces bounds it
         return self.drawn()
 
-    def drawn(self) -> DigitInk:
-        work = working(raster.draw(self.strokes))
+    def drawn(self, paths: list[raster.Path] | None = None) -> DigitInk:
+        """The whole drawing as one digit's ink (`paths`: its strokes' Paths, when made)."""
+        work = working(raster.draw(self.strokes if paths is None else paths))
         box = segment.run_box(stroke_boxes(self.strokes))
         return DigitInk(
             inked(from_working(work)), work, box, list(range(len(self.strokes))), own_strokes=self.strokes
@@ -200,7 +203,7 @@ def segmented(split, ink, before_drawing=lambda found, runs: None, prepare=segme
 def affordable_digits(found: PenPieces, runs: list[list[int]]) -> None:
     """TooLarge unless drawing each digit's strokes at the working size, as it will be, is
     affordable."""
-    affordable([found.drawn(members) for members in runs])
+    affordable([found.traced(members) for members in runs])
 
 
 def affordable(parts: list) -> None:

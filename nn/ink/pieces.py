@@ -61,23 +61,36 @@ class Sketch:
 class PenPieces:
     """Strokes, or pieces of strokes, left to right."""
 
-    strokes: list[np.ndarray]  # (M, 2) each: the drawing's strokes
+    paths: list[raster.Path]  # the drawing's strokes
     spans: list[tuple[int, int, int]]  # (stroke, first point, end) of each piece
     line: Line
     sketch: Sketch
     pen_width: float
 
     def drawn(self, members) -> list[np.ndarray]:
-        """The strokes the pieces are: each stroke whole, or the part of it they span."""
+        """The strokes the pieces are (M, 2) each: each stroke whole, or the part of it they span."""
+        return [self.paths[k].stroke[a:b] for k, a, b in self.parts(members)]
+
+    def traced(self, members) -> list[raster.Path]:
+        """`drawn`'s strokes as Paths: a whole stroke's is the drawing's own."""
+        return [part_path(self.paths[k], a, b) for k, a, b in self.parts(members)]
+
+    def parts(self, members) -> list[tuple[int, int, int]]:
+        """(stroke, first point, end) of each stroke the pieces are, in the strokes' order."""
         parts: dict[int, tuple[int, int]] = {}
         for k, a, b in (self.spans[i] for i in members):
             low, high = parts.get(k, (a, b))
             parts[k] = (min(low, a), max(high, b))
-        return [self.strokes[k][a:b] for k, (a, b) in sorted(parts.items())]
+        return [(k, a, b) for k, (a, b) in sorted(parts.items())]
 
     def ink(self, members) -> np.ndarray:
         """The pieces drawn with the page's pen, as a drawing of them alone is drawn."""
-        return raster.draw(self.drawn(members), self.pen_width)
+        return raster.draw(self.traced(members), self.pen_width)
+
+
+def part_path(whole: raster.Path, start: int, end: int) -> raster.Path:
+    """The Path of points [start, end) of a stroke: the stroke's own when that is all of it."""
+    return whole if (start, end) == (0, len(whole.stroke)) else raster.path(whole.stroke[start:end])
 
 
 @dataclass
@@ -156,9 +169,11 @@ def stroke_boxes(strokes, pen_width: float = raster.PEN_WIDTH) -> np.ndarray:
 
 
 def pen_pieces(strokes, pen_width: float = raster.PEN_WIDTH) -> PenPieces:
-    """A drawing's strokes (each a list of [x, y]) as pieces: whole strokes, and the
-    pieces of those wider than JOIN H between the points where the pen turns."""
-    arrays = [np.asarray(s, dtype=np.float64).reshape(-1, 2) for s in strokes]
+    """A drawing's strokes (each a list of [x, y], or its nn.ink.raster.Path) as pieces:
+    whole strokes, and the pieces of those wider than JOIN H between the points where the
+    pen turns."""
+    paths = raster.traced(strokes)
+    arrays = [p.stroke for p in paths]
     height = digit_height(stroke_boxes(arrays, pen_width))
     spans = []
     for k, stroke in enumerate(arrays):
@@ -171,17 +186,19 @@ def pen_pieces(strokes, pen_width: float = raster.PEN_WIDTH) -> PenPieces:
     boxes = stroke_boxes([arrays[k][a:b] for k, a, b in spans], pen_width)
     line, kept = line_of(boxes, np.array([k for k, _, _ in spans]), pen_width, photo=False)
     spans = [spans[i] for i in kept]
-    return PenPieces(arrays, spans, line, pen_sketch([arrays[k][a:b] for k, a, b in spans], line), pen_width)
+    return PenPieces(
+        paths, spans, line, pen_sketch([part_path(paths[k], a, b) for k, a, b in spans], line), pen_width
+    )
 
 
-def pen_sketch(points: list[np.ndarray], line: Line) -> Sketch:
-    """Pieces of strokes (M, 2) drawn at SKETCH pixels to H with a pen SKETCH_PEN pixels
-    wide, however wide the page's is: MNIST's strokes are about that thin against its digits."""
+def pen_sketch(pieces: list[raster.Path], line: Line) -> Sketch:
+    """Pieces of strokes drawn at SKETCH pixels to H with a pen SKETCH_PEN pixels wide,
+    however wide the page's is: MNIST's strokes are about that thin against its digits."""
     scale = SKETCH / line.height  # pixels per unit
     radius = SKETCH_PEN / 2
     placed, shapes, corners = [], [], []
-    for piece in points:
-        centres = raster.along(raster.curve(piece) * scale, max(raster.SPACING, radius / 3))  # (A, 2)
+    for piece in pieces:
+        centres = raster.along(piece.points * scale, max(raster.SPACING, radius / 3))  # (A, 2)
         low = np.floor(centres.min(axis=0) - radius).astype(int)  # (2,): its top-left pixel
         shape = np.ceil(centres.max(axis=0) + radius).astype(int) - low + 1  # (2,): columns, rows
         placed.append(centres - low)

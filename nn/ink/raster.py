@@ -20,6 +20,7 @@ from the points alone.
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -70,37 +71,72 @@ def positions(path: np.ndarray, spacing: float) -> Iterator[np.ndarray]:
         yield np.stack([np.interp(at, arc, path[:, 0]), np.interp(at, arc, path[:, 1])], axis=1)
 
 
-def draw(strokes: Sequence[Stroke], pen_width: float = PEN_WIDTH, size: int = WORK) -> np.ndarray:
-    """Strokes in the pad's units -> (H, W) bool ink, its longer side `size` pixels."""
-    paths = [curve(np.asarray(s, dtype=np.float64).reshape(-1, 2)) for s in strokes]
-    low, scale, shape = frame(paths, pen_width, size)
+@dataclass
+class Path:
+    """A stroke as the page draws it, worked out once for all that measure or draw it."""
+
+    stroke: np.ndarray  # (M, 2): its points
+    points: np.ndarray  # (K, 2): its smoothed path (`curve`)
+    low: np.ndarray  # (2,): the path's least x and y (empty when it has no points)
+    high: np.ndarray  # (2,): and its greatest
+    length: float  # the sum of its steps' lengths
+
+
+def path(stroke: Stroke | np.ndarray) -> Path:
+    """A stroke (a list of [x, y], or (M, 2)) as a Path."""
+    stroke = np.asarray(stroke, dtype=np.float64).reshape(-1, 2)
+    points = curve(stroke)
+    if not len(points):
+        return Path(stroke, points, points[:0], points[:0], 0.0)
+    return Path(
+        stroke, points, points.min(axis=0), points.max(axis=0), np.hypot(*np.diff(points, axis=0).T).sum()
+    )
+
+
+def traced(strokes: Sequence[Stroke | Path]) -> list[Path]:
+    """Each stroke as a Path; one that is a Path already, as it is."""
+    return [s if isinstance(s, Path) else path(s) for s in strokes]
+
+
+def draw(strokes: Sequence[Stroke | Path], pen_width: float = PEN_WIDTH, size: int = WORK) -> np.ndarray:
+    """Strokes in the pad's units (or their Paths) -> (H, W) bool ink, its longer side `size` pixels."""
+    paths = traced(strokes)
+    low, scale, shape = extent_frame(paths, pen_width, size)
     grid = Grid(max(pen_width / 2 * scale, MIN_RADIUS), shape)
-    for path in paths:
-        if len(path):
-            for centres in positions((path - low) * scale, SPACING):
+    for p in paths:
+        if len(p.points):
+            for centres in positions((p.points - low) * scale, SPACING):
                 grid.stamp(centres)
     return grid.ink()
 
 
-def ink(strokes: Sequence[Stroke], pen_width: float = PEN_WIDTH) -> float:
-    """What drawing the strokes costs, from their points alone: the pen's path length
-    times its width, in squares of the ink's longer side (the same at any size). A digit
-    is about 0.2; the pen going over and over one small spot is thousands."""
-    paths = [curve(np.asarray(s, dtype=np.float64).reshape(-1, 2)) for s in strokes]
-    _, scale, _ = frame(paths, pen_width, WORK)
-    pixels = sum(np.hypot(*np.diff(p, axis=0).T).sum() * scale + 2 * SPACING for p in paths if len(p))
+def ink(strokes: Sequence[Stroke | Path], pen_width: float = PEN_WIDTH) -> float:
+    """What drawing the strokes (or their Paths) costs, from their points alone: the pen's
+    path length times its width, in squares of the ink's longer side (the same at any
+    size). A digit is about 0.2; the pen going over and over one small spot is thousands."""
+    paths = traced(strokes)
+    _, scale, _ = extent_frame(paths, pen_width, WORK)
+    pixels = sum(p.length * scale + 2 * SPACING for p in paths if len(p.points))
     return float(pixels * 2 * max(pen_width / 2 * scale, MIN_RADIUS) / WORK**2)
 
 
 def frame(paths: list[np.ndarray], pen_width: float, size: int) -> tuple[np.ndarray, float, tuple[int, int]]:
-    """Where the ink of these paths lies: its top-left corner in units (2,), the pixels per
-    unit that make its longer side `size`, and the (H, W) that holds it."""
-    if not any(len(p) for p in paths):
+    """Where the ink of these paths (K, 2) lies: its top-left corner in units (2,), the
+    pixels per unit that make its longer side `size`, and the (H, W) that holds it."""
+    return extent_frame(
+        [Path(p, p, p.min(axis=0), p.max(axis=0), 0.0) for p in paths if len(p)], pen_width, size
+    )
+
+
+def extent_frame(paths: list[Path], pen_width: float, size: int) -> tuple[np.ndarray, float, tuple[int, int]]:
+    """`frame`, from the Paths' least and greatest points (the same numbers: a least or
+    greatest value is exact)."""
+    paths = [p for p in paths if len(p.points)]
+    if not paths:
         raise ValueError("a drawing needs at least one point")
-    points = np.concatenate(paths)  # (P, 2)
     radius = pen_width / 2
-    low = points.min(axis=0) - radius  # (2,)
-    extent = points.max(axis=0) + radius - low  # (2,)
+    low = np.min([p.low for p in paths], axis=0) - radius  # (2,)
+    extent = np.max([p.high for p in paths], axis=0) + radius - low  # (2,)
     scale = size / extent.max()
     width, height = np.clip(np.ceil(extent * scale - 1e-9).astype(int), 1, size)
     return low, scale, (int(height), int(width))
