@@ -23,7 +23,8 @@ def refuses(digits: list, source: str) -> bool:
     size, and its (28, 28) network input) is not a digit, or none of its several digits' is
     (a few dots or blobs). A number with one odd mark is still read. `source` is "drawing"
     for pen strokes, "image" for a photo."""
-    return all(check().refuses(d.work, d.pixels, source) for d in digits)
+    judge = check()  # once: a file check a request, not one a digit
+    return all(judge.refuses(d.work, d.pixels, source) for d in digits)
 
 
 def refuse_non_digits(digits: list, source: str) -> None:
