@@ -107,7 +107,10 @@ class MaskPieces:
 
 
 def pasted(inks: list[np.ndarray], corners: np.ndarray, members: list[int]) -> np.ndarray:
-    """The union of some of the inks (h, w), each with its top-left corner (column, row)."""
+    """The union of some of the inks (h, w), each with its top-left corner (column, row);
+    one ink alone is itself (not to be written to)."""
+    if len(members) == 1:
+        return inks[members[0]]
     low = corners[members].min(axis=0)  # (2,)
     high = np.max([corners[i] + inks[i].shape[::-1] for i in members], axis=0)  # (2,)
     out = np.zeros((high[1] - low[1], high[0] - low[0]), bool)
