@@ -5,8 +5,9 @@
 For the strokes the drawing page sends and for a photo (a 280x280 PNG), with each model:
 the median time of the whole work a request does besides HTTP (services.predict and the
 JSON answer), and of each stage of it, counted inside those very calls: decoding,
-segmenting, the ink budget, rasterising, preprocessing, the not-a-digit check, the network
-(its input and forward pass) and the JSON answer; the rest is bookkeeping. A call's stages
+segmenting, the ink budget (with the strokes' smoothed paths, made for it first),
+rasterising, preprocessing, the not-a-digit check, the network (its input and forward
+pass) and the JSON answer; the rest is bookkeeping. A call's stages
 and its rest add up to its whole; the medians nearly do. Then the bytes the browser
 downloads for the drawing page (HTML, CSS, JavaScript, icon).
 
@@ -48,7 +49,7 @@ STAGES = {
     "decode": [(imaging, "decode")],
     "ink mask": [(drawings, "ink_mask")],
     "segment": [(drawings, "segmented")],  # the pieces, the scorer's reading, the digits drawn
-    "ink budget": [(drawings, "affordable")],
+    "ink budget": [(drawings, "affordable"), (raster, "traced")],  # the strokes' paths, made for it first
     "rasterise": [(raster, "draw")],
     "preprocess": [(drawings, "working"), (drawings, "from_working"), (segment, "prepared")],
     "not-a-digit check": [(not_digit, "refuse_non_digits")],
