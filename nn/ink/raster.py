@@ -210,18 +210,35 @@ class Grid:
         base = np.floor(centres).astype(np.intp)  # (C, 2): the pixel each centre is in
         left, x = base[:, :1], centres[:, :1]  # (C, 1)
         dy2 = (base[:, 1:] + reach + 0.5 - centres[:, 1:]) ** 2  # (C, R): squared distances down
+        # Squared distances across, the same for every row: to the pixels -k - 1 .. k + 1
+        # columns from the centre's (C, 2k + 3), in a flat table read at each row's ends.
+        dx2 = ((left + np.arange(-k - 1, k + 2) + 0.5 - x) ** 2).ravel()
+        at_zero = np.arange(len(x))[:, None] * (2 * k + 3) + k + 1  # (C, 1): offset 0's place in it
         limit = self.radius**2
-
-        def inked(offset: np.ndarray) -> np.ndarray:
-            """(..., C, R) column offsets from each centre's pixel -> whether that pixel is ink."""
-            return dy2 + (left + offset + 0.5 - x) ** 2 <= limit
-
         # A row's nearest pixel to the centre is the one under it: no ink there, none in the row.
-        reached = inked(np.zeros(dy2.shape, np.intp))  # (C, R)
+        reached = dy2 + dx2[at_zero] <= limit  # (C, R)
         half = np.sqrt(np.maximum(limit - dy2, 0.0))  # (C, R): the run's half-width, near enough
         centre = x - left - 0.5  # (C, 1): the centre beyond its pixel's centre, in [-0.5, 0.5)
-        guess = np.stack([np.floor(centre + half), np.ceil(centre - half)])  # (2, C, R): last, first
-        last, first = settle(guess, inked, reached, k)
+
+        def end(guess: np.ndarray, way: int) -> np.ndarray:
+            """A run's end one way (`way` 1: its last pixel, -1: its first) as column offsets
+            from the centre's pixel (C, R), exactly: the farthest of 0 .. way k whose centre
+            lies within the radius, by the very sums and comparison that testing each pixel
+            makes. A pixel's centre lies within half a pixel of the centre's, and rounding
+            keeps the order of the distances across, so they grow from it outwards: the ink
+            is one run, and its end the pixel that is ink with the next one not (or k away).
+            The guess (C, R) is that pixel but where rounding puts it one off: those rows
+            count their ink pixels instead."""
+            end = np.minimum(np.maximum(guess * way, 0), k).astype(np.intp)  # (C, R): how far out
+            place = at_zero + way * end  # (C, R): where in dx2
+            wrong = reached & ~((dy2 + dx2[place] <= limit) & ((end == k) | (dy2 + dx2[place + way] > limit)))
+            if wrong.any():
+                rows = np.flatnonzero(wrong)  # (W,)
+                out = at_zero.ravel()[rows // dy2.shape[1], None] + way * np.arange(1, k + 1)  # (W, k)
+                end.ravel()[rows] = (dy2.ravel()[rows, None] + dx2[out] <= limit).sum(axis=1)
+            return end * way
+
+        last, first = end(np.floor(centre + half), 1), end(np.ceil(centre - half), -1)  # (C, R) each
         row = (base[:, 1:] + shift + k + reach) * self.side + left + k  # (C, R): flat index of offset 0
         at = np.concatenate([(row + first)[reached], (row + last + 1)[reached]])  # (2N,)
         signs = np.repeat([1.0, -1.0], len(at) // 2)  # +1 where each run starts, -1 after it ends
@@ -236,24 +253,3 @@ class Grid:
         """(H + 2k, W + 2k + 1) bool: the pixels some disc covers, the frame too."""
         self.flush()
         return np.cumsum(self.marks.reshape(self.shape[0] + 2 * self.k, self.side), axis=1) > 0.5
-
-
-WAYS = np.array([1, -1])[:, None, None]  # (2, 1, 1): a run's last pixel lies right, its first left
-
-
-def settle(guess: np.ndarray, inked, reached: np.ndarray, k: int) -> np.ndarray:
-    """A run's two ends, exactly: from guesses (2, C, R) a pixel or so off, step outwards
-    while the next pixel is ink, and back while this one is not. Ink thins out
-    monotonically from the centre's pixel, so this ends at the last ink pixel each way."""
-    end = np.clip(guess * WAYS, 0, k).astype(np.intp) * WAYS  # (2, C, R): last >= 0, first <= 0
-    for _ in range(2 * k + 1):
-        more = reached & (end * WAYS < k) & inked(end + WAYS)
-        if not more.any():
-            break
-        end += WAYS * more
-    for _ in range(2 * k + 1):
-        fewer = reached & (end != 0) & ~inked(end)
-        if not fewer.any():
-            break
-        end -= WAYS * fewer
-    return end
