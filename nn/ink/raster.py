@@ -19,6 +19,7 @@ from the points alone.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
@@ -33,8 +34,8 @@ MIN_RADIUS = 0.75  # pixels: a thinner pen would leave gaps between the pixels i
 CHUNK = 2048  # pen positions made and drawn at a time
 
 Stroke = Sequence[Sequence[float]]
-_T = (np.arange(CURVE_STEPS) / CURVE_STEPS)[None, :, None]  # (1, T, 1): where along each curve
-BERNSTEIN = ((1 - _T) ** 2, 2 * _T * (1 - _T), _T**2)  # each (1, T, 1): a quadratic curve's weights
+_T = (np.arange(CURVE_STEPS) / CURVE_STEPS)[:, None, None]  # (T, 1, 1): where along each curve
+BERNSTEIN = ((1 - _T) ** 2, 2 * _T * (1 - _T), _T**2)  # each (T, 1, 1): a quadratic curve's weights
 
 
 def curve(stroke: np.ndarray) -> np.ndarray:
@@ -48,8 +49,9 @@ def curve(stroke: np.ndarray) -> np.ndarray:
     starts = np.concatenate([stroke[:1], mids[:-1]])  # (M-2, 2)
     controls = stroke[1:-1]  # (M-2, 2)
     start, control, end = BERNSTEIN
-    points = start * starts[:, None] + control * controls[:, None] + end * mids[:, None]
-    return np.concatenate([points.reshape(-1, 2), mids[-1:], stroke[-1:]])  # (T (M-2) + 2, 2)
+    points = start * starts + control * controls + end * mids  # (T, M-2, 2): each curve's step t
+    points = points.transpose(1, 0, 2).reshape(-1, 2)  # (T (M-2), 2): curve by curve
+    return np.concatenate([points, mids[-1:], stroke[-1:]])  # (T (M-2) + 2, 2)
 
 
 def along(path: np.ndarray, spacing: float) -> np.ndarray:
@@ -88,9 +90,10 @@ def path(stroke: Stroke | np.ndarray) -> Path:
     points = curve(stroke)
     if not len(points):
         return Path(stroke, points, points[:0], points[:0], 0.0)
-    return Path(
-        stroke, points, points.min(axis=0), points.max(axis=0), np.hypot(*np.diff(points, axis=0).T).sum()
-    )
+    x, y = points.T  # (K,) each: a reduction along them is many times quicker than across (K, 2)
+    steps = points[1:] - points[:-1]  # (K-1, 2)
+    low, high = np.array([x.min(), y.min()]), np.array([x.max(), y.max()])
+    return Path(stroke, points, low, high, np.hypot(steps[:, 0], steps[:, 1]).sum())
 
 
 def traced(strokes: Sequence[Stroke | Path]) -> list[Path]:
@@ -135,11 +138,12 @@ def extent_frame(paths: list[Path], pen_width: float, size: int) -> tuple[np.nda
     if not paths:
         raise ValueError("a drawing needs at least one point")
     radius = pen_width / 2
-    low = np.min([p.low for p in paths], axis=0) - radius  # (2,)
-    extent = np.max([p.high for p in paths], axis=0) + radius - low  # (2,)
+    low = (paths[0].low if len(paths) == 1 else np.minimum.reduce([p.low for p in paths])) - radius  # (2,)
+    high = paths[0].high if len(paths) == 1 else np.maximum.reduce([p.high for p in paths])  # (2,)
+    extent = high + radius - low  # (2,)
     scale = size / extent.max()
-    width, height = np.clip(np.ceil(extent * scale - 1e-9).astype(int), 1, size)
-    return low, scale, (int(height), int(width))
+    width, height = (min(max(math.ceil(e * scale - 1e-9), 1), size) for e in extent.tolist())
+    return low, scale, (height, width)
 
 
 def stamp(centres: np.ndarray, radius: float, shape: tuple[int, int]) -> np.ndarray:
