@@ -90,11 +90,20 @@ class Reading(Prediction):
 
 
 def numbers(values: np.ndarray) -> list:
-    """An array as (nested) lists, rounded; a zero is written 0, as most of a feature map is."""
-    rounded = np.round(values.astype(np.float64), DECIMALS)
-    if rounded.ndim > 1:
-        return [numbers(row) for row in rounded]
-    return [v if v else 0 for v in rounded.tolist()]
+    """An array as (nested) lists, rounded; a zero is written 0, as most of a feature map is.
+    Each value is rounded once for each of the array's axes: the numbers answers have
+    always held (rounding a rounded number may move its last digit)."""
+    rounded = values.astype(np.float64)
+    for _ in range(max(rounded.ndim, 1)):
+        rounded = np.round(rounded, DECIMALS)
+    return zeros_as_0(rounded.tolist())
+
+
+def zeros_as_0(values):
+    """Nested lists of numbers with each zero (0.0 or -0.0) written 0."""
+    if values and isinstance(values[0], list):
+        return [zeros_as_0(row) for row in values]
+    return [v if v else 0 for v in values]
 
 
 def predict(drawing: Drawing, model_name: str | None = None, activations: bool | None = None) -> Reading:
