@@ -119,7 +119,10 @@ def view(ink: np.ndarray) -> np.ndarray:
     """A candidate's sketch (h, w) bool -> (28, 28) float32 as the scorer sees it: scaled to
     fit MNIST's 20x20 box, aspect kept, centred by its mass (no stroke-width change: a
     sketch's pen is already in proportion to the line)."""
-    return centre_by_mass(fit(ink, BOX).clip(0, 1)).clip(0, 1).astype(np.float32)
+    # Both products are of ink and weights that are never negative: clipping is only at 1,
+    # and the float32 products are the answer's dtype already.
+    placed = centre_by_mass(np.minimum(fit(ink, BOX), 1))
+    return np.minimum(placed, 1, out=placed)
 
 
 def inputs(pixels: np.ndarray, geometry: np.ndarray) -> np.ndarray:
