@@ -27,11 +27,25 @@ def stroke_width(mask: np.ndarray, framed: bool = True) -> float:
     """Mean stroke width of a bilevel image: area divided by half the perimeter. `framed`:
     ink on the image's own edges counts as boundary there, as if the image were framed in
     background; otherwise the image's edges are not counted (a crop of a larger drawing)."""
+    if framed:
+        return framed_width(in_frame(mask))
     inner = np.count_nonzero(mask[:, 1:] != mask[:, :-1]) + np.count_nonzero(mask[1:] != mask[:-1])
-    edges = (
-        sum(np.count_nonzero(side) for side in (mask[0], mask[-1], mask[:, 0], mask[:, -1])) if framed else 0
-    )
-    return 2.0 * np.count_nonzero(mask) / max(inner + edges, 1)
+    return 2.0 * np.count_nonzero(mask) / max(inner, 1)
+
+
+def in_frame(mask: np.ndarray) -> np.ndarray:
+    """(H, W) -> (H + 2, W + 2) of its dtype: the mask inside a one-pixel frame of background."""
+    framed = np.zeros((mask.shape[0] + 2, mask.shape[1] + 2), mask.dtype)
+    framed[1:-1, 1:-1] = mask
+    return framed
+
+
+def framed_width(framed: np.ndarray, area: int | None = None) -> float:
+    """stroke_width of the mask inside a frame of background (`in_frame`), its ink count
+    given or not: the changes between neighbours in the framed mask are the mask's own plus
+    its ink on its edges, so these are the same numbers."""
+    boundary = np.count_nonzero(framed[:, 1:] != framed[:, :-1]) + np.count_nonzero(framed[1:] != framed[:-1])
+    return 2.0 * (np.count_nonzero(framed) if area is None else area) / max(boundary, 1)
 
 
 def coverage(mask: np.ndarray, factor: int) -> np.ndarray:
