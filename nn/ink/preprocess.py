@@ -19,6 +19,7 @@ Every resampling is a pair of small matrix products (rows @ image @ cols.T).
 from __future__ import annotations
 
 import functools
+import math
 
 import numpy as np
 
@@ -140,9 +141,25 @@ def crossed(framed: np.ndarray, combine: np.ufunc) -> np.ndarray:
 
 def placement_matrix(n_in: int, offset: float, n_out: int = SIDE) -> np.ndarray:
     """(n_out, n_in) linear-interpolation weights that move a row of n_in pixels so its
-    first pixel lands at `offset` (fractional) in a row of n_out; ink past the edge is lost."""
-    distance = np.abs(steps(n_out, n_in) - offset)  # output i reads input i - offset
-    return np.maximum(0.0, 1.0 - distance).astype(np.float32)
+    first pixel lands at `offset` (fractional) in a row of n_out; ink past the edge is lost.
+
+    Output i reads input i - offset: the weight of input j is max(0, 1 - |i - j - offset|),
+    which only the two diagonals i - j = floor(offset) and floor(offset) + 1 can make
+    nonzero (elsewhere the distance is 1 or more, rounded or not). Those two weights are
+    worked out by that very formula and written along their diagonals."""
+    if not math.isfinite(offset):  # no ink to place: every weight NaN
+        return np.maximum(0.0, 1.0 - np.abs(steps(n_out, n_in) - offset)).astype(np.float32)
+    matrix = np.zeros((n_out, n_in), np.float32)
+    flat = matrix.reshape(-1)
+    first = math.floor(offset)
+    for shift in (first, first + 1):  # i - j
+        weight = max(0.0, 1.0 - abs(shift - offset))
+        # The diagonal i = j + shift: from (shift, 0), or (0, -shift), a row and a column a step.
+        start = shift * n_in if shift >= 0 else -shift
+        count = min(n_in, n_out - shift) if shift >= 0 else min(n_in + shift, n_out)
+        if weight and count > 0:
+            flat[start : start + count * (n_in + 1) : n_in + 1] = weight
+    return matrix
 
 
 @functools.lru_cache(maxsize=1024)
