@@ -44,7 +44,10 @@ def framed_width(framed: np.ndarray, area: int | None = None) -> float:
     """stroke_width of the mask inside a frame of background (`in_frame`), its ink count
     given or not: the changes between neighbours in the framed mask are the mask's own plus
     its ink on its edges, so these are the same numbers."""
-    boundary = np.count_nonzero(framed[:, 1:] != framed[:, :-1]) + np.count_nonzero(framed[1:] != framed[:-1])
+    # Read as one line row after row, a change between neighbours across is a change between
+    # successive pixels (the frame's sides meet at the ends of the rows: no change there).
+    flat, side = framed.reshape(-1), framed.shape[1]
+    boundary = np.count_nonzero(flat[1:] != flat[:-1]) + np.count_nonzero(flat[side:] != flat[:-side])
     return 2.0 * (np.count_nonzero(framed) if area is None else area) / max(boundary, 1)
 
 

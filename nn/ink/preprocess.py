@@ -131,11 +131,17 @@ def normalise_thickness(
 def crossed(framed: np.ndarray, combine: np.ufunc) -> np.ndarray:
     """A framed bool mask (H + 2, W + 2) -> the same, each pixel inside the frame combined
     (or: dilated, and: eroded) with its four neighbours: a 3x3 cross."""
+    side = framed.shape[1]
+    flat = framed.reshape(-1)
     out = np.zeros_like(framed)
-    inner = out[1:-1, 1:-1]
-    combine(framed[1:-1, 1:-1], framed[:-2, 1:-1], out=inner)
-    for side in (framed[2:, 1:-1], framed[1:-1, :-2], framed[1:-1, 2:]):
-        combine(inner, side, out=inner)
+    # Row by row as one line: the neighbours of the pixels from the second row's to the
+    # last row's are the line moved by one and by a row, every slice of it contiguous.
+    start, stop = side, flat.size - side
+    inner = out.reshape(-1)[start:stop]
+    combine(flat[start:stop], flat[start - 1 : stop - 1], out=inner)
+    for shift in (1, -side, side):
+        combine(inner, flat[start + shift : stop + shift], out=inner)
+    out[:, 0] = out[:, -1] = False  # the frame's sides, which the line passed through
     return out
 
 
