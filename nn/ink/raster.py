@@ -62,15 +62,19 @@ def along(path: np.ndarray, spacing: float) -> np.ndarray:
 def positions(path: np.ndarray, spacing: float) -> Iterator[np.ndarray]:
     """The points of `along`, CHUNK at a time: (C, 2) each. They are np.interp at the values
     np.linspace(0, length, count) gives, each value made as linspace makes it."""
-    steps = np.hypot(*np.diff(path, axis=0).T)  # (K-1,)
-    arc = np.concatenate([[0.0], np.cumsum(steps)])  # (K,)
-    count = max(2, int(np.ceil(arc[-1] / spacing)) + 1)
+    x, y = path[:, 0], path[:, 1]  # (K,) each
+    arc = np.empty(len(path))  # (K,): the length along the path to each point
+    arc[0] = 0.0
+    np.cumsum(np.hypot(x[1:] - x[:-1], y[1:] - y[:-1]), out=arc[1:])
+    count = max(2, math.ceil(arc[-1] / spacing) + 1)
     step = arc[-1] / (count - 1)
     for start in range(0, count, CHUNK):
         at = np.arange(start, min(start + CHUNK, count), dtype=np.float64) * step  # (C,)
         if start + CHUNK >= count:
             at[-1] = arc[-1]  # linspace's last value is the end itself
-        yield np.stack([np.interp(at, arc, path[:, 0]), np.interp(at, arc, path[:, 1])], axis=1)
+        points = np.empty((len(at), 2))  # (C, 2)
+        points[:, 0], points[:, 1] = np.interp(at, arc, x), np.interp(at, arc, y)
+        yield points
 
 
 @dataclass
