@@ -65,9 +65,9 @@ def features(line: Line, runs: np.ndarray) -> np.ndarray:
     boxes, h = line.boxes, line.height
     n = len(boxes)
     inside = (np.arange(n) >= runs[:, :1]) & (np.arange(n) < runs[:, 1:])  # (C, N): a candidate's pieces
-    big = np.where(inside[:, :, None], boxes, np.nan)  # (C, N, 4)
-    left, top = np.nanmin(big[:, :, 0], axis=1), np.nanmin(big[:, :, 1], axis=1)  # (C,), (C,)
-    right, bottom = np.nanmax(big[:, :, 2], axis=1), np.nanmax(big[:, :, 3], axis=1)
+    # Each candidate's box: the least and greatest of its pieces' (it has at least one).
+    left, top = (np.where(inside, boxes[:, k], np.inf).min(axis=1) for k in (0, 1))  # (C,), (C,)
+    right, bottom = (np.where(inside, boxes[:, k], -np.inf).max(axis=1) for k in (2, 3))
     width, height = right - left, bottom - top
     outside_right = np.where(inside | (np.arange(n) >= runs[:, :1]), -np.inf, boxes[:, 2])  # before it
     outside_left = np.where(inside | (np.arange(n) < runs[:, 1:]), np.inf, boxes[:, 0])  # after it
