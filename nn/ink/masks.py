@@ -102,7 +102,7 @@ def runs(mask: np.ndarray, diagonal: bool = True) -> tuple[np.ndarray, ...]:
         new[a_runs] = np.minimum(new[a_runs], np.minimum.reduceat(smaller, a_groups))
         new[b_runs] = np.minimum(new[b_runs], np.minimum.reduceat(smaller[by_b], b_groups))
         new = new[new[new]]  # and its label's label's label: a chain of runs settles in few rounds
-        if np.array_equal(new, labels):
+        if (new == labels).all():  # np.array_equal's test, its shapes being the same
             break
         labels = new
     # Each piece's label is now its first run's index: number them in that order.
