@@ -74,7 +74,7 @@ def features(line: Line, runs: np.ndarray) -> np.ndarray:
     overlap = np.minimum(right[:, None], boxes[:, 2]) - np.maximum(left[:, None], boxes[:, 0])  # (C, N)
     piece_width = np.maximum(boxes[:, 2] - boxes[:, 0], 1e-9)
     left_out = np.where(inside, 0.0, np.clip(overlap / piece_width, 0, 1)).max(axis=1)
-    source = np.unique(line.sources, return_inverse=True)[1].reshape(-1)  # (N,): 0..U-1
+    source = np.searchsorted(np.unique(line.sources), line.sources)  # (N,): 0..U-1, np.unique's inverse
     of_source = source[:, None] == np.arange(source.max(initial=-1) + 1)  # (N, U)
     has = inside.astype(np.intp) @ of_source  # (C, U): its pieces from each source
     sources_cut = ((has > 0) & (has < of_source.sum(axis=0))).sum(axis=1)  # (C,): some in, some out
