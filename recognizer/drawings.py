@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import ClassVar
 
@@ -36,7 +37,14 @@ class DigitInk:
     box: Box  # strokes: in their units; a photo: fractions of its width and height
     strokes: list[int] | None = None  # indices into the drawing's strokes
     crop: np.ndarray | None = None  # a photo: the grey levels of the box, to keep with a label
-    own_strokes: list | None = None  # its strokes, or the parts of strokes it was drawn with
+    # its strokes, or the parts of strokes it was drawn with, as lists: made when asked (only
+    # a labelled digit keeps them), by this
+    listed_strokes: Callable[[], list] | None = None
+
+    @property
+    def own_strokes(self) -> list | None:
+        """Its strokes, or the parts of strokes it was drawn with; None for a photo or pixels."""
+        return None if self.listed_strokes is None else self.listed_strokes()
 
 
 @dataclass(frozen=True)
@@ -67,7 +75,7 @@ class Strokes:
                 d.work,
                 d.box,
                 sorted({found.spans[i][0] for i in d.members}),
-                own_strokes=[s.tolist() for s in found.drawn(d.members)],
+                listed_strokes=functools.partial(as_lists, found.drawn(d.members)),
             )
             for d in read
         ]
@@ -82,7 +90,11 @@ class Strokes:
         work = working(raster.draw(self.strokes if paths is None else paths))
         box = segment.run_box(stroke_boxes(self.strokes))
         return DigitInk(
-            inked(from_working(work)), work, box, list(range(len(self.strokes))), own_strokes=self.strokes
+            inked(from_working(work)),
+            work,
+            box,
+            list(range(len(self.strokes))),
+            listed_strokes=lambda: self.strokes,
         )
 
     def content(self) -> bytes:
@@ -215,6 +227,11 @@ def affordable(parts: list) -> None:
             f"the strokes are too long for their size: the pen would go over their area {ink:.0f} "
             f"times; at most {MAX_INK:g} times is drawn (a digit takes about 0.2)"
         )
+
+
+def as_lists(arrays: list[np.ndarray]) -> list:
+    """Arrays (M, 2) as lists of [x, y]."""
+    return [a.tolist() for a in arrays]
 
 
 def inked(pixels: np.ndarray | None) -> np.ndarray:

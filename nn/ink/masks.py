@@ -27,11 +27,28 @@ def stroke_width(mask: np.ndarray, framed: bool = True) -> float:
     """Mean stroke width of a bilevel image: area divided by half the perimeter. `framed`:
     ink on the image's own edges counts as boundary there, as if the image were framed in
     background; otherwise the image's edges are not counted (a crop of a larger drawing)."""
+    if framed:
+        return framed_width(in_frame(mask))
     inner = np.count_nonzero(mask[:, 1:] != mask[:, :-1]) + np.count_nonzero(mask[1:] != mask[:-1])
-    edges = (
-        sum(np.count_nonzero(side) for side in (mask[0], mask[-1], mask[:, 0], mask[:, -1])) if framed else 0
-    )
-    return 2.0 * np.count_nonzero(mask) / max(inner + edges, 1)
+    return 2.0 * np.count_nonzero(mask) / max(inner, 1)
+
+
+def in_frame(mask: np.ndarray) -> np.ndarray:
+    """(H, W) -> (H + 2, W + 2) of its dtype: the mask inside a one-pixel frame of background."""
+    framed = np.zeros((mask.shape[0] + 2, mask.shape[1] + 2), mask.dtype)
+    framed[1:-1, 1:-1] = mask
+    return framed
+
+
+def framed_width(framed: np.ndarray, area: int | None = None) -> float:
+    """stroke_width of the mask inside a frame of background (`in_frame`), its ink count
+    given or not: the changes between neighbours in the framed mask are the mask's own plus
+    its ink on its edges, so these are the same numbers."""
+    # Read as one line row after row, a change between neighbours across is a change between
+    # successive pixels (the frame's sides meet at the ends of the rows: no change there).
+    flat, side = framed.reshape(-1), framed.shape[1]
+    boundary = np.count_nonzero(flat[1:] != flat[:-1]) + np.count_nonzero(flat[side:] != flat[:-side])
+    return 2.0 * (np.count_nonzero(framed) if area is None else area) / max(boundary, 1)
 
 
 def coverage(mask: np.ndarray, factor: int) -> np.ndarray:
@@ -85,7 +102,7 @@ def runs(mask: np.ndarray, diagonal: bool = True) -> tuple[np.ndarray, ...]:
         new[a_runs] = np.minimum(new[a_runs], np.minimum.reduceat(smaller, a_groups))
         new[b_runs] = np.minimum(new[b_runs], np.minimum.reduceat(smaller[by_b], b_groups))
         new = new[new[new]]  # and its label's label's label: a chain of runs settles in few rounds
-        if np.array_equal(new, labels):
+        if (new == labels).all():  # np.array_equal's test, its shapes being the same
             break
         labels = new
     # Each piece's label is now its first run's index: number them in that order.

@@ -111,12 +111,13 @@ def pasted(inks: list[np.ndarray], corners: np.ndarray, members: list[int]) -> n
     one ink alone is itself (not to be written to)."""
     if len(members) == 1:
         return inks[members[0]]
-    low = corners[members].min(axis=0)  # (2,)
-    high = np.max([corners[i] + inks[i].shape[::-1] for i in members], axis=0)  # (2,)
-    out = np.zeros((high[1] - low[1], high[0] - low[0]), bool)
-    for i in members:
-        (left, top), (h, w) = corners[i] - low, inks[i].shape
-        out[top : top + h, left : left + w] |= inks[i]
+    # Plain numbers: for a few small inks, NumPy's calls cost more than the sums they make.
+    placed = [(*corners[i].tolist(), *inks[i].shape) for i in members]  # (left, top, h, w) each
+    left, top = min(p[0] for p in placed), min(p[1] for p in placed)
+    right, bottom = max(p[0] + p[3] for p in placed), max(p[1] + p[2] for p in placed)
+    out = np.zeros((bottom - top, right - left), bool)
+    for i, (x, y, h, w) in zip(members, placed, strict=True):
+        out[y - top : y - top + h, x - left : x - left + w] |= inks[i]
     return out
 
 
@@ -166,8 +167,14 @@ def median(values: np.ndarray) -> float:
 def stroke_boxes(strokes, pen_width: float = raster.PEN_WIDTH) -> np.ndarray:
     """(S, 4) boxes of strokes' ink (left, top, right, bottom): the points plus the pen's radius."""
     arrays = [np.asarray(s, dtype=np.float64).reshape(-1, 2) for s in strokes]
-    low = np.array([a.min(axis=0) for a in arrays]) - pen_width / 2  # (S, 2)
-    high = np.array([a.max(axis=0) for a in arrays]) + pen_width / 2  # (S, 2)
+    if min(map(len, arrays), default=0) == 0:  # no strokes, or one without points: the error it was
+        low = np.array([a.min(axis=0) for a in arrays]) - pen_width / 2
+        return np.concatenate([low, low], axis=1)
+    # Each stroke's least and greatest point, all strokes at once (a least value is exact).
+    points = np.concatenate(arrays)  # (P, 2)
+    starts = np.cumsum([0] + [len(a) for a in arrays[:-1]])  # (S,): where each stroke's points start
+    low = np.minimum.reduceat(points, starts, axis=0) - pen_width / 2  # (S, 2)
+    high = np.maximum.reduceat(points, starts, axis=0) + pen_width / 2  # (S, 2)
     return np.concatenate([low, high], axis=1)
 
 

@@ -19,11 +19,12 @@ Every resampling is a pair of small matrix products (rows @ image @ cols.T).
 from __future__ import annotations
 
 import functools
+import math
 
 import numpy as np
 
-from nn.ink.masks import bounding_box, coverage, stroke_width
-from nn.ink.sampling import SIDE, bilinear, cross_shifts
+from nn.ink.masks import bounding_box, coverage, framed_width, in_frame, stroke_width
+from nn.ink.sampling import SIDE, bilinear
 
 BOX = 20  # MNIST's box: a digit's longer side in the SIDE x SIDE field
 WORK = 80  # side of the working image: 4x the box, so the final scaling anti-aliases
@@ -101,31 +102,70 @@ def extremes(levels: np.ndarray, k: int) -> tuple[int, int]:
 def normalise_thickness(
     mask: np.ndarray, target: float = TARGET_WIDTH, tolerance: float = 1.25
 ) -> np.ndarray:
-    """Dilate thin strokes or erode thick ones, one pixel a side at a time, until the
-    measured width is within `tolerance` of the target (at most MAX_STEPS steps).
+    """Dilate thin strokes or erode thick ones of a bool mask, one pixel a side at a time,
+    until the measured width is within `tolerance` of the target (at most MAX_STEPS steps).
 
     Erosion stops before it would remove more than half of the ink, so a thin part of a
     thick digit is never erased.
     """
+    # The mask is kept in a frame of background, which measuring and each step's 3x3 cross
+    # both read: made once, not once for each.
+    framed = in_frame(mask)
+    area = np.count_nonzero(framed)
     for _ in range(MAX_STEPS):
-        width = stroke_width(mask)
+        width = framed_width(framed, area)
         if width < target / tolerance:
-            mask = functools.reduce(np.logical_or, cross_shifts(mask))
+            framed = crossed(framed, np.logical_or)
+            area = np.count_nonzero(framed)
         elif width > target * tolerance:
-            shrunk = functools.reduce(np.logical_and, cross_shifts(mask))
-            if np.count_nonzero(shrunk) < np.count_nonzero(mask) / 2:
+            shrunk = crossed(framed, np.logical_and)
+            shrunk_area = np.count_nonzero(shrunk)
+            if shrunk_area < area / 2:
                 break
-            mask = shrunk
+            framed, area = shrunk, shrunk_area
         else:
             break
-    return mask
+    return framed[1:-1, 1:-1]
+
+
+def crossed(framed: np.ndarray, combine: np.ufunc) -> np.ndarray:
+    """A framed bool mask (H + 2, W + 2) -> the same, each pixel inside the frame combined
+    (or: dilated, and: eroded) with its four neighbours: a 3x3 cross."""
+    side = framed.shape[1]
+    flat = framed.reshape(-1)
+    out = np.zeros_like(framed)
+    # Row by row as one line: the neighbours of the pixels from the second row's to the
+    # last row's are the line moved by one and by a row, every slice of it contiguous.
+    start, stop = side, flat.size - side
+    inner = out.reshape(-1)[start:stop]
+    combine(flat[start:stop], flat[start - 1 : stop - 1], out=inner)
+    for shift in (1, -side, side):
+        combine(inner, flat[start + shift : stop + shift], out=inner)
+    out[:, 0] = out[:, -1] = False  # the frame's sides, which the line passed through
+    return out
 
 
 def placement_matrix(n_in: int, offset: float, n_out: int = SIDE) -> np.ndarray:
     """(n_out, n_in) linear-interpolation weights that move a row of n_in pixels so its
-    first pixel lands at `offset` (fractional) in a row of n_out; ink past the edge is lost."""
-    distance = np.abs(steps(n_out, n_in) - offset)  # output i reads input i - offset
-    return np.maximum(0.0, 1.0 - distance).astype(np.float32)
+    first pixel lands at `offset` (fractional) in a row of n_out; ink past the edge is lost.
+
+    Output i reads input i - offset: the weight of input j is max(0, 1 - |i - j - offset|),
+    which only the two diagonals i - j = floor(offset) and floor(offset) + 1 can make
+    nonzero (elsewhere the distance is 1 or more, rounded or not). Those two weights are
+    worked out by that very formula and written along their diagonals."""
+    if not math.isfinite(offset):  # no ink to place: every weight NaN
+        return np.maximum(0.0, 1.0 - np.abs(steps(n_out, n_in) - offset)).astype(np.float32)
+    matrix = np.zeros((n_out, n_in), np.float32)
+    flat = matrix.reshape(-1)
+    first = math.floor(offset)
+    for shift in (first, first + 1):  # i - j
+        weight = max(0.0, 1.0 - abs(shift - offset))
+        # The diagonal i = j + shift: from (shift, 0), or (0, -shift), a row and a column a step.
+        start = shift * n_in if shift >= 0 else -shift
+        count = min(n_in, n_out - shift) if shift >= 0 else min(n_in + shift, n_out)
+        if weight and count > 0:
+            flat[start : start + count * (n_in + 1) : n_in + 1] = weight
+    return matrix
 
 
 @functools.lru_cache(maxsize=1024)

@@ -62,15 +62,19 @@ def along(path: np.ndarray, spacing: float) -> np.ndarray:
 def positions(path: np.ndarray, spacing: float) -> Iterator[np.ndarray]:
     """The points of `along`, CHUNK at a time: (C, 2) each. They are np.interp at the values
     np.linspace(0, length, count) gives, each value made as linspace makes it."""
-    steps = np.hypot(*np.diff(path, axis=0).T)  # (K-1,)
-    arc = np.concatenate([[0.0], np.cumsum(steps)])  # (K,)
-    count = max(2, int(np.ceil(arc[-1] / spacing)) + 1)
+    x, y = path[:, 0], path[:, 1]  # (K,) each
+    arc = np.empty(len(path))  # (K,): the length along the path to each point
+    arc[0] = 0.0
+    np.cumsum(np.hypot(x[1:] - x[:-1], y[1:] - y[:-1]), out=arc[1:])
+    count = max(2, math.ceil(arc[-1] / spacing) + 1)
     step = arc[-1] / (count - 1)
     for start in range(0, count, CHUNK):
         at = np.arange(start, min(start + CHUNK, count), dtype=np.float64) * step  # (C,)
         if start + CHUNK >= count:
             at[-1] = arc[-1]  # linspace's last value is the end itself
-        yield np.stack([np.interp(at, arc, path[:, 0]), np.interp(at, arc, path[:, 1])], axis=1)
+        points = np.empty((len(at), 2))  # (C, 2)
+        points[:, 0], points[:, 1] = np.interp(at, arc, x), np.interp(at, arc, y)
+        yield points
 
 
 @dataclass
@@ -210,13 +214,15 @@ class Grid:
 
     def runs(self, centres: np.ndarray, shift: np.ndarray) -> None:
         k = self.k
-        reach = np.arange(-k, k + 1)  # (R,): rows either side of a centre's pixel
         base = np.floor(centres).astype(np.intp)  # (C, 2): the pixel each centre is in
         left, x = base[:, :1], centres[:, :1]  # (C, 1)
-        dy2 = (base[:, 1:] + reach + 0.5 - centres[:, 1:]) ** 2  # (C, R): squared distances down
+        # A pixel's centre, whole numbers plus a half, is exact however it is summed: the
+        # half is added to the centre's pixel first, to the smaller arrays.
+        reach = np.arange(-k, k + 1.0)  # (R,): rows either side of a centre's pixel
+        dy2 = ((base[:, 1:] + 0.5) + reach - centres[:, 1:]) ** 2  # (C, R): squared distances down
         # Squared distances across, the same for every row: to the pixels -k - 1 .. k + 1
         # columns from the centre's (C, 2k + 3), in a flat table read at each row's ends.
-        dx2 = ((left + np.arange(-k - 1, k + 2) + 0.5 - x) ** 2).ravel()
+        dx2 = (((left + 0.5) + np.arange(-k - 1, k + 2.0) - x) ** 2).ravel()
         at_zero = np.arange(len(x))[:, None] * (2 * k + 3) + k + 1  # (C, 1): offset 0's place in it
         limit = self.radius**2
         # A row's nearest pixel to the centre is the one under it: no ink there, none in the row.
@@ -233,17 +239,20 @@ class Grid:
             is one run, and its end the pixel that is ink with the next one not (or k away).
             The guess (C, R) is that pixel but where rounding puts it one off: those rows
             count their ink pixels instead."""
-            end = np.minimum(np.maximum(guess * way, 0), k).astype(np.intp)  # (C, R): how far out
-            place = at_zero + way * end  # (C, R): where in dx2
+            end = np.minimum(np.maximum(guess if way == 1 else -guess, 0), k).astype(
+                np.intp
+            )  # (C, R): how far out
+            place = at_zero + end if way == 1 else at_zero - end  # (C, R): where in dx2
             wrong = reached & ~((dy2 + dx2[place] <= limit) & ((end == k) | (dy2 + dx2[place + way] > limit)))
             if wrong.any():
                 rows = np.flatnonzero(wrong)  # (W,)
                 out = at_zero.ravel()[rows // dy2.shape[1], None] + way * np.arange(1, k + 1)  # (W, k)
                 end.ravel()[rows] = (dy2.ravel()[rows, None] + dx2[out] <= limit).sum(axis=1)
-            return end * way
+            return end if way == 1 else -end
 
         last, first = end(np.floor(centre + half), 1), end(np.ceil(centre - half), -1)  # (C, R) each
-        row = (base[:, 1:] + shift + k + reach) * self.side + left + k  # (C, R): flat index of offset 0
+        # (C, R): the flat index of offset 0 in each row a disc reaches
+        row = ((base[:, 1:] + shift + k) * self.side + left + k) + np.arange(-k, k + 1) * self.side
         at = np.concatenate([(row + first)[reached], (row + last + 1)[reached]])  # (2N,)
         signs = np.repeat([1.0, -1.0], len(at) // 2)  # +1 where each run starts, -1 after it ends
         self.marks += np.bincount(at, signs, minlength=len(self.marks))

@@ -97,10 +97,15 @@ def candidate_runs(line: Line) -> np.ndarray:
     n = len(line.boxes)
     runs = {(start, start + 1) for start in range(n)}
     for size in range(2, min(n, RUN) + 1):
-        windows = np.lib.stride_tricks.sliding_window_view(
-            line.boxes, size, axis=0
-        )  # (n - size + 1, 4, size)
-        width = windows[:, 2].max(axis=1) - windows[:, 0].min(axis=1)  # (n - size + 1,)
+        starts = n - size + 1
+        # The least left and greatest right of each window of `size` boxes (exact, in any order)
+        left, right = line.boxes[:starts, 0], line.boxes[:starts, 2]  # (n - size + 1,) each
+        for j in range(1, size):
+            left, right = (
+                np.minimum(left, line.boxes[j : j + starts, 0]),
+                np.maximum(right, line.boxes[j : j + starts, 2]),
+            )
+        width = right - left  # (n - size + 1,)
         runs.update((start, start + size) for start in np.flatnonzero(width <= WIDEST * line.height).tolist())
     for source in np.unique(line.sources):
         where = np.flatnonzero(line.sources == source)

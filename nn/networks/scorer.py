@@ -65,16 +65,16 @@ def features(line: Line, runs: np.ndarray) -> np.ndarray:
     boxes, h = line.boxes, line.height
     n = len(boxes)
     inside = (np.arange(n) >= runs[:, :1]) & (np.arange(n) < runs[:, 1:])  # (C, N): a candidate's pieces
-    big = np.where(inside[:, :, None], boxes, np.nan)  # (C, N, 4)
-    left, top = np.nanmin(big[:, :, 0], axis=1), np.nanmin(big[:, :, 1], axis=1)  # (C,), (C,)
-    right, bottom = np.nanmax(big[:, :, 2], axis=1), np.nanmax(big[:, :, 3], axis=1)
+    # Each candidate's box: the least and greatest of its pieces' (it has at least one).
+    left, top = (np.where(inside, boxes[:, k], np.inf).min(axis=1) for k in (0, 1))  # (C,), (C,)
+    right, bottom = (np.where(inside, boxes[:, k], -np.inf).max(axis=1) for k in (2, 3))
     width, height = right - left, bottom - top
     outside_right = np.where(inside | (np.arange(n) >= runs[:, :1]), -np.inf, boxes[:, 2])  # before it
     outside_left = np.where(inside | (np.arange(n) < runs[:, 1:]), np.inf, boxes[:, 0])  # after it
     overlap = np.minimum(right[:, None], boxes[:, 2]) - np.maximum(left[:, None], boxes[:, 0])  # (C, N)
     piece_width = np.maximum(boxes[:, 2] - boxes[:, 0], 1e-9)
     left_out = np.where(inside, 0.0, np.clip(overlap / piece_width, 0, 1)).max(axis=1)
-    source = np.unique(line.sources, return_inverse=True)[1].reshape(-1)  # (N,): 0..U-1
+    source = np.searchsorted(np.unique(line.sources), line.sources)  # (N,): 0..U-1, np.unique's inverse
     of_source = source[:, None] == np.arange(source.max(initial=-1) + 1)  # (N, U)
     has = inside.astype(np.intp) @ of_source  # (C, U): its pieces from each source
     sources_cut = ((has > 0) & (has < of_source.sum(axis=0))).sum(axis=1)  # (C,): some in, some out
