@@ -130,20 +130,24 @@ def ink(strokes: Sequence[Stroke | Path], pen_width: float = PEN_WIDTH) -> float
 def frame(paths: list[np.ndarray], pen_width: float, size: int) -> tuple[np.ndarray, float, tuple[int, int]]:
     """Where the ink of these paths (K, 2) lies: its top-left corner in units (2,), the
     pixels per unit that make its longer side `size`, and the (H, W) that holds it."""
-    return extent_frame(
-        [Path(p, p, p.min(axis=0), p.max(axis=0), 0.0) for p in paths if len(p)], pen_width, size
-    )
+    paths = [p for p in paths if len(p)]
+    return fitted([p.min(axis=0) for p in paths], [p.max(axis=0) for p in paths], pen_width, size)
 
 
 def extent_frame(paths: list[Path], pen_width: float, size: int) -> tuple[np.ndarray, float, tuple[int, int]]:
-    """`frame`, from the Paths' least and greatest points (the same numbers: a least or
-    greatest value is exact)."""
+    """`frame`, from the Paths' least and greatest points, worked out when they were traced."""
     paths = [p for p in paths if len(p.points)]
-    if not paths:
+    return fitted([p.low for p in paths], [p.high for p in paths], pen_width, size)
+
+
+def fitted(lows: list, highs: list, pen_width: float, size: int) -> tuple[np.ndarray, float, tuple[int, int]]:
+    """`frame` from each path's least and greatest points (2,): a least or greatest of them
+    is the least or greatest of all the points, exactly."""
+    if not lows:
         raise ValueError("a drawing needs at least one point")
     radius = pen_width / 2
-    low = (paths[0].low if len(paths) == 1 else np.minimum.reduce([p.low for p in paths])) - radius  # (2,)
-    high = paths[0].high if len(paths) == 1 else np.maximum.reduce([p.high for p in paths])  # (2,)
+    low = (lows[0] if len(lows) == 1 else np.minimum.reduce(lows)) - radius  # (2,)
+    high = highs[0] if len(highs) == 1 else np.maximum.reduce(highs)  # (2,)
     extent = high + radius - low  # (2,)
     scale = size / extent.max()
     width, height = (min(max(math.ceil(e * scale - 1e-9), 1), size) for e in extent.tolist())
