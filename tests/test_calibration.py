@@ -67,6 +67,13 @@ def test_the_temperature_survives_the_model_file(tmp_path):
     assert load_model(tmp_path / "m.pkl").network.temperature == 1.75
 
 
+def test_the_cnn_temperature_survives_the_model_file(tmp_path):
+    net = ConvNet.initialise(np.random.default_rng(0))
+    net.temperature = 1.75
+    save_model(tmp_path / "m.pkl", net, {"name": "cnn"})
+    assert load_model(tmp_path / "m.pkl").network.temperature == 1.75
+
+
 def test_a_file_from_before_calibration_answers_at_temperature_one(tmp_path):
     net = Network.initialise(np.random.default_rng(0), (784, 8, 10))
     save_model(tmp_path / "m.pkl", net, {"name": "mlp"})

@@ -50,6 +50,13 @@ def test_each_shipped_model_gives_back_the_answers_it_recorded_for_its_test_exam
 
 
 @pytest.mark.parametrize("name", TARGETS)
+def test_each_shipped_model_answers_at_the_temperature_it_was_calibrated_at(name):
+    model = load_model(MODELS / f"{name}.pkl")
+    fitted = model.meta["calibration"]["temperature"]
+    assert fitted > 1 and model.network.temperature == fitted
+
+
+@pytest.mark.parametrize("name", TARGETS)
 def test_each_shipped_model_reads_a_drawn_one_and_zero_and_a_seven(name):
     model = load_model(MODELS / f"{name}.pkl")
     drawn = np.stack([from_mask(raster.draw(strokes)) for strokes in (ONE, ZERO)] + [seven_pixels()])

@@ -152,6 +152,7 @@ def describe(network: Classifier | Check) -> dict:
             "hidden_activation": "relu",
             "output": "softmax",
             "loss": "cross_entropy",
+            "temperature": float(network.temperature),
         }
     softmax = network.recipe == "softmax-xent"
     n_in, n_hidden, n_out = network.sizes
