@@ -1,12 +1,13 @@
 """Rare writing styles added in stroke space: a crossbar on a seven, a flag on a one, a
-curled tail on a nine; each only where the drawing has the shape the style needs."""
+curled tail on a nine, a slash through a zero; each only where the drawing has the shape the style needs."""
 
 import numpy as np
 
-from nn.data.styles import crossbar, curl, flag, styled
+from nn.data.styles import crossbar, curl, flag, slash, styled
 
 SEVEN = [np.array([[0.3, 0.2], [0.7, 0.2], [0.45, 0.8]])]
 ONE = [np.array([[0.5, 0.2], [0.5, 0.8]])]
+ZERO = [np.array([[0.5, 0.2], [0.3, 0.5], [0.5, 0.8], [0.7, 0.5], [0.5, 0.2]])]
 NINE = [np.array([[0.6, 0.35], [0.45, 0.2], [0.35, 0.35], [0.5, 0.45], [0.6, 0.35], [0.6, 0.8]])]
 
 
@@ -55,11 +56,24 @@ def test_a_loop_without_a_tail_at_its_foot_gets_no_curl():
     assert curl([NINE[0][:-1]], np.random.default_rng(0)) is None
 
 
-def test_only_sevens_ones_and_nines_are_styled():
+def test_a_slash_crosses_the_zero_from_below_left_to_above_right():
+    for seed in range(6):
+        drawn = slash(ZERO, np.random.default_rng(seed))
+        assert np.array_equal(drawn[0], ZERO[0]) and len(drawn) == 2
+        (x0, y0), (x1, y1) = drawn[1][0], drawn[1][-1]
+        assert x0 < 0.5 < x1 and y0 >= 0.8 and y1 <= 0.2  # through the middle, y down
+        assert np.allclose(drawn[1].mean(axis=0), [0.5, 0.5])
+
+
+def test_a_flat_mark_is_no_zero_to_slash():
+    assert slash([np.array([[0.1, 0.5], [0.9, 0.55]])], np.random.default_rng(0)) is None
+
+
+def test_only_sevens_ones_nines_and_zeros_are_styled():
     class Sample:
         def __init__(self, label, strokes):
             self.label, self.strokes = label, strokes
 
-    drawings, digits = styled([Sample(7, SEVEN), Sample(1, ONE), Sample(2, ONE), Sample(9, NINE)],
+    drawings, digits = styled([Sample(7, SEVEN), Sample(1, ONE), Sample(2, ONE), Sample(9, NINE), Sample(0, ZERO)],
                               np.random.default_rng(0))  # fmt: skip
-    assert digits == [7, 1, 9] and len(drawings) == 3
+    assert digits == [7, 1, 9, 0] and len(drawings) == 4

@@ -3,7 +3,8 @@ stroke space, so that they are then drawn exactly as a request's strokes are.
 
 - a crossbar through a seven's stem, as much of Europe writes it;
 - a flag on a one's top (and sometimes a foot), as much of Europe writes it;
-- a curled, 'g'-like tail at the foot of a nine.
+- a curled, 'g'-like tail at the foot of a nine;
+- a slash through a zero (Ø), as programmers and much of Scandinavia write it.
 
 Each function takes a drawing (strokes of (M, 2) points in the pad's units, y
 down) and returns the styled drawing, or None when the drawing is not of the shape the
@@ -83,7 +84,21 @@ def curl(strokes: Strokes, rng: np.random.Generator) -> Strokes | None:
     return [*strokes[:-1], np.concatenate([tail, hook[1:]])]
 
 
-STYLES = {7: crossbar, 1: flag, 9: curl}  # digit -> the style it may be written in
+def slash(strokes: Strokes, rng: np.random.Generator) -> Strokes | None:
+    """A zero with a stroke through it from below its lower left to beyond its upper right,
+    steep or leaning, drawn after the loop."""
+    low, high = box(strokes)
+    width, height = high - low
+    if height <= 0 or width > 1.5 * height:  # a flat mark, not a zero's loop
+        return None
+    middle = (low + high) / 2
+    lean = rng.uniform(0.2, 0.6)  # of the height: how far right the slash's top lies
+    over = rng.uniform(0.0, 0.2)  # of the height: how far past the loop it reaches
+    half = np.array([lean * height, -(0.5 + over) * height])  # (2,): middle to top end, y down
+    return [*strokes, line(middle - half, middle + half)]
+
+
+STYLES = {7: crossbar, 1: flag, 9: curl, 0: slash}  # digit -> the style it may be written in
 
 
 def styled(samples: list, rng: np.random.Generator) -> tuple[list, list[int]]:
