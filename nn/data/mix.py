@@ -15,8 +15,9 @@ and preprocessing (from_mask), each time varied as drawings on the page vary:
 Each variant is drawn once, before training (`pen_variants`); every epoch then takes a
 few of them per digit (`TrainConfig.pen_weight`). Scans (Semeion, USPS) have one drawing
 each, made through the image path (to_mnist), as a photo of them would be. The styles
-that stay rare (nn/data/styles.py: crossed sevens, flagged ones, curled nines, slashed zeros) are added to the
-training writers' sevens, ones and nines, and drawn the same ways (`style_weight`).
+that stay rare (nn/data/styles.py: crossed sevens, flagged ones, curled nines, slashed
+zeros) are added to the training writers' sevens, ones, nines and zeros, and drawn the same
+ways (`style_weight`).
 
 Every collection is a set of its own, so that none swamps the rest: an epoch takes at most
 `collection_cap` drawings of one collection (a larger one is seen at a fractional weight),
