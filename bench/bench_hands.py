@@ -38,7 +38,7 @@ from nn.networks.model_file import load_model
 from nn.training import calibrate, evaluate
 from nn.training.evaluate import BINS, expected_calibration_error
 
-STYLE_NAMES = {7: "crossed 7", 1: "flagged 1", 9: "curled 9"}
+STYLE_NAMES = {7: "crossed 7", 1: "flagged 1", 9: "curled 9", 0: "slashed 0"}
 SURE = (calibrate.SURE, calibrate.UNSURE_BELOW)  # what the page calls sure, and unsure below
 TILE, COLUMNS = 84, 16  # contact sheet: 28x28 at 3x
 
@@ -201,7 +201,7 @@ def measure(name: str, model, mnist, real, args) -> None:
 
 
 def styled_images(samples: list) -> tuple[np.ndarray, np.ndarray]:
-    """The test writers' sevens, ones and nines given a rare style, drawn as requests are."""
+    """The test writers' sevens, ones, nines and zeros given a rare style, drawn as requests are."""
     drawings, digits = styles.styled(samples, np.random.default_rng(0))
     images = [from_mask(raster.draw(d)) for d in drawings]
     kept = [i for i, image in enumerate(images) if image is not None]

@@ -132,6 +132,7 @@ VARIATIONS = (
     Variation("crossed sevens", style=7),
     Variation("flagged ones", style=1),
     Variation("curled nines", style=9),
+    Variation("slashed zeros", style=0),
 )
 
 

@@ -1,12 +1,14 @@
 """The styles MNIST lacks, written on the real page with the mouse and read by each shipped
 model: a one with a long flag, an open four, a seven crossed low with a long bar and a
-curved stem (the forms that real writers' collections held the most errors on)."""
+curved stem, a zero slashed through (the forms that real writers' collections held the
+most errors on)."""
 
 import pytest
 
 from tests.browser import draw_with_mouse, forget_422s
 
 pytestmark = pytest.mark.browser
+
 
 # Strokes in the pad's units (its height is 1), drawn in this order.
 STYLES = {
@@ -20,6 +22,14 @@ STYLES = {
         [
             [[0.36, 0.18], [0.52, 0.17], [0.7, 0.16], [0.62, 0.36], [0.55, 0.55], [0.51, 0.72], [0.5, 0.88]],
             [[0.38, 0.63], [0.55, 0.62], [0.74, 0.6]],
+        ],
+    ),
+    "a zero slashed through": (
+        0,
+        [
+            [[0.55, 0.16], [0.68, 0.26], [0.71, 0.5], [0.68, 0.74], [0.55, 0.84], [0.42, 0.74], [0.39, 0.5]]
+            + [[0.42, 0.26], [0.55, 0.16]],
+            [[0.34, 0.9], [0.55, 0.5], [0.76, 0.1]],
         ],
     ),
 }
