@@ -54,14 +54,20 @@ const SET_NAMES = {
   usps: "USPS scans",
 };
 
+/** How many digits, by how many writers; a set that names no writers (USPS) counted apart. */
+function realTested(h) {
+  const n = (x) => x.toLocaleString("en");
+  const unnamed = h.unnamed ? ` and ${n(h.unnamed)} from a test set that names no writers` : "";
+  return `of ${n(h.count)} real people's digits, by ${n(h.writers)} writers it never trained on${unnamed}`;
+}
+
 /** The test writers' figures beside MNIST's, when the model was measured on them. */
 function real() {
   const h = report.handwriting;
   if (!h) return;
   for (const part of root.querySelectorAll("[data-real]")) part.hidden = false;
   $('[data-field="real-accuracy"]').textContent = percent(h.accuracy, 2);
-  $('[data-field="real-tested"]').textContent =
-    `of ${h.count.toLocaleString("en")} real people's digits, by ${h.writers.toLocaleString("en")} writers it never trained on`;
+  $('[data-field="real-tested"]').textContent = realTested(h);
   const weakest = h.per_digit.reduce((w, acc, d) => (acc !== null && acc < h.per_digit[w] ? d : w), 0);
   const t = report.calibration?.temperature;
   facts($("[data-real-facts]"), [
