@@ -86,7 +86,7 @@ def marks_photo(count: int = 128) -> bytes:
 
 # --- image bombs: a few bytes that decode to hundreds of megabytes -------------------
 
-SIDE = 6324  # 40 megapixels: just under the old single cap of 40,000,000 pixels
+SIDE = 6324  # 40 megapixels: just under a baseline JPEG's MAX_JPEG_PIXELS, far past any other image's budget
 
 
 def webp_lossless(width: int, height: int) -> bytes:

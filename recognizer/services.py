@@ -91,8 +91,8 @@ class Reading(Prediction):
 
 def numbers(values: np.ndarray) -> list:
     """An array as (nested) lists, rounded; a zero is written 0, as most of a feature map is.
-    Each value is rounded once for each of the array's axes: the numbers answers have
-    always held (rounding a rounded number may move its last digit)."""
+    Each value is rounded once for each of the array's axes, as the golden answers
+    (tests/golden) hold them: rounding a rounded number may move its last digit."""
     rounded = values.astype(np.float64)
     for _ in range(max(rounded.ndim, 1)):
         rounded = np.round(rounded, DECIMALS)

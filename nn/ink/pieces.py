@@ -167,7 +167,8 @@ def median(values: np.ndarray) -> float:
 def stroke_boxes(strokes, pen_width: float = raster.PEN_WIDTH) -> np.ndarray:
     """(S, 4) boxes of strokes' ink (left, top, right, bottom): the points plus the pen's radius."""
     arrays = [np.asarray(s, dtype=np.float64).reshape(-1, 2) for s in strokes]
-    if min(map(len, arrays), default=0) == 0:  # no strokes, or one without points: the error it was
+    # No strokes, or one without points: the error NumPy gives for each stroke on its own.
+    if min(map(len, arrays), default=0) == 0:
         low = np.array([a.min(axis=0) for a in arrays]) - pen_width / 2
         return np.concatenate([low, low], axis=1)
     # Each stroke's least and greatest point, all strokes at once (a least value is exact).

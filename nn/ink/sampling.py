@@ -1,6 +1,7 @@
-"""Pixel sampling shared by the random distortions of training (augment.py) and the
-preprocessing of every input (preprocess.py): bilinear sampling at arbitrary points, and
-the one-pixel shifts that dilate or erode strokes."""
+"""MNIST's side, and pixel sampling of (n, 28, 28) images: bilinear sampling at arbitrary
+points (deskewing in preprocess.py, the random distortions of training in augment.py), and
+the one-pixel shifts that dilate or erode grey strokes (augment.py; preprocessing's
+thickness pass works on one bool mask, in preprocess.crossed)."""
 
 import numpy as np
 
