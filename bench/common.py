@@ -33,9 +33,7 @@ def arguments(
     if mnist:
         mnist_set.add_flag(parser)
     if real:
-        parser.add_argument(
-            handwriting.FLAG, dest="handwriting_dir", help=f"the real sets (else ${handwriting.ENV_VAR})"
-        )
+        handwriting.add_flag(parser)
     return parser
 
 

@@ -83,6 +83,11 @@ class Sample:
     fixed_side: str | None = None  # the split of a set without writer ids (USPS), else by writer
 
 
+def add_flag(parser, help: str = f"the real sets (else ${ENV_VAR})") -> None:
+    """The flag that names the real sets' folder on a tool's command line (args.handwriting_dir)."""
+    parser.add_argument(FLAG, dest="handwriting_dir", help=help)
+
+
 def find_folder(flag: str | None = None) -> Path | None:
     """The handwriting folder: the flag's, else $HANDWRITING_DIR's; None when neither names
     one (MNIST alone). A folder that is named but is not there is an error, not a fallback."""

@@ -226,8 +226,10 @@ def main(argv=None) -> int:
     )
     parser.add_argument("--labelled-holdout", type=float, default=0.2, metavar="FRACTION",
                         help="the held-out part, as given to the trainer (default %(default)s)")  # fmt: skip
-    parser.add_argument(handwriting.FLAG, dest="handwriting_dir",
-                        help=f"the real handwriting sets, to compare on their test writers too (else ${handwriting.ENV_VAR})")  # fmt: skip
+    handwriting.add_flag(
+        parser,
+        f"the real handwriting sets, to compare on their test writers too (else ${handwriting.ENV_VAR})",
+    )
     args = parser.parse_args(argv)
     if not 0 <= args.labelled_holdout < 1:
         parser.error("--labelled-holdout must be at least 0 and below 1")

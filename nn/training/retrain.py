@@ -54,8 +54,9 @@ def parse_args(argv=None) -> argparse.Namespace:
     mnist.add_flag(p)
     p.add_argument("--source", choices=("idx", "keras"), default="idx",
                    help="keras: load MNIST through TensorFlow, if installed (default %(default)s)")  # fmt: skip
-    p.add_argument(handwriting.FLAG, dest="handwriting_dir",
-                   help=f"folder with the real handwriting sets (else ${handwriting.ENV_VAR}, else MNIST alone)")  # fmt: skip
+    handwriting.add_flag(
+        p, f"folder with the real handwriting sets (else ${handwriting.ENV_VAR}, else MNIST alone)"
+    )
     p.add_argument("--output", help="model file to write (default nn/models/MODEL.pkl)")
     p.add_argument("--labelled-drawings", metavar="FOLDER",
                    help="labelled drawings to mix into training, as written by `manage.py export_labelled_drawings`")  # fmt: skip

@@ -207,9 +207,7 @@ def rejected(check: Check, x: np.ndarray, source: str = "drawing") -> float:
 
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument(
-        handwriting.FLAG, dest="handwriting_dir", help=f"the real sets (else ${handwriting.ENV_VAR})"
-    )
+    handwriting.add_flag(parser)
     mnist.add_flag(parser)
     parser.add_argument(
         "--output", default=str(CHECK_PATH), help="where to write the check (default %(default)s)"

@@ -214,9 +214,7 @@ def train(x, y, validation: dict[str, list], rng: np.random.Generator, log=print
 
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument(
-        handwriting.FLAG, dest="handwriting_dir", help=f"the real sets (else ${handwriting.ENV_VAR})"
-    )
+    handwriting.add_flag(parser)
     parser.add_argument(
         "--output", default=str(SCORER_PATH), help="where to write the scorer (default %(default)s)"
     )
