@@ -10,7 +10,7 @@ import { fitTogether } from "./network-weights.js";
 import { pushesBy, readLayers, topK } from "./network-math.js";
 
 export const KERNEL = 5; // every filter is 5x5
-const INPUT = 28;
+export const INPUT = 28; // the network reads INPUT x INPUT pixels, MNIST's
 
 /**
  * The two convolution layers, for widths [C1, C2, D]: how many maps, their side, and where

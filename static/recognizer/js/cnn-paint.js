@@ -7,7 +7,7 @@
 
 import { grey, paintPixels } from "./digit-image.js";
 import { BACKGROUND, diverging, heat } from "./network-colours.js";
-import { KERNEL, filter2Slice, peak, receptiveField } from "./cnn-data.js";
+import { INPUT, KERNEL, filter2Slice, peak, receptiveField } from "./cnn-data.js";
 import { maxAbs } from "./network-math.js";
 
 /** A side x side map, one canvas pixel per cell, values divided by `scale`, on a square-root
@@ -43,13 +43,12 @@ const ZOOM = 8; // canvas pixels per input pixel in the "where" picture
  * the patch of that cell framed. Returns the peak.
  */
 export function paintWhere(canvas, x, map, layer) {
-  const side = 28;
   // The digit, dimmed: the map is what shows.
-  const digit = paintPixels(document.createElement("canvas"), side, side, (i, j) => grey(x[j * side + i], 110));
-  canvas.width = canvas.height = side * ZOOM;
+  const digit = paintPixels(document.createElement("canvas"), INPUT, INPUT, (i, j) => grey(x[j * INPUT + i], 110));
+  canvas.width = canvas.height = INPUT * ZOOM;
   const ctx = canvas.getContext("2d");
   ctx.imageSmoothingEnabled = false;
-  ctx.drawImage(digit, 0, 0, side * ZOOM, side * ZOOM);
+  ctx.drawImage(digit, 0, 0, INPUT * ZOOM, INPUT * ZOOM);
   const cell = layer.cell * ZOOM;
   const best = peak(map, layer.side);
   const [r, g, b] = heat(1);
@@ -72,5 +71,5 @@ export function paintWhere(canvas, x, map, layer) {
 
 /** The patch of the digit the strongest cell read, size x size, one canvas pixel per input pixel. */
 export function paintPatch(canvas, x, box) {
-  return paintPixels(canvas, box.size, box.size, (i, j) => grey(x[(box.top + j) * 28 + box.left + i]));
+  return paintPixels(canvas, box.size, box.size, (i, j) => grey(x[(box.top + j) * INPUT + box.left + i]));
 }

@@ -8,7 +8,7 @@
  */
 
 import { CnnPanel } from "./cnn-panel.js";
-import { assembleCnn, convLayers, filter1, layersFrom, mapOf } from "./cnn-data.js";
+import { INPUT, assembleCnn, convLayers, filter1, layersFrom, mapOf } from "./cnn-data.js";
 import { paintFilter2, paintMap, paintWhere } from "./cnn-paint.js";
 import { paintDigit } from "./digit-image.js";
 import { el, onPhone, scrolling } from "./dom.js";
@@ -211,7 +211,7 @@ export class CnnView {
     if (layer && act) {
       paintWhere(this.input, act.x, mapOf(act[focus.kind], layer, focus.index), layer);
     } else {
-      paintDigit(this.input, act ? act.x : new Float32Array(784));
+      paintDigit(this.input, act ? act.x : new Float32Array(INPUT * INPUT));
     }
     this.panel.render({ net, act, focus, pinned: selected, message: this.message });
   }
