@@ -1,6 +1,6 @@
 """The production stack under attack, on loopback only: prints figures, asserts nothing.
 
-    python -m bench.bench_attack [--ports 8700-8799]
+    python3 -m bench.bench_attack [--ports 8700-8799]
 
 Starts `manage.py serve` (nginx in front of 2 gunicorn workers, production settings over
 plain HTTP, SQLite in a temporary folder), then:

@@ -1,6 +1,6 @@
 """Accuracy on drawn-like digits, through exactly the preprocessing the site uses.
 
-    python -m bench.bench_drawn [MODEL ...] [--digits 1000] [--mnist-dir FOLDER]
+    python3 -m bench.bench_drawn [MODEL ...] [--digits 1000] [--mnist-dir FOLDER]
 
 MNIST test digits are turned into pen strokes under each variation in bench/drawn.py (size,
 position, pen width, slant, style); each drawing goes the way the page's strokes go, through

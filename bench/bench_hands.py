@@ -1,6 +1,6 @@
 """Accuracy on real people's handwriting, on writers no model was trained on.
 
-    python -m bench.bench_hands [MODEL ...] [--handwriting-dir FOLDER] [--mnist-dir FOLDER]
+    python3 -m bench.bench_hands [MODEL ...] [--handwriting-dir FOLDER] [--mnist-dir FOLDER]
                                 [--sheets FOLDER] [--split test] [--left-out FOLDER]
 
 For each model (default: every nn/models/*.pkl), on the writer-held-out split of the real
@@ -11,7 +11,7 @@ error; and the same for MNIST's test set. The wrong answers go on a contact shee
 per model) to look at.
 
 With --left-out FOLDER, the models there that were trained with one collection left out
-(`python -m nn.neural_network --leave-out COLLECTION`) are each measured on the whole of the
+(`python3 -m nn.neural_network --leave-out COLLECTION`) are each measured on the whole of the
 collection they never saw: what a new collection of writers sees. The worst is reported.
 
 Drawings are made exactly as a request's: strokes through nn.ink.raster.draw and from_mask,

@@ -1,6 +1,6 @@
 """Load on the production server, on loopback only: prints figures, asserts nothing.
 
-    python -m bench.bench_load [--seconds 10] [--connections 64]
+    python3 -m bench.bench_load [--seconds 10] [--connections 64]
 
 Starts gunicorn (2 workers, the production settings over plain HTTP on 127.0.0.1) and
 drives it with wrk (Debian package `wrk`): a trivial endpoint (/healthz), predict with the

@@ -1,6 +1,6 @@
 """Speed of the from-scratch network: prints figures, asserts nothing.
 
-    python -m bench.bench_nn [--mnist-dir FOLDER] [--batches N] [--keras]
+    python3 -m bench.bench_nn [--mnist-dir FOLDER] [--batches N] [--keras]
 
 Prints: seconds per epoch of 60k images at batch 64, for the 784-250-10 network and for
 the CNN (default widths and the shipped ones); seconds of training until the MNIST test

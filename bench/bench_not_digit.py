@@ -1,6 +1,6 @@
 """How well the not-a-digit check (nn/networks/not_digit.py) tells non-digits from digits.
 
-    python -m bench.bench_not_digit [--handwriting-dir FOLDER] [--mnist-dir FOLDER] [--count 1000] [--check FILE]
+    python3 -m bench.bench_not_digit [--handwriting-dir FOLDER] [--mnist-dir FOLDER] [--count 1000] [--check FILE]
 
 Prints: the thresholds (pen drawings; images); the made-up non-digits refused, per kind,
 drawn and as photos, and each sign drawn through the pen variations (a seed the training

@@ -1,6 +1,6 @@
 """Numbers as people write them: read through the site's own path, real numbers first.
 
-    python -m bench.bench_numbers [--composed 300] [--seed 0] [--handwriting-dir FOLDER]
+    python3 -m bench.bench_numbers [--composed 300] [--seed 0] [--handwriting-dir FOLDER]
                                   [--sheet FILE] [--leave-out DIR]
 
 Real numbers (nn/data/written_numbers.py): numbers of 2 to 5 digits that CROHME's writers wrote
@@ -16,7 +16,7 @@ model, per length and per site:
   right, and numbers refused as not digits;
 - a contact sheet of the numbers read wrong (--sheet).
 
-With --leave-out DIR holding scorer-<SITE>.pkl files (`python -m nn.training.train_scorer
+With --leave-out DIR holding scorer-<SITE>.pkl files (`python3 -m nn.training.train_scorer
 --leave-out SITE`), every number of each site is also read with the scorer that never
 saw that site: what a new collection of writers sees. The digit models' own figures on
 all 651 numbers are printed too (CROHME's training writers among them).

@@ -1,6 +1,6 @@
 """Server-side cost of one prediction, stage by stage, and the drawing page's transfer size.
 
-    python -m bench.bench_predict
+    python3 -m bench.bench_predict
 
 For the strokes the drawing page sends and for a photo (a 280x280 PNG), with each model:
 the median time of the whole work a request does besides HTTP (services.predict and the

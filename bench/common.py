@@ -1,7 +1,7 @@
 """What the benchmarks share: their command-line flags (the models to measure, MNIST's
 folder, the real sets' folder), the models named or shipped, Django set up for those that
 call the request path, a timer, contact sheets of what was read wrong, and the drawing
-page's own inputs (its strokes of a seven, its PNG). Each benchmark runs from the project's root as `python -m bench.<name>`."""
+page's own inputs (its strokes of a seven, its PNG). Each benchmark runs from the project's root as `python3 -m bench.<name>`."""
 
 from __future__ import annotations
 

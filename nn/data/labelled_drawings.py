@@ -30,7 +30,7 @@ def load_labelled_drawings(folder: str | Path) -> tuple[np.ndarray, np.ndarray]:
         path = folder / name
         if not path.is_file():
             raise MnistError(
-                f"{path} not found: run `python manage.py export_labelled_drawings --output {folder}` first"
+                f"{path} not found: run `python3 manage.py export_labelled_drawings --output {folder}` first"
             )
         try:
             arrays.append(parse_idx(gzip.decompress(path.read_bytes())))

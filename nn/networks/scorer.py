@@ -11,7 +11,7 @@ its columns, the widest gap inside it, and whether it cuts through one piece of 
 It is a `Network` of nn/networks/network.py (784 + F inputs, a sigmoid hidden layer, CLASSES
 softmax outputs), stored as a model file (nn/networks/model_file.py: a pickle of plain arrays with
 a checksum file beside it, read through the safe unpickler) and trained by
-`python -m nn.training.train_scorer`.
+`python3 -m nn.training.train_scorer`.
 """
 
 from __future__ import annotations

@@ -1,8 +1,8 @@
 """Test-set accuracy, per-class accuracy and the confusion matrix of a model file; or several
 models side by side on MNIST, on the real test writers and on held-out labelled drawings.
 
-    python -m nn.training.evaluate [MODEL] [--mnist-dir FOLDER] [--handwriting-dir FOLDER]
-    python -m nn.training.evaluate SHIPPED CANDIDATE --labelled-drawings FOLDER [--labelled-holdout 0.2]
+    python3 -m nn.training.evaluate [MODEL] [--mnist-dir FOLDER] [--handwriting-dir FOLDER]
+    python3 -m nn.training.evaluate SHIPPED CANDIDATE --labelled-drawings FOLDER [--labelled-holdout 0.2]
 
 With two or more models, each after the first is compared with the first: ship it only if
 it is better on everything measured: MNIST, with the real handwriting (--handwriting-dir or
@@ -209,7 +209,7 @@ def real_test_writers(folder, log=print) -> dict | None:
 
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(
-        prog="python -m nn.training.evaluate", description=__doc__.splitlines()[0]
+        prog="python3 -m nn.training.evaluate", description=__doc__.splitlines()[0]
     )
     parser.add_argument(
         "models",

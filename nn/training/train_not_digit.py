@@ -1,6 +1,6 @@
 """Train the not-a-digit check (nn/networks/not_digit.py) and write it where the site reads it.
 
-    python -m nn.training.train_not_digit [--handwriting-dir FOLDER] [--mnist-dir FOLDER] [--output FILE]
+    python3 -m nn.training.train_not_digit [--handwriting-dir FOLDER] [--mnist-dir FOLDER] [--output FILE]
 
 "Digit": the real sets' digits by TRAIN writers, pen digits drawn as the pad draws them at
 their typical size and at a random one, and as photos of them on paper; the scans (Semeion,

@@ -1,6 +1,6 @@
 """Train the segment scorer (nn/networks/scorer.py) and write it where the site reads it.
 
-    python -m nn.training.train_scorer [--handwriting-dir FOLDER] [--output FILE] [--numbers 12000] [--seed 0]
+    python3 -m nn.training.train_scorer [--handwriting-dir FOLDER] [--output FILE] [--numbers 12000] [--seed 0]
                               [--leave-out SITE]
 
 Every candidate digit of a drawing (nn/ink/segment.py: runs of its pieces) is an example,

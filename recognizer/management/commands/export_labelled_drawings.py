@@ -1,9 +1,9 @@
 """manage.py export_labelled_drawings: the labelled drawings as IDX files, the format MNIST comes in.
 
-    python manage.py export_labelled_drawings [--output FOLDER]
+    python3 manage.py export_labelled_drawings [--output FOLDER]
 
 writes FOLDER/labelled-drawings-images-idx3-ubyte.gz and FOLDER/labelled-drawings-labels-idx1-ubyte.gz, which
-`python -m nn.neural_network --labelled-drawings FOLDER` mixes into training, and
+`python3 -m nn.neural_network --labelled-drawings FOLDER` mixes into training, and
 FOLDER/labelled-drawings-strokes.jsonl.gz: the drawn ones' strokes in the real handwriting
 sets' pen format, so that they can be drawn again as those are (nn/data/handwriting.load_pen).
 """

@@ -132,7 +132,7 @@ def check_ready_for_production() -> None:
             "serve runs the production stack: set DJANGO_DEBUG=0 (and the other production settings)"
         )
     if settings.STATIC_ROOT is None or not (Path(settings.STATIC_ROOT) / "staticfiles.json").is_file():
-        raise CommandError("no collected static files: run `python manage.py collectstatic --noinput` first")
+        raise CommandError("no collected static files: run `python3 manage.py collectstatic --noinput` first")
     if not (os.access(NGINX, os.X_OK) and MIME_TYPES.is_file()):
         raise CommandError(f"nginx is needed at {NGINX}: apt-get install nginx")
 
