@@ -106,9 +106,9 @@ def draw_variants(strokes_list: list, count: int, seed: int, v: StrokeVariation)
     for i, strokes in enumerate(strokes_list):
         for k in range(count):
             drawn, pen = (strokes, raster.PEN_WIDTH) if k == 0 else vary(strokes, rng, v)
-            form = from_mask(raster.draw(drawn, pen))
-            if form is not None:
-                out[k, i] = form
+            pixels = from_mask(raster.draw(drawn, pen))
+            if pixels is not None:
+                out[k, i] = pixels
     return out
 
 
