@@ -138,8 +138,7 @@ VARIATIONS = (
 
 def place(strokes: list[np.ndarray], v: Variation) -> list[np.ndarray]:
     """Strokes in the digit's own unit box -> canvas unit coordinates for a variation."""
-    points = np.concatenate(strokes)  # (P, 2)
-    low, high = points.min(axis=0), points.max(axis=0)
+    low, high = raster.extent(strokes)
     scale = v.size / max(*(high - low), 1e-3)
     lean = np.array([[1.0, 0.0], [-v.slant, 1.0]])  # x -= slant * y, about the digit's middle
     return [(s - (low + high) / 2) * scale @ lean + v.centre for s in strokes]
@@ -148,8 +147,8 @@ def place(strokes: list[np.ndarray], v: Variation) -> list[np.ndarray]:
 def photo(strokes: list[np.ndarray], v: Variation) -> bytes:
     """Canvas strokes as a PNG photo of the 280x280 canvas, drawn by the server's rasteriser
     at the canvas's scale: dark on white, or light on dark."""
-    points = np.concatenate(strokes)  # (P, 2)
-    low, high = points.min(axis=0) - v.pen / 2, points.max(axis=0) + v.pen / 2
+    low, high = raster.extent(strokes)
+    low, high = low - v.pen / 2, high + v.pen / 2
     ink = raster.draw(strokes, v.pen, size=round(CANVAS * (high - low).max()))
     canvas = np.zeros((CANVAS, CANVAS), bool)
     x, y = np.clip(np.round(low * CANVAS).astype(int), 0, CANVAS)

@@ -212,15 +212,14 @@ def qualified(collection: str, writer: str) -> str:
 
 
 def to_unit(strokes: list) -> tuple[np.ndarray, ...]:
-    """Strokes of [x, y] points in device units (y down) -> (M, 2) float arrays in the pad's
-    the pad's units: the drawing's bounding box scaled, aspect kept, so its longer side is
+    """Strokes of [x, y] points in device units (y down) -> (M, 2) float arrays in the
+    pad's units: the drawing's bounding box scaled, aspect kept, so its longer side is
     TYPICAL_SIZE, and centred on the pad. A lone dot lands in the middle."""
     arrays = [np.asarray(s, dtype=np.float64).reshape(-1, 2) for s in strokes]
     arrays = [a for a in arrays if len(a)]
     if not arrays or not all(np.isfinite(a).all() for a in arrays):
         raise ValueError("a drawing needs finite points")
-    points = np.concatenate(arrays)  # (P, 2)
-    low, high = points.min(axis=0), points.max(axis=0)  # (2,), (2,)
+    low, high = raster.extent(arrays)  # (2,), (2,)
     extent = (high - low).max()
     scale = TYPICAL_SIZE / extent if extent > 0 else 1.0
     return tuple((a - (low + high) / 2) * scale + 0.5 for a in arrays)

@@ -83,8 +83,8 @@ def vary(strokes, rng: np.random.Generator, v: StrokeVariation) -> tuple[list[np
     # every k-th point, and the last one always: the stroke still ends where it ended
     kept = [s[np.unique(np.append(np.arange(0, len(s), rng.integers(1, v.thinning + 1)), len(s) - 1))]
             for s in strokes]  # fmt: skip
-    points = np.concatenate(kept)  # (P, 2)
-    centre = (points.min(axis=0) + points.max(axis=0)) / 2
+    low, high = raster.extent(kept)
+    centre = (low + high) / 2
     theta = np.deg2rad(rng.uniform(-v.rotation_deg, v.rotation_deg))
     cos, sin = np.cos(theta), np.sin(theta)
     shape = np.array([[1.0, rng.uniform(-v.shear, v.shear)], [0.0, 1.0]])

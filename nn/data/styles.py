@@ -15,12 +15,9 @@ from __future__ import annotations
 
 import numpy as np
 
+from nn.ink.raster import extent
+
 Strokes = list[np.ndarray]
-
-
-def box(strokes: Strokes) -> tuple[np.ndarray, np.ndarray]:
-    points = np.concatenate(strokes)  # (P, 2)
-    return points.min(axis=0), points.max(axis=0)
 
 
 def line(start, end, n: int = 6) -> np.ndarray:
@@ -32,7 +29,7 @@ def crossbar(strokes: Strokes, rng: np.random.Generator) -> Strokes | None:
     """A seven with a bar across its stem, about half-way down or lower, short or long."""
     if len(strokes) != 1:  # two strokes: a bar, or a top drawn apart, is there already
         return None
-    low, high = box(strokes)
+    low, high = extent(strokes)
     width, height = high - low
     y = low[1] + height * rng.uniform(0.42, 0.68)  # half-way down, or low
     stem = strokes[0]
@@ -52,7 +49,7 @@ def flag(strokes: Strokes, rng: np.random.Generator) -> Strokes | None:
     flat, and a foot one time in three."""
     if len(strokes) != 1:
         return None
-    low, high = box(strokes)
+    low, high = extent(strokes)
     width, height = high - low
     if height <= 0 or width > 0.35 * height:  # not an upright stroke
         return None
@@ -71,7 +68,7 @@ def flag(strokes: Strokes, rng: np.random.Generator) -> Strokes | None:
 def curl(strokes: Strokes, rng: np.random.Generator) -> Strokes | None:
     """A nine whose tail, at its foot, curls under and back to the left, as a 'g' does, at
     times on round into a loop."""
-    low, high = box(strokes)
+    low, high = extent(strokes)
     width, height = high - low
     tail = strokes[-1] if strokes[-1][-1, 1] >= strokes[-1][0, 1] else strokes[-1][::-1]  # foot last
     end = tail[-1]

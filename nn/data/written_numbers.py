@@ -95,8 +95,8 @@ def digit_boxes(number: WrittenNumber) -> np.ndarray:
     """(D, 4) each digit's box of points (left, top, right, bottom), left to right."""
     boxes = []
     for group in number.groups:
-        points = np.concatenate([number.strokes[i] for i in group])  # (P, 2)
-        boxes.append([*points.min(axis=0), *points.max(axis=0)])
+        low, high = raster.extent([number.strokes[i] for i in group])
+        boxes.append([*low, *high])
     return np.array(boxes)
 
 
@@ -137,8 +137,7 @@ def compose(
 def scaled(digit: handwriting.Sample, rng: np.random.Generator) -> list[np.ndarray]:
     """A digit's strokes scaled to a height jittered around 1, its left edge at 0 and its
     bottom on a wandering baseline at 1."""
-    points = np.concatenate(digit.strokes)  # (P, 2)
-    low, high = points.min(axis=0), points.max(axis=0)
+    low, high = raster.extent(digit.strokes)
     height = max(high[1] - low[1], (high[0] - low[0]) / FLATTEST, 1e-9)  # a flat one as no flatter
     scale = max(rng.normal(1, SIZE_JITTER), 0.6) / height
     bottom = 1 + rng.normal(0, BASELINE)

@@ -100,6 +100,12 @@ def path(stroke: Stroke | np.ndarray) -> Path:
     return Path(stroke, points, low, high, np.hypot(steps[:, 0], steps[:, 1]).sum())
 
 
+def extent(strokes: Sequence[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
+    """The least and the greatest (x, y) of strokes' points (M, 2): (2,) each."""
+    points = np.concatenate(strokes)  # (P, 2)
+    return points.min(axis=0), points.max(axis=0)
+
+
 def traced(strokes: Sequence[Stroke | Path]) -> list[Path]:
     """Each stroke as a Path; one that is a Path already, as it is."""
     return [s if isinstance(s, Path) else path(s) for s in strokes]

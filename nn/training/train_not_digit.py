@@ -70,9 +70,8 @@ def photographed(strokes, rng: np.random.Generator) -> tuple[np.ndarray, np.ndar
 
 def resized(strokes, rng: np.random.Generator) -> list[np.ndarray]:
     """Strokes scaled about the pad's centre so their longer side is a random size in SIZES."""
-    points = np.concatenate(strokes)
-    extent = max(float((points.max(axis=0) - points.min(axis=0)).max()), 1e-6)
-    factor = min(rng.uniform(*SIZES), 1.0) / extent
+    low, high = raster.extent(strokes)
+    factor = min(rng.uniform(*SIZES), 1.0) / max(float((high - low).max()), 1e-6)
     return [(s - 0.5) * factor + 0.5 for s in strokes]
 
 
