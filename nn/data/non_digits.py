@@ -22,7 +22,8 @@ from __future__ import annotations
 
 import numpy as np
 
-Drawing = list[np.ndarray]
+from nn.ink.raster import Strokes
+
 MAX_DASH_ANGLE = np.deg2rad(35)  # steeper than this, a straight stroke is a one
 
 
@@ -42,13 +43,13 @@ def segment(start, end, rng: np.random.Generator, jitter: float = 0.004) -> np.n
     return line + rng.normal(0, jitter, line.shape)
 
 
-def dot(rng: np.random.Generator) -> Drawing:
+def dot(rng: np.random.Generator) -> Strokes:
     centre = rng.uniform(0.1, 0.9, 2)
     taps = int(rng.integers(1, 4))  # a single point, or a short wobble of the finger
     return [centre + rng.normal(0, rng.uniform(0, 0.012), (taps, 2))]
 
 
-def dash(rng: np.random.Generator) -> Drawing:
+def dash(rng: np.random.Generator) -> Strokes:
     angle = rng.uniform(-MAX_DASH_ANGLE, MAX_DASH_ANGLE)
     length = rng.uniform(0.08, 0.85)
     half = length / 2 * np.array([np.cos(angle), np.sin(angle)])
@@ -56,7 +57,7 @@ def dash(rng: np.random.Generator) -> Drawing:
     return [segment(centre - half, centre + half, rng)]
 
 
-def scribble(rng: np.random.Generator) -> Drawing:
+def scribble(rng: np.random.Generator) -> Strokes:
     """A zig-zag sweeping across a box, or a random walk with momentum kept inside it."""
     n = int(rng.integers(30, 160))
     if rng.random() < 0.5:
@@ -75,7 +76,7 @@ def scribble(rng: np.random.Generator) -> Drawing:
     return [placed(points, rng, rng.uniform(0.15, 0.8))]
 
 
-def cross(rng: np.random.Generator) -> Drawing:
+def cross(rng: np.random.Generator) -> Strokes:
     size = rng.uniform(0.15, 0.85)
     if rng.random() < 0.6:  # an x: two diagonals
         a, b = rng.uniform(np.deg2rad(30), np.deg2rad(60), 2)
@@ -88,7 +89,7 @@ def cross(rng: np.random.Generator) -> Drawing:
     return fit_together(strokes, rng, size)
 
 
-def blobs(rng: np.random.Generator) -> Drawing:
+def blobs(rng: np.random.Generator) -> Strokes:
     """2 to 6 dots or tiny scribbles, spread so that none touches another."""
     count = int(rng.integers(2, 7))
     centres = rng.uniform(0, 1, (count, 2))
@@ -102,7 +103,7 @@ def blobs(rng: np.random.Generator) -> Drawing:
     return fit_together(strokes, rng, rng.uniform(0.25, 0.9))
 
 
-def wave(rng: np.random.Generator) -> Drawing:
+def wave(rng: np.random.Generator) -> Strokes:
     t = np.linspace(0, 1, int(rng.integers(15, 60)))
     periods, amplitude = rng.uniform(1.5, 5), rng.uniform(0.03, 0.12)
     points = np.stack([t, amplitude * np.sin(2 * np.pi * periods * t + rng.uniform(0, 6))], axis=1)
@@ -122,7 +123,7 @@ LETTERS = {  # strokes of capitals in a unit box, y down
 }
 
 
-def letter(rng: np.random.Generator) -> Drawing:
+def letter(rng: np.random.Generator) -> Strokes:
     """A capital from LETTERS, its corners moved a little and its box stretched."""
     shape = LETTERS[str(rng.choice(list(LETTERS)))]
     stretch = np.array([rng.uniform(0.6, 1.3), 1.0])
@@ -170,7 +171,7 @@ SYMBOLS = {  # strokes of signs in a unit box, y down; a dot is a stroke of one 
 }
 
 
-def symbol(rng: np.random.Generator, name: str | None = None) -> Drawing:
+def symbol(rng: np.random.Generator, name: str | None = None) -> Strokes:
     """A sign from SYMBOLS (the named one, else one at random), its points moved a little
     and its box stretched."""
     shape = SYMBOLS[name or str(rng.choice(list(SYMBOLS)))]
@@ -182,7 +183,7 @@ def symbol(rng: np.random.Generator, name: str | None = None) -> Drawing:
     return fit_together(strokes, rng, rng.uniform(0.2, 0.85))
 
 
-def fit_together(strokes: Drawing, rng: np.random.Generator, size: float) -> Drawing:
+def fit_together(strokes: Strokes, rng: np.random.Generator, size: float) -> Strokes:
     """Strokes moved and scaled as one drawing, so their longer side is `size` on the pad."""
     lengths = [len(s) for s in strokes]
     moved = placed(np.concatenate(strokes), rng, size)
@@ -201,7 +202,7 @@ KINDS = {
 }
 
 
-def generate(kind: str, count: int, rng: np.random.Generator) -> list[Drawing]:
+def generate(kind: str, count: int, rng: np.random.Generator) -> list[Strokes]:
     """`count` drawings of one kind."""
     make = KINDS[kind]
     return [make(rng) for _ in range(count)]

@@ -15,9 +15,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from nn.ink.raster import extent
-
-Strokes = list[np.ndarray]
+from nn.ink.raster import Strokes, extent
 
 
 def line(start, end, n: int = 6) -> np.ndarray:

@@ -33,7 +33,8 @@ SPACING = 1.0  # pixels between the pen's positions along the curve
 MIN_RADIUS = 0.75  # pixels: a thinner pen would leave gaps between the pixels it inks
 CHUNK = 2048  # pen positions made and drawn at a time
 
-Stroke = Sequence[Sequence[float]]
+Stroke = Sequence[Sequence[float]]  # as the page sends it: [x, y] points
+Strokes = list[np.ndarray]  # a drawing's strokes as arrays, (M, 2) points each
 _T = (np.arange(CURVE_STEPS) / CURVE_STEPS)[:, None, None]  # (T, 1, 1): where along each curve
 BERNSTEIN = ((1 - _T) ** 2, 2 * _T * (1 - _T), _T**2)  # each (T, 1, 1): a quadratic curve's weights
 
