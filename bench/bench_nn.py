@@ -35,11 +35,11 @@ from nn.data.mnist import load_mnist
 from nn.ink.preprocess import network_inputs
 from nn.networks.cnn import WIDTHS, ConvNet
 from nn.networks.network import Network, one_hot
+from nn.training.config import CNNConfig, MLPConfig
 from nn.training.train import MomentumSGD, sgd_epoch
 
-BATCH = 64
+BATCH, MOMENTUM = MLPConfig().batch_size, MLPConfig().momentum  # the trainer's, for both networks
 CNN_WIDTHS = ((16, 32, 128), WIDTHS)  # a smaller CNN, and the shipped model's widths
-CNN_LEARNING_RATE = 0.05
 KERAS_TARGETS = {"784-250-10": 0.5, "cnn 16-32-128": 1.0}  # numpy / keras epoch time, at most
 
 
@@ -86,8 +86,8 @@ def fastest(times) -> Seconds:
 def network(widths: tuple[int, int, int] | None = None):
     """(the 784-250-10, or the CNN of these widths, seeded; its learning rate)."""
     if widths is None:
-        return Network.initialise(np.random.default_rng(0)), 0.1
-    return ConvNet.initialise(np.random.default_rng(0), widths=widths), CNN_LEARNING_RATE
+        return Network.initialise(np.random.default_rng(0)), MLPConfig().learning_rate
+    return ConvNet.initialise(np.random.default_rng(0), widths=widths), CNNConfig().learning_rate
 
 
 def timed_images(X, batches: int) -> int:
@@ -99,7 +99,7 @@ def epoch_seconds(X, Y, widths=None, repeats: int = 3, batches: int = 0) -> Seco
     """The fastest of `repeats` epochs, or of their first `batches` mini-batches scaled to
     the epoch."""
     net, lr = network(widths)
-    optimiser = MomentumSGD(net.params(), lr, 0.9)
+    optimiser = MomentumSGD(net.params(), lr, MOMENTUM)
     n = timed_images(X, batches)
     train = functools.partial(sgd_epoch, net, X[:n], Y[:n], BATCH, optimiser)
     return fastest(timed(train) for _ in range(repeats)).scaled(len(X) / n)
@@ -111,7 +111,7 @@ def seconds_to_accuracy(X, Y, X_test, labels, *, target=0.985, max_epochs=30):
     each epoch and not counted, first reaches the target."""
     rng = np.random.default_rng(0)
     net = Network.initialise(rng)
-    optimiser = MomentumSGD(net.params(), 0.2, 0.9)
+    optimiser = MomentumSGD(net.params(), 0.2, MOMENTUM)
     trained = 0.0
     for epoch in range(1, max_epochs + 1):
         order = rng.permutation(len(X))
@@ -169,7 +169,7 @@ def keras_model(tf, widths, lr: float):
             net += [layers.Conv2D(channels, 5), layers.MaxPooling2D(2), layers.ReLU()]
         net += [layers.Flatten(), layers.Dense(widths[2], activation="relu")]
     model = tf.keras.Sequential([tf.keras.Input((784,)), *net, layers.Dense(10, activation="softmax")])
-    model.compile(tf.keras.optimizers.SGD(lr, momentum=0.9), "sparse_categorical_crossentropy")
+    model.compile(tf.keras.optimizers.SGD(lr, momentum=MOMENTUM), "sparse_categorical_crossentropy")
     return model
 
 
@@ -190,7 +190,7 @@ def compare_with_keras(X, Y, labels, batches: int) -> None:
     )
     for name, widths in (("784-250-10", None), *((f"cnn {'-'.join(map(str, w))}", w) for w in CNN_WIDTHS)):
         net, lr = network(widths)
-        optimiser = MomentumSGD(net.params(), lr, 0.9)
+        optimiser = MomentumSGD(net.params(), lr, MOMENTUM)
         model = keras_model(tf, widths, lr)
         sides = {
             "numpy": functools.partial(sgd_epoch, net, X[:n], Y[:n], BATCH, optimiser),
