@@ -82,7 +82,7 @@ def curl(strokes: Strokes, rng: np.random.Generator) -> Strokes | None:
 def slash(strokes: Strokes, rng: np.random.Generator) -> Strokes | None:
     """A zero with a stroke through it from below its lower left to beyond its upper right,
     steep or leaning, drawn after the loop."""
-    low, high = box(strokes)
+    low, high = extent(strokes)
     width, height = high - low
     if height <= 0 or width > 1.5 * height:  # a flat mark, not a zero's loop
         return None
