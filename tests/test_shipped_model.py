@@ -1,6 +1,8 @@
 """The models the site ships with: they load safely, give back the answers they recorded,
 read known drawings right, and meet their accuracy targets."""
 
+import dataclasses
+
 import numpy as np
 import pytest
 
@@ -9,11 +11,13 @@ from nn.ink import raster
 from nn.ink.preprocess import from_mask, network_inputs
 from nn.networks.cnn import ConvNet
 from nn.networks.model_file import load_model
+from nn.training.config import CNNConfig, MLPConfig
 from nn.training.evaluate import evaluate
 from tests.helpers import ONE, ZERO, seven_pixels
 
 MODELS = DEFAULT_MODEL_PATH.parent
 TARGETS = {"mlp": 0.992, "cnn": 0.994}  # MNIST test accuracy each must reach
+CONFIGS = {"mlp": MLPConfig, "cnn": CNNConfig}
 
 
 def test_the_shipped_mlp_is_a_784_250_10_sigmoid_network_with_softmax_output():
@@ -36,6 +40,12 @@ def test_each_shipped_model_records_how_it_was_trained(name):
     assert len(meta["history"]) >= 1 and {"loss", "train_accuracy", "val_accuracy"} <= set(meta["history"][0])
     assert len(meta["data_sha256"]) == 4
     assert len(meta["test_examples"]["sample"]) == 100
+
+
+@pytest.mark.parametrize("name", TARGETS)
+def test_each_shipped_model_records_the_settings_of_its_own_kind_only(name):
+    recorded = load_model(MODELS / f"{name}.pkl").meta["config"]
+    assert set(recorded) == {f.name for f in dataclasses.fields(CONFIGS[name])}
 
 
 @pytest.mark.parametrize("name", TARGETS)
