@@ -12,7 +12,9 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from nn.ink.sampling import SIDE, bilinear, cross_shifts
+from nn.ink.masks import in_frame
+from nn.ink.preprocess import crossed
+from nn.ink.sampling import SIDE, bilinear
 
 CENTRE = (SIDE - 1) / 2
 
@@ -76,8 +78,9 @@ def sampling_coords(n: int, rng: np.random.Generator, cfg: AugmentConfig):
 def vary_thickness(images: np.ndarray, rng: np.random.Generator, amount: float) -> np.ndarray:
     """Blend each image toward its dilation (t > 0) or erosion (t < 0), t ~ U(-a, a)."""
     t = rng.uniform(-amount, amount, (len(images), 1, 1)).astype(np.float32)
-    near = cross_shifts(images)
-    target = np.where(t > 0, np.maximum.reduce(near), np.minimum.reduce(near))
+    framed = in_frame(images)  # (n, 30, 30)
+    grown, thinned = (crossed(framed, combine)[:, 1:-1, 1:-1] for combine in (np.maximum, np.minimum))
+    target = np.where(t > 0, grown, thinned)
     return images + np.abs(t) * (target - images)
 
 

@@ -34,9 +34,10 @@ def stroke_width(mask: np.ndarray, framed: bool = True) -> float:
 
 
 def in_frame(mask: np.ndarray) -> np.ndarray:
-    """(H, W) -> (H + 2, W + 2) of its dtype: the mask inside a one-pixel frame of background."""
-    framed = np.zeros((mask.shape[0] + 2, mask.shape[1] + 2), mask.dtype)
-    framed[1:-1, 1:-1] = mask
+    """(..., H, W) -> (..., H + 2, W + 2) of its dtype: each image inside a one-pixel frame
+    of background."""
+    framed = np.zeros((*mask.shape[:-2], mask.shape[-2] + 2, mask.shape[-1] + 2), mask.dtype)
+    framed[..., 1:-1, 1:-1] = mask
     return framed
 
 

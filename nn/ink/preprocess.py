@@ -129,9 +129,10 @@ def normalise_thickness(
 
 
 def crossed(framed: np.ndarray, combine: np.ufunc) -> np.ndarray:
-    """A framed bool mask (H + 2, W + 2) -> the same, each pixel inside the frame combined
-    (or: dilated, and: eroded) with its four neighbours: a 3x3 cross."""
-    side = framed.shape[1]
+    """Framed images (..., H + 2, W + 2) (`in_frame`) -> the same, each pixel inside its
+    frame combined with its four neighbours, a 3x3 cross: a bool mask's dilation (or) or
+    erosion (and), grey images' (maximum, minimum)."""
+    side = framed.shape[-1]
     flat = framed.reshape(-1)
     out = np.zeros_like(framed)
     # Row by row as one line: the neighbours of the pixels from the second row's to the
@@ -141,7 +142,9 @@ def crossed(framed: np.ndarray, combine: np.ufunc) -> np.ndarray:
     combine(flat[start:stop], flat[start - 1 : stop - 1], out=inner)
     for shift in (1, -side, side):
         combine(inner, flat[start + shift : stop + shift], out=inner)
-    out[:, 0] = out[:, -1] = False  # the frame's sides, which the line passed through
+    out[..., 0] = out[..., -1] = 0  # the frames' sides, which the line passed through
+    if framed.ndim > 2:  # and the frame rows between stacked images
+        out[..., 0, :] = out[..., -1, :] = 0
     return out
 
 

@@ -1,7 +1,5 @@
 """MNIST's side, and pixel sampling of (n, 28, 28) images: bilinear sampling at arbitrary
-points (deskewing in preprocess.py, the random distortions of training in augment.py), and
-the one-pixel shifts that dilate or erode grey strokes (augment.py; preprocessing's
-thickness pass works on one bool mask, in preprocess.crossed)."""
+points (deskewing in preprocess.py, the random distortions of training in augment.py)."""
 
 import numpy as np
 
@@ -24,13 +22,3 @@ def bilinear(images: np.ndarray, src_x: np.ndarray, src_y: np.ndarray) -> np.nda
     top = flat.take(base) * (1 - fx) + flat.take(base + 1) * fx
     bottom = flat.take(base + SIDE + 2) * (1 - fx) + flat.take(base + SIDE + 3) * fx
     return (top * (1 - fy) + bottom * fy).reshape(n, SIDE, SIDE)
-
-
-def cross_shifts(images: np.ndarray) -> list[np.ndarray]:
-    """The image(s) and their four one-pixel shifts (zero-filled) over the last two axes:
-    a 3x3 cross, for dilation (max or or) and erosion (min or and)."""
-    *batch, height, width = images.shape
-    # np.pad's result, made directly: np.pad costs more than the rest of a small image's work
-    p = np.zeros((*batch, height + 2, width + 2), images.dtype)
-    p[..., 1:-1, 1:-1] = images
-    return [p[..., 1:-1, 1:-1], p[..., :-2, 1:-1], p[..., 2:, 1:-1], p[..., 1:-1, :-2], p[..., 1:-1, 2:]]
