@@ -236,11 +236,12 @@ def single_digits(folder: Path) -> None:
         else:
             pieces = mask_pieces(ink_mask(handwriting.paper(s.image)))
         split = len(segment.digits(pieces, scorer)) > 1
+        test = handwriting.side_of(s) == "test"  # USPS: its test file
         for key in (s.set, "every set"):
             counts[key, "all"] += 1
             counts[key, "all split"] += split
-            counts[key, "test"] += handwriting.side(s.writer) == "test"
-            counts[key, "test split"] += split and handwriting.side(s.writer) == "test"
+            counts[key, "test"] += test
+            counts[key, "test split"] += split and test
     print("a single real digit split into several: test writers; all writers")
     for key in sorted({k for k, _ in counts}):
         shares = [

@@ -311,7 +311,12 @@ def split(samples: list[Sample], name: str) -> list[Sample]:
     """The samples whose writers are on the named side."""
     if name not in SPLITS:
         raise ValueError(f"unknown split {name!r}: one of {', '.join(SPLITS)}")
-    return [s for s in samples if (s.fixed_side or side(s.writer)) == name]
+    return [s for s in samples if side_of(s) == name]
+
+
+def side_of(sample: Sample) -> str:
+    """The split a sample belongs to: its set's fixed one (USPS's files), else its writer's."""
+    return sample.fixed_side or side(sample.writer)
 
 
 def pixels_of(sample: Sample, pen_width: float = raster.PEN_WIDTH) -> np.ndarray | None:
