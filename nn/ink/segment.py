@@ -6,7 +6,10 @@ segment through `digits`.
                  a photo's ink, cut where digits may join or touch; specks set aside.
   2. candidates  every run of up to RUN pieces, left to right, no wider than WIDEST H (H:
                  the line's digit height); each lone piece, each stroke or part that was
-                 cut, and a drawing of at most RUN pieces as a whole, whatever their width.
+                 cut, whatever their width; and the whole drawing when it holds at most
+                 RUN pieces, whatever its width, or when it is no wider than WIDEST H,
+                 however many pieces it holds (one digit may be in more: an 8 of two loops
+                 each cut where the pen turns, a scan's 5 broken in several places).
   3. scores      the segment scorer (nn/networks/scorer.py) reads each candidate, its ink in MNIST's
                  form and its geometry, and says how likely it is one digit, part of one,
                  several, or a mark that is no digit (a lone piece, or the whole drawing).
@@ -92,8 +95,8 @@ def digits(
 
 def candidate_runs(line: Line) -> np.ndarray:
     """(C, 2) [start, stop) of every run of at most RUN pieces no wider than WIDEST H; and
-    of each lone piece, each whole stroke or part that was cut and, of at most RUN pieces,
-    the whole drawing, whatever their size."""
+    of each lone piece and each whole stroke or part that was cut, whatever their size; and
+    of the whole drawing when it holds at most RUN pieces or is no wider than WIDEST H."""
     n = len(line.boxes)
     runs = {(start, start + 1) for start in range(n)}
     for size in range(2, min(n, RUN) + 1):
@@ -111,8 +114,8 @@ def candidate_runs(line: Line) -> np.ndarray:
         where = np.flatnonzero(line.sources == source)
         if where[-1] - where[0] + 1 == len(where):  # its pieces side by side
             runs.add((int(where[0]), int(where[-1]) + 1))
-    if n <= RUN:
-        runs.add((0, n))  # the whole drawing: perhaps one digit, however wide
+    if n <= RUN or np.ptp(line.boxes[:, [0, 2]]) <= WIDEST * line.height:
+        runs.add((0, n))  # the whole drawing: perhaps one digit, however wide or in however many pieces
     return np.array(sorted(runs), dtype=np.intp).reshape(-1, 2)
 
 
