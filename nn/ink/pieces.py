@@ -4,7 +4,7 @@ strokes, or the connected parts of a photo's ink mask, left to right. NumPy only
 A stroke wider than JOIN H (H: the line's digit height) may be digits written without
 lifting the pen, so it is also cut where a digit-tall part of it lies wholly left of the
 rest (`joins`); a part of a photo's ink wider than TOUCH H may be digits that touch, so it
-is also cut along its slant at the columns that hold the least ink (`slabs`). Pieces far
+is also cut along the least-ink paths from its top to its bottom (`slabs`). Pieces far
 smaller than the drawing's marks (under SPECK of their typical size both ways: grain, a
 full stop) are set aside. A drawing may hold at most MAX_PIECES others.
 """
@@ -25,9 +25,11 @@ TOUCH = 0.6  # of H: a part of a photo's ink wider than this may be several digi
 CORNER = np.pi / 4  # radians: a sharper turn inside a stroke may be where two digits join
 TALL = 0.5  # of H: each part a stroke is cut into is at least this high, as a digit is
 TURN_GAP = 0.2  # of H: cuts inside a stroke lie this far along it from its ends and each other
-THIN = 0.5  # of the fullest column: a column with more ink than this is not where digits touch
+THIN = 0.5  # of the fullest column's ink: a cut crossing more than this is not where digits touch
 SLANT = 0.6  # the steepest slant a part is cut along (horizontal shift per row)
-CUT_MARGIN = 0.25  # of H: a cut of a part leaves at least this much on either side
+SEAM_CELL = 1 / 32  # of H: a cut through a part follows the ink on cells this size
+SEAM_REACH = 0.2  # of H: how far a cut may stray from the slanted column it starts near
+CUT_MARGIN = 0.15  # of H: the middles of a part's cuts lie at least this far from its sides and each other
 MAX_PIECES = 64  # pieces read in one drawing: the work is bounded by RUN times this
 GRID = 256  # masks are split into parts at most this many pixels a side (any-ink blocks)
 DOTS = 2.0  # of the parts' typical size: the coarsest grid a mask of too many parts is read on,
@@ -304,9 +306,11 @@ def mask_sketch(crops: list[np.ndarray], line: Line) -> Sketch:
 
 def slabs(ink: np.ndarray, height: float) -> list[np.ndarray]:
     """A part's ink (h, w), when it is wider than TOUCH H, cut where two digits may touch:
-    along its slant (the shear of its second moments), at the columns that hold the least
-    ink (at most THIN of the most), at least CUT_MARGIN H from its sides and from each
-    other. Each slab is a mask of the part's shape holding only its own ink."""
+    along the least-ink paths from its top to its bottom (`seams`, on cells SEAM_CELL H a
+    side, with its slant, the shear of its second moments, removed), each crossing at most
+    THIN of the ink of its fullest slanted column, their middles at least CUT_MARGIN H from
+    its sides and from each other, the cheapest first. Each slab is a mask of the part's
+    shape holding only the ink between two cuts."""
     if ink.shape[1] <= TOUCH * height:
         return [ink]
     rows, cols = np.nonzero(ink)  # (P,), (P,)
@@ -314,14 +318,45 @@ def slabs(ink: np.ndarray, height: float) -> list[np.ndarray]:
     slant = np.clip((dy * (cols - cols.mean())).mean() / max((dy**2).mean(), 1e-9), -SLANT, SLANT)
     across = cols - slant * dy  # (P,): where each pixel lies along the line, slant removed
     across = (across - across.min()).astype(np.intp)
-    columns = np.bincount(across)  # (W',): ink in each slanted column
-    margin = max(int(CUT_MARGIN * height), 1)
-    order = np.argsort(columns, kind="stable")  # the emptiest first
-    order = order[columns[order] <= THIN * columns.max()]
+    cell = max(int(SEAM_CELL * height), 1)  # pixels
+    down, along = rows // cell, across // cell  # (P,) each: each pixel's cell
+    h, w = down.max() + 1, along.max() + 1
+    cells = np.bincount(down * w + along, minlength=h * w).reshape(h, w)  # (h', w'): ink in each cell
+    paths, crossed = seams(cells, max(int(SEAM_REACH * height / cell), 1))  # (w', h'), (w',)
+    middles = (paths.mean(axis=1) + 0.5) * cell  # (w',) pixels across
+    margin = max(CUT_MARGIN * height, 1)
+    inside = (margin <= middles) & (middles <= across.max() - margin)
+    keep = inside & (crossed <= THIN * cells.sum(axis=0).max())
     cuts: list[int] = []
-    for at in order[(margin <= order) & (order <= len(columns) - margin)].tolist():
-        if all(abs(at - c) >= margin for c in cuts):
-            cuts.append(at)
+    for k in np.flatnonzero(keep)[np.argsort(crossed[keep], kind="stable")].tolist():
+        if all(abs(middles[k] - middles[c]) >= margin for c in cuts):
+            cuts.append(k)
+    cuts.sort(key=lambda k: middles[k])
+    edges = (paths[cuts][:, down] + 0.5) * cell  # (K, P): each cut's place on each pixel's row
     slab_of = np.full(ink.shape, -1, np.intp)  # (h, w): each ink pixel's slab
-    slab_of[rows, cols] = np.searchsorted(np.sort(cuts), across, side="right")
+    slab_of[rows, cols] = (across >= edges).sum(axis=0)
     return [slab for slab in (slab_of == k for k in range(len(cuts) + 1)) if slab.any()]
+
+
+def seams(cost: np.ndarray, reach: int) -> tuple[np.ndarray, np.ndarray]:
+    """From each column of a cost grid (h, w), the path from its top row to its bottom that
+    crosses the least cost, moving at most one column a row and never more than `reach`
+    columns from the one it starts near: (w, h) each path's column on each row, and (w,)
+    what each crosses. Dynamic programming over the rows, every path at once."""
+    h, w = cost.shape
+    band = np.arange(w)[:, None] + np.arange(-reach, reach + 1)  # (w, J): the columns each path may use
+    banded = np.where((band >= 0) & (band < w), cost[:, np.clip(band, 0, w - 1)], np.inf)  # (h, w, J)
+    total = banded[0]  # (w, J): the least cost of reaching each place on this row
+    moves = np.zeros((h, w, band.shape[1]), np.int8)  # which way each place was reached from
+    for r in range(1, h):
+        padded = np.pad(total, ((0, 0), (1, 1)), constant_values=np.inf)  # (w, J + 2)
+        options = np.stack([padded[:, :-2], padded[:, 1:-1], padded[:, 2:]])  # (3, w, J): from j-1, j, j+1
+        moves[r] = options.argmin(axis=0) - 1
+        total = options.min(axis=0) + banded[r]
+    at = total.argmin(axis=1)  # (w,): where each path ends, in its band
+    crossed = total[np.arange(w), at]
+    paths = np.empty((w, h), np.intp)
+    for r in range(h - 1, -1, -1):
+        paths[:, r] = at
+        at = at + moves[r, np.arange(w), at]
+    return band[np.arange(w)[:, None], paths], crossed
