@@ -7,7 +7,7 @@ import pytest
 
 from nn.ink import raster, segment
 from nn.ink.masks import components
-from nn.ink.pieces import MAX_PIECES, TooManyPieces, joins, mask_pieces, pen_pieces
+from nn.ink.pieces import MAX_PIECES, TooManyPieces, joins, mask_pieces, pen_pieces, seams
 from nn.ink.preprocess import from_mask
 from nn.networks.scorer import CLASSES, MARK, PART, RUN, Line, load_scorer
 from tests.helpers import SHAPES, written
@@ -208,7 +208,7 @@ def test_a_dotted_digit_is_one_digit(scorer):
             "10",
             -0.05,
             marks=pytest.mark.xfail(
-                strict=True, reason="the 1's stem lies on the 0's side: no column, slanted or not, parts them"
+                strict=True, reason="the 1's stem lies on the 0's side: no path through the ink parts them"
             ),
         ),
     ],
@@ -219,6 +219,23 @@ def test_two_digits_touching_on_paper_are_cut_apart(number, gap, scorer):
     digits = photo_digits(mask, scorer)
     assert len(digits) == 2
     assert digits[0].box[2] <= digits[1].box[0] + 0.3 * mask.shape[0]
+
+
+@pytest.mark.parametrize("number, gap, pen", [("52", -0.05, 0.16), ("20", -0.05, 0.2), ("35", -0.05, 0.16)])
+def test_digits_touching_in_a_thick_pen_s_ink_are_cut_along_the_gap_between_them(number, gap, pen, scorer):
+    # A thick pen leaves no column, slanted or not, with little ink: the cut bends with the gap.
+    mask = paper(number, gap=gap, pen=pen)
+    assert components(mask)[1] == 1
+    digits = photo_digits(mask, scorer)
+    assert "".join(str(d.probabilities[:10].argmax()) for d in digits) == number
+
+
+def test_a_cut_follows_the_least_ink_from_top_to_bottom():
+    cost = np.ones((6, 7))
+    cost[np.arange(6), [1, 2, 3, 3, 4, 5]] = 0  # a gap that runs down and to the right
+    paths, crossed = seams(cost, reach=4)
+    assert paths[2].tolist() == [1, 2, 3, 3, 4, 5] and crossed[2] == 0
+    assert crossed[0] == 1  # its band (columns 0 to 4) misses the gap's last row only
 
 
 def test_a_wide_digit_is_not_cut(scorer):
