@@ -29,7 +29,7 @@ THIN = 0.5  # of the fullest column's ink: a cut crossing more than this is not 
 SLANT = 0.6  # the steepest slant a part is cut along (horizontal shift per row)
 SEAM_CELL = 1 / 32  # of H: a cut through a part follows the ink on cells this size
 SEAM_REACH = 0.2  # of H: how far a cut may stray from the slanted column it starts near
-CUT_MARGIN = 0.15  # of H: the middles of a part's cuts lie at least this far from its sides and each other
+CUT_MARGIN = 0.25  # of H: the middles of a part's cuts lie at least this far from its sides and each other
 MAX_PIECES = 64  # pieces read in one drawing: the work is bounded by RUN times this
 GRID = 256  # masks are split into parts at most this many pixels a side (any-ink blocks)
 DOTS = 2.0  # of the parts' typical size: the coarsest grid a mask of too many parts is read on,
@@ -124,9 +124,10 @@ def pasted(inks: list[np.ndarray], corners: np.ndarray, members: list[int]) -> n
 
 
 def line_of(boxes: np.ndarray, sources: np.ndarray, pen: float, photo: bool) -> tuple[Line, np.ndarray]:
-    """The line of pieces (N, 4) left to right, less the specks; and which pieces it kept,
-    in its order. TooManyPieces past MAX_PIECES."""
-    kept = not_specks(boxes)
+    """The line of pieces (N, 4) left to right, less the specks (a piece of a stroke or part
+    that is no speck is kept, however small); and which pieces it kept, in its order.
+    TooManyPieces past MAX_PIECES."""
+    kept = np.flatnonzero(np.isin(sources, sources[not_specks(boxes)]))
     height = digit_height(boxes[kept])
     if len(kept) > MAX_PIECES:
         raise TooManyPieces(len(kept))
