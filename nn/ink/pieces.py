@@ -27,7 +27,7 @@ TALL = 0.5  # of H: each part a stroke is cut into is at least this high, as a d
 TURN_GAP = 0.2  # of H: cuts inside a stroke lie this far along it from its ends and each other
 THIN = 0.5  # of the fullest column's ink: a cut crossing more than this is not where digits touch
 SLANT = 0.6  # the steepest slant a part is cut along (horizontal shift per row)
-SEAM_CELL = 1 / 32  # of H: a cut through a part follows the ink on cells this size
+SEAM_CELL = (1 / 16, 1 / 32)  # of H: a cut through a part follows the ink on cells this high and wide
 SEAM_REACH = 0.2  # of H: how far a cut may stray from the slanted column it starts near
 CUT_MARGIN = 0.25  # of H: the middles of a part's cuts lie at least this far from its sides and each other
 MAX_PIECES = 64  # pieces read in one drawing: the work is bounded by RUN times this
@@ -307,9 +307,9 @@ def mask_sketch(crops: list[np.ndarray], line: Line) -> Sketch:
 
 def slabs(ink: np.ndarray, height: float) -> list[np.ndarray]:
     """A part's ink (h, w), when it is wider than TOUCH H, cut where two digits may touch:
-    along the least-ink paths from its top to its bottom (`seams`, on cells SEAM_CELL H a
-    side, with its slant, the shear of its second moments, removed), each crossing at most
-    THIN of the ink of its fullest slanted column, their middles at least CUT_MARGIN H from
+    along the least-ink paths from its top to its bottom (`seams`, on cells of SEAM_CELL H,
+    with its slant, the shear of its second moments, removed), each crossing at most THIN
+    of the ink of its fullest slanted column, their middles at least CUT_MARGIN H from
     its sides and from each other, the cheapest first. Each slab is a mask of the part's
     shape holding only the ink between two cuts."""
     if ink.shape[1] <= TOUCH * height:
@@ -319,8 +319,8 @@ def slabs(ink: np.ndarray, height: float) -> list[np.ndarray]:
     slant = np.clip((dy * (cols - cols.mean())).mean() / max((dy**2).mean(), 1e-9), -SLANT, SLANT)
     across = cols - slant * dy  # (P,): where each pixel lies along the line, slant removed
     across = (across - across.min()).astype(np.intp)
-    cell = max(int(SEAM_CELL * height), 1)  # pixels
-    down, along = rows // cell, across // cell  # (P,) each: each pixel's cell
+    tall, cell = (max(int(c * height), 1) for c in SEAM_CELL)  # pixels
+    down, along = rows // tall, across // cell  # (P,) each: each pixel's cell
     h, w = down.max() + 1, along.max() + 1
     cells = np.bincount(down * w + along, minlength=h * w).reshape(h, w)  # (h', w'): ink in each cell
     paths, crossed = seams(cells, max(int(SEAM_REACH * height / cell), 1))  # (w', h'), (w',)
@@ -346,18 +346,18 @@ def seams(cost: np.ndarray, reach: int) -> tuple[np.ndarray, np.ndarray]:
     what each crosses. Dynamic programming over the rows, every path at once."""
     h, w = cost.shape
     band = np.arange(w)[:, None] + np.arange(-reach, reach + 1)  # (w, J): the columns each path may use
-    banded = np.where((band >= 0) & (band < w), cost[:, np.clip(band, 0, w - 1)], np.inf)  # (h, w, J)
-    total = banded[0]  # (w, J): the least cost of reaching each place on this row
-    moves = np.zeros((h, w, band.shape[1]), np.int8)  # which way each place was reached from
+    # The least cost of reaching each place of each band, row by row, with a column of inf
+    # either side: (h, w, J + 2).
+    total = np.full((h, w, band.shape[1] + 2), np.inf)
+    total[:, :, 1:-1] = np.where((band >= 0) & (band < w), cost[:, np.clip(band, 0, w - 1)], np.inf)
     for r in range(1, h):
-        padded = np.pad(total, ((0, 0), (1, 1)), constant_values=np.inf)  # (w, J + 2)
-        options = np.stack([padded[:, :-2], padded[:, 1:-1], padded[:, 2:]])  # (3, w, J): from j-1, j, j+1
-        moves[r] = options.argmin(axis=0) - 1
-        total = options.min(axis=0) + banded[r]
-    at = total.argmin(axis=1)  # (w,): where each path ends, in its band
-    crossed = total[np.arange(w), at]
+        above = total[r - 1]
+        total[r, :, 1:-1] += np.minimum(np.minimum(above[:, :-2], above[:, 1:-1]), above[:, 2:])
     paths = np.empty((w, h), np.intp)
-    for r in range(h - 1, -1, -1):
-        paths[:, r] = at
-        at = at + moves[r, np.arange(w), at]
-    return band[np.arange(w)[:, None], paths], crossed
+    starts = np.arange(w)
+    paths[:, -1] = total[-1, :, 1:-1].argmin(axis=1)  # where each ends, in its band
+    crossed = total[-1, starts, paths[:, -1] + 1]
+    for r in range(h - 1, 0, -1):  # back up: from the least of the three places above
+        near = total[r - 1][starts[:, None], paths[:, r, None] + np.arange(3)]  # (w, 3)
+        paths[:, r - 1] = paths[:, r] + near.argmin(axis=1) - 1
+    return band[starts[:, None], paths], crossed
