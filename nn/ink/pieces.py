@@ -343,21 +343,20 @@ def seams(cost: np.ndarray, reach: int) -> tuple[np.ndarray, np.ndarray]:
     """From each column of a cost grid (h, w), the path from its top row to its bottom that
     crosses the least cost, moving at most one column a row and never more than `reach`
     columns from the one it starts near: (w, h) each path's column on each row, and (w,)
-    what each crosses. Dynamic programming over the rows, every path at once."""
+    what each crosses. Dynamic programming over the rows, every path at once: down the
+    rows, the least cost of reaching each place; then up, the path to each end."""
     h, w = cost.shape
-    band = np.arange(w)[:, None] + np.arange(-reach, reach + 1)  # (w, J): the columns each path may use
-    # The least cost of reaching each place of each band, row by row, with a column of inf
-    # either side: (h, w, J + 2).
-    total = np.full((h, w, band.shape[1] + 2), np.inf)
-    total[:, :, 1:-1] = np.where((band >= 0) & (band < w), cost[:, np.clip(band, 0, w - 1)], np.inf)
-    for r in range(1, h):
+    band = np.arange(w)[:, None] + np.arange(-reach - 1, reach + 2)  # (w, J + 2): each path's columns
+    total = cost[:, np.clip(band, 0, w - 1)]  # (h, w, J + 2), as floats below
+    total = np.where((band > band[:, :1]) & (band < band[:, -1:]) & (band >= 0) & (band < w), total, np.inf)
+    for r in range(1, h):  # an inf either side of each band: no path leaves it
         above = total[r - 1]
         total[r, :, 1:-1] += np.minimum(np.minimum(above[:, :-2], above[:, 1:-1]), above[:, 2:])
-    paths = np.empty((w, h), np.intp)
-    starts = np.arange(w)
-    paths[:, -1] = total[-1, :, 1:-1].argmin(axis=1)  # where each ends, in its band
-    crossed = total[-1, starts, paths[:, -1] + 1]
-    for r in range(h - 1, 0, -1):  # back up: from the least of the three places above
-        near = total[r - 1][starts[:, None], paths[:, r, None] + np.arange(3)]  # (w, 3)
-        paths[:, r - 1] = paths[:, r] + near.argmin(axis=1) - 1
-    return band[starts[:, None], paths], crossed
+    paths = np.empty((w, h), np.intp)  # each path's place in its band, 1..J
+    paths[:, -1] = total[-1].argmin(axis=1)
+    crossed = total[-1].min(axis=1)
+    flat = total.reshape(h, -1)  # (h, w * (J + 2))
+    at = np.arange(w)[:, None] * band.shape[1] + np.arange(-1, 2)  # (w, 3): three places, flat
+    for r in range(h - 1, 0, -1):  # back up, each time to the least of the three places above
+        paths[:, r - 1] = paths[:, r] + flat[r - 1][at + paths[:, r, None]].argmin(axis=1) - 1
+    return band[np.arange(w)[:, None], paths], crossed
