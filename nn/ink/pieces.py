@@ -347,9 +347,11 @@ def seams(cost: np.ndarray, reach: int) -> tuple[np.ndarray, np.ndarray]:
     rows, the least cost of reaching each place; then up, the path to each end."""
     h, w = cost.shape
     band = np.arange(w)[:, None] + np.arange(-reach - 1, reach + 2)  # (w, J + 2): each path's columns
-    total = cost[:, np.clip(band, 0, w - 1)]  # (h, w, J + 2), as floats below
-    total = np.where((band > band[:, :1]) & (band < band[:, -1:]) & (band >= 0) & (band < w), total, np.inf)
-    for r in range(1, h):  # an inf either side of each band: no path leaves it
+    # (h, w, J + 2): the least cost of reaching each place, from the top row down; an inf at
+    # either end of each band and past the grid's sides, so that no path leaves them.
+    inside = (band > band[:, :1]) & (band < band[:, -1:]) & (band >= 0) & (band < w)
+    total = np.where(inside, cost[:, np.clip(band, 0, w - 1)], np.inf)
+    for r in range(1, h):
         above = total[r - 1]
         total[r, :, 1:-1] += np.minimum(np.minimum(above[:, :-2], above[:, 1:-1]), above[:, 2:])
     paths = np.empty((w, h), np.intp)  # each path's place in its band, 1..J
