@@ -6,8 +6,9 @@ import numpy as np
 import pytest
 
 from nn.ink import raster, segment
+from nn.ink.cuts import seams
 from nn.ink.masks import components
-from nn.ink.pieces import MAX_PIECES, TooManyPieces, joins, mask_pieces, pen_pieces, seams
+from nn.ink.pieces import MAX_PIECES, TooManyPieces, joins, mask_pieces, pen_pieces
 from nn.ink.preprocess import from_mask
 from nn.networks.scorer import CLASSES, MARK, PART, RUN, Line, load_scorer
 from tests.helpers import SHAPES, written

@@ -4,7 +4,7 @@ strokes, or the connected parts of a photo's ink mask, left to right. NumPy only
 A stroke wider than JOIN H (H: the line's digit height) may be digits written without
 lifting the pen, so it is also cut where a digit-tall part of it lies wholly left of the
 rest (`joins`); a part of a photo's ink wider than TOUCH H may be digits that touch, so it
-is also cut along the least-ink paths from its top to its bottom (`slabs`). Pieces far
+is also cut along the least-ink paths from its top to its bottom (nn/ink/cuts.py). Pieces far
 smaller than the drawing's marks (under SPECK of their typical size both ways: grain, a
 full stop) are set aside. A drawing may hold at most MAX_PIECES others.
 """
@@ -16,20 +16,15 @@ from dataclasses import dataclass
 import numpy as np
 
 from nn.ink import raster
+from nn.ink.cuts import slabs
 from nn.ink.masks import component_boxes, components, coverage, enlarged, ink_box, stroke_width
 from nn.networks.scorer import Line
 
 SPECK = 0.2  # of the typical piece's size: a piece smaller than this both ways is no digit, nor part of one
 JOIN = 1.0  # of H: a stroke wider than this may be several digits written without lifting the pen
-TOUCH = 0.6  # of H: a part of a photo's ink wider than this may be several digits touching
 CORNER = np.pi / 4  # radians: a sharper turn inside a stroke may be where two digits join
 TALL = 0.5  # of H: each part a stroke is cut into is at least this high, as a digit is
 TURN_GAP = 0.2  # of H: cuts inside a stroke lie this far along it from its ends and each other
-THIN = 0.45  # of the fullest column's ink: a cut crossing more than this is not where digits touch
-SLANT = 0.6  # the steepest slant a part is cut along (horizontal shift per row)
-SEAM_CELL = (1 / 16, 1 / 32)  # of H: a cut through a part follows the ink on cells this high and wide
-SEAM_REACH = 0.2  # of H: how far a cut may stray from the slanted column it starts near
-CUT_MARGIN = 0.25  # of H: the middles of a part's cuts lie at least this far from its sides and each other
 MAX_PIECES = 64  # pieces read in one drawing: the work is bounded by RUN times this
 GRID = 256  # masks are split into parts at most this many pixels a side (any-ink blocks)
 DOTS = 2.0  # of the parts' typical size: the coarsest grid a mask of too many parts is read on,
@@ -303,62 +298,3 @@ def mask_sketch(crops: list[np.ndarray], line: Line) -> Sketch:
     return Sketch(
         [s if s.any() else coverage(c, factor) > 0 for s, c in zip(shrunk, crops, strict=True)], corners
     )
-
-
-def slabs(ink: np.ndarray, height: float) -> list[np.ndarray]:
-    """A part's ink (h, w), when it is wider than TOUCH H, cut where two digits may touch:
-    along the least-ink paths from its top to its bottom (`seams`, on cells of SEAM_CELL H,
-    with its slant, the shear of its second moments, removed), each crossing at most THIN
-    of the ink of its fullest slanted column, their middles at least CUT_MARGIN H from
-    its sides and from each other, the cheapest first. Each slab is a mask of the part's
-    shape holding only the ink between two cuts."""
-    if ink.shape[1] <= TOUCH * height:
-        return [ink]
-    rows, cols = np.nonzero(ink)  # (P,), (P,)
-    dy = rows - rows.mean()
-    slant = np.clip((dy * (cols - cols.mean())).mean() / max((dy**2).mean(), 1e-9), -SLANT, SLANT)
-    across = cols - slant * dy  # (P,): where each pixel lies along the line, slant removed
-    across = (across - across.min()).astype(np.intp)
-    tall, cell = (max(int(c * height), 1) for c in SEAM_CELL)  # pixels
-    down, along = rows // tall, across // cell  # (P,) each: each pixel's cell
-    h, w = down.max() + 1, along.max() + 1
-    cells = np.bincount(down * w + along, minlength=h * w).reshape(h, w)  # (h', w'): ink in each cell
-    paths, crossed = seams(cells, max(int(SEAM_REACH * height / cell), 1))  # (w', h'), (w',)
-    middles = (paths.mean(axis=1) + 0.5) * cell  # (w',) pixels across
-    margin = max(CUT_MARGIN * height, 1)
-    inside = (margin <= middles) & (middles <= across.max() - margin)
-    keep = inside & (crossed <= THIN * cells.sum(axis=0).max())
-    cuts: list[int] = []
-    for k in np.flatnonzero(keep)[np.argsort(crossed[keep], kind="stable")].tolist():
-        if all(abs(middles[k] - middles[c]) >= margin for c in cuts):
-            cuts.append(k)
-    cuts.sort(key=lambda k: middles[k])
-    edges = (paths[cuts][:, down] + 0.5) * cell  # (K, P): each cut's place on each pixel's row
-    slab_of = np.full(ink.shape, -1, np.intp)  # (h, w): each ink pixel's slab
-    slab_of[rows, cols] = (across >= edges).sum(axis=0)
-    return [slab for slab in (slab_of == k for k in range(len(cuts) + 1)) if slab.any()]
-
-
-def seams(cost: np.ndarray, reach: int) -> tuple[np.ndarray, np.ndarray]:
-    """From each column of a cost grid (h, w), the path from its top row to its bottom that
-    crosses the least cost, moving at most one column a row and never more than `reach`
-    columns from the one it starts near: (w, h) each path's column on each row, and (w,)
-    what each crosses. Dynamic programming over the rows, every path at once: down the
-    rows, the least cost of reaching each place; then up, the path to each end."""
-    h, w = cost.shape
-    band = np.arange(w)[:, None] + np.arange(-reach - 1, reach + 2)  # (w, J + 2): each path's columns
-    # (h, w, J + 2): the least cost of reaching each place, from the top row down; an inf at
-    # either end of each band and past the grid's sides, so that no path leaves them.
-    inside = (band > band[:, :1]) & (band < band[:, -1:]) & (band >= 0) & (band < w)
-    total = np.where(inside, cost[:, np.clip(band, 0, w - 1)], np.inf)
-    for r in range(1, h):
-        above = total[r - 1]
-        total[r, :, 1:-1] += np.minimum(np.minimum(above[:, :-2], above[:, 1:-1]), above[:, 2:])
-    paths = np.empty((w, h), np.intp)  # each path's place in its band, 1..J
-    paths[:, -1] = total[-1].argmin(axis=1)
-    crossed = total[-1].min(axis=1)
-    flat = total.reshape(h, -1)  # (h, w * (J + 2))
-    at = np.arange(w)[:, None] * band.shape[1] + np.arange(-1, 2)  # (w, 3): three places, flat
-    for r in range(h - 1, 0, -1):  # back up, each time to the least of the three places above
-        paths[:, r - 1] = paths[:, r] + flat[r - 1][at + paths[:, r, None]].argmin(axis=1) - 1
-    return band[np.arange(w)[:, None], paths], crossed
