@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import sys
 import time
 from pathlib import Path
 
@@ -27,7 +28,7 @@ def arguments(
 ) -> argparse.ArgumentParser:
     """A parser described by the first line of `doc`, with the flags asked for: model files
     (positional), --mnist-dir (MNIST) and --handwriting-dir (the real sets)."""
-    parser = argparse.ArgumentParser(description=doc.splitlines()[0])
+    parser = argparse.ArgumentParser(prog=module_prog(), description=doc.splitlines()[0])
     if models:
         parser.add_argument("models", nargs="*", help="model files (default: every nn/models/*.pkl)")
     if mnist:
@@ -35,6 +36,13 @@ def arguments(
     if real:
         handwriting.add_flag(parser)
     return parser
+
+
+def module_prog() -> str | None:
+    """How the running tool was started, for its usage line: `python3 -m <module>` (argparse
+    would name the module's file, which cannot be run on its own)."""
+    spec = getattr(sys.modules["__main__"], "__spec__", None)
+    return f"python3 -m {spec.name}" if spec is not None else None
 
 
 def load_models(paths: list[str] | None = None) -> dict:

@@ -48,6 +48,23 @@ def test_retraining_writes_a_model_that_evaluates_and_records_only_its_own_confi
     assert "test accuracy:" in evaluated.stdout and "confusion matrix" in evaluated.stdout
 
 
+TOOLS = [
+    f"bench.bench_{name}"
+    for name in ("attack", "drawn", "hands", "load", "nn", "not_digit", "numbers", "predict")
+]
+TOOLS += [
+    "nn.neural_network",
+    "nn.training.evaluate",
+    "nn.training.train_scorer",
+    "nn.training.train_not_digit",
+]
+
+
+@pytest.mark.parametrize("module", TOOLS)
+def test_each_tool_s_usage_line_says_how_to_run_it(module):
+    assert run("-m", module, "--help").stdout.startswith(f"usage: python3 -m {module} ")
+
+
 def test_run_as_a_file_the_entry_point_says_how_to_run_it_instead_of_a_traceback():
     result = run("nn/neural_network.py", "--help")
     assert result.returncode == 1

@@ -205,7 +205,9 @@ def rejected(check: Check, x: np.ndarray, source: str = "drawing") -> float:
 
 
 def main(argv=None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(
+        prog="python3 -m nn.training.train_not_digit", description=__doc__.splitlines()[0]
+    )
     handwriting.add_flag(parser)
     mnist.add_flag(parser)
     parser.add_argument(

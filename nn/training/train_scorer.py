@@ -213,7 +213,9 @@ def train(x, y, validation: dict[str, list], rng: np.random.Generator, log=print
 
 
 def main(argv=None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(
+        prog="python3 -m nn.training.train_scorer", description=__doc__.splitlines()[0]
+    )
     handwriting.add_flag(parser)
     parser.add_argument(
         "--output", default=str(SCORER_PATH), help="where to write the scorer (default %(default)s)"
