@@ -38,7 +38,6 @@ from nn.networks.model_file import load_model
 from nn.training import calibrate, evaluate
 from nn.training.evaluate import BINS, expected_calibration_error
 
-STYLE_NAMES = {7: "crossed 7", 1: "flagged 1", 9: "curled 9", 0: "slashed 0"}
 SURE = (calibrate.SURE, calibrate.UNSURE_BELOW)  # what the page calls sure, and unsure below
 TILE, COLUMNS = 84, 16  # contact sheet: 28x28 at 3x
 
@@ -195,7 +194,7 @@ def measure(name: str, model, mnist, real, args) -> None:
     if len(styled_labels):
         correct = probabilities(model, styled_drawings).argmax(axis=1) == styled_labels
         print("  the test writers' digits given a style MNIST lacks (nn/data/styles.py):")
-        print("\n".join(accuracy_by([STYLE_NAMES[d] for d in styled_labels.tolist()], correct)))
+        print("\n".join(accuracy_by([styles.NAMES[d] for d in styled_labels.tolist()], correct)))
     path = Path(args.sheets) / f"hands-wrong-{name}.png"
     print(f"  contact sheet of {contact_sheet(images, samples, probs, labels, path)} wrong answers: {path}")
 

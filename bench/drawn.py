@@ -17,6 +17,7 @@ import numpy as np
 from PIL import Image
 
 from bench.payloads import encode
+from nn.data import styles
 from nn.ink import raster
 from nn.ink.preprocess import resize
 
@@ -129,10 +130,7 @@ VARIATIONS = (
     Variation("slant left", slant=-0.45),
     Variation("slant right", slant=0.45),
     Variation("light on dark", light_on_dark=True),
-    Variation("crossed sevens", style=7),
-    Variation("flagged ones", style=1),
-    Variation("curled nines", style=9),
-    Variation("slashed zeros", style=0),
+    *(Variation(name, style=digit) for digit, name in styles.NAMES.items()),
 )
 
 

@@ -3,7 +3,7 @@ curled tail on a nine, a slash through a zero; each only where the drawing has t
 
 import numpy as np
 
-from nn.data.styles import crossbar, curl, flag, slash, styled
+from nn.data.styles import NAMES, STYLES, crossbar, curl, flag, slash, styled
 
 SEVEN = [np.array([[0.3, 0.2], [0.7, 0.2], [0.45, 0.8]])]
 ONE = [np.array([[0.5, 0.2], [0.5, 0.8]])]
@@ -77,3 +77,7 @@ def test_only_sevens_ones_nines_and_zeros_are_styled():
     drawings, digits = styled([Sample(7, SEVEN), Sample(1, ONE), Sample(2, ONE), Sample(9, NINE), Sample(0, ZERO)],
                               np.random.default_rng(0))  # fmt: skip
     assert digits == [7, 1, 9, 0] and len(drawings) == 4
+
+
+def test_every_style_has_the_name_the_benchmarks_print():
+    assert NAMES.keys() == STYLES.keys() and all(NAMES.values())

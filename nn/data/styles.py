@@ -94,6 +94,8 @@ def slash(strokes: Strokes, rng: np.random.Generator) -> Strokes | None:
 
 
 STYLES = {7: crossbar, 1: flag, 9: curl, 0: slash}  # digit -> the style it may be written in
+# Each style's name, as the benchmarks print it: a new style needs only its function and these two.
+NAMES = {7: "crossed sevens", 1: "flagged ones", 9: "curled nines", 0: "slashed zeros"}
 
 
 def styled(samples: list, rng: np.random.Generator) -> tuple[list, list[int]]:
