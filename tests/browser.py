@@ -49,6 +49,16 @@ def open_page(browser, url, **context):
     return page
 
 
+def slow_answers(page, ms=1500):
+    """Every predict request is held `ms` before it goes to the server."""
+
+    def slow(route):
+        page.wait_for_timeout(ms)
+        route.continue_()
+
+    page.route("**/api/predict", slow)
+
+
 def forget_422s(page):
     """Drop Chromium's own console line for each 422 answer (blank, or not a digit: answers
     the page shows, not errors); anything else the page logged stays."""

@@ -14,6 +14,7 @@ from tests.browser import (
     ink_pixels,
     open_page,
     prediction_after,
+    slow_answers,
     wait_until,
 )
 
@@ -101,16 +102,6 @@ def test_a_slow_answer_never_overwrites_a_newer_one(page):
     assert (box.get_attribute("data-seq"), box.get_attribute("data-digit")) == ("1", "7")
     assert box.get_attribute("data-state") != "not_a_digit"  # the late refusal came and went unseen
     forget_422s(page)
-
-
-def slow_answers(page, ms=1500):
-    """Every predict request is held `ms` before it goes to the server."""
-
-    def slow(route):
-        page.wait_for_timeout(ms)
-        route.continue_()
-
-    page.route("**/api/predict", slow)
 
 
 def test_while_the_first_answer_is_on_its_way_the_panel_says_it_is_reading(page):

@@ -10,7 +10,7 @@ from nn.data.handwriting import Sample
 from nn.networks.model_file import save_model
 from nn.networks.network import Network
 from nn.training.evaluate import measure_real_writers
-from tests.browser import open_page
+from tests.browser import open_page, slow_answers
 
 
 def report_of(response):
@@ -88,7 +88,11 @@ def test_the_model_page_draws_its_figures_and_opens_mistakes_in_a_real_browser(b
     counts = [int(t or 0) for t in cells.all_inner_texts()]
     cells.nth(int(np.argmax(counts))).click()
     assert page.locator(".mistake-row canvas").count() == max(counts)
+    page.locator("[data-random][data-digit]").wait_for(timeout=10_000)  # the digit shown on load
+    slow_answers(page)
     page.get_by_role("button", name="Show me a random test digit").click()
+    # While a new digit is being asked about, the card does not say it is answered.
+    assert page.locator("[data-random]").get_attribute("data-digit") is None
     page.locator("[data-random][data-digit]").wait_for(timeout=10_000)
     assert "The network says" in page.locator("[data-random]").inner_text()
     page.screenshot(path=screenshots / "model-desktop.png", full_page=True)

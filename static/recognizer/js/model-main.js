@@ -178,6 +178,7 @@ function randomDigit() {
   const sample = report.sample[Math.floor(Math.random() * report.sample.length)];
   const bytes = decodeBase64Bytes(sample.pixels);
   const text = el("p", {}, "Asking the network…");
+  delete box.dataset.digit; // the attribute says "answered": not until this digit's answer is in
   box.replaceChildren(digitCanvas(bytes, { scale: 4, label: `MNIST test digit ${sample.index}` }), text);
   const request = () => api.predictPixels(Array.from(bytes, (v) => v / 255), report.name);
   asking.run(request, (answer) => {
