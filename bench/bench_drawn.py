@@ -45,7 +45,7 @@ def drawn_set(strokes, labels, variation):
         if variation.light_on_dark:
             drawn, prepare = decode(photo(placed, variation)), to_mnist
         else:
-            drawn, prepare = raster.draw(placed, pen_width=variation.pen), from_mask
+            drawn, prepare = raster.draw_read(placed, pen_width=variation.pen), from_mask
         for out, thickness in ((xs, True), (raws, False)):
             x = prepare(drawn, thickness=thickness)
             out.append(np.zeros((28, 28), np.float32) if x is None else x)

@@ -202,7 +202,7 @@ def measure(name: str, model, mnist, real, args) -> None:
 def styled_images(samples: list) -> tuple[np.ndarray, np.ndarray]:
     """The test writers' sevens, ones, nines and zeros given a rare style, drawn as requests are."""
     drawings, digits = styles.styled(samples, np.random.default_rng(0))
-    images = [from_mask(raster.draw(d)) for d in drawings]
+    images = [from_mask(raster.draw_read(d)) for d in drawings]
     kept = [i for i, image in enumerate(images) if image is not None]
     return np.array([images[i] for i in kept]), np.array([digits[i] for i in kept])
 

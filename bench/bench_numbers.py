@@ -118,7 +118,7 @@ def outcome(number: wn.WrittenNumber, answer, digits: list[bool]) -> dict[str, b
 
 def alone(number: wn.WrittenNumber, model) -> list[bool]:
     """Whether the model reads each digit right when given its own strokes, as placed."""
-    forms = [from_mask(raster.draw([number.strokes[i] for i in g])) for g in number.groups]
+    forms = [from_mask(raster.draw_read([number.strokes[i] for i in g])) for g in number.groups]
     return [
         f is not None and services.predict_pixels(f, model).digit == int(d)
         for f, d in zip(forms, number.label, strict=True)

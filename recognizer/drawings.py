@@ -18,7 +18,7 @@ import numpy as np
 from nn.ink import raster, segment
 from nn.ink.masks import Box, bounding_box, ink_box
 from nn.ink.pieces import MAX_PIECES, PenPieces, TooManyPieces, mask_pieces, pen_pieces, stroke_boxes
-from nn.ink.preprocess import from_working, ink_mask, working
+from nn.ink.preprocess import from_mask, from_working, ink_mask, working
 from nn.networks.scorer import SCORER_PATH, Scorer, load_scorer
 
 from . import imaging, model_store
@@ -87,10 +87,11 @@ class Strokes:
 
     def drawn(self, paths: list[raster.Path] | None = None) -> DigitInk:
         """The whole drawing as one digit's ink (`paths`: its strokes' Paths, when made)."""
-        work = working(raster.draw(self.strokes if paths is None else paths))
+        seen, read = raster.seen_and_read(self.strokes if paths is None else paths)
+        work = working(seen)  # the check's, and the network's unless it reads the strokes thinner
         box = segment.run_box(stroke_boxes(self.strokes))
         return DigitInk(
-            inked(from_working(work)),
+            inked(from_working(work) if read is seen or work is None else from_mask(read)),
             work,
             box,
             list(range(len(self.strokes))),

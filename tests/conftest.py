@@ -91,6 +91,12 @@ def browser():
 
 
 @pytest.fixture
+def shipped(settings):
+    """Serve the shipped models, as the site does."""
+    settings.MODEL_DIR, settings.DIGITS_MODEL = SHIPPED_MODEL_DIR, SHIPPED_DEFAULT
+
+
+@pytest.fixture
 def site(live_server, settings):
     """The live site, serving the shipped models."""
     settings.MODEL_DIR = SHIPPED_MODEL_DIR

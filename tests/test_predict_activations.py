@@ -9,13 +9,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from recognizer import model_store
-from tests.conftest import SHIPPED_DEFAULT, SHIPPED_MODEL_DIR
 from tests.helpers import ONE, Api, assert_error, assert_prediction, encode, seven_image, written
-
-
-@pytest.fixture
-def shipped(settings):
-    settings.MODEL_DIR, settings.DIGITS_MODEL = SHIPPED_MODEL_DIR, SHIPPED_DEFAULT
 
 
 @pytest.fixture

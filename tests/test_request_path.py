@@ -14,7 +14,6 @@ import json
 from pathlib import Path
 
 import numpy as np
-import pytest
 from PIL import Image
 
 from tests.conftest import SHIPPED_DEFAULT, SHIPPED_MODEL_DIR  # first: it sets Django up (run as a script)
@@ -110,11 +109,6 @@ def versions() -> dict[str, str]:
         **{name: model_store.get(name).sha256 for name in model_store.names()},
         "not-a-digit check": not_digit.check().sha256,
     }
-
-
-@pytest.fixture
-def shipped(settings):
-    settings.MODEL_DIR, settings.DIGITS_MODEL = SHIPPED_MODEL_DIR, SHIPPED_DEFAULT
 
 
 def golden() -> dict:

@@ -93,7 +93,7 @@ def test_each_digit_is_drawn_as_if_it_were_alone(scorer):
     strokes, _ = written("27")
     found = segment.digits(pen_pieces(strokes), scorer)
     alone, _ = written("7", left=0.3, top=0.1)
-    np.testing.assert_array_equal(found[1].pixels, from_mask(raster.draw(alone)))
+    np.testing.assert_array_equal(found[1].pixels, from_mask(raster.draw_read(alone)))
 
 
 def test_the_best_path_has_the_highest_product_of_probabilities():

@@ -4,8 +4,9 @@ A pen digit is drawn again several times through the serving rasteriser (nn/ink/
 and preprocessing (from_mask), each time varied as drawings on the page vary:
 
 - size: how much of the pad the digit fills, which sets the pen's width relative to the
-  digit (the rasteriser scales the ink to its working size, so only that ratio matters;
-  where on the pad it was drawn never does, and is not varied);
+  digit, up to the widest the network reads (raster.reading_pen; the rasteriser scales
+  the ink to its working size, so only that ratio matters; where on the pad it was drawn
+  never does, and is not varied);
 - the pen's width itself, a little (screens and zoom differ);
 - point density: a slow hand or a fast device sends more points per stroke, which changes
   the page's smoothing of the curve;
@@ -100,13 +101,13 @@ def vary(strokes, rng: np.random.Generator, v: StrokeVariation) -> tuple[list[np
 
 def draw_variants(strokes_list: list, count: int, seed: int, v: StrokeVariation) -> np.ndarray:
     """(count, N, 28, 28) float32: each drawing drawn `count` ways, varied (the first way
-    unvaried), through raster.draw and from_mask; all zero where no ink came out."""
+    unvaried), through raster.draw_read and from_mask; all zero where no ink came out."""
     rng = np.random.default_rng(seed)
     out = np.zeros((count, len(strokes_list), SIDE, SIDE), np.float32)
     for i, strokes in enumerate(strokes_list):
         for k in range(count):
             drawn, pen = (strokes, raster.PEN_WIDTH) if k == 0 else vary(strokes, rng, v)
-            pixels = from_mask(raster.draw(drawn, pen))
+            pixels = from_mask(raster.draw_read(drawn, pen))
             if pixels is not None:
                 out[k, i] = pixels
     return out

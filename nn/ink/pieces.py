@@ -80,9 +80,10 @@ class PenPieces:
             parts[k] = (min(low, a), max(high, b))
         return [(k, a, b) for k, (a, b) in sorted(parts.items())]
 
-    def ink(self, members) -> np.ndarray:
-        """The pieces drawn with the page's pen, as a drawing of them alone is drawn."""
-        return raster.draw(self.traced(members), self.pen_width)
+    def inks(self, members) -> tuple[np.ndarray, np.ndarray]:
+        """The pieces drawn as a drawing of them alone is: as the page shows them, and as
+        the network reads them (nn.ink.raster.seen_and_read)."""
+        return raster.seen_and_read(self.traced(members), self.pen_width)
 
 
 def part_path(whole: raster.Path, start: int, end: int) -> raster.Path:
@@ -98,9 +99,11 @@ class MaskPieces:
     line: Line  # boxes in pixels, right and bottom exclusive
     sketch: Sketch
 
-    def ink(self, members) -> np.ndarray:
-        """The pieces' ink at full resolution, cropped to them."""
-        return pasted(self.crops, self.line.boxes[:, :2].astype(int), list(members))
+    def inks(self, members) -> tuple[np.ndarray, np.ndarray]:
+        """The pieces' ink at full resolution, cropped to them: twice the same array, as
+        a photo's ink is read as it is seen (PenPieces.inks)."""
+        ink = pasted(self.crops, self.line.boxes[:, :2].astype(int), list(members))
+        return ink, ink
 
 
 def pasted(inks: list[np.ndarray], corners: np.ndarray, members: list[int]) -> np.ndarray:

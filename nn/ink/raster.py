@@ -11,6 +11,11 @@ the person's screen had never matters, only the shape and the pen.
 The ink is a mask, as the preprocessing's first step would make of an anti-aliased
 drawing: a pixel is ink when its centre lies within half a pen width of the curve.
 
+The network reads a digit drawn with a pen no wider than READING_PEN of its lines' longer
+side (`reading_pen`): on a small pad a person writing a long number writes each digit a few
+pen widths tall, and the page's pen would make it a blob. MNIST's strokes are about that
+thin against their digits; a digit the size the pad is written at keeps the page's pen.
+
 What drawing costs is bounded by construction: the pen's positions are made and drawn
 CHUNK at a time into the fixed grid, so memory never grows with the path's length, and
 time grows with the path's length times the pen's width, which `ink` measures beforehand
@@ -32,6 +37,7 @@ CURVE_STEPS = 4  # straight pieces per quadratic curve: under a pixel at the wor
 SPACING = 1.0  # pixels between the pen's positions along the curve
 MIN_RADIUS = 0.75  # pixels: a thinner pen would leave gaps between the pixels it inks
 CHUNK = 2048  # pen positions made and drawn at a time
+READING_PEN = 0.15  # of a digit's lines' longer side: the widest pen the network reads it drawn with
 
 Stroke = Sequence[Sequence[float]]  # as the page sends it: [x, y] points
 Strokes = list[np.ndarray]  # a drawing's strokes as arrays, (M, 2) points each
@@ -122,6 +128,35 @@ def draw(strokes: Sequence[Stroke | Path], pen_width: float = PEN_WIDTH, size: i
             for centres in positions((p.points - low) * scale, SPACING):
                 grid.stamp(centres)
     return grid.ink()
+
+
+def reading_pen(paths: Sequence[Path], pen_width: float = PEN_WIDTH) -> float:
+    """The pen a digit's strokes (Paths) are read with: the page's, but no wider than
+    READING_PEN of the longer side of their lines, nor thinner than a quarter of the page's
+    (a dot, or a lone point, stays a dot)."""
+    paths = [p for p in paths if len(p.points)]
+    if not paths:
+        return pen_width
+    low, high = np.minimum.reduce([p.low for p in paths]), np.maximum.reduce([p.high for p in paths])
+    return float(np.clip(READING_PEN * (high - low).max(), pen_width / 4, pen_width))
+
+
+def draw_read(strokes: Sequence[Stroke | Path], pen_width: float = PEN_WIDTH) -> np.ndarray:
+    """A digit's strokes (or their Paths) drawn as the network reads them: with the
+    `reading_pen`."""
+    paths = traced(strokes)
+    return draw(paths, reading_pen(paths, pen_width))
+
+
+def seen_and_read(
+    strokes: Sequence[Stroke | Path], pen_width: float = PEN_WIDTH
+) -> tuple[np.ndarray, np.ndarray]:
+    """A digit's strokes (or their Paths) drawn as the page shows them, with `pen_width`
+    (what the not-a-digit check measures), and as the network reads them (`draw_read`):
+    the very same array when the reading pen is the page's."""
+    paths = traced(strokes)
+    seen, pen = draw(paths, pen_width), reading_pen(paths, pen_width)
+    return seen, (seen if pen == pen_width else draw(paths, pen))
 
 
 def ink(strokes: Sequence[Stroke | Path], pen_width: float = PEN_WIDTH) -> float:

@@ -17,7 +17,9 @@ segment through `digits`.
                  highest product of those probabilities.
 
 Each digit found keeps its own ink (and, from strokes, the points it was drawn with), drawn
-or cropped on its own and preprocessed as a single digit is.
+or cropped on its own and preprocessed as a single digit is: the not-a-digit check sees it
+drawn with the page's pen, the network with a pen no wider than its size allows
+(nn.ink.raster.reading_pen).
 """
 
 from __future__ import annotations
@@ -28,7 +30,7 @@ import numpy as np
 
 from nn.ink.masks import Box
 from nn.ink.pieces import MaskPieces, PenPieces
-from nn.ink.preprocess import from_working, working
+from nn.ink.preprocess import from_mask, from_working, working
 from nn.networks.scorer import MARK, RUN, Line, Scorer, features, view
 
 WIDEST = 1.8  # of H: a run of pieces wider than this is not one digit
@@ -42,7 +44,9 @@ class Found:
     box: Box  # in the drawing's units: the pad's, or the photo's pixels
     mask: np.ndarray  # (h, w) bool: its ink alone
     work: np.ndarray  # (h', w') bool: that ink at the working size (preprocessing's and the check's)
-    pixels: np.ndarray  # (28, 28) float32: in MNIST's form
+    pixels: (
+        np.ndarray
+    )  # (28, 28) float32: what the network reads, `work` in MNIST's form or drawn thinner (PenPieces.inks)
     probabilities: np.ndarray  # (len(CLASSES),): what the scorer said of it
 
 
@@ -84,8 +88,10 @@ def digits(
         before_drawing(runs)
     digits = []
     for c, members in zip(chosen, runs, strict=True):
-        ink = pieces.ink(members)
+        ink, read = pieces.inks(members)
         work, pixels = prepare(ink)
+        if pixels is not None and read is not ink:  # the network reads it drawn thinner
+            pixels = from_mask(read)
         if pixels is not None:  # else no ink survives the shrinking: a speck after all
             digits.append(
                 Found(members, run_box(pieces.line.boxes[members]), ink, work, pixels, probabilities[c])

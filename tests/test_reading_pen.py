@@ -1,0 +1,78 @@
+"""The pen a digit is read with (nn.ink.raster.reading_pen): the page's, but no wider than
+the digit's size allows, so that the digits of a long number written small on the pad are
+read as they are written alone, not as blobs; the not-a-digit check still sees the page's pen."""
+
+import numpy as np
+import pytest
+
+from nn.data import written_numbers as wn
+from nn.ink import raster
+from nn.ink.masks import piece_sizes
+from nn.ink.preprocess import WORK, from_mask, working
+from nn.training.train_scorer import pen_digits
+from recognizer import services
+from recognizer.drawings import Strokes
+from tests.helpers import ONE, real_handwriting
+
+
+def ring(diameter: float, centre=(0.5, 0.5)) -> list:
+    """A zero: a closed circle of points on the pad."""
+    t = np.linspace(0, 2 * np.pi, 40)
+    return [(np.stack([np.cos(t), np.sin(t)], axis=1) * diameter / 2 + centre).tolist()]
+
+
+def holes(ink: np.ndarray) -> int:
+    """The background's 4-connected pieces that do not touch the frame."""
+    background = np.ones((ink.shape[0] + 2, ink.shape[1] + 2), bool)
+    background[1:-1, 1:-1] = ~ink
+    return len(piece_sizes(background, diagonal=False)) - 1
+
+
+def test_a_digit_the_size_the_pad_is_written_at_is_read_with_the_page_s_pen():
+    paths = raster.traced(ONE)
+    assert raster.reading_pen(paths) == raster.PEN_WIDTH
+    seen, read = raster.seen_and_read(paths)
+    assert read is seen
+
+
+def test_a_small_digit_is_read_with_a_pen_in_proportion_to_its_size():
+    paths = raster.traced(ring(0.1))
+    assert raster.reading_pen(paths) == pytest.approx(raster.READING_PEN * 0.1, rel=0.02)
+
+
+def test_a_small_zero_keeps_its_hole_when_read_though_the_page_s_pen_fills_it():
+    seen, read = raster.seen_and_read(ring(0.05))
+    assert holes(seen) == 0 and holes(read) == 1
+
+
+def test_the_not_a_digit_check_measures_a_small_digit_s_ink_as_the_page_drew_it(shipped):
+    zero = ring(0.05)
+    (digit,) = Strokes(zero).digits()
+    np.testing.assert_array_equal(digit.work, working(raster.draw(zero)))
+    assert not np.array_equal(digit.pixels, from_mask(raster.draw(zero)))
+    np.testing.assert_array_equal(digit.pixels, from_mask(raster.draw_read(zero)))
+
+
+def test_a_tap_is_read_as_a_disc_with_a_pen_no_thinner_than_a_quarter_of_the_page_s():
+    paths = raster.traced([[[0.3, 0.6]]])
+    assert raster.reading_pen(paths) == raster.PEN_WIDTH / 4
+    assert raster.draw_read(paths).sum() == pytest.approx(np.pi * (WORK / 2) ** 2, rel=0.02)
+
+
+def test_the_digits_of_long_real_numbers_written_small_on_the_pad_are_read_right(shipped):
+    # Six real digits by one test writer in a row, as wide as a drawing on the pad typically
+    # is (handwriting.TYPICAL_SIZE): each digit about an eighth of the pad high, the page's
+    # pen half of that.
+    folder = real_handwriting()
+    pools = [samples for samples in pen_digits(folder, "test").values() if len(samples) >= 6]
+    gaps = wn.spacing(wn.split(wn.load_numbers(folder), "train"))
+    rng = np.random.default_rng(0)
+    right = total = 0
+    for _ in range(30):
+        pool = pools[rng.integers(len(pools))]
+        number = wn.compose([pool[i] for i in rng.choice(len(pool), 6, replace=False)], gaps, rng)
+        digits = services.predict(Strokes([s.tolist() for s in number.strokes]), "cnn").digits
+        read = "".join(str(d.digit) for d in digits)
+        right += sum(a == b for a, b in zip(read, number.label, strict=True)) if len(read) == 6 else 0
+        total += 6
+    assert right / total >= 0.97
