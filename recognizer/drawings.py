@@ -32,7 +32,7 @@ WHOLE: Box = (0.0, 0.0, 1.0, 1.0)
 class DigitInk:
     """One digit's ink in a drawing, in MNIST's form, and where it came from."""
 
-    pixels: np.ndarray  # (28, 28) float32
+    pixels: np.ndarray  # (28, 28) float32: what the network reads
     work: np.ndarray | None  # (h, w) bool: its ink at the working size (the not-a-digit check's)
     box: Box  # strokes: in their units; a photo: fractions of its width and height
     strokes: list[int] | None = None  # indices into the drawing's strokes
@@ -40,6 +40,14 @@ class DigitInk:
     # its strokes, or the parts of strokes it was drawn with, as lists: made when asked (only
     # a labelled digit keeps them), by this
     listed_strokes: Callable[[], list] | None = None
+    # (28, 28): `work` in MNIST's form, when the network reads the strokes drawn thinner
+    # (nn.ink.raster.reading_pen); None: `pixels` is it
+    seen: np.ndarray | None = None
+
+    @property
+    def checked_pixels(self) -> np.ndarray:
+        """The (28, 28) the not-a-digit check reads: the ink as the page showed it."""
+        return self.pixels if self.seen is None else self.seen
 
     @property
     def own_strokes(self) -> list | None:
@@ -76,6 +84,7 @@ class Strokes:
                 d.box,
                 sorted({found.spans[i][0] for i in d.members}),
                 listed_strokes=functools.partial(as_lists, found.drawn(d.members)),
+                seen=d.seen,
             )
             for d in read
         ]
@@ -87,15 +96,17 @@ class Strokes:
 
     def drawn(self, paths: list[raster.Path] | None = None) -> DigitInk:
         """The whole drawing as one digit's ink (`paths`: its strokes' Paths, when made)."""
-        seen, read = raster.seen_and_read(self.strokes if paths is None else paths)
-        work = working(seen)  # the check's, and the network's unless it reads the strokes thinner
+        ink, read = raster.seen_and_read(self.strokes if paths is None else paths)
+        work = working(ink)  # the check's, and the network's unless it reads the strokes thinner
+        seen = None if work is None else from_working(work)
         box = segment.run_box(stroke_boxes(self.strokes))
         return DigitInk(
-            inked(from_working(work) if read is seen or work is None else from_mask(read)),
+            inked(seen if read is ink or seen is None else from_mask(read)),
             work,
             box,
             list(range(len(self.strokes))),
             listed_strokes=lambda: self.strokes,
+            seen=None if read is ink else seen,
         )
 
     def content(self) -> bytes:

@@ -19,12 +19,12 @@ def check() -> Check:
 
 
 def refuses(digits: list, source: str) -> bool:
-    """Whether a drawing does not look like digits: the ink of its one digit (at the working
-    size, and its (28, 28) network input) is not a digit, or none of its several digits' is
+    """Whether a drawing does not look like digits: the ink of its one digit as the page
+    showed it (at the working size, and in MNIST's (28, 28) form) is not a digit, or none of its several digits' is
     (a few dots or blobs). A number with one odd mark is still read. `source` is "drawing"
     for pen strokes, "image" for a photo."""
     judge = check()  # once: a file check a request, not one a digit
-    return all(judge.refuses(d.work, d.pixels, source) for d in digits)
+    return all(judge.refuses(d.work, d.checked_pixels, source) for d in digits)
 
 
 def refuse_non_digits(digits: list, source: str) -> None:

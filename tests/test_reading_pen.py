@@ -5,12 +5,13 @@ read as they are written alone, not as blobs; the not-a-digit check still sees t
 import numpy as np
 import pytest
 
+from nn.data import non_digits
 from nn.data import written_numbers as wn
 from nn.ink import raster
 from nn.ink.masks import piece_sizes
 from nn.ink.preprocess import WORK, from_mask, working
 from nn.training.train_scorer import pen_digits
-from recognizer import services
+from recognizer import not_digit, services
 from recognizer.drawings import Strokes
 from tests.helpers import ONE, real_handwriting
 
@@ -49,8 +50,18 @@ def test_the_not_a_digit_check_measures_a_small_digit_s_ink_as_the_page_drew_it(
     zero = ring(0.05)
     (digit,) = Strokes(zero).digits()
     np.testing.assert_array_equal(digit.work, working(raster.draw(zero)))
-    assert not np.array_equal(digit.pixels, from_mask(raster.draw(zero)))
+    np.testing.assert_array_equal(digit.checked_pixels, from_mask(raster.draw(zero)))
     np.testing.assert_array_equal(digit.pixels, from_mask(raster.draw_read(zero)))
+    assert not np.array_equal(digit.pixels, digit.checked_pixels)
+
+
+@pytest.mark.parametrize("kind", ["dot", "dash"])
+def test_dots_and_dashes_are_refused_as_the_page_shows_them_though_a_thinner_pen_reads_them(kind, shipped):
+    # Drawn with the reading pen, a small dot's wiggle is a ring: the check judges the blob
+    # the person saw.
+    marks = non_digits.generate(kind, 200, np.random.default_rng(1))
+    refused = [not_digit.refuses(Strokes(m).digits(), "drawing") for m in marks]
+    assert np.mean(refused) >= 0.98
 
 
 def test_a_tap_is_read_as_a_disc_with_a_pen_no_thinner_than_a_quarter_of_the_page_s():

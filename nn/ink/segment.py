@@ -17,9 +17,9 @@ segment through `digits`.
                  highest product of those probabilities.
 
 Each digit found keeps its own ink (and, from strokes, the points it was drawn with), drawn
-or cropped on its own and preprocessed as a single digit is: the not-a-digit check sees it
-drawn with the page's pen, the network with a pen no wider than its size allows
-(nn.ink.raster.reading_pen).
+or cropped on its own and preprocessed as a single digit is: the not-a-digit check judges
+it drawn with the page's pen, as the person saw it, and the network reads it drawn with a
+pen no wider than its size allows (nn.ink.raster.reading_pen).
 """
 
 from __future__ import annotations
@@ -44,10 +44,9 @@ class Found:
     box: Box  # in the drawing's units: the pad's, or the photo's pixels
     mask: np.ndarray  # (h, w) bool: its ink alone
     work: np.ndarray  # (h', w') bool: that ink at the working size (preprocessing's and the check's)
-    pixels: (
-        np.ndarray
-    )  # (28, 28) float32: what the network reads, `work` in MNIST's form or drawn thinner (PenPieces.inks)
+    pixels: np.ndarray  # (28, 28) float32: what the network reads (drawn thinner: PenPieces.inks)
     probabilities: np.ndarray  # (len(CLASSES),): what the scorer said of it
+    seen: np.ndarray | None = None  # (28, 28): `work` in MNIST's form, when `pixels` is drawn thinner
 
 
 @dataclass
@@ -89,12 +88,12 @@ def digits(
     digits = []
     for c, members in zip(chosen, runs, strict=True):
         ink, read = pieces.inks(members)
-        work, pixels = prepare(ink)
-        if pixels is not None and read is not ink:  # the network reads it drawn thinner
-            pixels = from_mask(read)
+        work, seen = prepare(ink)
+        pixels = seen if read is ink or seen is None else from_mask(read)  # what the network reads
         if pixels is not None:  # else no ink survives the shrinking: a speck after all
+            box = run_box(pieces.line.boxes[members])
             digits.append(
-                Found(members, run_box(pieces.line.boxes[members]), ink, work, pixels, probabilities[c])
+                Found(members, box, ink, work, pixels, probabilities[c], None if read is ink else seen)
             )
     return digits
 

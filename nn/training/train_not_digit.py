@@ -45,10 +45,10 @@ PER_KIND = 3_000  # made-up drawings of each kind
 
 
 def drawn(strokes, pen_width: float = raster.PEN_WIDTH) -> tuple[np.ndarray, np.ndarray] | None:
-    """(ink mask, network input) of strokes, as a request's: the mask drawn with the page's
-    pen, the input as the network reads it (raster.seen_and_read); None if no ink survives."""
-    mask, read = raster.seen_and_read(strokes, pen_width)
-    pixels = from_mask(read)
+    """(ink mask, its (28, 28) in MNIST's form) of strokes drawn with the page's pen, as the
+    check judges a request's; None if no ink survives."""
+    mask = raster.draw(strokes, pen_width)
+    pixels = from_mask(mask)
     return None if pixels is None else (mask, pixels)
 
 
