@@ -51,7 +51,7 @@ STAGES = {
     "segment": [(drawings, "segmented")],  # the pieces, the scorer's reading, the digits drawn
     "ink budget": [(drawings, "affordable"), (raster, "traced")],  # the strokes' paths, made for it first
     "rasterise": [(raster, "draw")],
-    "preprocess": [(drawings, "working"), (drawings, "from_working"), (segment, "prepared")],
+    "preprocess": [(segment, "prepared")],
     "not-a-digit check": [(not_digit, "refuse_non_digits")],
     "network": [(services, "predict_digit")],
 }

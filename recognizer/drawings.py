@@ -18,7 +18,7 @@ import numpy as np
 from nn.ink import raster, segment
 from nn.ink.masks import Box, bounding_box, ink_box
 from nn.ink.pieces import MAX_PIECES, PenPieces, TooManyPieces, mask_pieces, pen_pieces, stroke_boxes
-from nn.ink.preprocess import from_mask, from_working, ink_mask, working
+from nn.ink.preprocess import ink_mask
 from nn.networks.scorer import SCORER_PATH, Scorer, load_scorer
 
 from . import imaging, model_store
@@ -33,21 +33,15 @@ class DigitInk:
     """One digit's ink in a drawing, in MNIST's form, and where it came from."""
 
     pixels: np.ndarray  # (28, 28) float32: what the network reads
-    work: np.ndarray | None  # (h, w) bool: its ink at the working size (the not-a-digit check's)
     box: Box  # strokes: in their units; a photo: fractions of its width and height
+    # (working image, (28, 28)) of its ink as the page showed it, what the not-a-digit
+    # check judges, made when asked; None for pixels, which are not checked
+    seen: Callable[[], tuple[np.ndarray | None, np.ndarray | None]] | None = None
     strokes: list[int] | None = None  # indices into the drawing's strokes
     crop: np.ndarray | None = None  # a photo: the grey levels of the box, to keep with a label
     # its strokes, or the parts of strokes it was drawn with, as lists: made when asked (only
     # a labelled digit keeps them), by this
     listed_strokes: Callable[[], list] | None = None
-    # (28, 28): `work` in MNIST's form, when the network reads the strokes drawn thinner
-    # (nn.ink.raster.reading_pen); None: `pixels` is it
-    seen: np.ndarray | None = None
-
-    @property
-    def checked_pixels(self) -> np.ndarray:
-        """The (28, 28) the not-a-digit check reads: the ink as the page showed it."""
-        return self.pixels if self.seen is None else self.seen
 
     @property
     def own_strokes(self) -> list | None:
@@ -80,11 +74,10 @@ class Strokes:
         return [
             DigitInk(
                 inked(d.pixels),
-                d.work,
                 d.box,
+                d.seen,
                 sorted({found.spans[i][0] for i in d.members}),
                 listed_strokes=functools.partial(as_lists, found.drawn(d.members)),
-                seen=d.seen,
             )
             for d in read
         ]
@@ -96,18 +89,12 @@ class Strokes:
 
     def drawn(self, paths: list[raster.Path] | None = None) -> DigitInk:
         """The whole drawing as one digit's ink (`paths`: its strokes' Paths, when made)."""
-        ink, read = raster.seen_and_read(self.strokes if paths is None else paths)
-        work = working(ink)  # the check's, and the network's unless it reads the strokes thinner
-        seen = None if work is None else from_working(work)
+        ink, page_ink = raster.read_and_seen(self.strokes if paths is None else paths)
+        work, pixels = segment.prepared(ink)
+        seen = (lambda: (work, pixels)) if page_ink is None else (lambda: segment.prepared(page_ink()))
         box = segment.run_box(stroke_boxes(self.strokes))
-        return DigitInk(
-            inked(seen if read is ink or seen is None else from_mask(read)),
-            work,
-            box,
-            list(range(len(self.strokes))),
-            listed_strokes=lambda: self.strokes,
-            seen=None if read is ink else seen,
-        )
+        strokes = list(range(len(self.strokes)))
+        return DigitInk(inked(pixels), box, seen, strokes, listed_strokes=lambda: self.strokes)
 
     def content(self) -> bytes:
         return json.dumps(self.strokes, separators=(",", ":")).encode()
@@ -152,8 +139,8 @@ class Photo:
         return [
             DigitInk(
                 inked(part.pixels),
-                part.work,
                 tuple((np.array(part.box) / scale).tolist()),
+                part.seen,
                 crop=self.gray[int(part.box[1]) : int(part.box[3]), int(part.box[0]) : int(part.box[2])],
             )
             for part in parts
@@ -161,10 +148,9 @@ class Photo:
 
     def whole(self) -> DigitInk:
         """The whole photo read as one digit."""
-        work, pixels = self.prepared
-        pixels = inked(pixels)
+        pixels = inked(self.prepared[1])
         box = np.array(ink_box(self.mask)) / self.scale()
-        return DigitInk(pixels, work, tuple(box.tolist()), crop=self.gray)
+        return DigitInk(pixels, tuple(box.tolist()), lambda: self.prepared, crop=self.gray)
 
     def scale(self) -> np.ndarray:
         """(4,): what divides a box in pixels into fractions of the width and height."""
@@ -188,7 +174,7 @@ class Pixels:
         return [self.whole()]
 
     def whole(self) -> DigitInk:
-        return DigitInk(inked(self.pixels if self.pixels.any() else None), None, WHOLE)
+        return DigitInk(inked(self.pixels if self.pixels.any() else None), WHOLE)
 
     def content(self) -> bytes:
         return np.ascontiguousarray(self.pixels).tobytes()

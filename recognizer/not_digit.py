@@ -24,7 +24,7 @@ def refuses(digits: list, source: str) -> bool:
     (a few dots or blobs). A number with one odd mark is still read. `source` is "drawing"
     for pen strokes, "image" for a photo."""
     judge = check()  # once: a file check a request, not one a digit
-    return all(judge.refuses(d.work, d.checked_pixels, source) for d in digits)
+    return all(judge.refuses(*d.seen(), source) for d in digits)
 
 
 def refuse_non_digits(digits: list, source: str) -> None:

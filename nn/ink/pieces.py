@@ -11,6 +11,7 @@ full stop) are set aside. A drawing may hold at most MAX_PIECES others.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -80,10 +81,11 @@ class PenPieces:
             parts[k] = (min(low, a), max(high, b))
         return [(k, a, b) for k, (a, b) in sorted(parts.items())]
 
-    def inks(self, members) -> tuple[np.ndarray, np.ndarray]:
-        """The pieces drawn as a drawing of them alone is: as the page shows them, and as
-        the network reads them (nn.ink.raster.seen_and_read)."""
-        return raster.seen_and_read(self.traced(members), self.pen_width)
+    def inks(self, members) -> tuple[np.ndarray, Callable[[], np.ndarray] | None]:
+        """The pieces drawn as a drawing of them alone is: as the network reads them, and
+        what draws them as the page showed them, None when that is the same ink
+        (nn.ink.raster.read_and_seen)."""
+        return raster.read_and_seen(self.traced(members), self.pen_width)
 
 
 def part_path(whole: raster.Path, start: int, end: int) -> raster.Path:
@@ -99,11 +101,10 @@ class MaskPieces:
     line: Line  # boxes in pixels, right and bottom exclusive
     sketch: Sketch
 
-    def inks(self, members) -> tuple[np.ndarray, np.ndarray]:
-        """The pieces' ink at full resolution, cropped to them: twice the same array, as
-        a photo's ink is read as it is seen (PenPieces.inks)."""
-        ink = pasted(self.crops, self.line.boxes[:, :2].astype(int), list(members))
-        return ink, ink
+    def inks(self, members) -> tuple[np.ndarray, None]:
+        """The pieces' ink at full resolution, cropped to them, and None: a photo's ink is
+        read as it was seen (PenPieces.inks)."""
+        return pasted(self.crops, self.line.boxes[:, :2].astype(int), list(members)), None
 
 
 def pasted(inks: list[np.ndarray], corners: np.ndarray, members: list[int]) -> np.ndarray:

@@ -24,8 +24,9 @@ from the points alone.
 
 from __future__ import annotations
 
+import functools
 import math
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -148,15 +149,15 @@ def draw_read(strokes: Sequence[Stroke | Path], pen_width: float = PEN_WIDTH) ->
     return draw(paths, reading_pen(paths, pen_width))
 
 
-def seen_and_read(
+def read_and_seen(
     strokes: Sequence[Stroke | Path], pen_width: float = PEN_WIDTH
-) -> tuple[np.ndarray, np.ndarray]:
-    """A digit's strokes (or their Paths) drawn as the page shows them, with `pen_width`
-    (what the not-a-digit check measures), and as the network reads them (`draw_read`):
-    the very same array when the reading pen is the page's."""
+) -> tuple[np.ndarray, Callable[[], np.ndarray] | None]:
+    """A digit's strokes (or their Paths) drawn as the network reads them (`draw_read`),
+    and what draws them as the page showed them, with `pen_width` (what the not-a-digit
+    check judges): None when that is the very same ink."""
     paths = traced(strokes)
-    seen, pen = draw(paths, pen_width), reading_pen(paths, pen_width)
-    return seen, (seen if pen == pen_width else draw(paths, pen))
+    pen = reading_pen(paths, pen_width)
+    return draw(paths, pen), (None if pen == pen_width else functools.partial(draw, paths, pen_width))
 
 
 def ink(strokes: Sequence[Stroke | Path], pen_width: float = PEN_WIDTH) -> float:

@@ -24,13 +24,14 @@ pen no wider than its size allows (nn.ink.raster.reading_pen).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
 
 from nn.ink.masks import Box
 from nn.ink.pieces import MaskPieces, PenPieces
-from nn.ink.preprocess import from_mask, from_working, working
+from nn.ink.preprocess import from_working, working
 from nn.networks.scorer import MARK, RUN, Line, Scorer, features, view
 
 WIDEST = 1.8  # of H: a run of pieces wider than this is not one digit
@@ -42,11 +43,12 @@ class Found:
 
     members: list[int]  # indices of its pieces (left to right)
     box: Box  # in the drawing's units: the pad's, or the photo's pixels
-    mask: np.ndarray  # (h, w) bool: its ink alone
-    work: np.ndarray  # (h', w') bool: that ink at the working size (preprocessing's and the check's)
-    pixels: np.ndarray  # (28, 28) float32: what the network reads (drawn thinner: PenPieces.inks)
+    mask: np.ndarray  # (h, w) bool: its ink alone, as the network reads it (PenPieces.inks)
+    pixels: np.ndarray  # (28, 28) float32: that ink in MNIST's form
     probabilities: np.ndarray  # (len(CLASSES),): what the scorer said of it
-    seen: np.ndarray | None = None  # (28, 28): `work` in MNIST's form, when `pixels` is drawn thinner
+    # (working image, (28, 28)) of its ink as the page showed it, what the not-a-digit check
+    # judges: made when asked, as the check stops at a number's first digit that is one
+    seen: Callable[[], tuple[np.ndarray | None, np.ndarray | None]]
 
 
 @dataclass
@@ -87,14 +89,16 @@ def digits(
         before_drawing(runs)
     digits = []
     for c, members in zip(chosen, runs, strict=True):
-        ink, read = pieces.inks(members)
-        work, seen = prepare(ink)
-        pixels = seen if read is ink or seen is None else from_mask(read)  # what the network reads
-        if pixels is not None:  # else no ink survives the shrinking: a speck after all
-            box = run_box(pieces.line.boxes[members])
-            digits.append(
-                Found(members, box, ink, work, pixels, probabilities[c], None if read is ink else seen)
-            )
+        ink, page_ink = pieces.inks(members)
+        work, pixels = prepare(ink)
+        if pixels is None:  # no ink survives the shrinking: a speck after all
+            continue
+        seen = (
+            (lambda w=work, p=pixels: (w, p)) if page_ink is None else (lambda draw=page_ink: prepare(draw()))
+        )
+        digits.append(
+            Found(members, run_box(pieces.line.boxes[members]), ink, pixels, probabilities[c], seen)
+        )
     return digits
 
 
