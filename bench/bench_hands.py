@@ -14,7 +14,7 @@ With --left-out FOLDER, the models there that were trained with one collection l
 (`python3 -m nn.neural_network --leave-out COLLECTION`) are each measured on the whole of the
 collection they never saw: what a new collection of writers sees. The worst is reported.
 
-Drawings are made exactly as a request's: strokes through nn.ink.raster.draw and from_mask,
+Drawings are made exactly as a request's: strokes through nn.ink.raster.draw_read and from_mask,
 Semeion's scans through to_mnist, then network_inputs and the network's predict_proba.
 """
 

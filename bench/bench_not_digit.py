@@ -60,7 +60,8 @@ def real_share(check, samples, rng=None) -> str:
 
 
 def latency(check, samples, count: int = 300) -> float:
-    """Median seconds the check adds to one drawn request (which shares its working image)."""
+    """Median seconds the check adds to one drawn request of a digit the size the pad is
+    written at (which shares its working image with the network's)."""
     seconds = []
     for s in [s for s in samples if s.strokes is not None][:count]:
         mask, pixels = drawn(s.strokes)

@@ -1,4 +1,5 @@
-"""A drawing, as the parser types it: `Strokes` drawn with the page's pen, a `Photo`
+"""A drawing, as the parser types it: `Strokes` (read drawn with nn.ink.raster's reading pen,
+judged by the not-a-digit check as the page's pen drew them), a `Photo`
 (image bytes) decoded, or `Pixels` already in MNIST's (28, 28) form. Each gives its digits
 in MNIST's form: a number is split into its digits (nn/ink/segment.py, with the segment
 scorer nn/checks/scorer.pkl), each drawn or cropped on its own; a drawing of one digit, or

@@ -75,15 +75,15 @@ def reference_pass(p, X, Y, keep=None):
 
 
 @pytest.fixture(scope="module")
-def shipped():
+def shipped_cnn():
     return load_model(DEFAULT_MODEL_PATH.parent / "cnn.pkl")
 
 
 @pytest.fixture(scope="module")
-def digits(shipped):
+def digits(shipped_cnn):
     """A fixed batch: the 100 MNIST test digits the shipped model keeps in its file, with
     their labels."""
-    sample = shipped.meta["test_examples"]["sample"]
+    sample = shipped_cnn.meta["test_examples"]["sample"]
     X = np.stack([np.frombuffer(e["pixels"], np.uint8) for e in sample]).astype(np.float32) / 255
     return X, one_hot(np.array([e["label"] for e in sample]), 10)
 
@@ -120,8 +120,8 @@ def test_a_float64_network_computes_exactly_the_reference_maths(dropout):
         np.testing.assert_allclose(net.predict_proba(X), out, rtol=1e-10, atol=1e-14)
 
 
-def test_the_shipped_cnn_answers_as_the_reference_to_float32_rounding(shipped, digits):
-    net, (X, _) = shipped.network, digits
+def test_the_shipped_cnn_answers_as_the_reference_to_float32_rounding(shipped_cnn, digits):
+    net, (X, _) = shipped_cnn.network, digits
     logits, maps, _ = reference_pass(net.params(), X, np.zeros((len(X), 10)))
     scaled = softmax(logits / net.temperature)  # the answer's temperature
     np.testing.assert_allclose(net.predict_proba(X), scaled, atol=1e-5)
@@ -132,10 +132,10 @@ def test_the_shipped_cnn_answers_as_the_reference_to_float32_rounding(shipped, d
         np.testing.assert_allclose(layers[name], reference.transpose(0, 3, 1, 2), atol=1e-4)
 
 
-def test_the_shipped_cnn_s_training_pass_gives_the_reference_gradients(shipped, digits):
+def test_the_shipped_cnn_s_training_pass_gives_the_reference_gradients(shipped_cnn, digits):
     # In float64 to 1e-10 (the maths), and the float32 pass as trained to float32 rounding.
     X, Y = digits
-    params = shipped.network.params()
+    params = shipped_cnn.network.params()
     logits, _, reference = reference_pass(params, X, Y)
     out = softmax(logits)
     wide = ConvNet({k: v.astype(np.float64) for k, v in params.items()})

@@ -28,7 +28,7 @@ SEVEN = [np.array([[0.3, 0.2], [0.7, 0.2], [0.45, 0.8]]), np.array([[0.35, 0.5],
 
 def test_the_first_drawing_of_a_digit_is_exactly_what_serving_makes_of_it():
     variants = draw_variants([SEVEN], 3, seed=0, v=StrokeVariation())
-    assert np.array_equal(variants[0, 0], from_mask(raster.draw(SEVEN)))
+    assert np.array_equal(variants[0, 0], from_mask(raster.draw_read(SEVEN)))
 
 
 def test_the_other_drawings_differ_from_it_and_from_each_other():

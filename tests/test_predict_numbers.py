@@ -103,7 +103,7 @@ def test_one_digit_of_a_number_is_labelled_alone_with_its_strokes(api):
     stored = LabelledDrawing.objects.get(pk=response.json()["id"])
     assert stored.strokes == [ONE_O_ONE[1]]
     assert stored.predicted == 0 and response.json()["predicted"] == 0
-    alone = from_mask(raster.draw([ONE_O_ONE[1]]))
+    alone = from_mask(raster.draw_read([ONE_O_ONE[1]]))
     assert np.abs(np.frombuffer(stored.pixels, np.uint8) / 255 - alone.ravel()).max() <= 1 / 255
 
 
@@ -122,7 +122,7 @@ def test_a_number_labelled_as_one_digit_is_stored_whole_as_one_digit_is_read(api
     assert response.status_code == 201, response.content
     stored = LabelledDrawing.objects.get()
     assert stored.strokes == ONE_O_ONE
-    whole = from_mask(raster.draw(ONE_O_ONE))
+    whole = from_mask(raster.draw_read(ONE_O_ONE))
     assert np.abs(np.frombuffer(stored.pixels, np.uint8) / 255 - whole.ravel()).max() <= 1 / 255
 
 

@@ -25,7 +25,7 @@ def test_a_ring_is_read_as_a_0(api):
 
 def test_the_input_is_the_strokes_drawn_and_preprocessed_as_training_draws_them(api):
     body = assert_prediction(api.post_json({"strokes": ZERO}))
-    expected = from_mask(raster.draw(ZERO))
+    expected = from_mask(raster.draw_read(ZERO))
     np.testing.assert_allclose(network_input(body), expected, atol=1e-4)
 
 

@@ -69,7 +69,7 @@ def test_each_shipped_model_answers_at_the_temperature_it_was_calibrated_at(name
 @pytest.mark.parametrize("name", TARGETS)
 def test_each_shipped_model_reads_a_drawn_one_and_zero_and_a_seven(name):
     model = load_model(MODELS / f"{name}.pkl")
-    drawn = np.stack([from_mask(raster.draw(strokes)) for strokes in (ONE, ZERO)] + [seven_pixels()])
+    drawn = np.stack([from_mask(raster.draw_read(strokes)) for strokes in (ONE, ZERO)] + [seven_pixels()])
     assert model.network.predict(network_inputs(drawn, model.deskewed)).tolist() == [1, 0, 7]
 
 

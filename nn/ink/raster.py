@@ -39,6 +39,9 @@ SPACING = 1.0  # pixels between the pen's positions along the curve
 MIN_RADIUS = 0.75  # pixels: a thinner pen would leave gaps between the pixels it inks
 CHUNK = 2048  # pen positions made and drawn at a time
 READING_PEN = 0.15  # of a digit's lines' longer side: the widest pen the network reads it drawn with
+THINNEST_READING_PEN = (
+    0.25  # of the page's pen: the thinnest a digit is read with (a tiny scribble stays a blob)
+)
 
 Stroke = Sequence[Sequence[float]]  # as the page sends it: [x, y] points
 Strokes = list[np.ndarray]  # a drawing's strokes as arrays, (M, 2) points each
@@ -133,13 +136,13 @@ def draw(strokes: Sequence[Stroke | Path], pen_width: float = PEN_WIDTH, size: i
 
 def reading_pen(paths: Sequence[Path], pen_width: float = PEN_WIDTH) -> float:
     """The pen a digit's strokes (Paths) are read with: the page's, but no wider than
-    READING_PEN of the longer side of their lines, nor thinner than a quarter of the page's
-    (a dot, or a lone point, stays a dot)."""
+    READING_PEN of the longer side of their lines, nor thinner than THINNEST_READING_PEN
+    of the page's."""
     paths = [p for p in paths if len(p.points)]
     if not paths:
         return pen_width
     low, high = np.minimum.reduce([p.low for p in paths]), np.maximum.reduce([p.high for p in paths])
-    return float(np.clip(READING_PEN * (high - low).max(), pen_width / 4, pen_width))
+    return float(np.clip(READING_PEN * (high - low).max(), THINNEST_READING_PEN * pen_width, pen_width))
 
 
 def draw_read(strokes: Sequence[Stroke | Path], pen_width: float = PEN_WIDTH) -> np.ndarray:

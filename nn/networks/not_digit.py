@@ -6,7 +6,9 @@ any ink up to MNIST's 20-pixel box, so a dot reaches them as a filled disc and i
 throws away, so the check looks at the ink mask before it (`shape_features`): the pen's
 width against the ink's extent, the ink's length in pen widths, the box's aspect, how much
 of it is filled, the separate pieces and the holes, and the ink's main direction. Beside
-them it reads the network's own 28x28 input, which tells a W or a K from a digit.
+them it reads the same ink in MNIST's 28x28 form (what the network reads, unless the
+network reads a small pen digit drawn thinner: nn.ink.raster.reading_pen), which tells a W
+or a K from a digit.
 
 A small network (features and pixels -> 32 ReLU units -> 2 softmax outputs: digit, not a
 digit) weighs them; a drawing is refused when its "not a digit" probability reaches the
@@ -150,7 +152,7 @@ class Check:
         return self.not_digit(x) >= self.thresholds[source]
 
     def refuses(self, work: np.ndarray, pixels: np.ndarray, source: str) -> bool:
-        """Whether one drawing is not a digit: its ink's working image (`working`) and its
-        (28, 28) network input, as preprocessing made both."""
+        """Whether one drawing is not a digit: its ink's working image (`working`) and that
+        ink in MNIST's (28, 28) form, as preprocessing made both."""
         x = np.concatenate([working_features(work), np.asarray(pixels, np.float32).ravel()])
         return bool(self.refused(x[None], source)[0])
