@@ -92,9 +92,8 @@ class Strokes:
         """The whole drawing as one digit's ink (`paths`: its strokes' Paths, when made)."""
         ink, page_ink = raster.read_and_seen(self.strokes if paths is None else paths)
         work, pixels = segment.prepared(ink)
-        seen = (lambda: (work, pixels)) if page_ink is None else (lambda: segment.prepared(page_ink()))
         box = segment.run_box(stroke_boxes(self.strokes))
-        strokes = list(range(len(self.strokes)))
+        seen, strokes = segment.as_seen(work, pixels, page_ink), list(range(len(self.strokes)))
         return DigitInk(inked(pixels), box, seen, strokes, listed_strokes=lambda: self.strokes)
 
     def content(self) -> bytes:

@@ -20,9 +20,9 @@ def check() -> Check:
 
 def refuses(digits: list, source: str) -> bool:
     """Whether a drawing does not look like digits: the ink of its one digit as the page
-    showed it (at the working size, and in MNIST's (28, 28) form) is not a digit, or none of its several digits' is
-    (a few dots or blobs). A number with one odd mark is still read. `source` is "drawing"
-    for pen strokes, "image" for a photo."""
+    showed it (at the working size, and in MNIST's (28, 28) form) is not a digit, or none
+    of its several digits' is (a few dots or blobs). A number with one odd mark is still
+    read. `source` is "drawing" for pen strokes, "image" for a photo."""
     judge = check()  # once: a file check a request, not one a digit
     return all(judge.refuses(*d.seen(), source) for d in digits)
 

@@ -321,7 +321,8 @@ def side_of(sample: Sample) -> str:
 
 def pixels_of(sample: Sample, pen_width: float = raster.PEN_WIDTH) -> np.ndarray | None:
     """A sample in MNIST's (28, 28) form, made as serving makes it, or None if no ink is
-    found: strokes drawn as the network reads them (raster.draw_read) then from_mask; a scan through to_mnist."""
+    found: strokes drawn as the network reads them (raster.draw_read) then from_mask; a
+    scan through to_mnist."""
     if sample.strokes is not None:
         return from_mask(raster.draw_read(sample.strokes, pen_width))
     return to_mnist(paper(sample.image))

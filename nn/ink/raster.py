@@ -39,9 +39,7 @@ SPACING = 1.0  # pixels between the pen's positions along the curve
 MIN_RADIUS = 0.75  # pixels: a thinner pen would leave gaps between the pixels it inks
 CHUNK = 2048  # pen positions made and drawn at a time
 READING_PEN = 0.15  # of a digit's lines' longer side: the widest pen the network reads it drawn with
-THINNEST_READING_PEN = (
-    0.25  # of the page's pen: the thinnest a digit is read with (a tiny scribble stays a blob)
-)
+THINNEST_READING_PEN = 0.25  # of the page's pen: the thinnest a digit is read with (a dot stays a blob)
 
 Stroke = Sequence[Sequence[float]]  # as the page sends it: [x, y] points
 Strokes = list[np.ndarray]  # a drawing's strokes as arrays, (M, 2) points each
@@ -148,8 +146,7 @@ def reading_pen(paths: Sequence[Path], pen_width: float = PEN_WIDTH) -> float:
 def draw_read(strokes: Sequence[Stroke | Path], pen_width: float = PEN_WIDTH) -> np.ndarray:
     """A digit's strokes (or their Paths) drawn as the network reads them: with the
     `reading_pen`."""
-    paths = traced(strokes)
-    return draw(paths, reading_pen(paths, pen_width))
+    return read_and_seen(strokes, pen_width)[0]
 
 
 def read_and_seen(

@@ -93,13 +93,20 @@ def digits(
         work, pixels = prepare(ink)
         if pixels is None:  # no ink survives the shrinking: a speck after all
             continue
-        seen = (
-            (lambda w=work, p=pixels: (w, p)) if page_ink is None else (lambda draw=page_ink: prepare(draw()))
-        )
+        seen = as_seen(work, pixels, page_ink, prepare)
         digits.append(
             Found(members, run_box(pieces.line.boxes[members]), ink, pixels, probabilities[c], seen)
         )
     return digits
+
+
+def as_seen(work, pixels, page_ink: Callable[[], np.ndarray] | None, prepare=prepared) -> Callable:
+    """What makes a digit's (working image, (28, 28)) as the page showed it, for the
+    not-a-digit check: `work` and `pixels` themselves when the network reads the same ink
+    (`page_ink` None), else `page_ink` drawn and prepared when first asked."""
+    if page_ink is None:
+        return lambda: (work, pixels)
+    return lambda: prepare(page_ink())
 
 
 def candidate_runs(line: Line) -> np.ndarray:
