@@ -14,8 +14,9 @@ counts), and prints both sides' wall and CPU time, the ratio and its target. The
 left out, with a warning, when the machine was busy: when other processes used more of the
 cores than the benchmark left free.
 
-Threads: NumPy's BLAS uses OPENBLAS_NUM_THREADS (default: every core); TensorFlow is given
-as many (intra-op threads; one op at a time), so neither side computes on more cores.
+Threads: NumPy's BLAS uses OPENBLAS_NUM_THREADS (default: every core); a CNN's training step
+is shared by as many threads, each with one BLAS thread (nn/training/threads.py); TensorFlow
+is given as many (intra-op threads; one op at a time), so neither side computes on more cores.
 """
 
 from __future__ import annotations
@@ -36,6 +37,7 @@ from nn.ink.preprocess import network_inputs
 from nn.networks.cnn import WIDTHS, ConvNet
 from nn.networks.network import Network, one_hot
 from nn.training.config import CNNConfig, MLPConfig
+from nn.training.threads import one_blas_thread
 from nn.training.train import MomentumSGD, sgd_epoch
 
 BATCH, MOMENTUM = MLPConfig().batch_size, MLPConfig().momentum  # the trainer's, for both networks
@@ -135,12 +137,8 @@ def forward_latency_us(X_test, net=None, calls: int = 5000) -> float:
 
 
 def one_thread(fn, *args):
-    """Run fn with BLAS on one thread, as the web process does (needs threadpoolctl)."""
-    try:
-        from threadpoolctl import threadpool_limits
-    except ImportError:
-        return fn(*args)
-    with threadpool_limits(1, user_api="blas"):
+    """Run fn with BLAS on one thread, as the web process does."""
+    with one_blas_thread():
         return fn(*args)
 
 

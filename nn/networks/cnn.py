@@ -214,6 +214,7 @@ class ConvNet(Classifier):
     the masks come from `rng`, so a seeded run is reproducible."""
 
     recipe = "softmax-xent"
+    parallel_steps = True  # its convolutions' gathers, pooling and sums run on one core each
 
     def __init__(
         self, params: dict[str, np.ndarray], dropout: float = 0.0, rng: np.random.Generator | None = None
@@ -257,6 +258,12 @@ class ConvNet(Classifier):
 
     def with_params(self, params: dict[str, np.ndarray]) -> ConvNet:
         return ConvNet(params, self.dropout, self.rng)
+
+    def replicas(self, k: int) -> list[ConvNet]:
+        """k networks sharing these parameters, for k threads of one training step to train
+        at once, each drawing its dropout masks from its own generator spawned from this
+        one's (this one alone when k is 1), so a seeded run gives the same weights again."""
+        return [self] if k == 1 else [ConvNet(self.p, self.dropout, rng) for rng in self.rng.spawn(k)]
 
     def copy(self) -> ConvNet:
         return ConvNet({k: v.copy() for k, v in self.p.items()}, self.dropout, self.rng)

@@ -64,6 +64,10 @@ class Classifier:
     honest without changing which digit wins."""
 
     temperature: float = 1.0
+    # Whether a training step is worth sharing among threads, each with a replica of the
+    # network (nn/training/threads.py): not when it is mostly matrix products, which BLAS
+    # shares already.
+    parallel_steps: bool = False
 
     def gradients(self, X: np.ndarray, Y: np.ndarray) -> tuple[float, dict[str, np.ndarray]]:
         """Mean loss on (X, Y) and its gradients: one forward and one backward pass."""

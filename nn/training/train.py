@@ -21,6 +21,7 @@ from nn.data.mix import DrawnSet
 from nn.ink.preprocess import network_inputs
 from nn.networks.network import Classifier, one_hot
 from nn.training.config import TrainConfig
+from nn.training.threads import step_gradients
 
 
 @dataclass
@@ -111,15 +112,16 @@ def sgd_epoch(net: Classifier, X, Y, batch_size: int, optimiser: MomentumSGD, *,
     """One pass over (X, Y), already shuffled; returns (mean loss, accuracy)."""
     keep_freed_memory()
     total_loss, correct, n = 0.0, 0, len(X)
-    for step, start in enumerate(range(0, n, batch_size)):
-        xb, yb = X[start : start + batch_size], Y[start : start + batch_size]
-        act = net.forward(xb)
-        optimiser.step(net.backward(act, yb))
-        batch_loss = net.loss(act.out, yb)
-        total_loss += batch_loss * len(xb)
-        correct += int((act.out.argmax(1) == yb.argmax(1)).sum())
-        if progress and step % 50 == 0:
-            progress.update(start + len(xb), batch_loss)
+    with step_gradients(net) as gradients:
+        for step, start in enumerate(range(0, n, batch_size)):
+            xb, yb = X[start : start + batch_size], Y[start : start + batch_size]
+            grads, out = gradients(xb, yb)
+            optimiser.step(grads)
+            batch_loss = net.loss(out, yb)
+            total_loss += batch_loss * len(xb)
+            correct += int((out.argmax(1) == yb.argmax(1)).sum())
+            if progress and step % 50 == 0:
+                progress.update(start + len(xb), batch_loss)
     return total_loss / n, correct / n
 
 
