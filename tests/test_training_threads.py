@@ -8,10 +8,13 @@ import numpy as np
 import pytest
 from threadpoolctl import threadpool_info, threadpool_limits
 
+from nn.data import augment as augment_module
+from nn.data.augment import AugmentConfig, augment
 from nn.networks.cnn import ConvNet
 from nn.networks.network import Network, one_hot
 from nn.training import threads
-from nn.training.train import MomentumSGD, sgd_epoch
+from nn.training.config import MLPConfig
+from nn.training.train import MomentumSGD, sgd_epoch, train
 
 WIDTHS = (4, 8, 16)  # a small CNN: the maths is the same at every width
 
@@ -34,6 +37,7 @@ def two_workers(monkeypatch):
         yield 2
 
     monkeypatch.setattr(threads, "one_blas_thread", two)
+    return two
 
 
 @pytest.mark.parametrize("size", [64, 37, 1])
@@ -42,25 +46,27 @@ def test_a_batch_split_between_two_threads_gives_the_gradients_and_outputs_of_on
     X, Y = batch(size)
     whole, out = threads.share_gradients(net, X, Y)
     with threads.ThreadPoolExecutor(2) as pool:
-        split, split_out = threads.split_gradients(pool, [net, net], X, Y)
+        split, split_out = threads.split_gradients(pool.map, [net, net], X, Y)
     np.testing.assert_allclose(split_out, out, rtol=1e-6)
     for name, gradient in whole.items():
         np.testing.assert_allclose(split[name], gradient, rtol=1e-4, atol=1e-7, err_msg=name)
 
 
 def test_a_cnn_epoch_runs_its_steps_on_as_many_threads_as_blas_had(two_workers, monkeypatch):
-    seen = set()
+    threads_seen, replicas_seen = set(), set()
     forward = ConvNet.forward
 
     def recording(self, X):
-        seen.add(threading.current_thread().name)
+        threads_seen.add(threading.current_thread().name)
+        replicas_seen.add(id(self))
         return forward(self, X)
 
     monkeypatch.setattr(ConvNet, "forward", recording)
     net = ConvNet.initialise(np.random.default_rng(0), WIDTHS)
     X, Y = batch(256)
     sgd_epoch(net, X, Y, 64, MomentumSGD(net.params(), 0.05, 0.9))
-    assert len(seen) == 2  # this thread and one of the pool's
+    assert len(replicas_seen) == 2 and id(net) not in replicas_seen
+    assert threads_seen and all(name.startswith("nn") for name in threads_seen)
 
 
 def test_a_seeded_cnn_with_dropout_trains_to_the_same_weights_on_two_threads(two_workers):
@@ -116,3 +122,32 @@ def test_the_784_250_10_trains_on_one_thread_and_leaves_blas_alone(monkeypatch):
     X, Y = batch(128)
     loss, _ = sgd_epoch(net, X, Y, 64, MomentumSGD(net.params(), 0.05, 0.9))
     assert np.isfinite(loss)
+
+
+def test_distorting_on_a_thread_pool_gives_the_images_one_thread_gives():
+    images = np.random.default_rng(0).random((1100, 28, 28), dtype=np.float32)
+    one = augment(images, np.random.default_rng(1), AugmentConfig())
+    with threads.ThreadPoolExecutor(2) as pool:
+        pooled = augment(images, np.random.default_rng(1), AugmentConfig(), map=pool.map)
+    np.testing.assert_array_equal(pooled, one)
+
+
+def test_a_training_epoch_distorts_its_images_on_the_workers(two_workers, monkeypatch):
+    seen = set()
+    distort = augment_module.distorted
+
+    def recording(images, rng, cfg):
+        seen.add(threading.current_thread().name)
+        return distort(images, rng, cfg)
+
+    monkeypatch.setattr(augment_module, "distorted", recording)
+    X, Y = batch(1200)
+    cfg = MLPConfig(max_epochs=1, clean_epochs=0, validation=100)
+    train(
+        Network.initialise(np.random.default_rng(0)),
+        X.reshape(-1, 28, 28),
+        Y.argmax(1),
+        cfg,
+        log=lambda *a: None,
+    )
+    assert seen and all(name.startswith("nn") for name in seen)

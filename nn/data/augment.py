@@ -84,12 +84,24 @@ def vary_thickness(images: np.ndarray, rng: np.random.Generator, amount: float) 
     return images + np.abs(t) * (target - images)
 
 
-def augment(images: np.ndarray, rng: np.random.Generator, cfg: AugmentConfig, chunk: int = 512) -> np.ndarray:
-    """Distorted copies of (n, 28, 28) float images in [0, 1]."""
+def augment(
+    images: np.ndarray, rng: np.random.Generator, cfg: AugmentConfig, chunk: int = 512, map=map
+) -> np.ndarray:
+    """Distorted copies of (n, 28, 28) float images in [0, 1]. More than `chunk` images are
+    distorted chunk by chunk, each with its own generator spawned from `rng`, through `map`:
+    a thread pool's map distorts several at once, and the images are the same."""
     if len(images) > chunk:
         # Chunks keep the (chunk, 784) temporaries in cache: several times faster.
-        parts = [augment(images[i : i + chunk], rng, cfg, chunk) for i in range(0, len(images), chunk)]
-        return np.concatenate(parts)
+        starts = range(0, len(images), chunk)
+        parts = map(
+            distorted, [images[i : i + chunk] for i in starts], rng.spawn(len(starts)), [cfg] * len(starts)
+        )
+        return np.concatenate(list(parts))
+    return distorted(images, rng, cfg)
+
+
+def distorted(images: np.ndarray, rng: np.random.Generator, cfg: AugmentConfig) -> np.ndarray:
+    """(n, 28, 28) images, each distorted at random: one chunk of augment's."""
     src_x, src_y = sampling_coords(len(images), rng, cfg)
     out = bilinear(images, src_x, src_y)
     if cfg.thickness > 0:

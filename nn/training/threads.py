@@ -1,4 +1,4 @@
-"""Training steps on every core: each mini-batch split among threads, one BLAS thread each.
+"""Training on every core: threads that each take a share of the work, one BLAS thread each.
 
 A training step is partly matrix products, which OpenBLAS spreads over its threads, and
 partly element-wise NumPy, which runs on one core while the other BLAS threads wait for the
@@ -7,11 +7,12 @@ batch, with one BLAS thread each, keep every core working: on 2 cores an epoch o
 shipped CNN takes about 0.6 of the time one thread driving 2 BLAS threads takes
 (bench/bench_nn.py). A 784-250-10 step (batch 64) is mostly products and over in a
 fraction of a millisecond, so the threads' hand-over would cost more than they save: one
-thread drives BLAS's threads as before.
+thread drives BLAS's threads as before. Each epoch's distortions (nn/data/augment.py) are
+shared among the same threads, chunk by chunk, for either network.
 
 The BLAS thread count is set with threadpoolctl. Without it (nn itself needs only NumPy),
-a step runs on one thread as before: workers beside BLAS threads of their own would fight
-over the cores, which measured slower than either.
+the work runs on one thread as before: workers beside BLAS threads of their own would
+fight over the cores, which measured slower than either.
 """
 
 from __future__ import annotations
@@ -43,22 +44,32 @@ def one_blas_thread() -> Iterator[int]:
 
 
 @contextlib.contextmanager
+def workers() -> Iterator[tuple[Callable, int]]:
+    """Within: (a map that runs its calls on k threads at once, k): one thread per BLAS thread
+    there was, BLAS on one thread; the built-in map and 1 where BLAS had one thread or its
+    threads cannot be set."""
+    with one_blas_thread() as threads:
+        if threads == 1:
+            yield map, 1
+            return
+        with ThreadPoolExecutor(threads, thread_name_prefix="nn") as pool:
+            yield pool.map, threads
+
+
+@contextlib.contextmanager
 def step_gradients(net: Classifier) -> Iterator[Gradients]:
     """Within: a function (X, Y) -> (the mean loss's gradients on the batch, the network's
-    output (N, 10)). For a network whose steps are worth sharing, one thread per BLAS thread
-    there was computes them (this one and a pool's), each on a share of the batch with its
-    own replica of `net` (shared parameters, its own dropout masks); otherwise this thread
-    alone, BLAS as it is."""
+    output (N, 10)). For a network whose steps are worth sharing, `workers` compute them,
+    each on a share of the batch with its own replica of `net` (shared parameters, its own
+    dropout masks); otherwise this thread alone, BLAS as it is."""
     if not net.parallel_steps:
         yield functools.partial(share_gradients, net)
         return
-    with one_blas_thread() as threads:
-        replicas = net.replicas(threads)
-        if threads == 1:
+    with workers() as (run, k):
+        if k == 1:
             yield functools.partial(share_gradients, net)
             return
-        with ThreadPoolExecutor(threads - 1, thread_name_prefix="sgd") as pool:
-            yield functools.partial(split_gradients, pool, replicas)
+        yield functools.partial(split_gradients, run, net.replicas(k))
 
 
 def share_gradients(net: Classifier, X: np.ndarray, Y: np.ndarray):
@@ -67,18 +78,14 @@ def share_gradients(net: Classifier, X: np.ndarray, Y: np.ndarray):
     return net.backward(act, Y), act.out
 
 
-def split_gradients(pool: ThreadPoolExecutor, replicas: list[Classifier], X: np.ndarray, Y: np.ndarray):
-    """share_gradients over the whole batch, from one share per replica, the first on this
-    thread and the others on the pool: each share's gradients weighed by its part of the
-    batch, outputs in the batch's order."""
+def split_gradients(run: Callable, replicas: list[Classifier], X: np.ndarray, Y: np.ndarray):
+    """share_gradients over the whole batch, from one share per replica, computed through
+    `run` (a map): each share's gradients weighed by its part of the batch, outputs in the
+    batch's order."""
     bounds = np.linspace(0, len(X), len(replicas) + 1).astype(int)
-    shares = [
-        (net, slice(a, b)) for net, a, b in zip(replicas, bounds[:-1], bounds[1:], strict=True) if b > a
-    ]
-    futures = [pool.submit(share_gradients, net, X[s], Y[s]) for net, s in shares[1:]]
-    (net, s), *_ = shares  # the first share on this thread, which would otherwise wait
-    results = [share_gradients(net, X[s], Y[s]), *(future.result() for future in futures)]
-    weights = [(s.stop - s.start) / len(X) for _, s in shares]
+    shares = [slice(a, b) for a, b in zip(bounds[:-1], bounds[1:], strict=True) if b > a]
+    results = list(run(share_gradients, replicas, [X[s] for s in shares], [Y[s] for s in shares]))
+    weights = [(s.stop - s.start) / len(X) for s in shares]
     grads = {
         name: sum(g[name] * weight for (g, _), weight in zip(results, weights, strict=True))
         for name in results[0][0]

@@ -21,7 +21,7 @@ from nn.data.mix import DrawnSet
 from nn.ink.preprocess import network_inputs
 from nn.networks.network import Classifier, one_hot
 from nn.training.config import TrainConfig
-from nn.training.threads import step_gradients
+from nn.training.threads import step_gradients, workers
 
 
 @dataclass
@@ -164,9 +164,11 @@ class Run:
         images, labels = self.epoch_data()
         progress = Progress(len(images), label)
         try:  # the bar is wiped however the epoch ends, Ctrl-C included
+            X = images
             if distort:
                 progress.show(f"(distorting {len(images):,} images...)")
-            X = augment(images, self.rng, distort) if distort else images
+                with workers() as (run, _):
+                    X = augment(images, self.rng, distort, map=run)
             order = self.rng.permutation(len(X))
             # One gather per epoch, so each mini-batch is a contiguous slice.
             X = X.reshape(len(X), -1)[order].astype(self.net.dtype, copy=False)
