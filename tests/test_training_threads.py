@@ -52,6 +52,16 @@ def test_a_batch_split_between_two_threads_gives_the_gradients_and_outputs_of_on
         np.testing.assert_allclose(split[name], gradient, rtol=1e-4, atol=1e-7, err_msg=name)
 
 
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_gradients_combined_from_two_threads_keep_the_networks_float_type(dtype):
+    net = ConvNet.initialise(np.random.default_rng(0), WIDTHS, dtype=dtype)
+    X, Y = batch(37)  # shares of 18 and 19: weights that are not round numbers
+    with threads.ThreadPoolExecutor(2) as pool:
+        grads, out = threads.split_gradients(pool.map, net.replicas(2), X.astype(dtype), Y.astype(dtype))
+    assert {name: g.dtype for name, g in grads.items()} == {name: np.dtype(dtype) for name in net.p}
+    assert out.dtype == dtype
+
+
 def test_a_cnn_epoch_runs_its_steps_on_as_many_threads_as_blas_had(two_workers, monkeypatch):
     threads_seen, replicas_seen = set(), set()
     forward = ConvNet.forward

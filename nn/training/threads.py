@@ -82,7 +82,9 @@ def split_gradients(run: Callable, replicas: list[Classifier], X: np.ndarray, Y:
     """share_gradients over the whole batch, from one share per replica, computed through
     `run` (a map): each share's gradients weighed by its part of the batch, outputs in the
     batch's order."""
-    bounds = np.linspace(0, len(X), len(replicas) + 1).astype(int)
+    # Python ints, so each weight is a Python float: a NumPy float64 one would make a
+    # float32 network's gradients float64.
+    bounds = np.linspace(0, len(X), len(replicas) + 1).astype(int).tolist()
     shares = [slice(a, b) for a, b in zip(bounds[:-1], bounds[1:], strict=True) if b > a]
     results = list(run(share_gradients, replicas, [X[s] for s in shares], [Y[s] for s in shares]))
     weights = [(s.stop - s.start) / len(X) for s in shares]
