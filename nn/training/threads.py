@@ -7,12 +7,13 @@ batch, with one BLAS thread each, keep every core working: on 2 cores an epoch o
 shipped CNN takes about 0.6 of the time one thread driving 2 BLAS threads takes
 (bench/bench_nn.py). A 784-250-10 step (batch 64) is mostly products and over in a
 fraction of a millisecond, so the threads' hand-over would cost more than they save: one
-thread drives BLAS's threads as before. Each epoch's distortions (nn/data/augment.py) are
-shared among the same threads, chunk by chunk, for either network.
+thread drives BLAS's threads. Each epoch's distortions (nn/data/augment.py) are shared
+among the same threads, chunk by chunk, for either network. A seeded run gives the same
+weights again on as many threads; on another number, each share draws other dropout masks.
 
 The BLAS thread count is set with threadpoolctl. Without it (nn itself needs only NumPy),
-the work runs on one thread as before: workers beside BLAS threads of their own would
-fight over the cores, which measured slower than either.
+the work runs on one thread: workers beside BLAS threads of their own would fight over
+the cores, which measured slower than either.
 """
 
 from __future__ import annotations
