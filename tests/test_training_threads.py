@@ -97,6 +97,7 @@ def test_the_replicas_of_a_cnn_share_its_weights_and_draw_different_dropout_mask
     net = ConvNet.initialise(np.random.default_rng(0), WIDTHS, dropout=0.5)
     a, b = net.replicas(2)
     assert all(a.p[name] is net.p[name] and b.p[name] is net.p[name] for name in net.p)
+    assert len({id(net.rng), id(a.rng), id(b.rng)}) == 3  # a generator each, none the network's
     X, _ = batch(8)
     assert not np.array_equal(a.forward(X).keep, b.forward(X).keep)
     assert net.replicas(1) == [net]
@@ -161,3 +162,20 @@ def test_a_training_epoch_distorts_its_images_on_the_workers(two_workers, monkey
         log=lambda *a: None,
     )
     assert seen and all(name.startswith("nn") for name in seen)
+
+
+def test_an_error_in_a_worker_reaches_the_trainer_and_blas_gets_its_threads_back(monkeypatch):
+    backward = ConvNet.backward
+
+    def failing(self, act, Y):
+        if threading.current_thread().name.startswith("nn"):
+            raise RuntimeError("a worker failed")
+        return backward(self, act, Y)
+
+    monkeypatch.setattr(ConvNet, "backward", failing)
+    net = ConvNet.initialise(np.random.default_rng(0), WIDTHS)
+    X, Y = batch(128)
+    with threadpool_limits(2, user_api="blas"):
+        with pytest.raises(RuntimeError, match="a worker failed"):
+            sgd_epoch(net, X, Y, 64, MomentumSGD(net.params(), 0.05, 0.9))
+        assert blas_threads() == [2] * len(blas_threads())

@@ -66,11 +66,11 @@ def step_gradients(net: Classifier) -> Iterator[Gradients]:
     if not net.parallel_steps:
         yield functools.partial(share_gradients, net)
         return
-    with workers() as (run, k):
+    with workers() as (pool_map, k):
         if k == 1:
             yield functools.partial(share_gradients, net)
             return
-        yield functools.partial(split_gradients, run, net.replicas(k))
+        yield functools.partial(split_gradients, pool_map, net.replicas(k))
 
 
 def share_gradients(net: Classifier, X: np.ndarray, Y: np.ndarray):
@@ -79,15 +79,15 @@ def share_gradients(net: Classifier, X: np.ndarray, Y: np.ndarray):
     return net.backward(act, Y), act.out
 
 
-def split_gradients(run: Callable, replicas: list[Classifier], X: np.ndarray, Y: np.ndarray):
+def split_gradients(pool_map: Callable, replicas: list[Classifier], X: np.ndarray, Y: np.ndarray):
     """share_gradients over the whole batch, from one share per replica, computed through
-    `run` (a map): each share's gradients weighed by its part of the batch, outputs in the
+    `pool_map`: each share's gradients weighed by its part of the batch, outputs in the
     batch's order."""
     # Python ints, so each weight is a Python float: a NumPy float64 one would make a
     # float32 network's gradients float64.
     bounds = np.linspace(0, len(X), len(replicas) + 1).astype(int).tolist()
     shares = [slice(a, b) for a, b in zip(bounds[:-1], bounds[1:], strict=True) if b > a]
-    results = list(run(share_gradients, replicas, [X[s] for s in shares], [Y[s] for s in shares]))
+    results = list(pool_map(share_gradients, replicas, [X[s] for s in shares], [Y[s] for s in shares]))
     weights = [(s.stop - s.start) / len(X) for s in shares]
     grads = {
         name: sum(g[name] * weight for (g, _), weight in zip(results, weights, strict=True))

@@ -167,8 +167,8 @@ class Run:
             X = images
             if distort:
                 progress.show(f"(distorting {len(images):,} images...)")
-                with workers() as (run, _):
-                    X = augment(images, self.rng, distort, map=run)
+                with workers() as (pool_map, _):
+                    X = augment(images, self.rng, distort, map=pool_map)
             order = self.rng.permutation(len(X))
             # One gather per epoch, so each mini-batch is a contiguous slice.
             X = X.reshape(len(X), -1)[order].astype(self.net.dtype, copy=False)
