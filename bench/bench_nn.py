@@ -37,7 +37,7 @@ from nn.ink.preprocess import network_inputs
 from nn.networks.cnn import WIDTHS, ConvNet
 from nn.networks.network import Network, one_hot
 from nn.training.config import CNNConfig, MLPConfig
-from nn.training.threads import one_blas_thread
+from nn.training.threads import blas_threads, one_blas_thread
 from nn.training.train import MomentumSGD, sgd_epoch
 
 BATCH, MOMENTUM = MLPConfig().batch_size, MLPConfig().momentum  # the trainer's, for both networks
@@ -149,10 +149,6 @@ def throughput(X_test, repeats: int = 20) -> float:
     for _ in range(repeats):
         net.predict_proba(batch)
     return 1000 * repeats / (time.perf_counter() - t0)
-
-
-def blas_threads() -> int:
-    return int(os.environ.get("OPENBLAS_NUM_THREADS") or os.cpu_count())
 
 
 def keras_model(tf, widths, lr: float):

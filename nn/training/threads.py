@@ -30,18 +30,28 @@ from nn.networks.network import Classifier
 Gradients = Callable[[np.ndarray, np.ndarray], tuple[dict[str, np.ndarray], np.ndarray]]
 
 
+def blas_threads() -> int:
+    """How many threads NumPy's BLAS computes on; 1 without threadpoolctl, which tells and
+    sets it (nothing here shares work among threads then)."""
+    try:
+        from threadpoolctl import threadpool_info
+    except ImportError:
+        return 1
+    return max((lib["num_threads"] for lib in threadpool_info() if lib["user_api"] == "blas"), default=1)
+
+
 @contextlib.contextmanager
 def one_blas_thread() -> Iterator[int]:
     """Within: BLAS on one thread. Yields how many it had (how many threads a step may use
-    instead), or 1 when its threads cannot be set; restores them on leaving."""
-    try:
-        from threadpoolctl import threadpool_info, threadpool_limits
-    except ImportError:
+    instead); restores them on leaving."""
+    threads = blas_threads()
+    if threads == 1:
         yield 1
         return
-    blas = [library["num_threads"] for library in threadpool_info() if library["user_api"] == "blas"]
+    from threadpoolctl import threadpool_limits
+
     with threadpool_limits(1, user_api="blas"):
-        yield max(blas, default=1)
+        yield threads
 
 
 @contextlib.contextmanager
