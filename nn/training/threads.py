@@ -73,14 +73,11 @@ def step_gradients(net: Classifier) -> Iterator[Gradients]:
     output (N, 10)). For a network whose steps are worth sharing, `workers` compute them,
     each on a share of the batch with its own replica of `net` (shared parameters, its own
     dropout masks); otherwise this thread alone, BLAS as it is."""
-    if not net.parallel_steps:
-        yield functools.partial(share_gradients, net)
-        return
-    with workers() as (pool_map, k):
+    with workers() if net.parallel_steps else contextlib.nullcontext((map, 1)) as (pool_map, k):
         if k == 1:
             yield functools.partial(share_gradients, net)
-            return
-        yield functools.partial(split_gradients, pool_map, net.replicas(k))
+        else:
+            yield functools.partial(split_gradients, pool_map, net.replicas(k))
 
 
 def share_gradients(net: Classifier, X: np.ndarray, Y: np.ndarray):
