@@ -135,3 +135,46 @@ def test_right_confirms_the_whole_number_and_stores_each_digit_with_its_label(pa
         strokes[3][0], abs=1e-3
     )
     page.screenshot(path=screenshots / "number-confirmed.png", full_page=True)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_digit_corrected_shows_in_the_number_and_is_labelled_once(page, screenshots):
+    write(page, "2026", height=0.5)
+    page.get_by_test_id("digit-card-3").click()
+    page.get_by_test_id("label-8").click()
+    page.locator('[data-testid="label-status"][data-state="saved"]').wait_for(timeout=10_000)
+    assert page.get_by_test_id("digit-card-3").inner_text().startswith("8")
+    assert page.locator('[data-field="headline"]').inner_text() == "It's 2028"
+    page.get_by_test_id("digit-card-0").click()  # another digit: still correctable, the whole no longer
+    assert page.get_by_test_id("label-right").is_hidden()
+    assert (
+        page.get_by_test_id("label-2").is_visible() and page.get_by_test_id("label-status").inner_text() == ""
+    )
+    page.get_by_test_id("digit-card-3").click()  # the corrected one: said already
+    assert page.get_by_test_id("label-status").inner_text().startswith("Saved as an 8.")
+    assert page.get_by_test_id("label-8").is_hidden()
+    page.screenshot(path=screenshots / "number-digit-corrected.png", full_page=True)
+    assert [(d.label, d.predicted) for d in LabelledDrawing.objects.all()] == [(8, 6)]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_number_confirmed_whole_offers_no_digit_to_correct_after(page):
+    write(page, "2026", height=0.5)
+    page.get_by_test_id("label-right").click()
+    page.locator('[data-testid="label-status"][data-state="saved"]').wait_for(timeout=10_000)
+    page.get_by_test_id("digit-card-1").click()
+    assert page.get_by_test_id("label-status").inner_text().startswith("Saved: 2026")
+    assert page.get_by_test_id("label-0").is_hidden() and page.get_by_test_id("label-right").is_hidden()
+    assert LabelledDrawing.objects.count() == 4
+
+
+@pytest.mark.django_db(transaction=True)
+def test_from_the_keyboard_a_card_and_a_label_keep_the_focus_in_place(page):
+    write(page, "2026", height=0.5)
+    page.get_by_test_id("digit-card-2").focus()
+    page.keyboard.press("Enter")
+    assert page.evaluate("document.activeElement.dataset.testid") == "digit-card-2"
+    page.get_by_test_id("label-5").focus()
+    page.keyboard.press("Enter")
+    page.locator('[data-testid="label-status"][data-state="saved"]').wait_for(timeout=10_000)
+    assert page.evaluate("document.activeElement.dataset.testid") == "label-status"

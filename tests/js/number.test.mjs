@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 
-import { chosenDigit, digitAnswer, digitSample, digitsOf, isNumber, numberOf, ordinal } from "../../static/recognizer/js/number.js";
+import { chosenDigit, digitAnswer, digitSample, digitsOf, isNumber, labelledNumber, numberOf, ordinal } from "../../static/recognizer/js/number.js";
 
 const digit = (d, p = 0.9) => ({ digit: d, probabilities: Array.from({ length: 10 }, (_, i) => (i === d ? p : (1 - p) / 9)), input: [d] });
 const number = { ...digit(2), model: "cnn", number: "207", digits: [digit(2), digit(0, 0.6), digit(7)] };
@@ -20,6 +20,12 @@ test("the number reads left to right, from the answer's number or its digits", (
   assert.equal(numberOf(number), "207");
   assert.equal(numberOf({ ...number, number: undefined }), "207");
   assert.equal(numberOf({ ...digit(5), model: "mlp" }), "5");
+});
+
+test("a number the person corrected reads with the digits they said", () => {
+  assert.equal(labelledNumber(number, new Map()), "207");
+  assert.equal(labelledNumber(number, new Map([[1, 8]])), "287");
+  assert.equal(labelledNumber(number, new Map([[0, 2], [2, 1]])), "201");
 });
 
 test("one digit of a number is an answer of its own, with the whole answer's model", () => {

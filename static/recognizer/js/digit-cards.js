@@ -1,7 +1,8 @@
 /**
  * A number on the drawing page: "It's 2026" and a card per digit (its digit, how sure, the
  * 28x28 it was read from). Tapping a card selects that digit: the page then shows its ten
- * probabilities and takes feedback for it. Hidden for a single digit, which the result
+ * probabilities and takes feedback for it. A digit the person corrected shows the digit they
+ * said, in its card and in the number. Hidden for a single digit, which the result
  * panel shows as it always has. Test hooks: [data-testid="digit-cards"] carries
  * data-number, each card is [data-testid="digit-card-I"] with aria-pressed.
  */
@@ -9,7 +10,7 @@
 import { paintDigit } from "./digit-image.js";
 import { el } from "./dom.js";
 import { aDigit, percent } from "./format.js";
-import { digitsOf, isNumber, numberOf, ordinal } from "./number.js";
+import { digitsOf, isNumber, labelledNumber, numberOf, ordinal } from "./number.js";
 
 export class DigitCards extends EventTarget {
   constructor(root) {
@@ -23,8 +24,9 @@ export class DigitCards extends EventTarget {
   }
 
   /** Show `prediction`'s digits with digit `selected` chosen; `drawn` says whether the
-   * answer is about the pad's strokes (the network page reads those, not a photo). */
-  show(prediction, selected, { drawn }) {
+   * answer is about the pad's strokes (the network page reads those, not a photo), `labels`
+   * (digit index -> label) which digits the person has labelled. */
+  show(prediction, selected, { drawn, labels = new Map() }) {
     const several = isNumber(prediction);
     this.box.classList.toggle("is-number", several);
     this.list.hidden = this.hint.hidden = !several;
@@ -32,12 +34,16 @@ export class DigitCards extends EventTarget {
     this.neurons.hidden = !(several && drawn);
     if (!several) return;
     this.selected = selected;
-    this.list.replaceChildren(...digitsOf(prediction).map((d, i) => this.#card(d, i)));
+    const focused = this.list.contains(document.activeElement); // a card, pressed from the keyboard
+    this.list.replaceChildren(...digitsOf(prediction).map((d, i) => this.#card(d, i, labels.get(i))));
+    if (focused) this.list.children[selected]?.focus();
     const chosen = digitsOf(prediction)[selected];
-    this.field("headline").textContent = `It's ${numberOf(prediction)}`;
+    const said = labels.get(selected);
+    const yours = said != null && said !== chosen.digit ? `; you said ${aDigit(said)}` : "";
+    this.field("headline").textContent = `It's ${labelledNumber(prediction, labels)}`;
     this.field("detail").textContent =
       `${digitsOf(prediction).length} digits · showing the ${ordinal(selected + 1)}, ${aDigit(chosen.digit)} ` +
-      `(${percent(Math.max(...chosen.probabilities))} sure) · model ${prediction.model}`;
+      `(${percent(Math.max(...chosen.probabilities))} sure${yours}) · model ${prediction.model}`;
     this.neurons.href = `${this.neurons.dataset.url}?digit=${selected}`;
   }
 
@@ -49,13 +55,17 @@ export class DigitCards extends EventTarget {
     this.list.dataset.number = "";
   }
 
-  #card({ digit, probabilities, input }, index) {
+  #card({ digit, probabilities, input }, index, said) {
     const sure = Math.max(...probabilities);
     const image = el("canvas");
     paintDigit(image, input);
-    const card = el("button", { type: "button", className: "digit-card", "data-testid": `digit-card-${index}`,
-      "aria-pressed": String(index === this.selected), "aria-label": `Digit ${index + 1}: ${aDigit(digit)}, ${percent(sure)} sure` },
-      el("span", { className: "card-digit" }, String(digit)), image, el("span", { className: "card-sure" }, percent(sure, 0)));  // prettier-ignore
+    const corrected = said != null && said !== digit;
+    const read = `${aDigit(digit)}, ${percent(sure)} sure`;
+    const card = el("button", { type: "button", className: corrected ? "digit-card is-corrected" : "digit-card",
+      "data-testid": `digit-card-${index}`, "aria-pressed": String(index === this.selected),
+      "aria-label": `Digit ${index + 1}: ${corrected ? `${aDigit(said)}, as you said (read as ${read})` : read}` },
+      el("span", { className: "card-digit" }, String(corrected ? said : digit)), image,
+      el("span", { className: "card-sure" }, corrected ? "yours" : percent(sure, 0)));  // prettier-ignore
     card.addEventListener("click", () => this.dispatchEvent(new CustomEvent("select", { detail: index })));
     return card;
   }

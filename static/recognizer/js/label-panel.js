@@ -1,7 +1,10 @@
 /**
  * One tap after an answer: "right", or the digit it really was. The drawing (or photo) goes
  * to the labelled-drawing API with that label; a correction can be sent again until it is
- * saved. A number is confirmed whole ("Right, it's 1984"), and corrected a digit at a time.
+ * saved. A number is confirmed whole ("Right, it's 1984"), or corrected a digit at a time:
+ * each answer is labelled once, so a digit saved is not offered again, nor is the whole
+ * number once any of its digits is saved (or the other way round). A "saved" event
+ * ({answer, digit, label}) says what was saved, for the cards to show a correction.
  */
 
 import { el } from "./dom.js";
@@ -26,8 +29,9 @@ export function newKey(random = crypto) {
   return Array.from(random.getRandomValues(new Uint8Array(16)), (b) => b.toString(16).padStart(2, "0")).join("");
 }
 
-export class LabelPanel {
+export class LabelPanel extends EventTarget {
   constructor(root, api) {
+    super();
     this.api = api;
     this.panel = root.querySelector("[data-label-panel]");
     this.status = root.querySelector("[data-label-status]");
@@ -37,6 +41,8 @@ export class LabelPanel {
     this.ask = root.querySelector("[data-label-ask]");
     this.buttons = [...this.panel.querySelectorAll("button")];
     this.sample = null;
+    this.answer = null; // the sample of the answer on screen: a number's, for all its digits
+    this.labelled = null; // what was saved of it: {number, digits: Map(index -> text said)}
     this.confirm.addEventListener("click", () => (this.number ? this.#sendNumber() : this.#send(this.digit)));
     for (const button of this.panel.querySelectorAll("[data-label]")) {
       button.addEventListener("click", () => this.#send(Number(button.dataset.label)));
@@ -48,6 +54,18 @@ export class LabelPanel {
    * a digit) offers only the ten digits. `whole` ({sample, number}) is the number the digit
    * belongs to, which the confirm button labels whole. */
   offer(sample, prediction, whole = null) {
+    const answer = whole?.sample ?? sample;
+    if (answer !== this.answer) {
+      this.answer = answer;
+      this.labelled = { number: null, digits: new Map() };
+    }
+    this.panel.hidden = false;
+    const said = this.labelled.number ?? this.labelled.digits.get(sample.digit);
+    if (said != null) {
+      this.sample = null; // labelled already: nothing more to send for it
+      this.#showSaved(said);
+      return;
+    }
     this.sample = sample;
     this.whole = whole;
     this.number = whole?.number ?? null;
@@ -60,7 +78,6 @@ export class LabelPanel {
     this.verb.textContent = sample.file ? "wrote" : "drew"; // a photo shows handwriting
     this.#setButtons(true);
     this.#say("", "");
-    this.panel.hidden = false;
   }
 
   /** No answer on screen any more (cleared, blank, error): nothing to label. */
@@ -81,25 +98,37 @@ export class LabelPanel {
   async #sending(request) {
     const sample = this.sample;
     if (!sample) return;
+    const pressed = this.panel.contains(document.activeElement) ? document.activeElement : null;
     this.#setButtons(false);
     this.#say("Saving…", "saving");
     try {
       const saved = await request(sample);
       if (sample !== this.sample) return; // a newer drawing is on screen now
       this.sample = null; // saved once: a second tap would count it twice
-      this.#saved(saved);
+      this.#saved(saved, sample);
+      if (pressed) this.status.focus(); // the buttons are gone: keep the keyboard's place here
     } catch (error) {
       if (sample !== this.sample) return;
       this.#setButtons(true);
+      pressed?.focus(); // disabled while sending, which took the focus away
       const text = error.status === 0 ? "Could not reach the server: tap again to retry." : error.message;
       this.#say(text, "error");
     }
   }
 
-  #saved(saved) {
+  #saved(saved, sample) {
     // Refused as not a digit, the drawing was never "as the network said", whatever it answers now.
     const shown = this.digit == null ? { ...saved, predicted: null } : saved;
-    this.#say(`${saved.number ? savedNumberText(saved) : savedText(shown)} `, "saved");
+    const text = saved.number ? savedNumberText(saved) : savedText(shown);
+    if (saved.number) this.labelled.number = text;
+    else this.labelled.digits.set(sample.digit, text); // a lone digit's index is undefined
+    this.#showSaved(text);
+    const detail = { answer: this.answer, digit: sample.digit ?? null, label: saved.label ?? null };
+    this.dispatchEvent(new CustomEvent("saved", { detail }));
+  }
+
+  #showSaved(text) {
+    this.#say(`${text} `, "saved");
     this.status.append(el("a", { href: this.panel.dataset.statsUrl }, "See the counts"));
     this.choices.hidden = true;
     this.confirm.hidden = true;
@@ -109,7 +138,8 @@ export class LabelPanel {
     for (const button of this.buttons) button.disabled = !enabled;
     if (enabled) {
       this.choices.hidden = false;
-      this.confirm.hidden = this.digit == null; // nothing to confirm when nothing was read
+      // Nothing to confirm when nothing was read; nor a whole number of which a digit is saved.
+      this.confirm.hidden = this.digit == null || (this.number != null && this.labelled.digits.size > 0);
     }
   }
 

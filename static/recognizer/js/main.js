@@ -3,7 +3,8 @@
  * starts whenever a stroke ends; only the newest request's answer is ever shown. A photo
  * can be read instead: it is shown beside the answer, and the drawing stays on the pad.
  * A number is shown as its digits' cards: the chosen digit fills the result panel (bars,
- * its 28x28) and is the one the label panel corrects; "Right" confirms the number whole.
+ * its 28x28) and is the one the label panel corrects; "Right" confirms the number whole. A
+ * digit corrected shows the digit it was saved as on its card and in the number.
  * A "not a digit" answer to a drawing waits quietly while the pen may come back
  * (patience.js). The model picked is shared with the network page (model-choice.js).
  */
@@ -34,19 +35,25 @@ const latest = new Latest(root); // older answers are dropped
 const patience = new Patience();
 const pad = padWithControls(root, { update: predictDrawing, patience });
 const cards = new DigitCards(root);
-let answered = null; // {sample, prediction} on screen
+let answered = null; // {sample, prediction, labels: Map(digit index -> label saved)} on screen
 
 /** Show digit `index` of the answer on screen, with the offer to label it. */
 function showDigit(index) {
   const { sample, prediction } = answered;
   const one = digitAnswer(prediction, index);
   view.show(one);
-  cards.show(prediction, index, { drawn: !sample.file });
+  cards.show(prediction, index, { drawn: !sample.file, labels: answered.labels });
   const whole = isNumber(prediction) ? { sample, number: numberOf(prediction) } : null;
   labels.offer(digitSample(sample, prediction, index), one, whole);
 }
 
 cards.addEventListener("select", (event) => answered && showDigit(event.detail));
+
+labels.addEventListener("saved", ({ detail }) => {
+  if (!answered || detail.answer !== answered.sample || detail.digit == null) return; // not a digit of a number on screen
+  answered.labels.set(detail.digit, detail.label);
+  cards.show(answered.prediction, cards.selected, { drawn: !answered.sample.file, labels: answered.labels });
+});
 
 /** Predict `sample` ({strokes} or {file}) and show the answer, with the offer to label it. */
 function run(sample, request) {
@@ -55,7 +62,7 @@ function run(sample, request) {
   labels.withdraw(); // until the answer for this sample arrives
   view.busy(subject);
   const shown = (prediction) => {
-    answered = { sample, prediction };
+    answered = { sample, prediction, labels: new Map() };
     showDigit(0);
   };
   latest.run(request, shown, (error) => {

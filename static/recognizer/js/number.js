@@ -17,6 +17,15 @@ export function numberOf(prediction) {
   return prediction.number ?? digitsOf(prediction).map((d) => d.digit).join("");
 }
 
+/** The number as the person labelled it: each digit in `labels` (index -> label) as they
+ * said, the others as read. */
+export function labelledNumber(prediction, labels) {
+  if (!labels.size) return numberOf(prediction);
+  return digitsOf(prediction)
+    .map((d, i) => labels.get(i) ?? d.digit)
+    .join("");
+}
+
 /** Digit `index` of an answer as an answer of its own, shown and labelled as one digit is
  * (the model is the whole answer's). An index past the end is the first digit. */
 export function digitAnswer(prediction, index = 0) {
