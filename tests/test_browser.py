@@ -165,6 +165,16 @@ def test_a_blank_photo_says_no_digit_was_found_once(page, tmp_path):
     forget_422s(page)
 
 
+def test_a_file_that_is_no_image_says_it_cannot_be_read_and_why(page, tmp_path):
+    (tmp_path / "notes.png").write_bytes(b"these are notes, not a picture")
+    page.get_by_test_id("upload").set_input_files(tmp_path / "notes.png")
+    box = page.locator('[data-testid="prediction"][data-state="unreadable"]')
+    box.wait_for(timeout=10_000)
+    assert "This cannot be read" in box.inner_text() and "Not a PNG, JPEG, WebP or GIF" in box.inner_text()
+    assert page.get_by_test_id("upload-status").inner_text() == "Could not read notes.png."
+    page.errors[:] = [e for e in page.errors if "status of 400" not in e]  # Chromium's own line about it
+
+
 def test_the_page_looks_right_on_a_desktop(page, screenshots):
     draw_with_mouse(page, SEVEN)
     prediction_after(page, 1)

@@ -2,13 +2,15 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 
-import { outcomeOf, wording } from "../../static/recognizer/js/outcome.js";
+import { outcomeOf, unread, wording } from "../../static/recognizer/js/outcome.js";
 
 test("each failed answer is one outcome, told apart by its code, then its status", () => {
   assert.equal(outcomeOf({ status: 422, code: "not_a_digit" }), "not_a_digit");
   assert.equal(outcomeOf({ status: 422, code: "blank" }), "blank");
   assert.equal(outcomeOf({ status: 422, code: null }), "blank");
   assert.equal(outcomeOf({ status: 413, code: null }), "too_large");
+  assert.equal(outcomeOf({ status: 400, code: null }), "unreadable");
+  assert.equal(outcomeOf({ status: 415, code: null }), "unreadable");
   assert.equal(outcomeOf({ status: 500, code: null }), "error");
   assert.equal(outcomeOf({ status: 0, code: null }), "error");
 });
@@ -39,4 +41,11 @@ test("too large and errors quote the server's words as a sentence", () => {
 
 test("a verdict held back says not a digit yet, quietly", () => {
   assert.equal(wording("not_a_digit_yet", "drawing").headline, "Not a digit yet");
+});
+
+test("a file that is no image is unreadable, in the server's words, not something gone wrong", () => {
+  const said = wording("unreadable", "photo", { message: "not a PNG, JPEG, WebP or GIF image" });
+  assert.deepEqual(said, { headline: "This cannot be read", detail: "Not a PNG, JPEG, WebP or GIF image." });
+  assert.equal(unread("unreadable") && unread("error"), true);
+  assert.equal(unread("blank") || unread("not_a_digit") || unread("too_large"), false);
 });

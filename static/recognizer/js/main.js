@@ -15,7 +15,7 @@ import { LabelPanel } from "./label-panel.js";
 import { Latest } from "./latest.js";
 import { chooseModel, rememberModel, storedModel } from "./model-choice.js";
 import { digitAnswer, digitSample, isNumber, numberOf } from "./number.js";
-import { outcomeOf } from "./outcome.js";
+import { outcomeOf, unread } from "./outcome.js";
 import { padWithControls } from "./pad-controls.js";
 import { Patience } from "./patience.js";
 import { PhotoView } from "./photo.js";
@@ -69,6 +69,7 @@ function run(sample, request) {
     answered = null;
     cards.hide();
     const outcome = outcomeOf(error);
+    if (sample.file && unread(outcome)) photo.failed(sample.file);
     const say = () => {
       view.outcome(outcome, subject, error);
       if (outcome === "not_a_digit") labels.offer(sample, { digit: null, model: chosenModel() }); // which digit was it, if one?

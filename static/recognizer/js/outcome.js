@@ -1,16 +1,20 @@
 /**
  * What the pages say when there is no digit to show, one wording for each outcome on every
  * page: blank, not a digit (and, while the pen may still come back, not a digit yet), too
- * large, or an error. No DOM: node --test runs it as it is.
+ * large, unreadable (a file that is no image, a body the API refuses), or an error. No DOM: node --test runs it as it is.
  */
 
-/** The outcome of a failed request: "blank", "not_a_digit", "too_large" or "error". */
+/** The outcome of a failed request: "blank", "not_a_digit", "too_large", "unreadable" or "error". */
 export function outcomeOf(error) {
   if (error.code === "not_a_digit") return "not_a_digit";
   if (error.code === "blank" || error.status === 422) return "blank";
   if (error.status === 413) return "too_large";
+  if (error.status === 400 || error.status === 415) return "unreadable";
   return "error";
 }
+
+/** Whether the request's input itself could not be read (the server's words say why). */
+export const unread = (outcome) => outcome === "unreadable" || outcome === "error";
 
 const sentence = (text) => (text ? `${text[0].toUpperCase()}${text.slice(1)}${/[.!?]$/.test(text) ? "" : "."}` : "");
 
@@ -31,6 +35,7 @@ const WORDS = {
   },
   // The server says what was too large (a body, an image, more than 20 digits).
   too_large: { headline: "Too much to read at once" },
+  unreadable: { headline: "This cannot be read" },
   error: { headline: "Something went wrong" },
 };
 

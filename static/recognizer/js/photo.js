@@ -1,6 +1,7 @@
 /**
  * An uploaded photo on the drawing page: the photo itself beside the answer, and a line
- * under the file input saying which file was read and that the drawing is kept.
+ * under the file input saying which file was read (or could not be) and that the drawing
+ * is kept.
  */
 
 export class PhotoView {
@@ -15,8 +16,8 @@ export class PhotoView {
   /** Show `file` (a File); `drawingKept` says whether a drawing stays on the pad meanwhile. */
   async show(file, { drawingKept }) {
     this.file = file;
-    const kept = drawingKept ? " Your drawing stays on the pad: draw, undo or clear to go back to it." : "";
-    this.status.textContent = `Read ${file.name}: the answer is about this photo.${kept}`;
+    this.kept = drawingKept ? " Your drawing stays on the pad: draw, undo or clear to go back to it." : "";
+    this.#say(`Read ${file.name}: the answer is about this photo.`);
     this.canvas.setAttribute("aria-label", `Your photo, ${file.name}`);
     let bitmap;
     try {
@@ -34,6 +35,15 @@ export class PhotoView {
     this.canvas.getContext("2d").drawImage(bitmap, 0, 0);
     bitmap.close();
     this.figure.hidden = false;
+  }
+
+  /** `file` could not be read: say so where it said it was read (the answer says why). */
+  failed(file) {
+    if (this.file === file) this.#say(`Could not read ${file.name}.`); // else another photo, or the drawing, is shown
+  }
+
+  #say(text) {
+    this.status.textContent = `${text}${this.kept}`;
   }
 
   /** The answer is about the drawing again. */
