@@ -100,6 +100,18 @@ def test_a_number_written_with_a_finger_on_a_phone(browser, site, screenshots):
     page.context.close()
 
 
+def test_on_a_phone_held_sideways_the_pad_and_its_buttons_fit_and_read_a_number(browser, site, screenshots):
+    page = open_page(browser, site, viewport={"width": 844, "height": 390}, has_touch=True, is_mobile=True)
+    pad, undo = page.get_by_test_id("canvas").bounding_box(), page.get_by_test_id("undo").bounding_box()
+    assert undo["y"] + undo["height"] <= 390 and pad["width"] > 1.5 * pad["height"]  # room for a number
+    write(page, "21", height=0.6, draw=draw_with_touch, left=0.3)
+    assert cards(page).get_attribute("data-number") == "21"
+    assert page.evaluate("window.scrollY") == 0
+    page.screenshot(path=screenshots / "number-phone-sideways.png")
+    assert page.errors == []
+    page.context.close()
+
+
 def test_a_single_digit_shows_no_cards(page):
     write(page, "7", height=0.6)
     assert cards(page).is_hidden()
