@@ -16,7 +16,7 @@ from . import imaging, inspection, labelled_drawings, model_store, not_digit, ra
 from .drawings import WHOLE, DigitInk, Drawing
 from .errors import BadInput, NoModel, RateLimited, StorageFull
 
-KIND_LABELS = {"mlp": "{sizes} net", "cnn": "Convolutional net"}  # for the model picker
+KIND_TITLES = {"mlp": "{sizes} net", "cnn": "Convolutional net"}  # what the pages call each kind of model
 # The kinds whose every answer carries their activations, as they are small (the 784-250-10's
 # 260 numbers); the CNN's feature maps (some 23,000 numbers a digit) come only when asked.
 ACTIVATIONS_SENT = {"mlp"}
@@ -295,13 +295,21 @@ def model_choices() -> list[dict]:
             model = model_store.get(name)
         except NoModel:
             continue
-        accuracy = model.meta.get("test_accuracy")
         sizes = "-".join(str(s) for s in getattr(model.network, "sizes", ()))  # the CNN has none
-        label = KIND_LABELS.get(model.meta.get("kind"), name).format(sizes=sizes)
-        if accuracy is not None:
-            label += f" · {100 * accuracy:.2f}%"
-        choices.append({"name": name, "default": name == default, "label": label})
+        title = KIND_TITLES.get(model.meta.get("kind"), name).format(sizes=sizes)
+        choices.append({"name": name, "default": name == default, "title": title, "label": picker_label(title, model)})
     return choices
+
+
+def picker_label(title: str, model: Model) -> str:
+    """The model picker's entry: the model's title and the share of real people's digits
+    (by writers it never trained on) it reads right, or of MNIST's test digits, named as such,
+    where that was not measured."""
+    real = (model.meta.get("handwriting") or {}).get("accuracy")
+    if real is not None:
+        return f"{title} · {100 * real:.1f}%"
+    mnist = model.meta.get("test_accuracy")
+    return title if mnist is None else f"{title} · {100 * mnist:.2f}% MNIST"
 
 
 def network_models() -> list[dict]:

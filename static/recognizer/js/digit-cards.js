@@ -13,8 +13,10 @@ import { aDigit, percent } from "./format.js";
 import { digitsOf, isNumber, labelledNumber, numberOf, ordinal } from "./number.js";
 
 export class DigitCards extends EventTarget {
-  constructor(root) {
+  /** `titleOf(name)` is what the page calls the model of that name. */
+  constructor(root, titleOf = (name) => name) {
     super();
+    this.titleOf = titleOf;
     this.box = root.querySelector('[data-testid="prediction"]');
     this.list = root.querySelector("[data-digit-cards]");
     this.hint = root.querySelector("[data-digit-cards-hint]");
@@ -43,7 +45,7 @@ export class DigitCards extends EventTarget {
     this.field("headline").textContent = `It's ${labelledNumber(prediction, labels)}`;
     this.field("detail").textContent =
       `${digitsOf(prediction).length} digits · showing the ${ordinal(selected + 1)}, ${aDigit(chosen.digit)} ` +
-      `(${percent(Math.max(...chosen.probabilities))} sure${yours}) · model ${prediction.model}`;
+      `(${percent(Math.max(...chosen.probabilities))} sure${yours}) · ${this.titleOf(prediction.model)}`;
     this.neurons.href = `${this.neurons.dataset.url}?digit=${selected}`;
   }
 

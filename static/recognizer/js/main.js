@@ -23,10 +23,12 @@ import { ResultView } from "./result.js";
 
 const root = document.querySelector(".app");
 const api = new PredictApi(root.dataset.predictUrl, root.dataset.csrfToken, root.dataset.labelledDrawingUrl);
-const view = new ResultView(root);
+const modelSelect = root.querySelector("[data-model-select]"); // absent with a single model
+/** What the page calls a model: its title in the picker, else its name. */
+const titleOf = (name) => [...(modelSelect?.options ?? [])].find((o) => o.value === name)?.dataset.title ?? name;
+const view = new ResultView(root, titleOf);
 const photo = new PhotoView(root);
 const labels = new LabelPanel(root, api); // "right", or the digit it really was
-const modelSelect = root.querySelector("[data-model-select]"); // absent with a single model
 // The model picked on this page or the network page, earlier in this tab.
 const served = modelSelect && [...modelSelect.options].map((option) => option.value);
 if (modelSelect) modelSelect.value = chooseModel(served, modelSelect.value, "", storedModel());
@@ -34,7 +36,7 @@ const chosenModel = () => modelSelect?.value;
 const latest = new Latest(root); // older answers are dropped
 const patience = new Patience();
 const pad = padWithControls(root, { update: predictDrawing, patience });
-const cards = new DigitCards(root);
+const cards = new DigitCards(root, titleOf);
 let answered = null; // {sample, prediction, labels: Map(digit index -> label saved)} on screen
 
 /** Show digit `index` of the answer on screen, with the offer to label it. */

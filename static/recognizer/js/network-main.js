@@ -36,10 +36,10 @@ root.dataset.model = model.name;
 const INTROS = {
   mlp: ([pixels, hidden, digits]) =>
     `${pixels} pixels feed ${hidden} hidden neurons, which vote for ${digits} digits. The server runs the ` +
-    `network (model ${model.name}) and sends back every neuron's activation; this page draws them.`,
+    `network (${model.title}) and sends back every neuron's activation; this page draws them.`,
   cnn: ([c1, c2, dense]) =>
     `${c1} filters look for strokes in your digit, ${c2} more combine them into parts of digits, and ${dense} ` +
-    `units weigh those parts and vote for the 10 digits. The server runs the network (model ${model.name}) and ` +
+    `units weigh those parts and vote for the 10 digits. The server runs the network (${model.title}) and ` +
     `sends back every layer's output; this page draws them.`,
 };
 root.querySelector("[data-intro]").textContent =
@@ -93,7 +93,7 @@ function showAnswer() {
   chips.show(answer, index);
   view.show(one);
   if (isNumber(answer)) say("answer", `It's ${numberOf(answer)}`, `Its ${ordinal(index + 1)} digit: ${aDigit(one.digit)}, ${sure}.`);
-  else say("answer", headline, `${sure} · model ${model.name}`);
+  else say("answer", headline, `${sure} · ${model.title}`);
   root.dataset.digit = String(one.digit);
   root.dataset.seq = String(++seq);
 }

@@ -30,7 +30,9 @@ export function verdict(probabilities, digit, box) {
 }
 
 export class ResultView {
-  constructor(root) {
+  /** `titleOf(name)` is what the page calls the model of that name. */
+  constructor(root, titleOf = (name) => name) {
+    this.titleOf = titleOf;
     this.box = root.querySelector('[data-testid="prediction"]');
     this.field = (name) => root.querySelector(`[data-field="${name}"]`);
     this.bars = [...root.querySelectorAll("[data-bar]")];
@@ -45,7 +47,7 @@ export class ResultView {
     this.field("digit").textContent = String(digit);
     this.field("headline").textContent = title;
     this.field("detail").textContent =
-      `${percent(top[0])} sure · runner-up ${second[1]} (${percent(second[0])}) · model ${model}`;
+      `${percent(top[0])} sure · runner-up ${second[1]} (${percent(second[0])}) · ${this.titleOf(model)}`;
     this.bars.forEach((bar, d) => {
       bar.style.setProperty("--p", probabilities[d].toFixed(4)); // a bar's length, across or up (site.css)
       bar.querySelector(".bar-value").textContent = percent(probabilities[d]);
