@@ -297,7 +297,9 @@ def model_choices() -> list[dict]:
             continue
         sizes = "-".join(str(s) for s in getattr(model.network, "sizes", ()))  # the CNN has none
         title = KIND_TITLES.get(model.meta.get("kind"), name).format(sizes=sizes)
-        choices.append({"name": name, "default": name == default, "title": title, "label": picker_label(title, model)})
+        choices.append(
+            {"name": name, "default": name == default, "title": title, "label": picker_label(title, model)}
+        )
     return choices
 
 

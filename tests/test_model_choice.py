@@ -83,7 +83,8 @@ def test_the_drawing_page_offers_every_model_with_the_default_selected_and_its_r
     html = Client().get("/").content.decode()
     assert 'data-testid="model"' in html
     assert (
-        '<option value="cnn" data-title="Convolutional net" selected>Convolutional net · 98.4%</option>' in html
+        '<option value="cnn" data-title="Convolutional net" selected>Convolutional net · 98.4%</option>'
+        in html
     )
     assert "The share of real people's handwritten digits each reads right" in html
     # Not measured on real handwriting: its MNIST figure, named as such.
