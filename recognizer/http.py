@@ -2,7 +2,8 @@
 JSON errors, method checks, CSRF and CORS.
 
 Every failure a client can cause becomes a JSON body {"error": "..."} with a 4xx status; a
-missing model or a busy database becomes a 503 with Retry-After, on a page too. Anything
+missing model or a busy database becomes a 503 with Retry-After, on a page too (a database
+older than the site is a 503 that says to migrate it: waiting will not help). Anything
 else is a bug of ours: it goes through Django's 500 path (logged, signalled), and
 server_error answers it.
 """
@@ -23,6 +24,7 @@ from django.views.defaults import bad_request as page_bad_request
 from django.views.defaults import page_not_found
 from django.views.defaults import server_error as page_server_error
 
+from . import labelled_drawings
 from .errors import (
     BadInput,
     BlankDrawing,
@@ -83,10 +85,13 @@ def error_response(exc: Exception) -> JsonResponse:
     kind = next(k for k in type(exc).__mro__ if k in STATUS)
     status = STATUS[kind]
     retry = exc.retry_after if isinstance(exc, RateLimited) else RETRY_AFTER.get(kind)
+    message = MESSAGES.get(kind, str(exc))
+    if kind is DatabaseError and labelled_drawings.behind_the_site():
+        message, retry = labelled_drawings.BEHIND, None
     headers = {"Retry-After": str(retry)} if retry is not None else {}
     if status >= 500:  # ours to fix, or to wait out: worth a line in the log
         log.error("answered %d: %s", status, exc)
-    return json_error(MESSAGES.get(kind, str(exc)), status, CODES.get(kind), **headers)
+    return json_error(message, status, CODES.get(kind), **headers)
 
 
 def csrf_failure(request: HttpRequest, reason: str = "") -> JsonResponse:
@@ -115,6 +120,10 @@ UNAVAILABLE_PAGE = (
     "<!doctype html><html lang=en><meta charset=utf-8><title>Back shortly</title>"
     "<h1>Back shortly</h1><p>The site's database is not answering; try again in a few seconds.</p></html>"
 )
+BEHIND_PAGE = (
+    "<!doctype html><html lang=en><meta charset=utf-8><title>Not set up yet</title><h1>Not set up yet</h1>"
+    f"<p>This page needs the database, and {labelled_drawings.BEHIND}.</p></html>"
+)
 
 
 def server_error(request: HttpRequest):
@@ -125,6 +134,8 @@ def server_error(request: HttpRequest):
     if isinstance(failure, DatabaseError):
         if request.path.startswith("/api/"):
             return error_response(failure)
+        if labelled_drawings.behind_the_site():
+            return HttpResponse(BEHIND_PAGE, status=503)
         retry = str(RETRY_AFTER[DatabaseError])
         return HttpResponse(UNAVAILABLE_PAGE, status=503, headers={"Retry-After": retry})
     if request.path.startswith("/api/"):

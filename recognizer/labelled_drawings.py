@@ -11,7 +11,8 @@ import json
 from collections import defaultdict
 
 import numpy as np
-from django.db import DatabaseError, IntegrityError, transaction
+from django.db import DatabaseError, IntegrityError, connection, transaction
+from django.db.migrations.executor import MigrationExecutor
 from django.db.models import Count, Sum
 
 from nn.ink.preprocess import as_levels
@@ -97,6 +98,24 @@ def database_answers() -> bool:
     except DatabaseError:
         return False
     return True
+
+
+def behind_the_site() -> bool:
+    """Whether the database lacks migrations that this version of the site has (`manage.py
+    migrate` not run since they came): its tables are then not what the code reads. Asked
+    again only until the answer is no, which a running site keeps; False while the database
+    does not answer."""
+    if not SEEN["migrated"]:
+        try:
+            executor = MigrationExecutor(connection)
+            SEEN["migrated"] = not executor.migration_plan(executor.loader.graph.leaf_nodes())
+        except DatabaseError:
+            return False
+    return not SEEN["migrated"]
+
+
+SEEN = {"migrated": False}  # every migration applied, once seen
+BEHIND = "the database is older than the site: run `manage.py migrate`"  # what a client is told
 
 
 def total_bytes() -> int:

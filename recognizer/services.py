@@ -282,6 +282,8 @@ def readiness() -> tuple[bool, dict]:
         return False, {"status": "not ready", "error": "the model file has gone", "model": model.name}
     if not labelled_drawings.database_answers():
         return False, {"status": "not ready", "error": "the database is not answering", "model": model.name}
+    if labelled_drawings.behind_the_site():
+        return False, {"status": "not ready", "error": labelled_drawings.BEHIND, "model": model.name}
     return True, {"status": "ready", "model": model.name, "sha256": model.sha256}
 
 

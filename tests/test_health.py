@@ -169,3 +169,26 @@ def test_a_replaced_not_a_digit_check_is_swapped_in_on_the_next_request(served, 
     save_model(copy, check, {})
     response = Client().post("/api/predict", strokes, content_type="application/json")
     assert response.status_code == 422 and response.json()["code"] == "not_a_digit"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_database_older_than_the_site_is_not_ready_and_says_to_migrate_it(settings, monkeypatch):
+    from django.core.management import call_command
+
+    from recognizer import labelled_drawings
+
+    monkeypatch.setitem(labelled_drawings.SEEN, "migrated", False)
+    call_command("migrate", "recognizer", "0003", verbosity=0)  # as before the last three migrations
+    try:
+        ready = Client().get("/readyz")
+        assert ready.status_code == 503 and "run `manage.py migrate`" in ready.json()["error"]
+        label = Client(raise_request_exception=False).post(
+            "/api/labelled-drawings", {**PIXELS, "label": 1}, content_type="application/json"
+        )
+        assert label.status_code == 503 and "run `manage.py migrate`" in label.json()["error"]
+        assert "Retry-After" not in label  # waiting will not help
+        page = Client(raise_request_exception=False).get("/labelled-drawings")
+        assert page.status_code == 503 and b"manage.py migrate" in page.content
+    finally:
+        call_command("migrate", verbosity=0)
+    assert Client().get("/readyz").status_code == 200
