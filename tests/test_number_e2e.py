@@ -170,6 +170,22 @@ def test_a_digit_corrected_shows_in_the_number_and_is_labelled_once(page, screen
 
 
 @pytest.mark.django_db(transaction=True)
+def test_a_correction_still_on_its_way_when_another_digit_is_tapped_counts_and_blocks_the_whole(page):
+    write(page, "2026", height=0.5)
+    page.route("**/api/labelled-drawings", lambda route: (page.wait_for_timeout(1500), route.continue_()))
+    page.get_by_test_id("digit-card-3").click()
+    page.get_by_test_id("label-8").click()
+    page.get_by_test_id("digit-card-0").click()  # while the 8 is on its way
+    assert page.get_by_test_id("label-right").is_hidden()
+    page.locator('[data-testid="digit-card-3"].is-corrected').wait_for(timeout=10_000)
+    assert page.locator('[data-field="headline"]').inner_text() == "It's 2028"
+    assert page.get_by_test_id("label-status").inner_text() == ""  # the 1st digit's offer stands
+    page.get_by_test_id("digit-card-3").click()
+    assert page.get_by_test_id("label-status").inner_text().startswith("Saved as an 8.")
+    assert [(d.label, d.predicted) for d in LabelledDrawing.objects.all()] == [(8, 6)]
+
+
+@pytest.mark.django_db(transaction=True)
 def test_a_number_confirmed_whole_offers_no_digit_to_correct_after(page):
     write(page, "2026", height=0.5)
     page.get_by_test_id("label-right").click()

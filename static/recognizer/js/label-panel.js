@@ -1,10 +1,12 @@
 /**
  * One tap after an answer: "right", or the digit it really was. The drawing (or photo) goes
  * to the labelled-drawing API with that label; a correction can be sent again until it is
- * saved. A number is confirmed whole ("Right, it's 1984"), or corrected a digit at a time:
- * each answer is labelled once, so a digit saved is not offered again, nor is the whole
- * number once any of its digits is saved (or the other way round). A "saved" event
- * ({answer, digit, label}) says what was saved, for the cards to show a correction.
+ * saved. A number is confirmed whole ("Right, it's 1984"), or corrected a digit at a time.
+ * Each answer shown is labelled once: a digit saved (or on its way) is not offered again,
+ * nor is the whole number once one of its digits is, nor its digits once the whole is; a
+ * save that ends while another digit is shown still counts. A "saved" event ({answer,
+ * digit, label}; digit null for a whole number or a lone digit) says what was saved, for
+ * the cards to show a correction.
  */
 
 import { el } from "./dom.js";
@@ -29,6 +31,9 @@ export function newKey(random = crypto) {
   return Array.from(random.getRandomValues(new Uint8Array(16)), (b) => b.toString(16).padStart(2, "0")).join("");
 }
 
+const WHOLE = "number"; // what a number confirmed whole labels
+const targetOf = (sample) => sample.digit ?? "one"; // a digit of a number (its index), or the lone digit
+
 export class LabelPanel extends EventTarget {
   constructor(root, api) {
     super();
@@ -40,12 +45,14 @@ export class LabelPanel extends EventTarget {
     this.verb = root.querySelector("[data-label-verb]");
     this.ask = root.querySelector("[data-label-ask]");
     this.buttons = [...this.panel.querySelectorAll("button")];
-    this.sample = null;
+    this.sample = null; // what the buttons label: {strokes} or {file}, with `digit` for a number's
     this.answer = null; // the sample of the answer on screen: a number's, for all its digits
-    this.labelled = null; // what was saved of it: {number, digits: Map(index -> text said)}
-    this.confirm.addEventListener("click", () => (this.number ? this.#sendNumber() : this.#send(this.digit)));
+    this.record = null; // what of that answer is labelled (see offer)
+    this.confirm.addEventListener("click", () =>
+      this.number ? this.#send(WHOLE) : this.#send(targetOf(this.sample), this.digit),
+    );
     for (const button of this.panel.querySelectorAll("[data-label]")) {
-      button.addEventListener("click", () => this.#send(Number(button.dataset.label)));
+      button.addEventListener("click", () => this.#send(targetOf(this.sample), Number(button.dataset.label)));
     }
   }
 
@@ -57,90 +64,96 @@ export class LabelPanel extends EventTarget {
     const answer = whole?.sample ?? sample;
     if (answer !== this.answer) {
       this.answer = answer;
-      this.labelled = { number: null, digits: new Map() };
-    }
-    this.panel.hidden = false;
-    const said = this.labelled.number ?? this.labelled.digits.get(sample.digit);
-    if (said != null) {
-      this.sample = null; // labelled already: nothing more to send for it
-      this.#showSaved(said);
-      return;
+      // For each target ("number", a digit's index, or "one"): the text said once it is
+      // saved, its label, whether it is being sent, and one idempotency key for its retries.
+      this.record = { said: new Map(), labels: new Map(), sending: new Set(), keys: new Map() };
     }
     this.sample = sample;
     this.whole = whole;
     this.number = whole?.number ?? null;
-    this.key = newKey(); // one per answer shown: a retry of the same label is stored once
     this.digit = prediction.digit;
     this.model = prediction.model;
     const read = prediction.digit != null;
     if (read) this.confirm.querySelector("[data-label-digit]").textContent = this.number ?? aDigit(prediction.digit);
     this.ask.textContent = !read ? "Was it a digit? Tap" : this.number ? `The ${ordinal(sample.digit + 1)} digit wrong? Tap` : "Wrong? Tap";
     this.verb.textContent = sample.file ? "wrote" : "drew"; // a photo shows handwriting
-    this.#setButtons(true);
-    this.#say("", "");
+    this.panel.hidden = false;
+    this.#render();
   }
 
   /** No answer on screen any more (cleared, blank, error): nothing to label. */
   withdraw() {
-    this.sample = null;
+    this.sample = this.answer = null;
     this.panel.hidden = true;
   }
 
-  #send(label) {
-    this.#sending((sample) => this.api.sendLabelledDrawing(sample, label, this.model, `${this.key}-${label}`));
+  /** The digits of the answer whose sample is `answer` that were saved with a label (index -> label). */
+  labelsOf(answer) {
+    return answer === this.answer ? this.record.labels : new Map();
   }
 
-  #sendNumber() {
-    const { sample, number } = this.whole;
-    this.#sending(() => this.api.sendLabelledNumber(sample, number, this.model, `${this.key}-n${number}`));
-  }
-
-  async #sending(request) {
-    const sample = this.sample;
-    if (!sample) return;
-    const pressed = this.panel.contains(document.activeElement) ? document.activeElement : null;
-    this.#setButtons(false);
-    this.#say("Saving…", "saving");
-    try {
-      const saved = await request(sample);
-      if (sample !== this.sample) return; // a newer drawing is on screen now
-      this.sample = null; // saved once: a second tap would count it twice
-      this.#saved(saved, sample);
-      if (pressed) this.status.focus(); // the buttons are gone: keep the keyboard's place here
-    } catch (error) {
-      if (sample !== this.sample) return;
-      this.#setButtons(true);
-      pressed?.focus(); // disabled while sending, which took the focus away
-      const text = error.status === 0 ? "Could not reach the server: tap again to retry." : error.message;
-      this.#say(text, "error");
-    }
-  }
-
-  #saved(saved, sample) {
+  #send(target, label) {
+    const { answer, record, sample, model, number } = this;
+    if (!sample || record.said.has(target) || record.sending.has(target)) return;
+    if (!record.keys.has(target)) record.keys.set(target, newKey());
+    const key = `${record.keys.get(target)}-${target === WHOLE ? `n${number}` : label}`;
+    const request =
+      target === WHOLE
+        ? () => this.api.sendLabelledNumber(this.whole.sample, number, model, key)
+        : () => this.api.sendLabelledDrawing(sample, label, model, key);
     // Refused as not a digit, the drawing was never "as the network said", whatever it answers now.
-    const shown = this.digit == null ? { ...saved, predicted: null } : saved;
-    const text = saved.number ? savedNumberText(saved) : savedText(shown);
-    if (saved.number) this.labelled.number = text;
-    else this.labelled.digits.set(sample.digit, text); // a lone digit's index is undefined
-    this.#showSaved(text);
-    const detail = { answer: this.answer, digit: sample.digit ?? null, label: saved.label ?? null };
-    this.dispatchEvent(new CustomEvent("saved", { detail }));
+    const said = (saved) =>
+      saved.number ? savedNumberText(saved) : savedText(this.digit == null ? { ...saved, predicted: null } : saved);
+    this.#sending({ answer, record, target }, request, said);
   }
 
-  #showSaved(text) {
-    this.#say(`${text} `, "saved");
-    this.status.append(el("a", { href: this.panel.dataset.statsUrl }, "See the counts"));
-    this.choices.hidden = true;
-    this.confirm.hidden = true;
-  }
-
-  #setButtons(enabled) {
-    for (const button of this.buttons) button.disabled = !enabled;
-    if (enabled) {
-      this.choices.hidden = false;
-      // Nothing to confirm when nothing was read; nor a whole number of which a digit is saved.
-      this.confirm.hidden = this.digit == null || (this.number != null && this.labelled.digits.size > 0);
+  async #sending({ answer, record, target }, request, said) {
+    const pressed = this.panel.contains(document.activeElement) ? document.activeElement : null;
+    record.sending.add(target);
+    this.#render();
+    let saved = null;
+    let failure = null;
+    try {
+      saved = await request();
+      record.said.set(target, said(saved));
+      if (target !== WHOLE) record.labels.set(target, saved.label);
+    } catch (error) {
+      failure = error;
+    } finally {
+      record.sending.delete(target);
     }
+    if (answer !== this.answer) return; // another answer is on screen now
+    const digit = target === WHOLE || target === "one" ? null : target;
+    if (saved) this.dispatchEvent(new CustomEvent("saved", { detail: { answer, digit, label: saved.label ?? null } }));
+    this.#render();
+    const shown = target === WHOLE ? this.number != null : targetOf(this.sample) === target;
+    if (!shown) return; // another digit of the number is shown: its own offer stands
+    if (saved && pressed) this.status.focus(); // the buttons are gone: keep the keyboard's place here
+    if (failure) {
+      pressed?.focus(); // disabled while sending, which took the focus away
+      this.#say(failure.status === 0 ? "Could not reach the server: tap again to retry." : failure.message, "error");
+    }
+  }
+
+  /** The panel for the sample shown: what was said once it is saved, "Saving…" while it is
+   * sent, else the buttons. */
+  #render() {
+    if (!this.sample) return;
+    const target = targetOf(this.sample);
+    const said = this.record.said.get(WHOLE) ?? this.record.said.get(target);
+    if (said) {
+      this.#say(`${said} `, "saved");
+      this.status.append(el("a", { href: this.panel.dataset.statsUrl }, "See the counts"));
+      this.choices.hidden = this.confirm.hidden = true;
+      return;
+    }
+    const sending = this.record.sending.has(WHOLE) || this.record.sending.has(target);
+    for (const button of this.buttons) button.disabled = sending;
+    this.choices.hidden = false;
+    // Nothing to confirm when nothing was read; nor a whole number of which a digit is labelled.
+    const digits = [...this.record.said.keys(), ...this.record.sending].some((t) => t !== WHOLE);
+    this.confirm.hidden = this.digit == null || (this.number != null && digits);
+    this.#say(sending ? "Saving…" : "", sending ? "saving" : "");
   }
 
   #say(text, state) {

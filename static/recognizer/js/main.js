@@ -37,14 +37,14 @@ const latest = new Latest(root); // older answers are dropped
 const patience = new Patience();
 const pad = padWithControls(root, { update: predictDrawing, patience });
 const cards = new DigitCards(root, titleOf);
-let answered = null; // {sample, prediction, labels: Map(digit index -> label saved)} on screen
+let answered = null; // {sample, prediction} on screen
 
 /** Show digit `index` of the answer on screen, with the offer to label it. */
 function showDigit(index) {
   const { sample, prediction } = answered;
   const one = digitAnswer(prediction, index);
   view.show(one);
-  cards.show(prediction, index, { drawn: !sample.file, labels: answered.labels });
+  cards.show(prediction, index, { drawn: !sample.file, labels: labels.labelsOf(sample) });
   const whole = isNumber(prediction) ? { sample, number: numberOf(prediction) } : null;
   labels.offer(digitSample(sample, prediction, index), one, whole);
 }
@@ -53,8 +53,7 @@ cards.addEventListener("select", (event) => answered && showDigit(event.detail))
 
 labels.addEventListener("saved", ({ detail }) => {
   if (!answered || detail.answer !== answered.sample || detail.digit == null) return; // not a digit of a number on screen
-  answered.labels.set(detail.digit, detail.label);
-  cards.show(answered.prediction, cards.selected, { drawn: !answered.sample.file, labels: answered.labels });
+  cards.show(answered.prediction, cards.selected, { drawn: !answered.sample.file, labels: labels.labelsOf(answered.sample) });
 });
 
 /** Predict `sample` ({strokes} or {file}) and show the answer, with the offer to label it. */
@@ -64,7 +63,7 @@ function run(sample, request) {
   labels.withdraw(); // until the answer for this sample arrives
   view.busy(subject);
   const shown = (prediction) => {
-    answered = { sample, prediction, labels: new Map() };
+    answered = { sample, prediction };
     showDigit(0);
   };
   latest.run(request, shown, (error) => {
