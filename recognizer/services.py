@@ -311,7 +311,7 @@ def picker_label(title: str, model: Model) -> str:
     where that was not measured."""
     real = (model.meta.get("handwriting") or {}).get("accuracy")
     if real is not None:
-        return f"{title} · {100 * real:.1f}%"
+        return f"{title} · {100 * real:.2f}%"
     mnist = model.meta.get("test_accuracy")
     return title if mnist is None else f"{title} · {100 * mnist:.2f}% MNIST"
 

@@ -76,11 +76,13 @@ def labelled_drawing(request: HttpRequest) -> JsonResponse:
 
 @require_safe
 def index(request: HttpRequest) -> HttpResponse:
+    models = services.model_choices()
     return render(
         request,
         "recognizer/index.html",
         {
-            "models": services.model_choices(),
+            "models": models,
+            "model_titles": {m["name"]: m["title"] for m in models},  # what the answers call each
             "pen_width": PEN_WIDTH,
             "sure": SURE,
             "unsure_below": UNSURE_BELOW,

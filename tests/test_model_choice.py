@@ -82,13 +82,17 @@ def test_an_unknown_or_malformed_model_name_is_a_400_naming_the_choices(two_mode
 def test_the_drawing_page_offers_every_model_with_the_default_selected_and_its_real_accuracy(two_models):
     html = Client().get("/").content.decode()
     assert 'data-testid="model"' in html
-    assert (
-        '<option value="cnn" data-title="Convolutional net" selected>Convolutional net · 98.4%</option>'
-        in html
-    )
+    assert '<option value="cnn" selected>Convolutional net · 98.39%</option>' in html
     assert "The share of real people's handwritten digits each reads right" in html
     # Not measured on real handwriting: its MNIST figure, named as such.
-    assert '<option value="mlp" data-title="784-250-10 net">784-250-10 net · 99.00% MNIST</option>' in html
+    assert '<option value="mlp">784-250-10 net · 99.00% MNIST</option>' in html
+
+
+def test_the_page_names_each_model_by_its_title_with_one_model_as_with_several(two_models, settings):
+    titles = '{"cnn": "Convolutional net", "mlp": "784-250-10 net"}'
+    assert titles in Client().get("/").content.decode()
+    (settings.MODEL_DIR / "mlp.pkl").unlink()
+    assert '{"cnn": "Convolutional net"}' in Client().get("/").content.decode()
 
 
 def test_with_a_single_model_the_page_offers_no_choice():

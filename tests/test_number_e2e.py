@@ -117,6 +117,9 @@ def test_a_single_digit_shows_no_cards(page):
     assert cards(page).is_hidden()
     assert page.locator(".digit").is_visible()
     assert page.locator('[data-field="headline"]').inner_text() == "It's a 7"
+    assert (
+        page.locator('[data-field="detail"]').inner_text().endswith("· Convolutional net")
+    )  # the picker's name
 
 
 def test_a_photo_of_a_number_on_paper_reads_as_that_number(page, tmp_path):

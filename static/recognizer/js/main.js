@@ -15,7 +15,7 @@ import { LabelPanel } from "./label-panel.js";
 import { Latest } from "./latest.js";
 import { chooseModel, rememberModel, storedModel } from "./model-choice.js";
 import { digitAnswer, digitSample, isNumber, numberOf } from "./number.js";
-import { outcomeOf, unread } from "./outcome.js";
+import { outcomeOf } from "./outcome.js";
 import { padWithControls } from "./pad-controls.js";
 import { Patience } from "./patience.js";
 import { PhotoView } from "./photo.js";
@@ -24,8 +24,8 @@ import { ResultView } from "./result.js";
 const root = document.querySelector(".app");
 const api = new PredictApi(root.dataset.predictUrl, root.dataset.csrfToken, root.dataset.labelledDrawingUrl);
 const modelSelect = root.querySelector("[data-model-select]"); // absent with a single model
-/** What the page calls a model: its title in the picker, else its name. */
-const titleOf = (name) => [...(modelSelect?.options ?? [])].find((o) => o.value === name)?.dataset.title ?? name;
+const titles = JSON.parse(document.getElementById("model-titles").textContent); // name -> title
+const titleOf = (name) => titles[name] ?? name; // what the page calls a model
 const view = new ResultView(root, titleOf);
 const photo = new PhotoView(root);
 const labels = new LabelPanel(root, api); // "right", or the digit it really was
@@ -70,7 +70,7 @@ function run(sample, request) {
     answered = null;
     cards.hide();
     const outcome = outcomeOf(error);
-    if (sample.file && unread(outcome)) photo.failed(sample.file);
+    if (sample.file && outcome === "unreadable") photo.failed(sample.file);
     const say = () => {
       view.outcome(outcome, subject, error);
       if (outcome === "not_a_digit") labels.offer(sample, { digit: null, model: chosenModel() }); // which digit was it, if one?

@@ -8,7 +8,7 @@
  * number. Test hooks on [data-testid="network-view"]: data-model, data-seq (counts the
  * answers shown), data-digit (the top digit, empty for none), data-weights ("loading",
  * "loaded" or "failed"); [data-status] carries data-state ("answer", "busy", "empty", or
- * an outcome: "blank", "not_a_digit", "not_a_digit_yet", "too_large", "error").
+ * an outcome: "blank", "not_a_digit", "not_a_digit_yet", "too_large", "unreadable", "error").
  */
 
 import { PredictApi } from "./api.js";

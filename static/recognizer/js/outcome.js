@@ -1,7 +1,8 @@
 /**
  * What the pages say when there is no digit to show, one wording for each outcome on every
  * page: blank, not a digit (and, while the pen may still come back, not a digit yet), too
- * large, unreadable (a file that is no image, a body the API refuses), or an error. No DOM: node --test runs it as it is.
+ * large, unreadable (a 400 or 415: a file that is no image, a body or a model name the
+ * API refuses), or an error. No DOM: node --test runs it as it is.
  */
 
 /** The outcome of a failed request: "blank", "not_a_digit", "too_large", "unreadable" or "error". */
@@ -13,8 +14,6 @@ export function outcomeOf(error) {
   return "error";
 }
 
-/** Whether the request's input itself could not be read (the server's words say why). */
-export const unread = (outcome) => outcome === "unreadable" || outcome === "error";
 
 const sentence = (text) => (text ? `${text[0].toUpperCase()}${text.slice(1)}${/[.!?]$/.test(text) ? "" : "."}` : "");
 

@@ -67,7 +67,7 @@ export class ResultView {
   }
 
   /** No digit to show for `subject` ("drawing" or "photo"): an outcome of outcome.js
-   * (blank, not_a_digit, not_a_digit_yet, too_large, error), in the words every page uses;
+   * (blank, not_a_digit, not_a_digit_yet, too_large, unreadable, error), in the words every page uses;
    * `error` is the ApiError, whose message some outcomes quote. */
   outcome(outcome, subject, error = null) {
     const { headline: title, detail } = wording(outcome, subject, error);
