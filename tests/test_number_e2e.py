@@ -100,14 +100,20 @@ def test_a_number_written_with_a_finger_on_a_phone(browser, site, screenshots):
     page.context.close()
 
 
-def test_on_a_phone_held_sideways_the_pad_and_its_buttons_fit_and_read_a_number(browser, site, screenshots):
-    page = open_page(browser, site, viewport={"width": 844, "height": 390}, has_touch=True, is_mobile=True)
+@pytest.mark.parametrize("width, height", [(844, 390), (667, 375)])
+def test_on_a_phone_held_sideways_the_pad_its_buttons_and_the_answer_fit_and_read_a_number(
+    browser, site, screenshots, width, height
+):
+    page = open_page(
+        browser, site, viewport={"width": width, "height": height}, has_touch=True, is_mobile=True
+    )
     pad, undo = page.get_by_test_id("canvas").bounding_box(), page.get_by_test_id("undo").bounding_box()
-    assert undo["y"] + undo["height"] <= 390 and pad["width"] > 1.5 * pad["height"]  # room for a number
+    assert undo["y"] + undo["height"] <= height and pad["width"] > 1.5 * pad["height"]  # room for a number
+    assert page.get_by_test_id("prediction").bounding_box()["y"] < height / 2  # beside the pad
     write(page, "21", height=0.6, draw=draw_with_touch, left=0.3)
     assert cards(page).get_attribute("data-number") == "21"
     assert page.evaluate("window.scrollY") == 0
-    page.screenshot(path=screenshots / "number-phone-sideways.png")
+    page.screenshot(path=screenshots / f"number-phone-sideways-{width}.png")
     assert page.errors == []
     page.context.close()
 
