@@ -268,7 +268,12 @@ def one_digit(ink: DigitInk, model: Model) -> tuple[list | None, bytes | None, P
 
 
 def labelled_drawing_stats() -> dict:
-    return labelled_drawings.stats()
+    """labelled_drawings.stats, each model with the title the pages call it by (its name
+    for one no longer served)."""
+    stats, titles = labelled_drawings.stats(), model_titles()
+    for model in [*stats["models"], *(m for d in stats["digits"] for m in d["models"])]:
+        model["title"] = titles.get(model["name"], model["name"])
+    return stats
 
 
 def readiness() -> tuple[bool, dict]:
@@ -340,10 +345,18 @@ def network_weights(version: str, name: str) -> bytes | None:
 
 
 def model_report(name: str | None) -> dict:
-    """The training and test report of a model by name, or of the served model."""
+    """The training and test report of a model by name, or of the served model, with its
+    title and every served model's name and title."""
     model = model_store.get(name)
+    titles = model_titles()
     return {
         **inspection.model_report(model),
-        "available": model_store.names(),
+        "title": titles.get(model.name, model.name),
+        "models": [{"name": n, "title": titles.get(n, n)} for n in model_store.names()],
         "served": model_store.default_name(),
     }
+
+
+def model_titles() -> dict[str, str]:
+    """What the pages call each served model, by name."""
+    return {choice["name"]: choice["title"] for choice in model_choices()}

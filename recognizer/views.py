@@ -82,7 +82,7 @@ def index(request: HttpRequest) -> HttpResponse:
         "recognizer/index.html",
         {
             "models": models,
-            "model_titles": {m["name"]: m["title"] for m in models},  # what the answers call each
+            "model_titles": {m["name"]: m["title"] for m in models},  # services.model_titles, loaded once
             "pen_width": PEN_WIDTH,
             "sure": SURE,
             "unsure_below": UNSURE_BELOW,

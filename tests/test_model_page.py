@@ -38,6 +38,15 @@ def test_every_model_in_the_models_folder_has_its_own_page(settings, tmp_path):
     assert b'href="/model/mlp"' in page.content
 
 
+@pytest.mark.usefixtures("shipped")
+def test_the_model_page_names_the_models_as_the_picker_does():
+    page = Client().get("/model/mlp")
+    assert report_of(page)["title"] == "784-250-10 net"
+    html = page.content.decode()
+    assert '<a href="/model/cnn">Convolutional net (answers on the site)</a>' in html
+    assert '<a href="/model/mlp" aria-current="page">784-250-10 net</a>' in html
+
+
 def test_the_report_carries_the_real_writers_figures_and_the_temperature(settings, tmp_path):
     settings.MODEL_DIR = tmp_path
     net = Network.initialise(np.random.default_rng(0))

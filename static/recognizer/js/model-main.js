@@ -32,7 +32,7 @@ function summary() {
   const tested = (report.confusion || []).flat().reduce((a, b) => a + b, 0);
   $('[data-field="tested"]').textContent = tested ? `of the ${tested.toLocaleString("en")} MNIST test digits` : "of the MNIST test digits";
   facts($("[data-facts]"), [
-    ["model", report.name],
+    ["model", report.title],
     ["epochs run", `${history.length}${clean ? `, the last ${clean} on undistorted digits` : ""}`],
     ["kept", `epoch ${report.best_epoch}, the best on validation`],
     ["training time", report.train_seconds ? `${duration(report.train_seconds)}${cores(report.cpus)}` : ""],
