@@ -19,9 +19,9 @@ from django.core.exceptions import BadRequest, RequestDataTooBig, SuspiciousOper
 from django.db import DatabaseError
 from django.http import HttpRequest, HttpResponse, JsonResponse, UnreadablePostError
 from django.http.multipartparser import MultiPartParserError
+from django.shortcuts import render
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.defaults import bad_request as page_bad_request
-from django.views.defaults import page_not_found
 from django.views.defaults import server_error as page_server_error
 
 from . import labelled_drawings
@@ -103,10 +103,13 @@ def csrf_failure(request: HttpRequest, reason: str = "") -> JsonResponse:
 
 
 def not_found(request: HttpRequest, exception=None):
-    """404s under /api/ are JSON like every other API answer; pages keep Django's."""
+    """404s under /api/ are JSON like every other API answer; a page's is the site's own
+    page, saying what the view said (an unknown model) or which address has no page."""
     if request.path.startswith("/api/"):
         return json_error(f"no API endpoint at {request.path[:200]}; see /api/openapi.json", 404)
-    return page_not_found(request, exception)
+    said = getattr(exception, "args", None) or [None]  # a view's message; the URL resolver's is no text
+    message = said[0] if isinstance(said[0], str) else None
+    return render(request, "404.html", {"message": message, "request_path": request.path[:200]}, status=404)
 
 
 def bad_request(request: HttpRequest, exception=None):

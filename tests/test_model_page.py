@@ -75,8 +75,18 @@ def test_the_real_writers_counted_are_the_named_ones_and_digits_of_unnamed_write
     assert (figures["count"], figures["writers"], figures["unnamed"]) == (7, 2, 3)
 
 
-def test_an_unknown_model_name_is_a_404():
-    assert Client().get("/model/nope").status_code == 404
+def test_an_unknown_model_name_is_the_site_s_404_page_naming_the_models_there_are(settings):
+    settings.DEBUG = False  # the page a visitor gets, not Django's debug page
+    page = Client().get("/model/nope")
+    assert page.status_code == 404
+    html = page.content.decode()
+    assert "Unknown model &#x27;nope&#x27;; choose one of mlp." in html and 'aria-label="Main"' in html
+
+
+def test_an_address_with_no_page_gets_the_site_s_404_page_saying_so(settings):
+    settings.DEBUG = False
+    page = Client().get("/no-such-page")
+    assert page.status_code == 404 and "There is no page at /no-such-page." in page.content.decode()
 
 
 @pytest.mark.browser

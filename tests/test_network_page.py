@@ -162,6 +162,14 @@ def activation_colours(page, values):
 
 
 @pytest.mark.browser
+def test_a_model_name_not_served_shows_the_default_and_the_address_says_which(page, site):
+    page.goto(f"{site}/network?model=zzz&digit=1")
+    wait_for_weights(page)
+    assert page.locator(NETWORK_VIEW).get_attribute("data-model") == "cnn"
+    assert page.url.endswith("/network?model=cnn&digit=1")
+
+
+@pytest.mark.browser
 def test_the_page_loads_empty_and_shows_the_structure(page, site):
     page.goto(f"{site}/network?model=mlp")
     wait_for_weights(page)
