@@ -45,13 +45,14 @@ class LabelledDrawingAdmin(admin.ModelAdmin):
     list_display = ("id", "thumbnail", "label", "predicted", "right", "model", "created_at")
     list_display_links = ("id", "thumbnail")
     list_editable = ("label",)  # fix a label straight from the list
-    list_filter = ("label", "predicted", "model", "created")
+    list_filter = ("label", "predicted", "refused", "model", "created")
     list_per_page = 50
     date_hierarchy = "created"
     fields = (
         "thumbnail",
         "label",
         "predicted",
+        "refused",
         "model",
         "model_sha256",
         "probabilities",
@@ -101,8 +102,9 @@ class LabelledDrawingAdmin(admin.ModelAdmin):
         return timezone.localtime(drawing.created).strftime("%Y-%m-%d %H:%M")
 
     @admin.display(boolean=True, description="model right")
-    def right(self, drawing: LabelledDrawing) -> bool:
-        return drawing.right
+    def right(self, drawing: LabelledDrawing) -> bool | None:
+        """Unknown (None) for a drawing the not-a-digit check refused: no model answered it."""
+        return None if drawing.refused else drawing.right
 
     def get_queryset(self, request):
         drawings = super().get_queryset(request)

@@ -106,3 +106,12 @@ def test_the_list_does_not_load_the_strokes_or_photos_it_never_shows(staff):
     assert rows, [q["sql"][:200] for q in queries.captured_queries]
     assert all('"recognizer_labelleddrawing"."image"' not in sql for sql in rows)
     assert all('"recognizer_labelleddrawing"."strokes"' not in sql for sql in rows)
+
+
+def test_a_refused_drawing_shows_as_refused_not_as_a_wrong_answer_and_can_be_filtered(staff):
+    make_drawing(3, predicted=6, model="cnn", refused=True)  # a dot, refused, then labelled 3
+    make_drawing(7, predicted=1, model="cnn")
+    html = staff.get("/admin/recognizer/labelleddrawing/").content.decode()
+    assert html.count("icon-unknown.svg") == 1 and html.count("icon-no.svg") == 1  # right: unknown; wrong
+    only = staff.get("/admin/recognizer/labelleddrawing/?refused__exact=1").content.decode()
+    assert "1 labelled drawing" in only
