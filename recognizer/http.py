@@ -20,6 +20,7 @@ from django.db import DatabaseError
 from django.http import HttpRequest, HttpResponse, JsonResponse, UnreadablePostError
 from django.http.multipartparser import MultiPartParserError
 from django.shortcuts import render
+from django.urls import Resolver404, resolve
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.defaults import bad_request as page_bad_request
 from django.views.defaults import server_error as page_server_error
@@ -106,10 +107,21 @@ def not_found(request: HttpRequest, exception=None):
     """404s under /api/ are JSON like every other API answer; a page's is the site's own
     page, saying what the view said (an unknown model) or which address has no page."""
     if request.path.startswith("/api/"):
+        bare = request.path.rstrip("/")
+        if bare != request.path and is_endpoint(bare):
+            return json_error(f"no API endpoint at {request.path[:200]}; drop the final slash: {bare}", 404)
         return json_error(f"no API endpoint at {request.path[:200]}; see /api/openapi.json", 404)
     said = getattr(exception, "args", None) or [None]  # a view's message; the URL resolver's is no text
     message = said[0] if isinstance(said[0], str) else None
     return render(request, "404.html", {"message": message, "request_path": request.path[:200]}, status=404)
+
+
+def is_endpoint(path: str) -> bool:
+    try:
+        resolve(path)
+    except Resolver404:
+        return False
+    return True
 
 
 def bad_request(request: HttpRequest, exception=None):

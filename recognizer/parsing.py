@@ -51,8 +51,12 @@ def json_object(body: bytes) -> dict:
         value = json.loads(body)
     except RecursionError:
         raise BadInput("malformed JSON: nested too deeply") from None
-    except ValueError as exc:  # JSONDecodeError, UnicodeDecodeError, too-long integers
+    except json.JSONDecodeError as exc:
         raise BadInput(f"malformed JSON: {exc}") from None
+    except UnicodeDecodeError:
+        raise BadInput("malformed JSON: the body is not UTF-8 text") from None
+    except ValueError:  # an integer longer than Python converts (its words are for the server)
+        raise BadInput("malformed JSON: a number has thousands of digits") from None
     if not isinstance(value, dict):
         raise BadInput('the JSON body must be an object, e.g. {"strokes": [[[0.2, 0.3], [0.4, 0.5]]]}')
     return value
@@ -157,11 +161,13 @@ def pixels(value) -> np.ndarray:
 
 
 def uploaded_image(files) -> Photo:
-    """The photo in the multipart file field 'image'."""
-    upload = files.get("image")
-    if upload is None:
+    """The photo in the multipart file field 'image', which must be there once."""
+    uploads = files.getlist("image")
+    if not uploads:
         raise BadInput("multipart requests need a file field named 'image'")
-    return Photo(upload.read())
+    if len(uploads) > 1:
+        raise BadInput(f"send one photo a request: the file field 'image' came {len(uploads)} times")
+    return Photo(uploads[0].read())
 
 
 def model_name(value) -> str | None:

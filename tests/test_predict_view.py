@@ -6,6 +6,7 @@ import json
 
 import numpy as np
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from PIL import Image
 
@@ -154,6 +155,25 @@ def test_black_strokes_on_a_transparent_canvas_are_seen_as_on_white(api):
 def test_malformed_json_is_a_400_that_says_so(api):
     assert_error(api.post('{"image": '), 400, "malformed JSON")
     assert api.post("{").headers["Access-Control-Allow-Origin"] == "*"  # errors too: a page can read them
+
+
+def test_a_number_of_thousands_of_digits_or_a_body_not_utf8_is_a_400_in_the_client_s_terms(api):
+    huge = assert_error(api.post('{"strokes": [[[1' + "0" * 5000 + ", 0.5]]]}"), 400, "thousands of digits")
+    assert "sys." not in huge  # the server's Python is not the client's to fix
+    assert_error(api.post(b'{"strokes": "\xff\xfe"}'), 400, "not UTF-8")
+
+
+def test_two_photos_in_one_request_are_a_400_not_one_of_them_read_silently(api):
+    seven = encode(seven_image())
+    both = [SimpleUploadedFile("a.png", seven), SimpleUploadedFile("b.png", seven)]
+    assert_error(api.client.post(PREDICT, {"image": both}, headers=api.headers), 400, "'image' came 2 times")
+
+
+def test_an_api_address_with_a_final_slash_is_a_json_404_saying_to_drop_it(api):
+    assert_error(
+        api.client.post("/api/predict/", "{}", "application/json"), 404, "drop the final slash: /api/predict"
+    )
+    assert_error(api.client.get("/api/nothing"), 404, "see /api/openapi.json")
 
 
 def test_a_json_list_is_a_400_asking_for_an_object(api):
