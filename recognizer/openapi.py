@@ -183,16 +183,18 @@ CODED_ERROR = obj(  # an error a page tells apart from another of the same statu
 METHOD_NOT_ALLOWED = response("Method not allowed")
 BAD_INPUT = {
     "400": response(
-        "Malformed request: bad JSON, strokes, pixels or image bytes, an unknown model, a digit the "
+        "Malformed request: bad JSON, strokes or pixels, image bytes that are no PNG, JPEG, WebP or GIF "
+        "(a BMP or TIFF included), an unknown model, a digit the "
         "number lacks, or (from the proxy in front, manage.py serve) a header over 8 KiB"
     ),
     "405": METHOD_NOT_ALLOWED,
+    "411": response("The body was sent without a Content-Length (chunked): send its length"),
     "413": response(
         f"Body, image or drawing too large: a body over {MAX_REQUEST_BYTES} bytes ({MAX_JSON_BYTES} as "
         f"JSON), more than {MAX_DIGITS} digits, or over a budget of work (the strokes' ink, an "
         "image's pixels or scans)"
     ),
-    "415": response("Unsupported content type or image type"),
+    "415": response("Unsupported content type, or a data URL naming another image type (image/svg+xml)"),
     "422": response("No digit found: the drawing is blank (code blank)", CODED_ERROR),
 }
 MAPS = array(array(array(NON_NEGATIVE)))
@@ -337,6 +339,10 @@ OPENAPI = {
                         'a digit (code not_a_digit, error "that does not look like a digit"; strokes and images only)',
                         CODED_ERROR,
                     ),
+                    "429": response(
+                        "Too many requests from this address (from the proxy in front, manage.py serve); "
+                        "see Retry-After"
+                    ),
                     "503": response("No model loaded; retry after the Retry-After seconds"),
                 },
             }
@@ -358,7 +364,10 @@ OPENAPI = {
                         "Too many labelled drawings from this client, in drawings a minute or bytes an "
                         "hour; see Retry-After"
                     ),
-                    "503": response("No model loaded, or the database is busy; see Retry-After"),
+                    "503": response(
+                        "No model loaded, or the database is busy (see Retry-After), or older than the site "
+                        "(manage.py migrate, no Retry-After)"
+                    ),
                     "507": response("The site keeps no more labelled drawings (in number or bytes)"),
                 },
             }
