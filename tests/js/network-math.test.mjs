@@ -126,6 +126,12 @@ test("pushes split an output's contributions into those pushing it up and down",
   assert.ok(up.every((c) => c.value > 0) && down.every((c) => c.value < 0));
 });
 
+test("a push too small to show (it would read −0.00) is no push", () => {
+  const { up, down } = pushes(NET, Float32Array.from([0.9, 0.001, 0.5]), 0, 6);
+  assert.deepEqual(up.map((c) => c.index), [0, 2]);
+  assert.deepEqual(down, []);
+});
+
 test("maxAbs is the largest magnitude, and 1 for all zeros so it can divide", () => {
   assert.equal(maxAbs([0.5, -3, 2]), 3);
   assert.equal(maxAbs(new Float32Array(4)), 1);

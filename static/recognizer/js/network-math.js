@@ -64,10 +64,12 @@ const ranked = (n, k, value, score = value) => topK(n, k, score).map((j) => ({ i
 /** The k largest of `values` (activations), largest first: [{index, value}]. */
 export const strongest = (values, k) => ranked(values.length, k, (j) => values[j]);
 
+const NOTHING = 0.005; // a push smaller than this is shown as ±0.00: no push at all
+
 /** Of units 0..n-1, the k sending output d most up and most down, where value(j) is what
- * unit j sends it: {up, down}, lists of {index, value}. */
+ * unit j sends it: {up, down}, lists of {index, value}; a push too small to show is none. */
 export function pushesBy(n, k, value) {
-  const pick = (sign) => ranked(n, k, value, (j) => sign * value(j)).filter((c) => sign * c.value > 0);
+  const pick = (sign) => ranked(n, k, value, (j) => sign * value(j)).filter((c) => sign * c.value >= NOTHING);
   return { up: pick(1), down: pick(-1) };
 }
 
