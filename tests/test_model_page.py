@@ -97,8 +97,8 @@ def test_the_model_page_draws_its_figures_and_opens_mistakes_in_a_real_browser(b
     assert page.locator('[data-field="tested"]').inner_text() == f"of the {tested:,} MNIST test digits"
     real = report_of(Client().get("/model"))["handwriting"]  # the shipped model was measured on them
     assert page.locator('[data-field="real-tested"]').inner_text() == (
-        f"of {real['count']:,} real people's digits, by {real['writers']:,} writers it never trained on"
-        f" and {real['unnamed']:,} from a test set that names no writers"
+        f"of {real['count']:,} real people's digits it never trained on: {real['count'] - real['unnamed']:,} by"
+        f" {real['writers']:,} writers, {real['unnamed']:,} from a test set that names none"
     )
     assert page.locator(".confusion tbody tr").count() == 10
     assert page.locator(".chart path.series").count() >= 3

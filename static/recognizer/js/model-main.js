@@ -57,8 +57,9 @@ const SET_NAMES = {
 /** How many digits, by how many writers; a set that names no writers (USPS) counted apart. */
 function realTested(h) {
   const n = (x) => x.toLocaleString("en");
-  const unnamed = h.unnamed ? ` and ${n(h.unnamed)} from a test set that names no writers` : "";
-  return `of ${n(h.count)} real people's digits, by ${n(h.writers)} writers it never trained on${unnamed}`;
+  if (!h.unnamed) return `of ${n(h.count)} real people's digits, by ${n(h.writers)} writers it never trained on`;
+  const named = `${n(h.count - h.unnamed)} by ${n(h.writers)} writers`;
+  return `of ${n(h.count)} real people's digits it never trained on: ${named}, ${n(h.unnamed)} from a test set that names none`;
 }
 
 /** The test writers' figures beside MNIST's, when the model was measured on them. */
