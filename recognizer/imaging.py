@@ -26,7 +26,7 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 
 from . import image_structure
 from .errors import BadInput, TooLarge
-from .limits import MAX_DECODED_BYTES, MAX_JPEG_PIXELS, MAX_SIDE
+from .limits import MAX_DECODED_BYTES, MAX_JPEG_PIXELS, MAX_REQUEST_BYTES, MAX_SIDE
 
 FORMATS = ("PNG", "JPEG", "WEBP", "GIF")
 DECODE_SIDE = 1024  # longer side after decoding, at most: plenty for a digit
@@ -41,6 +41,11 @@ OPAQUE_REDUCIBLE_MODES = ("L", "RGB", "CMYK", "I", "F")  # an opaque RGBA is che
 STORED_BYTES = {"1": 1, "L": 1, "P": 1, "I;16": 2, "I;16L": 2, "I;16B": 2, "I;16N": 2}
 WEBP_PIXEL_BYTES = 16
 PROGRESSIVE_JPEG_PIXEL_BYTES = 6  # two bytes for each of three coefficients, at any draft scale
+# What the drawing page shrinks a larger photo to before sending it (static/recognizer/js/
+# shrink.js): no more pixels than every format is accepted with (a WebP's fewest), and room
+# in a request for the form around it.
+SENT_PIXELS = MAX_DECODED_BYTES // WEBP_PIXEL_BYTES
+SENT_BYTES = MAX_REQUEST_BYTES - 64 * 1024
 
 
 class ImageError(BadInput):

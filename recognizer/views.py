@@ -18,6 +18,7 @@ from . import parsing, services
 from .drawings import Drawing
 from .errors import BadInput, NoModel, UnknownModel, UnsupportedType
 from .http import RETRY_AFTER, api_view, client_address
+from .imaging import SENT_BYTES, SENT_PIXELS
 from .openapi import OPENAPI
 
 
@@ -83,6 +84,8 @@ def index(request: HttpRequest) -> HttpResponse:
         {
             "models": models,
             "model_titles": {m["name"]: m["title"] for m in models},  # services.model_titles, loaded once
+            "photo_pixels": SENT_PIXELS,
+            "photo_bytes": SENT_BYTES,
             "pen_width": PEN_WIDTH,
             "sure": SURE,
             "unsure_below": UNSURE_BELOW,

@@ -1,5 +1,6 @@
 """End-to-end: the real drawing page in a real Chromium, driven by Playwright."""
 
+import numpy as np
 import pytest
 from PIL import Image, ImageDraw
 
@@ -163,6 +164,23 @@ def test_a_blank_photo_says_no_digit_was_found_once(page, tmp_path):
     box.wait_for(timeout=10_000)
     assert box.inner_text().lower().count("no digit found") == 1
     forget_422s(page)
+
+
+@pytest.mark.parametrize("kind", ["PNG", "WEBP"])
+def test_a_phone_sized_photo_is_sent_smaller_and_read(page, tmp_path, kind):
+    # 12 megapixels with the grain of a phone's sensor: as a PNG over the request's 8 MiB, as
+    # a WebP over the pixels a WebP is decoded with; either was refused as too large.
+    rng = np.random.default_rng(0)
+    paper = rng.normal(225, 12, (4000, 3000)).clip(0, 255).astype(np.uint8)
+    photo = Image.fromarray(paper).convert("RGB")
+    ImageDraw.Draw(photo).line([(900, 900), (2100, 900), (1300, 3100)], fill=(30, 30, 60), width=160)
+    path = tmp_path / f"phone.{kind.lower()}"
+    photo.save(path, kind)
+    with page.expect_response("**/api/predict") as answer:
+        page.get_by_test_id("upload").set_input_files(path)
+    assert answer.value.status == 200  # not a 413
+    assert prediction_after(page, 1) == "7"
+    assert page.get_by_test_id("upload-status").inner_text().startswith(f"Read phone.{kind.lower()}")
 
 
 def test_a_file_that_is_no_image_says_it_cannot_be_read_and_why(page, tmp_path):

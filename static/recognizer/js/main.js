@@ -20,10 +20,13 @@ import { padWithControls } from "./pad-controls.js";
 import { Patience } from "./patience.js";
 import { PhotoView } from "./photo.js";
 import { ResultView } from "./result.js";
+import { sendable } from "./shrink.js";
 
 const root = document.querySelector(".app");
 const api = new PredictApi(root.dataset.predictUrl, root.dataset.csrfToken, root.dataset.labelledDrawingUrl);
 const modelSelect = root.querySelector("[data-model-select]"); // absent with a single model
+// The most pixels and bytes a photo is sent with (shrink.js).
+const photoLimits = { pixels: Number(root.dataset.photoPixels), maxBytes: Number(root.dataset.photoBytes) };
 const titles = JSON.parse(document.getElementById("model-titles").textContent); // name -> title
 const titleOf = (name) => titles[name] ?? name; // what the page calls a model
 const view = new ResultView(root, titleOf);
@@ -70,7 +73,7 @@ function run(sample, request) {
     answered = null;
     cards.hide();
     const outcome = outcomeOf(error);
-    if (sample.file && outcome === "unreadable") photo.failed(sample.file);
+    if (sample.file && (outcome === "unreadable" || outcome === "too_large")) photo.failed(); // not read whole
     const say = () => {
       view.outcome(outcome, subject, error);
       if (outcome === "not_a_digit") labels.offer(sample, { digit: null, model: chosenModel() }); // which digit was it, if one?
@@ -97,7 +100,11 @@ function predictDrawing() {
 
 function predictPhoto(file) {
   photo.show(file, { drawingKept: !pad.isEmpty });
-  run({ file }, () => api.predictFile(file, chosenModel()));
+  const sample = { file }; // what is sent, and labelled: the photo, or a smaller copy (shrink.js)
+  run(sample, async () => {
+    sample.file = await sendable(file, photoLimits);
+    return api.predictFile(sample.file, chosenModel());
+  });
 }
 
 if (!pad.isEmpty) predictDrawing(); // a drawing carried over from another page

@@ -37,9 +37,9 @@ export class PhotoView {
     this.figure.hidden = false;
   }
 
-  /** `file` could not be read: say so where it said it was read (the answer says why). */
-  failed(file) {
-    if (this.file === file) this.#say(`Could not read ${file.name}.`); // else another photo, or the drawing, is shown
+  /** The photo shown could not be read: say so where it said it was read (the answer says why). */
+  failed() {
+    if (this.file) this.#say(`Could not read ${this.file.name}.`);
   }
 
   #say(text) {
