@@ -187,3 +187,12 @@ TIME_ANSWERS = """() => {
     requestAnimationFrame(() => setTimeout(() => times.painted.push(performance.now() - start)));
   }).observe(box, { attributes: true, attributeFilter: ["data-seq"] });
 }"""
+
+
+def names_start_with_their_text(locator) -> list[str]:
+    """The buttons among `locator` whose accessible name does not start with the text they
+    show (WCAG 2.5.3: voice control says what it sees), as "shown | name"."""
+    found = locator.evaluate_all(
+        "bs => bs.map(b => [b.innerText.replace(/\\s+/g, ' ').trim(), b.getAttribute('aria-label') || ''])"
+    )
+    return [f"{shown} | {name}" for shown, name in found if not name.startswith(shown)]

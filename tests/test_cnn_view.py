@@ -10,7 +10,15 @@ import numpy as np
 import pytest
 from django.test import Client
 
-from tests.browser import PHONE, SEVEN, draw_with_mouse, draw_with_touch, open_page, wait_until
+from tests.browser import (
+    PHONE,
+    SEVEN,
+    draw_with_mouse,
+    draw_with_touch,
+    names_start_with_their_text,
+    open_page,
+    wait_until,
+)
 
 pytestmark = pytest.mark.browser
 VIEW = '[data-testid="network-view"]'
@@ -125,6 +133,7 @@ def test_a_dense_unit_and_an_output_show_what_they_weigh(browser, site):
     panel = page.locator(f'{PANEL}[data-neuron="dense-{j}"]')
     assert panel.get_by_test_id("activation").inner_text() == f"{dense[j]:.3f}"
     assert panel.locator(".votes li").count() == 10
+    assert names_start_with_their_text(page.locator("button.out-row")) == []
     page.locator('[data-item="out-7"]').click()
     panel = page.locator(f'{PANEL}[data-neuron="out-7"]')
     assert "Units pushing 7 up most" in panel.inner_text()

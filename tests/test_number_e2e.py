@@ -9,7 +9,13 @@ from PIL import Image
 
 from nn.ink import raster
 from recognizer.models import LabelledDrawing
-from tests.browser import draw_with_mouse, draw_with_touch, open_page, prediction_after
+from tests.browser import (
+    draw_with_mouse,
+    draw_with_touch,
+    names_start_with_their_text,
+    open_page,
+    prediction_after,
+)
 from tests.helpers import written
 
 pytestmark = pytest.mark.browser
@@ -166,6 +172,7 @@ def test_a_digit_corrected_shows_in_the_number_and_is_labelled_once(page, screen
     page.locator('[data-testid="label-status"][data-state="saved"]').wait_for(timeout=10_000)
     assert page.get_by_test_id("digit-card-3").inner_text().startswith("8")
     assert page.locator('[data-field="headline"]').inner_text() == "It's 2028"
+    assert names_start_with_their_text(page.locator(".digit-card")) == []
     page.get_by_test_id("digit-card-0").click()  # another digit: still correctable, the whole no longer
     assert page.get_by_test_id("label-right").is_hidden()
     assert (

@@ -26,7 +26,9 @@ const itemOf = (name) => {
   return { kind, index: Number(index) };
 };
 
-/** A row of the dense layer or the outputs: a name, a bar `p` long and its value, selecting `item`. */
+/** A row of the dense layer or the outputs: a name, a bar `p` long and its value, selecting
+ * `item`; its accessible name starts with the text it shows ("#30 9.67: ..."), so that voice
+ * control can say what it sees. */
 const barRow = (item, name, nameClass, p, value, label) => {
   const button = el("button", { type: "button", className: "out-row", "data-item": itemName(item), "aria-label": label },
     el("span", { className: nameClass }, name),
@@ -120,7 +122,7 @@ export class CnnView {
 
   #outputs() {
     const list = this.section.querySelector("[data-outputs]");
-    const rows = Array.from({ length: 10 }, (_, d) => barRow({ kind: "out", index: d }, String(d), "bar-label", 0, "–", `Output ${d}`));
+    const rows = Array.from({ length: 10 }, (_, d) => barRow({ kind: "out", index: d }, String(d), "bar-label", 0, "–", `${d}: output ${d}`));
     list.replaceChildren(...rows);
     return rows.map((li) => li.firstChild);
   }
@@ -166,7 +168,7 @@ export class CnnView {
       button.style.setProperty("--p", p.toFixed(4));
       button.querySelector(".bar-value").textContent = act ? percent(p) : "–";
       button.classList.toggle("top", Boolean(act) && act.digit === d);
-      button.setAttribute("aria-label", act ? `Output ${d}: ${percent(p)}` : `Output ${d}`);
+      button.setAttribute("aria-label", act ? `${d} ${percent(p)}: output ${d}` : `${d}: output ${d}`);
     });
     this.#render();
   }
@@ -197,7 +199,7 @@ export class CnnView {
     const scale = top[0].value || 1;
     this.units.replaceChildren(...top.map(({ index, value }) =>
       barRow({ kind: "dense", index }, `#${index}`, "unit-name", value / scale, value.toFixed(2),
-        `Dense unit ${index}: activation ${value.toFixed(2)}`)));  // prettier-ignore
+        `#${index} ${value.toFixed(2)}: dense unit ${index}'s activation`)));  // prettier-ignore
   }
 
   /** The panel, the pressed item, and on the digit the map in focus over the patches it read. */

@@ -62,12 +62,14 @@ export class DigitCards extends EventTarget {
     const image = el("canvas");
     paintDigit(image, input);
     const corrected = said != null && said !== digit;
+    const shown = [String(corrected ? said : digit), corrected ? "yours" : percent(sure, 0)];
     const read = `${aDigit(digit)}, ${percent(sure)} sure`;
+    // Its accessible name starts with the text it shows, so that voice control can say what it sees.
+    const about = corrected ? `${aDigit(said)} as you said, read as ${read}` : read;
     const card = el("button", { type: "button", className: corrected ? "digit-card is-corrected" : "digit-card",
       "data-testid": `digit-card-${index}`, "aria-pressed": String(index === this.selected),
-      "aria-label": `Digit ${index + 1}: ${corrected ? `${aDigit(said)}, as you said (read as ${read})` : read}` },
-      el("span", { className: "card-digit" }, String(corrected ? said : digit)), image,
-      el("span", { className: "card-sure" }, corrected ? "yours" : percent(sure, 0)));  // prettier-ignore
+      "aria-label": `${shown.join(" ")}: digit ${index + 1}, ${about}` },
+      el("span", { className: "card-digit" }, shown[0]), image, el("span", { className: "card-sure" }, shown[1]));  // prettier-ignore
     card.addEventListener("click", () => this.dispatchEvent(new CustomEvent("select", { detail: index })));
     return card;
   }
