@@ -3,7 +3,8 @@
 DJANGO_DEBUG          "1" turns on debug mode (default off; manage.py turns it on for development)
 DJANGO_SECRET_KEY     required when debug is off: 50 characters or more, as Django's deploy check wants
 DJANGO_ALLOWED_HOSTS  comma-separated host names; required when debug is off (debug default:
-                      localhost, 127.0.0.1, [::1]; with DJANGO_HTTPS=0 those are allowed too)
+                      localhost, 127.0.0.1, [::1]; with DJANGO_HTTPS=0 those are added to the
+                      names given, which are still required)
 DJANGO_CSRF_TRUSTED_ORIGINS  comma-separated origins, e.g. https://digits.example.com
 DJANGO_HTTPS          HTTPS redirect, HSTS, secure cookies (default: on unless debugging); "0"
                       for a local test over plain HTTP
