@@ -77,13 +77,12 @@ def labelled_drawing(request: HttpRequest) -> JsonResponse:
 
 @require_safe
 def index(request: HttpRequest) -> HttpResponse:
-    models = services.model_choices()
     return render(
         request,
         "recognizer/index.html",
         {
-            "models": models,
-            "model_titles": {m["name"]: m["title"] for m in models},  # services.model_titles, loaded once
+            "models": services.model_choices(),
+            "model_titles": services.model_titles(),
             "photo_pixels": SENT_PIXELS,
             "photo_bytes": SENT_BYTES,
             "pen_width": PEN_WIDTH,

@@ -89,7 +89,7 @@ export class LabelPanel extends EventTarget {
 
   /** The digits of the answer whose sample is `answer` that were saved with a label (index -> label). */
   labelsOf(answer) {
-    return answer === this.answer ? this.record.labels : new Map();
+    return answer != null && answer === this.answer ? this.record.labels : new Map();
   }
 
   #send(target, label) {
