@@ -47,16 +47,21 @@ function showDigit(index) {
   const { sample, prediction } = answered;
   const one = digitAnswer(prediction, index);
   view.show(one);
-  cards.show(prediction, index, { drawn: !sample.file, labels: labels.labelsOf(sample) });
+  showCards(index);
   const whole = isNumber(prediction) ? { sample, number: numberOf(prediction) } : null;
   labels.offer(digitSample(sample, prediction, index), one, whole);
+}
+
+/** The answer's digit cards, digit `index` chosen, each showing the label saved for it, if any. */
+function showCards(index) {
+  const { sample, prediction } = answered;
+  cards.show(prediction, index, { drawn: !sample.file, labels: labels.labelsOf(sample) });
 }
 
 cards.addEventListener("select", (event) => answered && showDigit(event.detail));
 
 labels.addEventListener("saved", ({ detail }) => {
-  if (!answered || detail.answer !== answered.sample || detail.digit == null) return; // not a digit of a number on screen
-  cards.show(answered.prediction, cards.selected, { drawn: !answered.sample.file, labels: labels.labelsOf(answered.sample) });
+  if (answered && detail.answer === answered.sample && detail.digit != null) showCards(cards.selected); // a correction
 });
 
 /** Predict `sample` ({strokes} or {file}) and show the answer, with the offer to label it. */

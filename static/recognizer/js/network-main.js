@@ -32,10 +32,10 @@ const fallback = (models.find((m) => m.default) ?? models[0]).name;
 const model = models.find((m) => m.name === chooseModel(names, fallback, window.location.search, storedModel()));
 rememberModel(model.name); // the drawing page answers with the model shown here
 root.dataset.model = model.name;
-if (new URLSearchParams(window.location.search).has("model")) {
-  const query = new URLSearchParams(window.location.search);
-  query.set("model", model.name); // a name not served: the address names the model shown instead
-  window.history.replaceState(null, "", `?${query}`);
+const asked = new URLSearchParams(window.location.search);
+if (asked.has("model")) {
+  asked.set("model", model.name); // a name not served: the address names the model shown instead
+  window.history.replaceState(null, "", `?${asked}`);
 }
 
 const INTROS = {

@@ -14,7 +14,6 @@ export function outcomeOf(error) {
   return "error";
 }
 
-
 const sentence = (text) => (text ? `${text[0].toUpperCase()}${text.slice(1)}${/[.!?]$/.test(text) ? "" : "."}` : "");
 
 const WORDS = {
