@@ -2,7 +2,7 @@
 
     python3 -m bench.bench_not_digit [--handwriting-dir FOLDER] [--mnist-dir FOLDER] [--count 1000] [--check FILE]
 
-Prints: the thresholds (pen drawings; images); the made-up non-digits refused, per kind,
+Prints: the thresholds (strokes; photos); the made-up non-digits refused, per kind,
 drawn and as photos, and each sign drawn through the pen variations (a seed the training
 never used), and all of them together; the letters by TEST writers refused (the
 non-digit-like ones, and those the issue names); the real TEST writers' digits refused, per
@@ -28,11 +28,11 @@ from nn.training.train_not_digit import drawn, imaged, mnist_photos, photographe
 NAMED_LETTERS = set("xXAKMW")  # the letters the issue names
 
 
-def refused(check, x: np.ndarray, source: str = "drawing") -> int:
+def refused(check, x: np.ndarray, source: str = "strokes") -> int:
     return int(check.refused(x, source).sum()) if len(x) else 0
 
 
-def share(check, x: np.ndarray, source: str = "drawing") -> str:
+def share(check, x: np.ndarray, source: str = "strokes") -> str:
     return counted(refused(check, x, source), len(x))
 
 
@@ -53,10 +53,10 @@ def made(samples, rng=None) -> np.ndarray:
 
 
 def real_share(check, samples, rng=None) -> str:
-    """Digits refused, each by its source's threshold: pen samples as drawings, scans as images."""
+    """Digits refused, each by its source's threshold: pen samples as strokes, scans as photos."""
     pen = made([s for s in samples if s.strokes is not None], rng)
     scans = made([s for s in samples if s.strokes is None])
-    return counted(refused(check, pen) + refused(check, scans, "image"), len(samples))
+    return counted(refused(check, pen) + refused(check, scans, "photo"), len(samples))
 
 
 def latency(check, samples, count: int = 300) -> float:
@@ -67,7 +67,7 @@ def latency(check, samples, count: int = 300) -> float:
         mask, pixels = drawn(s.strokes)
         work = working(mask)
         start = time.perf_counter()
-        check.refuses(work, pixels, "drawing")
+        check.refuses(work, pixels, "strokes")
         seconds.append(time.perf_counter() - start)
     return float(np.median(seconds))
 
@@ -87,8 +87,8 @@ def main() -> int:
     for kind in non_digits.KINDS:
         drawings = non_digits.generate(kind, args.count, rng)
         x, photos = stacked([drawn(d) for d in drawings]), stacked([photographed(d, rng) for d in drawings])
-        print(f"  {kind:<10}{share(check, x)} | {share(check, photos, 'image')}")
-        refusals += refused(check, x) + refused(check, photos, "image")
+        print(f"  {kind:<10}{share(check, x)} | {share(check, photos, 'photo')}")
+        refusals += refused(check, x) + refused(check, photos, "photo")
         total += len(x) + len(photos)
     print("signs drawn through the pen variations, refused:")
     for name in non_digits.SYMBOLS:
@@ -97,7 +97,7 @@ def main() -> int:
         refusals, total = refusals + refused(check, x), total + len(x)
     print(f"all made-up non-digits and signs refused: {counted(refusals, total)}")
     mnist = load_mnist(args.mnist_dir)
-    print(f"MNIST test digits refused (as photos): {share(check, mnist_photos(mnist.test_images), 'image')}")
+    print(f"MNIST test digits refused (as photos): {share(check, mnist_photos(mnist.test_images), 'photo')}")
     folder = handwriting.find_folder(args.handwriting_dir)
     if folder is None:
         print(handwriting.not_found_message())

@@ -56,7 +56,7 @@ class Strokes:
     pad x runs to 2)."""
 
     strokes: list
-    source: ClassVar[str] = "drawing"  # what the not-a-digit check is told it is
+    source: ClassVar[str] = "strokes"  # what the not-a-digit check is told it is (not_digit.SOURCES)
     checked: ClassVar[bool] = True  # whether predict asks the not-a-digit check
     # its kind as a labelled drawing's request fingerprint names it: the fingerprints are
     # stored with their idempotency keys, so these names stay as they are
@@ -105,7 +105,7 @@ class Photo:
     """Image bytes (PNG, JPEG, WebP or GIF), decoded once (recognizer/imaging.py)."""
 
     image: bytes
-    source: ClassVar[str] = "image"
+    source: ClassVar[str] = "photo"
     checked: ClassVar[bool] = True
     fingerprint_name: ClassVar[str] = "bytes"
 
@@ -166,7 +166,7 @@ class Pixels:
     """A (28, 28) float32 array in MNIST's form: always one digit, read as it is."""
 
     pixels: np.ndarray
-    source: ClassVar[str] = "image"
+    source: ClassVar[str | None] = None  # never told to the check: see checked
     checked: ClassVar[bool] = False  # MNIST's form already: no preprocessing, so no check
     fingerprint_name: ClassVar[str] = "ndarray"
 

@@ -22,7 +22,7 @@ def refuses(digits: list, source: str) -> bool:
     """Whether a drawing does not look like digits: the ink of its one digit as the page
     showed it (at the working size, and in MNIST's (28, 28) form) is not a digit, or none
     of its several digits' is (a few dots or blobs). A number with one odd mark is still
-    read. `source` is "drawing" for pen strokes, "image" for a photo."""
+    read. `source` is "strokes" for pen strokes, "photo" for a photo."""
     judge = check()  # once: a file check a request, not one a digit
     return all(judge.refuses(*d.seen(), source) for d in digits)
 

@@ -29,7 +29,7 @@ def check():
 
 def refused(check, drawings) -> np.ndarray:
     masks = [raster.draw(d) for d in drawings]
-    return check.refused(inputs(masks, np.stack([from_mask(m) for m in masks])), "drawing")
+    return check.refused(inputs(masks, np.stack([from_mask(m) for m in masks])), "strokes")
 
 
 def test_the_made_up_drawings_are_the_same_for_the_same_seed():
@@ -65,7 +65,7 @@ def test_the_check_refuses_the_made_up_non_digits_and_passes_the_drawn_digits(ch
 
 def test_photos_of_mnist_test_digits_are_let_through(check, mnist_data):
     photos = mnist_photos(mnist_data.test_images[::10])  # 1,000 of them, every digit, as photos
-    assert check.refused(photos, "image").mean() <= MAX_REFUSED
+    assert check.refused(photos, "photo").mean() <= MAX_REFUSED
 
 
 @pytest.fixture(scope="module")
@@ -81,7 +81,7 @@ def test_at_most_half_a_percent_of_the_real_test_writers_digits_are_refused(chec
     assert len(made) > 1000 and None not in made
     x = inputs([m for m, _ in made], np.stack([p for _, p in made]))
     pen = np.array([s.strokes is not None for s in samples])  # drawn; the scans are images
-    refused = np.where(pen, check.refused(x, "drawing"), check.refused(x, "image"))
+    refused = np.where(pen, check.refused(x, "strokes"), check.refused(x, "photo"))
     assert refused.mean() <= MAX_REFUSED
 
 

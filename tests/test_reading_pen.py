@@ -60,7 +60,7 @@ def test_made_up_dots_are_refused_as_the_page_shows_them_though_a_thinner_pen_re
     # Drawn with the reading pen, a small dot's wiggle is a ring: the check judges the blob
     # the person saw.
     dots = non_digits.generate("dot", 200, np.random.default_rng(1))
-    refused = [not_digit.refuses(Strokes(d).digits(), "drawing") for d in dots]
+    refused = [not_digit.refuses(Strokes(d).digits(), "strokes") for d in dots]
     assert np.mean(refused) >= 0.98
 
 

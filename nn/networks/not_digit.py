@@ -12,10 +12,11 @@ or a K from a digit.
 
 A small network (features and pixels -> 32 ReLU units -> 2 softmax outputs: digit, not a
 digit) weighs them; a drawing is refused when its "not a digit" probability reaches the
-threshold stored with it for its source (nn/training/train_not_digit.py chooses them): one for pen
-strokes, chosen on validation writers' drawn digits, and one for photos ("image"), chosen on
-validation writers' scans, their pen digits as photos and held-out MNIST digits as photos,
-whose ink looks otherwise. Pixel arrays, already in MNIST's form, are not checked.
+threshold stored with it for its source (nn/training/train_not_digit.py chooses them): one
+for pen strokes ("strokes"), chosen on validation writers' drawn digits, and one for photos
+("photo"), chosen on validation writers' scans, their pen digits as photos and held-out
+MNIST digits as photos, whose ink looks otherwise. Pixel arrays, already in MNIST's form,
+are not checked.
 
 The check is stored as the models are (nn/networks/model_file.py, kind "check"), in
 nn/checks/not_digit.pkl with its checksum file beside it.
@@ -53,7 +54,7 @@ PIECE = 0.02  # of the ink: a smaller piece is a speck, not a piece
 HOLE = 0.005  # of the box: a smaller hole is where strokes cross, not a loop
 MAX_PIECES, MAX_HOLES = 6, 4
 PARAM_NAMES = ("W1", "b1", "W2", "b2", "mean", "scale")
-SOURCES = ("drawing", "image")  # pen strokes; photos: each has its threshold
+SOURCES = ("strokes", "photo")  # each has its threshold
 
 
 def working(mask: np.ndarray) -> np.ndarray:

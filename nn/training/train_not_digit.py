@@ -10,8 +10,8 @@ USPS) and MNIST's training digits as photos on paper.
 digits are trained with (nn/data/mix.py), every kind also as a photo; and the letters of the
 TRAIN writers of every letters set, less the digit-like ones.
 Each source's threshold is chosen so that at most MAX_REJECTED of the held-out digits of
-each collection are refused: for drawings, VALIDATION writers' pen digits whose labels are
-verified (all but UNIPEN's unchecked ones); for images (photos), VALIDATION writers' scans,
+each collection are refused: for strokes, VALIDATION writers' pen digits whose labels are
+verified (all but UNIPEN's unchecked ones); for photos, VALIDATION writers' scans,
 their pen digits as photos, and held-out MNIST digits as photos. UNIPEN's unchecked rows are
 trained on as digits but not used for the threshold: among them are segmentation slips,
 "00", "%", a lone dot or a dash labelled 1, which the check is right to refuse
@@ -201,7 +201,7 @@ def threshold_for_each(check: Check, held: dict[str, np.ndarray]) -> float:
     return max(threshold_for(check.not_digit(x)) for x in held.values() if len(x))
 
 
-def rejected(check: Check, x: np.ndarray, source: str = "drawing") -> float:
+def rejected(check: Check, x: np.ndarray, source: str = "strokes") -> float:
     return float(check.refused(x, source).mean()) if len(x) else float("nan")
 
 
@@ -281,19 +281,19 @@ def main(argv=None) -> int:
 
 def held_out_digits(held_out: list, mnist_held_out: np.ndarray, rng: np.random.Generator) -> dict:
     """The VALIDATION writers' digits each threshold is chosen on: {source: {collection: inputs}};
-    for drawings, the verified pen digits; for images, the scans, the pen digits as photos,
+    for strokes, the verified pen digits; for photos, the scans, the pen digits as photos,
     and MNIST's held-out digits as photos."""
-    drawing, image = {}, {"mnist": mnist_held_out}
+    strokes, photo = {}, {"mnist": mnist_held_out}
     for name in handwriting.FILES:
         part = [s for s in held_out if s.set == name and s.checked]
         if not part:
             continue
         if part[0].strokes is None:
-            image[name] = sample_inputs(part, rng)
+            photo[name] = sample_inputs(part, rng)
         else:
-            drawing[name] = sample_inputs(part, rng, sizes=False)
-            image[f"{name} photos"] = photos_of(part, rng)
-    return {"drawing": drawing, "image": image}
+            strokes[name] = sample_inputs(part, rng, sizes=False)
+            photo[f"{name} photos"] = photos_of(part, rng)
+    return {"strokes": strokes, "photo": photo}
 
 
 if __name__ == "__main__":
