@@ -18,13 +18,13 @@ import numpy as np
 
 from nn.ink import raster, segment
 from nn.ink.masks import Box, bounding_box, ink_box
-from nn.ink.pieces import MAX_PIECES, PenPieces, TooManyPieces, mask_pieces, pen_pieces, stroke_boxes
+from nn.ink.pieces import PenPieces, TooManyPieces, mask_pieces, pen_pieces, stroke_boxes
 from nn.ink.preprocess import ink_mask
 from nn.networks.scorer import SCORER_PATH, Scorer, load_scorer
 
 from . import imaging, model_store
 from .errors import BlankDrawing, TooLarge
-from .limits import MAX_DIGITS, MAX_INK
+from .limits import MAX_DIGITS, MAX_INK, MAX_PIECES
 
 WHOLE: Box = (0.0, 0.0, 1.0, 1.0)
 

@@ -1,7 +1,9 @@
 """Every limit on what a request may hold, and every budget of the work it may cause,
 defined once: recognizer/parsing.py, drawings.py, imaging.py and image_structure.py enforce
-them, /api/openapi.json publishes them, and the settings read the body limit from here."""
+them, /api/openapi.json publishes them, and the settings read the body limit from here. The
+limits nn/ enforces itself (it never imports the site) are defined there and imported here."""
 
+from nn.ink.pieces import MAX_PIECES  # noqa: F401 - pieces of ink read in one drawing: nn enforces it
 from nn.ink.preprocess import SIDE
 
 MAX_REQUEST_BYTES = 8 * 1024 * 1024  # a whole body: a photo uploaded as multipart

@@ -15,6 +15,7 @@ from .limits import (
     MAX_JPEG_SEGMENTS,
     MAX_JSON_BYTES,
     MAX_MODEL_NAME,
+    MAX_PIECES,
     MAX_PNG_CHUNKS,
     MAX_POINTS,
     MAX_REQUEST_BYTES,
@@ -191,8 +192,8 @@ BAD_INPUT = {
     "411": response("The body was sent without a Content-Length (chunked): send its length"),
     "413": response(
         f"Body, image or drawing too large: a body over {MAX_REQUEST_BYTES} bytes ({MAX_JSON_BYTES} as "
-        f"JSON), more than {MAX_DIGITS} digits, or over a budget of work (the strokes' ink, an "
-        "image's pixels or scans)"
+        f"JSON), more than {MAX_PIECES} pieces of ink or {MAX_DIGITS} digits, or over a budget of work "
+        "(the strokes' ink, an image's pixels or scans)"
     ),
     "415": response("Unsupported content type, or a data URL naming another image type (image/svg+xml)"),
     "422": response("No digit found: the drawing is blank (code blank)", CODED_ERROR),

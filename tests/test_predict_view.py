@@ -11,7 +11,7 @@ from django.test import Client
 from PIL import Image
 
 from recognizer.drawings import Photo
-from recognizer.limits import MAX_JSON_BYTES
+from recognizer.limits import MAX_DIGITS, MAX_JSON_BYTES, MAX_PIECES
 from tests.conftest import SHIPPED_DEFAULT, SHIPPED_MODEL_DIR
 from tests.helpers import (
     ONE,
@@ -382,6 +382,12 @@ def test_the_openapi_description_documents_predict():
     spec = response.json()
     assert spec["openapi"].startswith("3.")
     assert "/api/predict" in spec["paths"]
+
+
+def test_the_openapi_description_publishes_the_most_pieces_and_digits_a_drawing_may_hold():
+    spec = Client().get("/api/openapi.json").json()
+    too_large = spec["paths"]["/api/predict"]["post"]["responses"]["413"]["description"]
+    assert f"more than {MAX_PIECES} pieces of ink or {MAX_DIGITS} digits" in too_large
 
 
 def test_the_home_page_has_the_drawing_canvas():

@@ -52,7 +52,7 @@ N_FEATURES = len(FEATURES)
 N_INPUTS = N_FEATURES + SIDE * SIDE
 PIECE = 0.02  # of the ink: a smaller piece is a speck, not a piece
 HOLE = 0.005  # of the box: a smaller hole is where strokes cross, not a loop
-MAX_PIECES, MAX_HOLES = 6, 4
+COUNTED_PIECES, COUNTED_HOLES = 6, 4  # the pieces and holes features count up to these
 PARAM_NAMES = ("W1", "b1", "W2", "b2", "mean", "scale")
 SOURCES = ("strokes", "photo")  # each has its threshold
 
@@ -91,9 +91,9 @@ def working_features(work: np.ndarray) -> np.ndarray:
             np.log(area / pen**2),
             np.log(height / width),
             area / (height * width),
-            min(np.count_nonzero(pieces >= PIECE * area), MAX_PIECES) / MAX_PIECES,
+            min(np.count_nonzero(pieces >= PIECE * area), COUNTED_PIECES) / COUNTED_PIECES,
             pieces.max() / area,
-            min(len(holes), MAX_HOLES) / MAX_HOLES,
+            min(len(holes), COUNTED_HOLES) / COUNTED_HOLES,
             holes.sum() / (height * width),
             0.5 * np.log(high / low),
             np.cos(2 * angle),
