@@ -269,7 +269,7 @@ PREDICTION = obj(
     ["digit", "probabilities", "model", "input", "digits", "number"],
     description=(
         "digit, probabilities, input and activations (the 784-250-10's) are those of the first "
-        "(leftmost) digit: for a drawing of one digit, the whole drawing, read as it always was. "
+        "(leftmost) digit: for a drawing of one digit, the whole drawing. "
         "Clients that read numbers, or any model's layers, use 'number' and 'digits'."
     ),
 )
