@@ -17,20 +17,11 @@ from PIL import Image
 
 from nn.ink import raster
 
+from . import imaging
 from .limits import SIDE
 from .models import LabelledDrawing
 
 STROKES_SIZE = 140  # pixels: the longer side of the strokes' picture
-
-# The formats an upload may have (the site decodes no others), by their first bytes.
-IMAGE_TYPES = {b"\x89PNG\r\n\x1a\n": "image/png", b"\xff\xd8\xff": "image/jpeg", b"GIF8": "image/gif"}
-
-
-def image_type(data: bytes) -> str | None:
-    """The MIME type of a PNG, JPEG, GIF or WebP file, from its signature; None for others."""
-    if data[:4] == b"RIFF" and data[8:12] == b"WEBP":
-        return "image/webp"
-    return next((kind for magic, kind in IMAGE_TYPES.items() if data.startswith(magic)), None)
 
 
 def png_data_url(levels: np.ndarray) -> str:
@@ -90,10 +81,10 @@ class LabelledDrawingAdmin(admin.ModelAdmin):
         if not drawing.image:
             return "none (drawn on the pad)" if drawing.strokes else "none"
         data = bytes(drawing.image)
-        kind = image_type(data)
+        kind = imaging.format_of(data)  # the site decodes no others
         if kind is None:
             return f"{len(data):,} bytes in a format browsers may not show"
-        url = f"data:{kind};base64,{base64.b64encode(data).decode('ascii')}"
+        url = f"data:{imaging.media_type(kind)};base64,{base64.b64encode(data).decode('ascii')}"
         return format_html('<img src="{}" width="280" alt="the uploaded photo">', url)
 
     @admin.display(description="created", ordering="created")

@@ -19,6 +19,7 @@ Guards, in the order they act:
 from __future__ import annotations
 
 import io
+import re
 import warnings
 
 import numpy as np
@@ -28,7 +29,15 @@ from . import image_structure
 from .errors import BadInput, TooLarge
 from .limits import MAX_DECODED_BYTES, MAX_JPEG_PIXELS, MAX_REQUEST_BYTES, MAX_SIDE
 
-FORMATS = ("PNG", "JPEG", "WEBP", "GIF")
+# The formats a photo may have (no other is opened), by Pillow's name, and how a file of each
+# starts (a WebP: "RIFF", four bytes of length, "WEBP").
+SIGNATURES = {
+    "PNG": re.compile(re.escape(image_structure.PNG_SIGNATURE)),
+    "JPEG": re.compile(rb"\xff\xd8\xff"),
+    "WEBP": re.compile(rb"RIFF.{4}WEBP", re.DOTALL),
+    "GIF": re.compile(rb"GIF8"),
+}
+FORMATS = tuple(SIGNATURES)
 DECODE_SIDE = 1024  # longer side after decoding, at most: plenty for a digit
 WIDE_MODES = ("I;16", "I;16L", "I;16B", "I;16N", "I", "F")  # stretched to 8 bits
 ALPHA_MODES = ("RGBA", "LA", "PA", "RGBa", "La")
@@ -50,6 +59,21 @@ SENT_BYTES = MAX_REQUEST_BYTES - 64 * 1024
 
 class ImageError(BadInput):
     """The bytes are not an image we can use."""
+
+
+def media_type(name: str) -> str:
+    """The media type of one of FORMATS: "JPEG" -> "image/jpeg"."""
+    return f"image/{name.lower()}"
+
+
+# What a data URL may name a photo's type: each format's, and image/jpg, which some clients send
+MEDIA_TYPES = (*map(media_type, FORMATS), "image/jpg")
+
+
+def format_of(data: bytes) -> str | None:
+    """Which of FORMATS image bytes are, from their first bytes alone (no decoder reads
+    them); None for any other."""
+    return next((name for name, signature in SIGNATURES.items() if signature.match(data)), None)
 
 
 def open_checked(data: bytes) -> Image.Image:

@@ -18,6 +18,7 @@ import numpy as np
 
 from .drawings import Drawing, Photo, Pixels, Strokes
 from .errors import BadInput, TooLarge, UnsupportedType
+from .imaging import MEDIA_TYPES
 from .limits import (
     COORDINATE_RANGE,
     DIGITS,
@@ -30,7 +31,6 @@ from .limits import (
     SIDE,
 )
 
-IMAGE_TYPES = ("png", "jpeg", "jpg", "webp", "gif")
 DATA_URL = re.compile(
     r"data:(?P<type>[\w.+-]+/[\w.+-]+)?(?P<params>(;[\w.+-]+=[\w.+-]+)*)(?P<b64>;base64)?,", re.ASCII
 )
@@ -126,7 +126,7 @@ def data_url_bytes(value, max_bytes: int) -> bytes:
     if not match:
         raise BadInput("'image' must be a data URL: data:image/png;base64,...")
     media_type = (match["type"] or "text/plain").lower()
-    if not media_type.startswith("image/") or media_type.split("/")[1] not in IMAGE_TYPES:
+    if media_type not in MEDIA_TYPES:
         raise UnsupportedType(f"unsupported image type {media_type[:MAX_SHOWN]}; send PNG, JPEG, WebP or GIF")
     if not match["b64"]:
         raise BadInput("the data URL must be base64-encoded (data:image/png;base64,...)")

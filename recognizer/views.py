@@ -18,7 +18,7 @@ from . import parsing, services
 from .drawings import Drawing
 from .errors import BadInput, NoModel, UnknownModel, UnsupportedType
 from .http import RETRY_AFTER, api_view, client_address
-from .imaging import SENT_BYTES, SENT_PIXELS
+from .imaging import FORMATS, SENT_BYTES, SENT_PIXELS, media_type
 from .openapi import OPENAPI
 
 
@@ -85,6 +85,7 @@ def index(request: HttpRequest) -> HttpResponse:
             "model_titles": services.model_titles(),
             "photo_pixels": SENT_PIXELS,
             "photo_bytes": SENT_BYTES,
+            "photo_types": ",".join(map(media_type, FORMATS)),
             "pen_width": PEN_WIDTH,
             "sure": SURE,
             "unsure_below": UNSURE_BELOW,
