@@ -8,6 +8,8 @@ import io
 
 import numpy as np
 
+from nn.ink.sampling import SIDE
+from nn.networks.cnn import KERNEL
 from nn.networks.model_file import Model
 
 # The arrays the network page fetches, by kind: all of the 784-250-10's; the CNN's filters,
@@ -22,10 +24,13 @@ def weights_version(model: Model) -> str:
 
 def network_view(model: Model) -> dict:
     """What the network page draws a model from: its kind, its layer sizes (the
-    784-250-10's "sizes", the CNN's "widths" C1, C2, D), and the version and names of the
-    weights it fetches."""
+    784-250-10's "sizes"; the CNN's "widths" C1, C2, D, with the side of its filters,
+    "kernel", and of its input, "side"), and the version and names of the weights it fetches."""
     kind = model.meta.get("kind", "mlp")
-    sizes = {"sizes": list(model.network.sizes)} if kind == "mlp" else {"widths": list(model.network.widths)}
+    if kind == "mlp":
+        sizes = {"sizes": list(model.network.sizes)}
+    else:
+        sizes = {"widths": list(model.network.widths), "kernel": KERNEL, "side": SIDE}
     return {"kind": kind, **sizes, "version": weights_version(model), "weights": list(WEIGHT_NAMES[kind])}
 
 

@@ -8,6 +8,8 @@ import numpy as np
 import pytest
 from django.test import Client
 
+from nn.ink.sampling import SIDE
+from nn.networks.cnn import KERNEL
 from recognizer import model_store
 from tests.browser import (
     SEVEN,
@@ -53,6 +55,7 @@ def test_every_served_model_is_listed_the_default_first_and_each_array_is_its_ex
     models = served_models(client)
     assert list(models) == ["cnn", "mlp"] and models["cnn"]["default"]
     assert models["cnn"]["widths"] == list(model_store.get("cnn").network.widths)
+    assert (models["cnn"]["kernel"], models["cnn"]["side"]) == (KERNEL, SIDE)  # the page's geometry
     for name, model in models.items():
         assert list(model["weights"]) == list(ARRAYS[model["kind"]])
         network = model_store.get(name).network

@@ -17,6 +17,7 @@ import { strongest } from "../../static/recognizer/js/network-math.js";
 import { WeightsError } from "../../static/recognizer/js/network-weights.js";
 
 const WIDTHS = [2, 3, 4];
+const MODEL = { widths: WIDTHS, kernel: 5, side: 28 }; // as the server describes the CNN
 const zeros = (...shape) => Array.from({ length: shape[0] }, () => (shape.length > 1 ? zeros(...shape.slice(1)) : 0));
 
 function answer(overrides = {}) {
@@ -33,7 +34,7 @@ test("the layers of an answer are read map by map, row by row", () => {
   const a = answer();
   a.activations.conv1[1][3][5] = 2.5; // map 1, row 3, column 5
   a.activations.conv2[2][7][0] = 1.5;
-  const layers = layersFrom(a, WIDTHS);
+  const layers = layersFrom(a, MODEL);
   assert.equal(layers.conv1.length, 2 * 576);
   assert.equal(layers.conv1[576 + 3 * 24 + 5], 2.5);
   assert.equal(layers.conv2[2 * 64 + 7 * 8], 1.5);
@@ -42,13 +43,14 @@ test("the layers of an answer are read map by map, row by row", () => {
 });
 
 test("layers of the wrong size, or none, are refused with what was expected", () => {
-  assert.throws(() => layersFrom(answer({ conv2: zeros(2, 8, 8) }), WIDTHS), /activations.conv2 has 128 values, expected 192/);
-  assert.throws(() => layersFrom({ ...answer(), activations: undefined }, WIDTHS), /sent no activations/);
+  assert.throws(() => layersFrom(answer({ conv2: zeros(2, 8, 8) }), MODEL), /activations.conv2 has 128 values, expected 192/);
+  assert.throws(() => layersFrom({ ...answer(), activations: undefined }, MODEL), /sent no activations/);
 });
 
 test("a cell of a map sits on the centre of the patch of the digit it read", () => {
-  const { conv1, conv2 } = convLayers(WIDTHS);
+  const { conv1, conv2 } = convLayers(MODEL);
   assert.deepEqual([conv1.side, conv2.side], [24, 8]);
+  assert.deepEqual([conv1.field, conv2.field, conv1.offset, conv2.offset], [5, 14, 2, 6]);
   for (const layer of [conv1, conv2]) {
     for (const y of [0, 3, layer.side - 1]) {
       const field = receptiveField(layer, y, y);
@@ -73,7 +75,7 @@ const arrays = (overrides = {}) => ({
 });
 
 test("the filters are read from the weights kept channels last", () => {
-  const net = assembleCnn(arrays());
+  const net = assembleCnn(arrays(), 5);
   assert.deepEqual(net.widths, WIDTHS);
   // K1[ky, kx, 0, f] is at (ky * 5 + kx) * C1 + f.
   assert.deepEqual(Array.from(filter1(net, 1)).slice(0, 3), [1, 3, 5]);
@@ -84,18 +86,18 @@ test("the filters are read from the weights kept channels last", () => {
 
 test("weights whose shapes do not fit are refused, with every shape", () => {
   assert.throws(
-    () => assembleCnn(arrays({ K2: array([5, 5, 3, 3]) })),
+    () => assembleCnn(arrays({ K2: array([5, 5, 3, 3]) }), 5),
     (e) => e instanceof WeightsError && /K2 \(5,5,3,3\)/.test(e.message) && /b4/.test(e.message),
   );
   const { W4, ...rest } = arrays();
   assert.ok(W4);
-  assert.throws(() => assembleCnn(rest), /lack W4/);
+  assert.throws(() => assembleCnn(rest, 5), /lack W4/);
 });
 
 test("the strongest cell, units and pushes are ranked from the server's numbers", () => {
   assert.deepEqual(peak(Float32Array.from([0, 3, 1, 3]), 2), { y: 0, x: 1, value: 3 });
   assert.deepEqual(strongest(Float32Array.from([0.5, 2, 0, 1]), 2), [{ index: 1, value: 2 }, { index: 3, value: 1 }]);
-  const net = assembleCnn(arrays());
+  const net = assembleCnn(arrays(), 5);
   const { up, down } = unitPushes(net, Float32Array.from([1, 2, 3, 4]), 7, 3);
   assert.deepEqual(up, [{ index: 1, value: 2 }, { index: 0, value: 1 }]);
   assert.deepEqual(down, [{ index: 3, value: -4 }, { index: 2, value: -3 }]);

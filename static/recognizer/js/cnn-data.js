@@ -3,27 +3,28 @@
  * server's layers for one digit (checked against the model's widths), its filters and
  * output weights put together from their .npy arrays, and the geometry that places a cell
  * of a feature map on the input it read. The network's maths runs on the server
- * (nn/networks/cnn.py); this only reads, ranks and places its numbers.
+ * (nn/networks/cnn.py); this only reads, ranks and places its numbers. The model is as the
+ * server describes it (recognizer/inspection.py): {widths [C1, C2, D], kernel (every filter
+ * is kernel x kernel), side (the network reads side x side pixels, MNIST's 28x28)}.
  */
 
 import { fitTogether } from "./network-weights.js";
 import { pushesBy, readLayers, topK } from "./network-math.js";
 
-export const KERNEL = 5; // every filter is 5x5
-export const INPUT = 28; // the network reads INPUT x INPUT pixels, MNIST's
-
 /**
- * The two convolution layers, for widths [C1, C2, D]: how many maps, their side, and where
- * a map sits on the 28x28 input. Layer 1's cell (y, x) read the input's 5x5 patch at
- * (y, x); layer 2's read a 5x5 patch of layer 1's pooled maps, that is the input's 14x14
- * patch at (2y, 2x). So a map drawn with cells of `cell` pixels from `offset` puts each
- * cell on the centre of the patch it read.
+ * The two convolution layers of `model`: how many maps, their side, and where a map sits
+ * on the side x side input. Layer 1's cell (y, x) read the input's kernel x kernel patch at
+ * (y, x) (5x5 of 28x28: maps of 24x24); layer 2's read a kernel x kernel patch of layer 1's
+ * maps pooled 2x2, that is the input's patch of 3 kernel - 1 (14x14) at (2y, 2x). So a map
+ * drawn with cells of `cell` pixels from `offset` puts each cell on the centre of the patch
+ * it read. Each layer also carries the input's side, `input`.
  */
-export function convLayers([c1, c2]) {
-  return {
-    conv1: { maps: c1, side: INPUT - KERNEL + 1, field: KERNEL, stride: 1, offset: 2, cell: 1 },
-    conv2: { maps: c2, side: (INPUT - KERNEL + 1) / 2 - KERNEL + 1, field: 2 * KERNEL + 4, stride: 2, offset: 6, cell: 2 },
-  };
+export function convLayers({ widths: [c1, c2], kernel, side }) {
+  // A cell is drawn as large as the step between the patches its neighbours read.
+  const layer = (maps, mapSide, field, stride) =>
+    ({ maps, side: mapSide, field, stride, offset: (field - stride) / 2, cell: stride, input: side });
+  const side1 = side - kernel + 1;
+  return { conv1: layer(c1, side1, kernel, 1), conv2: layer(c2, side1 / 2 - kernel + 1, 3 * kernel - 1, 2) };
 }
 
 /** The input's patch that cell (y, x) of a map of `layer` read: {left, top, size} in input pixels. */
@@ -33,46 +34,46 @@ export function receptiveField(layer, y, x) {
 
 /**
  * One digit of the server's answer (its `activations` asked for) -> what the page draws:
- * {digit, x (784 inputs), conv1 (C1 maps of 24x24, map k from k * 576), conv2 (C2 maps of
- * 8x8), dense (D units), p (10 probabilities)}, each checked against the widths.
+ * {digit, x (side x side inputs), conv1 (C1 maps of 24x24, map k from k * 576), conv2 (C2
+ * maps of 8x8), dense (D units), p (10 probabilities)}, each checked against `model`.
  */
-export function layersFrom(answer, widths) {
-  const { conv1, conv2 } = convLayers(widths);
+export function layersFrom(answer, model) {
+  const { conv1, conv2 } = convLayers(model);
   const layers = [
-    ["x", "input", INPUT * INPUT],
+    ["x", "input", model.side ** 2],
     ["conv1", "activations.conv1", conv1.maps * conv1.side ** 2],
     ["conv2", "activations.conv2", conv2.maps * conv2.side ** 2],
-    ["dense", "activations.dense", widths[2]],
+    ["dense", "activations.dense", model.widths[2]],
     ["p", "probabilities", 10],
   ];
   return readLayers(answer, layers, (rows) => (Array.isArray(rows) ? rows.flat(Infinity) : rows));
 }
 
 /**
- * Parsed arrays {K1 (5, 5, 1, C1), c1, K2 (5, 5, C1, C2), c2, b3 (D), W4 (D, 10), b4} ->
- * {widths, K1, c1, K2, c2, b3, W4, b4} (the data, channels last as nn/networks/cnn.py keeps them),
- * if their shapes fit together.
+ * Parsed arrays {K1 (k, k, 1, C1), c1, K2 (k, k, C1, C2), c2, b3 (D), W4 (D, 10), b4}, k
+ * the model's `kernel` -> {widths, kernel, K1, c1, K2, c2, b3, W4, b4} (the data, channels
+ * last as nn/networks/cnn.py keeps them), if their shapes fit together.
  */
-export function assembleCnn(arrays) {
+export function assembleCnn(arrays, kernel) {
   let widths;
   const weights = fitTogether(arrays, ["K1", "c1", "K2", "c2", "b3", "W4", "b4"], (a) => {
     const [c1, c2, dense] = (widths = [a.c1.shape[0], a.c2.shape[0], a.b3.shape[0]]);
-    const [K1, K2] = [[KERNEL, KERNEL, 1, c1], [KERNEL, KERNEL, c1, c2]];
+    const [K1, K2] = [[kernel, kernel, 1, c1], [kernel, kernel, c1, c2]];
     return { K1, c1: [c1], K2, c2: [c2], b3: [dense], W4: [dense, 10], b4: [10] };
   });
-  return { widths, ...weights };
+  return { widths, kernel, ...weights };
 }
 
-/** Layer 1's filter f: its 25 weights, row by row. */
+/** Layer 1's filter f: its kernel x kernel weights, row by row. */
 export function filter1(net, f) {
   const c1 = net.widths[0];
-  return Float32Array.from({ length: KERNEL * KERNEL }, (_, i) => net.K1[i * c1 + f]);
+  return Float32Array.from({ length: net.kernel ** 2 }, (_, i) => net.K1[i * c1 + f]);
 }
 
-/** The slice of layer 2's filter f that reads layer 1's map c: 25 weights, row by row. */
+/** The slice of layer 2's filter f that reads layer 1's map c: kernel x kernel weights, row by row. */
 export function filter2Slice(net, f, c) {
   const [c1, c2] = net.widths;
-  return Float32Array.from({ length: KERNEL * KERNEL }, (_, i) => net.K2[(i * c1 + c) * c2 + f]);
+  return Float32Array.from({ length: net.kernel ** 2 }, (_, i) => net.K2[(i * c1 + c) * c2 + f]);
 }
 
 /** The k slices of layer 2's filter f with the largest weights (by sum of |w|), largest first. */

@@ -1,7 +1,7 @@
 /**
  * The panel about the CNN item in focus. A feature map: where its filter responds in your
  * digit (the map laid over the patches it read, the strongest framed) and what it looks for
- * (its weights; for layer 2, one 5x5 slice per map of layer 1, and the maps it reads most).
+ * (its weights; for layer 2, one kernel x kernel slice per map of layer 1, and the maps it reads most).
  * A dense unit: its activation and its weights to the digits. An output: the units pushing
  * it up and down most. Test hook: [data-testid="neuron-panel"] carries data-neuron
  * ("conv1-7", "dense-40", "out-3" or empty).
@@ -83,16 +83,18 @@ export class CnnPanel extends Panel {
         el("dt", {}, "strongest response"), el("dd", { "data-testid": "activation" }, best.value.toFixed(3)),
         el("dt", {}, "cells responding"), el("dd", {}, percent(lit, 0)),
         net ? el("dt", {}, "bias") : null, net ? el("dd", {}, signed(net[kind === "conv1" ? "c1" : "c2"][index], 3)) : null);  // prettier-ignore
-      if (best.value > 0) figures.push(figure(paintPatch(el("canvas"), act.x, receptiveField(layer, best.y, best.x)), "The patch it likes most"));
+      const box = receptiveField(layer, best.y, best.x);
+      if (best.value > 0) figures.push(figure(paintPatch(el("canvas"), act.x, box, layer.input), "The patch it likes most"));
     }
     if (net) {
       const canvas = el("canvas", { "data-testid": "filter-image", "aria-label": `Filter ${index}'s weights` });
       const weights = kind === "conv1" ? paintWeights(canvas, filter1(net, index)) : paintFilter2(canvas, net, index);
-      figures.push(figure(weights, kind === "conv1" ? "What it looks for: its 5×5 weights" : "Its weights: a 5×5 slice per map of layer 1"));
+      const square = `${net.kernel}×${net.kernel}`;
+      figures.push(figure(weights, kind === "conv1" ? `What it looks for: its ${square} weights` : `Its weights: a ${square} slice per map of layer 1`));
     }
     const about = kind === "conv1"
       ? "Blue weights count ink for it, orange weights count ink against it. Its map is bright where the patch of your digit looks like this pattern; the framed patch looks most like it."
-      : "Each slice looks for a pattern in one map of layer 1; together they find a part of a digit: a corner, a loop, an end of a stroke. The frame shows the 14×14 patch of your digit behind its strongest response.";  // prettier-ignore
+      : `Each slice looks for a pattern in one map of layer 1; together they find a part of a digit: a corner, a loop, an end of a stroke. The frame shows the ${layer.field}×${layer.field} patch of your digit behind its strongest response.`;  // prettier-ignore
     return [
       act ? null : lead(DRAW_PROMPT),
       el("div", { className: "weight-figures map-figures" }, ...figures),

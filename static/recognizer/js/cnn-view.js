@@ -8,7 +8,7 @@
  */
 
 import { CnnPanel } from "./cnn-panel.js";
-import { INPUT, assembleCnn, convLayers, filter1, layersFrom, mapOf } from "./cnn-data.js";
+import { assembleCnn, convLayers, filter1, layersFrom, mapOf } from "./cnn-data.js";
 import { paintFilter2, paintMap, paintWhere } from "./cnn-paint.js";
 import { paintDigit } from "./digit-image.js";
 import { el, onPhone, scrolling } from "./dom.js";
@@ -39,12 +39,12 @@ const barRow = (item, name, nameClass, p, value, label) => {
 };
 
 export class CnnView {
-  /** The CNN of `model` ({widths, ...}) in the page `root`; `onChange` hears a selection. */
+  /** The CNN of `model` ({widths, kernel, side, ...}) in the page `root`; `onChange` hears a selection. */
   constructor(root, model, onChange = () => {}) {
     this.section = root.querySelector('[data-view="cnn"]');
     this.section.hidden = false;
-    this.widths = model.widths;
-    this.layers = convLayers(model.widths);
+    this.model = model;
+    this.layers = convLayers(model);
     this.onChange = onChange;
     this.wantsActivations = true; // the page asks the server for every layer with each drawing
     this.net = null;
@@ -70,14 +70,14 @@ export class CnnView {
 
   /** The parsed .npy arrays of the filters and output weights. */
   setWeights(arrays) {
-    this.net = assembleCnn(arrays);
+    this.net = assembleCnn(arrays, this.model.kernel);
     for (const button of this.section.querySelectorAll('[data-show="filters"]')) button.disabled = false;
     this.#paint();
   }
 
   /** One digit of the server's answer (with its activations), or null and what to say instead. */
   show(answer, message = null) {
-    this.act = answer && layersFrom(answer, this.widths);
+    this.act = answer && layersFrom(answer, this.model);
     this.message = message;
     this.#paint();
   }
@@ -97,19 +97,22 @@ export class CnnView {
   }
 
   #describe() {
-    const [c1, c2, dense] = this.widths;
+    const [[c1, c2, dense], k] = [this.model.widths, this.model.kernel];
+    const { conv1, conv2 } = this.layers;
+    const square = (n) => `${n}×${n}`;
+    const passed = c2 * (conv2.side / 2) ** 2; // layer 2's pooled maps, to the dense layer
     const text = (selector, value) => (this.section.querySelector(selector).textContent = value);
-    text('[data-layer-title="conv1"]', `Layer 1: ${c1} filters of 5×5 pixels`);
+    text('[data-layer-title="conv1"]', `Layer 1: ${c1} filters of ${square(k)} pixels`);
     text('[data-layer-note="conv1"]',
-      `Each filter slides over your digit; its map (24×24) is bright where the 5×5 patch under it looks like the ` +
-      `filter. Then each 2×2 block keeps its brightest value: ${c1} maps of 12×12 go on to layer 2.`);  // prettier-ignore
-    text('[data-layer-title="conv2"]', `Layer 2: ${c2} filters of 5×5×${c1}`);
+      `Each filter slides over your digit; its map (${square(conv1.side)}) is bright where the ${square(k)} patch under it looks like the ` +
+      `filter. Then each 2×2 block keeps its brightest value: ${c1} maps of ${square(conv1.side / 2)} go on to layer 2.`);  // prettier-ignore
+    text('[data-layer-title="conv2"]', `Layer 2: ${c2} filters of ${square(k)}×${c1}`);
     text('[data-layer-note="conv2"]',
-      `Each filter reads a 5×5 patch of all ${c1} maps of layer 1 at once (a 14×14 patch of your digit), and ` +
-      `combines their shapes. Its 8×8 map is pooled to 4×4: ${16 * c2} numbers go on to the dense layer.`);  // prettier-ignore
+      `Each filter reads a ${square(k)} patch of all ${c1} maps of layer 1 at once (a ${square(conv2.field)} patch of your digit), and ` +
+      `combines their shapes. Its ${square(conv2.side)} map is pooled to ${square(conv2.side / 2)}: ${passed} numbers go on to the dense layer.`);  // prettier-ignore
     text('[data-layer-title="dense"]', `Dense layer: ${dense} units`);
     text('[data-layer-note="dense"]',
-      `Each unit weighs all ${16 * c2} numbers from layer 2; here are the ${UNITS_SHOWN} most active for your digit.`);  // prettier-ignore
+      `Each unit weighs all ${passed} numbers from layer 2; here are the ${UNITS_SHOWN} most active for your digit.`);  // prettier-ignore
   }
 
   #grid(kind) {
@@ -213,7 +216,7 @@ export class CnnView {
     if (layer && act) {
       paintWhere(this.input, act.x, mapOf(act[focus.kind], layer, focus.index), layer);
     } else {
-      paintDigit(this.input, act ? act.x : new Float32Array(INPUT * INPUT));
+      paintDigit(this.input, act ? act.x : new Float32Array(this.model.side ** 2));
     }
     this.panel.render({ net, act, focus, pinned: selected, message: this.message });
   }
