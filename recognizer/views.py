@@ -19,7 +19,12 @@ from .drawings import Drawing
 from .errors import BadInput, NoModel, UnknownModel, UnsupportedType
 from .http import RETRY_AFTER, api_view, client_address
 from .imaging import FORMATS, SENT_BYTES, SENT_PIXELS, media_type
+from .limits import COORDINATE_RANGE
 from .openapi import OPENAPI
+
+# What the pad's canvas is told (templates/recognizer/_pad.html): the pen's width as the
+# server draws with, and the widest pad, whose x runs to the largest the server takes.
+PAD = {"pen_width": PEN_WIDTH, "max_aspect": COORDINATE_RANGE[1]}
 
 
 def read_drawing(request: HttpRequest) -> tuple[Drawing, str | None, Mapping]:
@@ -86,7 +91,7 @@ def index(request: HttpRequest) -> HttpResponse:
             "photo_pixels": SENT_PIXELS,
             "photo_bytes": SENT_BYTES,
             "photo_types": ",".join(map(media_type, FORMATS)),
-            "pen_width": PEN_WIDTH,
+            "pad": PAD,
             "sure": SURE,
             "unsure_below": UNSURE_BELOW,
         },
@@ -122,7 +127,7 @@ def network(request: HttpRequest) -> HttpResponse:
         model["weights"] = {
             n: reverse("recognizer:network-weights", args=[model["version"], n]) for n in names
         }
-    context = {"models": models, "pen_width": PEN_WIDTH, "sure": SURE, "unsure_below": UNSURE_BELOW}
+    context = {"models": models, "pad": PAD, "sure": SURE, "unsure_below": UNSURE_BELOW}
     return render(request, "recognizer/network.html", context, status=200 if models else 503)
 
 

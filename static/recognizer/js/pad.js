@@ -3,7 +3,8 @@
  * pixel ratio, recorded as strokes (data, see strokes.js). The pen's width is the
  * canvas's data-pen-width, a fraction of its height, as the server draws with. A pad may
  * be wider than high (room for a number): its unit is then its height, x runs to its
- * aspect ratio (at most MAX_ASPECT), and a digit drawn on it is the same data as on a
+ * aspect ratio (at most the canvas's data-max-aspect, the largest x the server takes, as
+ * wide as site.css lets a pad grow), and a digit drawn on it is the same data as on a
  * square pad of that height. No pad shape clips a drawing: one wider than the pad (drawn
  * on a wider pad, on another page or before a resize) is shown whole, smaller, and the
  * part of the pad below it, out of reach, is shaded.
@@ -27,12 +28,11 @@ import { Strokes, drawDot, drawPieces, drawStrokes } from "./strokes.js";
 const INK = "#111827";
 const FAINT = "#c3c9d4"; // strokes outside the highlighted ones
 const OUT_OF_REACH = "#eef1f6"; // the pad below a drawing wider than the pad
-const MAX_ASPECT = 2; // the widest pad (site.css), and the server's largest coordinate
 
-/** Strokes as the pad keeps them: non-empty lists of [x, y], x in 0..MAX_ASPECT, y in 0..1. */
-function validStrokes(value) {
+/** Strokes as the pad keeps them: non-empty lists of [x, y], x in 0..maxAspect, y in 0..1. */
+function validStrokes(value, maxAspect) {
   const within = (v, high) => typeof v === "number" && v >= 0 && v <= high;
-  const isPoint = (p) => Array.isArray(p) && p.length === 2 && within(p[0], MAX_ASPECT) && within(p[1], 1);
+  const isPoint = (p) => Array.isArray(p) && p.length === 2 && within(p[0], maxAspect) && within(p[1], 1);
   return Array.isArray(value) && value.every((s) => Array.isArray(s) && s.length > 0 && s.every(isPoint));
 }
 
@@ -40,6 +40,12 @@ function penWidthOf(canvas) {
   const width = Number(canvas.dataset.penWidth);
   if (!(width > 0 && width < 1)) throw new Error("the pad's canvas needs data-pen-width, a fraction of its height");
   return width;
+}
+
+function maxAspectOf(canvas) {
+  const aspect = Number(canvas.dataset.maxAspect);
+  if (!(aspect >= 1)) throw new Error("the pad's canvas needs data-max-aspect, the largest x in units of its height");
+  return aspect;
 }
 
 export class DrawingPad extends EventTarget {
@@ -54,6 +60,7 @@ export class DrawingPad extends EventTarget {
     this.canvas = canvas;
     this.ctx = canvas.getContext("2d");
     this.look = { size: 0, colour: INK, penWidth: penWidthOf(canvas) };
+    this.maxAspect = maxAspectOf(canvas);
     this.storageKey = storageKey;
     this.#restore();
     canvas.addEventListener("pointerdown", (e) => this.#down(e));
@@ -80,7 +87,9 @@ export class DrawingPad extends EventTarget {
 
   /** Show `strokes` (as toData gives them) instead of the current drawing. */
   fromData(strokes) {
-    if (!validStrokes(strokes)) throw new TypeError(`strokes must be lists of [x, y], x in 0..${MAX_ASPECT}, y in 0..1`);
+    if (!validStrokes(strokes, this.maxAspect)) {
+      throw new TypeError(`strokes must be lists of [x, y], x in 0..${this.maxAspect}, y in 0..1`);
+    }
     this.#pointerId = null; // a stroke in progress is no longer tracked (its points stay)
     this.#strokes.list = strokes.map((stroke) => stroke.map((point) => [...point]));
     this.#changed();
@@ -127,7 +136,7 @@ export class DrawingPad extends EventTarget {
     if (!this.storageKey) return;
     try {
       const saved = JSON.parse(sessionStorage.getItem(this.storageKey) || "[]");
-      if (validStrokes(saved)) this.#strokes.list = saved;
+      if (validStrokes(saved, this.maxAspect)) this.#strokes.list = saved;
     } catch {
       /* unreadable: start empty */
     }
@@ -189,7 +198,7 @@ export class DrawingPad extends EventTarget {
   #point(event, rect = this.canvas.getBoundingClientRect()) {
     const clamp = (v, high) => Math.min(high, Math.max(0, v));
     const unit = this.look.size;
-    const wide = Math.min(rect.width / unit, MAX_ASPECT);
+    const wide = Math.min(rect.width / unit, this.maxAspect);
     return [clamp((event.clientX - rect.left) / unit, wide), clamp((event.clientY - rect.top) / unit, 1)];
   }
 
