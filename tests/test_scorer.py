@@ -1,6 +1,6 @@
-"""The segment scorer (nn/networks/scorer.py, nn/training/train_scorer.py): its file is a checksummed model
-file that only a scorer passes, its geometry is measured in the line's height, candidates
-are labelled from the true digits; and, with HANDWRITING_DIR, the shipped scorer segments
+"""The segment scorer (nn/networks/scorer.py, nn/ink/line.py, nn/training/train_scorer.py):
+its file is a checksummed model file that only a scorer passes, its geometry is measured in
+the line's height, candidates are labelled from the true digits; and, with HANDWRITING_DIR, the shipped scorer segments
 the real test writers' numbers and never splits their single digits."""
 
 import numpy as np
@@ -8,18 +8,10 @@ import pytest
 
 from nn.data import written_numbers as wn
 from nn.ink import segment
+from nn.ink.line import CLASSES, MARK, PART, SEVERAL, Line, features
 from nn.ink.pieces import pen_pieces
 from nn.networks.model_file import ModelFileError, save_model
-from nn.networks.scorer import (
-    CLASSES,
-    MARK,
-    N_INPUTS,
-    PART,
-    SEVERAL,
-    Line,
-    features,
-    load_scorer,
-)
+from nn.networks.scorer import N_INPUTS, load_scorer
 from nn.training.train_scorer import labels, pen_digits
 from tests.helpers import real_handwriting, tiny_network
 

@@ -7,10 +7,11 @@ import pytest
 
 from nn.ink import raster, segment
 from nn.ink.cuts import seams
+from nn.ink.line import CLASSES, MARK, PART, RUN_PIECES, Line
 from nn.ink.masks import components
 from nn.ink.pieces import MAX_PIECES, TooManyPieces, joins, mask_pieces, pen_pieces
 from nn.ink.preprocess import from_mask
-from nn.networks.scorer import CLASSES, MARK, PART, RUN, Line, load_scorer
+from nn.networks.scorer import load_scorer
 from tests.helpers import SHAPES, written
 
 
@@ -112,11 +113,11 @@ def test_the_best_path_has_the_highest_product_of_probabilities():
 
 def test_a_digit_in_more_pieces_than_a_run_holds_is_a_candidate_as_a_whole():
     # An 8 of two loops, each cut where the pen turns, or a scan's broken 5: one digit in
-    # more than RUN pieces, together no wider than a digit; no run holds them all but the whole.
-    n = RUN + 2
+    # more than RUN_PIECES pieces, together no wider than a digit; no run holds them all but the whole.
+    n = RUN_PIECES + 2
     narrow = np.array([[0.2 * i, 0.0, 0.2 * i + 0.3, 1.0] for i in range(n)])  # 1.3 H wide in all
     runs = segment.candidate_runs(Line(narrow, np.arange(n), 1.0, 0.5, 0.1, photo=False)).tolist()
-    assert [0, n] in runs and max(b - a for a, b in runs if [a, b] != [0, n]) == RUN
+    assert [0, n] in runs and max(b - a for a, b in runs if [a, b] != [0, n]) == RUN_PIECES
     wide = narrow * [2, 1, 2, 1]  # 2.6 H wide: a number, whose pieces are never one digit
     assert [0, n] not in segment.candidate_runs(Line(wide, np.arange(n), 1.0, 0.5, 0.1, photo=False)).tolist()
 

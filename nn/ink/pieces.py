@@ -18,15 +18,15 @@ import numpy as np
 
 from nn.ink import raster
 from nn.ink.cuts import slabs
+from nn.ink.line import Line
 from nn.ink.masks import component_boxes, components, coverage, enlarged, ink_box, stroke_width
-from nn.networks.scorer import Line
 
 SPECK = 0.2  # of the typical piece's size: a piece smaller than this both ways is no digit, nor part of one
 JOIN = 1.0  # of H: a stroke wider than this may be several digits written without lifting the pen
 CORNER = np.pi / 4  # radians: a sharper turn inside a stroke may be where two digits join
 TALL = 0.5  # of H: each part a stroke is cut into is at least this high, as a digit is
 TURN_GAP = 0.2  # of H: cuts inside a stroke lie this far along it from its ends and each other
-MAX_PIECES = 64  # pieces read in one drawing: the work is bounded by RUN times this
+MAX_PIECES = 64  # pieces read in one drawing: the work is bounded by RUN_PIECES times this
 GRID = 256  # masks are split into parts at most this many pixels a side (any-ink blocks)
 DOTS = 2.0  # of the parts' typical size: the coarsest grid a mask of too many parts is read on,
 # so a dotted print's dots, as far apart as they are large, join, and marks further apart do not

@@ -4,14 +4,15 @@ segment through `digits`.
 
   1. pieces      the ink in pieces (nn/ink/pieces.py): pen strokes, or the connected parts of
                  a photo's ink, cut where digits may join or touch; specks set aside.
-  2. candidates  every run of up to RUN pieces, left to right, no wider than WIDEST H (H:
-                 the line's digit height); each lone piece, each stroke or part that was
-                 cut, whatever their width; and the whole drawing when it holds at most
-                 RUN pieces, whatever its width, or when it is no wider than WIDEST H,
+  2. candidates  every run of up to RUN_PIECES pieces, left to right, no wider than WIDEST H
+                 (H: the line's digit height); each lone piece, each stroke or part that
+                 was cut, whatever their width; and the whole drawing when it holds at most
+                 RUN_PIECES pieces, whatever its width, or when it is no wider than WIDEST H,
                  however many pieces it holds (one digit may be in more: an 8 of two loops
                  each cut where the pen turns, a scan's 5 broken in several places).
-  3. scores      the segment scorer (nn/networks/scorer.py) reads each candidate, its ink in MNIST's
-                 form and its geometry, and says how likely it is one digit, part of one,
+  3. scores      the segment scorer (networks/scorer.py) reads each candidate, its ink in
+                 MNIST's form and its geometry (nn/ink/line.py), and says how likely it is
+                 one digit, part of one,
                  several, or a mark that is no digit (a lone piece, or the whole drawing).
   4. best path   dynamic programming splits the pieces into digits and marks with the
                  highest product of those probabilities.
@@ -26,15 +27,23 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Protocol
 
 import numpy as np
 
+from nn.ink.line import MARK, RUN_PIECES, Line, features, view
 from nn.ink.masks import Box
 from nn.ink.pieces import MaskPieces, PenPieces
 from nn.ink.preprocess import from_working, working
-from nn.networks.scorer import MARK, RUN, Line, Scorer, features, view
 
 WIDEST = 1.8  # of H: a run of pieces wider than this is not one digit
+
+
+class Scores(Protocol):
+    """What segmentation asks of the segment scorer (networks/scorer.py's `Scorer`)."""
+
+    def probabilities(self, pixels: np.ndarray, geometry: np.ndarray) -> np.ndarray:
+        """(C, 28, 28) and (C, F) -> (C, len(CLASSES)) probabilities."""
 
 
 @dataclass
@@ -57,7 +66,7 @@ class Candidates:
 
     runs: np.ndarray  # (C, 2) [start, stop) of pieces
     pixels: np.ndarray  # (C, 28, 28) float32: each one's sketch as the scorer sees it
-    geometry: np.ndarray  # (C, F): nn.networks.scorer.features
+    geometry: np.ndarray  # (C, F): line.features
 
 
 def candidates(pieces: PenPieces | MaskPieces) -> Candidates:
@@ -73,7 +82,7 @@ def prepared(ink: np.ndarray) -> tuple[np.ndarray | None, np.ndarray | None]:
 
 
 def digits(
-    pieces: PenPieces | MaskPieces, scorer: Scorer, before_drawing=None, prepare=prepared
+    pieces: PenPieces | MaskPieces, scorer: Scores, before_drawing=None, prepare=prepared
 ) -> list[Found]:
     """The digits the best path finds among the pieces, left to right, each drawn (or
     cropped) alone and in MNIST's form; [] when none reads as a digit (only marks).
@@ -110,12 +119,13 @@ def as_seen(work, pixels, page_ink: Callable[[], np.ndarray] | None, prepare=pre
 
 
 def candidate_runs(line: Line) -> np.ndarray:
-    """(C, 2) [start, stop) of every run of at most RUN pieces no wider than WIDEST H; and
-    of each lone piece and each whole stroke or part that was cut, whatever their size; and
-    of the whole drawing when it holds at most RUN pieces or is no wider than WIDEST H."""
+    """(C, 2) [start, stop) of every run of at most RUN_PIECES pieces no wider than WIDEST H;
+    and of each lone piece and each whole stroke or part that was cut, whatever their size;
+    and of the whole drawing when it holds at most RUN_PIECES pieces or is no wider than
+    WIDEST H."""
     n = len(line.boxes)
     runs = {(start, start + 1) for start in range(n)}
-    for size in range(2, min(n, RUN) + 1):
+    for size in range(2, min(n, RUN_PIECES) + 1):
         starts = n - size + 1
         # The least left and greatest right of each window of `size` boxes (exact, in any order)
         left, right = line.boxes[:starts, 0], line.boxes[:starts, 2]  # (n - size + 1,) each
@@ -130,7 +140,7 @@ def candidate_runs(line: Line) -> np.ndarray:
         where = np.flatnonzero(line.sources == source)
         if where[-1] - where[0] + 1 == len(where):  # its pieces side by side
             runs.add((int(where[0]), int(where[-1]) + 1))
-    if n <= RUN or np.ptp(line.boxes[:, [0, 2]]) <= WIDEST * line.height:
+    if n <= RUN_PIECES or np.ptp(line.boxes[:, [0, 2]]) <= WIDEST * line.height:
         runs.add((0, n))  # the whole drawing: perhaps one digit, however wide or in however many pieces
     return np.array(sorted(runs), dtype=np.intp).reshape(-1, 2)
 

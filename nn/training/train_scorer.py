@@ -38,20 +38,11 @@ from nn.data import handwriting
 from nn.data import non_digits as non_digit_kinds
 from nn.data import written_numbers as wn
 from nn.ink import segment
+from nn.ink.line import CLASSES, MARK, PART, SEVERAL
 from nn.ink.pieces import MaskPieces, PenPieces, mask_pieces, pen_pieces
 from nn.ink.preprocess import ink_mask
 from nn.networks.network import Network, one_hot
-from nn.networks.scorer import (
-    CLASSES,
-    MARK,
-    N_INPUTS,
-    PART,
-    SCORER_PATH,
-    SEVERAL,
-    Scorer,
-    inputs,
-    save_scorer,
-)
+from nn.networks.scorer import N_INPUTS, SCORER_PATH, Scorer, inputs, save_scorer
 from nn.training.train import MomentumSGD, sgd_epoch
 
 HIDDEN, EPOCHS, BATCH, LEARNING_RATE, MOMENTUM, DECAY = 256, 25, 64, 0.05, 0.9, 0.95
