@@ -21,9 +21,9 @@ from tests.helpers import NOT_DIGITS, ONE, ZERO, real_handwriting, written, zigz
 
 def reference_draw(strokes, pen_width=raster.PEN_WIDTH, size=WORK) -> np.ndarray:
     """nn.ink.raster.draw as it was: every position's whole disc of pixels tested at once."""
-    paths = [raster.curve(np.asarray(s, dtype=np.float64).reshape(-1, 2)) for s in strokes]
-    low, scale, shape = raster.frame(paths, pen_width, size)
-    pen = [reference_along((p - low) * scale, raster.SPACING) for p in paths if len(p)]
+    paths = raster.traced(strokes)
+    low, scale, shape = raster.extent_frame(paths, pen_width, size)
+    pen = [reference_along((p.points - low) * scale, raster.SPACING) for p in paths if len(p.points)]
     return reference_stamp(np.concatenate(pen), max(pen_width / 2 * scale, raster.MIN_RADIUS), shape)
 
 

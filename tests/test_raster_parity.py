@@ -32,8 +32,7 @@ CANVAS = """async ({strokes, low, scale, width, height, penWidth}) => {
 def test_the_page_and_the_server_ink_the_same_pixels(page, name):
     strokes = DRAWINGS[name]
     ink = raster.draw(strokes)  # (H, W) at the working size
-    paths = [raster.curve(np.reshape(s, (-1, 2)).astype(float)) for s in strokes]
-    low, scale, shape = raster.frame(paths, raster.PEN_WIDTH, max(ink.shape))
+    low, scale, shape = raster.extent_frame(raster.traced(strokes), raster.PEN_WIDTH, max(ink.shape))
     assert shape == ink.shape
     alpha = page.evaluate(
         CANVAS,

@@ -213,14 +213,14 @@ def photo(number: WrittenNumber, rng: np.random.Generator) -> tuple[np.ndarray, 
     levels (H, W) uint8, each digit's own ink (H, W) bool in the same frame)."""
     h = digit_height(digit_boxes(number))
     pen = h * rng.uniform(0.06, 0.2)
-    paths = [raster.curve(s) for s in number.strokes]
-    low, scale, shape = raster.frame(paths, pen, int(rng.integers(300, 900)))
+    paths = raster.traced(number.strokes)
+    low, scale, shape = raster.extent_frame(paths, pen, int(rng.integers(300, 900)))
     radius = max(pen / 2 * scale, raster.MIN_RADIUS)
     inks = [np.zeros(shape, bool) for _ in number.groups]
     ink = np.zeros(shape, bool)
     for path, stroke, owner in zip(paths, number.strokes, number.point_owners(), strict=True):
         centres = raster.along(
-            (path - low) * scale, max(raster.SPACING, radius / 3)
+            (path.points - low) * scale, max(raster.SPACING, radius / 3)
         )  # (A, 2) in pixels: discs overlapping
         ink |= raster.stamp(centres, radius, shape)
         nearest = np.argmin(((centres[:, None] - (stroke - low) * scale) ** 2).sum(axis=2), axis=1)  # (A,)

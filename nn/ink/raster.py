@@ -170,21 +170,16 @@ def ink(strokes: Sequence[Stroke | Path], pen_width: float = PEN_WIDTH) -> float
     return float(pixels * 2 * max(pen_width / 2 * scale, MIN_RADIUS) / WORK**2)
 
 
-def frame(paths: list[np.ndarray], pen_width: float, size: int) -> tuple[np.ndarray, float, tuple[int, int]]:
-    """Where the ink of these paths (K, 2) lies: its top-left corner in units (2,), the
-    pixels per unit that make its longer side `size`, and the (H, W) that holds it."""
-    paths = [p for p in paths if len(p)]
-    return fitted([p.min(axis=0) for p in paths], [p.max(axis=0) for p in paths], pen_width, size)
-
-
 def extent_frame(paths: list[Path], pen_width: float, size: int) -> tuple[np.ndarray, float, tuple[int, int]]:
-    """`frame`, from the Paths' least and greatest points, worked out when they were traced."""
+    """Where the ink of these Paths lies: its top-left corner in units (2,), the pixels per
+    unit that make its longer side `size`, and the (H, W) that holds it; from the Paths'
+    least and greatest points, worked out when they were traced."""
     paths = [p for p in paths if len(p.points)]
     return fitted([p.low for p in paths], [p.high for p in paths], pen_width, size)
 
 
 def fitted(lows: list, highs: list, pen_width: float, size: int) -> tuple[np.ndarray, float, tuple[int, int]]:
-    """`frame` from each path's least and greatest points (2,): a least or greatest of them
+    """`extent_frame` from each path's least and greatest points (2,): a least or greatest of them
     is the least or greatest of all the points, exactly."""
     if not lows:
         raise ValueError("a drawing needs at least one point")
