@@ -34,8 +34,6 @@ import tracemalloc
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-import numpy as np
-
 from bench.attack_inputs import (
     HEALTHZ,
     SLOW_CLIENTS,
@@ -62,7 +60,7 @@ from bench.stack import (
     wrk,
 )
 from nn.networks.model_file import ModelFileError, load_model, to_payload
-from nn.networks.network import Network
+from nn.training.config import MLPConfig
 
 
 def phase_bad_inputs(port: int) -> None:
@@ -136,7 +134,7 @@ def refusals_logged(stack: Stack) -> None:
 def model_file() -> None:
     """7. A model file whose metadata is _codecs.encode(..., "hex") nested 30 times."""
     with tempfile.TemporaryDirectory() as folder:
-        network = Network.initialise(np.random.default_rng(0))
+        network = MLPConfig().new_network()
         path = write_payload(Path(folder) / "m.pkl", to_payload(network, {"notes": Expanding(30)}), 4)
         size = path.stat().st_size
         tracemalloc.start()

@@ -88,7 +88,7 @@ def fastest(times) -> Seconds:
 def network(widths: tuple[int, int, int] | None = None):
     """(the 784-250-10, or the CNN of these widths, seeded; its learning rate)."""
     if widths is None:
-        return Network.initialise(np.random.default_rng(0)), MLPConfig().learning_rate
+        return MLPConfig().new_network(), MLPConfig().learning_rate
     return ConvNet.initialise(np.random.default_rng(0), widths=widths), CNNConfig().learning_rate
 
 
@@ -112,7 +112,7 @@ def seconds_to_accuracy(X, Y, X_test, labels, *, target=0.985, max_epochs=30):
     momentum 0.9, 5% decay an epoch); the clock stops when the test accuracy, measured after
     each epoch and not counted, first reaches the target."""
     rng = np.random.default_rng(0)
-    net = Network.initialise(rng)
+    net = Network.initialise(rng, (784, MLPConfig().hidden, 10))
     optimiser = MomentumSGD(net.params(), 0.2, MOMENTUM)
     trained = 0.0
     for epoch in range(1, max_epochs + 1):

@@ -24,6 +24,7 @@ from nn.data import handwriting
 from nn.networks.network import Network
 
 PREDICT, LABELLED = "/api/predict", "/api/labelled-drawings"
+MLP_SIZES = (784, 250, 10)  # the layers of the 784-250-10
 
 # Drawings of known digits, as the pad sends them: strokes in units of the pad's height.
 ONE = [[[0.5, 0.15], [0.5, 0.5], [0.5, 0.85]]]  # a vertical stroke

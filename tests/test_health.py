@@ -12,7 +12,7 @@ from django.test import Client
 from nn.networks.model_file import load_check, save_model, to_payload
 from nn.networks.network import Network
 from nn.networks.not_digit import CHECK_PATH, SOURCES
-from tests.helpers import ONE, RunsACommand, checked_copy, write_payload
+from tests.helpers import MLP_SIZES, ONE, RunsACommand, checked_copy, write_payload
 
 pytestmark = pytest.mark.django_db  # readiness reads the database too
 
@@ -23,7 +23,7 @@ PIXELS = {"pixels": [0.0] * 300 + [1.0] * 20 + [0.0] * 464}
 def served(settings, tmp_path):
     """A models folder of our own, serving `default.pkl`."""
     path = tmp_path / "default.pkl"
-    save_model(path, Network.initialise(np.random.default_rng(0)), {})
+    save_model(path, Network.initialise(np.random.default_rng(0), MLP_SIZES), {})
     settings.MODEL_DIR = tmp_path
     settings.DIGITS_MODEL = path
     return path
@@ -55,8 +55,10 @@ def test_without_a_model_readiness_and_predict_answer_503_with_retry_after(setti
 
 def test_a_tampered_model_file_is_not_ready_and_nothing_in_it_runs(settings, tmp_path):
     path, marker = tmp_path / "evil.pkl", tmp_path / "pwned"
-    save_model(path, Network.initialise(np.random.default_rng(0)), {})
-    write_payload(path, to_payload(Network.initialise(np.random.default_rng(0)), {"x": RunsACommand(marker)}))
+    save_model(path, Network.initialise(np.random.default_rng(0), MLP_SIZES), {})
+    write_payload(
+        path, to_payload(Network.initialise(np.random.default_rng(0), MLP_SIZES), {"x": RunsACommand(marker)})
+    )
     settings.DIGITS_MODEL = path
     assert Client().get("/readyz").status_code == 503
     assert predict().status_code == 503
@@ -65,7 +67,9 @@ def test_a_tampered_model_file_is_not_ready_and_nothing_in_it_runs(settings, tmp
 
 def test_a_malicious_file_with_a_matching_checksum_is_still_refused_by_the_unpickler(settings, tmp_path):
     path, marker = tmp_path / "evil.pkl", tmp_path / "pwned"
-    write_payload(path, to_payload(Network.initialise(np.random.default_rng(0)), {"x": RunsACommand(marker)}))
+    write_payload(
+        path, to_payload(Network.initialise(np.random.default_rng(0), MLP_SIZES), {"x": RunsACommand(marker)})
+    )
     (tmp_path / "evil.pkl.sha256").write_text(hashlib.sha256(path.read_bytes()).hexdigest() + "  evil.pkl\n")
     settings.DIGITS_MODEL = path
     assert Client().get("/readyz").status_code == 503
@@ -75,7 +79,7 @@ def test_a_malicious_file_with_a_matching_checksum_is_still_refused_by_the_unpic
 
 def test_a_replaced_model_file_is_validated_and_swapped_in_on_the_next_request(served):
     before = predict().json()["probabilities"]
-    save_model(served, Network.initialise(np.random.default_rng(1)), {})
+    save_model(served, Network.initialise(np.random.default_rng(1), MLP_SIZES), {})
     after = predict().json()["probabilities"]
     assert before != after
     assert (

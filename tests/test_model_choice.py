@@ -11,7 +11,7 @@ from nn.networks.cnn import ConvNet
 from nn.networks.model_file import save_model
 from nn.networks.network import Network
 from recognizer import model_store
-from tests.helpers import encode, seven_image
+from tests.helpers import MLP_SIZES, encode, seven_image
 
 PIXELS = np.zeros(784).tolist()
 PIXELS[300:310] = [1.0] * 10
@@ -21,7 +21,7 @@ PIXELS[300:310] = [1.0] * 10
 def two_models(settings, tmp_path):
     save_model(
         tmp_path / "mlp.pkl",
-        Network.initialise(np.random.default_rng(0)),
+        Network.initialise(np.random.default_rng(0), MLP_SIZES),
         {"name": "mlp", "test_accuracy": 0.99},
     )
     save_model(

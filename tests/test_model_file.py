@@ -24,12 +24,12 @@ from nn.networks.model_file import (
 from nn.networks.network import Network
 from nn.networks.not_digit import CHECK_PATH
 from nn.networks.scorer import SCORER_PATH, load_scorer
-from tests.helpers import RunsACommand, checked_copy, flip_a_bit, tiny_network, write_payload
+from tests.helpers import MLP_SIZES, RunsACommand, checked_copy, flip_a_bit, tiny_network, write_payload
 
 
 @pytest.fixture
 def network():
-    return Network.initialise(np.random.default_rng(0))
+    return Network.initialise(np.random.default_rng(0), MLP_SIZES)
 
 
 def test_a_saved_model_loads_back_with_identical_weights_and_metadata(tmp_path, network):
@@ -125,7 +125,7 @@ def test_a_crash_while_saving_leaves_the_previous_model_intact(tmp_path, network
 
     monkeypatch.setattr(os, "replace", crash)
     with pytest.raises(OSError, match="disk pulled out"):
-        save_model(path, Network.initialise(np.random.default_rng(1)), {"test_accuracy": 0.9})
+        save_model(path, Network.initialise(np.random.default_rng(1), MLP_SIZES), {"test_accuracy": 0.9})
     assert path.read_bytes() == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["m.pkl", "m.pkl.sha256"], (
         "temporary file left behind"

@@ -11,6 +11,7 @@ from nn.networks.model_file import save_model
 from nn.networks.network import Network
 from nn.training.evaluate import measure_real_writers
 from tests.browser import open_page, slow_answers
+from tests.helpers import MLP_SIZES
 
 
 def report_of(response):
@@ -30,7 +31,9 @@ def test_the_model_page_embeds_the_report_of_the_served_model():
 def test_every_model_in_the_models_folder_has_its_own_page(settings, tmp_path):
     settings.MODEL_DIR = tmp_path
     for name in ("mlp", "other"):
-        save_model(tmp_path / f"{name}.pkl", Network.initialise(np.random.default_rng(0)), {"name": name})
+        save_model(
+            tmp_path / f"{name}.pkl", Network.initialise(np.random.default_rng(0), MLP_SIZES), {"name": name}
+        )
     settings.DIGITS_MODEL = tmp_path / "mlp.pkl"
     page = Client().get("/model/other")
     assert page.status_code == 200
@@ -49,7 +52,7 @@ def test_the_model_page_names_the_models_as_the_picker_does():
 
 def test_the_report_carries_the_real_writers_figures_and_the_temperature(settings, tmp_path):
     settings.MODEL_DIR = tmp_path
-    net = Network.initialise(np.random.default_rng(0))
+    net = Network.initialise(np.random.default_rng(0), MLP_SIZES)
     net.temperature = 1.4
     figures = {"accuracy": 0.981, "count": 1969, "writers": 60, "per_set": {"unipen": 0.98}, "per_digit": [0.97] * 10,
                "ece": 0.004, "sure": 1900, "sure_wrong": 6}  # fmt: skip
@@ -70,7 +73,7 @@ def test_the_real_writers_counted_are_the_named_ones_and_digits_of_unnamed_write
     images = np.zeros((len(samples), 28, 28), np.float32)
     labels = np.array([s.label for s in samples])
     figures = measure_real_writers(
-        Network.initialise(np.random.default_rng(0)), False, (samples, images, labels)
+        Network.initialise(np.random.default_rng(0), MLP_SIZES), False, (samples, images, labels)
     )
     assert (figures["count"], figures["writers"], figures["unnamed"]) == (7, 2, 3)
 

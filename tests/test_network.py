@@ -4,6 +4,7 @@ import numpy as np
 import pytest
 
 from nn.networks.network import RECIPES, Network, one_hot, sigmoid, softmax
+from tests.helpers import MLP_SIZES
 
 
 def tiny_network(recipe, seed=0):
@@ -44,7 +45,7 @@ def test_backpropagation_matches_centred_differences_for_every_parameter(recipe)
 @pytest.mark.parametrize("recipe, steps", [("softmax-xent", 300), ("sigmoid-mse", 1000)])
 def test_a_small_batch_can_be_overfitted_to_perfect_accuracy(recipe, steps):
     rng = np.random.default_rng(2)
-    net = Network.initialise(rng, (784, 250, 10), recipe)
+    net = Network.initialise(rng, MLP_SIZES, recipe)
     X = rng.random((20, 784), dtype=np.float32)
     labels = np.arange(20) % 10
     Y = one_hot(labels, 10)
@@ -57,7 +58,7 @@ def test_a_small_batch_can_be_overfitted_to_perfect_accuracy(recipe, steps):
 
 def test_a_batch_forward_pass_equals_one_row_at_a_time():
     rng = np.random.default_rng(3)
-    net = Network.initialise(rng, (784, 250, 10))
+    net = Network.initialise(rng, MLP_SIZES)
     X = rng.random((50, 784), dtype=np.float32)
     batch = net.predict_proba(X)
     rows = np.vstack([net.predict_proba(x[None, :]) for x in X])
@@ -66,7 +67,7 @@ def test_a_batch_forward_pass_equals_one_row_at_a_time():
 
 @pytest.mark.parametrize("recipe", RECIPES)
 def test_probabilities_sum_to_one_for_both_recipes(recipe):
-    net = Network.initialise(np.random.default_rng(4), recipe=recipe)
+    net = Network.initialise(np.random.default_rng(4), MLP_SIZES, recipe=recipe)
     p = net.predict_proba(np.random.default_rng(5).random((8, 784)))
     np.testing.assert_allclose(p.sum(axis=1), 1.0, rtol=1e-5)
     assert (p >= 0).all()
@@ -84,23 +85,23 @@ def test_sigmoid_and_softmax_stay_finite_for_huge_inputs():
 
 
 def test_the_original_recipe_draws_weights_uniformly_in_half_a_unit():
-    net = Network.initialise(np.random.default_rng(6), recipe="sigmoid-mse")
+    net = Network.initialise(np.random.default_rng(6), MLP_SIZES, recipe="sigmoid-mse")
     assert -0.5 <= net.W1.min() < -0.49 and 0.49 < net.W1.max() <= 0.5
 
 
 def test_the_same_seed_gives_the_same_weights():
-    a = Network.initialise(np.random.default_rng(7))
-    b = Network.initialise(np.random.default_rng(7))
+    a = Network.initialise(np.random.default_rng(7), MLP_SIZES)
+    b = Network.initialise(np.random.default_rng(7), MLP_SIZES)
     np.testing.assert_array_equal(a.W1, b.W1)
 
 
 def test_an_unknown_recipe_is_refused():
     with pytest.raises(ValueError, match="unknown recipe"):
-        Network.initialise(np.random.default_rng(0), recipe="relu-hinge")
+        Network.initialise(np.random.default_rng(0), MLP_SIZES, recipe="relu-hinge")
 
 
 def test_the_original_recipe_gives_probabilities_even_when_every_output_underflows():
-    net = Network.initialise(np.random.default_rng(8), recipe="sigmoid-mse")
+    net = Network.initialise(np.random.default_rng(8), MLP_SIZES, recipe="sigmoid-mse")
     net.b2[:] = -1e4  # every output sigmoid is exactly 0 in float32
     p = net.predict_proba(np.random.default_rng(9).random((2, 784)))
     assert np.isfinite(p).all()

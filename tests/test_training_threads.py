@@ -15,6 +15,7 @@ from nn.networks.network import Network, one_hot
 from nn.training import threads
 from nn.training.config import MLPConfig
 from nn.training.train import MomentumSGD, sgd_epoch, train
+from tests.helpers import MLP_SIZES
 
 WIDTHS = (4, 8, 16)  # a small CNN: the maths is the same at every width
 
@@ -129,7 +130,7 @@ def test_the_784_250_10_trains_on_one_thread_and_leaves_blas_alone(monkeypatch):
         raise AssertionError("the 784-250-10 asked for BLAS's threads")
 
     monkeypatch.setattr(threads, "one_blas_thread", refuse)
-    net = Network.initialise(np.random.default_rng(0))
+    net = Network.initialise(np.random.default_rng(0), MLP_SIZES)
     X, Y = batch(128)
     loss, _ = sgd_epoch(net, X, Y, 64, MomentumSGD(net.params(), 0.05, 0.9))
     assert np.isfinite(loss)
@@ -155,7 +156,7 @@ def test_a_training_epoch_distorts_its_images_on_the_workers(two_workers, monkey
     X, Y = batch(1200)
     cfg = MLPConfig(max_epochs=1, clean_epochs=0, validation=100)
     train(
-        Network.initialise(np.random.default_rng(0)),
+        Network.initialise(np.random.default_rng(0), MLP_SIZES),
         X.reshape(-1, 28, 28),
         Y.argmax(1),
         cfg,

@@ -114,7 +114,7 @@ class Network(Classifier):
     def initialise(
         cls,
         rng: np.random.Generator,
-        sizes: tuple[int, int, int] = (784, 250, 10),
+        sizes: tuple[int, int, int],
         recipe: str = "softmax-xent",
         dtype=np.float32,
     ) -> Network:
