@@ -180,7 +180,3 @@ def main(argv=None) -> int:
         signal.signal(signal.SIGINT, sigint)
     print(f"\nsaved {output}")
     return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())
