@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from nn.ink.raster import Strokes
+from nn.ink.raster import StrokeArrays
 
 MAX_DASH_ANGLE = np.deg2rad(35)  # steeper than this, a straight stroke is a one
 
@@ -43,13 +43,13 @@ def segment(start, end, rng: np.random.Generator, jitter: float = 0.004) -> np.n
     return line + rng.normal(0, jitter, line.shape)
 
 
-def dot(rng: np.random.Generator) -> Strokes:
+def dot(rng: np.random.Generator) -> StrokeArrays:
     centre = rng.uniform(0.1, 0.9, 2)
     taps = int(rng.integers(1, 4))  # a single point, or a short wobble of the finger
     return [centre + rng.normal(0, rng.uniform(0, 0.012), (taps, 2))]
 
 
-def dash(rng: np.random.Generator) -> Strokes:
+def dash(rng: np.random.Generator) -> StrokeArrays:
     angle = rng.uniform(-MAX_DASH_ANGLE, MAX_DASH_ANGLE)
     length = rng.uniform(0.08, 0.85)
     half = length / 2 * np.array([np.cos(angle), np.sin(angle)])
@@ -57,7 +57,7 @@ def dash(rng: np.random.Generator) -> Strokes:
     return [segment(centre - half, centre + half, rng)]
 
 
-def scribble(rng: np.random.Generator) -> Strokes:
+def scribble(rng: np.random.Generator) -> StrokeArrays:
     """A zig-zag sweeping across a box, or a random walk with momentum kept inside it."""
     n = int(rng.integers(30, 160))
     if rng.random() < 0.5:
@@ -76,7 +76,7 @@ def scribble(rng: np.random.Generator) -> Strokes:
     return [placed(points, rng, rng.uniform(0.15, 0.8))]
 
 
-def cross(rng: np.random.Generator) -> Strokes:
+def cross(rng: np.random.Generator) -> StrokeArrays:
     size = rng.uniform(0.15, 0.85)
     if rng.random() < 0.6:  # an x: two diagonals
         a, b = rng.uniform(np.deg2rad(30), np.deg2rad(60), 2)
@@ -89,7 +89,7 @@ def cross(rng: np.random.Generator) -> Strokes:
     return fit_together(strokes, rng, size)
 
 
-def blobs(rng: np.random.Generator) -> Strokes:
+def blobs(rng: np.random.Generator) -> StrokeArrays:
     """2 to 6 dots or tiny scribbles, spread so that none touches another."""
     count = int(rng.integers(2, 7))
     centres = rng.uniform(0, 1, (count, 2))
@@ -103,7 +103,7 @@ def blobs(rng: np.random.Generator) -> Strokes:
     return fit_together(strokes, rng, rng.uniform(0.25, 0.9))
 
 
-def wave(rng: np.random.Generator) -> Strokes:
+def wave(rng: np.random.Generator) -> StrokeArrays:
     t = np.linspace(0, 1, int(rng.integers(15, 60)))
     periods, amplitude = rng.uniform(1.5, 5), rng.uniform(0.03, 0.12)
     points = np.stack([t, amplitude * np.sin(2 * np.pi * periods * t + rng.uniform(0, 6))], axis=1)
@@ -123,7 +123,7 @@ LETTERS = {  # strokes of capitals in a unit box, y down
 }
 
 
-def letter(rng: np.random.Generator) -> Strokes:
+def letter(rng: np.random.Generator) -> StrokeArrays:
     """A capital from LETTERS, its corners moved a little and its box stretched."""
     shape = LETTERS[str(rng.choice(list(LETTERS)))]
     stretch = np.array([rng.uniform(0.6, 1.3), 1.0])
@@ -171,7 +171,7 @@ SYMBOLS = {  # strokes of signs in a unit box, y down; a dot is a stroke of one 
 }
 
 
-def symbol(rng: np.random.Generator, name: str | None = None) -> Strokes:
+def symbol(rng: np.random.Generator, name: str | None = None) -> StrokeArrays:
     """A sign from SYMBOLS (the named one, else one at random), its points moved a little
     and its box stretched."""
     shape = SYMBOLS[name or str(rng.choice(list(SYMBOLS)))]
@@ -183,7 +183,7 @@ def symbol(rng: np.random.Generator, name: str | None = None) -> Strokes:
     return fit_together(strokes, rng, rng.uniform(0.2, 0.85))
 
 
-def fit_together(strokes: Strokes, rng: np.random.Generator, size: float) -> Strokes:
+def fit_together(strokes: StrokeArrays, rng: np.random.Generator, size: float) -> StrokeArrays:
     """Strokes moved and scaled as one drawing, so their longer side is `size` on the pad."""
     lengths = [len(s) for s in strokes]
     moved = placed(np.concatenate(strokes), rng, size)
@@ -202,7 +202,7 @@ KINDS = {
 }
 
 
-def generate(kind: str, count: int, rng: np.random.Generator) -> list[Strokes]:
+def generate(kind: str, count: int, rng: np.random.Generator) -> list[StrokeArrays]:
     """`count` drawings of one kind."""
     make = KINDS[kind]
     return [make(rng) for _ in range(count)]

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from nn.ink.raster import Strokes, extent
+from nn.ink.raster import StrokeArrays, extent
 
 
 def line(start, end, n: int = 6) -> np.ndarray:
@@ -23,7 +23,7 @@ def line(start, end, n: int = 6) -> np.ndarray:
     return np.linspace(start, end, n)
 
 
-def crossbar(strokes: Strokes, rng: np.random.Generator) -> Strokes | None:
+def crossbar(strokes: StrokeArrays, rng: np.random.Generator) -> StrokeArrays | None:
     """A seven with a bar across its stem, about half-way down or lower, short or long."""
     if len(strokes) != 1:  # two strokes: a bar, or a top drawn apart, is there already
         return None
@@ -42,7 +42,7 @@ def crossbar(strokes: Strokes, rng: np.random.Generator) -> Strokes | None:
     return [stem, line([x - half, y + tilt], [x + half, y - tilt])]
 
 
-def flag(strokes: Strokes, rng: np.random.Generator) -> Strokes | None:
+def flag(strokes: StrokeArrays, rng: np.random.Generator) -> StrokeArrays | None:
     """A one with a flag from its top down to the left, short and steep or long and nearly
     flat, and a foot one time in three."""
     if len(strokes) != 1:
@@ -63,7 +63,7 @@ def flag(strokes: Strokes, rng: np.random.Generator) -> Strokes | None:
     return styled
 
 
-def curl(strokes: Strokes, rng: np.random.Generator) -> Strokes | None:
+def curl(strokes: StrokeArrays, rng: np.random.Generator) -> StrokeArrays | None:
     """A nine whose tail, at its foot, curls under and back to the left, as a 'g' does, at
     times on round into a loop."""
     low, high = extent(strokes)
@@ -79,7 +79,7 @@ def curl(strokes: Strokes, rng: np.random.Generator) -> Strokes | None:
     return [*strokes[:-1], np.concatenate([tail, hook[1:]])]
 
 
-def slash(strokes: Strokes, rng: np.random.Generator) -> Strokes | None:
+def slash(strokes: StrokeArrays, rng: np.random.Generator) -> StrokeArrays | None:
     """A zero with a stroke through it from below its lower left to beyond its upper right,
     steep or leaning, drawn after the loop."""
     low, high = extent(strokes)

@@ -1,7 +1,7 @@
 """Pen strokes to pixels, with the drawing page's pen, straight at the size preprocessing
 works at. NumPy only: training and serving draw strokes through this one function.
 
-Strokes are a list of strokes; a stroke is a list of (x, y) points in units of the pad's
+A drawing's strokes are a list; a stroke is a list of (x, y) points in units of the pad's
 height (y from 0 to 1, pointing down; x from 0 to the pad's width, at most 2), as the page
 records them. The page smooths each stroke with quadratic curves through the midpoints of
 successive points, and strokes it with a round pen PEN_WIDTH units wide (round caps and joins); a lone point is a dot. `draw` makes
@@ -42,7 +42,7 @@ READING_PEN = 0.15  # of a digit's lines' longer side: the widest pen the networ
 THINNEST_READING_PEN = 0.25  # of the page's pen: the thinnest a digit is read with (a dot stays a blob)
 
 Stroke = Sequence[Sequence[float]]  # as the page sends it: [x, y] points
-Strokes = list[np.ndarray]  # a drawing's strokes as arrays, (M, 2) points each
+StrokeArrays = list[np.ndarray]  # a drawing's strokes as arrays, (M, 2) points each
 _T = (np.arange(CURVE_STEPS) / CURVE_STEPS)[:, None, None]  # (T, 1, 1): where along each curve
 BERNSTEIN = ((1 - _T) ** 2, 2 * _T * (1 - _T), _T**2)  # each (T, 1, 1): a quadratic curve's weights
 
