@@ -38,7 +38,7 @@ from nn.networks.model_file import load_model
 from nn.training import calibrate, evaluate
 from nn.training.evaluate import BINS, expected_calibration_error
 
-SURE = (calibrate.SURE, calibrate.UNSURE_BELOW)  # what the page calls sure, and unsure below
+CONFIDENCE_LEVELS = (calibrate.SURE, calibrate.UNSURE_BELOW)  # what the page calls sure, and unsure below
 TILE, COLUMNS = 84, 16  # contact sheet: 28x28 at 3x
 
 
@@ -51,7 +51,7 @@ def honesty(probs: np.ndarray, labels: np.ndarray) -> list[str]:
     """How often sure answers are wrong, and the expected calibration error."""
     confidence, correct = probs.max(axis=1), probs.argmax(axis=1) == labels  # (N,), (N,)
     lines = []
-    for level in SURE:
+    for level in CONFIDENCE_LEVELS:
         sure = confidence >= level
         wrong = int((sure & ~correct).sum())
         lines.append(

@@ -86,7 +86,8 @@ def marks_photo(count: int = 128) -> bytes:
 
 # --- image bombs: a few bytes that decode to hundreds of megabytes -------------------
 
-SIDE = 6324  # 40 megapixels: just under a baseline JPEG's MAX_JPEG_PIXELS, far past any other image's budget
+# 40 megapixels: just under a baseline JPEG's MAX_JPEG_PIXELS, far past any other image's budget
+BOMB_SIDE = 6324
 
 
 def webp_lossless(width: int, height: int) -> bytes:
@@ -132,11 +133,13 @@ def blank_png(width: int, height: int, bit_depth: int, colour_type: int) -> byte
 
 
 BOMBS = {
-    "lossless WebP, RGBA": lambda: webp_lossless(SIDE, SIDE),
-    "palette PNG with transparency": lambda: encode(Image.new("P", (SIDE, SIDE)), "PNG", transparency=0),
-    "transparent GIF": lambda: encode(Image.new("P", (SIDE, SIDE)), "GIF", transparency=0),
-    "16-bit RGBA PNG": lambda: blank_png(SIDE, SIDE, 16, 6),
-    "RGBA PNG": lambda: blank_png(SIDE, SIDE, 8, 6),
+    "lossless WebP, RGBA": lambda: webp_lossless(BOMB_SIDE, BOMB_SIDE),
+    "palette PNG with transparency": lambda: encode(
+        Image.new("P", (BOMB_SIDE, BOMB_SIDE)), "PNG", transparency=0
+    ),
+    "transparent GIF": lambda: encode(Image.new("P", (BOMB_SIDE, BOMB_SIDE)), "GIF", transparency=0),
+    "16-bit RGBA PNG": lambda: blank_png(BOMB_SIDE, BOMB_SIDE, 16, 6),
+    "RGBA PNG": lambda: blank_png(BOMB_SIDE, BOMB_SIDE, 8, 6),
 }
 
 # --- images of countless tiny parts --------------------------------------------------

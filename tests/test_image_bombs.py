@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 from PIL import Image, ImageDraw
 
-from bench.payloads import BOMBS, PARTS, SIDE, encode
+from bench.payloads import BOMB_SIDE, BOMBS, PARTS, encode
 from recognizer.imaging import MAX_DECODED_BYTES, decoding_cost
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -69,7 +69,7 @@ def bomb_files(tmp_path_factory) -> dict[str, Path]:
 def test_the_bombs_are_what_they_claim(bomb_files):
     for name, path in bomb_files.items():
         image = Image.open(path)
-        assert image.size == (SIDE, SIDE), name
+        assert image.size == (BOMB_SIDE, BOMB_SIDE), name
         assert path.stat().st_size < 400_000, name
     assert bomb_files["lossless WebP, RGBA"].stat().st_size < 40
     assert Image.open(bomb_files["lossless WebP, RGBA"]).mode == "RGBA"
