@@ -275,14 +275,14 @@ GUNICORN_MAX_REQUESTS = env_int("GUNICORN_MAX_REQUESTS", 5000)  # then a worker 
 # --- logs -------------------------------------------------------------------------------
 # Timestamped, levelled lines on stderr (gunicorn's error log, so one place). A 500 is logged
 # with its traceback; what a client causes (a 4xx, a bad Host header) is counted, and the
-# counts written at most once a minute (digitsite/logs.py).
+# counts written at most once a minute (recognizer/logs.py).
 LOG_LEVEL = env_choice("LOG_LEVEL", "INFO", ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"))
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "filters": {
-        "no_client_tracebacks": {"()": "digitsite.logs.NoClientTracebacks"},
-        "count_rejections": {"()": "digitsite.logs.CountRejections"},
+        "no_client_tracebacks": {"()": "recognizer.logs.NoClientTracebacks"},
+        "count_rejections": {"()": "recognizer.logs.CountRejections"},
     },
     "formatters": {
         "timestamped": {

@@ -1,5 +1,6 @@
-"""Imports point one way: nn/ knows nothing of the site (Django, recognizer, digitsite) nor
-of bench/ and tests/, and inside nn/ each room imports only the rooms below it: ink (what a
+"""Imports point one way: digitsite -> recognizer -> nn. recognizer/ knows nothing of the
+settings package (digitsite) nor of bench/ and tests/; nn/ knows nothing of the site (Django,
+recognizer, digitsite) nor of bench/ and tests/, and inside nn/ each room imports only the rooms below it: ink (what a
 person gave, to what a network reads) below the networks and the data, and training above
 them all."""
 
@@ -11,6 +12,7 @@ import pytest
 from tests.helpers import ROOT
 
 OUTSIDE_NN = ("django", "recognizer", "digitsite", "bench", "tests")
+ABOVE_RECOGNIZER = ("digitsite", "bench", "tests")
 ROOMS_BELOW = {  # what each room of nn/ may import from nn/
     "ink": {"ink"},
     "networks": {"ink", "networks"},
@@ -49,3 +51,11 @@ def test_each_room_of_nn_imports_only_the_rooms_below_it(room):
         if name.startswith("nn.") and name.split(".")[1] not in ROOMS_BELOW[room]
     }
     assert not wrong, sorted(wrong)
+
+
+@pytest.mark.parametrize(
+    "path", sorted((ROOT / "recognizer").rglob("*.py")), ids=lambda p: str(p.relative_to(ROOT))
+)
+def test_the_app_imports_nothing_of_the_settings_package_the_benchmarks_or_the_tests(path):
+    wrong = {name for name in imported(path) if name.split(".")[0] in ABOVE_RECOGNIZER}
+    assert not wrong, f"{path.relative_to(ROOT)} imports {sorted(wrong)}"

@@ -68,7 +68,7 @@ for i in range(200):
 
 
 def test_the_counts_of_refused_requests_are_written_once_a_minute(monkeypatch):
-    from digitsite import logs
+    from recognizer import logs
 
     clock = [1000.0]
     monkeypatch.setattr(logs.time, "monotonic", lambda: clock[0])

@@ -36,7 +36,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.template import Context, Engine
 
-from digitsite.logs import SUMMARY_SECONDS
+from recognizer.logs import SUMMARY_SECONDS
 
 NGINX = "/usr/sbin/nginx"  # Debian's
 MIME_TYPES = Path("/etc/nginx/mime.types")
