@@ -10,13 +10,14 @@ them it reads the same ink in MNIST's 28x28 form (what the network reads, unless
 network reads a small pen digit drawn thinner: nn.ink.raster.reading_pen), which tells a W
 or a K from a digit.
 
-A small network (features and pixels -> 32 ReLU units -> 2 softmax outputs: digit, not a
-digit) weighs them; a drawing is refused when its "not a digit" probability reaches the
-threshold stored with it for its source (nn/training/train_not_digit.py chooses them): one
-for pen strokes ("strokes"), chosen on validation writers' drawn digits, and one for photos
-("photo"), chosen on validation writers' scans, their pen digits as photos and held-out
-MNIST digits as photos, whose ink looks otherwise. Pixel arrays, already in MNIST's form,
-are not checked.
+A small network (features and pixels -> a layer of ReLU units, HIDDEN of
+nn/training/train_not_digit.py -> 2 softmax outputs: digit, not a digit) weighs them; a
+drawing is refused when its "not a digit" probability reaches the threshold stored with it
+for its source (nn/training/train_not_digit.py chooses them): one for pen strokes
+("strokes"), chosen on validation writers' drawn digits, and one for photos ("photo"),
+chosen on validation writers' scans, their pen digits as photos and held-out MNIST digits
+as photos, whose ink looks otherwise. Pixel arrays, already in MNIST's form, are not
+checked.
 
 The check is stored as the models are (nn/networks/model_file.py, kind "check"), in
 nn/checks/not_digit.pkl with its checksum file beside it.

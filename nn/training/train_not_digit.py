@@ -36,7 +36,7 @@ from nn.networks.model_file import save_model
 from nn.networks.not_digit import CHECK_PATH, N_FEATURES, N_INPUTS, SOURCES, Check, inputs
 
 MAX_REJECTED = 0.002  # of each collection's validation digits the check may refuse (one of a small one)
-HIDDEN, EPOCHS, BATCH, LEARNING_RATE, WEIGHT_DECAY = 32, 12, 256, 2e-3, 1e-4
+HIDDEN, EPOCHS, BATCH, LEARNING_RATE, WEIGHT_DECAY = 256, 20, 256, 2e-3, 1e-4
 SIZES = (0.3, 1.0)  # a drawing's longer side on the pad, as a fraction: small to the whole pad
 PHOTO_SIDES = (40, 240)  # pixels of a photo's ink, its longer side: a small to a large photo
 MNIST_HELD_OUT = 5_000  # MNIST training images kept for the threshold, not trained on
@@ -268,6 +268,8 @@ def main(argv=None) -> int:
         )
     meta = {
         "seed": args.seed,
+        "hidden": HIDDEN,
+        "epochs": EPOCHS,
         "handwriting": folder is not None,
         "counts": {n: len(g[0]) for n, g in groups.items()},
         "figures": figures,
