@@ -23,7 +23,7 @@ def test_the_shipped_scorer_is_a_network_reading_pixels_and_geometry_with_an_out
     scorer = load_scorer()
     assert scorer.network.sizes[0] == N_INPUTS and scorer.network.sizes[2] == len(CLASSES)
     assert CLASSES[PART:] == ("part", "several", "mark")
-    assert scorer.meta["segmented right"]["real numbers"] >= 0.95  # validation writers', when trained
+    assert scorer.meta["segmented_right"]["real numbers"] >= 0.95  # validation writers', when trained
 
 
 def test_a_digit_model_is_not_a_scorer(tmp_path):

@@ -200,7 +200,7 @@ def train(x, y, validation: dict[str, list], rng: np.random.Generator, log=print
         log(f"  epoch {epoch + 1}/{EPOCHS}: loss {loss:.4f}, {shown} ({time.perf_counter() - start:.0f} s)")
         optimiser.lr *= DECAY
     kept = {name: history[best_epoch - 1][name] for name in validation}
-    return best, {"history": history, "epoch kept": best_epoch, "segmented right": kept}
+    return best, {"history": history, "best_epoch": best_epoch, "segmented_right": kept}
 
 
 def main(argv=None) -> int:
@@ -258,7 +258,7 @@ def main(argv=None) -> int:
     meta = {
         "seed": args.seed,
         "numbers": args.numbers,
-        "left out": args.leave_out,
+        "leave_out": args.leave_out,
         "gaps": np.quantile(gaps, np.linspace(0, 1, 21)).tolist(),
         **report,
     }
