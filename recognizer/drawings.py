@@ -56,8 +56,8 @@ class Strokes:
     pad x runs to 2)."""
 
     strokes: list
-    source: ClassVar[str] = "strokes"  # what the not-a-digit check is told it is (not_digit.SOURCES)
-    checked: ClassVar[bool] = True  # whether predict asks the not-a-digit check
+    # what the not-a-digit check is told it is (not_digit.SOURCES); None: never checked
+    source: ClassVar[str | None] = "strokes"
     # its kind as a labelled drawing's request fingerprint names it: the fingerprints are
     # stored with their idempotency keys, so these names stay as they are
     fingerprint_name: ClassVar[str] = "list"
@@ -105,8 +105,7 @@ class Photo:
     """Image bytes (PNG, JPEG, WebP or GIF), decoded once (recognizer/imaging.py)."""
 
     image: bytes
-    source: ClassVar[str] = "photo"
-    checked: ClassVar[bool] = True
+    source: ClassVar[str | None] = "photo"
     fingerprint_name: ClassVar[str] = "bytes"
 
     @functools.cached_property
@@ -166,8 +165,7 @@ class Pixels:
     """A (28, 28) float32 array in MNIST's form: always one digit, read as it is."""
 
     pixels: np.ndarray
-    source: ClassVar[str | None] = None  # never told to the check: see checked
-    checked: ClassVar[bool] = False  # MNIST's form already: no preprocessing, so no check
+    source: ClassVar[str | None] = None  # MNIST's form already: no preprocessing, so no check
     fingerprint_name: ClassVar[str] = "ndarray"
 
     def digits(self) -> list[DigitInk]:

@@ -8,9 +8,10 @@ import io
 
 import numpy as np
 
-from nn.ink.sampling import SIDE
 from nn.networks.cnn import KERNEL
 from nn.networks.model_file import Model
+
+from .limits import SIDE
 
 # The arrays the network page fetches, by kind: all of the 784-250-10's; the CNN's filters,
 # biases and output weights (its dense layer's 131,072 weights are not drawn).

@@ -17,10 +17,9 @@ MAX_POINTS = 20_000  # points in all its strokes together
 # by stroke 2.9), a number of 20 digits 4 to 10; a zigzag of 8,000 points over one small
 # spot 1,350. It bounds the rasteriser's time.
 MAX_INK = 24.0
-COORDINATE_RANGE = (
-    -1.0,
-    2.0,
-)  # units of the pad's height: x runs to 2 on the widest pad, and a pen may leave the pad a little
+MAX_ASPECT = 2.0  # the widest pad's width, in its heights: x runs from 0 to this
+# A point's coordinates, in units of the pad's height: a pen may leave the pad a little
+COORDINATE_RANGE = (-1.0, MAX_ASPECT)
 PIXELS = SIDE * SIDE  # the network's input, MNIST's 28x28
 MAX_DIGITS = 20  # digits (or marks that may be digits) read in one drawing: a long phone number fits
 DIGITS = range(10)  # the labels a drawing can have

@@ -113,7 +113,7 @@ def predict(drawing: Drawing, model_name: str | None = None, activations: bool |
     the answer's top level."""
     model = model_store.get(model_name)  # first: a wrong name is refused before any decoding
     found = drawing.digits()
-    if drawing.checked:
+    if drawing.source is not None:
         not_digit.refuse_non_digits(found, drawing.source)
     sent = model.meta.get("kind") in ACTIVATIONS_SENT
     layers = sent if activations is None else activations
@@ -250,7 +250,7 @@ def saved_json(stored) -> dict:
 
 def refused(drawing: Drawing, found: list[DigitInk]) -> bool:
     """Whether predict refuses the drawing as not a digit (pixels are never checked)."""
-    return drawing.checked and not_digit.refuses(found, drawing.source)
+    return drawing.source is not None and not_digit.refuses(found, drawing.source)
 
 
 def chosen(found: list[DigitInk], digit: int) -> DigitInk:

@@ -19,12 +19,12 @@ from .drawings import Drawing
 from .errors import BadInput, NoModel, UnknownModel, UnsupportedType
 from .http import RETRY_AFTER, api_view, client_address
 from .imaging import FORMATS, SENT_BYTES, SENT_PIXELS, media_type
-from .limits import COORDINATE_RANGE
+from .limits import MAX_ASPECT
 from .openapi import OPENAPI
 
 # What the pad's canvas is told (templates/recognizer/_pad.html): the pen's width as the
-# server draws with, and the widest pad, whose x runs to the largest the server takes.
-PAD = {"pen_width": PEN_WIDTH, "max_aspect": COORDINATE_RANGE[1]}
+# server draws with, and the widest pad (recognizer/limits.py).
+PAD = {"pen_width": PEN_WIDTH, "max_aspect": MAX_ASPECT}
 
 
 def read_drawing(request: HttpRequest) -> tuple[Drawing, str | None, Mapping]:

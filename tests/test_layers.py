@@ -1,8 +1,8 @@
 """Imports point one way: digitsite -> recognizer -> nn. recognizer/ knows nothing of the
 settings package (digitsite) nor of bench/ and tests/; nn/ knows nothing of the site (Django,
-recognizer, digitsite) nor of bench/ and tests/, and inside nn/ each room imports only the rooms below it: ink (what a
-person gave, to what a network reads) below the networks and the data, and training above
-them all."""
+recognizer, digitsite) nor of bench/ and tests/, and inside nn/ each room imports only the
+rooms below it: ink (what a person gave, to what a network reads) below the networks and
+the data, and training above them all."""
 
 import ast
 from pathlib import Path

@@ -5,6 +5,8 @@ Real digits still get their answer (labelling a refused drawing: test_labelled_d
 import pytest
 from PIL import Image, ImageDraw
 
+from nn.networks.not_digit import SOURCES
+from recognizer.drawings import Photo, Pixels, Strokes
 from tests.conftest import SHIPPED_DEFAULT, SHIPPED_MODEL_DIR
 from tests.helpers import (
     NOT_DIGITS,
@@ -58,3 +60,7 @@ def test_the_openapi_description_documents_the_not_a_digit_answer(api):
     answers = api.client.get("/api/openapi.json").json()["paths"]["/api/predict"]["post"]["responses"]
     schema = answers["422"]["content"]["application/json"]["schema"]
     assert "not_a_digit" in schema["properties"]["code"]["enum"]
+
+
+def test_strokes_and_photos_are_told_to_the_check_by_its_own_source_names_and_pixels_never():
+    assert (Strokes.source, Photo.source, Pixels.source) == (*SOURCES, None)

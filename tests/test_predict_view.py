@@ -10,8 +10,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from PIL import Image
 
+from nn.ink.raster import PEN_WIDTH
 from recognizer.drawings import Photo
-from recognizer.limits import MAX_DIGITS, MAX_JSON_BYTES, MAX_PIECES
+from recognizer.limits import MAX_ASPECT, MAX_DIGITS, MAX_JSON_BYTES, MAX_PIECES
 from tests.conftest import SHIPPED_DEFAULT, SHIPPED_MODEL_DIR
 from tests.helpers import (
     ONE,
@@ -395,3 +396,9 @@ def test_the_home_page_has_the_drawing_canvas():
     assert response.status_code == 200
     assert response["Content-Type"].startswith("text/html")
     assert 'data-testid="canvas"' in response.content.decode()
+
+
+@pytest.mark.parametrize("path", ["/", "/network"])
+def test_each_pad_is_told_the_server_s_pen_width_and_widest_aspect(path):
+    page = Client().get(path).content.decode()
+    assert f'data-pen-width="{PEN_WIDTH}"' in page and f'data-max-aspect="{MAX_ASPECT}"' in page

@@ -1,7 +1,8 @@
 """The segment scorer (nn/networks/scorer.py, nn/ink/line.py, nn/training/train_scorer.py):
 its file is a checksummed model file that only a scorer passes, its geometry is measured in
-the line's height, candidates are labelled from the true digits; and, with HANDWRITING_DIR, the shipped scorer segments
-the real test writers' numbers and never splits their single digits."""
+the line's height, candidates are labelled from the true digits; and, with HANDWRITING_DIR,
+the shipped scorer segments the real test writers' numbers and never splits their single
+digits."""
 
 import numpy as np
 import pytest

@@ -10,10 +10,10 @@ segment through `digits`.
                  RUN_PIECES pieces, whatever its width, or when it is no wider than WIDEST H,
                  however many pieces it holds (one digit may be in more: an 8 of two loops
                  each cut where the pen turns, a scan's 5 broken in several places).
-  3. scores      the segment scorer (networks/scorer.py) reads each candidate, its ink in
-                 MNIST's form and its geometry (nn/ink/line.py), and says how likely it is
-                 one digit, part of one,
-                 several, or a mark that is no digit (a lone piece, or the whole drawing).
+  3. scores      the segment scorer (nn/networks/scorer.py) reads each candidate, its ink
+                 in MNIST's form and its geometry (nn/ink/line.py), and says how likely it
+                 is one digit, part of one, several, or a mark that is no digit (a lone
+                 piece, or the whole drawing).
   4. best path   dynamic programming splits the pieces into digits and marks with the
                  highest product of those probabilities.
 
@@ -40,7 +40,7 @@ WIDEST = 1.8  # of H: a run of pieces wider than this is not one digit
 
 
 class Scores(Protocol):
-    """What segmentation asks of the segment scorer (networks/scorer.py's `Scorer`)."""
+    """What segmentation asks of the segment scorer (nn/networks/scorer.py's `Scorer`)."""
 
     def probabilities(self, pixels: np.ndarray, geometry: np.ndarray) -> np.ndarray:
         """(C, 28, 28) and (C, F) -> (C, len(CLASSES)) probabilities."""

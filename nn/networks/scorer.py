@@ -4,14 +4,12 @@ only.
 
 nn/ink/segment.py asks it about every candidate group of a drawing's pieces. It reads the
 group's ink drawn small (nn/ink/pieces.py's sketch) and scaled into MNIST's 20x20 box, and
-beside it the group's geometry against the line, measured in H, the line's digit height:
-its width, height and place, the space to its neighbours, how much of a piece it leaves out
-lies in its columns, the widest gap inside it, and whether it cuts through one piece of ink
-(nn/ink/line.py's `view` and `features` make both).
+beside it the group's geometry against the line, in the line's digit height
+(nn/ink/line.py's `view` and `features` make both; its FEATURES name the geometry).
 
 It is a `Network` of nn/networks/network.py (784 + F inputs, a sigmoid hidden layer, CLASSES
-softmax outputs), stored as a model file (nn/networks/model_file.py: a pickle of plain arrays with
-a checksum file beside it, read through the safe unpickler) and trained by
+softmax outputs), stored as a model file (nn/networks/model_file.py: a pickle of plain
+arrays with a checksum file beside it, read through the safe unpickler) and trained by
 `python3 -m nn.training.train_scorer`.
 """
 

@@ -43,7 +43,7 @@ const ZOOM = 8; // canvas pixels per input pixel in the "where" picture
  * (on paintMap's ramp); the patch of that cell framed. Returns the peak.
  */
 export function paintWhere(canvas, x, map, layer) {
-  const side = layer.input;
+  const side = layer.inputSide;
   // The digit, dimmed: the map is what shows.
   const digit = paintPixels(document.createElement("canvas"), side, side, (i, j) => grey(x[j * side + i], 110));
   canvas.width = canvas.height = side * ZOOM;

@@ -84,7 +84,7 @@ export class CnnPanel extends Panel {
         el("dt", {}, "cells responding"), el("dd", {}, percent(lit, 0)),
         net ? el("dt", {}, "bias") : null, net ? el("dd", {}, signed(net[kind === "conv1" ? "c1" : "c2"][index], 3)) : null);  // prettier-ignore
       const box = receptiveField(layer, best.y, best.x);
-      if (best.value > 0) figures.push(figure(paintPatch(el("canvas"), act.x, box, layer.input), "The patch it likes most"));
+      if (best.value > 0) figures.push(figure(paintPatch(el("canvas"), act.x, box, layer.inputSide), "The patch it likes most"));
     }
     if (net) {
       const canvas = el("canvas", { "data-testid": "filter-image", "aria-label": `Filter ${index}'s weights` });
