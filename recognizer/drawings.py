@@ -102,7 +102,7 @@ class Strokes:
 
 @dataclass(frozen=True)
 class Photo:
-    """Image bytes (PNG, JPEG, WebP or GIF), decoded once (recognizer/imaging.py)."""
+    """Image bytes (one of recognizer/imaging.py's FORMATS), decoded once there."""
 
     image: bytes
     source: ClassVar[str | None] = "photo"

@@ -38,6 +38,10 @@ SIGNATURES = {
     "GIF": re.compile(rb"GIF8"),
 }
 FORMATS = tuple(SIGNATURES)
+WRITTEN = {"WEBP": "WebP"}  # a format's name as people write it, where Pillow's differs
+FORMAT_NAMES = (
+    f"{', '.join(WRITTEN.get(f, f) for f in FORMATS[:-1])} or {WRITTEN.get(FORMATS[-1], FORMATS[-1])}"
+)
 DECODE_SIDE = 1024  # longer side after decoding, at most: plenty for a digit
 WIDE_MODES = ("I;16", "I;16L", "I;16B", "I;16N", "I", "F")  # stretched to 8 bits
 ALPHA_MODES = ("RGBA", "LA", "PA", "RGBa", "La")
@@ -86,7 +90,7 @@ def open_checked(data: bytes) -> Image.Image:
             warnings.simplefilter("error", Image.DecompressionBombWarning)
             image = Image.open(io.BytesIO(data), formats=FORMATS)
     except UnidentifiedImageError:
-        raise ImageError("not a PNG, JPEG, WebP or GIF image") from None
+        raise ImageError(f"not a {FORMAT_NAMES} image") from None
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):
         raise TooLarge("the image has too many pixels") from None
     except Exception:  # a malformed header can raise nearly anything

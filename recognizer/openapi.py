@@ -4,6 +4,7 @@ comes from recognizer/limits.py, the same numbers the parser enforces."""
 from nn.ink.raster import PEN_WIDTH
 
 from .http import CODES
+from .imaging import FORMAT_NAMES
 from .limits import (
     COORDINATE_RANGE,
     DIGITS,
@@ -85,7 +86,7 @@ IMAGE_BUDGETS = (
     f"{MAX_JPEG_SEGMENTS} JPEG markers"
 )
 IMAGE = string(
-    f"data URL of a PNG, JPEG, WebP or GIF image (a photo of a digit). {IMAGE_BUDGETS}",
+    f"data URL of a {FORMAT_NAMES} image (a photo of a digit). {IMAGE_BUDGETS}",
     examples=["data:image/png;base64,iVBORw0KGgo..."],
 )
 PIXELS_FIELD = {
@@ -184,7 +185,7 @@ CODED_ERROR = obj(  # an error a page tells apart from another of the same statu
 METHOD_NOT_ALLOWED = response("Method not allowed")
 BAD_INPUT = {
     "400": response(
-        "Malformed request: bad JSON, strokes or pixels, image bytes that are no PNG, JPEG, WebP or GIF "
+        f"Malformed request: bad JSON, strokes or pixels, image bytes that are no {FORMAT_NAMES} "
         "(a BMP or TIFF included), an unknown model, a digit the "
         "number lacks, or (from the proxy in front, manage.py serve) a header over 8 KiB"
     ),

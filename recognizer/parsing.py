@@ -18,7 +18,7 @@ import numpy as np
 
 from .drawings import Drawing, Photo, Pixels, Strokes
 from .errors import BadInput, TooLarge, UnsupportedType
-from .imaging import MEDIA_TYPES
+from .imaging import FORMAT_NAMES, MEDIA_TYPES
 from .limits import (
     COORDINATE_RANGE,
     DIGITS,
@@ -127,7 +127,7 @@ def data_url_bytes(value, max_bytes: int) -> bytes:
         raise BadInput("'image' must be a data URL: data:image/png;base64,...")
     media_type = (match["type"] or "text/plain").lower()
     if media_type not in MEDIA_TYPES:
-        raise UnsupportedType(f"unsupported image type {media_type[:MAX_SHOWN]}; send PNG, JPEG, WebP or GIF")
+        raise UnsupportedType(f"unsupported image type {media_type[:MAX_SHOWN]}; send {FORMAT_NAMES}")
     if not match["b64"]:
         raise BadInput("the data URL must be base64-encoded (data:image/png;base64,...)")
     payload = value[match.end() :]

@@ -12,6 +12,7 @@ from PIL import Image
 
 from nn.ink.raster import PEN_WIDTH
 from recognizer.drawings import Photo
+from recognizer.imaging import FORMATS, format_of
 from recognizer.limits import MAX_ASPECT, MAX_DIGITS, MAX_JSON_BYTES, MAX_PIECES
 from tests.conftest import SHIPPED_DEFAULT, SHIPPED_MODEL_DIR
 from tests.helpers import (
@@ -402,3 +403,11 @@ def test_the_home_page_has_the_drawing_canvas():
 def test_each_pad_is_told_the_server_s_pen_width_and_widest_aspect(path):
     page = Client().get(path).content.decode()
     assert f'data-pen-width="{PEN_WIDTH}"' in page and f'data-max-aspect="{MAX_ASPECT}"' in page
+
+
+@pytest.mark.parametrize("name", FORMATS)
+def test_each_accepted_format_is_known_by_its_first_bytes_and_others_are_not(name):
+    image = Image.new("RGB", (8, 8), "white")
+    assert format_of(encode(image, name)) == name
+    for other in ("BMP", "TIFF"):
+        assert format_of(encode(image, other)) is None
