@@ -38,10 +38,8 @@ SIGNATURES = {
     "GIF": re.compile(rb"GIF8"),
 }
 FORMATS = tuple(SIGNATURES)
-WRITTEN = {"WEBP": "WebP"}  # a format's name as people write it, where Pillow's differs
-FORMAT_NAMES = (
-    f"{', '.join(WRITTEN.get(f, f) for f in FORMATS[:-1])} or {WRITTEN.get(FORMATS[-1], FORMATS[-1])}"
-)
+WRITTEN = tuple({"WEBP": "WebP"}.get(f, f) for f in FORMATS)  # each name as people write it
+FORMAT_NAMES = f"{', '.join(WRITTEN[:-1])} or {WRITTEN[-1]}"  # "PNG, JPEG, WebP or GIF"
 DECODE_SIDE = 1024  # longer side after decoding, at most: plenty for a digit
 WIDE_MODES = ("I;16", "I;16L", "I;16B", "I;16N", "I", "F")  # stretched to 8 bits
 ALPHA_MODES = ("RGBA", "LA", "PA", "RGBa", "La")

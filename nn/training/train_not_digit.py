@@ -268,7 +268,6 @@ def main(argv=None) -> int:
         )
     meta = {
         "seed": args.seed,
-        "hidden": HIDDEN,
         "epochs": EPOCHS,
         "handwriting": folder is not None,
         "counts": {n: len(g[0]) for n, g in groups.items()},

@@ -49,7 +49,7 @@ test("layers of the wrong size, or none, are refused with what was expected", ()
 
 test("a cell of a map sits on the centre of the patch of the digit it read", () => {
   const { conv1, conv2 } = convLayers(MODEL);
-  assert.deepEqual([conv1.side, conv2.side], [24, 8]);
+  assert.deepEqual([conv1.side, conv1.pooled, conv2.side, conv2.pooled], [24, 12, 8, 4]);
   assert.deepEqual([conv1.field, conv2.field, conv1.offset, conv2.offset], [5, 14, 2, 6]);
   for (const layer of [conv1, conv2]) {
     for (const y of [0, 3, layer.side - 1]) {

@@ -17,14 +17,15 @@ import { pushesBy, readLayers, topK } from "./network-math.js";
  * (y, x) (5x5 of 28x28: maps of 24x24); layer 2's read a kernel x kernel patch of layer 1's
  * maps pooled 2x2, that is the input's patch of 3 kernel - 1 (14x14) at (2y, 2x). So a map
  * drawn with cells of `cell` pixels from `offset` puts each cell on the centre of the patch
- * it read. Each layer also carries the input's side, `inputSide`.
+ * it read. Each layer also carries its maps' side after 2x2 pooling, `pooled`, and the
+ * input's side, `inputSide`.
  */
 export function convLayers({ widths: [c1, c2], kernel, side }) {
   // A cell is drawn as large as the step between the patches its neighbours read.
   const layer = (maps, mapSide, field, stride) =>
-    ({ maps, side: mapSide, field, stride, offset: (field - stride) / 2, cell: stride, inputSide: side });
-  const side1 = side - kernel + 1;
-  return { conv1: layer(c1, side1, kernel, 1), conv2: layer(c2, side1 / 2 - kernel + 1, 3 * kernel - 1, 2) };
+    ({ maps, side: mapSide, pooled: mapSide / 2, field, stride, offset: (field - stride) / 2, cell: stride, inputSide: side });
+  const conv1 = layer(c1, side - kernel + 1, kernel, 1);
+  return { conv1, conv2: layer(c2, conv1.pooled - kernel + 1, 3 * kernel - 1, 2) };
 }
 
 /** The input's patch that cell (y, x) of a map of `layer` read: {left, top, size} in input pixels. */

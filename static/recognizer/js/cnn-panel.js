@@ -10,7 +10,7 @@
 import { filter1, filter2Slice, mapOf, peak, receptiveField, strongestSlices, unitPushes, unitWeights } from "./cnn-data.js";
 import { paintFilter2, paintMap, paintPatch, paintWhere } from "./cnn-paint.js";
 import { el } from "./dom.js";
-import { percent, signed } from "./format.js";
+import { percent, signed, square } from "./format.js";
 import { paintWeights } from "./network-colours.js";
 import { maxAbs, strongest } from "./network-math.js";
 import { votesList } from "./network-votes.js";
@@ -89,12 +89,12 @@ export class CnnPanel extends Panel {
     if (net) {
       const canvas = el("canvas", { "data-testid": "filter-image", "aria-label": `Filter ${index}'s weights` });
       const weights = kind === "conv1" ? paintWeights(canvas, filter1(net, index)) : paintFilter2(canvas, net, index);
-      const square = `${net.kernel}×${net.kernel}`;
-      figures.push(figure(weights, kind === "conv1" ? `What it looks for: its ${square} weights` : `Its weights: a ${square} slice per map of layer 1`));
+      const size = square(net.kernel);
+      figures.push(figure(weights, kind === "conv1" ? `What it looks for: its ${size} weights` : `Its weights: a ${size} slice per map of layer 1`));
     }
     const about = kind === "conv1"
       ? "Blue weights count ink for it, orange weights count ink against it. Its map is bright where the patch of your digit looks like this pattern; the framed patch looks most like it."
-      : `Each slice looks for a pattern in one map of layer 1; together they find a part of a digit: a corner, a loop, an end of a stroke. The frame shows the ${layer.field}×${layer.field} patch of your digit behind its strongest response.`;  // prettier-ignore
+      : `Each slice looks for a pattern in one map of layer 1; together they find a part of a digit: a corner, a loop, an end of a stroke. The frame shows the ${square(layer.field)} patch of your digit behind its strongest response.`;  // prettier-ignore
     return [
       act ? null : lead(DRAW_PROMPT),
       el("div", { className: "weight-figures map-figures" }, ...figures),

@@ -12,7 +12,7 @@ import { assembleCnn, convLayers, filter1, layersFrom, mapOf } from "./cnn-data.
 import { paintFilter2, paintMap, paintWhere } from "./cnn-paint.js";
 import { paintDigit } from "./digit-image.js";
 import { el, onPhone, scrolling } from "./dom.js";
-import { percent } from "./format.js";
+import { percent, square } from "./format.js";
 import { paintWeights } from "./network-colours.js";
 import { maxAbs, strongest } from "./network-math.js";
 
@@ -99,17 +99,16 @@ export class CnnView {
   #describe() {
     const [[c1, c2, dense], k] = [this.model.widths, this.model.kernel];
     const { conv1, conv2 } = this.layers;
-    const square = (n) => `${n}×${n}`;
-    const passed = c2 * (conv2.side / 2) ** 2; // layer 2's pooled maps, to the dense layer
+    const passed = c2 * conv2.pooled ** 2; // layer 2's pooled maps, to the dense layer
     const text = (selector, value) => (this.section.querySelector(selector).textContent = value);
     text('[data-layer-title="conv1"]', `Layer 1: ${c1} filters of ${square(k)} pixels`);
     text('[data-layer-note="conv1"]',
       `Each filter slides over your digit; its map (${square(conv1.side)}) is bright where the ${square(k)} patch under it looks like the ` +
-      `filter. Then each 2×2 block keeps its brightest value: ${c1} maps of ${square(conv1.side / 2)} go on to layer 2.`);  // prettier-ignore
+      `filter. Then each 2×2 block keeps its brightest value: ${c1} maps of ${square(conv1.pooled)} go on to layer 2.`);  // prettier-ignore
     text('[data-layer-title="conv2"]', `Layer 2: ${c2} filters of ${square(k)}×${c1}`);
     text('[data-layer-note="conv2"]',
       `Each filter reads a ${square(k)} patch of all ${c1} maps of layer 1 at once (a ${square(conv2.field)} patch of your digit), and ` +
-      `combines their shapes. Its ${square(conv2.side)} map is pooled to ${square(conv2.side / 2)}: ${passed} numbers go on to the dense layer.`);  // prettier-ignore
+      `combines their shapes. Its ${square(conv2.side)} map is pooled to ${square(conv2.pooled)}: ${passed} numbers go on to the dense layer.`);  // prettier-ignore
     text('[data-layer-title="dense"]', `Dense layer: ${dense} units`);
     text('[data-layer-note="dense"]',
       `Each unit weighs all ${passed} numbers from layer 2; here are the ${UNITS_SHOWN} most active for your digit.`);  // prettier-ignore

@@ -9,6 +9,9 @@ export function percent(p, digits = 1) {
 /** An axis tick: 0.005 -> "0.5%", 0.01 -> "1%" (no trailing zeros), to `digits` decimals at most. */
 export const percentTick = (p, digits = 1) => `${Number((100 * p).toFixed(digits))}%`;
 
+/** 5 -> "5×5": a square's sides. */
+export const square = (n) => `${n}×${n}`;
+
 /** 7 -> "a 7", 8 -> "an 8". */
 export const aDigit = (d) => `${Number(d) === 8 ? "an" : "a"} ${d}`;
 
