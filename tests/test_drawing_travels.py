@@ -158,7 +158,9 @@ def test_the_model_picked_on_one_page_is_the_one_the_other_answers_with(page, si
         shown["model"] == "mlp" and page.get_by_test_id("network-view").get_attribute("data-model") == "mlp"
     )
     assert page.get_by_test_id("model").input_value() == "mlp"
-    with page.expect_navigation():
+    # The reloaded network page answers the drawing first: wait for that answer, so that the
+    # answer awaited next is the drawing page's, not one still on its way to the page left.
+    with page.expect_response("**/api/predict"), page.expect_navigation():
         page.get_by_test_id("model").select_option("cnn")
     page.get_by_test_id("network-view").and_(page.locator('[data-model="cnn"]')).wait_for()
     drawn = answered(page, lambda: page.get_by_role("link", name="Draw", exact=True).click())
