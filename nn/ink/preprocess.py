@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import functools
 import math
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -182,11 +183,17 @@ def steps(n_out: int, n_in: int) -> np.ndarray:
 def centre_by_mass(box: np.ndarray) -> np.ndarray:
     """Place a box of ink in a 28x28 field with its centre of mass at (14, 14), to a
     fraction of a pixel: a whole-pixel rounding would let the same digit jump by one."""
+    rows, cols = centring(box)
+    return rows @ box @ cols.T
+
+
+def centring(box: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The matrices (28, h) and (28, w) that place a box of ink (h, w) as centre_by_mass does."""
     row_mass, col_mass = box.sum(axis=1, dtype=np.float64), box.sum(axis=0, dtype=np.float64)
     total = row_mass.sum()
     rows = placement_matrix(len(row_mass), SIDE / 2 - row_mass @ np.arange(len(row_mass)) / total)
     cols = placement_matrix(len(col_mass), SIDE / 2 - col_mass @ np.arange(len(col_mass)) / total)
-    return rows @ box @ cols.T
+    return rows, cols
 
 
 def fit(mask: np.ndarray, longer: int) -> np.ndarray:
@@ -235,16 +242,47 @@ def working(mask: np.ndarray) -> np.ndarray | None:
 
 def from_working(work: np.ndarray | None, thickness: bool = True) -> np.ndarray | None:
     """Steps 5-7 on the working image `working` made -> (28, 28) float32, or None."""
+    placed = placed_working(work, thickness)
+    return None if placed is None else placed.pixels
+
+
+@dataclass
+class Placed:
+    """A working image in MNIST's form, and how it got there: what moves a field drawn over
+    the working image (the pen's direction, nn/ink/directions.py) exactly as its ink moved."""
+
+    pixels: np.ndarray  # (28, 28) float32
+    crop: tuple[slice, slice]  # of the working image, after the change of thickness
+    mask: np.ndarray  # (h, w) bool: the ink there, thickness changed
+    fit: tuple[np.ndarray, np.ndarray]  # (20 at most, h) and (.., w): step 6's resampling
+    centre: tuple[np.ndarray, np.ndarray]  # (28, ..) each: step 7's placing
+
+    def place(self, fields: np.ndarray) -> np.ndarray:
+        """Fields (K, H, W) over the working image -> (K, 28, 28) float32, each weighed by the
+        ink (zero off it) and moved as the ink was."""
+        inked = fields[:, self.crop[0], self.crop[1]] * self.mask  # (K, h, w)
+        (fit_rows, fit_cols), (rows, cols) = self.fit, self.centre
+        return (rows @ (fit_rows @ inked.astype(np.float32) @ fit_cols.T) @ cols.T).astype(np.float32)
+
+
+def placed_working(work: np.ndarray | None, thickness: bool = True) -> Placed | None:
+    """Steps 5-7 on the working image `working` made, as a Placed; None where from_working is."""
     if work is None:
         return None
+    crop = (slice(0, work.shape[0]), slice(0, work.shape[1]))
     if thickness:
         # Re-crop: a thick stroke's box is wider by its width, and that width has changed.
         work = normalise_thickness(work)
-        work = work[bounding_box(work)]
-    digit = fit(work, BOX)
+        crop = bounding_box(work)
+        work = work[crop]
+    shape = fitted(work.shape, BOX)
+    fit_rows, fit_cols = resample_matrix(work.shape[0], shape[0]), resample_matrix(work.shape[1], shape[1])
+    digit = fit_rows @ work.astype(np.float32) @ fit_cols.T  # resize(work, *shape), as `fit` makes it
     if digit.sum() <= 0:
         return None
-    return centre_by_mass(digit.clip(0, 1)).clip(0, 1)
+    box = digit.clip(0, 1)
+    rows, cols = centring(box)
+    return Placed((rows @ box @ cols.T).clip(0, 1), crop, work, (fit_rows, fit_cols), (rows, cols))
 
 
 def deskew(images: np.ndarray, chunk: int = 2048) -> np.ndarray:
