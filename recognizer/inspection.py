@@ -26,18 +26,22 @@ def weights_version(model: Model) -> str:
 def network_view(model: Model) -> dict:
     """What the network page draws a model from: its kind, its layer sizes (the
     784-250-10's "sizes"; the CNN's "widths" C1, C2, D, with the side of its filters,
-    "kernel", and of its input, "side"), and the version and names of the weights it fetches."""
+    "kernel", of its input, "side", and its input's "channels": 1, the ink, or 3, the ink
+    and the pen's direction across and down), and the version and names of the weights it
+    fetches."""
     kind = model.meta.get("kind", "mlp")
+    network = model.network
     if kind == "mlp":
-        sizes = {"sizes": list(model.network.sizes)}
+        sizes = {"sizes": list(network.sizes)}
     else:
-        sizes = {"widths": list(model.network.widths), "kernel": KERNEL, "side": SIDE}
+        sizes = {"widths": list(network.widths), "kernel": KERNEL, "side": SIDE, "channels": network.channels}
     return {"kind": kind, **sizes, "version": weights_version(model), "weights": list(WEIGHT_NAMES[kind])}
 
 
 def weights_npy(model: Model, name: str) -> bytes:
     """One of its kind's WEIGHT_NAMES as a .npy file: float32 little-endian, C order, its
-    own shape (W1 is (784, 250): input-major; K1 (5, 5, 1, C1) and K2 (5, 5, C1, C2))."""
+    own shape (W1 is (784, 250): input-major; K1 (5, 5, C, C1), C its input channels, 1 or
+    3, and K2 (5, 5, C1, C2))."""
     buffer = io.BytesIO()
     np.save(buffer, np.ascontiguousarray(model.network.params()[name], dtype="<f4"))
     return buffer.getvalue()

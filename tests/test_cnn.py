@@ -5,7 +5,17 @@ import numpy as np
 import pytest
 
 from nn import DEFAULT_MODEL_PATH
-from nn.networks.cnn import MAX_WIDTH, ConvNet, conv, in_place_order, input_gradient, pool_routes, unpool
+from nn.networks.cnn import (
+    INPUT_CHANNELS,
+    MAX_WIDTH,
+    ConvNet,
+    conv,
+    in_place_order,
+    input_gradient,
+    param_shapes,
+    pool_routes,
+    unpool,
+)
 from nn.networks.model_file import load_model, save_model
 from nn.networks.network import one_hot
 from nn.training.config import CNNConfig
@@ -22,7 +32,7 @@ def net64():
 
 def assert_gradients_match_centred_differences(net: ConvNet, before_each_pass=lambda: None):
     rng = np.random.default_rng(1)
-    X = rng.random((3, 784))
+    X = rng.random((3, net.channels * 784))
     Y = one_hot(rng.integers(0, 10, 3), 10, np.float64)
     before_each_pass()
     _, grads = net.gradients(X, Y)
@@ -54,6 +64,15 @@ def assert_gradients_match_centred_differences(net: ConvNet, before_each_pass=la
 
 def test_backpropagation_matches_centred_differences_for_every_parameter(net64):
     assert_gradients_match_centred_differences(net64)
+
+
+def test_backpropagation_through_a_cnn_reading_three_channels_matches_centred_differences():
+    rng = np.random.default_rng(17)
+    net = ConvNet.initialise(rng, widths=(4, 6, 20), dtype=np.float64, channels=3)
+    for p in net.params().values():
+        p += rng.normal(0, 0.05, p.shape)
+    assert net.params()["K1"].shape == (5, 5, 3, 4)
+    assert_gradients_match_centred_differences(net)
 
 
 def test_backpropagation_through_dropout_matches_centred_differences_for_a_fixed_mask():
@@ -236,3 +255,50 @@ def test_a_feature_map_is_each_5x5_window_times_its_filter_plus_its_bias_after_r
         window = image[y : y + 5, col : col + 5]
         expected = max(0.0, float((window * net64.p["K1"][:, :, 0, f]).sum() + net64.p["c1"][f]))
         assert maps[f, y, col] == pytest.approx(expected, rel=1e-9, abs=1e-12)
+
+
+def three_channels_reading_ink_alone(net: ConvNet) -> ConvNet:
+    """`net` (one channel) with two more input channels whose weights are all zero."""
+    K1 = net.p["K1"]
+    directions = np.zeros(K1.shape[:2] + (2,) + K1.shape[3:], K1.dtype)
+    return ConvNet({**net.p, "K1": np.concatenate([K1, directions], axis=2)})
+
+
+def test_a_cnn_of_three_channels_reads_the_first_784_values_of_a_row_as_the_ink():
+    ink = ConvNet.initialise(np.random.default_rng(18), widths=(6, 8, 16))
+    three = three_channels_reading_ink_alone(ink)
+    assert (ink.channels, three.channels) == (1, 3)
+    rng = np.random.default_rng(19)
+    X = rng.random((5, 3 * 784), dtype=np.float32)  # the ink, then the pen across, then down
+    expected = ink.predict_proba(X[:, :784])
+    np.testing.assert_allclose(three.predict_proba(X), expected, rtol=1e-5, atol=1e-7)
+    np.testing.assert_allclose(three.answer(X)[0], expected, rtol=1e-5, atol=1e-7)
+    np.testing.assert_allclose(three.forward(X).out, expected, rtol=1e-5, atol=1e-7)
+    # Channel 1's weights read the second 784 values, at the same pixels as the ink's.
+    moved = ConvNet({**three.p, "K1": np.roll(three.p["K1"], 1, axis=2)})
+    shifted = np.roll(X, 784, axis=1)  # the ink moved to channel 1
+    np.testing.assert_allclose(moved.predict_proba(shifted), expected, rtol=1e-5, atol=1e-7)
+
+
+def test_a_cnn_refuses_rows_that_are_not_its_channels_of_784_values():
+    three = ConvNet.initialise(np.random.default_rng(20), widths=(2, 2, 2), channels=3)
+    with pytest.raises(ValueError, match="this CNN reads rows of 3 x 784 values, not 784"):
+        three.predict_proba(np.zeros((3, 784), np.float32))  # three rows of ink, not one digit
+    ink = ConvNet.initialise(np.random.default_rng(20), widths=(2, 2, 2))
+    with pytest.raises(ValueError, match="this CNN reads rows of 1 x 784 values, not 2352"):
+        ink.answer(np.zeros((1, 3 * 784), np.float32))
+
+
+def test_the_input_channels_set_k1_s_third_axis_and_no_other_shape():
+    assert INPUT_CHANNELS == (1, 3)
+    one, three = param_shapes((3, 5, 7)), param_shapes((3, 5, 7), channels=3)
+    assert three["K1"] == (5, 5, 3, 3) and one["K1"] == (5, 5, 1, 3)
+    assert {k: v for k, v in three.items() if k != "K1"} == {k: v for k, v in one.items() if k != "K1"}
+    net = ConvNet.initialise(np.random.default_rng(21), widths=(3, 5, 7), channels=3)
+    assert {name: p.shape for name, p in net.params().items()} == three and net.channels == 3
+
+
+@pytest.mark.parametrize("channels", [0, 2, 4, True, 3.0])
+def test_input_channels_other_than_the_ink_or_the_ink_and_the_pen_s_direction_are_refused(channels):
+    with pytest.raises(ValueError, match=r"input channels must be one of \(1, 3\)"):
+        ConvNet.initialise(np.random.default_rng(0), widths=(2, 2, 2), channels=channels)

@@ -219,16 +219,41 @@ def test_a_cnn_of_other_widths_loads_back_as_those_widths(tmp_path):
         np.testing.assert_array_equal(model.network.params()[name], p)
 
 
-def cnn_payload(widths) -> dict:
-    """A CNN model payload whose arrays have the shapes of `widths`, zeros throughout."""
-    net = ConvNet({name: np.zeros(shape, np.float32) for name, shape in param_shapes(widths).items()})
-    return to_payload(net, {})
+def test_a_cnn_reading_three_channels_loads_back_and_answers_the_same(tmp_path):
+    net = ConvNet.initialise(np.random.default_rng(0), widths=(8, 12, 24), channels=3)
+    save_model(tmp_path / "cnn.pkl", net, {"name": "cnn"})
+    model = load_model(tmp_path / "cnn.pkl", verify=True)
+    assert model.network.channels == 3 and model.network.params()["K1"].shape == (5, 5, 3, 8)
+    assert model.meta["architecture"].startswith("ink and pen direction (3 channels), conv 5x5x8")
+    for name, p in net.params().items():
+        np.testing.assert_array_equal(model.network.params()[name], p)
+    X = np.random.default_rng(1).random((4, 3 * 784), dtype=np.float32)
+    np.testing.assert_array_equal(model.network.predict_proba(X), net.predict_proba(X))
+
+
+def cnn_payload(widths, channels: int = 1) -> dict:
+    """A CNN model payload whose arrays have the shapes of `widths` and `channels`, zeros throughout."""
+    shapes = param_shapes(widths, channels)
+    return to_payload(ConvNet({name: np.zeros(shape, np.float32) for name, shape in shapes.items()}), {})
+
+
+@pytest.mark.parametrize("channels", [2, 4])
+def test_a_cnn_whose_k1_reads_neither_the_ink_nor_the_ink_and_the_pen_s_direction_is_refused(
+    tmp_path, channels
+):
+    payload = cnn_payload((8, 12, 24), channels)
+    with pytest.raises(
+        ModelFileError, match=rf"cnn K1 \(5, 5, {channels}, 8\): input channels must be one of"
+    ):
+        load_model(write_payload(tmp_path / "m.pkl", payload))
 
 
 @pytest.mark.parametrize(
     "name, shape",
     [
         ("K1", (5, 5, 1, 9)),  # 9 channels out, where c1 says 8
+        ("K1", (5, 5, 3, 9)),
+        ("K1", (5, 5, 8)),
         ("K2", (5, 5, 9, 12)),  # 9 channels in, where layer 1 gives 8
         ("K2", (3, 3, 8, 12)),
         ("W3", (12 * 12, 24)),  # rows for 12 channels of 12 pixels, not 16

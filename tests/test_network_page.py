@@ -9,8 +9,9 @@ import pytest
 from django.test import Client
 
 from nn.ink.sampling import SIDE
-from nn.networks.cnn import KERNEL
-from recognizer import model_store
+from nn.networks.cnn import KERNEL, ConvNet
+from nn.networks.model_file import Model, describe
+from recognizer import inspection, model_store
 from tests.browser import (
     SEVEN,
     draw_with_mouse,
@@ -56,6 +57,7 @@ def test_every_served_model_is_listed_the_default_first_and_each_array_is_its_ex
     assert list(models) == ["cnn", "mlp"] and models["cnn"]["default"]
     assert models["cnn"]["widths"] == list(model_store.get("cnn").network.widths)
     assert (models["cnn"]["kernel"], models["cnn"]["side"]) == (KERNEL, SIDE)  # the page's geometry
+    assert models["cnn"]["channels"] == 1  # the shipped CNN reads the ink alone
     for name, model in models.items():
         assert list(model["weights"]) == list(ARRAYS[model["kind"]])
         network = model_store.get(name).network
@@ -67,6 +69,14 @@ def test_every_served_model_is_listed_the_default_first_and_each_array_is_its_ex
             array = np.load(io.BytesIO(response.content), allow_pickle=False)
             assert array.dtype == np.dtype("<f4") and array.flags.c_contiguous
             np.testing.assert_array_equal(array, network.params()[array_name])
+
+
+def test_a_cnn_reading_the_ink_and_the_pen_s_direction_tells_the_page_its_three_channels():
+    net = ConvNet.initialise(np.random.default_rng(0), widths=(2, 3, 4), channels=3)
+    view = inspection.network_view(Model(net, describe(net), sha256="0" * 64))
+    assert (view["kind"], view["widths"], view["channels"]) == ("cnn", [2, 3, 4], 3)
+    K1 = np.load(io.BytesIO(inspection.weights_npy(Model(net, describe(net)), "K1")), allow_pickle=False)
+    assert K1.shape == (5, 5, 3, 2)
 
 
 def test_weights_of_an_old_version_or_an_unknown_array_are_not_found():

@@ -1,10 +1,14 @@
 """A small convolutional network written from scratch in NumPy (LeNet-like).
 
-Batch-first, channels-last: X holds N images as rows of 784 pixels, viewed as (N, 28, 28, 1).
+Batch-first, channels-last: X holds N images as rows of C 784 values, channel-major (a
+row's first 784 values are channel 0, then channel 1's 784, ...), viewed as (N, C, 28, 28)
+and moved channels last, (N, 28, 28, C), for the convolutions. C, the input channels, is
+one of INPUT_CHANNELS: the ink alone (a row is the 784 pixels), or the ink and the pen's
+direction across and down at each pixel. K1's third axis is C.
 
 Forward pass (k = 5x5 kernels, "valid" convolutions, 2x2 max-pooling), for the
 widths (C1, C2, D), by default (32, 64, 128), the shipped CNN's:
-    h1 = relu(pool(conv(X,  K1) + c1))   # (N, 12, 12, C1)
+    h1 = relu(pool(conv(X,  K1) + c1))   # X (N, 28, 28, C) -> (N, 12, 12, C1)
     h2 = relu(pool(conv(h1, K2) + c2))   # (N, 4, 4, C2), flattened to (N, 16 C2)
     h3 = relu(h2 @ W3 + b3)              # (N, D)
     p  = softmax(h3 @ W4 + b4)           # (N, 10)
@@ -42,17 +46,19 @@ from nn.ink.sampling import SIDE
 from nn.networks.network import Classifier, cross_entropy, softmax
 
 KERNEL = 5
+INPUT_CHANNELS = (1, 3)  # the channels a CNN may read: the ink alone, or the ink and the
+# pen's direction across and down
 WIDTHS = (32, 64, 128)  # channels of conv 1, channels of conv 2, units of the dense layer: the shipped CNN's
 MAX_WIDTH = 512  # each width at most this: far above any useful network, and a bound on
 # the arrays a model file can ask for
 POOLED = 4 * 4  # pixels left of a 28x28 image after conv, pool, conv, pool
 
 
-def param_shapes(widths: tuple[int, int, int] = WIDTHS) -> dict[str, tuple[int, ...]]:
-    """name -> shape of every parameter, for the widths (C1, C2, D)."""
+def param_shapes(widths: tuple[int, int, int] = WIDTHS, channels: int = 1) -> dict[str, tuple[int, ...]]:
+    """name -> shape of every parameter, for the widths (C1, C2, D) and the input channels."""
     c1, c2, dense = widths
     return {
-        "K1": (KERNEL, KERNEL, 1, c1),
+        "K1": (KERNEL, KERNEL, channels, c1),
         "c1": (c1,),
         "K2": (KERNEL, KERNEL, c1, c2),
         "c2": (c2,),
@@ -73,6 +79,17 @@ def check_widths(widths) -> tuple[int, int, int]:
     if len(widths) != 3 or not integers or not all(1 <= w <= MAX_WIDTH for w in widths):
         raise ValueError(f"widths must be three integers from 1 to {MAX_WIDTH}, not {widths}")
     return tuple(int(w) for w in widths)
+
+
+def check_channels(channels) -> int:
+    """One of INPUT_CHANNELS, or a ValueError saying what is wrong."""
+    integer = isinstance(channels, int | np.integer) and not isinstance(channels, bool)
+    if not integer or channels not in INPUT_CHANNELS:
+        raise ValueError(
+            f"input channels must be one of {INPUT_CHANNELS} (the ink alone, or the ink and the "
+            f"pen's direction across and down), not {channels!r}"
+        )
+    return int(channels)
 
 
 CORNERS = ((0, 0), (0, 1), (1, 0), (1, 1))  # (dy, dx) in each 2x2 pooling block, reading order
@@ -195,8 +212,8 @@ def column_sums(a: np.ndarray) -> np.ndarray:
 
 @dataclass
 class CnnActivations:
-    X: np.ndarray  # (N, 28, 28, 1)
-    cols1: np.ndarray  # patches of X, (N 12 12, 36)
+    X: np.ndarray  # (N, 28, 28, C), channels last
+    cols1: np.ndarray  # patches of X, (N 12 12, 36 C)
     routes1: np.ndarray  # pooling choices of layer 1, and its ReLU: (4, N, 12, 12, C1)
     h1: np.ndarray  # (N, 12, 12, C1)
     cols2: np.ndarray  # (N 4 4, 36 C1)
@@ -227,12 +244,17 @@ class ConvNet(Classifier):
 
     @classmethod
     def initialise(
-        cls, rng: np.random.Generator, widths=WIDTHS, dtype=np.float32, dropout: float = 0.0
+        cls,
+        rng: np.random.Generator,
+        widths=WIDTHS,
+        dtype=np.float32,
+        dropout: float = 0.0,
+        channels: int = 1,
     ) -> ConvNet:
         """He-normal weights (suited to ReLU), zero biases; dropout masks from a generator
         spawned from `rng`, so they neither disturb nor repeat its stream of weights."""
         params = {}
-        for name, shape in param_shapes(check_widths(widths)).items():
+        for name, shape in param_shapes(check_widths(widths), check_channels(channels)).items():
             if len(shape) == 1:
                 params[name] = np.zeros(shape, dtype)
             else:
@@ -244,6 +266,11 @@ class ConvNet(Classifier):
     def widths(self) -> tuple[int, int, int]:
         """(C1, C2, D): channels of the two convolutions and units of the dense layer."""
         return self.p["c1"].shape[0], self.p["c2"].shape[0], self.p["b3"].shape[0]
+
+    @property
+    def channels(self) -> int:
+        """The input channels it reads, one of INPUT_CHANNELS: K1's third axis."""
+        return self.p["K1"].shape[2]
 
     @property
     def n_classes(self) -> int:
@@ -279,9 +306,20 @@ class ConvNet(Classifier):
         h = np.maximum(pooled + self.p[c], 0)
         return h, cols, pool_routes(z, pooled, h > 0)
 
+    def images(self, X: np.ndarray) -> np.ndarray:
+        """Input rows (N, C 784), channel-major -> the images (N, 28, 28, C), channels last
+        as the convolutions read them: a view, the same data (one channel: the same array
+        as a reshape to (N, 28, 28, 1)). A row of another length is refused: three rows of
+        784 are not one image of three channels."""
+        if X.shape[-1] != self.channels * SIDE * SIDE:
+            raise ValueError(
+                f"this CNN reads rows of {self.channels} x {SIDE * SIDE} values, not {X.shape[-1]}"
+            )
+        return X.reshape(-1, self.channels, SIDE, SIDE).transpose(0, 2, 3, 1)
+
     def forward(self, X: np.ndarray) -> CnnActivations:
-        """The training pass: keeps what backward needs, and applies dropout."""
-        x = X.reshape(-1, SIDE, SIDE, 1)
+        """The training pass on rows (N, C 784): keeps what backward needs, and applies dropout."""
+        x = self.images(X)  # (N, 28, 28, C)
         h1, cols1, routes1 = self.conv_pool_relu_routes(x, "K1", "c1")  # (N, 12, 12, C1)
         h2, cols2, routes2 = self.conv_pool_relu_routes(h1, "K2", "c2")  # (N, 4, 4, C2)
         h2 = h2.reshape(len(x), -1)  # (N, 16 C2)
@@ -320,18 +358,19 @@ class ConvNet(Classifier):
         return cross_entropy(out, Y)
 
     def predict_proba(self, X: np.ndarray) -> np.ndarray:
-        """The forward pass alone, without what backward needs (patches, pooling routes)."""
-        x = np.asarray(X, dtype=self.dtype).reshape(-1, SIDE, SIDE, 1)
+        """The forward pass alone on rows (N, C 784), without what backward needs (patches,
+        pooling routes)."""
+        x = self.images(np.asarray(X, dtype=self.dtype))  # (N, 28, 28, C)
         h1 = self.conv_pool_relu(x, "K1", "c1")  # (N, 12, 12, C1)
         h2 = self.conv_pool_relu(h1, "K2", "c2")  # (N, 4, 4, C2)
         return self.dense(h2)[1]
 
     def answer(self, X: np.ndarray) -> tuple[np.ndarray, dict[str, np.ndarray]]:
-        """Probabilities (N, 10), exactly predict_proba's, and the layers of the same forward
-        pass for the network page: each convolution's feature maps, one per filter, after its
-        bias and ReLU and before pooling ("conv1" (N, C1, 24, 24), "conv2" (N, C2, 8, 8)), the
+        """For rows (N, C 784): probabilities (N, 10), exactly predict_proba's, and the layers
+        of the same forward pass for the network page: each convolution's feature maps, one
+        per filter, after its bias and ReLU and before pooling ("conv1" (N, C1, 24, 24), "conv2" (N, C2, 8, 8)), the
         dense layer ("dense" (N, D)) and the output ("output" (N, 10), the probabilities)."""
-        x = np.asarray(X, dtype=self.dtype).reshape(-1, SIDE, SIDE, 1)
+        x = self.images(np.asarray(X, dtype=self.dtype))  # (N, 28, 28, C)
         maps1, h1 = self.feature_maps(x, "K1", "c1")  # (N, 24, 24, C1), (N, 12, 12, C1)
         maps2, h2 = self.feature_maps(h1, "K2", "c2")  # (N, 8, 8, C2), (N, 4, 4, C2)
         h3, p = self.dense(h2)

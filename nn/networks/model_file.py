@@ -12,7 +12,9 @@ A model file holds one dict:
     hidden_activation "sigmoid" | "relu"; output "softmax" | "sigmoid"; loss "cross_entropy" | "squared_error"
     params            mlp: {"W1": ndarray (784, 250), "b1": (250,), "W2": (250, 10), "b2": (10,)}
                       cnn: {"K1", "c1", "K2", "c2", "W3", "b3", "W4", "b4"} (shapes in cnn.py,
-                      from the widths its biases c1, c2, b3 give, each at most cnn.MAX_WIDTH)
+                      from the widths its biases c1, c2, b3 give, each at most cnn.MAX_WIDTH,
+                      and the input channels K1's third axis gives, one of cnn.INPUT_CHANNELS:
+                      1, the ink, or 3, the ink and the pen's direction across and down)
                       check: {"W1", "b1", "W2", "b2", "mean", "scale"} (not_digit.py), and
                       "thresholds" {source: probability} beside them
     config            the training configuration (plain dict)
@@ -49,7 +51,7 @@ from pathlib import Path
 import numpy as np
 
 from nn.networks.cnn import PARAM_SHAPES as CNN_SHAPES
-from nn.networks.cnn import ConvNet, check_widths, param_shapes
+from nn.networks.cnn import ConvNet, check_channels, check_widths, param_shapes
 from nn.networks.network import PARAM_NAMES, RECIPES, Classifier, Network
 from nn.networks.not_digit import CHECK_PATH, N_FEATURES, N_INPUTS, SOURCES, Check
 
@@ -146,9 +148,10 @@ def describe(network: Classifier | Check) -> dict:
         }
     if isinstance(network, ConvNet):
         c1, c2, dense = network.widths
+        reads = "" if network.channels == 1 else "ink and pen direction (3 channels), "
         return {
             "kind": "cnn",
-            "architecture": f"conv 5x5x{c1}, pool, conv 5x5x{c2}, pool, dense {dense}, dense 10",
+            "architecture": f"{reads}conv 5x5x{c1}, pool, conv 5x5x{c2}, pool, dense {dense}, dense 10",
             "hidden_activation": "relu",
             "output": "softmax",
             "loss": "cross_entropy",
@@ -250,7 +253,8 @@ def mlp_from(payload: dict) -> Network:
 
 
 def cnn_from(payload: dict) -> ConvNet:
-    """The widths are read from the biases, then every shape is checked against them."""
+    """The widths are read from the biases and the input channels from K1, then every shape
+    is checked against them."""
     params = payload.get("params")
     if not isinstance(params, dict) or set(params) != set(CNN_SHAPES):
         raise ModelFileError(f"params must hold exactly {', '.join(CNN_SHAPES)}")
@@ -261,7 +265,14 @@ def cnn_from(payload: dict) -> ConvNet:
         widths = check_widths(b.shape[0] for b in biases)
     except ValueError as exc:
         raise ModelFileError(f"cnn {exc}") from None
-    network = ConvNet(dict(check_params(params, param_shapes(widths))))
+    K1 = params["K1"]
+    # A K1 that is not four-dimensional is refused by its shape, below.
+    channels = K1.shape[2] if isinstance(K1, np.ndarray) and K1.ndim == 4 else 1
+    try:
+        channels = check_channels(channels)
+    except ValueError as exc:
+        raise ModelFileError(f"cnn K1 {K1.shape}: {exc}") from None
+    network = ConvNet(dict(check_params(params, param_shapes(widths, channels))))
     network.temperature = temperature_from(payload)
     return network
 

@@ -6,6 +6,7 @@ import {
   assembleCnn,
   convLayers,
   filter1,
+  filter1Channel,
   filter2Slice,
   layersFrom,
   peak,
@@ -84,11 +85,24 @@ test("the filters are read from the weights kept channels last", () => {
   assert.deepEqual(strongestSlices(net, 0, 2), [1, 0]);
 });
 
+test("a filter of a network reading the ink and the pen's direction is read channel by channel", () => {
+  const net = assembleCnn(arrays({ K1: array([5, 5, 3, 2]) }), 5);
+  assert.equal(net.channels, 3);
+  assert.equal(assembleCnn(arrays(), 5).channels, 1);
+  // K1[ky, kx, c, f] is at ((ky * 5 + kx) * 3 + c) * C1 + f.
+  assert.deepEqual(Array.from(filter1Channel(net, 1, 2)).slice(0, 2), [2 * 2 + 1, (3 + 2) * 2 + 1]);
+  assert.deepEqual(Array.from(filter1(net, 1)).slice(0, 2), [1, 3 * 2 + 1]); // channel 0: the ink
+  assert.deepEqual(filter1(net, 0), filter1Channel(net, 0, 0));
+  assert.equal(filter1Channel(net, 1, 2).length, 25);
+});
+
 test("weights whose shapes do not fit are refused, with every shape", () => {
   assert.throws(
     () => assembleCnn(arrays({ K2: array([5, 5, 3, 3]) }), 5),
     (e) => e instanceof WeightsError && /K2 \(5,5,3,3\)/.test(e.message) && /b4/.test(e.message),
   );
+  assert.throws(() => assembleCnn(arrays({ K1: array([5, 5, 3]) }), 5), /K1 \(5,5,3\)/);
+  assert.throws(() => assembleCnn(arrays({ K1: array([5, 5, 3, 3]) }), 5), /K1 \(5,5,3,3\)/);
   const { W4, ...rest } = arrays();
   assert.ok(W4);
   assert.throws(() => assembleCnn(rest, 5), /lack W4/);

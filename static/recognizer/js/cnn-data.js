@@ -5,7 +5,8 @@
  * of a feature map on the input it read. The network's maths runs on the server
  * (nn/networks/cnn.py); this only reads, ranks and places its numbers. The model is as the
  * server describes it (recognizer/inspection.py): {widths [C1, C2, D], kernel (every filter
- * is kernel x kernel), side (the network reads side x side pixels, MNIST's 28x28)}.
+ * is kernel x kernel), side (the network reads side x side pixels, MNIST's 28x28), channels
+ * (of its input: 1, the ink, or 3, the ink and the pen's direction across and down)}.
  */
 
 import { fitTogether } from "./network-weights.js";
@@ -51,25 +52,31 @@ export function layersFrom(answer, model) {
 }
 
 /**
- * Parsed arrays {K1 (k, k, 1, C1), c1, K2 (k, k, C1, C2), c2, b3 (D), W4 (D, 10), b4}, k
- * the model's `kernel` -> {widths, kernel, K1, c1, K2, c2, b3, W4, b4} (the data, channels
- * last as nn/networks/cnn.py keeps them), if their shapes fit together.
+ * Parsed arrays {K1 (k, k, C, C1), c1, K2 (k, k, C1, C2), c2, b3 (D), W4 (D, 10), b4}, k
+ * the model's `kernel` and C its input channels -> {widths, kernel, channels, K1, c1, K2,
+ * c2, b3, W4, b4} (the data, channels last as nn/networks/cnn.py keeps them), if their
+ * shapes fit together. C is read from K1's own shape (the server serves 1 or 3).
  */
 export function assembleCnn(arrays, kernel) {
-  let widths;
+  let widths, channels;
   const weights = fitTogether(arrays, ["K1", "c1", "K2", "c2", "b3", "W4", "b4"], (a) => {
     const [c1, c2, dense] = (widths = [a.c1.shape[0], a.c2.shape[0], a.b3.shape[0]]);
-    const [K1, K2] = [[kernel, kernel, 1, c1], [kernel, kernel, c1, c2]];
+    channels = a.K1.shape[2];
+    const [K1, K2] = [[kernel, kernel, channels, c1], [kernel, kernel, c1, c2]];
     return { K1, c1: [c1], K2, c2: [c2], b3: [dense], W4: [dense, 10], b4: [10] };
   });
-  return { widths, kernel, ...weights };
+  return { widths, kernel, channels, ...weights };
 }
 
-/** Layer 1's filter f: its kernel x kernel weights, row by row. */
-export function filter1(net, f) {
+/** Layer 1's filter f on input channel c (0 the ink; 1 and 2 the pen's direction across
+ * and down): its kernel x kernel weights, row by row. */
+export function filter1Channel(net, f, c) {
   const c1 = net.widths[0];
-  return Float32Array.from({ length: net.kernel ** 2 }, (_, i) => net.K1[i * c1 + f]);
+  return Float32Array.from({ length: net.kernel ** 2 }, (_, i) => net.K1[(i * net.channels + c) * c1 + f]);
 }
+
+/** Layer 1's filter f on the ink: its kernel x kernel weights, row by row. */
+export const filter1 = (net, f) => filter1Channel(net, f, 0);
 
 /** The slice of layer 2's filter f that reads layer 1's map c: kernel x kernel weights, row by row. */
 export function filter2Slice(net, f, c) {

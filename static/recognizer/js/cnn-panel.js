@@ -1,13 +1,15 @@
 /**
  * The panel about the CNN item in focus. A feature map: where its filter responds in your
  * digit (the map laid over the patches it read, the strongest framed) and what it looks for
- * (its weights; for layer 2, one kernel x kernel slice per map of layer 1, and the maps it reads most).
+ * (its weights; for layer 1 of a network reading the pen's direction too, its weights on the
+ * direction across and down below; for layer 2, one kernel x kernel slice per map of layer 1,
+ * and the maps it reads most).
  * A dense unit: its activation and its weights to the digits. An output: the units pushing
  * it up and down most. Test hook: [data-testid="neuron-panel"] carries data-neuron
  * ("conv1-7", "dense-40", "out-3" or empty).
  */
 
-import { filter1, filter2Slice, mapOf, peak, receptiveField, strongestSlices, unitPushes, unitWeights } from "./cnn-data.js";
+import { filter1Channel, filter2Slice, mapOf, peak, receptiveField, strongestSlices, unitPushes, unitWeights } from "./cnn-data.js";
 import { paintFilter2, paintMap, paintPatch, paintWhere } from "./cnn-paint.js";
 import { el } from "./dom.js";
 import { percent, signed, square } from "./format.js";
@@ -20,10 +22,18 @@ const DRAW_PROMPT = "Draw a digit to see the filters respond.";
 const SLICES = 6; // of a layer-2 filter, the slices with the largest weights
 const PUSHES = 5; // dense units listed pushing an output up, and down
 const LAYER = { conv1: 1, conv2: 2 };
+const PEN = ["the pen's direction across", "the pen's direction down"]; // input channels 1 and 2, after the ink
 
 const figure = (canvas, caption, className = "weight-image") => {
   canvas.className = className;
   return el("figure", {}, canvas, el("figcaption", {}, caption));
+};
+
+/** Layer 1's filter f on each input channel (the ink, then the pen's direction across and
+ * down if the network reads it), and one scale for them all, so the pictures compare. */
+const filter1Weights = (net, f) => {
+  const channels = Array.from({ length: net.channels }, (_, c) => filter1Channel(net, f, c));
+  return { channels, scale: maxAbs(channels.flatMap((w) => Array.from(w))) };
 };
 
 export class CnnPanel extends Panel {
@@ -88,7 +98,8 @@ export class CnnPanel extends Panel {
     }
     if (net) {
       const canvas = el("canvas", { "data-testid": "filter-image", "aria-label": `Filter ${index}'s weights` });
-      const weights = kind === "conv1" ? paintWeights(canvas, filter1(net, index)) : paintFilter2(canvas, net, index);
+      const ink = kind === "conv1" && filter1Weights(net, index);
+      const weights = ink ? paintWeights(canvas, ink.channels[0], ink.scale) : paintFilter2(canvas, net, index);
       const size = square(net.kernel);
       figures.push(figure(weights, kind === "conv1" ? `What it looks for: its ${size} weights` : `Its weights: a ${size} slice per map of layer 1`));
     }
@@ -101,8 +112,21 @@ export class CnnPanel extends Panel {
       note(about),
       stats,
       net ? null : note("Its weights are on their way."),
+      kind === "conv1" && net && net.channels > 1 ? this.#pen(net, index) : null,
       kind === "conv2" && net ? this.#slices(net, act, index) : null,
     ];
+  }
+
+  /** Layer 1's filter f on the pen's direction across and down, on its ink weights' scale. */
+  #pen(net, f) {
+    const { channels, scale } = filter1Weights(net, f);
+    const figures = PEN.map((name, k) => {
+      const canvas = el("canvas", { "data-testid": `filter-image-${k + 1}`, "aria-label": `Filter ${f}'s weights on ${name}` });
+      return figure(paintWeights(canvas, channels[k + 1], scale), `On ${name}`);
+    });
+    return el("div", {}, el("h3", {}, "Its weights on the pen's direction"),
+      note("It also reads which way the pen went at each pixel, with these weights (on the scale of its weights on the ink): where they are strong, the pen's direction matters to it."),
+      el("div", { className: "weight-figures" }, ...figures));  // prettier-ignore
   }
 
   /** The maps of layer 1 that filter f of layer 2 weighs most, each beside its slice. */

@@ -39,7 +39,7 @@ const barRow = (item, name, nameClass, p, value, label) => {
 };
 
 export class CnnView {
-  /** The CNN of `model` ({widths, kernel, side, ...}) in the page `root`; `onChange` hears a selection. */
+  /** The CNN of `model` ({widths, kernel, side, channels, ...}) in the page `root`; `onChange` hears a selection. */
   constructor(root, model, onChange = () => {}) {
     this.section = root.querySelector('[data-view="cnn"]');
     this.section.hidden = false;
@@ -101,9 +101,10 @@ export class CnnView {
     const { conv1, conv2 } = this.layers;
     const passed = c2 * conv2.pooled ** 2; // layer 2's pooled maps, to the dense layer
     const text = (selector, value) => (this.section.querySelector(selector).textContent = value);
+    const reads = this.model.channels > 1 ? " (its ink, and the direction the pen went at each pixel)" : "";
     text('[data-layer-title="conv1"]', `Layer 1: ${c1} filters of ${square(k)} pixels`);
     text('[data-layer-note="conv1"]',
-      `Each filter slides over your digit; its map (${square(conv1.side)}) is bright where the ${square(k)} patch under it looks like the ` +
+      `Each filter slides over your digit${reads}; its map (${square(conv1.side)}) is bright where the ${square(k)} patch under it looks like the ` +
       `filter. Then each 2×2 block keeps its brightest value: ${c1} maps of ${square(conv1.pooled)} go on to layer 2.`);  // prettier-ignore
     text('[data-layer-title="conv2"]', `Layer 2: ${c2} filters of ${square(k)}×${c1}`);
     text('[data-layer-note="conv2"]',

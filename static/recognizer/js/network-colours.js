@@ -31,9 +31,9 @@ export function diverging(v) {
   return mix(BACKGROUND, v >= 0 ? POSITIVE : NEGATIVE, t);
 }
 
-/** Paint square `values` (side x side, row by row) on a canvas of that size, scaled by their max |v|. */
-export function paintWeights(canvas, values) {
+/** Paint square `values` (side x side, row by row) on a canvas of that size, scaled by
+ * `scale`: by default their max |v|. */
+export function paintWeights(canvas, values, scale = maxAbs(values)) {
   const side = Math.round(Math.sqrt(values.length));
-  const scale = maxAbs(values);
   return paintPixels(canvas, side, side, (x, y) => diverging(values[y * side + x] / scale));
 }
