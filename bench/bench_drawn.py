@@ -23,13 +23,15 @@ from bench.drawn import VARIATIONS, photo, place, strokes_of
 from nn.data import styles
 from nn.data.mnist import load_mnist
 from nn.ink import raster
+from nn.ink.directions import no_directions, pen_channels
 from nn.ink.preprocess import from_mask, to_mnist
 from nn.training.evaluate import evaluate
 from recognizer.imaging import decode
 
 
 def drawn_set(strokes, labels, variation):
-    """Processed 28x28 inputs, with and without thickness normalisation, and their labels
+    """Processed inputs, with the pen's direction ((N, 3, 28, 28), nn/ink/directions.py),
+    and without it or thickness normalisation ((N, 28, 28)), and their labels
     for one variation (a drawing seen as blank counts as an all-black input). A style is
     added where the digit's shape allows it (nn/data/styles.py); the others are left out."""
     rng = np.random.default_rng(0)
@@ -41,14 +43,18 @@ def drawn_set(strokes, labels, variation):
             if (digit_strokes := styles.STYLES[label](digit_strokes, rng)) is None:
                 continue
         placed = place(digit_strokes, variation)
-        # A photo takes the image path; anything else is what the page sends, strokes.
+        # A photo takes the image path; anything else is what the page sends, strokes, read
+        # with the pen's direction beside the ink by a model that reads it.
         if variation.light_on_dark:
             drawn, prepare = decode(photo(placed, variation)), to_mnist
+            x = prepare(drawn)
+            x = None if x is None else no_directions(x)
         else:
             drawn, prepare = raster.draw_read(placed, pen_width=variation.pen), from_mask
-        for out, thickness in ((xs, True), (raws, False)):
-            x = prepare(drawn, thickness=thickness)
-            out.append(np.zeros((28, 28), np.float32) if x is None else x)
+            x = pen_channels(placed, pen_width=variation.pen)
+        raw = prepare(drawn, thickness=False)
+        xs.append(np.zeros((3, 28, 28), np.float32) if x is None else x)
+        raws.append(np.zeros((28, 28), np.float32) if raw is None else raw)
         ys.append(label)
     return np.array(xs), np.array(raws), np.array(ys)
 

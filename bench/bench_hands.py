@@ -15,6 +15,7 @@ With --left-out FOLDER, the models there that were trained with one collection l
 collection they never saw: what a new collection of writers sees. The worst is reported.
 
 Drawings are made exactly as a request's: strokes through nn.ink.raster.draw_read and from_mask,
+with the pen's direction beside the ink (nn/ink/directions.py) for a model that reads it,
 Semeion's scans through to_mnist, then network_inputs and the network's predict_proba.
 """
 
@@ -32,8 +33,8 @@ from bench.common import arguments, load_models
 from nn.data import handwriting, styles
 from nn.data.mix import held_out
 from nn.data.mnist import load_mnist
-from nn.ink import raster
-from nn.ink.preprocess import as_float, from_mask
+from nn.ink import directions
+from nn.ink.preprocess import as_float
 from nn.networks.model_file import load_model
 from nn.training import calibrate, evaluate
 from nn.training.evaluate import BINS, expected_calibration_error
@@ -43,7 +44,8 @@ TILE, COLUMNS = 84, 16  # contact sheet: 28x28 at 3x
 
 
 def probabilities(model, images: np.ndarray) -> np.ndarray:
-    """(N, 28, 28) pixels in MNIST's form -> (N, 10) the model's probabilities, at its temperature."""
+    """(N, 28, 28) pixels in MNIST's form, or (N, 3, 28, 28) with the pen's direction -> (N, 10)
+    the model's probabilities, at its temperature."""
     return evaluate.probabilities(model.network, images, model.deskewed)
 
 
@@ -116,6 +118,7 @@ def contact_sheet(
     network's 28x28 input captioned with the digit, the answer, its confidence and the UNIPEN
     site or the set. Returns how many."""
     predicted, confidence = probs.argmax(axis=1), probs.max(axis=1)
+    ink = images if images.ndim == 3 else images[:, 0]  # (N, 28, 28)
     wrong = np.flatnonzero(predicted != labels)
     frequency = collections.Counter(zip(labels[wrong], predicted[wrong], strict=True))
     order = sorted(
@@ -123,7 +126,7 @@ def contact_sheet(
     )
     tiles = [
         (
-            Image.fromarray((255 * as_float(images[i])).astype(np.uint8)).resize((TILE, TILE), Image.NEAREST),
+            Image.fromarray((255 * as_float(ink[i])).astype(np.uint8)).resize((TILE, TILE), Image.NEAREST),
             f"{labels[i]} said {predicted[i]} {100 * confidence[i]:.0f}%\n{samples[i].site}",
         )
         for i in order
@@ -166,7 +169,7 @@ def left_out(folder: Path, samples: list) -> None:
         if not collection:
             continue
         part = [s for s in samples if s.set == collection]
-        probs = probabilities(model, handwriting.pixels(part))
+        probs = probabilities(model, handwriting.pixels(part, with_directions=True))
         correct = probs.argmax(axis=1) == handwriting.labels(part)
         kind = model.meta.get("kind", model.name)
         digits = accuracy_by(handwriting.labels(part).tolist(), correct)
@@ -202,14 +205,14 @@ def measure(name: str, model, mnist, real, args) -> None:
 def styled_images(samples: list) -> tuple[np.ndarray, np.ndarray]:
     """The test writers' sevens, ones, nines and zeros given a rare style, drawn as requests are."""
     drawings, digits = styles.styled(samples, np.random.default_rng(0))
-    images = [from_mask(raster.draw_read(d)) for d in drawings]
+    images = [directions.pen_channels(d) for d in drawings]
     kept = [i for i, image in enumerate(images) if image is not None]
     return np.array([images[i] for i in kept]), np.array([digits[i] for i in kept])
 
 
 def real_writers(folder: Path | None, split: str):
-    """(samples, (N, 28, 28) images, (N,) labels, their styled sevens, ones and nines) of
-    one split's writers, or None (said why)."""
+    """(samples, (N, 3, 28, 28) images with the pen's direction, (N,) labels, their styled
+    sevens, ones and nines) of one split's writers, or None (said why)."""
     found = handwriting.digits_in(folder)
     if found is None:
         return None
@@ -217,7 +220,7 @@ def real_writers(folder: Path | None, split: str):
     writers = collections.Counter(s.set for s in {s.writer: s for s in samples}.values())
     listed = ", ".join(f"{k} {n}" for k, n in sorted(writers.items()))
     print(f"{split} split: {len(samples)} digits; writers: {listed} (a Semeion writer: a group of 10 or 20)")
-    return *held_out(samples), styled_images(samples)
+    return *held_out(samples, with_directions=True), styled_images(samples)
 
 
 if __name__ == "__main__":

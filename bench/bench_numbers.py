@@ -45,8 +45,9 @@ from bench.payloads import encode
 from nn.data import handwriting
 from nn.data import written_numbers as wn
 from nn.ink import raster, segment
+from nn.ink.directions import pen_channels
 from nn.ink.pieces import mask_pieces, pen_pieces
-from nn.ink.preprocess import from_mask, ink_mask
+from nn.ink.preprocess import ink_mask
 from nn.networks.scorer import load_scorer
 from nn.training.train_scorer import pen_digits
 
@@ -118,9 +119,9 @@ def outcome(number: wn.WrittenNumber, answer, digits: list[bool]) -> dict[str, b
 
 def alone(number: wn.WrittenNumber, model) -> list[bool]:
     """Whether the model reads each digit right when given its own strokes, as placed."""
-    forms = [from_mask(raster.draw_read([number.strokes[i] for i in g])) for g in number.groups]
+    forms = [pen_channels([number.strokes[i] for i in g]) for g in number.groups]  # (3, 28, 28) each
     return [
-        f is not None and services.predict_pixels(f, model).digit == int(d)
+        f is not None and services.predict_pixels(f[0], model, directions=lambda f=f: f[1:]).digit == int(d)
         for f, d in zip(forms, number.label, strict=True)
     ]
 

@@ -16,7 +16,7 @@ from typing import ClassVar
 
 import numpy as np
 
-from nn.ink import raster, segment
+from nn.ink import directions, raster, segment
 from nn.ink.masks import Box, bounding_box, ink_box
 from nn.ink.pieces import PenPieces, TooManyPieces, mask_pieces, pen_pieces, stroke_boxes
 from nn.ink.preprocess import ink_mask
@@ -43,6 +43,9 @@ class DigitInk:
     # its strokes, or the parts of strokes it was drawn with, as lists: made when asked (only
     # a labelled digit keeps them), by this
     listed_strokes: Callable[[], list] | None = None
+    # the pen's direction across and down over `pixels` (2, 28, 28), made when asked (only a
+    # network that reads it asks: nn/ink/directions.py); None for a photo or pixels, which have none
+    directions: Callable[[], np.ndarray] | None = None
 
     @property
     def own_strokes(self) -> list | None:
@@ -79,6 +82,9 @@ class Strokes:
                 d.seen,
                 sorted({found.spans[i][0] for i in d.members}),
                 listed_strokes=functools.partial(as_lists, found.drawn(d.members)),
+                directions=functools.partial(
+                    pen_directions, found.traced(d.members), found.pen_width, d.mask
+                ),
             )
             for d in read
         ]
@@ -94,7 +100,11 @@ class Strokes:
         work, pixels = segment.prepared(ink)
         box = segment.run_box(stroke_boxes(self.strokes))
         seen, strokes = segment.as_seen(work, pixels, page_ink), list(range(len(self.strokes)))
-        return DigitInk(inked(pixels), box, seen, strokes, listed_strokes=lambda: self.strokes)
+        paths = raster.traced(self.strokes) if paths is None else paths
+        pen = functools.partial(pen_directions, paths, raster.PEN_WIDTH, ink)
+        return DigitInk(
+            inked(pixels), box, seen, strokes, listed_strokes=lambda: self.strokes, directions=pen
+        )
 
     def content(self) -> bytes:
         return json.dumps(self.strokes, separators=(",", ":")).encode()
@@ -228,6 +238,12 @@ def affordable(parts: list) -> None:
 def as_lists(arrays: list[np.ndarray]) -> list:
     """Arrays (M, 2) as lists of [x, y]."""
     return [a.tolist() for a in arrays]
+
+
+def pen_directions(paths: list[raster.Path], pen_width: float, ink: np.ndarray) -> np.ndarray:
+    """(2, 28, 28): the pen's direction over a digit's pixels, from its Paths and its ink as
+    the network reads it (directions.channels)."""
+    return directions.channels(paths, pen_width, ink)[1:]
 
 
 def inked(pixels: np.ndarray | None) -> np.ndarray:

@@ -3,13 +3,14 @@ drawings, and describe the models. Failures are recognizer.errors exceptions."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field, fields
 
 import numpy as np
 from django.conf import settings
 
 from nn.ink.masks import Box
-from nn.ink.preprocess import network_inputs
+from nn.ink.preprocess import SIDE, network_inputs
 from nn.networks.model_file import Model
 
 from . import imaging, inspection, labelled_drawings, model_store, not_digit, ratelimit
@@ -28,7 +29,7 @@ class Prediction:
     digit: int
     probabilities: np.ndarray  # (10,), sums to 1
     pixels: np.ndarray  # (28, 28) float32: MNIST's form, before any deskewing
-    input: np.ndarray  # (784,) float32: what the network read
+    input: np.ndarray  # (784,) float32: the ink the network read (its first channel)
     activations: dict[str, np.ndarray]  # the network's layers: see its answer()
     model: str
     box: Box = WHOLE  # where in the drawing it was: see DigitInk.box
@@ -126,15 +127,23 @@ def predict(drawing: Drawing, model_name: str | None = None, activations: bool |
 
 def predict_digit(ink: DigitInk, model: Model, layers: bool = False) -> Prediction:
     """Recognise one digit of a drawing: each goes through here, a lone digit too."""
-    prediction = predict_pixels(ink.pixels, model, layers)
+    prediction = predict_pixels(ink.pixels, model, layers, ink.directions)
     prediction.box, prediction.strokes = ink.box, ink.strokes
     return prediction
 
 
-def predict_pixels(pixels: np.ndarray, model: Model, layers: bool = False) -> Prediction:
+def predict_pixels(
+    pixels: np.ndarray, model: Model, layers: bool = False, directions: Callable[[], np.ndarray] | None = None
+) -> Prediction:
     """Recognise (28, 28) pixels in MNIST's form (white ink on black, values in [0, 1]), with
-    the network's layers when `layers` (the CNN's feature maps cost more than its answer)."""
-    x = network_inputs(pixels[None], model.deskewed)  # (1, 784): what the network reads
+    the network's layers when `layers` (the CNN's feature maps cost more than its answer).
+    A network that reads the pen's direction is given `directions` (2, 28, 28), or none
+    where there are none (a photo)."""
+    channels = model.network.channels
+    images = pixels[None]  # (1, 28, 28)
+    if channels > 1 and directions is not None:
+        images = np.concatenate([images, directions()])[None]  # (1, 3, 28, 28)
+    x = network_inputs(images, model.deskewed, channels)  # (1, channels 784): what the network reads
     if layers:
         probabilities, activations = model.network.answer(x)
     else:  # the same probabilities: answer's are predict_proba's
@@ -143,7 +152,7 @@ def predict_pixels(pixels: np.ndarray, model: Model, layers: bool = False) -> Pr
         digit=int(probabilities[0].argmax()),
         probabilities=probabilities[0],
         pixels=pixels,
-        input=x[0],
+        input=x[0, : SIDE * SIDE],
         activations={layer: a[0] for layer, a in activations.items()},
         model=model.name,
     )
@@ -264,7 +273,7 @@ def one_digit(ink: DigitInk, model: Model) -> tuple[list | None, bytes | None, P
     it was drawn with (None for a photo or pixels), a reduced copy of its part of a photo
     (None for strokes or pixels), and the model's answer."""
     photo = None if ink.crop is None else imaging.reduced_copy(ink.crop)
-    return ink.own_strokes, photo, predict_pixels(ink.pixels, model)
+    return ink.own_strokes, photo, predict_pixels(ink.pixels, model, directions=ink.directions)
 
 
 def labelled_drawing_stats() -> dict:

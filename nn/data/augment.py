@@ -87,7 +87,7 @@ def vary_thickness(images: np.ndarray, rng: np.random.Generator, amount: float) 
 def augment(
     images: np.ndarray, rng: np.random.Generator, cfg: AugmentConfig, chunk: int = 512, map=map
 ) -> np.ndarray:
-    """Distorted copies of (n, 28, 28) float images in [0, 1]. More than `chunk` images are
+    """Distorted copies of (n, 28, 28) float images in [0, 1] (or (n, C, 28, 28): `distorted`). More than `chunk` images are
     distorted chunk by chunk, each with its own generator spawned from `rng`, through `map`:
     a thread pool's map distorts several at once, and the images are the same."""
     if len(images) > chunk:
@@ -101,9 +101,21 @@ def augment(
 
 
 def distorted(images: np.ndarray, rng: np.random.Generator, cfg: AugmentConfig) -> np.ndarray:
-    """(n, 28, 28) images, each distorted at random: one chunk of augment's."""
+    """(n, 28, 28) images, each distorted at random: one chunk of augment's. Channels
+    (n, C, 28, 28), the ink first and then the pen's direction (nn/ink/directions.py), are
+    moved alike; the thickness changes the ink alone. The direction's vectors are moved, not
+    turned: the few degrees of rotation and shear leave them near enough."""
     src_x, src_y = sampling_coords(len(images), rng, cfg)
-    out = bilinear(images, src_x, src_y)
+    if images.ndim == 3:
+        return thickened(bilinear(images, src_x, src_y), rng, cfg)
+    out = np.stack([bilinear(images[:, c], src_x, src_y) for c in range(images.shape[1])], axis=1)
+    out[:, 0] = thickened(out[:, 0], rng, cfg)
+    np.clip(out[:, 1:], -1.0, 1.0, out=out[:, 1:])
+    return out
+
+
+def thickened(ink: np.ndarray, rng: np.random.Generator, cfg: AugmentConfig) -> np.ndarray:
+    """(n, 28, 28) ink with its thickness changed at random, in [0, 1]."""
     if cfg.thickness > 0:
-        out = vary_thickness(out, rng, cfg.thickness)
-    return np.clip(out, 0.0, 1.0, out=out)
+        ink = vary_thickness(ink, rng, cfg.thickness)
+    return np.clip(ink, 0.0, 1.0, out=ink)

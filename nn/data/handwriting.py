@@ -40,7 +40,7 @@ from pathlib import Path
 
 import numpy as np
 
-from nn.ink import raster
+from nn.ink import directions, raster
 from nn.ink.preprocess import SIDE, from_mask, to_mnist
 
 ENV_VAR = "HANDWRITING_DIR"  # the folder holding the sets
@@ -335,11 +335,24 @@ def paper(image: np.ndarray) -> np.ndarray:
     return np.pad(levels, SCAN_MARGIN, constant_values=255)
 
 
-def pixels(samples: list[Sample], pen_width: float = raster.PEN_WIDTH) -> np.ndarray:
-    """(N, 28, 28) float32: the samples in MNIST's form; all zero where no ink was found."""
-    blank = np.zeros((SIDE, SIDE), np.float32)
-    made = (pixels_of(s, pen_width) for s in samples)
-    return np.array([blank if m is None else m for m in made], dtype=np.float32).reshape(-1, SIDE, SIDE)
+def channels_of(sample: Sample, pen_width: float = raster.PEN_WIDTH) -> np.ndarray | None:
+    """A sample as (3, 28, 28) channels (nn/ink/directions.py), made as serving makes them, or
+    None if no ink is found: its pixels, and the pen's direction there (zero for a scan)."""
+    if sample.strokes is not None:
+        return directions.pen_channels(sample.strokes, pen_width)
+    image = pixels_of(sample, pen_width)
+    return None if image is None else directions.no_directions(image)
+
+
+def pixels(
+    samples: list[Sample], pen_width: float = raster.PEN_WIDTH, with_directions: bool = False
+) -> np.ndarray:
+    """(N, 28, 28) float32: the samples in MNIST's form; all zero where no ink was found.
+    `with_directions`: (N, 3, 28, 28), each with the pen's direction (channels_of)."""
+    shape = (1 + directions.DIRECTIONS, SIDE, SIDE) if with_directions else (SIDE, SIDE)
+    made = ((channels_of if with_directions else pixels_of)(s, pen_width) for s in samples)
+    blank = np.zeros(shape, np.float32)
+    return np.array([blank if m is None else m for m in made], dtype=np.float32).reshape(-1, *shape)
 
 
 def labels(samples: list[Sample]) -> np.ndarray:

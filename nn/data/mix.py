@@ -28,6 +28,7 @@ never trained on sees.
 
 from __future__ import annotations
 
+import functools
 import multiprocessing
 import os
 from dataclasses import asdict, dataclass
@@ -35,7 +36,7 @@ from dataclasses import asdict, dataclass
 import numpy as np
 
 from nn.data import handwriting, styles
-from nn.ink import raster
+from nn.ink import directions, raster
 from nn.ink.preprocess import SIDE, from_mask
 
 
@@ -58,14 +59,16 @@ class DrawnSet:
     """N digits, each drawn V ways, and how many of those ways an epoch takes."""
 
     name: str
-    variants: np.ndarray  # (V, N, 28, 28) float32, MNIST's form
+    variants: (
+        np.ndarray
+    )  # (V, N, 28, 28) float32, MNIST's form; or (V, N, 3, 28, 28) with the pen's direction
     labels: np.ndarray  # (N,) int64
     weight: float  # drawings of each digit an epoch sees on average, at most V unless repeated
     collection: str = ""  # the collection of writers it comes from (nn/data/handwriting.py's set)
 
     def epoch(self, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
-        """`weight` of the V drawings of every digit, chosen afresh: ((round(weight N), 28, 28),
-        (round(weight N),)); a fractional weight takes every digit its whole number of times,
+        """`weight` of the V drawings of every digit, chosen afresh: ((round(weight N), 28, 28)
+        (or (.., 3, 28, 28)), (round(weight N),)); a fractional weight takes every digit its whole number of times,
         and a random part of the digits once more."""
         v, n = self.variants.shape[:2]
         k = int(np.ceil(self.weight))
@@ -75,7 +78,7 @@ class DrawnSet:
         if k > self.weight:  # the last round takes only part of the digits
             rounds[-1] = rng.choice(n, round((self.weight - k + 1) * n), replace=False)
         images = np.concatenate([self.variants[picks[r, d], d] for r, d in enumerate(rounds)])
-        return images.reshape(-1, SIDE, SIDE), np.concatenate([self.labels[d] for d in rounds])
+        return images.reshape(-1, *self.variants.shape[2:]), np.concatenate([self.labels[d] for d in rounds])
 
 
 def vary(strokes, rng: np.random.Generator, v: StrokeVariation) -> tuple[list[np.ndarray], float]:
@@ -99,32 +102,51 @@ def vary(strokes, rng: np.random.Generator, v: StrokeVariation) -> tuple[list[np
     return drawn, raster.PEN_WIDTH * rng.uniform(1 - v.pen_width, 1 + v.pen_width)
 
 
-def draw_variants(strokes_list: list, count: int, seed: int, v: StrokeVariation) -> np.ndarray:
+def draw_variants(
+    strokes_list: list, count: int, seed: int, v: StrokeVariation, with_directions: bool = False
+) -> np.ndarray:
     """(count, N, 28, 28) float32: each drawing drawn `count` ways, varied (the first way
-    unvaried), through raster.draw_read and from_mask; all zero where no ink came out."""
+    unvaried), through raster.draw_read and from_mask; all zero where no ink came out.
+    `with_directions`: (count, N, 3, 28, 28), the pen's direction with the ink (directions.pen_channels)."""
     rng = np.random.default_rng(seed)
-    out = np.zeros((count, len(strokes_list), SIDE, SIDE), np.float32)
+    shape = (1 + directions.DIRECTIONS, SIDE, SIDE) if with_directions else (SIDE, SIDE)
+    out = np.zeros((count, len(strokes_list), *shape), np.float32)
     for i, strokes in enumerate(strokes_list):
         for k in range(count):
             drawn, pen = (strokes, raster.PEN_WIDTH) if k == 0 else vary(strokes, rng, v)
-            pixels = from_mask(raster.draw_read(drawn, pen))
+            if with_directions:
+                pixels = directions.pen_channels(drawn, pen)
+            else:
+                pixels = from_mask(raster.draw_read(drawn, pen))
             if pixels is not None:
                 out[k, i] = pixels
     return out
 
 
-def drawn_pen_digits(strokes: list, count: int, seed: int, v: StrokeVariation, workers: int | None = None):
-    """Drawings (strokes each) drawn `count` ways each, split over processes; (V, N, 28, 28).
+def drawn_pen_digits(
+    strokes: list,
+    count: int,
+    seed: int,
+    v: StrokeVariation,
+    workers: int | None = None,
+    *,
+    with_directions: bool = False,
+):
+    """Drawings (strokes each) drawn `count` ways each, split over processes; (V, N, 28, 28)
+    (or (V, N, 3, 28, 28) `with_directions`).
     The processes end with it, an interruption included (Pool's exit terminates them)."""
     workers = min(workers or os.cpu_count() or 1, max(len(strokes), 1))
     chunks = np.array_split(np.arange(len(strokes)), workers)
     seeds = np.random.SeedSequence(seed).spawn(workers)  # one independent stream per chunk
     if workers == 1:
-        return draw_variants(strokes, count, seeds[0], v)
+        return draw_variants(strokes, count, seeds[0], v, with_directions=with_directions)
     with multiprocessing.Pool(workers) as pool:
         parts = pool.starmap(
             draw_variants,
-            [([strokes[i] for i in c], count, s, v) for c, s in zip(chunks, seeds, strict=True)],
+            [
+                ([strokes[i] for i in c], count, s, v, with_directions)
+                for c, s in zip(chunks, seeds, strict=True)
+            ],
         )
         return np.concatenate(parts, axis=1)
 
@@ -141,15 +163,24 @@ def training_sets(samples: list, cfg, seed: int) -> list[DrawnSet]:
         labels, seeds = handwriting.labels(part), (seed + 100 * place, seed + 100 * place + 1)
         if part[0].strokes is None:
             weight = capped(cfg.scan_weight, len(part), cfg.collection_cap)
-            sets.append(DrawnSet(name, handwriting.pixels(part)[None], labels, weight, name))
+            sets.append(
+                DrawnSet(
+                    name,
+                    handwriting.pixels(part, with_directions=cfg.channels > 1)[None],
+                    labels,
+                    weight,
+                    name,
+                )
+            )
             continue
-        variants = drawn_pen_digits([s.strokes for s in part], cfg.pen_variants, seeds[0], StrokeVariation())
+        drawn = functools.partial(drawn_pen_digits, v=StrokeVariation(), with_directions=cfg.channels > 1)
+        variants = drawn([s.strokes for s in part], cfg.pen_variants, seeds[0])
         sets.append(
             DrawnSet(name, variants, labels, capped(cfg.pen_weight, len(part), cfg.collection_cap), name)
         )
         drawings, digits = styles.styled(part, np.random.default_rng(seeds[1]))
         if drawings and cfg.style_weight:
-            variants = drawn_pen_digits(drawings, cfg.pen_variants, seeds[1], StrokeVariation())
+            variants = drawn(drawings, cfg.pen_variants, seeds[1])
             sets.append(
                 DrawnSet(f"{name} styles", variants, np.array(digits, np.int64), cfg.style_weight, name)
             )
@@ -161,7 +192,7 @@ def capped(weight: float, count: int, cap: int) -> float:
     return min(weight, cap / count) if cap else weight
 
 
-Held = tuple[list, np.ndarray, np.ndarray]  # samples, (N, 28, 28) images, (N,) labels
+Held = tuple[list, np.ndarray, np.ndarray]  # samples, (N, 28, 28) or (N, 3, 28, 28) images, (N,) labels
 
 
 def real_handwriting(folder, cfg, log=print) -> dict | None:
@@ -180,13 +211,14 @@ def real_handwriting(folder, cfg, log=print) -> dict | None:
         ", ".join(f"{name} {len(part):,}" for name, part in sides.items()) + " (split by writer)" +
         (f"; {cfg.leave_out} ({len(left_out):,}) left out whole" if left_out else ""))  # fmt: skip
     log(f"drawing each training pen digit {cfg.pen_variants} ways...")
-    held = {name: held_out(part) for name, part in sides.items() if name != "train"}
+    held = {name: held_out(part, cfg.channels > 1) for name, part in sides.items() if name != "train"}
     real = {"train": training_sets(sides["train"], cfg, cfg.seed), **held}
-    return {**real, "left_out": held_out(left_out)} if left_out else real
+    return {**real, "left_out": held_out(left_out, cfg.channels > 1)} if left_out else real
 
 
-def held_out(samples: list) -> Held:
-    return samples, handwriting.pixels(samples), handwriting.labels(samples)
+def held_out(samples: list, with_directions: bool = False) -> Held:
+    """The samples, their images (with the pen's direction, if asked: handwriting.pixels) and labels."""
+    return samples, handwriting.pixels(samples, with_directions=with_directions), handwriting.labels(samples)
 
 
 def by_collection(held: Held) -> dict[str, tuple[np.ndarray, np.ndarray]]:

@@ -38,13 +38,13 @@ def pen_channels(
     MNIST's form, drawn as the network reads it (raster.draw_read, then from_mask), and the
     pen's direction across and down there, each in [-1, 1]; None where there is no ink."""
     paths = raster.traced(strokes)
+    return channels(paths, pen_width, raster.draw_read(paths, pen_width))
+
+
+def channels(paths: list[raster.Path], pen_width: float, ink: np.ndarray) -> np.ndarray | None:
+    """`pen_channels` for Paths and the ink they make as the network reads them
+    (raster.draw_read with `pen_width`: (H, W) bool, its longer side WORK)."""
     pen = raster.reading_pen(paths, pen_width)
-    ink = raster.draw(paths, pen)  # (H, W) bool, its longer side WORK
-    return read_with_directions(paths, pen, ink)
-
-
-def read_with_directions(paths: list[raster.Path], pen: float, ink: np.ndarray) -> np.ndarray | None:
-    """`pen_channels` for Paths and the ink they make drawn with `pen` (raster.draw)."""
     work = working(ink)
     placed = placed_working(work)
     if placed is None:

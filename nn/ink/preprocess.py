@@ -314,10 +314,24 @@ def as_float(images: np.ndarray) -> np.ndarray:
     return images.astype(np.float32) / 255.0 if images.dtype == np.uint8 else images.astype(np.float32)
 
 
-def network_inputs(images: np.ndarray, deskewed: bool = False) -> np.ndarray:
-    """(N, 28, 28) images, uint8 or float -> (N, 784) float32 rows, deskewed if the model was
-    trained on deskewed digits. Training, evaluation and serving all go through here."""
-    x = as_float(images).reshape(-1, SIDE, SIDE)
+def network_inputs(images: np.ndarray, deskewed: bool = False, channels: int = 1) -> np.ndarray:
+    """(N, 28, 28) images, uint8 or float, or (N, C, 28, 28) channels, the ink first
+    (nn/ink/directions.py) -> (N, channels x 784) float32 rows, channel after channel, as a
+    network reading `channels` reads them: the ink, deskewed if the model was trained on
+    deskewed digits, then the pen's direction, zero where the images have none (a photo).
+    Training, evaluation and serving all go through here."""
+    images = as_float(images)
+    ink = images if images.ndim == 3 else images[:, 0]  # (N, 28, 28)
+    x = ink.reshape(-1, SIDE, SIDE)
     if deskewed:
         x = deskew(x)
-    return x.reshape(len(x), SIDE * SIDE)
+    rows = x.reshape(len(x), SIDE * SIDE)
+    if channels == 1:
+        return rows
+    if deskewed:
+        raise ValueError("the pen's direction is read upright only: a model reading it is not deskewed")
+    out = np.zeros((len(x), channels * SIDE * SIDE), np.float32)
+    out[:, : SIDE * SIDE] = rows
+    if images.ndim == 4:
+        out[:, SIDE * SIDE :] = images[:, 1:channels].reshape(len(x), -1)
+    return out

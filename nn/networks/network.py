@@ -68,6 +68,8 @@ class Classifier:
     # network (nn/training/threads.py): not when it is mostly matrix products, which BLAS
     # shares already.
     parallel_steps: bool = False
+    # Input channels: the ink, and for a CNN that reads it the pen's direction (cnn.INPUT_CHANNELS)
+    channels: int = 1
 
     def gradients(self, X: np.ndarray, Y: np.ndarray) -> tuple[float, dict[str, np.ndarray]]:
         """Mean loss on (X, Y) and its gradients: one forward and one backward pass."""

@@ -21,6 +21,7 @@ import numpy as np
 
 from nn.data import handwriting
 from nn.data.augment import AugmentConfig
+from nn.ink.directions import DIRECTIONS
 from nn.networks.cnn import MAX_WIDTH, WIDTHS, ConvNet
 from nn.networks.network import RECIPES, Network
 
@@ -73,6 +74,11 @@ class TrainConfig:
     )
     seed: int = knob(0, "seed of the one random generator")
 
+    @property
+    def channels(self) -> int:
+        """The input channels its network reads (cnn.INPUT_CHANNELS): the ink alone."""
+        return 1
+
     def to_dict(self) -> dict:
         """Plain data, as a model file keeps it (lists, not tuples)."""
         return {k: list(v) if isinstance(v, tuple) else v for k, v in asdict(self).items()}
@@ -110,6 +116,13 @@ class CNNConfig(TrainConfig):
         at_most=MAX_WIDTH,
     )
     dropout: float = knob(0.25, "dropout on the dense layer", at_least=0, below=1)
+    directions: bool = knob(True, "read the pen's direction as two more channels (nn/ink/directions.py)")
+    direction_dropout: float = knob(
+        0.5,
+        "of the pen drawings in an epoch, those shown without their direction, as a photo is",
+        at_least=0,
+        at_most=1,
+    )
     learning_rate: float = 0.05
     lr_decay: float = 0.85
     threshold: float = 0.02
@@ -122,8 +135,15 @@ class CNNConfig(TrainConfig):
         )
     )
 
+    @property
+    def channels(self) -> int:
+        """The ink, and the pen's direction across and down when it reads them."""
+        return 1 + DIRECTIONS if self.directions else 1
+
     def new_network(self) -> ConvNet:
-        return ConvNet.initialise(np.random.default_rng(self.seed), widths=self.widths, dropout=self.dropout)
+        return ConvNet.initialise(
+            np.random.default_rng(self.seed), widths=self.widths, dropout=self.dropout, channels=self.channels
+        )
 
 
 CONFIGS = {"mlp": MLPConfig, "cnn": CNNConfig}

@@ -35,7 +35,7 @@ BINS = 15  # confidence bins of the expected calibration error
 
 def evaluate(network: Classifier, images: np.ndarray, labels: np.ndarray, deskewed: bool = False) -> dict:
     """Accuracy, per-class accuracy and confusion[true][predicted] as plain Python data."""
-    X = network_inputs(images, deskewed).astype(network.dtype)
+    X = network_inputs(images, deskewed, network.channels).astype(network.dtype)
     predicted = np.concatenate([network.predict(X[i : i + 5000]) for i in range(0, len(X), 5000)])
     n_classes = network.n_classes
     confusion = np.zeros((n_classes, n_classes), dtype=np.int64)
@@ -61,7 +61,9 @@ def expected_calibration_error(confidence: np.ndarray, correct: np.ndarray, bins
 def probabilities(network: Classifier, images: np.ndarray, deskewed: bool, batch: int = 2000) -> np.ndarray:
     """(N, 28, 28) pixels in MNIST's form -> (N, 10) the network's probabilities, batch by batch."""
     parts = [
-        network.predict_proba(network_inputs(images[i : i + batch], deskewed).astype(network.dtype))
+        network.predict_proba(
+            network_inputs(images[i : i + batch], deskewed, network.channels).astype(network.dtype)
+        )
         for i in range(0, len(images), batch)
     ]
     return np.concatenate(parts) if parts else np.zeros((0, network.n_classes), network.dtype)
@@ -204,7 +206,8 @@ def compare(paths: list[str], models: list, data, labelled_held, real=None) -> s
 def real_test_writers(folder, log=print) -> dict | None:
     """The test writers' digits {collection: (images, labels)}, or None without a folder (said)."""
     samples = handwriting.digits_in(folder, log)
-    return None if samples is None else by_collection(held_out(handwriting.split(samples, "test")))
+    # with the pen's direction, which a network reading the ink alone leaves aside
+    return None if samples is None else by_collection(held_out(handwriting.split(samples, "test"), True))
 
 
 def main(argv=None) -> int:

@@ -65,6 +65,9 @@ def parse_args(argv=None) -> argparse.Namespace:
     add_flags(p, CONFIGS)
     args = p.parse_args(argv)
     check_flags(p, args, args.model, CONFIGS)
+    cfg = config_from(args, CONFIGS, args.model)
+    if cfg.deskew and cfg.channels > 1:
+        p.error("--deskew and --directions do not go together: the pen's direction is read upright only")
     if not 0 <= args.labelled_holdout < 1:
         p.error("--labelled-holdout must be at least 0 and below 1")
     return args

@@ -18,7 +18,7 @@ import numpy as np
 
 from nn.data.augment import AugmentConfig, augment
 from nn.data.mix import DrawnSet
-from nn.ink.preprocess import network_inputs
+from nn.ink.preprocess import SIDE, network_inputs
 from nn.networks.network import Classifier, one_hot
 from nn.training.config import TrainConfig
 from nn.training.threads import step_gradients, workers
@@ -141,11 +141,15 @@ class Run:
         )
         # Deskewing, when chosen, comes before the random distortions: they then vary a
         # digit around its upright form, as serving will see it.
-        self.images = network_inputs(tr_images, cfg.deskew).reshape(tr_images.shape)
-        self.extra = [upright(s, cfg.deskew) for s in extra]
-        self.val_sets = {"mnist": (network_inputs(val_images, cfg.deskew).astype(net.dtype), val_labels)}
-        for name, (v_images, v_labels) in (validation or {}).items():
-            self.val_sets[name] = (network_inputs(v_images, cfg.deskew).astype(net.dtype), v_labels)
+        self.channels = net.channels
+        self.images = as_read(tr_images, cfg.deskew, self.channels)
+        self.extra = [upright(s, cfg.deskew, self.channels) for s in extra]
+        read = {"mnist": (val_images, val_labels), **(validation or {})}
+        self.val_sets = {
+            name: (network_inputs(v_images, cfg.deskew, self.channels).astype(net.dtype), v_labels)
+            for name, (v_images, v_labels) in read.items()
+            if len(v_labels)
+        }
         self.val_sets = {k: v for k, v in self.val_sets.items() if len(v[1])}
         self.optimiser = MomentumSGD(
             net.params(), cfg.learning_rate, cfg.momentum, cfg.weight_decay, cfg.average
@@ -155,8 +159,14 @@ class Run:
         self.history, self.best, self.best_acc, self.best_epoch = [], net.copy(), -1.0, 0
 
     def epoch_data(self) -> tuple[np.ndarray, np.ndarray]:
-        """This epoch's (N, 28, 28) images and (N,) labels, before distortion."""
-        parts = [(self.images, self.labels), *(s.epoch(self.rng) for s in self.extra)]
+        """This epoch's (N, 28, 28) images (or (N, C, 28, 28) channels) and (N,) labels,
+        before distortion. Of the drawings, `direction_dropout` lose their pen's direction, so
+        that the network also reads a drawing without it, as a photo of one comes."""
+        drawn = [s.epoch(self.rng) for s in self.extra]
+        if self.channels > 1:
+            for images, _ in drawn:
+                images[self.rng.random(len(images)) < self.cfg.direction_dropout, 1:] = 0
+        parts = [(self.images, self.labels), *drawn]
         return np.concatenate([p[0] for p in parts]), np.concatenate([p[1] for p in parts])
 
     def epoch(self, distort: AugmentConfig | None, phase: str, label: str = "") -> dict:
@@ -197,11 +207,21 @@ class Run:
         return entry
 
 
-def upright(drawn: DrawnSet, deskew: bool) -> DrawnSet:
-    """The set's drawings as the network reads them: floats in [0, 1], deskewed if chosen."""
+def upright(drawn: DrawnSet, deskew: bool, channels: int = 1) -> DrawnSet:
+    """The set's drawings as the network reads them: floats in [0, 1], deskewed if chosen,
+    with `channels` channels (`as_read`)."""
     flat = drawn.variants.reshape(-1, *drawn.variants.shape[2:])
-    straight = network_inputs(flat, deskew).reshape(drawn.variants.shape).astype(np.float32)
-    return replace(drawn, variants=straight)
+    read = as_read(flat, deskew, channels)  # (V N, ...)
+    return replace(drawn, variants=read.reshape(*drawn.variants.shape[:2], *read.shape[1:]))
+
+
+def as_read(images: np.ndarray, deskew: bool, channels: int) -> np.ndarray:
+    """(N, 28, 28) images or (N, C, 28, 28) channels as a network reading `channels` reads
+    them (preprocess.network_inputs), kept as images: (N, 28, 28) for the ink alone, else
+    (N, channels, 28, 28)."""
+    rows = network_inputs(images, deskew, channels)  # (N, channels 784)
+    shape = (SIDE, SIDE) if channels == 1 else (channels, SIDE, SIDE)
+    return rows.reshape(-1, *shape)
 
 
 def train(
