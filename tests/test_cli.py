@@ -145,11 +145,24 @@ def test_the_mlp_refuses_the_flags_only_the_cnn_has(capsys):
     for flags, named in (
         (["--widths", "8", "8", "8"], "--widths applies"),
         (["--dropout", "0.5"], "--dropout applies"),
+        (["--directions"], "--directions applies"),
+        (["--direction-dropout", "0.2"], "--direction-dropout applies"),
     ):
         with pytest.raises(SystemExit) as stopped:
             retrain.parse_args(flags)
         assert stopped.value.code == 2
         assert f"{named} to the cnn only" in capsys.readouterr().err
+
+
+def test_the_cnn_reads_the_pen_s_direction_unless_told_not_to_and_never_deskewed(capsys):
+    read = config_from(retrain.parse_args(["--model", "cnn"]), CONFIGS, "cnn")
+    assert read.directions and read.channels == 3 and read.new_network().channels == 3
+    ink_alone = config_from(retrain.parse_args(["--model", "cnn", "--no-directions"]), CONFIGS, "cnn")
+    assert ink_alone.channels == 1 and ink_alone.new_network().channels == 1
+    with pytest.raises(SystemExit) as stopped:
+        retrain.parse_args(["--model", "cnn", "--deskew"])
+    assert stopped.value.code == 2 and "upright" in capsys.readouterr().err
+    assert retrain.parse_args(["--model", "cnn", "--deskew", "--no-directions"])
 
 
 def test_the_cnns_widths_and_dropout_come_from_the_flags(capsys):

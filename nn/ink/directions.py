@@ -49,11 +49,11 @@ def channels(paths: list[raster.Path], pen_width: float, ink: np.ndarray) -> np.
     placed = placed_working(work)
     if placed is None:
         return None
-    field = on_working(direction_sums(paths, pen, ink.shape), ink)  # (2, h, w)
+    field = on_working(direction_field(paths, pen, ink.shape), ink)  # (2, h, w)
     return np.concatenate([placed.pixels[None], placed.place(field).clip(-1, 1)])
 
 
-def direction_sums(paths: list[raster.Path], pen: float, shape: tuple[int, int]) -> np.ndarray:
+def direction_field(paths: list[raster.Path], pen: float, shape: tuple[int, int]) -> np.ndarray:
     """(2, H, W): the pen's mean direction across and down near each pixel of the grid
     raster.draw draws these Paths into with this pen (zero where no stroke is near)."""
     low, scale, _ = raster.extent_frame(paths, pen, WORK)
