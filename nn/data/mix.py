@@ -59,17 +59,15 @@ class DrawnSet:
     """N digits, each drawn V ways, and how many of those ways an epoch takes."""
 
     name: str
-    variants: (
-        np.ndarray
-    )  # (V, N, 28, 28) float32, MNIST's form; or (V, N, 3, 28, 28) with the pen's direction
+    variants: np.ndarray  # (V, N, 28, 28) float32, MNIST's form; (V, N, 3, 28, 28) with directions
     labels: np.ndarray  # (N,) int64
     weight: float  # drawings of each digit an epoch sees on average, at most V unless repeated
     collection: str = ""  # the collection of writers it comes from (nn/data/handwriting.py's set)
 
     def epoch(self, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
         """`weight` of the V drawings of every digit, chosen afresh: ((round(weight N), 28, 28)
-        (or (.., 3, 28, 28)), (round(weight N),)); a fractional weight takes every digit its whole number of times,
-        and a random part of the digits once more."""
+        (or (.., 3, 28, 28)), (round(weight N),)); a fractional weight takes every digit its
+        whole number of times, and a random part of the digits once more."""
         v, n = self.variants.shape[:2]
         k = int(np.ceil(self.weight))
         # (k, N): different drawings of each digit, or with more copies than drawings, some repeat
@@ -155,7 +153,7 @@ def training_sets(samples: list, cfg, seed: int) -> list[DrawnSet]:
     """The real training writers' digits as DrawnSets, a collection's pen digits, its styled
     digits and its scans each apart, so that each has its own weight. A collection's drawings
     are the same whichever others are there (its seed follows its place in FILES)."""
-    sets = []
+    sets, with_directions = [], cfg.channels > 1
     for place, name in enumerate(handwriting.FILES):
         part = [s for s in samples if s.set == name]
         if not part:
@@ -163,17 +161,10 @@ def training_sets(samples: list, cfg, seed: int) -> list[DrawnSet]:
         labels, seeds = handwriting.labels(part), (seed + 100 * place, seed + 100 * place + 1)
         if part[0].strokes is None:
             weight = capped(cfg.scan_weight, len(part), cfg.collection_cap)
-            sets.append(
-                DrawnSet(
-                    name,
-                    handwriting.pixels(part, with_directions=cfg.channels > 1)[None],
-                    labels,
-                    weight,
-                    name,
-                )
-            )
+            scans = handwriting.pixels(part, with_directions=with_directions)[None]
+            sets.append(DrawnSet(name, scans, labels, weight, name))
             continue
-        drawn = functools.partial(drawn_pen_digits, v=StrokeVariation(), with_directions=cfg.channels > 1)
+        drawn = functools.partial(drawn_pen_digits, v=StrokeVariation(), with_directions=with_directions)
         variants = drawn([s.strokes for s in part], cfg.pen_variants, seeds[0])
         sets.append(
             DrawnSet(name, variants, labels, capped(cfg.pen_weight, len(part), cfg.collection_cap), name)
