@@ -230,7 +230,7 @@ ACTIVATIONS = {
 ONE_DIGIT = {
     "digit": DIGIT,
     "probabilities": numbers(len(DIGITS), "one per digit, summing to 1"),
-    "input": numbers(PIXELS, f"the {SIDE}x{SIDE} input the network read, row by row, in [0, 1]", UNIT),
+    "input": numbers(PIXELS, f"the {SIDE}x{SIDE} ink the network read, row by row, in [0, 1]", UNIT),
     "activations": ACTIVATIONS,
 }
 BOX = obj(

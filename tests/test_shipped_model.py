@@ -7,8 +7,8 @@ import numpy as np
 import pytest
 
 from nn import DEFAULT_MODEL_PATH
-from nn.ink import raster
-from nn.ink.preprocess import from_mask, network_inputs
+from nn.ink.directions import no_directions, pen_channels
+from nn.ink.preprocess import network_inputs
 from nn.networks.cnn import ConvNet
 from nn.networks.model_file import load_model
 from nn.training.config import CNNConfig, MLPConfig
@@ -53,7 +53,7 @@ def test_each_shipped_model_gives_back_the_answers_it_recorded_for_its_test_exam
     model = load_model(MODELS / f"{name}.pkl")
     examples = model.meta["test_examples"]["sample"] + model.meta["test_examples"]["misclassified"]
     pixels = np.stack([np.frombuffer(e["pixels"], np.uint8).reshape(28, 28) for e in examples])
-    answers = model.network.predict(network_inputs(pixels, model.deskewed))
+    answers = model.network.predict(network_inputs(pixels, model.deskewed, model.network.channels))
     assert answers.tolist() == [e["predicted"] for e in examples]
     confusion = np.array(model.meta["confusion"])
     assert np.trace(confusion) / confusion.sum() == pytest.approx(model.meta["test_accuracy"])
@@ -69,8 +69,10 @@ def test_each_shipped_model_answers_at_the_temperature_it_was_calibrated_at(name
 @pytest.mark.parametrize("name", TARGETS)
 def test_each_shipped_model_reads_a_drawn_one_and_zero_and_a_seven(name):
     model = load_model(MODELS / f"{name}.pkl")
-    drawn = np.stack([from_mask(raster.draw_read(strokes)) for strokes in (ONE, ZERO)] + [seven_pixels()])
-    assert model.network.predict(network_inputs(drawn, model.deskewed)).tolist() == [1, 0, 7]
+    # strokes with the pen's direction, as a request's are; the photo's pixels without
+    drawn = np.stack([pen_channels(strokes) for strokes in (ONE, ZERO)] + [no_directions(seven_pixels())])
+    read = network_inputs(drawn, model.deskewed, model.network.channels)
+    assert model.network.predict(read).tolist() == [1, 0, 7]
 
 
 @pytest.mark.parametrize("name, target", TARGETS.items())
