@@ -58,7 +58,7 @@ def direction_field(paths: list[raster.Path], pen: float, shape: tuple[int, int]
     raster.draw draws these Paths into with this pen (zero where no stroke is near)."""
     low, scale, _ = raster.extent_frame(paths, pen, WORK)
     height, width = shape
-    sums = np.zeros((3, height * width))  # weight, across, down: bilinear splats of every step
+    places, units = [np.empty((0, 2))], [np.empty((0, 2))]  # of every step of the pen, (S, 2) each
     for p in paths:
         if len(p.points) < 2:
             continue
@@ -66,31 +66,37 @@ def direction_field(paths: list[raster.Path], pen: float, shape: tuple[int, int]
             steps = centres[1:] - centres[:-1]  # (S, 2)
             length = np.hypot(steps[:, 0], steps[:, 1])
             moving = length > 0
-            units = steps[moving] / length[moving, None]  # (S', 2)
-            middles = (centres[1:] + centres[:-1])[moving] / 2 - 0.5  # pixel centres at whole numbers
-            splat(sums, middles, units, shape)
+            units.append(steps[moving] / length[moving, None])
+            places.append((centres[1:] + centres[:-1])[moving] / 2 - 0.5)  # pixel centres at whole numbers
+    sums = splat(np.concatenate(places), np.concatenate(units), shape)  # (3, H, W)
     radius = max(pen / 2 * scale, raster.MIN_RADIUS)
     spread = [gaussian(n, radius) for n in shape]  # (H, H), (W, W)
-    blurred = spread[0] @ sums.reshape(3, height, width) @ spread[1].T  # (3, H, W)
+    blurred = spread[0] @ sums @ spread[1].T  # (3, H, W)
     weight = blurred[0]
     return np.divide(blurred[1:], weight, out=np.zeros((2, height, width)), where=weight > 1e-12)
 
 
-def splat(sums: np.ndarray, at: np.ndarray, units: np.ndarray, shape: tuple[int, int]) -> None:
-    """Add each step's weight 1 and its unit direction (S, 2) to the four pixels around its
-    place `at` (S, 2) in pixels (x, y), bilinearly, into sums (3, H W)."""
+CORNERS = np.array(
+    [[0, 0], [1, 0], [0, 1], [1, 1]]
+)  # (4, 2): the pixels around a place, (x, y) beyond its own
+
+
+def splat(at: np.ndarray, units: np.ndarray, shape: tuple[int, int]) -> np.ndarray:
+    """Each step's weight 1 and its unit direction (S, 2), added to the four pixels around its
+    place `at` (S, 2) in pixels (x, y), bilinearly -> (3, H, W): weight, across, down."""
     height, width = shape
     base = np.floor(at)
-    frac = at - base
-    base = base.astype(np.intp)
-    for dx in (0, 1):
-        for dy in (0, 1):
-            x, y = base[:, 0] + dx, base[:, 1] + dy
-            w = np.abs(1 - dx - frac[:, 0]) * np.abs(1 - dy - frac[:, 1])  # (S,)
-            inside = (x >= 0) & (x < width) & (y >= 0) & (y < height)
-            index = (y * width + x)[inside]
-            for channel, values in enumerate((w, w * units[:, 0], w * units[:, 1])):
-                sums[channel] += np.bincount(index, values[inside], minlength=height * width)
+    frac = at - base  # (S, 2)
+    x = base[:, 0].astype(np.intp) + CORNERS[:, :1]  # (4, S)
+    y = base[:, 1].astype(np.intp) + CORNERS[:, 1:]  # (4, S)
+    w = np.abs(1 - CORNERS[:, :1] - frac[:, 0]) * np.abs(1 - CORNERS[:, 1:] - frac[:, 1])  # (4, S)
+    inside = (x >= 0) & (x < width) & (y >= 0) & (y < height)  # (4, S)
+    index, w = (y * width + x)[inside], w[inside]  # (K,) each
+    across, down = (np.broadcast_to(u, inside.shape)[inside] for u in units.T)  # (K,) each
+    pixels = height * width
+    at_channels = np.concatenate([index, index + pixels, index + 2 * pixels])  # (3K,)
+    sums = np.bincount(at_channels, np.concatenate([w, w * across, w * down]), minlength=3 * pixels)
+    return sums.reshape(3, height, width)
 
 
 def gaussian(n: int, sigma: float) -> np.ndarray:
