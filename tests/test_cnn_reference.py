@@ -8,9 +8,12 @@ import numpy as np
 import pytest
 
 from nn import DEFAULT_MODEL_PATH
+from nn.ink.directions import pen_channels
+from nn.ink.preprocess import network_inputs
 from nn.networks.cnn import ConvNet
 from nn.networks.model_file import load_model
 from nn.networks.network import one_hot, softmax
+from tests.helpers import ONE, ZERO, written
 
 READING_ORDER = ((0, 0), (0, 1), (1, 0), (1, 1))  # the corners of a 2x2 pooling block
 
@@ -33,7 +36,8 @@ def reference_layer(x, K, c):
 def reference_pass(p, X, Y, keep=None):
     """The output layer's sums (N, 10), the feature maps before pooling, and every gradient
     of the mean cross-entropy, in float64."""
-    x = X.reshape(-1, 28, 28, 1).astype(np.float64)
+    channels = p["K1"].shape[2]  # rows of channels one after another, as the network reads them
+    x = X.reshape(-1, channels, 28, 28).transpose(0, 2, 3, 1).astype(np.float64)
     p = {k: v.astype(np.float64) for k, v in p.items()}
     n = len(x)
     h1, chosen1 = reference_layer(x, p["K1"], p["c1"])
@@ -81,19 +85,30 @@ def shipped_cnn():
 
 @pytest.fixture(scope="module")
 def digits(shipped_cnn):
-    """A fixed batch: the 100 MNIST test digits the shipped model keeps in its file, with
-    their labels."""
+    """A fixed batch: the 100 MNIST test digits the shipped model keeps in its file, and a
+    drawn one, zero and number's digits with the pen's direction, with their labels, as
+    the shipped model reads them."""
     sample = shipped_cnn.meta["test_examples"]["sample"]
-    X = np.stack([np.frombuffer(e["pixels"], np.uint8) for e in sample]).astype(np.float32) / 255
-    return X, one_hot(np.array([e["label"] for e in sample]), 10)
+    images = np.stack([np.frombuffer(e["pixels"], np.uint8).reshape(28, 28) for e in sample])
+    strokes, groups = written("4725")
+    drawn = [ONE, ZERO] + [[strokes[i] for i in g] for g in groups]
+    channels = shipped_cnn.network.channels
+    X = np.concatenate(
+        [
+            network_inputs(images, channels=channels),
+            network_inputs(np.stack([pen_channels(d) for d in drawn]), channels=channels),
+        ]
+    )
+    labels = [e["label"] for e in sample] + [1, 0, 4, 7, 2, 5]
+    return X, one_hot(np.array(labels), 10)
 
 
-def sparse_images(rng, n=6):
+def sparse_images(rng, n=6, channels=1):
     """Images blank on the left and at the top and sparse elsewhere, so that pooling blocks
-    tie (four equal sums) in many places."""
-    images = rng.random((n, 28, 28)) * (rng.random((n, 28, 28)) < 0.4)
-    images[:, :10], images[:, :, :12] = 0, 0
-    return images.reshape(n, 784)
+    tie (four equal sums) in many places; each channel alike."""
+    images = rng.random((n, channels, 28, 28)) * (rng.random((n, channels, 28, 28)) < 0.4)
+    images[:, :, :10], images[:, :, :, :12] = 0, 0
+    return images.reshape(n, channels * 784)
 
 
 def assert_same_gradients(grads, reference, rtol):
@@ -103,13 +118,13 @@ def assert_same_gradients(grads, reference, rtol):
         np.testing.assert_allclose(g, reference[name], rtol=rtol, atol=rtol * scale, err_msg=name)
 
 
-@pytest.mark.parametrize("dropout", [0.0, 0.4])
-def test_a_float64_network_computes_exactly_the_reference_maths(dropout):
+@pytest.mark.parametrize("dropout, channels", [(0.0, 1), (0.4, 1), (0.0, 3), (0.4, 3)])
+def test_a_float64_network_computes_exactly_the_reference_maths(dropout, channels):
     rng = np.random.default_rng(20)
-    net = ConvNet.initialise(rng, widths=(6, 8, 24), dtype=np.float64, dropout=dropout)
+    net = ConvNet.initialise(rng, widths=(6, 8, 24), dtype=np.float64, dropout=dropout, channels=channels)
     for p in net.params().values():  # biases off zero, some positive: blank blocks tie and stay on
         p += rng.normal(0.02, 0.05, p.shape)
-    X = sparse_images(rng)
+    X = sparse_images(rng, channels=channels)
     Y = one_hot(rng.integers(0, 10, len(X)), 10, np.float64)
     act = net.forward(X)
     logits, maps, reference = reference_pass(net.params(), X, Y, act.keep)

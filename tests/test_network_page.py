@@ -57,7 +57,7 @@ def test_every_served_model_is_listed_the_default_first_and_each_array_is_its_ex
     assert list(models) == ["cnn", "mlp"] and models["cnn"]["default"]
     assert models["cnn"]["widths"] == list(model_store.get("cnn").network.widths)
     assert (models["cnn"]["kernel"], models["cnn"]["side"]) == (KERNEL, SIDE)  # the page's geometry
-    assert models["cnn"]["channels"] == 1  # the shipped CNN reads the ink alone
+    assert models["cnn"]["channels"] == 3  # the shipped CNN reads the ink and the pen's direction
     for name, model in models.items():
         assert list(model["weights"]) == list(ARRAYS[model["kind"]])
         network = model_store.get(name).network

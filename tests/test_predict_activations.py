@@ -8,6 +8,8 @@ import numpy as np
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from nn.ink.directions import pen_channels
+from nn.ink.preprocess import network_inputs
 from recognizer import model_store
 from tests.helpers import ONE, Api, assert_error, assert_prediction, encode, seven_image, written
 
@@ -33,7 +35,10 @@ def test_asked_for_the_cnn_s_layers_each_digit_carries_its_maps_from_the_same_pa
     )  # the CNN's maps ride with each digit, not at the top level (ACTIVATIONS_SENT)
     (digit,) = body["digits"]
     network = model_store.get("cnn").network
-    probabilities, layers = network.answer(np.array([digit["input"]], np.float32))
+    # what the network read: the answer's input (the ink) and the stroke's direction
+    read = network_inputs(pen_channels(ONE)[None], channels=network.channels)
+    np.testing.assert_allclose(read[0, :784], digit["input"], atol=1e-4)
+    probabilities, layers = network.answer(read)
     c1, c2, dense = network.widths
     sent = {name: np.array(values) for name, values in digit["activations"].items()}
     assert sent["conv1"].shape == (c1, 24, 24) and sent["conv2"].shape == (c2, 8, 8)
