@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 
-import { chosenDigit, digitAnswer, digitSample, digitsOf, isNumber, labelledNumber, numberOf, ordinal } from "../../static/recognizer/js/number.js";
+import { chosenDigit, digitAnswer, digitSample, digitsOf, isNumber, labelledNumber, numberHeadline, numberOf, ordinal } from "../../static/recognizer/js/number.js";
 
 const digit = (d, p = 0.9) => ({ digit: d, probabilities: Array.from({ length: 10 }, (_, i) => (i === d ? p : (1 - p) / 9)), input: [d] });
 const number = { ...digit(2), model: "cnn", number: "207", digits: [digit(2), digit(0, 0.6), digit(7)] };
@@ -51,4 +51,15 @@ test("the network page's ?digit= picks a digit, anything else the first", () => 
 
 test("ordinals say which digit is shown", () => {
   assert.deepEqual([1, 2, 3, 4, 10, 11, 12, 13, 21].map(ordinal), ["1st", "2nd", "3rd", "4th", "10th", "11th", "12th", "13th", "21st"]);
+});
+
+test("a number's headline is as sure as its least sure digit, and a digit the person labelled is sure", () => {
+  const [sure, unsureBelow] = [0.9, 0.6];
+  const clear = { ...number, digits: [digit(2, 0.99), digit(0, 0.95), digit(7, 0.97)] };
+  assert.equal(numberHeadline(clear, new Map(), sure, unsureBelow), "It's 207");
+  assert.equal(numberHeadline(number, new Map(), sure, unsureBelow), "Probably 207"); // its 0 is 60% sure
+  const doubtful = { ...number, digits: [digit(2, 0.99), digit(0, 0.4), digit(7, 0.97)] };
+  assert.equal(numberHeadline(doubtful, new Map(), sure, unsureBelow), "Not sure: maybe 207?");
+  assert.equal(numberHeadline(doubtful, new Map([[0, 2]]), sure, unsureBelow), "Not sure: maybe 207?");
+  assert.equal(numberHeadline(number, new Map([[1, 8]]), sure, unsureBelow), "It's 287"); // the 2 and 7 at 90%
 });

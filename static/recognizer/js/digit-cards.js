@@ -1,5 +1,5 @@
 /**
- * A number on the drawing page: "It's 2026" and a card per digit (its digit, how sure, the
+ * A number on the drawing page: "It's 2026" (or "Probably 2026": numberHeadline) and a card per digit (its digit, how sure, the
  * 28x28 it was read from). Tapping a card selects that digit: the page then shows its ten
  * probabilities and takes feedback for it. A digit the person corrected shows the digit they
  * said, in its card and in the number. Hidden for a single digit, which the result
@@ -10,7 +10,7 @@
 import { paintDigit } from "./digit-image.js";
 import { el } from "./dom.js";
 import { aDigit, percent } from "./format.js";
-import { digitsOf, isNumber, labelledNumber, numberOf, ordinal } from "./number.js";
+import { digitsOf, isNumber, numberHeadline, numberOf, ordinal } from "./number.js";
 
 export class DigitCards extends EventTarget {
   /** `titleOf(name)` is what the page calls the model of that name. */
@@ -42,7 +42,8 @@ export class DigitCards extends EventTarget {
     const chosen = digitsOf(prediction)[selected];
     const said = labels.get(selected);
     const yours = said != null && said !== chosen.digit ? `; you said ${aDigit(said)}` : "";
-    this.field("headline").textContent = `It's ${labelledNumber(prediction, labels)}`;
+    const [sure, unsureBelow] = [Number(this.box.dataset.sure), Number(this.box.dataset.unsureBelow)];
+    this.field("headline").textContent = numberHeadline(prediction, labels, sure, unsureBelow);
     this.field("detail").textContent =
       `${digitsOf(prediction).length} digits · showing the ${ordinal(selected + 1)}, ${aDigit(chosen.digit)} ` +
       `(${percent(Math.max(...chosen.probabilities))} sure${yours}) · ${this.titleOf(prediction.model)}`;

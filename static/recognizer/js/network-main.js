@@ -19,7 +19,7 @@ import { chooseModel, rememberModel, storedModel } from "./model-choice.js";
 import { DigitChips } from "./network-digits.js";
 import { MlpView } from "./network-mlp.js";
 import { loadArrays } from "./network-weights.js";
-import { chosenDigit, digitAnswer, digitsOf, isNumber, numberOf, ordinal } from "./number.js";
+import { chosenDigit, digitAnswer, digitsOf, isNumber, numberHeadline, ordinal } from "./number.js";
 import { outcomeOf, wording } from "./outcome.js";
 import { padWithControls } from "./pad-controls.js";
 import { Patience } from "./patience.js";
@@ -97,7 +97,8 @@ function showAnswer() {
   pad.highlight(isNumber(answer) ? one.strokes : null);
   chips.show(answer, index);
   view.show(one);
-  if (isNumber(answer)) say("answer", `It's ${numberOf(answer)}`, `Its ${ordinal(index + 1)} digit: ${aDigit(one.digit)}, ${sure}.`);
+  const thresholds = [Number(root.dataset.sure), Number(root.dataset.unsureBelow)];
+  if (isNumber(answer)) say("answer", numberHeadline(answer, new Map(), ...thresholds), `Its ${ordinal(index + 1)} digit: ${aDigit(one.digit)}, ${sure}.`);
   else say("answer", headline, `${sure} · ${model.title}`);
   root.dataset.digit = String(one.digit);
   root.dataset.seq = String(++seq);

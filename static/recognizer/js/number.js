@@ -26,6 +26,18 @@ export function labelledNumber(prediction, labels) {
     .join("");
 }
 
+/** The headline of a number, as a lone digit's (result.js) is worded: "It's 2026" when every
+ * digit it reads is at least `sure`, "Probably 2026" when the least sure is at least
+ * `unsureBelow`, else "Not sure: maybe 2026?". A digit the person labelled (`labels`,
+ * index -> label) is theirs, and sure. */
+export function numberHeadline(prediction, labels, sure, unsureBelow) {
+  const least = Math.min(...digitsOf(prediction).map((d, i) => (labels.has(i) ? 1 : Math.max(...d.probabilities))));
+  const said = labelledNumber(prediction, labels);
+  if (least >= sure) return `It's ${said}`;
+  if (least >= unsureBelow) return `Probably ${said}`;
+  return `Not sure: maybe ${said}?`;
+}
+
 /** Digit `index` of an answer as an answer of its own, shown and labelled as one digit is
  * (the model is the whole answer's). An index past the end is the first digit. */
 export function digitAnswer(prediction, index = 0) {
