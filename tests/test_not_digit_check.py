@@ -12,10 +12,12 @@ from nn.ink.masks import piece_sizes
 from nn.ink.preprocess import from_mask
 from nn.networks.model_file import load_check
 from nn.networks.not_digit import (
+    N_FEATURES,
+    N_INPUTS,
     inputs,
     shape_features,
 )
-from nn.training.train_not_digit import drawn, imaged, mnist_photos, threshold_for
+from nn.training.train_not_digit import averaged, drawn, imaged, initial, mnist_photos, threshold_for
 from tests.helpers import NOT_DIGITS, ONE, ZERO, real_handwriting
 
 MAX_REFUSED = 0.005  # of the real test writers' digits
@@ -97,3 +99,17 @@ def test_a_threshold_refuses_its_share_of_a_large_set_and_one_digit_of_a_small_o
     small = np.array([0.1, 0.2, 0.9, 0.9997])  # too few to measure 0.2%: its oddest alone
     assert threshold_for(small) == np.nextafter(0.9, 1.0)
     assert threshold_for(np.array([0.1, 0.3])) == 0.5  # never below even odds
+
+
+def test_networks_averaged_are_one_network_whose_logits_are_the_mean_of_theirs():
+    rng = np.random.default_rng(5)
+    mean, scale = rng.normal(size=N_FEATURES).astype(np.float32), np.ones(N_FEATURES, np.float32)
+    members = [initial(mean, scale, np.random.default_rng(k)) for k in range(3)]
+    for m in members:
+        m.b1 += rng.normal(size=m.b1.shape).astype(np.float32)
+        m.b2 += rng.normal(size=2).astype(np.float32)
+    x = rng.normal(size=(7, N_INPUTS)).astype(np.float32)
+    logits = np.mean([m.hidden(x) @ m.W2 + m.b2 for m in members], axis=0)  # (7, 2)
+    one = averaged(members)
+    assert one.W1.shape == (N_INPUTS, 3 * members[0].W1.shape[1])
+    np.testing.assert_allclose(one.hidden(x) @ one.W2 + one.b2, logits, rtol=1e-4, atol=1e-4)

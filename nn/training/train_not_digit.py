@@ -3,8 +3,10 @@
     python3 -m nn.training.train_not_digit [--handwriting-dir FOLDER] [--mnist-dir FOLDER] [--output FILE]
 
 "Digit": the real sets' digits by TRAIN writers, pen digits drawn as the pad draws them at
-their typical size and at a random one, and as photos of them on paper; the scans (Semeion,
-USPS) and MNIST's training digits as photos on paper.
+their typical size and at a random one, through the pen variations (as the signs below are,
+so a variation's look alone does not say "not a digit"), and as photos of them on paper;
+the scans (Semeion, USPS) as photos on paper, as they are and distorted (nn/data/augment.py);
+and MNIST's training digits as photos on paper.
 "Not a digit": made-up dots, dashes, scribbles, crosses, blobs, waves, capitals and signs
 (? ^ = e * # % ...; nn/data/non_digits.py), the signs drawn through the pen variations the
 digits are trained with (nn/data/mix.py), every kind also as a photo; and the letters of the
@@ -15,7 +17,10 @@ verified (all but UNIPEN's unchecked ones); for photos, VALIDATION writers' scan
 their pen digits as photos, and held-out MNIST digits as photos. UNIPEN's unchecked rows are
 trained on as digits but not used for the threshold: among them are segmentation slips,
 "00", "%", a lone dot or a dash labelled 1, which the check is right to refuse
-(bench/bench_not_digit.py measures both kinds on the test writers). Without the handwriting
+(bench/bench_not_digit.py measures both kinds on the test writers). The check is MEMBERS
+networks trained on the same inputs, each from its own seed, their logits averaged: a
+single network's oddest digits move with its seed, and the average separates digits from
+non-digits better than any one of them. Without the handwriting
 folder it trains on MNIST and made-up drawings alone, chooses both thresholds on the
 held-out MNIST digits, and says so. Pixel arrays are not checked (nn/networks/not_digit.py).
 """
@@ -28,15 +33,17 @@ import time
 import numpy as np
 
 from nn.data import handwriting, mnist, non_digits
+from nn.data.augment import AugmentConfig, distorted
 from nn.data.mix import StrokeVariation, vary
 from nn.data.mnist import load_mnist
 from nn.ink import raster
-from nn.ink.preprocess import as_float, from_mask, ink_mask
+from nn.ink.preprocess import SIDE, as_float, from_mask, ink_mask
 from nn.networks.model_file import save_model
 from nn.networks.not_digit import CHECK_PATH, N_FEATURES, N_INPUTS, SOURCES, Check, inputs
 
 MAX_REJECTED = 0.002  # of each collection's validation digits the check may refuse (one of a small one)
 HIDDEN, EPOCHS, BATCH, LEARNING_RATE, WEIGHT_DECAY = 256, 20, 256, 2e-3, 1e-4
+MEMBERS = 4  # networks averaged, each HIDDEN wide
 SIZES = (0.3, 1.0)  # a drawing's longer side on the pad, as a fraction: small to the whole pad
 PHOTO_SIDES = (40, 240)  # pixels of a photo's ink, its longer side: a small to a large photo
 MNIST_HELD_OUT = 5_000  # MNIST training images kept for the threshold, not trained on
@@ -98,6 +105,15 @@ def stacked(made: list[tuple[np.ndarray, np.ndarray] | None]) -> np.ndarray:
     return inputs([m for m, _ in made], np.stack([p for _, p in made]))
 
 
+def distorted_scans(samples, rng: np.random.Generator, copies: int = 2) -> np.ndarray:
+    """Scans, `copies` times each, moved, bent and thickened at random on a margin that makes
+    them MNIST's 28x28, as photos of them on paper."""
+    margin = (SIDE - handwriting.SCAN_SIDE) // 2
+    images = np.stack([np.pad(np.asarray(s.image, np.float32), margin) for s in samples] * copies)
+    moved = np.clip(distorted(images, rng, AugmentConfig()), 0.0, 1.0)  # (copies N, 28, 28)
+    return stacked([imaged(handwriting.paper(image)) for image in moved])
+
+
 def mnist_photos(images: np.ndarray) -> np.ndarray:
     """MNIST images as photos of them on paper, dark ink on white."""
     return stacked([imaged(handwriting.paper(image)) for image in as_float(images)])
@@ -126,22 +142,62 @@ def letters_of(folder, split: str) -> list:
     ]
 
 
-def train(groups: dict[str, tuple[np.ndarray, int, float]], rng: np.random.Generator, log=print) -> Check:
-    """Fit the network on named groups (inputs, class 0 digit / 1 not, share of the loss)."""
+def train(
+    groups: dict[str, tuple[np.ndarray, int, float]],
+    rng: np.random.Generator,
+    members: int = MEMBERS,
+    log=print,
+) -> Check:
+    """Fit `members` networks on named groups (inputs, class 0 digit / 1 not, share of the
+    loss), each from its own seed, and average them."""
     x = np.concatenate([g[0] for g in groups.values()])  # (N, N_INPUTS)
     y = np.concatenate([np.full(len(g[0]), g[1]) for g in groups.values()])  # (N,)
     weight = np.concatenate([np.full(len(g[0]), g[2] / len(g[0])) for g in groups.values()])
     weight *= len(x) / weight.sum()  # (N,): each group's share of the loss, mean 1
     shapes = x[:, :N_FEATURES]
-    check = Check(
+    mean, scale = shapes.mean(axis=0), shapes.std(axis=0) + 1e-3
+    fitted = []
+    for k, seed in enumerate(rng.spawn(members)):
+        log(f"  network {k + 1} of {members}:")
+        fitted.append(fit(initial(mean, scale, seed), (x, y, weight), seed, log))
+    return averaged(fitted)
+
+
+def initial(mean: np.ndarray, scale: np.ndarray, rng: np.random.Generator) -> Check:
+    """A network of HIDDEN units with He-initialised weights and the inputs' standardisation."""
+    return Check(
         W1=(rng.normal(0, 1, (N_INPUTS, HIDDEN)) * np.sqrt(2 / N_INPUTS)).astype(np.float32),
         b1=np.zeros(HIDDEN, np.float32),
         W2=(rng.normal(0, 1, (HIDDEN, 2)) * np.sqrt(2 / HIDDEN)).astype(np.float32),
         b2=np.zeros(2, np.float32),
-        mean=shapes.mean(axis=0),
-        scale=shapes.std(axis=0) + 1e-3,
+        mean=mean,
+        scale=scale,
         thresholds=dict.fromkeys(SOURCES, 0.5),
     )
+
+
+def averaged(members: list[Check]) -> Check:
+    """Networks sharing one standardisation -> one network whose logits are the mean of
+    theirs: their hidden units side by side (len(members) H), each output weight and bias
+    divided by their number."""
+    first = members[0]
+    return Check(
+        W1=np.concatenate([m.W1 for m in members], axis=1),
+        b1=np.concatenate([m.b1 for m in members]),
+        W2=np.concatenate([m.W2 for m in members]) / np.float32(len(members)),
+        b2=np.mean([m.b2 for m in members], axis=0).astype(np.float32),
+        mean=first.mean,
+        scale=first.scale,
+        thresholds=dict(first.thresholds),
+    )
+
+
+def fit(
+    check: Check, data: tuple[np.ndarray, np.ndarray, np.ndarray], rng: np.random.Generator, log
+) -> Check:
+    """Mini-batch Adam on the weighted cross-entropy of data (inputs (N, N_INPUTS), labels
+    (N,), weights (N,)), EPOCHS times, in place; the check."""
+    x, y, weight = data
     names = ("W1", "b1", "W2", "b2")
     moments = {n: (np.zeros_like(getattr(check, n)), np.zeros_like(getattr(check, n))) for n in names}
     step = 0
@@ -153,7 +209,9 @@ def train(groups: dict[str, tuple[np.ndarray, int, float]], rng: np.random.Gener
             total += loss * len(batch)
             step += 1
             adam(check, grads, moments, step)
-        log(f"  epoch {epoch + 1}/{EPOCHS}: loss {total / len(x):.4f} ({time.perf_counter() - start:.1f} s)")
+        log(
+            f"    epoch {epoch + 1}/{EPOCHS}: loss {total / len(x):.4f} ({time.perf_counter() - start:.1f} s)"
+        )
     return check
 
 
@@ -244,8 +302,11 @@ def main(argv=None) -> int:
         train_side = handwriting.split(digits, "train")
         pen = [s for s in train_side if s.strokes is not None]
         groups["pen digits"] = (sample_inputs(pen, rng), 0, 0.45)
+        groups["varied pen digits"] = (stacked([varied(s.strokes, rng) for s in pen]), 0, 0.15)
         groups["photos of pen digits"] = (photos_of(pen[::3], rng), 0, 0.1)
-        groups["scanned digits"] = (sample_inputs([s for s in train_side if s.strokes is None], rng), 0, 0.15)
+        scans = [s for s in train_side if s.strokes is None]
+        groups["scanned digits"] = (sample_inputs(scans, rng), 0, 0.15)
+        groups["distorted scans"] = (distorted_scans(scans, rng), 0, 0.1)
         groups["letters"] = (sample_inputs(letters_of(folder, "train"), rng), 1, 0.3)
         held_out = handwriting.split(digits, "validation")
         validation = held_out_digits(held_out, mnist_held_out, rng)
@@ -269,6 +330,7 @@ def main(argv=None) -> int:
     meta = {
         "seed": args.seed,
         "epochs": EPOCHS,
+        "members": MEMBERS,
         "handwriting": folder is not None,
         "counts": {n: len(g[0]) for n, g in groups.items()},
         "figures": figures,
