@@ -9,7 +9,7 @@ from nn.ink import raster, segment
 from nn.ink.cuts import seams
 from nn.ink.line import CLASSES, MARK, PART, RUN_PIECES, Line
 from nn.ink.masks import components
-from nn.ink.pieces import MAX_PIECES, TooManyPieces, joins, mask_pieces, pen_pieces
+from nn.ink.pieces import MAX_PIECES, TooManyPieces, digit_height, joins, mask_pieces, pen_pieces
 from nn.ink.preprocess import from_mask
 from nn.networks.scorer import load_scorer
 from tests.helpers import SHAPES, written
@@ -120,6 +120,21 @@ def test_a_digit_in_more_pieces_than_a_run_holds_is_a_candidate_as_a_whole():
     assert [0, n] in runs and max(b - a for a, b in runs if [a, b] != [0, n]) == RUN_PIECES
     wide = narrow * [2, 1, 2, 1]  # 2.6 H wide: a number, whose pieces are never one digit
     assert [0, n] not in segment.candidate_runs(Line(wide, np.arange(n), 1.0, 0.5, 0.1, photo=False)).tolist()
+
+
+def test_a_digit_broken_into_many_short_pieces_is_a_candidate_as_a_whole():
+    # A faint scan's 4 in six bits of ink, each a third of its height: H (their median
+    # height) is a third of the digit's, so the digit is over WIDEST H wide, yet no wider
+    # than its own height.
+    n = RUN_PIECES + 2
+    short = np.array([[0.15 * i, 0.7 * (i % 2), 0.15 * i + 0.25, 0.7 * (i % 2) + 0.3] for i in range(n)])
+    line = Line(short, np.arange(n), digit_height(short), 0.5, 0.05, photo=True)
+    assert np.ptp(short[:, [0, 2]]) > segment.WIDEST * line.height
+    assert [0, n] in segment.candidate_runs(line).tolist()
+    number = short * [3, 1, 3, 1]  # the same pieces three times as far apart: wider than tall
+    assert [0, n] not in segment.candidate_runs(
+        Line(number, np.arange(n), 0.3, 0.5, 0.05, photo=True)
+    ).tolist()
 
 
 def test_too_many_pieces_of_ink_are_refused_before_any_is_read():
