@@ -2,17 +2,24 @@
 strokes and a photo's parts cut into pieces, candidate digits scored, the best path kept;
 and, with HANDWRITING_DIR, real people's numbers and single digits."""
 
+import json
+from pathlib import Path
+
 import numpy as np
 import pytest
 
 from nn.ink import raster, segment
 from nn.ink.cuts import seams
-from nn.ink.line import CLASSES, MARK, PART, RUN_PIECES, Line
+from nn.ink.line import CLASSES, MARK, PART, RUN_PIECES, SEVERAL, Line
 from nn.ink.masks import components
 from nn.ink.pieces import MAX_PIECES, TooManyPieces, digit_height, joins, mask_pieces, pen_pieces
 from nn.ink.preprocess import from_mask
 from nn.networks.scorer import load_scorer
 from tests.helpers import SHAPES, written
+
+# "41" written with the mouse on the drawing page, the 1 against the end of the 4's bar:
+# three strokes, the 4's two and the 1's, in the pad's units from x = 0
+TOUCHING_41 = json.loads((Path(__file__).parent / "golden" / "touching-41-strokes.json").read_text())
 
 
 @pytest.fixture(scope="module")
@@ -97,18 +104,50 @@ def test_each_digit_is_drawn_as_if_it_were_alone(scorer):
     np.testing.assert_array_equal(found[1].pixels, from_mask(raster.draw_read(alone)))
 
 
+def candidates_of(runs, probabilities):
+    return segment.Candidates(np.array(runs), np.zeros((len(runs), 28, 28)), np.zeros((len(runs), 1)))
+
+
 def test_the_best_path_has_the_highest_product_of_probabilities():
-    # Pieces 0, 1, 2: "0 1 | 2" as one digit and 2 alone (0.9 * 0.8) beats each alone
-    # (0.6 * 0.6 * 0.8) and all three as one (0.3); a mark is never a digit.
-    runs = np.array([[0, 1], [1, 2], [2, 3], [0, 2], [0, 3]])
+    # Pieces 0, 1, 2: "0 1 | 2" as one digit and 2 alone (0.9 * 0.8, the whole read as
+    # several: 0.7) beats each alone (0.6 * 0.6 * 0.8 * 0.7) and all three as one (0.3, each
+    # of the path's candidates part of it: 0.1 * 0.2); a mark is never a digit.
+    runs = [[0, 1], [1, 2], [2, 3], [0, 2], [0, 3]]
     one = np.array([0.6, 0.6, 0.8, 0.9, 0.3])
     probabilities = np.zeros((5, len(CLASSES)))
     probabilities[:, 0] = one
     probabilities[:, PART] = 1 - one
-    found = segment.Candidates(runs, np.zeros((5, 28, 28)), np.zeros((5, 1)))
+    probabilities[4, [PART, SEVERAL]] = [0.0, 0.7]
+    found = candidates_of(runs, probabilities)
     assert segment.best_path(found, probabilities) == [3, 2]
     probabilities[2, [0, PART, MARK]] = [0.1, 0.0, 0.9]  # piece 2 is a mark: left out
     assert segment.best_path(found, probabilities) == [3]
+
+
+def test_a_number_whose_digits_read_as_digits_is_not_taken_whole_for_a_mark():
+    # The touching "41" as the scorer reads it: the 4's two strokes a 4 (0.98), the 1 against
+    # its bar more likely part of a digit than one (0.15), and the whole several digits
+    # (0.76) more than a mark (0.15) or one digit (0.09). The whole a mark, one probability,
+    # was more likely than the path's product of two; weighed on the same candidates, it is not.
+    runs = [[0, 1], [0, 2], [0, 3], [1, 2], [1, 3], [2, 3]]
+    probabilities = np.zeros((6, len(CLASSES)))
+    probabilities[0, PART] = 1.0
+    probabilities[1, [4, PART, SEVERAL]] = [0.98, 0.01, 0.01]
+    probabilities[2, [4, SEVERAL, MARK]] = [0.09, 0.76, 0.15]
+    probabilities[3, [1, PART]] = [0.03, 0.97]
+    probabilities[4, [1, SEVERAL]] = [0.01, 0.99]
+    probabilities[5, [1, PART]] = [0.15, 0.85]
+    assert segment.best_path(candidates_of(runs, probabilities), probabilities) == [1, 5]
+    # A whole read as a mark, whose pieces read as parts more than as digits, stays one.
+    probabilities[1, [4, PART, SEVERAL]] = [0.3, 0.69, 0.01]
+    probabilities[2, [4, SEVERAL, MARK]] = [0.09, 0.11, 0.8]
+    assert segment.best_path(candidates_of(runs, probabilities), probabilities) == []
+
+
+@pytest.mark.parametrize("left", np.arange(0.1, 0.75, 0.04).round(2).tolist())
+def test_a_1_written_against_a_4_s_bar_reads_41_wherever_it_is_on_the_pad(left, scorer):
+    strokes = [[[x + left, y] for x, y in stroke] for stroke in TOUCHING_41]
+    assert groups(strokes, scorer) == [[0, 1], [2]]
 
 
 def test_a_digit_in_more_pieces_than_a_run_holds_is_a_candidate_as_a_whole():

@@ -16,7 +16,9 @@ segment through `digits`.
                  is one digit, part of one, several, or a mark that is no digit (a lone
                  piece, or the whole drawing).
   4. best path   dynamic programming splits the pieces into digits and marks with the
-                 highest product of those probabilities.
+                 highest product of those probabilities; when the whole drawing is a
+                 candidate, that split is weighed against the whole as one digit and as
+                 one mark on the same candidates (`as_whole`).
 
 Each digit found keeps its own ink (and, from strokes, the points it was drawn with), drawn
 or cropped on its own and preprocessed as a single digit is: the not-a-digit check judges
@@ -32,7 +34,7 @@ from typing import Protocol
 
 import numpy as np
 
-from nn.ink.line import MARK, RUN_PIECES, Line, features, view
+from nn.ink.line import MARK, PART, RUN_PIECES, SEVERAL, Line, features, view
 from nn.ink.masks import Box
 from nn.ink.pieces import MaskPieces, PenPieces
 from nn.ink.preprocess import from_working, working
@@ -154,29 +156,53 @@ def candidate_runs(line: Line) -> np.ndarray:
 
 
 def best_path(found: Candidates, probabilities: np.ndarray) -> list[int]:
-    """The candidates (indices) read as digits on the path through all the pieces with the
-    highest sum of log-probabilities: each run of pieces on it is one digit, or a lone
-    piece (or the whole drawing: a letter, a scribble) a mark."""
+    """The candidates (indices) read as digits. The path through all the pieces with the
+    highest sum of log-probabilities, each run of pieces on it one digit or a lone piece a
+    mark, leaving the whole drawing out; then, when the whole drawing of several pieces is a
+    candidate too, which of three readings is likeliest (`as_whole`): that path, the whole
+    one digit, or the whole one mark (a letter, a scribble: then none)."""
     runs = found.runs
     n = int(runs[:, 1].max())
-    one = np.log(probabilities[:, :10].sum(axis=1) + 1e-12)  # (C,)
-    lone = (runs[:, 1] - runs[:, 0] == 1) | ((runs[:, 0] == 0) & (runs[:, 1] == n))
-    mark = np.where(lone, np.log(probabilities[:, MARK] + 1e-12), -np.inf)
+    logs = np.log(probabilities + 1e-12)  # (C, classes)
+    one = np.log(probabilities[:, :10].sum(axis=1) + 1e-12)  # (C,): one digit, whichever
+    lone = runs[:, 1] - runs[:, 0] == 1
+    whole = (runs[:, 0] == 0) & (runs[:, 1] == n) & (n > 1)
+    mark = np.where(lone, logs[:, MARK], -np.inf)
     best = np.full(n + 1, -np.inf)
     best[0] = 0.0
     back = [(-1, False)] * (n + 1)  # (the candidate that ends here, read as a digit)
     for c in np.argsort(runs[:, 1], kind="stable"):  # by where they end: each start settled first
         start, stop = runs[c]
         for score, is_digit in ((one[c], True), (mark[c], False)):
-            if best[start] + score > best[stop]:
+            if not whole[c] and best[start] + score > best[stop]:
                 best[stop], back[stop] = best[start] + score, (c, is_digit)
-    chosen, at = [], n
+    path, at = [], n
     while at > 0:
-        c, is_digit = back[at]
-        if is_digit:
-            chosen.append(c)
-        at = runs[c][0]
-    return chosen[::-1]
+        path.append(back[at])
+        at = runs[back[at][0]][0]
+    path = path[::-1]
+    if whole.any():
+        path = as_whole(int(np.flatnonzero(whole)[0]), path, logs, one, mark)
+    return [c for c, is_digit in path if is_digit]
+
+
+def as_whole(
+    w: int, path: list[tuple[int, bool]], logs: np.ndarray, one: np.ndarray, mark: np.ndarray
+) -> list:
+    """The likeliest of three readings of a drawing whose whole (candidate w) is a candidate:
+    the path's digits and marks, the whole one digit, or the whole one mark. Each is weighed
+    on the same candidates, the whole and the path's: the path as it reads, with the whole
+    several digits; or the whole as it reads, with each of the path's candidates part of it.
+    The whole alone against the path's product of one probability per digit would lose
+    more the more digits the path holds: a touching "41" read as one mark."""
+    along = sum(one[c] if is_digit else mark[c] for c, is_digit in path)
+    parts = sum(logs[c, PART] for c, _ in path)
+    readings = [
+        (logs[w, SEVERAL] + along, path),
+        (one[w] + parts, [(w, True)]),
+        (logs[w, MARK] + parts, [(w, False)]),
+    ]
+    return max(readings, key=lambda r: r[0])[1]
 
 
 def run_box(boxes: np.ndarray) -> Box:

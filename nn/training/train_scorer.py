@@ -37,6 +37,7 @@ import numpy as np
 from nn.data import handwriting
 from nn.data import non_digits as non_digit_kinds
 from nn.data import written_numbers as wn
+from nn.data.mix import StrokeVariation, vary
 from nn.ink import segment
 from nn.ink.line import CLASSES, MARK, PART, SEVERAL
 from nn.ink.pieces import MaskPieces, PenPieces, mask_pieces, pen_pieces
@@ -51,6 +52,7 @@ LENGTHS = (1, 2, 3, 4, 5, 6)  # digits in a composed number
 LENGTH_SHARES = (0.2, 0.35, 0.17, 0.12, 0.08, 0.08)
 TOUCHING_SHARE, MARK_SHARE, JOINED_SHARE, PHOTO_SHARE = 0.3, 0.25, 0.1, 0.3
 NON_DIGITS = 500  # made-up drawings of each kind, and four times as many letters
+SIGNS = 2  # signs drawn through the pen variations, this many times NON_DIGITS
 
 
 def pen_digits(folder: Path, side: str, leave_out: str | None = None) -> dict[str, list[handwriting.Sample]]:
@@ -87,9 +89,14 @@ def singles(writers: dict) -> list[wn.WrittenNumber]:
 
 
 def non_digits(folder: Path, side: str, count: int, rng: np.random.Generator) -> list[wn.WrittenNumber]:
-    """Drawings of no digit: made-up dots, dashes, scribbles, crosses, blobs, waves and
-    capitals (nn/data/non_digits.py), and the side's writers' letters that look like no digit."""
+    """Drawings of no digit: made-up dots, dashes, scribbles, crosses, blobs, waves, capitals
+    and signs (nn/data/non_digits.py), the signs also drawn through the pen variations the
+    digits are trained with, SIGNS times as many (a # or a % is pieces that each read as a
+    digit: only their whole says it is none); and the side's writers' letters that look
+    like no digit."""
     drawings = [d for kind in non_digit_kinds.KINDS for d in non_digit_kinds.generate(kind, count, rng)]
+    signs = non_digit_kinds.generate("symbol", SIGNS * count, rng)
+    drawings += [vary(d, rng, StrokeVariation())[0] for d in signs]
     letters = handwriting.split(handwriting.load_letters(folder), side)
     letters = [s.strokes for s in letters if s.label not in handwriting.DIGIT_LIKE]
     drawings += [letters[i] for i in rng.choice(len(letters), min(len(letters), count * 4), replace=False)]
