@@ -110,8 +110,8 @@ def candidates_of(runs, probabilities):
 
 def test_the_best_path_has_the_highest_product_of_probabilities():
     # Pieces 0, 1, 2: "0 1 | 2" as one digit and 2 alone (0.9 * 0.8, the whole read as
-    # several: 0.7) beats each alone (0.6 * 0.6 * 0.8 * 0.7) and all three as one (0.3, each
-    # of the path's candidates part of it: 0.1 * 0.2); a mark is never a digit.
+    # several: 0.7) beats each alone (0.6 * 0.6 * 0.8 * 0.7) and all three as one (0.3, the
+    # path's candidates part of it: the geometric mean of 0.1 and 0.2); a mark is never a digit.
     runs = [[0, 1], [1, 2], [2, 3], [0, 2], [0, 3]]
     one = np.array([0.6, 0.6, 0.8, 0.9, 0.3])
     probabilities = np.zeros((5, len(CLASSES)))

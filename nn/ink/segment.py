@@ -190,13 +190,14 @@ def as_whole(
     w: int, path: list[tuple[int, bool]], logs: np.ndarray, one: np.ndarray, mark: np.ndarray
 ) -> list:
     """The likeliest of three readings of a drawing whose whole (candidate w) is a candidate:
-    the path's digits and marks, the whole one digit, or the whole one mark. Each is weighed
-    on the same candidates, the whole and the path's: the path as it reads, with the whole
-    several digits; or the whole as it reads, with each of the path's candidates part of it.
-    The whole alone against the path's product of one probability per digit would lose
-    more the more digits the path holds: a touching "41" read as one mark."""
+    the path's digits and marks, with the whole several digits; the whole one digit; or the
+    whole one mark. The whole alone against the path's product of one per digit would lose
+    more the more digits the path holds, and a touching "41" would read as a mark; so the
+    whole's readings count the path's candidates too, each part of it, as one factor: their
+    geometric mean. (Their product would split more single digits: the path is the split
+    that reads most like digits, so its pieces read less like parts than a digit's do.)"""
     along = sum(one[c] if is_digit else mark[c] for c, is_digit in path)
-    parts = sum(logs[c, PART] for c, _ in path)
+    parts = np.mean([logs[c, PART] for c, _ in path])
     readings = [
         (logs[w, SEVERAL] + along, path),
         (one[w] + parts, [(w, True)]),
