@@ -40,3 +40,14 @@ def test_after_drawing_on_a_phone_the_answer_its_bars_and_the_label_buttons_are_
     page.screenshot(path=screenshots / "draw-phone-answered.png")
     assert page.errors == []
     page.context.close()
+
+
+def test_a_button_tapped_on_a_phone_does_not_stay_highlighted(browser, site):
+    from tests.browser import PHONE
+
+    page = open_page(browser, site, **PHONE)
+    clear, undo = page.get_by_test_id("clear"), page.get_by_test_id("undo")
+    resting = undo.evaluate("b => getComputedStyle(b).backgroundColor")
+    clear.tap()
+    assert clear.evaluate("b => getComputedStyle(b).backgroundColor") == resting
+    page.context.close()
