@@ -15,9 +15,10 @@ The drawings, all by TRAIN writers (nn.data.handwriting.side):
   gaps measured on the real numbers; some written touching, some with a mark beside a
   digit, some with two digits joined in one stroke; some of them written on paper and
   read as photos, with grain;
-- every single pen digit as a drawing of its own, and every Semeion scan as a photo;
-- drawings of no digit: made-up dots, dashes, scribbles, crosses, blobs, waves, capitals,
-  and letters that look like no digit.
+- every single pen digit as a drawing of its own, and every scan (Semeion, USPS) as a photo;
+- drawings of no digit: made-up dots, dashes, scribbles, crosses, blobs, waves, capitals
+  and signs, the signs also drawn through the pen variations, and letters that look like
+  no digit.
 
 Digits whose label UNIPEN's curators did not check are left out: some are "00" or a slip.
 The epoch kept is the one whose scorer segments the most VALIDATION writers' drawings
@@ -107,7 +108,7 @@ def non_digits(folder: Path, side: str, count: int, rng: np.random.Generator) ->
 
 
 def scans(folder: Path, side: str) -> tuple[np.ndarray, np.ndarray, list]:
-    """Material of one side's Semeion scans, each a photo of one digit."""
+    """Material of one side's scans (Semeion, USPS), each a photo of one digit."""
     xs, ys, drawings = [], [], []
     for sample in handwriting.split(handwriting.load_digits(folder), side):
         if sample.image is None:
