@@ -9,6 +9,11 @@ non-digit-like ones, and those the issue names); the real TEST writers' digits r
 collection, drawn at the typical size and at random sizes; MNIST's test digits as photos
 refused; and the check's added time per request (median, on drawn digits: its features and
 its network, the drawing itself not counted).
+
+Then what the site does with such drawings sent as strokes, through its whole request path
+(the segment scorer splits them, the shipped check judges each digit found, and a drawing
+is refused only when it refuses them all, or when the scorer reads the whole as a mark):
+the signs, as they are made (a seed of their own), and the TEST writers' pen letters.
 """
 
 from __future__ import annotations
@@ -18,12 +23,18 @@ import time
 
 import numpy as np
 
-from bench.common import arguments
+from bench.common import arguments, setup_django
 from nn.data import handwriting, non_digits
 from nn.data.mnist import load_mnist
 from nn.networks.model_file import load_check
 from nn.networks.not_digit import CHECK_PATH, working
 from nn.training.train_not_digit import drawn, imaged, mnist_photos, photographed, resized, stacked, varied
+
+setup_django()
+
+from recognizer import services  # noqa: E402
+from recognizer.drawings import Strokes  # noqa: E402
+from recognizer.errors import NotADigit  # noqa: E402
 
 NAMED_LETTERS = set("xXAKMW")  # the letters the issue names
 
@@ -57,6 +68,32 @@ def real_share(check, samples, rng=None) -> str:
     pen = made([s for s in samples if s.strokes is not None], rng)
     scans = made([s for s in samples if s.strokes is None])
     return counted(refused(check, pen) + refused(check, scans, "photo"), len(samples))
+
+
+def refused_on_the_site(drawings: list) -> str:
+    """Drawings (lists of strokes) sent as the page sends them, through services.predict."""
+    count = 0
+    for strokes in drawings:
+        try:
+            services.predict(Strokes([np.asarray(s).tolist() for s in strokes]))
+        except NotADigit:
+            count += 1
+    return counted(count, len(drawings))
+
+
+def on_the_site(letters: list, count: int) -> None:
+    """The signs, `count` of each, and the pen letters through the site's request path."""
+    print("through the site's request path (segment scorer, then the check), refused:")
+    rng = np.random.default_rng(20_261_207)  # not a training seed
+    signs = []
+    for name in non_digits.SYMBOLS:
+        made_up = [non_digits.symbol(rng, name) for _ in range(count)]
+        print(f"  {name:<10}{refused_on_the_site(made_up)}")
+        signs += made_up
+    print(f"  all signs {refused_on_the_site(signs)}")
+    print(
+        f"  the test writers' pen letters {refused_on_the_site([s.strokes for s in letters if s.strokes is not None])}"
+    )
 
 
 def latency(check, samples, count: int = 300) -> float:
@@ -120,6 +157,7 @@ def main() -> int:
     for name, samples in [*groups.items(), ("all", digits)]:
         print(f"  {name:<10}{real_share(check, samples)} | {real_share(check, samples, sized)}")
     print(f"added time per drawn request (median): {1000 * latency(check, digits):.2f} ms")
+    on_the_site(letters, args.count // 10)
     return 0
 
 

@@ -19,7 +19,8 @@ model, per length and per site:
 With --leave-out DIR holding scorer-<SITE>.pkl files (`python3 -m nn.training.train_scorer
 --leave-out SITE`), every number of each site is also read with the scorer that never
 saw that site: what a new collection of writers sees. The digit models' own figures on
-all 651 numbers are printed too (CROHME's training writers among them).
+all 651 numbers are printed too (CROHME's training writers among them), and the same real
+numbers as photos of them written on paper (nn/data/written_numbers.py's `photo`).
 
 Then composed numbers (second: made up from the TEST writers' real single digits): with
 the gaps measured on real numbers, as pairs and as numbers written touching, with a mark
@@ -172,6 +173,23 @@ def contact_sheet(wrong: list, path: Path, tile=(240, 110), columns=5) -> None:
     common.contact_sheet(tiles, path, tile, columns)
 
 
+def real_photos(numbers: list, test: list, names: list[str], seed: int) -> None:
+    """The real numbers as photos of them written on paper, read by each model: the test
+    writers' and all of them."""
+    rng = np.random.default_rng(seed)
+    photos = [Photo(encode(Image.fromarray(wn.photo(n, rng)[0]))) for n in numbers]
+    tested = {id(n) for n in test}
+    for name in names:
+        model, tally = model_store.get(name), Tally()
+        for number, photo in zip(numbers, photos, strict=True):
+            answer, _ = read(photo, name)
+            writers = "test writers" if id(number) in tested else "other writers"
+            tally.add(writers, **outcome(number, answer, alone(number, model)))
+        print(f"real numbers as photos on paper, {name}:")
+        for key in ("test writers", "all"):
+            print(tally.line(key, f"{key} numbers" if key == "all" else key))
+
+
 def leave_one_site_out(numbers: list, folder: Path, names: list[str]) -> None:
     """Every number of each site, read with the scorer trained without that site."""
     for site in wn.SITES:
@@ -275,6 +293,7 @@ def main() -> None:
         leave_one_site_out(numbers, Path(args.leave_out), names)
     for name in names:
         real_numbers(numbers, name, "real numbers, every writer (the scorer trained on the train writers')")
+    real_photos(numbers, test, names, args.seed)
     composed_numbers(folder, names, args.composed, args.seed)
     single_digits(folder)
     writers = [s for s in pen_digits(folder, "test").values() if len(s) >= 6]
