@@ -193,6 +193,7 @@ def measure(name: str, model, mnist, real, args) -> None:
     probs = probabilities(model, images)
     print(f"  real writers ({args.split} split):")
     print("\n".join(report(probs, labels, samples)))
+    print("\n".join(direction_lines(model, samples, images, labels)))
     styled_drawings, styled_labels = real[3]
     if len(styled_labels):
         correct = probabilities(model, styled_drawings).argmax(axis=1) == styled_labels
@@ -200,6 +201,21 @@ def measure(name: str, model, mnist, real, args) -> None:
         print("\n".join(accuracy_by([styles.NAMES[d] for d in styled_labels.tolist()], correct)))
     path = Path(args.sheets) / f"hands-wrong-{name}.png"
     print(f"  contact sheet of {contact_sheet(images, samples, probs, labels, path)} wrong answers: {path}")
+
+
+def direction_lines(model, samples: list, images: np.ndarray, labels: np.ndarray) -> list[str]:
+    """For a model that reads the pen's direction: its pen digits as drawn, drawn backwards
+    (every stroke from its end: the direction negated) and without their direction, as a
+    photo of them would be."""
+    pen = np.array([s.strokes is not None for s in samples])  # (N,)
+    if model.network.channels == 1 or not pen.any():
+        return []
+    ways = {"as drawn": (1, 1, 1), "drawn backwards": (1, -1, -1), "without their direction": (1, 0, 0)}
+    drawn, shares = images[pen], []  # (P, 3, 28, 28)
+    for way, signs in ways.items():
+        said = probabilities(model, drawn * np.reshape(signs, (1, 3, 1, 1))).argmax(axis=1)  # (P,)
+        shares.append(f"{way} {100 * (said == labels[pen]).mean():.2f}%")
+    return [f"  the pen digits ({int(pen.sum())}): " + ", ".join(shares)]
 
 
 def styled_images(samples: list) -> tuple[np.ndarray, np.ndarray]:
