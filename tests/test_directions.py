@@ -147,6 +147,17 @@ def test_pixels_have_no_direction_to_give(reading_directions):
     assert np.allclose(read.probabilities, answer_of(reading_directions, no_directions(pixels)), atol=1e-6)
 
 
+@pytest.mark.parametrize("reversal, down", [(0.0, 1), (1.0, -1)])
+def test_a_cnn_can_be_shown_pen_drawings_drawn_backwards(reversal, down):
+    images, labels = toy_digits()
+    drawn = mix.draw_variants([ONE] * 50, 2, 0, mix.StrokeVariation(), with_directions=True)
+    extra = DrawnSet("pen", drawn, np.ones(50, np.int64), weight=2)
+    cfg = CNNConfig(widths=(4, 6, 16), validation=20, direction_dropout=0.0, direction_reversal=reversal)
+    epoch_images, _ = Run(cfg.new_network(), images, labels, cfg, [extra]).epoch_data()
+    pen = epoch_images[180:]  # (100, 3, 28, 28): the one, drawn down the pad
+    assert (np.sign(pen[:, 2].sum(axis=(1, 2))) == down).all()
+
+
 def test_a_cnn_reading_the_direction_trains_on_drawings_with_it_and_half_of_them_without(tmp_path):
     images, labels = toy_digits()  # MNIST's part: scans, no direction
     drawn = mix.draw_variants([ONE, ZERO] * 100, 2, 0, mix.StrokeVariation(), with_directions=True)

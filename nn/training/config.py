@@ -123,6 +123,12 @@ class CNNConfig(TrainConfig):
         at_least=0,
         at_most=1,
     )
+    direction_reversal: float = knob(
+        0.0,
+        "of the pen drawings shown with their direction, those shown drawn backwards (the direction negated)",
+        at_least=0,
+        at_most=1,
+    )
     learning_rate: float = 0.05
     lr_decay: float = 0.85
     threshold: float = 0.02

@@ -161,11 +161,15 @@ class Run:
     def epoch_data(self) -> tuple[np.ndarray, np.ndarray]:
         """This epoch's (N, 28, 28) images (or (N, C, 28, 28) channels) and (N,) labels,
         before distortion. Of the drawings, `direction_dropout` lose their pen's direction, so
-        that the network also reads a drawing without it, as a photo of one comes."""
+        that the network also reads a drawing without it, as a photo of one comes; and
+        `direction_reversal` are shown drawn backwards, every stroke from its end (the
+        direction negated), as some hands write."""
         drawn = [s.epoch(self.rng) for s in self.extra]
         if self.channels > 1:
             for images, _ in drawn:
                 images[self.rng.random(len(images)) < self.cfg.direction_dropout, 1:] = 0
+                if self.cfg.direction_reversal:  # only then drawn: the same draws as without it
+                    images[self.rng.random(len(images)) < self.cfg.direction_reversal, 1:] *= -1
         parts = [(self.images, self.labels), *drawn]
         return np.concatenate([p[0] for p in parts]), np.concatenate([p[1] for p in parts])
 
