@@ -124,7 +124,7 @@ class CNNConfig(TrainConfig):
         at_most=1,
     )
     direction_reversal: float = knob(
-        0.0,
+        0.25,
         "of the pen drawings shown with their direction, those shown drawn backwards (the direction negated)",
         at_least=0,
         at_most=1,
