@@ -106,6 +106,13 @@ function config() {
     ],
     ["dropout", c.dropout ? `${c.dropout} on the dense layer, in training` : ""],
     [
+      "pen direction",
+      c.directions
+        ? `read beside the ink; ${percentTick(c.direction_dropout ?? 0)} of the pen drawings an epoch ` +
+          `shown without it, ${percentTick(c.direction_reversal ?? 0)} of the rest drawn backwards`
+        : "",
+    ],
+    [
       "real handwriting",
       report.handwriting && c.pen_variants
         ? `the training writers' digits too: each pen digit drawn ${c.pen_variants} ways (size, pen, ` +
