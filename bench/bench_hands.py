@@ -211,10 +211,11 @@ def direction_lines(model, samples: list, images: np.ndarray, labels: np.ndarray
     pen = np.array([s.strokes is not None for s in samples])  # (N,)
     if model.network.channels == 1 or not pen.any():
         return []
-    ways = {"as drawn": (1, 1, 1), "drawn backwards": (1, -1, -1), "without their direction": (1, 0, 0)}
-    drawn, shares = images[pen], []  # (P, 3, 28, 28)
-    for way, signs in ways.items():
-        said = probabilities(model, drawn * np.reshape(signs, (1, 3, 1, 1))).argmax(axis=1)  # (P,)
+    ways = {"as drawn": 1, "drawn backwards": -1, "without their direction": 0}  # times the direction
+    drawn, shares = images[pen], []  # (P, 1 + DIRECTIONS, 28, 28)
+    for way, sign in ways.items():
+        signs = np.array([1] + [sign] * directions.DIRECTIONS).reshape(1, -1, 1, 1)
+        said = probabilities(model, drawn * signs).argmax(axis=1)  # (P,)
         shares.append(f"{way} {100 * (said == labels[pen]).mean():.2f}%")
     return [f"  the pen digits ({int(pen.sum())}): " + ", ".join(shares)]
 

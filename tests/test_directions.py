@@ -147,15 +147,21 @@ def test_pixels_have_no_direction_to_give(reading_directions):
     assert np.allclose(read.probabilities, answer_of(reading_directions, no_directions(pixels)), atol=1e-6)
 
 
-@pytest.mark.parametrize("reversal, down", [(0.0, 1), (1.0, -1)])
-def test_a_cnn_can_be_shown_pen_drawings_drawn_backwards(reversal, down):
-    images, labels = toy_digits()
-    drawn = mix.draw_variants([ONE] * 50, 2, 0, mix.StrokeVariation(), with_directions=True)
-    extra = DrawnSet("pen", drawn, np.ones(50, np.int64), weight=2)
-    cfg = CNNConfig(widths=(4, 6, 16), validation=20, direction_dropout=0.0, direction_reversal=reversal)
-    epoch_images, _ = Run(cfg.new_network(), images, labels, cfg, [extra]).epoch_data()
-    pen = epoch_images[180:]  # (100, 3, 28, 28): the one, drawn down the pad
-    assert (np.sign(pen[:, 2].sum(axis=(1, 2))) == down).all()
+def test_a_share_of_the_pen_drawings_keeping_their_direction_is_shown_drawn_backwards():
+    images, labels = toy_digits()  # 180 kept for training, 20 held out
+    drawn = mix.draw_variants([ONE] * 100, 2, 0, mix.StrokeVariation(), with_directions=True)
+    extra = DrawnSet("pen", drawn, np.ones(100, np.int64), weight=2)
+
+    def pen_drawings(reversal: float) -> np.ndarray:  # (200, 3, 28, 28): the one, drawn down the pad
+        cfg = CNNConfig(widths=(4, 6, 16), validation=20, direction_reversal=reversal)
+        return Run(cfg.new_network(), images, labels, cfg, [extra]).epoch_data()[0][180:]
+
+    plain, backwards = pen_drawings(0.0), pen_drawings(0.5)
+    assert np.array_equal(backwards[:, 0], plain[:, 0])  # the ink is left as it is
+    assert np.array_equal(np.abs(backwards[:, 1:]), np.abs(plain[:, 1:]))  # only signs change
+    kept = np.abs(plain[:, DOWN]).sum(axis=(1, 2)) > 0  # (200,): those keeping their direction
+    assert (plain[kept, DOWN].sum(axis=(1, 2)) > 0).all()
+    assert 0.3 < (backwards[kept, DOWN].sum(axis=(1, 2)) < 0).mean() < 0.7  # drawn up the pad
 
 
 def test_a_cnn_reading_the_direction_trains_on_drawings_with_it_and_half_of_them_without(tmp_path):

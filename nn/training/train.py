@@ -161,9 +161,9 @@ class Run:
     def epoch_data(self) -> tuple[np.ndarray, np.ndarray]:
         """This epoch's (N, 28, 28) images (or (N, C, 28, 28) channels) and (N,) labels,
         before distortion. Of the drawings, `direction_dropout` lose their pen's direction, so
-        that the network also reads a drawing without it, as a photo of one comes; and
-        `direction_reversal` are shown drawn backwards, every stroke from its end (the
-        direction negated), as some hands write."""
+        that the network also reads a drawing without it, as a photo of one comes; and of those
+        that keep it, `direction_reversal` are shown drawn backwards, every stroke from its
+        end (the direction negated), as some hands write."""
         drawn = [s.epoch(self.rng) for s in self.extra]
         if self.channels > 1:
             for images, _ in drawn:

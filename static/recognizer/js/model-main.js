@@ -107,9 +107,10 @@ function config() {
     ["dropout", c.dropout ? `${c.dropout} on the dense layer, in training` : ""],
     [
       "pen direction",
-      c.directions
+      c.directions && report.handwriting && c.pen_variants
         ? `read beside the ink; ${percentTick(c.direction_dropout ?? 0)} of the pen drawings an epoch ` +
-          `shown without it, ${percentTick(c.direction_reversal ?? 0)} of the rest drawn backwards`
+          `shown without it` +
+          (c.direction_reversal ? `, ${percentTick(c.direction_reversal)} of the rest drawn backwards` : "")
         : "",
     ],
     [
