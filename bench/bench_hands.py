@@ -8,8 +8,8 @@ sets (nn/data/handwriting.py): accuracy per collection (and the worst), per UNIP
 CROHME source, for UNIPEN's checked and unchecked labels, and per digit; the ten most
 frequent confusions; how often a "sure" answer is wrong and the expected calibration
 error; for a model reading the pen's direction, its pen digits as drawn, drawn backwards
-and without their direction; and the same for MNIST's test set. The wrong answers go on a contact sheet (a PNG
-per model) to look at.
+and without their direction; and the same for MNIST's test set. The wrong answers go on a
+contact sheet (a PNG per model) to look at.
 
 With --left-out FOLDER, the models there that were trained with one collection left out
 (`python3 -m nn.neural_network --leave-out COLLECTION`) are each measured on the whole of the
