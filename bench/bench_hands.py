@@ -194,7 +194,7 @@ def measure(name: str, model, mnist, real, args) -> None:
     probs = probabilities(model, images)
     print(f"  real writers ({args.split} split):")
     print("\n".join(report(probs, labels, samples)))
-    print("\n".join(direction_lines(model, samples, images, labels)))
+    print("\n".join(direction_lines(model, samples, images, labels, probs)))
     styled_drawings, styled_labels = real[3]
     if len(styled_labels):
         correct = probabilities(model, styled_drawings).argmax(axis=1) == styled_labels
@@ -204,19 +204,21 @@ def measure(name: str, model, mnist, real, args) -> None:
     print(f"  contact sheet of {contact_sheet(images, samples, probs, labels, path)} wrong answers: {path}")
 
 
-def direction_lines(model, samples: list, images: np.ndarray, labels: np.ndarray) -> list[str]:
-    """For a model that reads the pen's direction: its pen digits as drawn, drawn backwards
-    (every stroke from its end: the direction negated) and without their direction, as a
-    photo of them would be."""
+def direction_lines(
+    model, samples: list, images: np.ndarray, labels: np.ndarray, probs: np.ndarray
+) -> list[str]:
+    """For a model that reads the pen's direction: its pen digits as drawn (its answers
+    `probs` (N, 10) on `images`), drawn backwards (every stroke from its end: the direction
+    negated) and without their direction, as a photo of them would be."""
     pen = np.array([s.strokes is not None for s in samples])  # (N,)
     if model.network.channels == 1 or not pen.any():
         return []
-    ways = {"as drawn": 1, "drawn backwards": -1, "without their direction": 0}  # times the direction
-    drawn, shares = images[pen], []  # (P, 1 + DIRECTIONS, 28, 28)
-    for way, sign in ways.items():
+    drawn = images[pen]  # (P, 1 + DIRECTIONS, 28, 28)
+    said = {"as drawn": probs[pen].argmax(axis=1)}  # (P,) each
+    for way, sign in (("drawn backwards", -1), ("without their direction", 0)):  # times the direction
         signs = np.array([1] + [sign] * directions.DIRECTIONS).reshape(1, -1, 1, 1)
-        said = probabilities(model, drawn * signs).argmax(axis=1)  # (P,)
-        shares.append(f"{way} {100 * (said == labels[pen]).mean():.2f}%")
+        said[way] = probabilities(model, drawn * signs).argmax(axis=1)
+    shares = [f"{way} {100 * (answers == labels[pen]).mean():.2f}%" for way, answers in said.items()]
     return [f"  the pen digits ({int(pen.sum())}): " + ", ".join(shares)]
 
 
