@@ -161,18 +161,21 @@ def test_a_digit_in_more_pieces_than_a_run_holds_is_a_candidate_as_a_whole():
     assert [0, n] not in segment.candidate_runs(Line(wide, np.arange(n), 1.0, 0.5, 0.1, photo=False)).tolist()
 
 
-def test_a_digit_broken_into_many_short_pieces_is_a_candidate_as_a_whole():
+def test_a_photo_s_whole_is_a_candidate_however_wide_and_however_many_pieces():
     # A faint scan's 4 in six bits of ink, each a third of its height: H (their median
-    # height) is a third of the digit's, so the digit is over WIDEST H wide, yet no wider
-    # than its own height.
+    # height) is a third of the digit's, so the digit is over WIDEST H wide. A scan's flat,
+    # wide 2 broken into as many bits is wider than tall too. A pen's same pieces, three
+    # times as far apart, are a number: it was lifted on purpose.
     n = RUN_PIECES + 2
     short = np.array([[0.15 * i, 0.7 * (i % 2), 0.15 * i + 0.25, 0.7 * (i % 2) + 0.3] for i in range(n)])
     line = Line(short, np.arange(n), digit_height(short), 0.5, 0.05, photo=True)
     assert np.ptp(short[:, [0, 2]]) > segment.WIDEST * line.height
     assert [0, n] in segment.candidate_runs(line).tolist()
-    number = short * [3, 1, 3, 1]  # the same pieces three times as far apart: wider than tall
+    flat = short * [3, 1, 3, 1]  # wider than tall
+    assert np.ptp(flat[:, [0, 2]]) > np.ptp(flat[:, [1, 3]])
+    assert [0, n] in segment.candidate_runs(Line(flat, np.arange(n), 0.3, 0.5, 0.05, photo=True)).tolist()
     assert [0, n] not in segment.candidate_runs(
-        Line(number, np.arange(n), 0.3, 0.5, 0.05, photo=True)
+        Line(flat, np.arange(n), 0.3, 0.5, 0.05, photo=False)
     ).tolist()
 
 

@@ -7,10 +7,10 @@ segment through `digits`.
   2. candidates  every run of up to RUN_PIECES pieces, left to right, no wider than WIDEST H
                  (H: the line's digit height); each lone piece, each stroke or part that
                  was cut, whatever their width; and the whole drawing when it holds at most
-                 RUN_PIECES pieces, whatever its width, or when it is no wider than WIDEST H
-                 (a photo: or than SQUARE times its own height), however many pieces it
-                 holds (one digit may be in more: an 8 of two loops each cut where the pen
-                 turns, a scan's 5 broken in several places).
+                 RUN_PIECES pieces, whatever its width, or when it is no wider than WIDEST H,
+                 however many pieces it holds (one digit may be in more: an 8 of two loops
+                 each cut where the pen turns); a photo's whole always (see
+                 `candidate_runs`).
   3. scores      the segment scorer (nn/networks/scorer.py) reads each candidate, its ink
                  in MNIST's form and its geometry (nn/ink/line.py), and says how likely it
                  is one digit, part of one, several, or a mark that is no digit (a lone
@@ -40,7 +40,6 @@ from nn.ink.pieces import MaskPieces, PenPieces
 from nn.ink.preprocess import from_working, working
 
 WIDEST = 1.8  # of H: a run of pieces wider than this is not one digit
-SQUARE = 1.2  # of its own height: a photo no wider than this may be one digit, whatever H
 
 
 class Scores(Protocol):
@@ -126,7 +125,7 @@ def candidate_runs(line: Line) -> np.ndarray:
     """(C, 2) [start, stop) of every run of at most RUN_PIECES pieces no wider than WIDEST H;
     and of each lone piece and each whole stroke or part that was cut, whatever their size;
     and of the whole drawing when it holds at most RUN_PIECES pieces or is no wider than
-    WIDEST H (a photo's, or than SQUARE times its own height)."""
+    WIDEST H, and of a photo's whole always."""
     n = len(line.boxes)
     runs = {(start, start + 1) for start in range(n)}
     for size in range(2, min(n, RUN_PIECES) + 1):
@@ -144,13 +143,13 @@ def candidate_runs(line: Line) -> np.ndarray:
         where = np.flatnonzero(line.sources == source)
         if where[-1] - where[0] + 1 == len(where):  # its pieces side by side
             runs.add((int(where[0]), int(where[-1]) + 1))
-    # The whole drawing: perhaps one digit, however wide or in however many pieces; and a
-    # photo no wider than SQUARE times its own height, however wide in H: a digit's ink
-    # broken into many short pieces (a faint scan's, its parts cut into slabs) makes H, the
-    # median of their heights, far less than the digit's.
+    # The whole drawing: perhaps one digit, however wide or in however many pieces. A pen
+    # is lifted on purpose, so a drawing of many pieces wider than a digit is a number; a
+    # photo's pieces are wherever its ink happens to break (a faint scan's digit in many short
+    # bits, which make H, the median of their heights, far less than the digit's), so its
+    # whole is always a candidate and the scorer weighs it against the split.
     width = np.ptp(line.boxes[:, [0, 2]])
-    square = line.photo and width <= SQUARE * np.ptp(line.boxes[:, [1, 3]])
-    if n <= RUN_PIECES or width <= WIDEST * line.height or square:
+    if n <= RUN_PIECES or width <= WIDEST * line.height or line.photo:
         runs.add((0, n))
     return np.array(sorted(runs), dtype=np.intp).reshape(-1, 2)
 
