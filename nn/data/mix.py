@@ -15,7 +15,9 @@ and preprocessing (from_mask), each time varied as drawings on the page vary:
 
 Each variant is drawn once, before training (`pen_variants`); every epoch then takes a
 few of them per digit (`TrainConfig.pen_weight`). Scans (Semeion, USPS) have one drawing
-each, made through the image path (to_mnist), as a photo of them would be. The styles
+each, made through the image path (to_mnist), as a photo of them would be. A pen digit may
+also be drawn as a coarse scan shows it (`pen_scan_weight`, `scan_of`), so that the image
+path learns the pen collections' styles too. The styles
 that stay rare (nn/data/styles.py: crossed sevens, flagged ones, curled nines, slashed
 zeros) are added to the training writers' sevens, ones, nines and zeros, and drawn the same
 ways (`style_weight`).
@@ -37,7 +39,7 @@ import numpy as np
 
 from nn.data import handwriting, styles
 from nn.ink import directions, raster
-from nn.ink.preprocess import SIDE, from_mask
+from nn.ink.preprocess import SIDE, from_mask, to_mnist
 
 
 @dataclass(frozen=True)
@@ -100,19 +102,58 @@ def vary(strokes, rng: np.random.Generator, v: StrokeVariation) -> tuple[list[np
     return drawn, raster.PEN_WIDTH * rng.uniform(1 - v.pen_width, 1 + v.pen_width)
 
 
+# A pen digit drawn as a coarse scan: Semeion's are stretched to fill their square and made
+# black and white, USPS's keep their shape and their grey; each way is one or the other.
+SCAN_PEN = (0.08, 0.2)  # the pen's width, of the digit's longer side, uniform in this range
+SCAN_LEVEL = (0.25, 0.6)  # a stretched scan's ink: its grey above a level uniform in this range
+FINE = 4  # drawn at this many times the scan's side, then averaged down
+SCAN_WAYS = 2  # ways each pen digit is drawn as a scan, before training
+
+
+def scan_of(strokes, rng: np.random.Generator) -> np.ndarray:
+    """A drawing (strokes in the pad's units) as a coarse scan of it: (SCAN_SIDE, SCAN_SIDE)
+    ink in [0, 1], as nn/data/handwriting.py's scans are; stretched to fill the square and
+    black and white, or in its own shape and grey, one or the other at random."""
+    low, high = raster.extent(strokes)
+    side = FINE * handwriting.SCAN_SIDE
+    ink = raster.draw(strokes, rng.uniform(*SCAN_PEN) * (high - low).max(), size=side)  # (h, w) bool
+    stretched = rng.random() < 0.5
+    if stretched:
+        h, w = ink.shape
+        square = ink[np.arange(side) * h // side][:, np.arange(side) * w // side]  # (side, side)
+    else:
+        square = np.zeros((side, side), bool)
+        top, left = (side - ink.shape[0]) // 2, (side - ink.shape[1]) // 2
+        square[top : top + ink.shape[0], left : left + ink.shape[1]] = ink
+    n = handwriting.SCAN_SIDE
+    grey = square.reshape(n, FINE, n, FINE).mean(axis=(1, 3))  # (16, 16) in [0, 1]
+    return (grey > rng.uniform(*SCAN_LEVEL)).astype(np.float32) if stretched else grey
+
+
 def draw_variants(
-    strokes_list: list, count: int, seed: int, v: StrokeVariation, with_directions: bool = False
+    strokes_list: list,
+    count: int,
+    seed: int,
+    v: StrokeVariation,
+    *,
+    with_directions: bool = False,
+    as_scan: bool = False,
 ) -> np.ndarray:
     """(count, N, 28, 28) float32: each drawing drawn `count` ways, varied (the first way
     unvaried), through raster.draw_read and from_mask; all zero where no ink came out.
-    `with_directions`: (count, N, 3, 28, 28), the pen's direction with the ink (directions.pen_channels)."""
+    `with_directions`: (count, N, 3, 28, 28), the pen's direction with the ink (directions.pen_channels).
+    `as_scan`: each way a coarse scan of the varied drawing (`scan_of`), without its direction."""
     rng = np.random.default_rng(seed)
     shape = (1 + directions.DIRECTIONS, SIDE, SIDE) if with_directions else (SIDE, SIDE)
     out = np.zeros((count, len(strokes_list), *shape), np.float32)
     for i, strokes in enumerate(strokes_list):
         for k in range(count):
             drawn, pen = (strokes, raster.PEN_WIDTH) if k == 0 else vary(strokes, rng, v)
-            if with_directions:
+            if as_scan:  # read through the image path, as a scan is (handwriting.pixels_of)
+                pixels = to_mnist(handwriting.paper(scan_of(drawn, rng)))
+                if with_directions and pixels is not None:
+                    pixels = directions.no_directions(pixels)
+            elif with_directions:
                 pixels = directions.pen_channels(drawn, pen)
             else:
                 pixels = from_mask(raster.draw_read(drawn, pen))
@@ -129,22 +170,20 @@ def drawn_pen_digits(
     workers: int | None = None,
     *,
     with_directions: bool = False,
+    as_scan: bool = False,
 ):
     """Drawings (strokes each) drawn `count` ways each, split over processes; (V, N, 28, 28)
-    (or (V, N, 3, 28, 28) `with_directions`).
+    (or (V, N, 3, 28, 28) `with_directions`); as coarse scans of them if `as_scan`.
     The processes end with it, an interruption included (Pool's exit terminates them)."""
     workers = min(workers or os.cpu_count() or 1, max(len(strokes), 1))
     chunks = np.array_split(np.arange(len(strokes)), workers)
     seeds = np.random.SeedSequence(seed).spawn(workers)  # one independent stream per chunk
     if workers == 1:
-        return draw_variants(strokes, count, seeds[0], v, with_directions=with_directions)
+        return draw_variants(strokes, count, seeds[0], v, with_directions=with_directions, as_scan=as_scan)
     with multiprocessing.Pool(workers) as pool:
         parts = pool.starmap(
-            draw_variants,
-            [
-                ([strokes[i] for i in c], count, s, v, with_directions)
-                for c, s in zip(chunks, seeds, strict=True)
-            ],
+            functools.partial(draw_variants, with_directions=with_directions, as_scan=as_scan),
+            [([strokes[i] for i in c], count, s, v) for c, s in zip(chunks, seeds, strict=True)],
         )
         return np.concatenate(parts, axis=1)
 
@@ -158,7 +197,10 @@ def training_sets(samples: list, cfg, seed: int) -> list[DrawnSet]:
         part = [s for s in samples if s.set == name]
         if not part:
             continue
-        labels, seeds = handwriting.labels(part), (seed + 100 * place, seed + 100 * place + 1)
+        labels, seeds = (
+            handwriting.labels(part),
+            (seed + 100 * place, seed + 100 * place + 1, seed + 100 * place + 2),
+        )
         if part[0].strokes is None:
             weight = capped(cfg.scan_weight, len(part), cfg.collection_cap)
             scans = handwriting.pixels(part, with_directions=with_directions)[None]
@@ -175,6 +217,12 @@ def training_sets(samples: list, cfg, seed: int) -> list[DrawnSet]:
             sets.append(
                 DrawnSet(f"{name} styles", variants, np.array(digits, np.int64), cfg.style_weight, name)
             )
+        if cfg.pen_scan_weight:
+            pens = [s.strokes for s in part] + (drawings if cfg.style_weight else [])
+            variants = drawn(pens, SCAN_WAYS, seeds[2], as_scan=True)
+            labels = np.concatenate([labels, np.array(digits if cfg.style_weight else [], np.int64)])
+            weight = capped(cfg.pen_scan_weight, len(pens), cfg.collection_cap)
+            sets.append(DrawnSet(f"{name} as scans", variants, labels, weight, name))
     return sets
 
 
