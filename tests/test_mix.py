@@ -131,6 +131,11 @@ def test_a_scan_of_a_one_is_stretched_black_and_white_or_keeps_its_shape_in_grey
     assert shapes == {True, False}
 
 
+def test_a_pen_digit_of_one_point_is_drawn_as_a_scan_too():
+    dot = [np.array([[0.5, 0.5]])]  # a real set's digit may be one tap
+    assert scan_of(dot, np.random.default_rng(0)).any()
+
+
 def test_a_pen_digit_drawn_as_a_scan_is_read_as_a_scan_is_without_its_direction():
     drawn = draw_variants(
         [SEVEN], 2, 0, StrokeVariation(), with_directions=True, as_scan=True

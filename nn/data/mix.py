@@ -115,8 +115,9 @@ def scan_of(strokes, rng: np.random.Generator) -> np.ndarray:
     ink in [0, 1], as nn/data/handwriting.py's scans are; stretched to fill the square and
     black and white, or in its own shape and grey, one or the other at random."""
     low, high = raster.extent(strokes)
+    longer = max((high - low).max(), raster.PEN_WIDTH)  # a dot's pen: the page's at most
     side = FINE * handwriting.SCAN_SIDE
-    ink = raster.draw(strokes, rng.uniform(*SCAN_PEN) * (high - low).max(), size=side)  # (h, w) bool
+    ink = raster.draw(strokes, rng.uniform(*SCAN_PEN) * longer, size=side)  # (h, w) bool
     stretched = rng.random() < 0.5
     if stretched:
         h, w = ink.shape
