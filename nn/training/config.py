@@ -62,9 +62,9 @@ class TrainConfig:
     pen_weight: int = knob(2, "of those, drawings of each pen digit every epoch", at_least=1)
     scan_weight: int = knob(2, "copies of each scanned real digit every epoch", at_least=1)
     style_weight: int = knob(2, "drawings of each digit given a rare style every epoch (0: none)", at_least=0)
-    pen_scan_weight: int = knob(
-        0,
-        "drawings of each pen digit (and styled one) every epoch as a coarse scan of it (0: none)",
+    pen_scan_weight: float = knob(
+        0.0,
+        "drawings of each pen digit (and styled one) every epoch as a coarse scan of it, on average (0: none)",
         at_least=0,
     )
     collection_cap: int = knob(
