@@ -104,31 +104,33 @@ def vary(strokes, rng: np.random.Generator, v: StrokeVariation) -> tuple[list[np
 
 # A pen digit drawn as a coarse scan: Semeion's are stretched to fill their square and made
 # black and white, USPS's keep their shape and their grey; each way is one or the other.
-SCAN_PEN = (0.08, 0.2)  # the pen's width, of the digit's longer side, uniform in this range
+SCAN_PEN = (0.08, 0.2)  # the pen's width, of the scan's side, uniform in this range
 SCAN_LEVEL = (0.25, 0.6)  # a stretched scan's ink: its grey above a level uniform in this range
-FINE = 4  # drawn at this many times the scan's side, then averaged down
+SCAN_STRETCH = 2.0  # a stretched scan widens its narrower side this many times at most
+SCAN_FINE = 4  # drawn at this many times the scan's side, then averaged down
 SCAN_WAYS = 2  # ways each pen digit is drawn as a scan, before training
 
 
 def scan_of(strokes, rng: np.random.Generator) -> np.ndarray:
     """A drawing (strokes in the pad's units) as a coarse scan of it: (SCAN_SIDE, SCAN_SIDE)
-    ink in [0, 1], as nn/data/handwriting.py's scans are; stretched to fill the square and
-    black and white, or in its own shape and grey, one or the other at random."""
+    float32 ink in [0, 1], as nn/data/handwriting.py's scans are; stretched towards filling
+    the square and black and white, or in its own shape and grey, one or the other at random.
+    The strokes are stretched before they are drawn, so the pen keeps its width: a plain
+    one's stroke stays a stroke, not a slab."""
     low, high = raster.extent(strokes)
-    longer = max((high - low).max(), raster.PEN_WIDTH)  # a dot's pen: the page's at most
-    side = FINE * handwriting.SCAN_SIDE
-    ink = raster.draw(strokes, rng.uniform(*SCAN_PEN) * longer, size=side)  # (h, w) bool
+    extent = np.maximum(high - low, 1e-6)  # (2,): a tap has none
     stretched = rng.random() < 0.5
+    scale = np.full(2, 1 / extent.max())  # (2,): its shape kept, the longer side 1
     if stretched:
-        h, w = ink.shape
-        square = ink[np.arange(side) * h // side][:, np.arange(side) * w // side]  # (side, side)
-    else:
-        square = np.zeros((side, side), bool)
-        top, left = (side - ink.shape[0]) // 2, (side - ink.shape[1]) // 2
-        square[top : top + ink.shape[0], left : left + ink.shape[1]] = ink
+        scale = np.minimum(1 / extent, SCAN_STRETCH * scale)
+    fine = SCAN_FINE * handwriting.SCAN_SIDE
+    ink = raster.draw([(np.asarray(s) - low) * scale for s in strokes], rng.uniform(*SCAN_PEN), size=fine)
+    square = np.zeros((fine, fine), bool)  # (fine, fine): the ink centred, its longer side filling it
+    top, left = (fine - ink.shape[0]) // 2, (fine - ink.shape[1]) // 2
+    square[top : top + ink.shape[0], left : left + ink.shape[1]] = ink
     n = handwriting.SCAN_SIDE
-    grey = square.reshape(n, FINE, n, FINE).mean(axis=(1, 3))  # (16, 16) in [0, 1]
-    return (grey > rng.uniform(*SCAN_LEVEL)).astype(np.float32) if stretched else grey
+    grey = square.reshape(n, SCAN_FINE, n, SCAN_FINE).mean(axis=(1, 3))  # (16, 16) in [0, 1]
+    return (grey > rng.uniform(*SCAN_LEVEL) if stretched else grey).astype(np.float32)
 
 
 def draw_variants(
@@ -191,7 +193,8 @@ def drawn_pen_digits(
 
 def training_sets(samples: list, cfg, seed: int) -> list[DrawnSet]:
     """The real training writers' digits as DrawnSets, a collection's pen digits, its styled
-    digits and its scans each apart, so that each has its own weight. A collection's drawings
+    digits, both drawn as scans (`pen_scan_weight`), and its scans each apart, so that each
+    has its own weight. A collection's drawings
     are the same whichever others are there (its seed follows its place in FILES)."""
     sets, with_directions = [], cfg.channels > 1
     for place, name in enumerate(handwriting.FILES):
@@ -218,12 +221,19 @@ def training_sets(samples: list, cfg, seed: int) -> list[DrawnSet]:
             sets.append(
                 DrawnSet(f"{name} styles", variants, np.array(digits, np.int64), cfg.style_weight, name)
             )
-        if cfg.pen_scan_weight:
-            pens = [s.strokes for s in part] + (drawings if cfg.style_weight else [])
-            variants = drawn(pens, SCAN_WAYS, seeds[2], as_scan=True)
-            labels = np.concatenate([labels, np.array(digits if cfg.style_weight else [], np.int64)])
-            weight = capped(cfg.pen_scan_weight, len(pens), cfg.collection_cap)
-            sets.append(DrawnSet(f"{name} as scans", variants, labels, weight, name))
+        if cfg.pen_scan_weight:  # its pen digits, then its styled ones, each as a scan
+            styled, styled_digits = (drawings, digits) if cfg.style_weight else ([], [])
+            pens = [s.strokes for s in part] + styled
+            pen_labels = np.concatenate([labels, np.array(styled_digits, np.int64)])
+            sets.append(
+                DrawnSet(
+                    f"{name} as scans",
+                    drawn(pens, SCAN_WAYS, seeds[2], as_scan=True),
+                    pen_labels,
+                    capped(cfg.pen_scan_weight, len(pens), cfg.collection_cap),
+                    name,
+                )
+            )
     return sets
 
 
