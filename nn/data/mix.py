@@ -15,12 +15,11 @@ and preprocessing (from_mask), each time varied as drawings on the page vary:
 
 Each variant is drawn once, before training (`pen_variants`); every epoch then takes a
 few of them per digit (`TrainConfig.pen_weight`). Scans (Semeion, USPS) have one drawing
-each, made through the image path (to_mnist), as a photo of them would be. A pen digit may
-also be drawn as a coarse scan shows it (`pen_scan_weight`, `scan_of`), so that the image
-path learns the pen collections' styles too. The styles
-that stay rare (nn/data/styles.py: crossed sevens, flagged ones, curled nines, slashed
-zeros) are added to the training writers' sevens, ones, nines and zeros, and drawn the same
-ways (`style_weight`).
+each, made through the image path (to_mnist), as a photo of them would be. The styles that
+stay rare (nn/data/styles.py: crossed sevens, flagged ones, curled nines, slashed zeros) are
+added to the training writers' sevens, ones, nines and zeros, and drawn the same ways
+(`style_weight`). A pen digit, styled or not, may also be drawn as a coarse scan shows it
+(`pen_scan_weight`, `scan_of`), so that the image path learns the pen collections' hands.
 
 Every collection is a set of its own, so that none swamps the rest: an epoch takes at most
 `collection_cap` drawings of one collection (a larger one is seen at a fractional weight),
@@ -194,17 +193,15 @@ def drawn_pen_digits(
 def training_sets(samples: list, cfg, seed: int) -> list[DrawnSet]:
     """The real training writers' digits as DrawnSets, a collection's pen digits, its styled
     digits, both drawn as scans (`pen_scan_weight`), and its scans each apart, so that each
-    has its own weight. A collection's drawings
-    are the same whichever others are there (its seed follows its place in FILES)."""
+    has its own weight. A collection's drawings are the same whichever others are there
+    (its seeds follow its place in FILES)."""
     sets, with_directions = [], cfg.channels > 1
     for place, name in enumerate(handwriting.FILES):
         part = [s for s in samples if s.set == name]
         if not part:
             continue
-        labels, seeds = (
-            handwriting.labels(part),
-            (seed + 100 * place, seed + 100 * place + 1, seed + 100 * place + 2),
-        )
+        labels = handwriting.labels(part)
+        seeds = [seed + 100 * place + k for k in range(3)]  # its pen digits, styled ones, as scans
         if part[0].strokes is None:
             weight = capped(cfg.scan_weight, len(part), cfg.collection_cap)
             scans = handwriting.pixels(part, with_directions=with_directions)[None]
