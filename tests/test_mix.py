@@ -1,5 +1,5 @@
 """Real handwriting as training data: each pen digit drawn several ways through the serving
-rasteriser, and as coarse scans of it, and an epoch taking a weight's worth of those drawings."""
+rasteriser, and an epoch taking a weight's worth of those drawings."""
 
 import gzip
 import json
@@ -9,19 +9,17 @@ import pytest
 
 from nn.data import handwriting as hw
 from nn.data.mix import (
-    SCAN_WAYS,
     DrawnSet,
     StrokeVariation,
     by_collection,
     draw_variants,
     held_out,
     real_handwriting,
-    scan_of,
     training_sets,
     vary,
 )
 from nn.ink import raster
-from nn.ink.preprocess import from_mask, to_mnist
+from nn.ink.preprocess import from_mask
 from nn.training.train import TrainConfig
 from tests.helpers import ONE, ZERO
 
@@ -105,60 +103,6 @@ def test_every_collection_is_a_set_of_its_own_and_a_large_one_is_capped():
     assert {s.collection for s in sets.values()} == {"unipen", "digilets", "semeion"}
     assert sets["unipen"].weight == 1.0 and sets["digilets"].weight == 2  # 8 drawings an epoch at most
     assert sets["semeion"].variants.shape[:2] == (1, 4)  # a scan has one drawing
-
-
-def test_pen_digits_and_styled_ones_are_drawn_as_scans_too_when_asked():
-    cfg = TrainConfig(pen_variants=1, style_weight=1, pen_scan_weight=1)
-    sets = {s.name: s for s in training_sets(samples_of("digilets", 3), cfg, seed=0)}
-    assert set(sets) == {"digilets", "digilets styles", "digilets as scans"}
-    scans = sets["digilets as scans"]
-    pens = np.concatenate([sets["digilets"].labels, sets["digilets styles"].labels])
-    assert len(sets["digilets styles"].labels) > 0 and np.array_equal(scans.labels, pens)
-    assert scans.variants.shape[:2] == (SCAN_WAYS, len(pens))
-    plain = training_sets(samples_of("digilets", 3), TrainConfig(style_weight=0, pen_scan_weight=1), 0)
-    assert [s.name for s in plain] == ["digilets", "digilets as scans"] and len(plain[1].labels) == 3
-    assert "digilets as scans" not in {
-        s.name for s in training_sets(samples_of("digilets", 3), TrainConfig(), 0)
-    }
-
-
-def test_a_scan_is_stretched_black_and_white_or_keeps_its_shape_in_grey():
-    # Semeion's scans fill their 16x16 square, in black and white; USPS's keep the digit's
-    # shape, in grey. A zero about half as wide as tall: stretched, it fills the square's width.
-    narrow = [np.asarray(s) * [0.6, 1.0] for s in ZERO]
-    shapes = set()
-    for seed in range(8):
-        scan = scan_of(narrow, np.random.default_rng(seed))  # (16, 16)
-        assert scan.shape == (hw.SCAN_SIDE, hw.SCAN_SIDE) and scan.dtype == np.float32
-        assert scan.min() >= 0 and scan.max() <= 1
-        columns = np.flatnonzero(scan.any(axis=0))
-        wide = columns[-1] - columns[0] + 1 == hw.SCAN_SIDE
-        assert wide == (set(np.unique(scan)) <= {0.0, 1.0})  # stretched: black and white
-        shapes.add(wide)
-    assert shapes == {True, False}
-
-
-def test_a_plain_one_scanned_stays_a_stroke_not_a_slab():
-    # Stretching a drawn one's ink across the square would make a solid block that no real
-    # collection holds; its strokes are stretched before the pen draws them, and at most so far.
-    for seed in range(8):
-        scan = scan_of([np.asarray(s) for s in ONE], np.random.default_rng(seed))
-        assert scan.mean() < 0.2  # of the square inked; Semeion's ones: about 0.27, flag and all
-
-
-def test_a_pen_digit_of_one_point_is_drawn_as_a_scan_too():
-    dot = [np.array([[0.5, 0.5]])]  # a real set's digit may be one tap
-    assert scan_of(dot, np.random.default_rng(0)).any()
-
-
-def test_a_pen_digit_drawn_as_a_scan_is_read_as_a_scan_is_without_its_direction():
-    drawn = draw_variants(
-        [SEVEN], 2, 0, StrokeVariation(), with_directions=True, as_scan=True
-    )  # (2, 1, 3, 28, 28)
-    assert (drawn[:, :, 1:] == 0).all()
-    rng = np.random.default_rng(0)
-    first = to_mnist(hw.paper(scan_of(SEVEN, rng)))  # the first way is the drawing unvaried
-    assert np.array_equal(drawn[0, 0, 0], first)
 
 
 def test_a_collections_drawings_do_not_depend_on_which_others_are_there():

@@ -15,11 +15,10 @@ and preprocessing (from_mask), each time varied as drawings on the page vary:
 
 Each variant is drawn once, before training (`pen_variants`); every epoch then takes a
 few of them per digit (`TrainConfig.pen_weight`). Scans (Semeion, USPS) have one drawing
-each, made through the image path (to_mnist), as a photo of them would be. The styles that
-stay rare (nn/data/styles.py: crossed sevens, flagged ones, curled nines, slashed zeros) are
-added to the training writers' sevens, ones, nines and zeros, and drawn the same ways
-(`style_weight`). A pen digit, styled or not, may also be drawn as a coarse scan shows it
-(`pen_scan_weight`, `scan_of`), so that the image path learns the pen collections' hands.
+each, made through the image path (to_mnist), as a photo of them would be. The styles
+that stay rare (nn/data/styles.py: crossed sevens, flagged ones, curled nines, slashed
+zeros) are added to the training writers' sevens, ones, nines and zeros, and drawn the same
+ways (`style_weight`).
 
 Every collection is a set of its own, so that none swamps the rest: an epoch takes at most
 `collection_cap` drawings of one collection (a larger one is seen at a fractional weight),
@@ -38,7 +37,7 @@ import numpy as np
 
 from nn.data import handwriting, styles
 from nn.ink import directions, raster
-from nn.ink.preprocess import SIDE, from_mask, to_mnist
+from nn.ink.preprocess import SIDE, from_mask
 
 
 @dataclass(frozen=True)
@@ -101,61 +100,19 @@ def vary(strokes, rng: np.random.Generator, v: StrokeVariation) -> tuple[list[np
     return drawn, raster.PEN_WIDTH * rng.uniform(1 - v.pen_width, 1 + v.pen_width)
 
 
-# A pen digit drawn as a coarse scan: Semeion's are stretched to fill their square and made
-# black and white, USPS's keep their shape and their grey; each way is one or the other.
-SCAN_PEN = (0.08, 0.2)  # the pen's width, of the scan's side, uniform in this range
-SCAN_LEVEL = (0.25, 0.6)  # a stretched scan's ink: its grey above a level uniform in this range
-SCAN_STRETCH = 2.0  # a stretched scan widens its narrower side this many times at most
-SCAN_FINE = 4  # drawn at this many times the scan's side, then averaged down
-SCAN_WAYS = 2  # ways each pen digit is drawn as a scan, before training
-
-
-def scan_of(strokes, rng: np.random.Generator) -> np.ndarray:
-    """A drawing (strokes in the pad's units) as a coarse scan of it: (SCAN_SIDE, SCAN_SIDE)
-    float32 ink in [0, 1], as nn/data/handwriting.py's scans are; stretched towards filling
-    the square and black and white, or in its own shape and grey, one or the other at random.
-    The strokes are stretched before they are drawn, so the pen keeps its width: a plain
-    one's stroke stays a stroke, not a slab."""
-    low, high = raster.extent(strokes)
-    extent = np.maximum(high - low, 1e-6)  # (2,): a tap has none
-    stretched = rng.random() < 0.5
-    scale = np.full(2, 1 / extent.max())  # (2,): its shape kept, the longer side 1
-    if stretched:
-        scale = np.minimum(1 / extent, SCAN_STRETCH * scale)
-    fine = SCAN_FINE * handwriting.SCAN_SIDE
-    ink = raster.draw([(np.asarray(s) - low) * scale for s in strokes], rng.uniform(*SCAN_PEN), size=fine)
-    square = np.zeros((fine, fine), bool)  # (fine, fine): the ink centred, its longer side filling it
-    top, left = (fine - ink.shape[0]) // 2, (fine - ink.shape[1]) // 2
-    square[top : top + ink.shape[0], left : left + ink.shape[1]] = ink
-    n = handwriting.SCAN_SIDE
-    grey = square.reshape(n, SCAN_FINE, n, SCAN_FINE).mean(axis=(1, 3))  # (16, 16) in [0, 1]
-    return (grey > rng.uniform(*SCAN_LEVEL) if stretched else grey).astype(np.float32)
-
-
 def draw_variants(
-    strokes_list: list,
-    count: int,
-    seed: int,
-    v: StrokeVariation,
-    *,
-    with_directions: bool = False,
-    as_scan: bool = False,
+    strokes_list: list, count: int, seed: int, v: StrokeVariation, with_directions: bool = False
 ) -> np.ndarray:
     """(count, N, 28, 28) float32: each drawing drawn `count` ways, varied (the first way
     unvaried), through raster.draw_read and from_mask; all zero where no ink came out.
-    `with_directions`: (count, N, 3, 28, 28), the pen's direction with the ink (directions.pen_channels).
-    `as_scan`: each way a coarse scan of the varied drawing (`scan_of`), without its direction."""
+    `with_directions`: (count, N, 3, 28, 28), the pen's direction with the ink (directions.pen_channels)."""
     rng = np.random.default_rng(seed)
     shape = (1 + directions.DIRECTIONS, SIDE, SIDE) if with_directions else (SIDE, SIDE)
     out = np.zeros((count, len(strokes_list), *shape), np.float32)
     for i, strokes in enumerate(strokes_list):
         for k in range(count):
             drawn, pen = (strokes, raster.PEN_WIDTH) if k == 0 else vary(strokes, rng, v)
-            if as_scan:  # read through the image path, as a scan is (handwriting.pixels_of)
-                pixels = to_mnist(handwriting.paper(scan_of(drawn, rng)))
-                if with_directions and pixels is not None:
-                    pixels = directions.no_directions(pixels)
-            elif with_directions:
+            if with_directions:
                 pixels = directions.pen_channels(drawn, pen)
             else:
                 pixels = from_mask(raster.draw_read(drawn, pen))
@@ -172,36 +129,36 @@ def drawn_pen_digits(
     workers: int | None = None,
     *,
     with_directions: bool = False,
-    as_scan: bool = False,
 ):
     """Drawings (strokes each) drawn `count` ways each, split over processes; (V, N, 28, 28)
-    (or (V, N, 3, 28, 28) `with_directions`); as coarse scans of them if `as_scan`.
+    (or (V, N, 3, 28, 28) `with_directions`).
     The processes end with it, an interruption included (Pool's exit terminates them)."""
     workers = min(workers or os.cpu_count() or 1, max(len(strokes), 1))
     chunks = np.array_split(np.arange(len(strokes)), workers)
     seeds = np.random.SeedSequence(seed).spawn(workers)  # one independent stream per chunk
     if workers == 1:
-        return draw_variants(strokes, count, seeds[0], v, with_directions=with_directions, as_scan=as_scan)
+        return draw_variants(strokes, count, seeds[0], v, with_directions=with_directions)
     with multiprocessing.Pool(workers) as pool:
         parts = pool.starmap(
-            functools.partial(draw_variants, with_directions=with_directions, as_scan=as_scan),
-            [([strokes[i] for i in c], count, s, v) for c, s in zip(chunks, seeds, strict=True)],
+            draw_variants,
+            [
+                ([strokes[i] for i in c], count, s, v, with_directions)
+                for c, s in zip(chunks, seeds, strict=True)
+            ],
         )
         return np.concatenate(parts, axis=1)
 
 
 def training_sets(samples: list, cfg, seed: int) -> list[DrawnSet]:
     """The real training writers' digits as DrawnSets, a collection's pen digits, its styled
-    digits, both drawn as scans (`pen_scan_weight`), and its scans each apart, so that each
-    has its own weight. A collection's drawings are the same whichever others are there
-    (its seeds follow its place in FILES)."""
+    digits and its scans each apart, so that each has its own weight. A collection's drawings
+    are the same whichever others are there (its seed follows its place in FILES)."""
     sets, with_directions = [], cfg.channels > 1
     for place, name in enumerate(handwriting.FILES):
         part = [s for s in samples if s.set == name]
         if not part:
             continue
-        labels = handwriting.labels(part)
-        seeds = [seed + 100 * place + k for k in range(3)]  # its pen digits, styled ones, as scans
+        labels, seeds = handwriting.labels(part), (seed + 100 * place, seed + 100 * place + 1)
         if part[0].strokes is None:
             weight = capped(cfg.scan_weight, len(part), cfg.collection_cap)
             scans = handwriting.pixels(part, with_directions=with_directions)[None]
@@ -217,19 +174,6 @@ def training_sets(samples: list, cfg, seed: int) -> list[DrawnSet]:
             variants = drawn(drawings, cfg.pen_variants, seeds[1])
             sets.append(
                 DrawnSet(f"{name} styles", variants, np.array(digits, np.int64), cfg.style_weight, name)
-            )
-        if cfg.pen_scan_weight:  # its pen digits, then its styled ones, each as a scan
-            styled, styled_digits = (drawings, digits) if cfg.style_weight else ([], [])
-            pens = [s.strokes for s in part] + styled
-            pen_labels = np.concatenate([labels, np.array(styled_digits, np.int64)])
-            sets.append(
-                DrawnSet(
-                    f"{name} as scans",
-                    drawn(pens, SCAN_WAYS, seeds[2], as_scan=True),
-                    pen_labels,
-                    capped(cfg.pen_scan_weight, len(pens), cfg.collection_cap),
-                    name,
-                )
             )
     return sets
 

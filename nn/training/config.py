@@ -60,13 +60,8 @@ class TrainConfig:
     # real handwriting (nn/data/mix.py), when a folder of it is given
     pen_variants: int = knob(6, "ways each real pen digit is drawn before training", at_least=1)
     pen_weight: int = knob(2, "of those, drawings of each pen digit every epoch", at_least=1)
-    scan_weight: int = knob(2, "copies of each real scan (Semeion, USPS) every epoch", at_least=1)
+    scan_weight: int = knob(2, "copies of each scanned real digit every epoch", at_least=1)
     style_weight: int = knob(2, "drawings of each digit given a rare style every epoch (0: none)", at_least=0)
-    pen_scan_weight: float = knob(
-        0.0,
-        "drawings of each pen digit (and styled one) every epoch as a coarse scan of it, on average (0: none)",
-        at_least=0,
-    )
     collection_cap: int = knob(
         0, "drawings of one collection of real writers an epoch takes at most (0: no cap)", at_least=0
     )

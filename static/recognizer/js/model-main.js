@@ -118,8 +118,7 @@ function config() {
       report.handwriting && c.pen_variants
         ? `the training writers' digits too: each pen digit drawn ${c.pen_variants} ways (size, pen, ` +
           `points, jitter, slant), ${c.pen_weight} of them an epoch; scans ×${c.scan_weight}; ` +
-          `crossed 7s, flagged 1s and curled 9s ×${c.style_weight ?? 0}` +
-          (c.pen_scan_weight ? `; each pen digit (and styled one) drawn as a coarse scan too ×${c.pen_scan_weight}` : "")
+          `crossed 7s, flagged 1s and curled 9s ×${c.style_weight ?? 0}`
         : "",
     ],
     ["seed", c.seed],
