@@ -81,14 +81,17 @@ def test_a_real_test_writer_s_single_digit_is_never_split(folder):
     assert len(digits) > 3000 and split / len(digits) <= SPLIT
 
 
-@pytest.mark.parametrize("name", ["usps", "semeion"])
+SCANS = {
+    "usps": handwriting.load_usps,
+    "semeion": lambda folder: handwriting.load_semeion(folder / "semeion.data"),
+}
+
+
+@pytest.mark.parametrize("name", SCANS)
 def test_a_real_test_scan_of_a_single_digit_is_never_split(folder, name):
     # USPS's faint scans break into many bits of ink: a flat, wide 2 in eight of them is one
     # digit only if the photo's whole is a candidate, however wide.
-    scans = (
-        handwriting.load_usps(folder) if name == "usps" else handwriting.load_semeion(folder / "semeion.data")
-    )
-    scans = [s for s in scans if handwriting.side_of(s) == "test"]
+    scans = [s for s in SCANS[name](folder) if handwriting.side_of(s) == "test"]
     scorer = load_scorer()
     split = sum(
         len(segment.digits(mask_pieces(ink_mask(handwriting.paper(s.image))), scorer)) > 1 for s in scans
