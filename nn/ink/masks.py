@@ -93,19 +93,20 @@ def runs(mask: np.ndarray, diagonal: bool = True) -> tuple[np.ndarray, ...]:
     count = np.maximum(high - low, 0)
     a = np.repeat(np.arange(len(rows)), count)  # (P,): pairs of touching runs (a, b)
     b = low[a] + np.arange(len(a)) - np.repeat(np.cumsum(count) - count, count)  # (P,)
-    labels = np.arange(len(rows))
-    by_b = np.argsort(b, kind="stable")  # (P,): the pairs grouped by b, as they are by a
-    a_runs, a_groups = groups(a)
-    b_runs, b_groups = groups(b[by_b])
-    while len(a):  # each run takes the smallest label it touches, until none changes
-        smaller = np.minimum(labels[a], labels[b])  # (P,)
-        new = labels.copy()
-        new[a_runs] = np.minimum(new[a_runs], np.minimum.reduceat(smaller, a_groups))
-        new[b_runs] = np.minimum(new[b_runs], np.minimum.reduceat(smaller[by_b], b_groups))
-        new = new[new[new]]  # and its label's label's label: a chain of runs settles in few rounds
-        if (new == labels).all():  # np.array_equal's test, its shapes being the same
+    # Union-find over the pairs, every pair at once: each round, each label (a run whose label
+    # is itself, its piece's root so far) takes the smallest label it is joined to, then every
+    # run follows its labels to their root. A label is never greater than its run's index, so
+    # the chains are at most R long and bit_length(R) jumps, each doubling how far a run has
+    # followed its chain, reach their ends. The rounds stop when every pair has one label.
+    labels = np.arange(len(rows))  # (R,)
+    while len(a):
+        label_a, label_b = labels[a], labels[b]  # (P,) each
+        if (label_a == label_b).all():
             break
-        labels = new
+        np.minimum.at(labels, label_a, label_b)
+        np.minimum.at(labels, label_b, label_a)
+        for _ in range(len(labels).bit_length()):
+            labels = labels[labels]
     # Each piece's label is now its first run's index: number them in that order.
     first = labels == np.arange(len(labels))  # (R,)
     return rows, starts, ends, (np.cumsum(first) - 1)[labels]
