@@ -96,6 +96,11 @@ def extremes(levels: np.ndarray, k: int) -> tuple[int, int]:
     """The (k+1)-th darkest and (k+1)-th brightest levels: a few specks are ignored, a dot
     is still seen."""
     flat = levels.ravel()
+    # A photo mostly holds more than k pixels of both its darkest and its brightest level
+    # (the ink's, the paper's): then those are the answer, two passes instead of a partition.
+    low, high = flat.min(), flat.max()
+    if np.count_nonzero(flat == low) > k and np.count_nonzero(flat == high) > k:
+        return int(low), int(high)
     low, high = np.partition(flat, [k, flat.size - 1 - k])[[k, flat.size - 1 - k]]
     return int(low), int(high)
 
