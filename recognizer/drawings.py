@@ -19,7 +19,7 @@ import numpy as np
 from nn.ink import directions, raster, segment
 from nn.ink.masks import Box, bounding_box, ink_box
 from nn.ink.pieces import PenPieces, TooManyPieces, mask_pieces, pen_pieces, stroke_boxes
-from nn.ink.preprocess import ink_mask
+from nn.ink.preprocess import Placed, ink_mask
 from nn.networks.scorer import SCORER_PATH, Scorer, load_scorer
 
 from . import imaging, model_store
@@ -83,7 +83,7 @@ class Strokes:
                 sorted({found.spans[i][0] for i in d.members}),
                 listed_strokes=functools.partial(as_lists, found.drawn(d.members)),
                 directions=functools.partial(
-                    pen_directions, found.traced(d.members), found.pen_width, d.mask
+                    pen_directions, found.traced(d.members), found.pen_width, d.mask, d.placed
                 ),
             )
             for d in read
@@ -97,13 +97,18 @@ class Strokes:
     def drawn(self, paths: list[raster.Path] | None = None) -> DigitInk:
         """The whole drawing as one digit's ink (`paths`: its strokes' Paths, when made)."""
         ink, page_ink = raster.read_and_seen(self.strokes if paths is None else paths)
-        work, pixels = segment.prepared(ink)
+        work, placed = segment.prepared(ink)
         box = segment.run_box(stroke_boxes(self.strokes))
-        seen, strokes = segment.as_seen(work, pixels, page_ink), list(range(len(self.strokes)))
+        seen, strokes = segment.as_seen(work, placed, page_ink), list(range(len(self.strokes)))
         paths = raster.traced(self.strokes) if paths is None else paths
-        pen = functools.partial(pen_directions, paths, raster.PEN_WIDTH, ink)
+        pen = functools.partial(pen_directions, paths, raster.PEN_WIDTH, ink, placed)
         return DigitInk(
-            inked(pixels), box, seen, strokes, listed_strokes=lambda: self.strokes, directions=pen
+            inked(segment.pixels_of(placed)),
+            box,
+            seen,
+            strokes,
+            listed_strokes=lambda: self.strokes,
+            directions=pen,
         )
 
     def content(self) -> bytes:
@@ -128,12 +133,12 @@ class Photo:
         return ink_mask(self.gray)
 
     @functools.cached_property
-    def prepared(self) -> tuple[np.ndarray | None, np.ndarray | None]:
-        """The whole photo's working image and (28, 28) pixels, or None for each where it
-        is blank."""
+    def prepared(self) -> tuple[np.ndarray | None, Placed | None]:
+        """The whole photo's working image and that image in MNIST's form (segment.prepared),
+        or None for each where it is blank."""
         return segment.prepared(self.mask) if self.mask is not None else (None, None)
 
-    def prepare(self, ink: np.ndarray) -> tuple[np.ndarray | None, np.ndarray | None]:
+    def prepare(self, ink: np.ndarray) -> tuple[np.ndarray | None, Placed | None]:
         """segment.prepared, for a part of the photo: the whole's when it is all the ink."""
         crop = self.mask[bounding_box(self.mask)]
         return self.prepared if np.array_equal(ink, crop) else segment.prepared(ink)
@@ -157,9 +162,10 @@ class Photo:
 
     def whole(self) -> DigitInk:
         """The whole photo read as one digit."""
-        pixels = inked(self.prepared[1])
+        pixels = inked(segment.pixels_of(self.prepared[1]))
         box = np.array(ink_box(self.mask)) / self.scale()
-        return DigitInk(pixels, tuple(box.tolist()), lambda: self.prepared, crop=self.gray)
+        seen = functools.partial(segment.seen_as_prepared, self.prepared)
+        return DigitInk(pixels, tuple(box.tolist()), seen, crop=self.gray)
 
     def scale(self) -> np.ndarray:
         """(4,): what divides a box in pixels into fractions of the width and height."""
@@ -240,10 +246,10 @@ def as_lists(arrays: list[np.ndarray]) -> list:
     return [a.tolist() for a in arrays]
 
 
-def pen_directions(paths: list[raster.Path], pen_width: float, ink: np.ndarray) -> np.ndarray:
-    """(2, 28, 28): the pen's direction over a digit's pixels, from its Paths and its ink as
-    the network reads it (directions.channels)."""
-    return directions.channels(paths, pen_width, ink)[1:]
+def pen_directions(paths: list[raster.Path], pen_width: float, ink: np.ndarray, placed: Placed) -> np.ndarray:
+    """(2, 28, 28): the pen's direction over a digit's pixels, from its Paths, its ink as
+    the network reads it and that ink's Placed (directions.channels)."""
+    return directions.channels(paths, pen_width, ink, placed)[1:]
 
 
 def inked(pixels: np.ndarray | None) -> np.ndarray:

@@ -25,7 +25,7 @@ import numpy as np
 
 from nn.ink import raster
 from nn.ink.masks import bounding_box
-from nn.ink.preprocess import WORK, fitted, placed_working, resize, steps, working
+from nn.ink.preprocess import WORK, Placed, fitted, placed_working, resize, steps, working
 from nn.ink.sampling import SIDE
 
 DIRECTIONS = 2  # channels: the pen's direction across, and down
@@ -41,12 +41,15 @@ def pen_channels(
     return channels(paths, pen_width, raster.draw_read(paths, pen_width))
 
 
-def channels(paths: list[raster.Path], pen_width: float, ink: np.ndarray) -> np.ndarray | None:
+def channels(
+    paths: list[raster.Path], pen_width: float, ink: np.ndarray, placed: Placed | None = None
+) -> np.ndarray | None:
     """`pen_channels` for Paths and the ink they make as the network reads them
-    (raster.draw_read with `pen_width`: (H, W) bool, its longer side WORK)."""
+    (raster.draw_read with `pen_width`: (H, W) bool, its longer side WORK); `placed`: that
+    ink in MNIST's form, placed_working(working(ink)), when it is made already."""
     pen = raster.reading_pen(paths, pen_width)
-    work = working(ink)
-    placed = placed_working(work)
+    if placed is None:
+        placed = placed_working(working(ink))
     if placed is None:
         return None
     field = on_working(direction_field(paths, pen, ink.shape), ink)  # (2, h, w)

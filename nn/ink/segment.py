@@ -37,7 +37,7 @@ import numpy as np
 from nn.ink.line import MARK, PART, RUN_PIECES, SEVERAL, Line, features, view
 from nn.ink.masks import Box
 from nn.ink.pieces import MaskPieces, PenPieces
-from nn.ink.preprocess import from_working, working
+from nn.ink.preprocess import Placed, placed_working, working
 
 WIDEST = 1.8  # of H: a run of pieces wider than this is not one digit
 
@@ -56,11 +56,16 @@ class Found:
     members: list[int]  # indices of its pieces (left to right)
     box: Box  # in the drawing's units: the pad's, or the photo's pixels
     mask: np.ndarray  # (h, w) bool: its ink alone, as the network reads it (PenPieces.inks)
-    pixels: np.ndarray  # (28, 28) float32: that ink in MNIST's form
+    placed: Placed  # that ink in MNIST's form, and how it got there (what the pen's direction follows)
     probabilities: np.ndarray  # (len(CLASSES),): what the scorer said of it
     # (working image, (28, 28)) of its ink as the page showed it, what the not-a-digit check
     # judges: made when asked, as the check stops at a number's first digit that is one
     seen: Callable[[], tuple[np.ndarray | None, np.ndarray | None]]
+
+    @property
+    def pixels(self) -> np.ndarray:
+        """(28, 28) float32: its ink in MNIST's form."""
+        return self.placed.pixels
 
 
 @dataclass
@@ -78,10 +83,17 @@ def candidates(pieces: PenPieces | MaskPieces) -> Candidates:
     return Candidates(runs, pixels, features(pieces.line, runs))
 
 
-def prepared(ink: np.ndarray) -> tuple[np.ndarray | None, np.ndarray | None]:
-    """A digit's ink (h, w) -> its working image and its (28, 28) pixels in MNIST's form."""
+def prepared(ink: np.ndarray) -> tuple[np.ndarray | None, Placed | None]:
+    """A digit's ink (h, w) -> its working image and that image in MNIST's form, as a
+    preprocess.Placed (its (28, 28) pixels, and how the ink got there: the pen's direction
+    follows it); None for each where preprocessing finds no ink."""
     work = working(ink)
-    return work, from_working(work)
+    return work, placed_working(work)
+
+
+def pixels_of(placed: Placed | None) -> np.ndarray | None:
+    """The (28, 28) pixels of what `prepared` placed, or None where it found no ink."""
+    return None if placed is None else placed.pixels
 
 
 def digits(
@@ -91,7 +103,7 @@ def digits(
     cropped) alone and in MNIST's form; [] when none reads as a digit (only marks).
     `before_drawing`, if given, is called with each digit's pieces (a list of lists of
     indices) before any is drawn: it may refuse what drawing them would cost. `prepare`
-    makes each digit's working image and pixels, as `prepared` does (a caller that has
+    makes each digit's working image and its Placed, as `prepared` does (a caller that has
     made them for some ink already may give them again)."""
     found = candidates(pieces)
     probabilities = scorer.probabilities(found.pixels, found.geometry)  # (C, classes)
@@ -102,23 +114,29 @@ def digits(
     digits = []
     for c, members in zip(chosen, runs, strict=True):
         ink, page_ink = pieces.inks(members)
-        work, pixels = prepare(ink)
-        if pixels is None:  # no ink survives the shrinking: a speck after all
+        work, placed = prepare(ink)
+        if placed is None:  # no ink survives the shrinking: a speck after all
             continue
-        seen = as_seen(work, pixels, page_ink, prepare)
+        seen = as_seen(work, placed, page_ink, prepare)
         digits.append(
-            Found(members, run_box(pieces.line.boxes[members]), ink, pixels, probabilities[c], seen)
+            Found(members, run_box(pieces.line.boxes[members]), ink, placed, probabilities[c], seen)
         )
     return digits
 
 
-def as_seen(work, pixels, page_ink: Callable[[], np.ndarray] | None, prepare=prepared) -> Callable:
+def as_seen(work, placed, page_ink: Callable[[], np.ndarray] | None, prepare=prepared) -> Callable:
     """What makes a digit's (working image, (28, 28)) as the page showed it, for the
-    not-a-digit check: `work` and `pixels` themselves when the network reads the same ink
-    (`page_ink` None), else `page_ink` drawn and prepared when first asked."""
+    not-a-digit check: `work` and the pixels `placed` holds when the network reads the same
+    ink (`page_ink` None), else `page_ink` drawn and prepared when first asked."""
     if page_ink is None:
-        return lambda: (work, pixels)
-    return lambda: prepare(page_ink())
+        return lambda: (work, pixels_of(placed))
+    return lambda: seen_as_prepared(prepare(page_ink()))
+
+
+def seen_as_prepared(prepared: tuple[np.ndarray | None, Placed | None]) -> tuple:
+    """`prepared`'s (working image, Placed) as the not-a-digit check reads it: (working image, (28, 28))."""
+    work, placed = prepared
+    return work, pixels_of(placed)
 
 
 def candidate_runs(line: Line) -> np.ndarray:
