@@ -97,14 +97,15 @@ def numbers(values: np.ndarray) -> list:
     rounded = values.astype(np.float64)
     for _ in range(max(rounded.ndim, 1)):
         rounded = np.round(rounded, DECIMALS)
-    return zeros_as_0(rounded.tolist())
+    return zeros_as_0(rounded)
 
 
-def zeros_as_0(values):
-    """Nested lists of numbers with each zero (0.0 or -0.0) written 0."""
-    if values and isinstance(values[0], list):
-        return [zeros_as_0(row) for row in values]
-    return [v if v else 0 for v in values]
+def zeros_as_0(values: np.ndarray) -> list:
+    """An array (at least 1-D) as (nested) lists of numbers, each zero (0.0 or -0.0) written 0:
+    Python floats in an object array, the zeros replaced at once."""
+    written = values.astype(object)
+    written[values == 0] = 0
+    return written.tolist()
 
 
 def predict(drawing: Drawing, model_name: str | None = None, activations: bool | None = None) -> Reading:
