@@ -44,7 +44,8 @@ def slabs(ink: np.ndarray, height: float) -> list[np.ndarray]:
             cuts.append(k)
     cuts.sort(key=lambda k: middles[k])
     edges = (paths[cuts][:, down] + 0.5) * cell  # (K, P): each cut's place on each pixel's row
-    slab_of = np.full(ink.shape, -1, np.intp)  # (h, w): each ink pixel's slab
+    # (h, w): each ink pixel's slab, -1 off the ink, in the smallest type that holds them
+    slab_of = np.full(ink.shape, -1, np.min_scalar_type(-len(cuts) - 1))
     slab_of[rows, cols] = (across >= edges).sum(axis=0)
     return [slab for slab in (slab_of == k for k in range(len(cuts) + 1)) if slab.any()]
 
@@ -61,9 +62,10 @@ def seams(cost: np.ndarray, reach: int) -> tuple[np.ndarray, np.ndarray]:
     # either end of each band and past the grid's sides, so that no path leaves them.
     inside = (band > band[:, :1]) & (band < band[:, -1:]) & (band >= 0) & (band < w)
     total = np.where(inside, cost[:, np.clip(band, 0, w - 1)], np.inf)
-    for r in range(1, h):
-        above = total[r - 1]
-        total[r, :, 1:-1] += np.minimum(np.minimum(above[:, :-2], above[:, 1:-1]), above[:, 2:])
+    least = np.empty((w, band.shape[1] - 2))  # (w, J): the least of the three places above each
+    for above, row in zip(total[:-1], total[1:, :, 1:-1], strict=True):  # (w, J + 2), (w, J)
+        np.minimum(above[:, :-2], above[:, 1:-1], out=least)
+        row += np.minimum(least, above[:, 2:], out=least)
     paths = np.empty((w, h), np.intp)  # each path's place in its band, 1..J
     paths[:, -1] = total[-1].argmin(axis=1)
     crossed = total[-1].min(axis=1)
