@@ -19,7 +19,7 @@ import numpy as np
 from nn.ink import raster
 from nn.ink.cuts import slabs
 from nn.ink.line import Line
-from nn.ink.masks import component_boxes, components, coverage, enlarged, ink_box, stroke_width
+from nn.ink.masks import boxed_components, component_boxes, coverage, enlarged, ink_box, stroke_width
 
 SPECK = 0.2  # of the typical piece's size: a piece smaller than this both ways is no digit, nor part of one
 JOIN = 1.0  # of H: a stroke wider than this may be several digits written without lifting the pen
@@ -259,8 +259,8 @@ def mask_pieces(mask: np.ndarray) -> MaskPieces:
     factor = -(-max(mask.shape) // GRID)
     largest = None  # the coarsest grid allowed, in pixels
     while True:
-        labels, count = components(coverage(mask, factor) > 0)
-        coarse = component_boxes(labels, count)  # (n, 4) in coarse pixels
+        # coarse: (n, 4) the parts' boxes, in coarse pixels
+        labels, count, coarse = boxed_components(coverage(mask, factor) > 0)
         big = not_specks(coarse)
         height = digit_height(coarse[big])
         if len(big) <= MAX_PIECES:
