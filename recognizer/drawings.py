@@ -17,7 +17,7 @@ from typing import ClassVar
 import numpy as np
 
 from nn.ink import directions, raster, segment
-from nn.ink.masks import Box, bounding_box, ink_box
+from nn.ink.masks import Box, bounding_box, slices_box
 from nn.ink.pieces import PenPieces, TooManyPieces, mask_pieces, pen_pieces, stroke_boxes
 from nn.ink.preprocess import Placed, ink_mask
 from nn.networks.scorer import SCORER_PATH, Scorer, load_scorer
@@ -133,21 +133,26 @@ class Photo:
         return ink_mask(self.gray)
 
     @functools.cached_property
+    def ink_slices(self) -> tuple[slice, slice]:
+        """The rows and columns of the mask that hold ink (masks.bounding_box), found once."""
+        return bounding_box(self.mask)
+
+    @functools.cached_property
     def prepared(self) -> tuple[np.ndarray | None, Placed | None]:
         """The whole photo's working image and that image in MNIST's form (segment.prepared),
         or None for each where it is blank."""
-        return segment.prepared(self.mask) if self.mask is not None else (None, None)
+        # Of the mask cropped to its ink: preprocessing crops it so first.
+        return segment.prepared(self.mask[self.ink_slices]) if self.mask is not None else (None, None)
 
     def prepare(self, ink: np.ndarray) -> tuple[np.ndarray | None, Placed | None]:
         """segment.prepared, for a part of the photo: the whole's when it is all the ink."""
-        crop = self.mask[bounding_box(self.mask)]
-        return self.prepared if np.array_equal(ink, crop) else segment.prepared(ink)
+        return self.prepared if np.array_equal(ink, self.mask[self.ink_slices]) else segment.prepared(ink)
 
     def digits(self) -> list[DigitInk]:
         """Its digits, left to right; one digit, or none, is the photo as a whole."""
         whole = self.whole()  # first: what is blank as a whole (a few specks) stays blank
         _, parts = segmented(mask_pieces, self.mask, prepare=self.prepare)
-        if len(parts) <= 1 and (not parts or parts[0].mask.sum() == self.mask.sum()):
+        if len(parts) <= 1 and (not parts or np.count_nonzero(parts[0].mask) == np.count_nonzero(self.mask)):
             return [whole]
         scale = self.scale()
         return [
@@ -163,7 +168,7 @@ class Photo:
     def whole(self) -> DigitInk:
         """The whole photo read as one digit."""
         pixels = inked(segment.pixels_of(self.prepared[1]))
-        box = np.array(ink_box(self.mask)) / self.scale()
+        box = np.array(slices_box(*self.ink_slices)) / self.scale()
         seen = functools.partial(segment.seen_as_prepared, self.prepared)
         return DigitInk(pixels, tuple(box.tolist()), seen, crop=self.gray)
 

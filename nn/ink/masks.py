@@ -19,7 +19,11 @@ def bounding_box(mask: np.ndarray) -> tuple[slice, slice] | None:
 
 def ink_box(mask: np.ndarray) -> Box:
     """bounding_box as (left, top, right, bottom) numbers, for a mask that holds ink."""
-    rows, cols = bounding_box(mask)
+    return slices_box(*bounding_box(mask))
+
+
+def slices_box(rows: slice, cols: slice) -> Box:
+    """bounding_box's rows and columns as (left, top, right, bottom) numbers."""
     return float(cols.start), float(rows.start), float(cols.stop), float(rows.stop)
 
 
