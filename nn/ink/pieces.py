@@ -126,7 +126,10 @@ def line_of(boxes: np.ndarray, sources: np.ndarray, pen: float, photo: bool) -> 
     """The line of pieces (N, 4) left to right, less the specks (a piece of a stroke or part
     that is no speck is kept, however small); and which pieces it kept, in its order.
     TooManyPieces past MAX_PIECES."""
-    kept = np.flatnonzero(np.isin(sources, sources[not_specks(boxes)]))
+    # np.isin(sources, sources[not_specks(boxes)]), for sources that are small whole numbers
+    has_mark = np.zeros(sources.max(initial=-1) + 1, bool)  # (max + 1,): which have a piece no speck
+    has_mark[sources[not_specks(boxes)]] = True
+    kept = np.flatnonzero(has_mark[sources])
     height = digit_height(boxes[kept])
     if len(kept) > MAX_PIECES:
         raise TooManyPieces(len(kept))
