@@ -11,6 +11,7 @@ full stop) are set aside. A drawing may hold at most MAX_PIECES others.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -178,7 +179,7 @@ def stroke_boxes(strokes, pen_width: float = raster.PEN_WIDTH) -> np.ndarray:
         return np.concatenate([low, low], axis=1)
     # Each stroke's least and greatest point, all strokes at once (a least value is exact).
     points = np.concatenate(arrays)  # (P, 2)
-    starts = np.cumsum([0] + [len(a) for a in arrays[:-1]])  # (S,): where each stroke's points start
+    starts = list(itertools.accumulate((len(a) for a in arrays[:-1]), initial=0))  # (S,): where each starts
     low = np.minimum.reduceat(points, starts, axis=0) - pen_width / 2  # (S, 2)
     high = np.maximum.reduceat(points, starts, axis=0) + pen_width / 2  # (S, 2)
     return np.concatenate([low, high], axis=1)
@@ -190,7 +191,8 @@ def pen_pieces(strokes, pen_width: float = raster.PEN_WIDTH) -> PenPieces:
     pen turns."""
     paths = raster.traced(strokes)
     arrays = [p.stroke for p in paths]
-    height = digit_height(stroke_boxes(arrays, pen_width))
+    whole = stroke_boxes(arrays, pen_width)  # (S, 4)
+    height = digit_height(whole)
     spans = []
     for k, stroke in enumerate(arrays):
         ends = np.ptp(stroke[:, 0]) + pen_width > JOIN * height and joins(
@@ -199,7 +201,10 @@ def pen_pieces(strokes, pen_width: float = raster.PEN_WIDTH) -> PenPieces:
         edges = [0, *(ends or []), len(stroke)]
         # each piece runs from one cut point to the next, both included: neighbours share it
         spans += [(k, a, min(b + 1, len(stroke))) for a, b in zip(edges, edges[1:], strict=False)]
-    boxes = stroke_boxes([arrays[k][a:b] for k, a, b in spans], pen_width)
+    # The pieces' boxes: the strokes' own when none was cut
+    boxes = (
+        whole if len(spans) == len(arrays) else stroke_boxes([arrays[k][a:b] for k, a, b in spans], pen_width)
+    )
     line, kept = line_of(boxes, np.array([k for k, _, _ in spans]), pen_width, photo=False)
     spans = [spans[i] for i in kept]
     return PenPieces(
