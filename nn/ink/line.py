@@ -52,18 +52,19 @@ def features(line: Line, runs: np.ndarray) -> np.ndarray:
     """(C, 2) candidate runs [start, stop) of the line's pieces -> (C, F) float32, in FEATURES' order."""
     boxes, h = line.boxes, line.height
     n = len(boxes)
-    inside = (np.arange(n) >= runs[:, :1]) & (np.arange(n) < runs[:, 1:])  # (C, N): a candidate's pieces
+    begun = np.arange(n) >= runs[:, :1]  # (C, N): its first piece and those after it
+    unended = np.arange(n) < runs[:, 1:]  # (C, N): those before its end
+    inside = begun & unended  # (C, N): a candidate's pieces
     # Each candidate's box: the least and greatest of its pieces' (it has at least one).
     left, top = (np.where(inside, boxes[:, k], np.inf).min(axis=1) for k in (0, 1))  # (C,), (C,)
     right, bottom = (np.where(inside, boxes[:, k], -np.inf).max(axis=1) for k in (2, 3))
     width, height = right - left, bottom - top
-    outside_right = np.where(inside | (np.arange(n) >= runs[:, :1]), -np.inf, boxes[:, 2])  # before it
-    outside_left = np.where(inside | (np.arange(n) < runs[:, 1:]), np.inf, boxes[:, 0])  # after it
+    outside_right = np.where(begun, -np.inf, boxes[:, 2])  # (C, N): the pieces before it
+    outside_left = np.where(unended, np.inf, boxes[:, 0])  # and after it
     overlap = np.minimum(right[:, None], boxes[:, 2]) - np.maximum(left[:, None], boxes[:, 0])  # (C, N)
     piece_width = np.maximum(boxes[:, 2] - boxes[:, 0], 1e-9)
     left_out = np.where(inside, 0.0, np.clip(overlap / piece_width, 0, 1)).max(axis=1)
-    source = np.searchsorted(np.unique(line.sources), line.sources)  # (N,): 0..U-1, np.unique's inverse
-    of_source = source[:, None] == np.arange(source.max(initial=-1) + 1)  # (N, U)
+    of_source = line.sources[:, None] == np.unique(line.sources)  # (N, U): each piece's source
     has = inside.astype(np.intp) @ of_source  # (C, U): its pieces from each source
     sources_cut = ((has > 0) & (has < of_source.sum(axis=0))).sum(axis=1)  # (C,): some in, some out
     return np.stack(
@@ -94,11 +95,9 @@ def widest_gaps(boxes: np.ndarray, runs: np.ndarray) -> np.ndarray:
     there = at < runs[:, 1:]
     at = np.where(there, at, 0)
     lefts = np.where(there, boxes[at, 0], np.inf)  # (C, L): past the end, right of everything
-    order = np.argsort(lefts, axis=1)
-    lefts = np.take_along_axis(lefts, order, axis=1)
-    reach = np.maximum.accumulate(
-        np.take_along_axis(np.where(there, boxes[at, 2], -np.inf), order, axis=1), axis=1
-    )
+    order = np.arange(len(runs))[:, None], np.argsort(lefts, axis=1)  # (C, 1), (C, L): each run's, by left
+    lefts = lefts[order]
+    reach = np.maximum.accumulate(np.where(there, boxes[at, 2], -np.inf)[order], axis=1)
     gaps = np.where(there[:, 1:], lefts[:, 1:] - reach[:, :-1], 0.0)  # (C, L - 1): before each box
     return np.maximum(gaps.max(axis=1, initial=0.0), 0.0)
 
