@@ -140,7 +140,8 @@ def reading_pen(paths: Sequence[Path], pen_width: float = PEN_WIDTH) -> float:
     if not paths:
         return pen_width
     low, high = np.minimum.reduce([p.low for p in paths]), np.maximum.reduce([p.high for p in paths])
-    return float(np.clip(READING_PEN * (high - low).max(), THINNEST_READING_PEN * pen_width, pen_width))
+    longer = float((high - low).max())  # the longer side of the lines
+    return min(max(READING_PEN * longer, THINNEST_READING_PEN * pen_width), pen_width)  # np.clip's sums
 
 
 def draw_read(strokes: Sequence[Stroke | Path], pen_width: float = PEN_WIDTH) -> np.ndarray:
