@@ -26,7 +26,8 @@ def slabs(ink: np.ndarray, height: float) -> list[np.ndarray]:
         return [ink]
     rows, cols = np.nonzero(ink)  # (P,), (P,)
     dy = rows - rows.mean()
-    slant = np.clip((dy * (cols - cols.mean())).mean() / max((dy**2).mean(), 1e-9), -SLANT, SLANT)
+    slant = (dy * (cols - cols.mean())).mean() / max((dy**2).mean(), 1e-9)
+    slant = min(max(slant, -SLANT), SLANT)  # np.clip's comparisons, on one number
     across = cols - slant * dy  # (P,): where each pixel lies along the line, slant removed
     across = (across - across.min()).astype(np.intp)
     tall, cell = (max(int(c * height), 1) for c in SEAM_CELL)  # pixels

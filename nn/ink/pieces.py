@@ -195,7 +195,7 @@ def pen_pieces(strokes, pen_width: float = raster.PEN_WIDTH) -> PenPieces:
     height = digit_height(whole)
     spans = []
     for k, stroke in enumerate(arrays):
-        ends = np.ptp(stroke[:, 0]) + pen_width > JOIN * height and joins(
+        ends = stroke[:, 0].max() - stroke[:, 0].min() + pen_width > JOIN * height and joins(
             stroke, TURN_GAP * height, TALL * height
         )
         edges = [0, *(ends or []), len(stroke)]

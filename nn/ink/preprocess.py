@@ -89,7 +89,11 @@ def ink_mask(gray: np.ndarray) -> np.ndarray | None:
 
 def border_median(levels: np.ndarray) -> int:
     """The median of the border pixels, rounded down."""
-    return int(np.median(np.concatenate([levels[0], levels[-1], levels[:, 0], levels[:, -1]])))
+    # np.median's number, from the sorted levels: the middle one, or the two middle ones'
+    # mean rounded down (whole numbers, so exactly int(np.median(...))).
+    ordered = np.sort(np.concatenate([levels[0], levels[-1], levels[:, 0], levels[:, -1]]))
+    half = len(ordered) // 2
+    return int(ordered[half]) if len(ordered) % 2 else (int(ordered[half - 1]) + int(ordered[half])) // 2
 
 
 def extremes(levels: np.ndarray, k: int) -> tuple[int, int]:

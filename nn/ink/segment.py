@@ -166,7 +166,8 @@ def candidate_runs(line: Line) -> np.ndarray:
     # photo's pieces are wherever its ink happens to break (a faint scan's digit in many short
     # bits, which make H, the median of their heights, far less than the digit's), so its
     # whole is always a candidate and the scorer weighs it against the split.
-    width = np.ptp(line.boxes[:, [0, 2]])
+    sides = line.boxes[:, [0, 2]]  # (n, 2)
+    width = sides.max() - sides.min()  # np.ptp's
     if n <= RUN_PIECES or width <= WIDEST * line.height or line.photo:
         runs.add((0, n))
     return np.array(sorted(runs), dtype=np.intp).reshape(-1, 2)
