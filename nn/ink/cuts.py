@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from nn.ink.masks import ink_pixels
+
 TOUCH = 0.6  # of H: a part of a photo's ink wider than this may be several digits touching
 THIN = 0.45  # of the fullest column's ink: a cut crossing more than this is not where digits touch
 SLANT = 0.6  # the steepest slant a part is cut along (horizontal shift per row)
@@ -24,7 +26,7 @@ def slabs(ink: np.ndarray, height: float) -> list[np.ndarray]:
     shape holding only the ink between two cuts."""
     if ink.shape[1] <= TOUCH * height:
         return [ink]
-    rows, cols = np.nonzero(ink)  # (P,), (P,)
+    rows, cols = ink_pixels(ink)  # (P,), (P,)
     dy = rows - rows.mean()
     slant = (dy * (cols - cols.mean())).mean() / max((dy**2).mean(), 1e-9)
     slant = min(max(slant, -SLANT), SLANT)  # np.clip's comparisons, on one number

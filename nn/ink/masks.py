@@ -17,6 +17,14 @@ def bounding_box(mask: np.ndarray) -> tuple[slice, slice] | None:
     return slice(rows[0], rows[-1] + 1), slice(cols[0], cols[-1] + 1)
 
 
+def ink_pixels(mask: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """np.nonzero of an (H, W) mask: the rows and columns (P,) of its ink, row by row; from
+    the flat indices, which NumPy finds several times quicker than both at once."""
+    flat = np.flatnonzero(mask)  # (P,)
+    rows = flat // mask.shape[1]
+    return rows, flat - rows * mask.shape[1]
+
+
 def ink_box(mask: np.ndarray) -> Box:
     """bounding_box as (left, top, right, bottom) numbers, for a mask that holds ink."""
     return slices_box(*bounding_box(mask))
@@ -174,7 +182,7 @@ def run_boxes(rows, starts, ends, labels, count: int) -> np.ndarray:
 
 def component_boxes(labels: np.ndarray, count: int) -> np.ndarray:
     """(n, 4) boxes (left, top, right, bottom; right and bottom exclusive) of labelled pixels."""
-    rows, cols = np.nonzero(labels >= 0)  # (P,), (P,)
+    rows, cols = ink_pixels(labels >= 0)  # (P,), (P,)
     order = np.argsort(labels[rows, cols], kind="stable")  # the pixels grouped by label
     rows, cols = rows[order], cols[order]
     present, starts = groups(labels[rows, cols])

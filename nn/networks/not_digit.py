@@ -31,7 +31,7 @@ from pathlib import Path
 import numpy as np
 
 from nn.ink import preprocess
-from nn.ink.masks import bounding_box, piece_sizes, stroke_width
+from nn.ink.masks import bounding_box, ink_pixels, piece_sizes, stroke_width
 from nn.ink.preprocess import SIDE, WORK
 from nn.networks.network import softmax
 
@@ -82,7 +82,7 @@ def working_features(work: np.ndarray) -> np.ndarray:
     background = piece_sizes(background, diagonal=False)
     holes = np.sort(background)[:-1] if len(background) > 1 else background[:0]  # the largest: outside
     holes = holes[holes >= HOLE * height * width]
-    ys, xs = np.nonzero(work)
+    ys, xs = ink_pixels(work)
     spread = covariance(np.stack([xs, ys]).astype(np.float64)) if area > 1 else np.eye(2)
     low, high = np.maximum(np.linalg.eigvalsh(spread + 0.25 * np.eye(2)), 1e-6)  # a pixel's own spread
     angle = 0.5 * np.arctan2(2 * spread[0, 1], spread[0, 0] - spread[1, 1])  # of the main axis
