@@ -94,12 +94,12 @@ def splat(at: np.ndarray, units: np.ndarray, shape: tuple[int, int]) -> np.ndarr
     y = base[:, 1].astype(np.intp) + CORNERS[:, 1:]  # (4, S)
     w = np.abs(1 - CORNERS[:, :1] - frac[:, 0]) * np.abs(1 - CORNERS[:, 1:] - frac[:, 1])  # (4, S)
     inside = (x >= 0) & (x < width) & (y >= 0) & (y < height)  # (4, S)
-    index, w = (y * width + x)[inside], w[inside]  # (K,) each
-    across, down = (np.broadcast_to(u, inside.shape)[inside] for u in units.T)  # (K,) each
+    index = (y * width + x)[inside]  # (K,)
     pixels = height * width
     at_channels = np.concatenate([index, index + pixels, index + 2 * pixels])  # (3K,)
-    sums = np.bincount(at_channels, np.concatenate([w, w * across, w * down]), minlength=3 * pixels)
-    return sums.reshape(3, height, width)
+    # Each corner's weight, and times the step's direction across and down: (K,) each
+    weights = np.concatenate([w[inside], (w * units[:, 0])[inside], (w * units[:, 1])[inside]])
+    return np.bincount(at_channels, weights, minlength=3 * pixels).reshape(3, height, width)
 
 
 def gaussian(n: int, sigma: float) -> np.ndarray:
