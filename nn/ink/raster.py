@@ -237,7 +237,7 @@ class Grid:
         # A frame k pixels wide: every disc fits, nothing to clip. One more column holds
         # the marks after runs that end at the frame's right edge.
         self.side = width + 2 * k + 1
-        self.marks = np.zeros((height + 2 * k) * self.side)
+        self.marks = np.zeros((height + 2 * k) * self.side, np.intp)  # +1 and -1 marks: whole numbers
         self.pending: list[np.ndarray] = []  # centres not drawn yet: fewer than CHUNK
         self.shifts: list[np.ndarray] = []  # and the rows each is moved down by
         self.count = 0
@@ -299,9 +299,9 @@ class Grid:
         last, first = end(np.floor(centre + half), 1), end(np.ceil(centre - half), -1)  # (C, R) each
         # (C, R): the flat index of offset 0 in each row a disc reaches
         row = ((base[:, 1:] + shift + k) * self.side + left + k) + np.arange(-k, k + 1) * self.side
-        at = np.concatenate([(row + first)[reached], (row + last + 1)[reached]])  # (2N,)
-        signs = np.repeat([1.0, -1.0], len(at) // 2)  # +1 where each run starts, -1 after it ends
-        self.marks += np.bincount(at, signs, minlength=len(self.marks))
+        # +1 where each run starts, -1 after it ends: (N,) places each
+        self.marks += np.bincount((row + first)[reached], minlength=len(self.marks))
+        self.marks -= np.bincount((row + last + 1)[reached], minlength=len(self.marks))
 
     def ink(self) -> np.ndarray:
         """(H, W) bool: every pixel some disc covers."""
@@ -311,4 +311,4 @@ class Grid:
     def covered(self) -> np.ndarray:
         """(H + 2k, W + 2k + 1) bool: the pixels some disc covers, the frame too."""
         self.flush()
-        return np.cumsum(self.marks.reshape(self.shape[0] + 2 * self.k, self.side), axis=1) > 0.5
+        return np.cumsum(self.marks.reshape(self.shape[0] + 2 * self.k, self.side), axis=1) > 0
