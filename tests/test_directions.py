@@ -170,7 +170,7 @@ def test_a_cnn_reading_the_direction_trains_on_drawings_with_it_and_half_of_them
     extra = DrawnSet("pen", drawn, np.array([1, 0] * 100), weight=2)
     cfg = CNNConfig(widths=(4, 6, 16), validation=20, max_epochs=1)
     run = Run(cfg.new_network(), images, labels, cfg, [extra])
-    epoch_images, epoch_labels = run.epoch_data()
+    epoch_images, epoch_labels, _ = run.epoch_data()
     assert epoch_images.shape == (180 + 400, 3, 28, 28) and len(epoch_labels) == 580
     scans, pen = epoch_images[:180], epoch_images[180:]
     assert not scans[:, 1:].any()

@@ -56,7 +56,7 @@ def test_labelled_drawings_go_to_training_only_and_count_weight_times(toy_digits
     drawn = DrawnSet("labelled", bars(labelled_labels, vertical=True)[None], labelled_labels, 3)
     run = Run(Network.initialise(np.random.default_rng(0), (784, 16, 10)), *toy_digits, cfg, [drawn])
     assert [len(labels) for _, labels in run.val_sets.values()] == [40]
-    images, labels = run.epoch_data()
+    images, labels, _ = run.epoch_data()
     assert len(images) == len(labels) == len(toy_digits[1]) - 40 + 3 * 10
     assert np.array_equal(np.bincount(labels[-30:]), [3] * 10)
 

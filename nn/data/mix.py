@@ -64,10 +64,10 @@ class DrawnSet:
     weight: float  # drawings of each digit an epoch sees on average, at most V unless repeated
     collection: str = ""  # the collection of writers it comes from (nn/data/handwriting.py's set)
 
-    def epoch(self, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
-        """`weight` of the V drawings of every digit, chosen afresh: ((round(weight N), 28, 28)
-        (or (.., 3, 28, 28)), (round(weight N),)); a fractional weight takes every digit its
-        whole number of times, and a random part of the digits once more."""
+    def picks(self, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+        """`weight` of the V drawings of every digit, chosen afresh: which drawing (M,) of which
+        digit (M,), M = round(weight N); a fractional weight takes every digit its whole
+        number of times, and a random part of the digits once more."""
         v, n = self.variants.shape[:2]
         k = int(np.ceil(self.weight))
         # (k, N): different drawings of each digit, or with more copies than drawings, some repeat
@@ -75,8 +75,12 @@ class DrawnSet:
         rounds = [np.arange(n)] * k
         if k > self.weight:  # the last round takes only part of the digits
             rounds[-1] = rng.choice(n, round((self.weight - k + 1) * n), replace=False)
-        images = np.concatenate([self.variants[picks[r, d], d] for r, d in enumerate(rounds)])
-        return images.reshape(-1, *self.variants.shape[2:]), np.concatenate([self.labels[d] for d in rounds])
+        return np.concatenate([picks[r, d] for r, d in enumerate(rounds)]), np.concatenate(rounds)
+
+    def epoch(self, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+        """The drawings `picks` chooses and their labels: ((M, 28, 28) (or (M, 3, 28, 28)), (M,))."""
+        drawing, digit = self.picks(rng)
+        return self.variants[drawing, digit], self.labels[digit]
 
 
 def vary(strokes, rng: np.random.Generator, v: StrokeVariation) -> tuple[list[np.ndarray], float]:

@@ -24,6 +24,7 @@ from nn.data.augment import AugmentConfig
 from nn.ink.directions import DIRECTIONS
 from nn.networks.cnn import MAX_WIDTH, WIDTHS, ConvNet
 from nn.networks.network import RECIPES, Network
+from nn.training.distill import Teacher, load_teacher
 
 
 def knob(default, help: str, **more) -> Field:
@@ -79,6 +80,10 @@ class TrainConfig:
         """The input channels its network reads (cnn.INPUT_CHANNELS): the ink alone."""
         return 1
 
+    def new_teacher(self) -> Teacher | None:
+        """The network whose answers are part of every training target (nn/training/distill.py), if any."""
+        return None
+
     def to_dict(self) -> dict:
         """Plain data, as a model file keeps it (lists, not tuples)."""
         return {k: list(v) if isinstance(v, tuple) else v for k, v in asdict(self).items()}
@@ -95,6 +100,13 @@ class MLPConfig(TrainConfig):
         "(weights uniform in [-0.5, 0.5])",
         choices=RECIPES,
     )
+    teacher: str = knob(
+        "",
+        "a model file whose calibrated answers are part of every training target "
+        "(distillation, nn/training/distill.py); empty: the labels alone",
+        metavar="FILE",
+    )
+    teacher_weight: float = knob(0.5, "of each training target, the teacher's share", at_least=0, at_most=1)
 
     # No rare styles (the shipped model's recipe): they cost it MNIST accuracy, below its
     # 99.2% floor, for little on real writers.
@@ -102,6 +114,9 @@ class MLPConfig(TrainConfig):
 
     def new_network(self) -> Network:
         return Network.initialise(np.random.default_rng(self.seed), (784, self.hidden, 10), self.recipe)
+
+    def new_teacher(self) -> Teacher | None:
+        return load_teacher(self.teacher, self.teacher_weight) if self.teacher else None
 
 
 @dataclass

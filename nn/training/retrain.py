@@ -29,7 +29,7 @@ from nn.data import handwriting, mnist
 from nn.data.labelled_drawings import load_labelled_drawings, split_labelled_drawings
 from nn.data.mix import by_collection, real_handwriting
 from nn.data.mnist import MnistError, load_keras, load_mnist
-from nn.networks.model_file import save_model
+from nn.networks.model_file import ModelFileError, save_model
 from nn.training.calibrate import calibrate
 from nn.training.config import CONFIGS, TrainConfig, add_flags, check_flags, config_from
 from nn.training.evaluate import (
@@ -81,8 +81,18 @@ def load_labelled_drawings_split(folder: str | None, holdout: float):
     return split_labelled_drawings(images, labels, holdout)
 
 
-def retrain(args: argparse.Namespace, cfg: TrainConfig, data, labelled_train, labelled_held, *, real=None):
-    """Train a new network, calibrate and evaluate it; (network, the metadata its model file keeps)."""
+def retrain(
+    args: argparse.Namespace,
+    cfg: TrainConfig,
+    data,
+    labelled_train,
+    labelled_held,
+    *,
+    real=None,
+    teacher=None,
+):
+    """Train a new network (`teacher`: see nn/training/distill.py), calibrate and evaluate it;
+    (network, the metadata its model file keeps)."""
     network = cfg.new_network()
     n_val = min(cfg.validation, len(data.train_labels))
     print(f"training the {args.model} on {len(data.train_labels) - n_val} images, "
@@ -99,6 +109,7 @@ def retrain(args: argparse.Namespace, cfg: TrainConfig, data, labelled_train, la
         labelled=labelled_train,
         extra=real["train"] if real else (),
         validation=by_collection(real["validation"]) if real else None,
+        teacher=teacher,
     )
     calibration = calibrate(network, result.validation)
     test = evaluate(network, data.test_images, data.test_labels, cfg.deskew)
@@ -150,6 +161,7 @@ def retrain(args: argparse.Namespace, cfg: TrainConfig, data, labelled_train, la
         "labelled_drawings": labelled_meta,
         "calibration": calibration,
         "handwriting": real_meta,
+        "teacher_sha256": teacher.sha256 if teacher else None,
         "created": datetime.now(UTC).isoformat(timespec="seconds"),
     }
     return network, meta
@@ -160,14 +172,15 @@ def main(argv=None) -> int:
     cfg = config_from(args, CONFIGS, args.model)
     output = Path(args.output) if args.output else MODEL_DIR / f"{args.model}.pkl"
     try:
+        teacher = cfg.new_teacher()  # first: a wrong file is said before minutes of loading
         print("loading MNIST...", flush=True)
         data = load_keras() if args.source == "keras" else load_mnist(args.mnist_dir)
         labelled_train, labelled_held = load_labelled_drawings_split(
             args.labelled_drawings, args.labelled_holdout
         )
         real = real_handwriting(handwriting.find_folder(args.handwriting_dir), cfg)
-        network, meta = retrain(args, cfg, data, labelled_train, labelled_held, real=real)
-    except (MnistError, handwriting.HandwritingError) as exc:
+        network, meta = retrain(args, cfg, data, labelled_train, labelled_held, real=real, teacher=teacher)
+    except (MnistError, handwriting.HandwritingError, ModelFileError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:

@@ -19,8 +19,9 @@ import numpy as np
 from nn.data.augment import AugmentConfig, augment
 from nn.data.mix import DrawnSet
 from nn.ink.preprocess import SIDE, network_inputs
-from nn.networks.network import Classifier, one_hot
+from nn.networks.network import Classifier
 from nn.training.config import TrainConfig
+from nn.training.distill import Teacher, targets
 from nn.training.threads import step_gradients, workers
 
 
@@ -131,14 +132,18 @@ class Run:
     An epoch is MNIST's training side plus, from each DrawnSet, its weight's worth of
     drawings of every digit. Validation is MNIST's held-out side and each of `validation`'s
     sets (real writers not trained on); the best epoch has the best mean of their accuracies,
-    so that no one set decides it."""
+    so that no one set decides it. With a teacher, each drawing's target is its label mixed
+    with the teacher's answer for it (nn/training/distill.py), read once, before training."""
 
-    def __init__(self, net: Classifier, images, labels, cfg: TrainConfig, extra=(), *, validation=None):
-        self.net, self.cfg = net, cfg
+    def __init__(
+        self, net: Classifier, images, labels, cfg: TrainConfig, extra=(), *, validation=None, teacher=None
+    ):
+        self.net, self.cfg, self.teacher = net, cfg, teacher
         self.rng = np.random.default_rng(cfg.seed)
         (tr_images, self.labels), (val_images, val_labels) = split_validation(
             images, labels, cfg.validation, self.rng
         )
+        self.taught = taught(teacher, tr_images, extra)  # [(N, 10), then (V, N, 10) a set] or None
         # Deskewing, when chosen, comes before the random distortions: they then vary a
         # digit around its upright form, as serving will see it.
         self.channels = net.channels
@@ -158,24 +163,29 @@ class Run:
         self.averaged = net.with_params(self.optimiser.averaged)
         self.history, self.best, self.best_acc, self.best_epoch = [], net.copy(), -1.0, 0
 
-    def epoch_data(self) -> tuple[np.ndarray, np.ndarray]:
-        """This epoch's (N, 28, 28) images (or (N, C, 28, 28) channels) and (N,) labels,
-        before distortion. Of the drawings, `direction_dropout` lose their pen's direction, so
+    def epoch_data(self) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
+        """This epoch's (N, 28, 28) images (or (N, C, 28, 28) channels), before distortion,
+        their (N,) labels, and the teacher's (N, 10) answers for them (None without one). Of the drawings, `direction_dropout` lose their pen's direction, so
         that the network also reads a drawing without it, as a photo of one comes; and of those
         that keep it, `direction_reversal` are shown drawn backwards, every stroke from its
         end (the direction negated), as some hands write."""
-        drawn = [s.epoch(self.rng) for s in self.extra]
+        picks = [s.picks(self.rng) for s in self.extra]  # (which drawing, of which digit) a set
+        drawn = [(s.variants[v, d], s.labels[d]) for s, (v, d) in zip(self.extra, picks, strict=True)]
         if self.channels > 1:
             for images, _ in drawn:
                 images[self.rng.random(len(images)) < self.cfg.direction_dropout, 1:] = 0
                 if self.cfg.direction_reversal:  # only then drawn: the same draws as without it
                     images[self.rng.random(len(images)) < self.cfg.direction_reversal, 1:] *= -1
         parts = [(self.images, self.labels), *drawn]
-        return np.concatenate([p[0] for p in parts]), np.concatenate([p[1] for p in parts])
+        images, labels = np.concatenate([p[0] for p in parts]), np.concatenate([p[1] for p in parts])
+        if self.taught is None:
+            return images, labels, None
+        sets = (t[v, d] for t, (v, d) in zip(self.taught[1:], picks, strict=True))
+        return images, labels, np.concatenate([self.taught[0], *sets])
 
     def epoch(self, distort: AugmentConfig | None, phase: str, label: str = "") -> dict:
         t0 = time.perf_counter()
-        images, labels = self.epoch_data()
+        images, labels, taught = self.epoch_data()
         progress = Progress(len(images), label)
         try:  # the bar is wiped however the epoch ends, Ctrl-C included
             X = images
@@ -186,7 +196,7 @@ class Run:
             order = self.rng.permutation(len(X))
             # One gather per epoch, so each mini-batch is a contiguous slice.
             X = X.reshape(len(X), -1)[order].astype(self.net.dtype, copy=False)
-            Y = one_hot(labels[order], self.net.n_classes, self.net.dtype)
+            Y = targets(labels[order], None if taught is None else taught[order], self.teacher, self.net)
             loss, train_acc = sgd_epoch(
                 self.net, X, Y, self.cfg.batch_size, self.optimiser, progress=progress
             )
@@ -211,6 +221,18 @@ class Run:
         return entry
 
 
+def taught(teacher: Teacher | None, images: np.ndarray, extra) -> list[np.ndarray] | None:
+    """The teacher's answers for the (N, 28, 28) images, then for every drawing of each DrawnSet
+    ((V, N, 10) a set), each as it is before deskewing; None without a teacher."""
+    if teacher is None:
+        return None
+    sets = [teacher.answers(s.variants.reshape(-1, *s.variants.shape[2:])) for s in extra]
+    return [
+        teacher.answers(images),
+        *(a.reshape(*s.variants.shape[:2], -1) for a, s in zip(sets, extra, strict=True)),
+    ]
+
+
 def upright(drawn: DrawnSet, deskew: bool, channels: int = 1) -> DrawnSet:
     """The set's drawings as the network reads them: floats in [0, 1], deskewed if chosen,
     with `channels` channels (`as_read`)."""
@@ -229,13 +251,23 @@ def as_read(images: np.ndarray, deskew: bool, channels: int) -> np.ndarray:
 
 
 def train(
-    net: Classifier, images, labels, cfg: TrainConfig, *, log=print, labelled=None, extra=(), validation=None
+    net: Classifier,
+    images,
+    labels,
+    cfg: TrainConfig,
+    *,
+    log=print,
+    labelled=None,
+    extra=(),
+    validation=None,
+    teacher: Teacher | None = None,
 ) -> TrainResult:
     """Train `net` in place on (N, 28, 28) MNIST images and (N,) labels; keep the best epoch.
 
     `labelled` is optional (images, labels) to mix into the training side, `cfg.labelled_weight`
     copies of each, e.g. the site's labelled drawings; `extra` more DrawnSets (real writers'
-    digits, nn/data/mix.py); `validation` {name: (images, labels)} more held-out sets.
+    digits, nn/data/mix.py); `validation` {name: (images, labels)} more held-out sets;
+    `teacher` a network whose answers are part of every target (nn/training/distill.py).
 
     Distorted epochs run until the threshold; then `clean_epochs` epochs on the undistorted
     images at a small learning rate let the weights settle on real digits. `max_epochs`
@@ -247,7 +279,10 @@ def train(
     extra = list(extra)
     if labelled is not None and len(labelled[1]):  # training side only
         extra.append(DrawnSet("labelled", np.asarray(labelled[0])[None], labelled[1], cfg.labelled_weight))
-    run, started = Run(net, images, labels, cfg, extra, validation=validation), time.perf_counter()
+    if teacher is not None:
+        log(f"reading every training drawing with the teacher ({teacher.weight:g} of each target)...")
+    run = Run(net, images, labels, cfg, extra, validation=validation, teacher=teacher)
+    started = time.perf_counter()
     clean = min(cfg.clean_epochs if cfg.augment else 0, cfg.max_epochs - 1)
     stopped_by = "max_epochs"
     for _ in range(cfg.max_epochs - clean):
