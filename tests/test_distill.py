@@ -8,7 +8,7 @@ from nn.networks.model_file import ModelFileError
 from nn.networks.network import Network, one_hot
 from nn.training import retrain
 from nn.training.config import MLPConfig
-from nn.training.distill import Teacher, targets
+from nn.training.distill import Teacher, load_teacher, targets
 from nn.training.train import Run, TrainConfig, train
 from tests.helpers import ROOT, quiet
 
@@ -86,14 +86,21 @@ def test_a_network_learns_what_its_teacher_answers_as_much_as_its_weight_says(to
     assert np.mean(said == (labels + learnt) % 10) > 0.9
 
 
-def test_a_teacher_file_that_is_not_there_stops_training_before_any_data_is_read(tmp_path, capsys):
-    missing = tmp_path / "nothing.pkl"
-    code = retrain.main(["--teacher", str(missing), "--mnist-dir", str(tmp_path / "no-mnist")])
+def test_a_teacher_that_is_not_there_stops_training_before_any_data_is_read(tmp_path, capsys):
+    code = retrain.main(["--teacher", "nothing", "--mnist-dir", str(tmp_path / "no-mnist")])
     assert code == 2
-    assert f"{missing}: no such model file" in capsys.readouterr().err
+    said = capsys.readouterr()
+    assert "nothing.pkl: no such model file" in said.err and "loading MNIST" not in said.out
+
+
+def test_the_784_250_10_learns_from_the_shipped_cnn_unless_given_no_teacher():
+    teacher = MLPConfig().new_teacher()
+    assert teacher.sha256 == (ROOT / "nn" / "models" / "cnn.pkl.sha256").read_text().split()[0]
+    assert teacher.network.channels == 3 and not teacher.deskewed
+    assert MLPConfig(teacher="").new_teacher() is None
 
 
 def test_the_teacher_is_read_as_the_site_reads_a_model_its_checksum_first(tmp_path):
     (tmp_path / "cnn.pkl").write_bytes((ROOT / "nn" / "models" / "cnn.pkl").read_bytes())
     with pytest.raises(ModelFileError, match="no checksum file"):
-        MLPConfig(teacher=str(tmp_path / "cnn.pkl")).new_teacher()
+        load_teacher(tmp_path / "cnn.pkl", 0.5)

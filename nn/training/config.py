@@ -19,6 +19,7 @@ from dataclasses import Field, asdict, dataclass, field, fields, is_dataclass, r
 
 import numpy as np
 
+from nn import MODEL_DIR
 from nn.data import handwriting
 from nn.data.augment import AugmentConfig
 from nn.ink.directions import DIRECTIONS
@@ -101,10 +102,10 @@ class MLPConfig(TrainConfig):
         choices=RECIPES,
     )
     teacher: str = knob(
-        "",
-        "a model file whose calibrated answers are part of every training target "
-        "(distillation, nn/training/distill.py); empty: the labels alone",
-        metavar="FILE",
+        "cnn",
+        "the shipped model (nn/models/NAME.pkl) whose calibrated answers are part of every "
+        "training target (distillation, nn/training/distill.py); '' for the labels alone",
+        metavar="NAME",
     )
     teacher_weight: float = knob(0.5, "of each training target, the teacher's share", at_least=0, at_most=1)
 
@@ -116,7 +117,7 @@ class MLPConfig(TrainConfig):
         return Network.initialise(np.random.default_rng(self.seed), (784, self.hidden, 10), self.recipe)
 
     def new_teacher(self) -> Teacher | None:
-        return load_teacher(self.teacher, self.teacher_weight) if self.teacher else None
+        return load_teacher(MODEL_DIR / f"{self.teacher}.pkl", self.teacher_weight) if self.teacher else None
 
 
 @dataclass

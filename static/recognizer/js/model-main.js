@@ -80,6 +80,13 @@ function real() {
   ]);
 }
 
+/** Whose answers the model learnt from beside the labels (nn/training/distill.py), and how much. */
+function taughtBy(c) {
+  if (!c.teacher) return "";
+  const title = report.models.find((m) => m.name === c.teacher)?.title ?? c.teacher;
+  return `the ${title.toLowerCase()}'s answers: ${percentTick(c.teacher_weight)} of each target, the label the rest`;
+}
+
 function config() {
   const c = report.config || {};
   const a = c.augment;
@@ -105,6 +112,7 @@ function config() {
         : "none",
     ],
     ["dropout", c.dropout ? `${c.dropout} on the dense layer, in training` : ""],
+    ["taught by", taughtBy(c)],
     [
       "pen direction",
       c.directions && report.handwriting && c.pen_variants
