@@ -43,6 +43,8 @@ def test_retraining_writes_a_model_that_evaluates_and_records_only_its_own_confi
     config = model.meta["config"]
     assert config["hidden"] == 250 and config["max_epochs"] == 1 and config["augment"] is None
     assert "widths" not in config and "dropout" not in config
+    assert config["teacher"] == "cnn"  # the shipped recipe: it learnt from the shipped CNN's answers
+    assert model.meta["teacher_sha256"] == (ROOT / "nn" / "models" / "cnn.pkl.sha256").read_text().split()[0]
     evaluated = run("-m", "nn.training.evaluate", str(out))
     assert evaluated.returncode == 0
     assert "test accuracy:" in evaluated.stdout and "confusion matrix" in evaluated.stdout
@@ -234,7 +236,7 @@ def test_retraining_with_labelled_drawings_holds_part_out_and_evaluation_compare
     mnist.write_idx(drawings / "labelled-drawings-images-idx3-ubyte.gz", data.test_images[:200])
     mnist.write_idx(drawings / "labelled-drawings-labels-idx1-ubyte.gz", data.test_labels[:200])
     out = tmp_path / "retrained.pkl"
-    result = run("-m", "nn.neural_network", "--max-epochs", "1", "--no-augment", "--hidden", "32",
+    result = run("-m", "nn.neural_network", "--max-epochs", "1", "--no-augment", "--hidden", "32", "--teacher", "",
                  "--labelled-drawings", str(drawings), "--labelled-weight", "3", "--output", str(out))  # fmt: skip
     assert result.returncode == 0, result.stderr
     held = load_model(out).meta["labelled_drawings"]
