@@ -1,13 +1,14 @@
 """Numbers as people write them: read through the site's own path, real numbers first.
 
     python3 -m bench.bench_numbers [--composed 300] [--seed 0] [--handwriting-dir FOLDER]
-                                  [--sheet FILE] [--leave-out DIR]
+                                  [--sheet FILE] [--leave-out DIR] [--split test]
 
 Real numbers (nn/data/written_numbers.py): numbers of 2 to 5 digits that CROHME's writers wrote
 inside handwritten maths, each placed on the pad as one drawing and read by
 services.predict, exactly as the page's strokes are. The headline is the TEST writers'
-numbers: neither the segment scorer nor the digit models saw those writers. For each
-model, per length and per site:
+numbers: neither the segment scorer nor the digit models saw those writers (--split
+validation reads the writers a recipe is chosen on instead). For each model, per length
+and per site:
 
 - number right, against what its digits allow: the share of numbers whose every digit the
   model reads right when the true segmentation is given (each digit drawn alone, as placed),
@@ -278,6 +279,9 @@ def main() -> None:
         "--sheet", default="/tmp/numbers-wrong", help="contact sheets: this path, -<model>.png"
     )
     parser.add_argument("--leave-out", help="a folder of scorer-<SITE>.pkl, each trained without that site")
+    parser.add_argument(
+        "--split", default="test", choices=("validation", "test"), help="whose numbers are read first"
+    )
     args = parser.parse_args()
     folder = handwriting.find_folder(args.handwriting_dir)
     if folder is None:
@@ -285,10 +289,11 @@ def main() -> None:
     names = model_store.names()
     numbers = wn.load_numbers(folder)
     test = wn.split(numbers, "test")
-    writers = len({n.writer for n in test})
+    first = wn.split(numbers, args.split)
+    writers = len({n.writer for n in first})
     for name in names:
         sheet = Path(f"{args.sheet}-{name}.png")
-        real_numbers(test, name, f"real numbers, test writers ({writers})", sheet)
+        real_numbers(first, name, f"real numbers, {args.split} writers ({writers})", sheet)
     if args.leave_out:
         leave_one_site_out(numbers, Path(args.leave_out), names)
     for name in names:

@@ -253,7 +253,7 @@ def test_the_784_250_10_s_page_says_which_model_taught_it_and_how_much(browser, 
     page = open_page(browser, f"{site}/model/mlp", viewport={"width": 1280, "height": 900})
     facts = page.locator("[data-config]")
     taught = facts.locator("dt", has_text="taught by").locator("xpath=following-sibling::dd[1]")
-    assert taught.inner_text() == "the convolutional net's answers: 50% of each target, the label the rest"
+    assert taught.inner_text() == "the convolutional net's answers: 30% of each target, the label the rest"
     cnn = open_page(browser, f"{site}/model/cnn", viewport={"width": 1280, "height": 900})
     assert cnn.locator("[data-config] dt", has_text="taught by").count() == 0
     assert page.errors == [] and cnn.errors == []

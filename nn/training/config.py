@@ -107,7 +107,7 @@ class MLPConfig(TrainConfig):
         "training target (distillation, nn/training/distill.py); '' for the labels alone",
         metavar="NAME",
     )
-    teacher_weight: float = knob(0.5, "of each training target, the teacher's share", at_least=0, at_most=1)
+    teacher_weight: float = knob(0.3, "of each training target, the teacher's share", at_least=0, at_most=1)
 
     # No rare styles (the shipped model's recipe): they cost it MNIST accuracy, below its
     # 99.2% floor, for little on real writers.
