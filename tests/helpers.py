@@ -220,6 +220,18 @@ def toy_digits() -> tuple[np.ndarray, np.ndarray]:
     return images, labels
 
 
+def bars(labels, vertical: bool) -> np.ndarray:
+    """Synthetic digits: a bar whose position encodes the label; horizontal or vertical."""
+    images = np.zeros((len(labels), 28, 28), np.uint8)
+    for i, label in enumerate(labels):
+        band = slice(4 + 2 * label, 6 + 2 * label)
+        if vertical:
+            images[i, 6:22, band] = 255
+        else:
+            images[i, band, 6:22] = 255
+    return images
+
+
 def quiet(_line):
     """A training log that prints nothing."""
 

@@ -10,7 +10,7 @@ from nn.training import retrain
 from nn.training.config import MLPConfig
 from nn.training.distill import Teacher, load_teacher, targets
 from nn.training.train import Run, TrainConfig, train
-from tests.helpers import ROOT, quiet
+from tests.helpers import ROOT, bars, quiet
 
 
 class Shifting(Teacher):
@@ -32,18 +32,6 @@ class Shifting(Teacher):
         return ((place - 4) // 2 + self.shift + 5 * upright) % 10
 
 
-def bars(labels: np.ndarray, upright: bool) -> np.ndarray:
-    """toy_digits' bars, lying or standing upright, as (N, 28, 28) floats."""
-    images = np.zeros((len(labels), 28, 28), np.float32)
-    for i, label in enumerate(labels):
-        band = slice(4 + 2 * label, 6 + 2 * label)
-        if upright:
-            images[i, 6:22, band] = 1
-        else:
-            images[i, band, 6:22] = 1
-    return images
-
-
 def config(**overrides) -> TrainConfig:
     return TrainConfig(**{"validation": 40, "batch_size": 16, "learning_rate": 0.5, "augment": None,
                           "average": 0, "deskew": False, **overrides})  # fmt: skip
@@ -52,7 +40,9 @@ def config(**overrides) -> TrainConfig:
 def test_each_target_is_the_label_mixed_with_the_teacher_s_answer_for_that_very_drawing(toy_digits):
     labels = np.arange(10)
     # Each digit drawn two ways the teacher tells apart, so a drawing given another's answer shows
-    drawn = DrawnSet("pen", np.stack([bars(labels, upright=False), bars(labels, upright=True)]), labels, 1.5)
+    drawn = DrawnSet(
+        "pen", np.stack([bars(labels, vertical=False), bars(labels, vertical=True)]), labels, 1.5
+    )
     teacher = Shifting(weight=0.25)
     run = Run(
         Network.initialise(np.random.default_rng(0), (784, 16, 10)),

@@ -8,19 +8,7 @@ from nn.data.mix import DrawnSet
 from nn.data.mnist import MnistError, write_idx
 from nn.networks.network import Network
 from nn.training.train import Run, TrainConfig, train
-from tests.helpers import quiet
-
-
-def bars(labels, vertical: bool) -> np.ndarray:
-    """Synthetic digits: a bar whose position encodes the label; horizontal or vertical."""
-    images = np.zeros((len(labels), 28, 28), np.uint8)
-    for i, label in enumerate(labels):
-        band = slice(4 + 2 * label, 6 + 2 * label)
-        if vertical:
-            images[i, 6:22, band] = 255
-        else:
-            images[i, band, 6:22] = 255
-    return images
+from tests.helpers import bars, quiet
 
 
 def random_drawings(n, seed=0):
