@@ -26,6 +26,8 @@ from nn.training.evaluate import probabilities
 
 @dataclass
 class Teacher:
+    """A trained network whose answers are part of another's training targets, and how much."""
+
     network: Classifier
     deskewed: bool  # whether it reads digits deskewed, as it was trained
     weight: float  # of each target, the teacher's share; the label's is the rest
