@@ -59,22 +59,17 @@ def test_the_same_seed_draws_the_same_variants():
 
 
 def test_an_epoch_takes_weight_different_drawings_of_every_digit():
-    v, n = 5, 7
-    variants = (
-        np.arange(v * n, dtype=np.float32)[:, None, None].repeat(28, 1).repeat(28, 2).reshape(v, n, 28, 28)
-    )
-    images, labels = DrawnSet("pen", variants, np.arange(n), 3).epoch(np.random.default_rng(0))
-    assert images.shape == (3 * n, 28, 28) and np.array_equal(labels, np.tile(np.arange(n), 3))
-    which = images[:, 0, 0].astype(int).reshape(3, n)  # value k * n + digit: drawing k of it
-    assert (which % n == np.arange(n)).all()
-    assert all(len(set(which[:, d] // n)) == 3 for d in range(n))
+    drawn = DrawnSet("pen", np.zeros((5, 7, 28, 28), np.float32), np.arange(7), 3)
+    drawing, digit = drawn.picks(np.random.default_rng(0))
+    assert np.array_equal(digit, np.tile(np.arange(7), 3))
+    assert all(len(set(drawing[digit == d].tolist())) == 3 for d in range(7))
 
 
 def test_a_weight_above_the_drawings_repeats_them():
-    images, labels = DrawnSet("scans", np.ones((1, 4, 28, 28), np.float32), np.arange(4), 3).epoch(
+    drawing, digit = DrawnSet("scans", np.ones((1, 4, 28, 28), np.float32), np.arange(4), 3).picks(
         np.random.default_rng(0)
     )
-    assert len(images) == 12 and np.array_equal(np.bincount(labels), [3] * 4)
+    assert len(digit) == 12 and np.array_equal(np.bincount(digit), [3] * 4) and not drawing.any()
 
 
 def test_without_a_handwriting_folder_training_says_it_uses_mnist_alone():
@@ -84,10 +79,11 @@ def test_without_a_handwriting_folder_training_says_it_uses_mnist_alone():
 
 
 def test_a_fractional_weight_takes_that_share_of_a_round_of_drawings():
-    variants = np.arange(3 * 10, dtype=np.float32).reshape(3, 10, 1, 1).repeat(28, 2).repeat(28, 3)
-    images, labels = DrawnSet("pen", variants, np.arange(10), 1.5).epoch(np.random.default_rng(0))
-    assert len(images) == len(labels) == 15
-    assert set(np.bincount(labels, minlength=10).tolist()) == {1, 2}  # each digit once or twice
+    drawing, digit = DrawnSet("pen", np.zeros((3, 10, 28, 28), np.float32), np.arange(10), 1.5).picks(
+        np.random.default_rng(0)
+    )
+    assert len(drawing) == len(digit) == 15
+    assert set(np.bincount(digit, minlength=10).tolist()) == {1, 2}  # each digit once or twice
 
 
 def samples_of(collection: str, count: int, strokes=True) -> list[hw.Sample]:

@@ -77,11 +77,6 @@ class DrawnSet:
             rounds[-1] = rng.choice(n, round((self.weight - k + 1) * n), replace=False)
         return np.concatenate([picks[r, d] for r, d in enumerate(rounds)]), np.concatenate(rounds)
 
-    def epoch(self, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
-        """The drawings `picks` chooses and their labels: ((M, 28, 28) (or (M, 3, 28, 28)), (M,))."""
-        drawing, digit = self.picks(rng)
-        return self.variants[drawing, digit], self.labels[digit]
-
 
 def vary(strokes, rng: np.random.Generator, v: StrokeVariation) -> tuple[list[np.ndarray], float]:
     """One varied copy of a drawing (strokes of (M, 2) unit points) and its pen's width."""

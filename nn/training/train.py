@@ -165,10 +165,11 @@ class Run:
 
     def epoch_data(self) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
         """This epoch's (N, 28, 28) images (or (N, C, 28, 28) channels), before distortion,
-        their (N,) labels, and the teacher's (N, 10) answers for them (None without one). Of the drawings, `direction_dropout` lose their pen's direction, so
-        that the network also reads a drawing without it, as a photo of one comes; and of those
-        that keep it, `direction_reversal` are shown drawn backwards, every stroke from its
-        end (the direction negated), as some hands write."""
+        their (N,) labels, and the teacher's (N, 10) answers for them (None without one). Of
+        the drawings, `direction_dropout` lose their pen's direction, so that the network also
+        reads a drawing without it, as a photo of one comes; and of those that keep it,
+        `direction_reversal` are shown drawn backwards, every stroke from its end (the
+        direction negated), as some hands write."""
         picks = [s.picks(self.rng) for s in self.extra]  # (which drawing, of which digit) a set
         drawn = [(s.variants[v, d], s.labels[d]) for s, (v, d) in zip(self.extra, picks, strict=True)]
         if self.channels > 1:
