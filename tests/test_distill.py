@@ -54,6 +54,7 @@ def test_each_target_is_the_label_mixed_with_the_teacher_s_answer_for_that_very_
     images, labels, taught = run.epoch_data()
     assert len(images) == len(labels) == len(taught) == 160 + 15
     assert np.array_equal(taught, teacher.answers(images))
+    assert ((teacher.read(images) - 1) % 5 == labels % 5).all()  # each drawing with its own label
     mixed = targets(labels, taught, teacher, run.net)
     assert np.allclose(mixed, 0.75 * one_hot(labels, 10) + 0.25 * teacher.answers(images))
 

@@ -48,6 +48,13 @@ def test_each_shipped_model_records_the_settings_of_its_own_kind_only(name):
     assert set(recorded) == {f.name for f in dataclasses.fields(CONFIGS[name])}
 
 
+def test_the_shipped_mlp_learnt_from_the_shipped_cnn_as_it_is_now():
+    # Retraining the CNN means retraining the 784-250-10 after it: its page names its teacher.
+    meta = load_model(MODELS / "mlp.pkl").meta
+    assert meta["config"]["teacher"] == "cnn"
+    assert meta["teacher_sha256"] == (MODELS / "cnn.pkl.sha256").read_text().split()[0]
+
+
 @pytest.mark.parametrize("name", TARGETS)
 def test_each_shipped_model_gives_back_the_answers_it_recorded_for_its_test_examples(name):
     model = load_model(MODELS / f"{name}.pkl")

@@ -71,11 +71,11 @@ class DrawnSet:
         v, n = self.variants.shape[:2]
         k = int(np.ceil(self.weight))
         # (k, N): different drawings of each digit, or with more copies than drawings, some repeat
-        picks = np.argsort(rng.random((v, n)), axis=0)[:k] if k <= v else rng.integers(0, v, (k, n))
+        chosen = np.argsort(rng.random((v, n)), axis=0)[:k] if k <= v else rng.integers(0, v, (k, n))
         rounds = [np.arange(n)] * k
         if k > self.weight:  # the last round takes only part of the digits
             rounds[-1] = rng.choice(n, round((self.weight - k + 1) * n), replace=False)
-        return np.concatenate([picks[r, d] for r, d in enumerate(rounds)]), np.concatenate(rounds)
+        return np.concatenate([chosen[r, d] for r, d in enumerate(rounds)]), np.concatenate(rounds)
 
 
 def vary(strokes, rng: np.random.Generator, v: StrokeVariation) -> tuple[list[np.ndarray], float]:

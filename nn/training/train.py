@@ -143,7 +143,7 @@ class Run:
         (tr_images, self.labels), (val_images, val_labels) = split_validation(
             images, labels, cfg.validation, self.rng
         )
-        self.taught = taught(teacher, tr_images, extra)  # [(N, 10), then (V, N, 10) a set] or None
+        self.taught = teacher_answers(teacher, tr_images, extra)  # [(N, 10), then (V, N, 10) a set] or None
         # Deskewing, when chosen, comes before the random distortions: they then vary a
         # digit around its upright form, as serving will see it.
         self.channels = net.channels
@@ -222,7 +222,7 @@ class Run:
         return entry
 
 
-def taught(teacher: Teacher | None, images: np.ndarray, extra) -> list[np.ndarray] | None:
+def teacher_answers(teacher: Teacher | None, images: np.ndarray, extra) -> list[np.ndarray] | None:
     """The teacher's answers for the (N, 28, 28) images, then for every drawing of each DrawnSet
     ((V, N, 10) a set), each as it is before deskewing; None without a teacher."""
     if teacher is None:
